@@ -1,0 +1,32 @@
+namespace Bomax.Cli.Output;
+
+/// <summary>
+/// A progress display on stderr: one line rewritten in place on a terminal; plain timestamped lines
+/// when stderr is redirected or CI=true. Thread-safe.
+/// </summary>
+internal sealed class ProgressLine(TextWriter writer)
+{
+    readonly bool interactive = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1");
+    readonly object gate = new();
+    int width;
+
+    public void Report(string message)
+    {
+        lock (gate)
+        {
+            if (interactive)
+            {
+                var text = message.Length > 119 ? message[..119] : message;
+                writer.Write("\r" + text.PadRight(width));
+                width = text.Length;
+            }
+            else writer.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}");
+            writer.Flush();
+        }
+    }
+
+    public void Done()
+    {
+        lock (gate) { if (interactive && width > 0) { writer.Write("\r" + new string(' ', width) + "\r"); width = 0; } }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bomax.Engine.Replay;
+
+namespace Bomax.Cli.Output;
+
+/// <summary>Renders a replay summary as the documented JSON object or as a readable table.</summary>
+internal static class ReplayOutput
+{
+    public static string Json(ReplaySummary s)
+    {
+        static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+        var root = new JsonObject
+        {
+            ["table"] = s.Table,
+            ["checkpoints"] = s.Checkpoints,
+            ["benchmarks"] = s.Benchmarks,
+            ["seeds"] = s.Seeds,
+            ["budgets"] = new JsonArray(s.Budgets.Select(b => (JsonNode)new JsonObject
+            {
+                ["fraction"] = b.Fraction,
+                ["evaluations"] = b.Evaluations,
+                ["regret_median"] = b.RegretMedian,
+                ["regret_max"] = b.RegretMax,
+                ["best_found_rate"] = b.BestFoundRate,
+                ["prob_best_median"] = b.ProbBestMedian,
+                ["baselines"] = new JsonObject
+                {
+                    ["random"] = new JsonObject { ["regret_median"] = b.Random.RegretMedian, ["regret_max"] = b.Random.RegretMax },
+                    ["subset"] = new JsonObject { ["regret_median"] = b.Subset.RegretMedian, ["regret_max"] = b.Subset.RegretMax },
+                },
+            }).ToArray()),
+            ["fit_seconds_median"] = Number(s.FitSecondsMedian),
+            ["acquire_seconds_median"] = Number(s.AcquireSecondsMedian),
+            ["round_seconds_median"] = Number(s.RoundSecondsMedian),
+            ["wall_seconds"] = s.WallSeconds,
+            ["calibration"] = new JsonArray(s.Calibration.Select(c => (JsonNode)new JsonObject
+            {
+                ["threshold"] = c.Threshold, ["picks"] = c.Picks, ["stated_mean"] = Number(c.StatedMean), ["right_rate"] = Number(c.RightRate),
+            }).ToArray()),
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n";
+    }
+
+    public static string Text(ReplaySummary s)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(c, $"{s.Table}: {s.Checkpoints} checkpoints × {s.Benchmarks} benchmarks, {s.Seeds} seeds");
+        text.AppendLine("regret of the pick, % of the best average (median / worst over seeds)");
+        text.AppendLine(c, $"{"budget",-16} {"bomax",-17} {"best found",10} {"P(best)",8}   {"random",-17} {"subset",-17}");
+        foreach (var b in s.Budgets)
+        {
+            string Pair(double median, double max) => string.Format(c, "{0,6:0.000} / {1,6:0.000}", 100 * median, 100 * max);
+            text.AppendLine(c, $"{$"{100 * b.Fraction:0.0}% ({b.Evaluations})",-16} {Pair(b.RegretMedian, b.RegretMax),-17} {100 * b.BestFoundRate,9:0}% {b.ProbBestMedian,8:0.00}   {Pair(b.Random.RegretMedian, b.Random.RegretMax),-17} {Pair(b.Subset.RegretMedian, b.Subset.RegretMax),-17}");
+        }
+        foreach (var cal in s.Calibration.Where(x => x.Picks > 0))
+            text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, right {100 * cal.RightRate:0}% of the time");
+        text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, round median {s.RoundSecondsMedian:0.000}, wall {s.WallSeconds:0.0}");
+        return text.ToString();
+    }
+}

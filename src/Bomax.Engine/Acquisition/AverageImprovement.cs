@@ -1,0 +1,45 @@
+namespace Bomax.Engine;
+
+/// <summary>A suggested cell with the log expected improvement of the best average it was chosen by.</summary>
+public sealed record Suggestion(Cell Cell, double LogExpectedImprovement);
+
+/// <summary>
+/// Expected improvement of the best checkpoint average (the BOMAX criterion). With S_i the posterior
+/// mean of row i's average and S* = max S, an unobserved cell (i, j) scores EI(S_i − S*, s_ij), where
+/// s_ij is how far seeing the cell can move S_i: w_j σ_ij for the cell alone, or |cov(a_i, f_ij)| / σ_ij
+/// when the row's other benchmarks learn from it too. Rows are visited best bound first and the search
+/// stops when no remaining row can beat the best cell found (s_ij ≤ sd(a_i) bounds the row rule).
+/// </summary>
+public static class AverageImprovement
+{
+    const int RowsPerBatch = 8;
+
+    public static Suggestion? Best(ConditionedModel model, RowPosterior rows, AcquisitionRule rule, IReadOnlySet<Cell>? exclude = null)
+    {
+        var weights = model.Grid.Weights;
+        double best = rows.Mean.Max();
+        var candidates = Enumerable.Range(0, rows.Count)
+            .Where(i => rows.UnobservedCount[i] > 0)
+            .Select(i => (Row: i, Bound: ExpectedImprovement.Log(rows.Mean[i] - best, rows.StandardDeviation(i))))
+            .OrderByDescending(r => r.Bound)
+            .ToList();
+        Suggestion? chosen = null;
+        for (int start = 0; start < candidates.Count; start += RowsPerBatch)
+        {
+            if (rule == AcquisitionRule.RowExpectedImprovement && chosen is not null && candidates[start].Bound < chosen.LogExpectedImprovement) break;
+            var batch = candidates.Skip(start).Take(RowsPerBatch).Select(c => c.Row).ToList();
+            var cells = model.Cells(batch);
+            for (int k = 0; k < cells.Cells.Length; k++)
+            {
+                var cell = cells.Cells[k];
+                if (cells.Observed[k] || (exclude?.Contains(cell) ?? false) || !(cells.StandardDeviation[k] > 0)) continue;
+                double spread = rule == AcquisitionRule.CellExpectedImprovement
+                    ? weights[cell.Benchmark] * cells.StandardDeviation[k]
+                    : Math.Abs(cells.RowCovariance[k]) / cells.StandardDeviation[k];
+                double score = ExpectedImprovement.Log(rows.Mean[cell.Checkpoint] - best, spread);
+                if (chosen is null || score > chosen.LogExpectedImprovement) chosen = new Suggestion(cell, score);
+            }
+        }
+        return chosen;
+    }
+}

@@ -1,0 +1,37 @@
+namespace Bomax.Engine;
+
+/// <summary>
+/// The cells evaluated before the model chooses: <c>perBenchmark</c> cells of every benchmark, one in
+/// each of that many equal bands of checkpoints, so every region of the run is covered; within a band
+/// the benchmarks are spread evenly over the checkpoints in a seeded random order, and two cells of one
+/// benchmark are never neighbours when the grid allows it. Ordered band by band, so a prefix is still spread.
+/// </summary>
+public static class InitialDesign
+{
+    public static IReadOnlyList<Cell> Cells(Grid grid, int perBenchmark, int seed)
+    {
+        int n = grid.CheckpointCount, m = grid.BenchmarkCount;
+        int bands = Math.Clamp(perBenchmark, 1, n);
+        var random = new Random(seed);
+        var design = new List<Cell>(bands * m);
+        var previous = new int[m];
+        Array.Fill(previous, -2);
+        for (int band = 0; band < bands; band++)
+        {
+            int first = band * n / bands, last = (band + 1) * n / bands; // [first, last)
+            int width = last - first;
+            var order = Enumerable.Range(0, m).OrderBy(_ => random.Next()).ToArray();
+            double offset = random.NextDouble();
+            for (int rank = 0; rank < m; rank++)
+            {
+                int j = order[rank];
+                int row = first + Math.Min(width - 1, (int)((rank + offset) * width / m));
+                // The band before ends at first − 1: step away from that benchmark's cell there.
+                if (row - previous[j] <= 1 && row + 1 < last) row++;
+                previous[j] = row;
+                design.Add(new Cell(row, j));
+            }
+        }
+        return design.Distinct().ToList();
+    }
+}

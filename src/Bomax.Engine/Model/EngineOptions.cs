@@ -1,0 +1,42 @@
+namespace Bomax.Engine;
+
+/// <summary>The stationary kernel over the normalised training step.</summary>
+public enum StepKernel { Matern52, Rbf }
+
+/// <summary>How an unobserved cell's worth is scored.</summary>
+public enum AcquisitionRule
+{
+    /// <summary>BOMAX: EI of the row average with the spread w_j σ_ij of the cell alone.</summary>
+    CellExpectedImprovement,
+    /// <summary>EI of the row average with the spread of the row's posterior mean after seeing the cell
+    /// (|cov(a_i, f_ij)| / σ_ij): counts what the cell says about the row's other benchmarks.</summary>
+    RowExpectedImprovement,
+}
+
+/// <summary>
+/// Modelling choices of the engine. The defaults are what the replay benchmark supports (see README):
+/// task covariance of rank 1, floors on noise and lengthscale, a checkpoint-level jitter term.
+/// </summary>
+public sealed record EngineOptions
+{
+    public StepKernel Kernel { get; init; } = StepKernel.Matern52;
+    /// <summary>Rank of the learned task covariance B = W Wᵀ + diag(v); 0 means automatic (1).</summary>
+    public int TaskRank { get; init; } = 0;
+    /// <summary>"auto" (CUDA when present), "cpu" or "cuda".</summary>
+    public string Device { get; init; } = "auto";
+    /// <summary>Lower bound of the observation noise variance, in standardised units.</summary>
+    public double NoiseFloor { get; init; } = 0.02;
+    /// <summary>Lower bound of the step lengthscale, as a fraction of the step range.</summary>
+    public double LengthscaleFloor { get; init; } = 0.05;
+    /// <summary>Model checkpoint-level deviations shared across benchmarks (δ(x,x′) in the step kernel).</summary>
+    public bool CheckpointJitter { get; init; } = true;
+    public AcquisitionRule Acquisition { get; init; } = AcquisitionRule.RowExpectedImprovement;
+    /// <summary>Monte Carlo draws for the probability that each checkpoint is the best.</summary>
+    public int ProbabilitySamples { get; init; } = 4096;
+    /// <summary>L-BFGS iterations for the first fit and for warm-started refits.</summary>
+    public int FirstFitIterations { get; init; } = 100;
+    public int RefitIterations { get; init; } = 30;
+    public int Seed { get; init; } = 0;
+
+    public int ResolvedTaskRank(int benchmarks) => Math.Clamp(TaskRank <= 0 ? 1 : TaskRank, 1, Math.Max(1, benchmarks));
+}

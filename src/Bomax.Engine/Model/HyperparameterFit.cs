@@ -1,0 +1,83 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+using TorchSharp;
+
+namespace Bomax.Engine;
+
+/// <summary>How a hyperparameter fit ended: objective (NLL + prior), its gradient norm, and the work it took.</summary>
+public sealed record FitReport(double Objective, double GradientNorm, int Evaluations, bool Converged, string Outcome);
+
+/// <summary>A fitted model: the hyperparameters and the standardisation they belong to.</summary>
+public sealed record ModelFit(Hyperparameters Hyperparameters, Standardisation Standardisation, FitReport Report);
+
+/// <summary>
+/// Maximum a posteriori hyperparameters by L-BFGS with a line search (MathNet.Numerics) on TorchSharp's
+/// value and gradient. Warm starts from the previous fit; on failure retries from the neutral start,
+/// then keeps the starting point (the caller still gets a usable model) and says so in the report.
+/// </summary>
+public static class HyperparameterFit
+{
+    public static ModelFit Fit(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, Hyperparameters? warmStart = null, int? iterations = null)
+    {
+        var standardisation = Standardisation.From(grid.BenchmarkCount, observations);
+        int rank = options.ResolvedTaskRank(grid.BenchmarkCount);
+        var neutral = Hyperparameters.Initial(grid.BenchmarkCount, rank, options);
+        var start = warmStart is { } w && w.Benchmarks == grid.BenchmarkCount && w.Rank == rank ? w : neutral;
+        int limit = iterations ?? (ReferenceEquals(start, neutral) ? options.FirstFitIterations : options.RefitIterations);
+        if (observations.Count == 0 || limit == 0)
+            return new ModelFit(start, standardisation, new FitReport(double.NaN, double.NaN, 0, false, "not optimised"));
+
+        using var scope = torch.NewDisposeScope();
+        var data = TrainingSet.Build(grid, observations, standardisation, TorchDevice.Resolve(options.Device));
+        var attempts = ReferenceEquals(start, neutral) ? new[] { start } : new[] { start, neutral };
+        string failure = "";
+        foreach (var attempt in attempts)
+        {
+            try
+            {
+                var (raw, report) = Minimise(data, attempt, options, limit);
+                return new ModelFit(attempt with { Raw = raw }, standardisation, report);
+            }
+            catch (ModelFitException e) { failure = e.Message; }
+        }
+        return new ModelFit(start, standardisation, new FitReport(double.NaN, double.NaN, 0, false, "fit failed, kept the starting point: " + failure));
+    }
+
+    static (double[] Raw, FitReport Report) Minimise(TrainingSet data, Hyperparameters start, EngineOptions options, int iterations)
+    {
+        // Track the best point seen: MathNet throws when it runs out of iterations or its line search
+        // stalls, and a budgeted, partly converged fit is still the best estimate we have.
+        double bestValue = double.PositiveInfinity;
+        double[] best = start.Raw;
+        double[] bestGradient = new double[start.Raw.Length];
+        int evaluations = 0;
+        Func<Vector<double>, (double, Vector<double>)> evaluate = point =>
+        {
+            evaluations++;
+            var raw = point.ToArray();
+            var (value, gradient) = MarginalLikelihood.Evaluate(data, start, raw, options);
+            if (!double.IsFinite(value) || gradient.Any(g => !double.IsFinite(g)))
+                return (double.PositiveInfinity, Vector<double>.Build.Dense(raw.Length));
+            if (value < bestValue) { bestValue = value; best = raw; bestGradient = gradient; }
+            return (value, Vector<double>.Build.DenseOfArray(gradient));
+        };
+        var objective = ObjectiveFunction.Gradient(evaluate);
+        var minimiser = new LimitedMemoryBfgsMinimizer(1e-4, 1e-7, 1e-7, 7, iterations);
+        string outcome;
+        bool converged;
+        try
+        {
+            var result = minimiser.FindMinimum(objective, Vector<double>.Build.DenseOfArray(start.Raw));
+            outcome = result.ReasonForExit.ToString();
+            converged = true;
+        }
+        catch (MaximumIterationsException) { outcome = "iteration limit"; converged = false; }
+        catch (Exception e) when (e is OptimizationException or ArgumentException or InvalidOperationException)
+        {
+            outcome = "stopped: " + e.Message; converged = false;
+        }
+        if (!double.IsFinite(bestValue)) throw new ModelFitException("the marginal likelihood was never finite");
+        double norm = Math.Sqrt(bestGradient.Sum(g => g * g));
+        return (best, new FitReport(bestValue, norm, evaluations, converged, outcome));
+    }
+}

@@ -1,0 +1,37 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace Bomax.Engine;
+
+/// <summary>
+/// The one place where the compute device is chosen, and where the native runtime is prepared before
+/// its first use: MKL (inside LibTorch's CPU build) picks code paths by memory alignment unless its
+/// conditional numerical reproducibility is on, so a replay would not repeat for a seed. Setting
+/// MKL_CBWR (when the user has not) makes results repeat run to run on one machine at full speed.
+/// </summary>
+public static class TorchDevice
+{
+    static TorchDevice()
+    {
+        if (Environment.GetEnvironmentVariable("MKL_CBWR") is null && !OperatingSystem.IsWindows())
+            _ = setenv("MKL_CBWR", "AUTO,STRICT", 0); // .NET's own SetEnvironmentVariable does not reach native code on Unix
+    }
+
+    [DllImport("libc", CharSet = CharSet.Ansi)]
+    static extern int setenv(string name, string value, int overwrite);
+
+    public static torch.Device Cpu => Resolve("cpu");
+
+    /// <summary>Sets LibTorch's intra-op thread count. Results for a seed depend on it (summation order).</summary>
+    public static void UseThreads(int threads) => torch.set_num_threads(Math.Max(1, threads));
+
+    public static torch.Device Resolve(string device) => device.ToLowerInvariant() switch
+    {
+        "cpu" => torch.CPU,
+        "cuda" => torch.cuda.is_available()
+            ? torch.CUDA
+            : throw new InvalidOperationException("device 'cuda' was requested but CUDA is not available (build with -p:BomaxTorchBackend=cuda on a machine with an NVIDIA GPU)"),
+        "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
+        _ => throw new ArgumentException($"unknown device '{device}': expected auto, cpu or cuda"),
+    };
+}

@@ -1,0 +1,34 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Bomax.Engine;
+
+/// <summary>
+/// The observations as tensors on one device (float64): checkpoint index <c>n</c>, benchmark index
+/// <c>n</c>, standardised scores <c>n</c>, known noise variance <c>n</c> (from reported standard errors),
+/// same-checkpoint and same-benchmark masks <c>n x n</c>, and the normalised steps of all checkpoints <c>N</c>.
+/// Owned by the caller's dispose scope.
+/// </summary>
+internal sealed record TrainingSet(Tensor Checkpoint, Tensor Benchmark, Tensor Scores, Tensor KnownNoise,
+    Tensor SameCheckpoint, Tensor SameBenchmark, Tensor Steps, Device Device)
+{
+    public int Count => (int)Scores.shape[0];
+
+    public static TrainingSet Build(Grid grid, IReadOnlyList<Observation> observations, Standardisation standardisation, Device device)
+    {
+        var checkpoints = observations.Select(o => (long)o.Cell.Checkpoint).ToArray();
+        var benchmarks = observations.Select(o => (long)o.Cell.Benchmark).ToArray();
+        var scores = observations.Select(standardisation.Apply).ToArray();
+        var known = observations.Select(o => o.StandardError is double se && se > 0
+            ? Math.Pow(se / standardisation.Scale[o.Cell.Benchmark], 2) : 0.0).ToArray();
+        var c = tensor(checkpoints, dtype: int64, device: device);
+        var t = tensor(benchmarks, dtype: int64, device: device);
+        return new TrainingSet(c, t,
+            tensor(scores, dtype: float64, device: device),
+            tensor(known, dtype: float64, device: device),
+            c.unsqueeze(1).eq(c.unsqueeze(0)).to(float64),
+            t.unsqueeze(1).eq(t.unsqueeze(0)).to(float64),
+            tensor(grid.NormalisedSteps(), dtype: float64, device: device),
+            device);
+    }
+}

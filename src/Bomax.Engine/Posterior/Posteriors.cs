@@ -1,0 +1,20 @@
+namespace Bomax.Engine;
+
+/// <summary>
+/// Joint posterior of the checkpoint averages a_i = Σ_j w_j f_ij (raw score units). Observed cells
+/// enter with their observed values; unobserved cells with their predictive distribution, cell noise
+/// included (the truth is the real score, not a smoothed curve).
+/// <see cref="Mean"/>: N; <see cref="Covariance"/>: N × N; <see cref="UnobservedCount"/>: N.
+/// </summary>
+public sealed record RowPosterior(double[] Mean, double[,] Covariance, int[] UnobservedCount)
+{
+    public int Count => Mean.Length;
+    public double StandardDeviation(int row) => Math.Sqrt(Math.Max(0.0, Covariance[row, row]));
+}
+
+/// <summary>
+/// Posterior of the cells of some rows (raw score units): predictive <see cref="Mean"/> and
+/// <see cref="StandardDeviation"/> of each cell's true score, and <see cref="RowCovariance"/>, the
+/// covariance between the cell and its row's average. Arrays are parallel to <see cref="Cells"/>.
+/// </summary>
+public sealed record CellPosterior(Cell[] Cells, double[] Mean, double[] StandardDeviation, double[] RowCovariance, bool[] Observed);

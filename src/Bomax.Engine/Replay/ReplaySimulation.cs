@@ -1,0 +1,72 @@
+namespace Bomax.Engine.Replay;
+
+/// <summary>What one replay measures: budgets in evaluations (ascending), initial cells per benchmark, engine options.</summary>
+public sealed record ReplaySettings(IReadOnlyList<int> Budgets, int InitialPerBenchmark, EngineOptions Engine);
+
+/// <summary>The engine's and the baselines' picks at one budget of one seed.</summary>
+public sealed record BudgetOutcome(int Evaluations, int Pick, double Regret, double ProbabilityBest,
+    int RandomPick, double RandomRegret, int SubsetPick, double SubsetRegret);
+
+/// <summary>One seed's replay: outcomes per budget and the seconds spent per refit and per round.</summary>
+public sealed record SeedOutcome(int Seed, IReadOnlyList<BudgetOutcome> Budgets,
+    IReadOnlyList<double> FitSeconds, IReadOnlyList<double> AcquireSeconds, IReadOnlyList<double> RoundSeconds);
+
+/// <summary>
+/// A simulated study on a complete table: the engine sees a cell only when it asks for it. Reads the
+/// clock it is given (seconds, monotonic) to report costs; everything else is determined by the seed.
+/// </summary>
+public static class ReplaySimulation
+{
+    public static SeedOutcome Run(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress = null)
+    {
+        var grid = table.Grid;
+        var options = settings.Engine with { Seed = seed };
+        var rowMeans = table.RowMeans();
+        var design = InitialDesign.Cells(grid, settings.InitialPerBenchmark, seed);
+        int last = settings.Budgets.Max();
+        var observations = design.Take(last).Select(c => new Observation(c, table.ScoreOf(c))).ToList();
+        var seen = observations.Select(o => o.Cell).ToHashSet();
+        var outcomes = new List<BudgetOutcome>();
+        var fitSeconds = new List<double>();
+        var acquireSeconds = new List<double>();
+        var roundSeconds = new List<double>();
+        ModelFit? fit = null;
+        int fittedAt = 0;
+        var pending = new Queue<int>(settings.Budgets.OrderBy(b => b));
+        while (pending.Count > 0)
+        {
+            double roundStart = clock();
+            if (fit is null || RefitSchedule.IsDue(observations.Count, fittedAt))
+            {
+                double start = clock();
+                fit = HyperparameterFit.Fit(grid, observations, options, fit?.Hyperparameters);
+                fitSeconds.Add(clock() - start);
+                fittedAt = observations.Count;
+            }
+            else fit = fit with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
+
+            using var model = ConditionedModel.Condition(grid, observations, fit, options);
+            var rows = model.Rows();
+            while (pending.Count > 0 && (observations.Count >= pending.Peek() || observations.Count == grid.CellCount))
+            {
+                int budget = pending.Dequeue();
+                var selection = Selection.From(grid, rows, options.ProbabilitySamples, seed);
+                int randomPick = Baselines.Random(table, design, budget, seed);
+                int subsetPick = Baselines.Subset(table, budget, seed);
+                outcomes.Add(new BudgetOutcome(budget, selection.Pick.Checkpoint, Regret.Of(rowMeans, selection.Pick.Checkpoint), selection.Pick.ProbabilityBest,
+                    randomPick, Regret.Of(rowMeans, randomPick), subsetPick, Regret.Of(rowMeans, subsetPick)));
+                progress?.Invoke($"seed {seed}: {budget} evaluations, pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00}), regret {100 * outcomes[^1].Regret:0.000}%");
+            }
+            if (pending.Count == 0) break;
+
+            double acquireStart = clock();
+            var suggestion = AverageImprovement.Best(model, rows, options.Acquisition, seen);
+            acquireSeconds.Add(clock() - acquireStart);
+            if (suggestion is null) break;
+            seen.Add(suggestion.Cell);
+            observations.Add(new Observation(suggestion.Cell, table.ScoreOf(suggestion.Cell)));
+            roundSeconds.Add(clock() - roundStart);
+        }
+        return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds);
+    }
+}

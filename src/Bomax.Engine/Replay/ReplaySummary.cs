@@ -1,0 +1,54 @@
+namespace Bomax.Engine.Replay;
+
+/// <summary>Regret statistics over seeds: median and worst.</summary>
+public sealed record RegretSummary(double RegretMedian, double RegretMax);
+
+/// <summary>One budget summarised over seeds, for the engine and both baselines.</summary>
+public sealed record BudgetSummary(double Fraction, int Evaluations, double RegretMedian, double RegretMax, double BestFoundRate,
+    double ProbBestMedian, RegretSummary Random, RegretSummary Subset);
+
+/// <summary>
+/// Calibration of the reported probability of being best: picks reported at or above
+/// <see cref="Threshold"/>, their mean reported probability, and how often they were the true best.
+/// </summary>
+public sealed record Calibration(double Threshold, int Picks, double StatedMean, double RightRate);
+
+/// <summary>A whole replay summarised: what `bomax replay` prints.</summary>
+public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks, int Seeds, IReadOnlyList<BudgetSummary> Budgets,
+    double FitSecondsMedian, double AcquireSecondsMedian, double RoundSecondsMedian, double WallSeconds, IReadOnlyList<Calibration> Calibration)
+{
+    public static ReplaySummary From(ScoreTable table, IReadOnlyList<SeedOutcome> seeds, double wallSeconds)
+    {
+        var grid = table.Grid;
+        var best = table.RowMeans().Max();
+        var budgets = seeds[0].Budgets.Select((b, k) =>
+        {
+            var outcomes = seeds.Select(s => s.Budgets[k]).ToList();
+            return new BudgetSummary(
+                (double)b.Evaluations / grid.CellCount, b.Evaluations,
+                Median(outcomes.Select(o => o.Regret)), outcomes.Max(o => o.Regret),
+                outcomes.Count(o => o.Regret == 0) / (double)outcomes.Count,
+                Median(outcomes.Select(o => o.ProbabilityBest)),
+                new RegretSummary(Median(outcomes.Select(o => o.RandomRegret)), outcomes.Max(o => o.RandomRegret)),
+                new RegretSummary(Median(outcomes.Select(o => o.SubsetRegret)), outcomes.Max(o => o.SubsetRegret)));
+        }).ToList();
+        var all = seeds.SelectMany(s => s.Budgets).ToList();
+        var calibration = new[] { 0.5, 0.8, 0.9 }.Select(t =>
+        {
+            var picks = all.Where(o => o.ProbabilityBest >= t).ToList();
+            return new Calibration(t, picks.Count, picks.Count > 0 ? picks.Average(o => o.ProbabilityBest) : double.NaN,
+                picks.Count > 0 ? picks.Count(o => o.Regret == 0) / (double)picks.Count : double.NaN);
+        }).ToList();
+        return new ReplaySummary(table.Source, grid.CheckpointCount, grid.BenchmarkCount, seeds.Count, budgets,
+            Median(seeds.SelectMany(s => s.FitSeconds)), Median(seeds.SelectMany(s => s.AcquireSeconds)),
+            Median(seeds.SelectMany(s => s.RoundSeconds)), wallSeconds, calibration);
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+    }
+}

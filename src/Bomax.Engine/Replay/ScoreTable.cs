@@ -1,0 +1,24 @@
+namespace Bomax.Engine.Replay;
+
+/// <summary>
+/// A complete score table behind a simulated study: every cell known, revealed only when asked for.
+/// <see cref="Scores"/> is N × M, rows in the order of <see cref="Grid"/>'s checkpoints (by step).
+/// </summary>
+public sealed record ScoreTable(string Source, Grid Grid, double[,] Scores)
+{
+    /// <summary>The plain (unweighted) mean of each row: the truth a pick is judged against.</summary>
+    public double[] RowMeans()
+    {
+        int n = Scores.GetLength(0), m = Scores.GetLength(1);
+        var means = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double sum = 0;
+            for (int j = 0; j < m; j++) sum += Scores[i, j];
+            means[i] = sum / m;
+        }
+        return means;
+    }
+
+    public double ScoreOf(Cell cell) => Scores[cell.Checkpoint, cell.Benchmark];
+}

@@ -1,0 +1,46 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Bomax.Engine;
+
+/// <summary>One checkpoint's standing: estimated average with a 95 % interval, probability of being the best.</summary>
+public sealed record Standing(int Checkpoint, string Name, double Estimate, double Low, double High, double ProbabilityBest, int BenchmarksEvaluated);
+
+/// <summary>The decision: the pick (highest posterior mean average) and the runner-ups, best first.</summary>
+public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp, double[] ProbabilityBest)
+{
+    public const double Z95 = 1.959963984540054;
+
+    /// <summary>Selects from the joint posterior; P(best) by <paramref name="samples"/> seeded Monte Carlo draws.</summary>
+    public static Selection From(Grid grid, RowPosterior rows, int samples, int seed, int runnersUp = 5)
+    {
+        var probability = ProbabilityOfBest(rows, samples, seed);
+        var order = Enumerable.Range(0, rows.Count).OrderByDescending(i => rows.Mean[i]).ThenBy(i => i).ToList();
+        Standing Stand(int i)
+        {
+            double sd = rows.StandardDeviation(i);
+            return new Standing(i, grid.Checkpoints[i].Name, rows.Mean[i], rows.Mean[i] - Z95 * sd, rows.Mean[i] + Z95 * sd,
+                probability[i], grid.BenchmarkCount - rows.UnobservedCount[i]);
+        }
+        return new Selection(Stand(order[0]), order.Skip(1).Take(runnersUp).Select(Stand).ToList(), probability);
+    }
+
+    /// <summary>Share of draws from N(mean, covariance) in which each row is the largest: <c>N</c>.</summary>
+    public static double[] ProbabilityOfBest(RowPosterior rows, int samples, int seed)
+    {
+        int n = rows.Count;
+        var device = TorchDevice.Cpu;
+        using var scope = NewDisposeScope();
+        var flat = new double[n * n];
+        Buffer.BlockCopy(rows.Covariance, 0, flat, 0, flat.Length * sizeof(double));
+        var covariance = tensor(flat, dtype: float64, device: device).reshape(n, n);
+        covariance = 0.5 * (covariance + covariance.T);
+        var factor = Cholesky.Factor(covariance + eye(n, dtype: float64, device: device) * 1e-14);
+        var generator = new Generator((ulong)seed);
+        var normal = randn(new long[] { n, samples }, dtype: float64, device: device, generator: generator);
+        var draws = tensor(rows.Mean, dtype: float64, device: device).unsqueeze(1) + factor.matmul(normal); // n × samples
+        var winners = draws.argmax(0);
+        var counts = bincount(winners, minlength: n).cpu().data<long>().ToArray();
+        return counts.Select(c => (double)c / samples).ToArray();
+    }
+}
