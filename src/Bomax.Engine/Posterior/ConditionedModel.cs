@@ -93,7 +93,7 @@ public sealed class ConditionedModel : IDisposable
         Tensor mean, covariance;
         if (factor.shape[0] > 0)
         {
-            var v = linalg.solve_triangular(factor, cross.T, upper: false); // n × N
+            var v = linalg.solve_triangular(factor, cross.T.contiguous(), upper: false); // n × N
             mean = cross.matmul(alpha);
             covariance = prior - v.T.matmul(v);
         }
@@ -124,13 +124,13 @@ public sealed class ConditionedModel : IDisposable
             var cross = stepCov.index_select(0, cellRow).index_select(1, trainCheckpoint)
                 * taskCov.index_select(0, cellBenchmark).index_select(1, trainBenchmark)
                 + bias * cellBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64); // cells × n
-            var vc = linalg.solve_triangular(factor, cross.T, upper: false); // n × cells
+            var vc = linalg.solve_triangular(factor, cross.T.contiguous(), upper: false); // n × cells
             var rowCross = RowCross().index_select(0, tensor(rows.Select(i => (long)i).ToArray(), dtype: int64, device: device));
-            var va = linalg.solve_triangular(factor, rowCross.T, upper: false); // n × rows
+            var va = linalg.solve_triangular(factor, rowCross.T.contiguous(), upper: false); // n × rows
             var vaPerCell = va.repeat_interleave(m, dim: 1); // n × cells
             mean = cross.matmul(alpha);
-            variance = priorVariance - (vc * vc).sum(0);
-            rowCovariance = rowPrior - (vaPerCell * vc).sum(0);
+            variance = priorVariance - (vc * vc).sum(dim: 0);
+            rowCovariance = rowPrior - (vaPerCell * vc).sum(dim: 0);
         }
         else { mean = zeros(count, dtype: float64, device: device); variance = priorVariance; rowCovariance = rowPrior; }
         var means = mean.cpu().data<double>().ToArray();

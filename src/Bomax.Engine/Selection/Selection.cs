@@ -39,7 +39,7 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         var generator = new Generator((ulong)seed);
         var normal = randn(new long[] { n, samples }, dtype: float64, device: device, generator: generator);
         var draws = tensor(rows.Mean, dtype: float64, device: device).unsqueeze(1) + factor.matmul(normal); // n × samples
-        var winners = draws.argmax(0);
+        var winners = draws.argmax(dim: 0);
         var counts = bincount(winners, minlength: n).cpu().data<long>().ToArray();
         return counts.Select(c => (double)c / samples).ToArray();
     }

@@ -1,0 +1,65 @@
+using Bomax.Engine;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Bomax.Engine.Tests;
+
+/// <summary>
+/// The model written out densely with plain matrices: the covariance of every cell's true score
+/// (latent + cell noise) and of the observations, for checking the structured TorchSharp code.
+/// </summary>
+static class DenseReference
+{
+    public static double StepKernel(double a, double b, double lengthscale, StepKernel kind)
+    {
+        double r = Math.Abs(a - b) / lengthscale;
+        if (kind == Engine.StepKernel.Rbf) return Math.Exp(-0.5 * r * r);
+        double s = Math.Sqrt(5) * r;
+        return (1 + s + s * s / 3) * Math.Exp(-s);
+    }
+
+    /// <summary>Covariance between latent values of two cells (no noise), standardised units.</summary>
+    public static double Latent(Cell a, Cell b, double[] steps, HyperparameterValues h, int rank, StepKernel kind)
+    {
+        double task = 0;
+        for (int k = 0; k < rank; k++) task += h.Loadings[a.Benchmark * rank + k] * h.Loadings[b.Benchmark * rank + k];
+        if (a.Benchmark == b.Benchmark) task += h.Diagonal[a.Benchmark];
+        double step = StepKernel(steps[a.Checkpoint], steps[b.Checkpoint], h.Lengthscale, kind) + (a.Checkpoint == b.Checkpoint ? h.Jitter : 0);
+        return step * task + (a.Benchmark == b.Benchmark ? h.TaskBias : 0);
+    }
+
+    /// <summary>Posterior mean and variance (raw units) of every cell's true score, and the row averages' mean and covariance.</summary>
+    public static (double[] CellMean, double[] CellVariance, double[] RowMean, Matrix<double> RowCovariance) Posterior(
+        Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options)
+    {
+        var h = fit.Hyperparameters.Values(options);
+        int rank = fit.Hyperparameters.Rank;
+        var s = fit.Standardisation;
+        var steps = grid.NormalisedSteps();
+        int n = observations.Count, cells = grid.CellCount;
+        var k = Matrix<double>.Build.Dense(n, n, (a, b) =>
+            Latent(observations[a].Cell, observations[b].Cell, steps, h, rank, options.Kernel) + (a == b ? h.Noise : 0));
+        var y = Vector<double>.Build.Dense(n, a => s.Apply(observations[a]));
+        var cross = Matrix<double>.Build.Dense(cells, n, (c, b) => Latent(grid.CellAt(c), observations[b].Cell, steps, h, rank, options.Kernel));
+        var prior = Matrix<double>.Build.Dense(cells, cells, (a, b) =>
+            Latent(grid.CellAt(a), grid.CellAt(b), steps, h, rank, options.Kernel) + (a == b ? h.Noise : 0));
+        var solve = k.Cholesky();
+        var meanStd = cross * solve.Solve(y);
+        var covStd = prior - cross * solve.Solve(cross.Transpose());
+        // To raw units.
+        var scale = Vector<double>.Build.Dense(cells, c => s.Scale[grid.CellAt(c).Benchmark]);
+        var cellMean = Enumerable.Range(0, cells).Select(c => s.Mean[grid.CellAt(c).Benchmark] + scale[c] * meanStd[c]).ToArray();
+        var cellCov = Matrix<double>.Build.Dense(cells, cells, (a, b) => scale[a] * scale[b] * covStd[a, b]);
+        // Observed cells are known exactly.
+        var observed = observations.GroupBy(o => grid.IndexOf(o.Cell)).ToDictionary(g => g.Key, g => g.Average(o => o.Score));
+        foreach (var (c, score) in observed)
+        {
+            cellMean[c] = score;
+            for (int b = 0; b < cells; b++) { cellCov[c, b] = 0; cellCov[b, c] = 0; }
+        }
+        var weights = Matrix<double>.Build.Dense(grid.CheckpointCount, cells, (i, c) => grid.CellAt(c).Checkpoint == i ? grid.Weights[grid.CellAt(c).Benchmark] : 0);
+        var rowMean = (weights * Vector<double>.Build.DenseOfArray(cellMean)).ToArray();
+        var rowCov = weights * cellCov * weights.Transpose();
+        var variance = Enumerable.Range(0, cells).Select(c => cellCov[c, c]).ToArray();
+        return (cellMean, variance, rowMean, rowCov);
+    }
+}

@@ -1,0 +1,51 @@
+using Bomax.Engine;
+
+namespace Bomax.Engine.Tests.Posterior;
+
+public class ConditionedModelTests
+{
+    static (Grid Grid, List<Observation> Observations) Problem(int checkpoints, int benchmarks, int seed, double[]? weights = null)
+    {
+        var random = new Random(seed);
+        var grid = new Grid(
+            Enumerable.Range(0, checkpoints).Select(i => new Checkpoint($"checkpoint-{(i + 1) * 100}", (i + 1) * 100)),
+            Enumerable.Range(0, benchmarks).Select(j => new Benchmark($"task{j}", weights?[j] ?? 1.0)));
+        var observations = InitialDesign.Cells(grid, 2, seed)
+            .Concat(Enumerable.Range(0, 6).Select(_ => new Cell(random.Next(checkpoints), random.Next(benchmarks))))
+            .Distinct()
+            .Select(c => new Observation(c, 0.6 + 0.1 * Math.Sin(c.Checkpoint / 3.0 + c.Benchmark) + 0.02 * random.NextDouble()))
+            .ToList();
+        return (grid, observations);
+    }
+
+    public static TheoryData<StepKernel, int, bool, bool> Variants => new()
+    {
+        { StepKernel.Matern52, 1, true, false },
+        { StepKernel.Rbf, 2, true, true },
+        { StepKernel.Matern52, 3, false, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void PosteriorEqualsDenseClosedForm(StepKernel kernel, int rank, bool jitter, bool unequalWeights)
+    {
+        var (grid, observations) = Problem(9, 4, seed: rank, unequalWeights ? new[] { 1.0, 2.0, 0.5, 1.5 } : null);
+        var options = new EngineOptions { Device = "cpu", Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter };
+        var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
+        var (cellMean, cellVariance, rowMean, rowCovariance) = DenseReference.Posterior(grid, observations, fit, options);
+
+        using var model = ConditionedModel.Condition(grid, observations, fit, options);
+        var rows = model.Rows();
+        var cells = model.Cells(Enumerable.Range(0, grid.CheckpointCount).ToArray());
+        for (int c = 0; c < grid.CellCount; c++)
+        {
+            Assert.Equal(cellMean[c], cells.Mean[c], 1e-9);
+            Assert.Equal(Math.Sqrt(cellVariance[c]), cells.StandardDeviation[c], 1e-7);
+        }
+        for (int i = 0; i < grid.CheckpointCount; i++)
+        {
+            Assert.Equal(rowMean[i], rows.Mean[i], 1e-9);
+            for (int k = 0; k < grid.CheckpointCount; k++) Assert.Equal(rowCovariance[i, k], rows.Covariance[i, k], 1e-10);
+        }
+    }
+}
