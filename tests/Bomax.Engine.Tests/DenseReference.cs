@@ -9,9 +9,15 @@ namespace Bomax.Engine.Tests;
 /// </summary>
 static class DenseReference
 {
-    public static double StepKernel(double a, double b, double lengthscale, StepKernel kind)
+    public static double Warp(double x, double a, double b)
     {
-        double r = Math.Abs(a - b) / lengthscale;
+        x = Math.Clamp(x, 1e-6, 1 - 1e-6);
+        return 1 - Math.Pow(1 - Math.Pow(x, a), b);
+    }
+
+    public static double StepKernel(double a, double b, double lengthscale, StepKernel kind, double warpA = 1, double warpB = 1)
+    {
+        double r = Math.Abs(Warp(a, warpA, warpB) - Warp(b, warpA, warpB)) / lengthscale;
         if (kind == Engine.StepKernel.Rbf) return Math.Exp(-0.5 * r * r);
         double s = Math.Sqrt(5) * r;
         return (1 + s + s * s / 3) * Math.Exp(-s);
@@ -23,12 +29,25 @@ static class DenseReference
         double task = 0;
         for (int k = 0; k < rank; k++) task += h.Loadings[a.Benchmark * rank + k] * h.Loadings[b.Benchmark * rank + k];
         if (a.Benchmark == b.Benchmark) task += h.Diagonal[a.Benchmark];
-        double step = StepKernel(steps[a.Checkpoint], steps[b.Checkpoint], h.Lengthscale, kind) + (a.Checkpoint == b.Checkpoint ? h.Jitter : 0);
-        return step * task + (a.Benchmark == b.Benchmark ? h.TaskBias : 0);
+        double step = StepKernel(steps[a.Checkpoint], steps[b.Checkpoint], h.Lengthscale, kind, h.WarpA, h.WarpB) + (a.Checkpoint == b.Checkpoint ? h.Jitter : 0);
+        return step * task + (a.Benchmark == b.Benchmark ? h.TaskBias : 0) + (a.Checkpoint == b.Checkpoint ? h.SharedJitter : 0);
     }
 
     /// <summary>Posterior mean and variance (raw units) of every cell's true score, and the row averages' mean and covariance.</summary>
     public static (double[] CellMean, double[] CellVariance, double[] RowMean, Matrix<double> RowCovariance) Posterior(
+        Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options)
+    {
+        var (cellMean, cellCov) = CellPosterior(grid, observations, fit, options);
+        var weights = Matrix<double>.Build.Dense(grid.CheckpointCount, grid.CellCount, (i, c) => grid.CellAt(c).Checkpoint == i ? grid.Weights[grid.CellAt(c).Benchmark] : 0);
+        var rowMean = (weights * Vector<double>.Build.DenseOfArray(cellMean)).ToArray();
+        var rowCov = weights * cellCov * weights.Transpose();
+        var variance = Enumerable.Range(0, grid.CellCount).Select(c => cellCov[c, c]).ToArray();
+        return (cellMean, variance, rowMean, rowCov);
+    }
+
+    /// <summary>Joint posterior (raw units) of every cell's true score, row-major cells: mean <c>N·M</c> and
+    /// covariance <c>N·M x N·M</c>; observed cells are known exactly (zero rows and columns).</summary>
+    public static (double[] Mean, Matrix<double> Covariance) CellPosterior(
         Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options)
     {
         var h = fit.Hyperparameters.Values(options);
@@ -56,10 +75,6 @@ static class DenseReference
             cellMean[c] = score;
             for (int b = 0; b < cells; b++) { cellCov[c, b] = 0; cellCov[b, c] = 0; }
         }
-        var weights = Matrix<double>.Build.Dense(grid.CheckpointCount, cells, (i, c) => grid.CellAt(c).Checkpoint == i ? grid.Weights[grid.CellAt(c).Benchmark] : 0);
-        var rowMean = (weights * Vector<double>.Build.DenseOfArray(cellMean)).ToArray();
-        var rowCov = weights * cellCov * weights.Transpose();
-        var variance = Enumerable.Range(0, cells).Select(c => cellCov[c, c]).ToArray();
-        return (cellMean, variance, rowMean, rowCov);
+        return (cellMean, cellCov);
     }
 }

@@ -18,24 +18,24 @@ internal static class ReplayCommand
         var table = new Argument<string>("table") { Description = "Complete score table: tab- or comma-separated, first column CHECKPOINT, one column per benchmark." };
         var budget = new Option<string>("--budget") { Description = "Budgets: fractions of the grid (0.05), percentages (5%) or counts (200), comma-separated.", DefaultValueFactory = _ => "0.02,0.05,0.1" };
         var seeds = new Option<int>("--seeds") { Description = "Number of seeds (0, 1, …) to replay.", DefaultValueFactory = _ => 10 };
+        var firstSeed = new Option<int>("--first-seed") { Description = "First seed: replays seeds first … first + seeds − 1 (to split a long benchmark across processes).", DefaultValueFactory = _ => 0 };
         var init = new Option<int>("--init") { Description = "Initial cells per benchmark before the model chooses.", DefaultValueFactory = _ => 2 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
-        var rule = new Option<string>("--acquisition") { Description = "row (EI with what a cell says about its row) or cell (BOMAX's EI of the cell alone).", DefaultValueFactory = _ => "row" };
+        var rule = new Option<string>("--acquisition") { Description = "row-first (the row with the best EI, then its most informative cell), row (EI with what a cell says about its row) or cell (BOMAX's EI of the cell alone).", DefaultValueFactory = _ => "row-first" };
         var rank = new Option<int>("--task-rank") { Description = "Rank of the task covariance; 0 = automatic.", DefaultValueFactory = _ => 0 };
         var noJitter = new Option<bool>("--no-jitter") { Description = "Leave out the checkpoint-level jitter term (for ablation)." };
-        var jobs = new Option<int>("--jobs") { Description = "Seeds replayed at once (each on one thread); 0 = number of cores.", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, budget, seeds, init, device, rule, rank, noJitter, jobs, json,
+            table, budget, seeds, firstSeed, init, device, rule, rank, noJitter, json,
         };
         command.SetAction(parse => Run(
-            parse.GetValue(table)!, parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(init), parse.GetValue(device)!,
-            parse.GetValue(rule)!, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(jobs), parse.GetValue(json)));
+            parse.GetValue(table)!, parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(init), parse.GetValue(device)!,
+            parse.GetValue(rule)!, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(json)));
         return command;
     }
 
-    static int Run(string path, string budgetText, int seeds, int init, string device, string rule, int rank, bool noJitter, int jobs, bool json)
+    static int Run(string path, string budgetText, int seeds, int firstSeed, int init, string device, string rule, int rank, bool noJitter, bool json)
     {
         var read = ScoreTableReader.ReadFile(path);
         if (read is TableReadResult.Invalid invalid)
@@ -47,8 +47,9 @@ internal static class ReplayCommand
         var (budgets, budgetError) = BudgetList.Parse(budgetText, scoreTable.Grid.CellCount);
         string? error = budgetError
             ?? (seeds < 1 ? "--seeds must be at least 1" : null)
+            ?? (firstSeed < 0 ? "--first-seed must not be negative" : null)
             ?? (init < 1 ? "--init must be at least 1" : null)
-            ?? (rule is not ("row" or "cell") ? $"--acquisition '{rule}' is not one of: row, cell" : null)
+            ?? (rule is not ("row-first" or "row" or "cell") ? $"--acquisition '{rule}' is not one of: row-first, row, cell" : null)
             ?? (device is not ("auto" or "cpu" or "cuda") ? $"--device '{device}' is not one of: auto, cpu, cuda" : null);
         if (error is not null)
         {
@@ -60,22 +61,18 @@ internal static class ReplayCommand
             Device = device,
             TaskRank = rank,
             CheckpointJitter = !noJitter,
-            Acquisition = rule == "cell" ? AcquisitionRule.CellExpectedImprovement : AcquisitionRule.RowExpectedImprovement,
+            Acquisition = rule switch { "cell" => AcquisitionRule.CellExpectedImprovement, "row" => AcquisitionRule.RowExpectedImprovement, _ => AcquisitionRule.RowFirst },
         };
         var settings = new ReplaySettings(budgets!, init, options);
-        int parallel = Math.Clamp(jobs > 0 ? jobs : Environment.ProcessorCount, 1, seeds);
-        TorchDevice.UseThreads(1); // one thread per seed: a seed's result does not depend on --jobs
-
+        // Seeds run one after another on this thread. TorchSharp's implicit Scalars can be finalised by a
+        // garbage collection that another thread triggers while a native call still reads them, so the
+        // engine is never driven from two threads at once; LibTorch parallelises within each operation.
         var progress = new ProgressLine(Console.Error);
         var clock = Stopwatch.StartNew();
         var outcomes = new SeedOutcome[seeds];
-        int finished = 0;
-        Parallel.For(0, seeds, new ParallelOptions { MaxDegreeOfParallelism = parallel }, seed =>
-        {
-            outcomes[seed] = ReplaySimulation.Run(scoreTable, settings, seed, () => clock.Elapsed.TotalSeconds,
-                message => progress.Report($"[{Volatile.Read(ref finished)}/{seeds} seeds, {clock.Elapsed.TotalSeconds:0}s] {message}"));
-            Interlocked.Increment(ref finished);
-        });
+        for (int k = 0; k < seeds; k++)
+            outcomes[k] = ReplaySimulation.Run(scoreTable, settings, firstSeed + k, () => clock.Elapsed.TotalSeconds,
+                message => progress.Report($"[{k + 1}/{seeds}, {clock.Elapsed.TotalSeconds:0}s] {message}"));
         progress.Done();
         var summary = ReplaySummary.From(scoreTable, outcomes, clock.Elapsed.TotalSeconds);
         Console.Out.Write(json ? ReplayOutput.Json(summary) : ReplayOutput.Text(summary));

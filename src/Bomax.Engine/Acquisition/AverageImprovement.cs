@@ -16,6 +16,7 @@ public static class AverageImprovement
 
     public static Suggestion? Best(ConditionedModel model, RowPosterior rows, AcquisitionRule rule, IReadOnlySet<Cell>? exclude = null)
     {
+        if (rule == AcquisitionRule.RowFirst) return RowFirst(model, rows, exclude);
         var weights = model.Grid.Weights;
         double best = rows.Mean.Max();
         var candidates = Enumerable.Range(0, rows.Count)
@@ -41,5 +42,28 @@ public static class AverageImprovement
             }
         }
         return chosen;
+    }
+
+    static Suggestion? RowFirst(ConditionedModel model, RowPosterior rows, IReadOnlySet<Cell>? exclude)
+    {
+        double best = rows.Mean.Max();
+        var order = Enumerable.Range(0, rows.Count)
+            .Where(i => rows.UnobservedCount[i] > 0)
+            .Select(i => (Row: i, Score: ExpectedImprovement.Log(rows.Mean[i] - best, rows.StandardDeviation(i))))
+            .OrderByDescending(r => r.Score);
+        foreach (var (row, score) in order)
+        {
+            var cells = model.Cells(new[] { row });
+            int pick = -1;
+            double most = double.NegativeInfinity;
+            for (int k = 0; k < cells.Cells.Length; k++)
+            {
+                if (cells.Observed[k] || (exclude?.Contains(cells.Cells[k]) ?? false) || !(cells.StandardDeviation[k] > 0)) continue;
+                double information = Math.Abs(cells.RowCovariance[k]) / cells.StandardDeviation[k];
+                if (information > most) { most = information; pick = k; }
+            }
+            if (pick >= 0) return new Suggestion(cells.Cells[pick], score);
+        }
+        return null;
     }
 }

@@ -11,6 +11,10 @@ public enum AcquisitionRule
     /// <summary>EI of the row average with the spread of the row's posterior mean after seeing the cell
     /// (|cov(a_i, f_ij)| / σ_ij): counts what the cell says about the row's other benchmarks.</summary>
     RowExpectedImprovement,
+    /// <summary>Row first: the checkpoint whose average has the highest EI if it were fully known
+    /// (EI(S_i − S*, sd(a_i))), then its benchmark that says most about that average
+    /// (max |cov(a_i, f_ij)| / σ_ij). Less myopic: a spike needs several cells before it shows.</summary>
+    RowFirst,
 }
 
 /// <summary>
@@ -28,6 +32,14 @@ public sealed record EngineOptions
     public double NoiseFloor { get; init; } = 0.02;
     /// <summary>Lower bound of the step lengthscale, as a fraction of the step range.</summary>
     public double LengthscaleFloor { get; init; } = 0.05;
+    /// <summary>
+    /// Prior variance of each benchmark's level (standardised units), a fixed, broad random intercept:
+    /// the level is then estimated from the data jointly with the shared curve instead of being taken
+    /// as the mean of wherever that benchmark happened to be observed.
+    /// </summary>
+    public double InterceptVariance { get; init; } = 1.0;
+    /// <summary>Learn a monotone warping of the step axis (Kumaraswamy CDF), for curves that change faster early than late.</summary>
+    public bool InputWarping { get; init; } = true;
     /// <summary>Model checkpoint-level deviations shared across benchmarks (δ(x,x′) in the step kernel).</summary>
     public bool CheckpointJitter { get; init; } = true;
     public AcquisitionRule Acquisition { get; init; } = AcquisitionRule.RowExpectedImprovement;

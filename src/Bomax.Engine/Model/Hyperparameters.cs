@@ -2,7 +2,7 @@ namespace Bomax.Engine;
 
 /// <summary>
 /// The multi-task GP's hyperparameters as one unconstrained vector (what the optimiser moves).
-/// Layout: W (M × r, row-major) | raw v (M) | raw lengthscale | raw jitter | raw task bias | raw noise.
+/// Layout: W (M × r, row-major) | raw v (M) | raw lengthscale | raw jitter | raw noise | raw shared jitter | raw warp a | raw warp b.
 /// Positive quantities are softplus(raw) (plus a floor for lengthscale and noise).
 /// </summary>
 public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
@@ -11,9 +11,11 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
     public int DiagonalOffset => LoadingsLength;
     public int LengthscaleIndex => LoadingsLength + Benchmarks;
     public int JitterIndex => LengthscaleIndex + 1;
-    public int TaskBiasIndex => LengthscaleIndex + 2;
-    public int NoiseIndex => LengthscaleIndex + 3;
-    public static int LengthFor(int benchmarks, int rank) => benchmarks * rank + benchmarks + 4;
+    public int NoiseIndex => LengthscaleIndex + 2;
+    public int SharedJitterIndex => LengthscaleIndex + 3;
+    public int WarpAIndex => LengthscaleIndex + 4;
+    public int WarpBIndex => LengthscaleIndex + 5;
+    public static int LengthFor(int benchmarks, int rank) => benchmarks * rank + benchmarks + 6;
 
     /// <summary>A neutral start: benchmarks positively correlated, a lengthscale of a fifth of the run.</summary>
     public static Hyperparameters Initial(int benchmarks, int rank, EngineOptions options)
@@ -26,8 +28,10 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
         for (int j = 0; j < benchmarks; j++) raw[h.DiagonalOffset + j] = InverseSoftplus(0.2);
         raw[h.LengthscaleIndex] = InverseSoftplus(Math.Max(0.2 - options.LengthscaleFloor, 1e-3));
         raw[h.JitterIndex] = InverseSoftplus(0.05);
-        raw[h.TaskBiasIndex] = InverseSoftplus(0.1);
         raw[h.NoiseIndex] = InverseSoftplus(0.05);
+        raw[h.SharedJitterIndex] = InverseSoftplus(0.05);
+        raw[h.WarpAIndex] = InverseSoftplus(1.0);
+        raw[h.WarpBIndex] = InverseSoftplus(1.0);
         return h;
     }
 
@@ -40,8 +44,11 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
             loadings, diagonal,
             options.LengthscaleFloor + Softplus(Raw[LengthscaleIndex]),
             options.CheckpointJitter ? Softplus(Raw[JitterIndex]) : 0.0,
-            Softplus(Raw[TaskBiasIndex]),
-            options.NoiseFloor + Softplus(Raw[NoiseIndex]));
+            options.InterceptVariance,
+            options.NoiseFloor + Softplus(Raw[NoiseIndex]),
+            options.CheckpointJitter ? Softplus(Raw[SharedJitterIndex]) : 0.0,
+            options.InputWarping ? Softplus(Raw[WarpAIndex]) : 1.0,
+            options.InputWarping ? Softplus(Raw[WarpBIndex]) : 1.0);
     }
 
     public static double Softplus(double x) => x > 30 ? x : double.LogP1(Math.Exp(x));
@@ -49,5 +56,8 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
 }
 
 /// <summary>Decoded hyperparameters: loadings W (M × r row-major), diagonal v (M), step lengthscale,
-/// checkpoint jitter η, task bias τ, noise variance σ² (standardised units).</summary>
-public sealed record HyperparameterValues(double[] Loadings, double[] Diagonal, double Lengthscale, double Jitter, double TaskBias, double Noise);
+/// checkpoint jitter η (spread by B), benchmark intercept variance τ, noise variance σ², and the
+/// checkpoint jitter ρ shared equally by all benchmarks (standardised units), and the Kumaraswamy
+/// warping x ↦ 1 − (1 − x^a)^b of the normalised step (a = b = 1: no warping).</summary>
+public sealed record HyperparameterValues(double[] Loadings, double[] Diagonal, double Lengthscale, double Jitter, double TaskBias, double Noise, double SharedJitter,
+    double WarpA = 1.0, double WarpB = 1.0);

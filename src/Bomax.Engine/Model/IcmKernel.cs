@@ -4,11 +4,12 @@ using static TorchSharp.torch;
 namespace Bomax.Engine;
 
 /// <summary>
-/// The intrinsic coregionalisation kernel with a checkpoint-level jitter and a per-benchmark bias:
-/// k((x,t),(x′,t′)) = (k_x(x,x′) + η δ(x,x′)) · B[t,t′] + τ δ(t,t′), with B = W Wᵀ + diag(v),
-/// plus observation noise σ² on the diagonal. Every tensor is float64; shapes are in the comments.
+/// The intrinsic coregionalisation kernel with a checkpoint-level jitter and a per-benchmark intercept:
+/// k((x,t),(x′,t′)) = (k_x(x,x′) + η δ(x,x′)) · B[t,t′] + ρ δ(x,x′) + τ δ(t,t′), with B = W Wᵀ + diag(v),
+/// plus observation noise σ² on the diagonal. η δ B is checkpoint jitter shaped like the trends; ρ δ is
+/// jitter that moves every benchmark of a checkpoint together (a checkpoint that is good everywhere). Every tensor is float64; shapes are in the comments.
 /// </summary>
-internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Lengthscale, Tensor Jitter, Tensor TaskBias, Tensor Noise, StepKernel Kind, bool HasJitter)
+internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Lengthscale, Tensor Jitter, Tensor TaskBias, Tensor Noise, Tensor SharedJitter, Tensor? WarpA, Tensor? WarpB, StepKernel Kind, bool HasJitter)
 {
     /// <summary>Decodes the raw vector <c>P</c> (differentiable) into kernel parameters.</summary>
     public static IcmKernel Decode(Tensor raw, Hyperparameters layout, EngineOptions options)
@@ -18,9 +19,12 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         var diagonal = nn.functional.softplus(raw.narrow(0, layout.DiagonalOffset, m));
         var lengthscale = nn.functional.softplus(raw[layout.LengthscaleIndex]) + options.LengthscaleFloor;
         var jitter = options.CheckpointJitter ? nn.functional.softplus(raw[layout.JitterIndex]) : raw[layout.JitterIndex] * 0.0;
-        var bias = nn.functional.softplus(raw[layout.TaskBiasIndex]);
+        var bias = tensor(options.InterceptVariance, dtype: raw.dtype, device: raw.device);
         var noise = nn.functional.softplus(raw[layout.NoiseIndex]) + options.NoiseFloor;
-        return new IcmKernel(loadings, diagonal, lengthscale, jitter, bias, noise, options.Kernel, options.CheckpointJitter);
+        var shared = options.CheckpointJitter ? nn.functional.softplus(raw[layout.SharedJitterIndex]) : raw[layout.SharedJitterIndex] * 0.0;
+        Tensor? warpA = options.InputWarping ? nn.functional.softplus(raw[layout.WarpAIndex]) : null;
+        Tensor? warpB = options.InputWarping ? nn.functional.softplus(raw[layout.WarpBIndex]) : null;
+        return new IcmKernel(loadings, diagonal, lengthscale, jitter, bias, noise, shared, warpA, warpB, options.Kernel, options.CheckpointJitter);
     }
 
     /// <summary>Task covariance B, <c>M x M</c>.</summary>
@@ -29,10 +33,21 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
     /// <summary>Step kernel between normalised steps <c>a</c> (length A) and <c>b</c> (length B): <c>A x B</c>.</summary>
     public Tensor Step(Tensor a, Tensor b)
     {
-        var r = (a.unsqueeze(1) - b.unsqueeze(0)).abs() / Lengthscale;
+        var r = (Warp(a).unsqueeze(1) - Warp(b).unsqueeze(0)).abs() / Lengthscale;
         if (Kind == StepKernel.Rbf) return exp(-0.5 * r * r);
         var s = Math.Sqrt(5.0) * r;
         return (1.0 + s + s * s / 3.0) * exp(-s);
+    }
+
+    /// <summary>
+    /// Kumaraswamy CDF warping of normalised steps, 1 − (1 − x^a)^b: learning curves move fast early
+    /// and slowly late, which a stationary kernel on the raw step cannot follow.
+    /// </summary>
+    public Tensor Warp(Tensor x)
+    {
+        if (WarpA is null || WarpB is null) return x;
+        var clamped = x.clamp(1e-6, 1 - 1e-6);
+        return 1.0 - pow(1.0 - pow(clamped, WarpA), WarpB);
     }
 
     /// <summary>Covariance of the training observations with noise, <c>n x n</c>.</summary>
@@ -41,7 +56,7 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         var steps = Step(data.Steps, data.Steps);
         var kx = steps.index_select(0, data.Checkpoint).index_select(1, data.Checkpoint) + Jitter * data.SameCheckpoint;
         var b = TaskCovariance().index_select(0, data.Benchmark).index_select(1, data.Benchmark);
-        return kx * b + TaskBias * data.SameBenchmark + diag(Noise + data.KnownNoise);
+        return kx * b + SharedJitter * data.SameCheckpoint + TaskBias * data.SameBenchmark + diag(Noise + data.KnownNoise);
     }
 
     /// <summary>Weak priors (negative log density, up to a constant) that keep sparse fits stable.</summary>
@@ -55,8 +70,8 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         return 0.5 * (Loadings * Loadings).sum()
             + LogNormal(Diagonal, 0.1, 1.5)
             + LogNormal(Lengthscale, 0.25, 1.0)
-            + (HasJitter ? LogNormal(Jitter, 0.05, 1.5) : Jitter * 0.0)
-            + LogNormal(TaskBias, 0.1, 1.5)
-            + LogNormal(Noise, 0.1, 1.5);
+            + (HasJitter ? LogNormal(Jitter, 0.05, 1.5) + LogNormal(SharedJitter, 0.05, 1.5) : Jitter * 0.0)
+            + LogNormal(Noise, 0.1, 1.5)
+            + (WarpA is null || WarpB is null ? Noise * 0.0 : LogNormal(WarpA, 1.0, 0.75) + LogNormal(WarpB, 1.0, 0.75));
     }
 }

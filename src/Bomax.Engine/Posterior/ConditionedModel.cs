@@ -11,7 +11,7 @@ namespace Bomax.Engine;
 public sealed class ConditionedModel : IDisposable
 {
     readonly Tensor factor, alpha, trainCheckpoint, trainBenchmark, stepCov, taskCov, coefficients, coefficientsTimesB;
-    readonly double bias, noise;
+    readonly double bias, noise, shared;
     readonly Standardisation standardisation;
     readonly double[] weights;
     readonly bool[] observed;          // N·M, row-major
@@ -21,12 +21,12 @@ public sealed class ConditionedModel : IDisposable
     public Grid Grid { get; }
     public ModelFit Fit { get; }
 
-    ConditionedModel(Grid grid, ModelFit fit, Tensor[] owned, double bias, double noise, bool[] observed, double[] observedScore, double[] constantPart)
+    ConditionedModel(Grid grid, ModelFit fit, Tensor[] owned, double bias, double noise, double shared, bool[] observed, double[] observedScore, double[] constantPart)
     {
         Grid = grid; Fit = fit;
         (factor, alpha, trainCheckpoint, trainBenchmark, stepCov, taskCov, coefficients, coefficientsTimesB) =
             (owned[0], owned[1], owned[2], owned[3], owned[4], owned[5], owned[6], owned[7]);
-        this.bias = bias; this.noise = noise;
+        this.bias = bias; this.noise = noise; this.shared = shared;
         standardisation = fit.Standardisation;
         weights = grid.Weights.ToArray();
         this.observed = observed; this.observedScore = observedScore; this.constantPart = constantPart;
@@ -76,7 +76,7 @@ public sealed class ConditionedModel : IDisposable
         var coefficients = tensor(c, dtype: float64, device: device).reshape(n, m);
         var owned = new[] { factor, alpha, data.Checkpoint, data.Benchmark, stepCov, taskCov, coefficients, coefficients.matmul(taskCov) };
         foreach (var t in owned) t.DetachFromDisposeScope();
-        return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), observed, observedScore, constant);
+        return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), kernel.SharedJitter.item<double>(), observed, observedScore, constant);
     }
 
     public bool IsObserved(Cell cell) => observed[Grid.IndexOf(cell)];
@@ -86,9 +86,11 @@ public sealed class ConditionedModel : IDisposable
     {
         using var scope = NewDisposeScope();
         int n = Grid.CheckpointCount, m = Grid.BenchmarkCount;
-        // Prior covariance of Σ_j c_ij g_ij over unobserved cells: (Kx+ηI) ⊙ (C B Cᵀ) + τ C Cᵀ + σ² diag(Σ_j c_ij²).
+        // Prior covariance of Σ_j c_ij g_ij over unobserved cells:
+        // (Kx+ηI) ⊙ (C B Cᵀ) + τ C Cᵀ + diag(σ² Σ_j c_ij² + ρ (Σ_j c_ij)²).
         var ccT = coefficients.matmul(coefficients.T);
-        var prior = stepCov * coefficientsTimesB.matmul(coefficients.T) + bias * ccT + noise * diag(ccT.diagonal());
+        var rowSum = coefficients.sum(dim: 1);
+        var prior = stepCov * coefficientsTimesB.matmul(coefficients.T) + bias * ccT + diag(noise * ccT.diagonal() + shared * rowSum * rowSum);
         var cross = RowCross(); // N × n
         Tensor mean, covariance;
         if (factor.shape[0] > 0)
@@ -114,16 +116,18 @@ public sealed class ConditionedModel : IDisposable
         var cellRow = tensor(rows.SelectMany(i => Enumerable.Repeat((long)i, m)).ToArray(), dtype: int64, device: device);
         var cellBenchmark = tensor(rows.SelectMany(_ => Enumerable.Range(0, m).Select(j => (long)j)).ToArray(), dtype: int64, device: device);
         var stepDiagonal = stepCov.diagonal().index_select(0, cellRow);
-        var priorVariance = stepDiagonal * taskCov.diagonal().index_select(0, cellBenchmark) + bias + noise;
-        // cov(a_i, g_ij) before the data: (Kx_ii+η)(C B)[i,j] + (τ + σ²) C[i,j].
+        var priorVariance = stepDiagonal * taskCov.diagonal().index_select(0, cellBenchmark) + bias + noise + shared;
+        // cov(a_i, g_ij) before the data: (Kx_ii+η)(C B)[i,j] + (τ + σ²) C[i,j] + ρ Σ_j′ c_ij′.
         var rowPrior = stepDiagonal * coefficientsTimesB.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1)
-            + (bias + noise) * coefficients.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1);
+            + (bias + noise) * coefficients.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1)
+            + shared * coefficients.sum(dim: 1).index_select(0, cellRow);
         Tensor mean, variance, rowCovariance;
         if (factor.shape[0] > 0)
         {
             var cross = stepCov.index_select(0, cellRow).index_select(1, trainCheckpoint)
                 * taskCov.index_select(0, cellBenchmark).index_select(1, trainBenchmark)
-                + bias * cellBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64); // cells × n
+                + bias * cellBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64)
+                + shared * cellRow.unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64); // cells × n
             var vc = linalg.solve_triangular(factor, cross.T.contiguous(), upper: false); // n × cells
             var rowCross = RowCross().index_select(0, tensor(rows.Select(i => (long)i).ToArray(), dtype: int64, device: device));
             var va = linalg.solve_triangular(factor, rowCross.T.contiguous(), upper: false); // n × rows
@@ -158,7 +162,10 @@ public sealed class ConditionedModel : IDisposable
     /// <summary>Covariance between each row's unobserved part and each observation: <c>N x n</c>.</summary>
     Tensor RowCross() =>
         stepCov.index_select(1, trainCheckpoint) * coefficientsTimesB.index_select(1, trainBenchmark)
-        + bias * coefficients.index_select(1, trainBenchmark);
+        + bias * coefficients.index_select(1, trainBenchmark)
+        + shared * coefficients.sum(dim: 1).unsqueeze(1) * RowIndices().unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64);
+
+    Tensor RowIndices() => arange(Grid.CheckpointCount, dtype: int64, device: factor.device);
 
     static double[,] ToMatrix(Tensor t, int rows, int columns)
     {
