@@ -46,10 +46,15 @@ public static class AverageImprovement
 
     static Suggestion? RowFirst(ConditionedModel model, RowPosterior rows, IReadOnlySet<Cell>? exclude)
     {
-        double best = rows.Mean.Max();
+        // Value of learning row i's average exactly: for a challenger, EI over the leader; for the
+        // leader, the expected loss avoided if it falls below the runner-up.
+        int leader = 0;
+        for (int i = 1; i < rows.Count; i++) if (rows.Mean[i] > rows.Mean[leader]) leader = i;
+        double runnerUp = Enumerable.Range(0, rows.Count).Where(i => i != leader).Select(i => rows.Mean[i]).DefaultIfEmpty(double.NegativeInfinity).Max();
+        double Gap(int i) => i == leader ? runnerUp - rows.Mean[leader] : rows.Mean[i] - rows.Mean[leader];
         var order = Enumerable.Range(0, rows.Count)
             .Where(i => rows.UnobservedCount[i] > 0)
-            .Select(i => (Row: i, Score: ExpectedImprovement.Log(rows.Mean[i] - best, rows.StandardDeviation(i))))
+            .Select(i => (Row: i, Score: ExpectedImprovement.Log(Gap(i), rows.StandardDeviation(i))))
             .OrderByDescending(r => r.Score);
         foreach (var (row, score) in order)
         {
