@@ -1,7 +1,7 @@
 namespace Bomax.Engine.Replay;
 
 /// <summary>What one replay measures: budgets in evaluations (ascending), initial cells per benchmark, engine options.</summary>
-public sealed record ReplaySettings(IReadOnlyList<int> Budgets, int InitialPerBenchmark, EngineOptions Engine);
+public sealed record ReplaySettings(IReadOnlyList<int> Budgets, int InitialPerBenchmark, EngineOptions Engine, int Batch = 1);
 
 /// <summary>The engine's and the baselines' picks at one budget of one seed.</summary>
 public sealed record BudgetOutcome(int Evaluations, int Pick, double Regret, double ProbabilityBest,
@@ -25,46 +25,34 @@ public static class ReplaySimulation
         var design = InitialDesign.Cells(grid, settings.InitialPerBenchmark, seed);
         int last = settings.Budgets.Max();
         var observations = design.Take(last).Select(c => new Observation(c, table.ScoreOf(c))).ToList();
-        var seen = observations.Select(o => o.Cell).ToHashSet();
         var outcomes = new List<BudgetOutcome>();
         var fitSeconds = new List<double>();
-        var acquireSeconds = new List<double>();
         var roundSeconds = new List<double>();
-        ModelFit? fit = null;
-        int fittedAt = 0;
+        var acquireSeconds = new List<double>();
+        var state = PlannerState.Empty;
+        var none = new HashSet<Cell>();
         var pending = new Queue<int>(settings.Budgets.OrderBy(b => b));
         while (pending.Count > 0)
         {
             double roundStart = clock();
-            if (fit is null || RefitSchedule.IsDue(observations.Count, fittedAt))
-            {
-                double start = clock();
-                fit = HyperparameterFit.Fit(grid, observations, options, fit?.Hyperparameters);
-                fitSeconds.Add(clock() - start);
-                fittedAt = observations.Count;
-            }
-            else fit = fit with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
-
-            using var model = ConditionedModel.Condition(grid, observations, fit, options);
-            var rows = model.Rows();
-            while (pending.Count > 0 && (observations.Count >= pending.Peek() || observations.Count == grid.CellCount))
+            int room = pending.Peek() - observations.Count;
+            var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, Math.Clamp(settings.Batch, 0, Math.Max(0, room)), none, state, clock);
+            if (plan.Refitted) fitSeconds.Add(plan.FitSeconds);
+            acquireSeconds.Add(plan.AcquireSeconds);
+            state = plan.State;
+            while (pending.Count > 0 && plan.Rows is not null && (observations.Count >= pending.Peek() || observations.Count == grid.CellCount))
             {
                 int budget = pending.Dequeue();
-                var selection = Selection.From(grid, rows, options.ProbabilitySamples, seed);
+                var selection = Selection.From(grid, plan.Rows, options.ProbabilitySamples, seed);
                 int randomPick = Baselines.Random(table, design, budget, seed);
                 int subsetPick = Baselines.Subset(table, budget, seed);
                 outcomes.Add(new BudgetOutcome(budget, selection.Pick.Checkpoint, Regret.Of(rowMeans, selection.Pick.Checkpoint), selection.Pick.ProbabilityBest,
                     randomPick, Regret.Of(rowMeans, randomPick), subsetPick, Regret.Of(rowMeans, subsetPick)));
                 progress?.Invoke($"seed {seed}: {budget} evaluations, pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00}), regret {100 * outcomes[^1].Regret:0.000}%");
             }
-            if (pending.Count == 0) break;
-
-            double acquireStart = clock();
-            var suggestion = AverageImprovement.Best(model, rows, options.Acquisition, seen);
-            acquireSeconds.Add(clock() - acquireStart);
-            if (suggestion is null) break;
-            seen.Add(suggestion.Cell);
-            observations.Add(new Observation(suggestion.Cell, table.ScoreOf(suggestion.Cell)));
+            if (room <= 0) continue; // a budget was reached and recorded: plan again toward the next one
+            if (plan.Next.Count == 0) break;
+            observations.AddRange(plan.Next.Select(c => new Observation(c, table.ScoreOf(c))));
             roundSeconds.Add(clock() - roundStart);
         }
         return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds);

@@ -1,0 +1,66 @@
+namespace Bomax.Engine;
+
+/// <summary>What the planner carries from one round to the next: the last fit and how many observations it saw.</summary>
+public sealed record PlannerState(ModelFit? Fit, int FittedAt)
+{
+    public static PlannerState Empty { get; } = new(null, 0);
+}
+
+/// <summary>
+/// One round's decision: the cells to evaluate next (distinct, at most the count asked for), and —
+/// once the model has been fitted — the joint posterior of the checkpoint averages it was chosen from.
+/// </summary>
+public sealed record Plan(IReadOnlyList<Cell> Next, RowPosterior? Rows, PlannerState State, bool FromInitialDesign,
+    double FitSeconds = 0, double AcquireSeconds = 0)
+{
+    public bool Refitted { get; init; }
+}
+
+/// <summary>
+/// The study loop's pure core: read the observations, decide the next cells. The initial design comes
+/// first; then the model is refitted when due (<see cref="RefitSchedule"/>), conditioned, and asked for
+/// a batch. A batch of q cells is chosen one at a time, each time pretending the cells already chosen
+/// were observed at their posterior mean (the "kriging believer"), so the batch spreads out instead of
+/// piling onto one spot.
+/// </summary>
+public static class StudyPlanner
+{
+    public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark,
+        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null)
+    {
+        clock ??= () => 0.0;
+        var observed = observations.Select(o => o.Cell).ToHashSet();
+        var design = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed)
+            .Where(c => !observed.Contains(c) && !exclude.Contains(c)).Take(count).ToList();
+        if (design.Count > 0 || observations.Count == 0)
+            return new Plan(design, null, state, FromInitialDesign: true);
+
+        double start = clock();
+        bool refit = state.Fit is null || RefitSchedule.IsDue(observations.Count, state.FittedAt);
+        var fit = refit
+            ? HyperparameterFit.Fit(grid, observations, options, state.Fit?.Hyperparameters)
+            : state.Fit! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
+        var next = new PlannerState(fit, refit ? observations.Count : state.FittedAt);
+        double fitted = clock();
+
+        var chosen = new List<Cell>();
+        var taken = new HashSet<Cell>(observed);
+        taken.UnionWith(exclude);
+        var believed = observations.ToList();
+        RowPosterior? rows = null;
+        do
+        {
+            using var model = ConditionedModel.Condition(grid, believed, fit, options);
+            var posterior = model.Rows();
+            rows ??= posterior;
+            if (chosen.Count >= count) break;
+            var suggestion = AverageImprovement.Best(model, posterior, options.Acquisition, taken);
+            if (suggestion is null) break;
+            chosen.Add(suggestion.Cell);
+            taken.Add(suggestion.Cell);
+            if (chosen.Count < count)
+                believed.Add(new Observation(suggestion.Cell, model.Cells(new[] { suggestion.Cell.Checkpoint }).Mean[suggestion.Cell.Benchmark]));
+        } while (chosen.Count < count);
+        return new Plan(chosen, rows, next, FromInitialDesign: false, fitted - start, clock() - fitted) { Refitted = refit };
+    }
+}
