@@ -1,0 +1,216 @@
+using System.Globalization;
+using Polly;
+using Polly.Retry;
+
+namespace Bomax.Cli.Evaluation;
+
+/// <summary>Why an evaluation attempt failed.</summary>
+internal enum EvaluationFailureKind
+{
+    /// <summary>The command could not be started (not found, not executable, bad template, …).</summary>
+    StartError,
+    /// <summary>The command exited with a non-zero code.</summary>
+    NonZeroExit,
+    /// <summary>The command ran past its timeout and its process tree was killed.</summary>
+    TimedOut,
+    /// <summary>The command succeeded but no score could be read from what it produced.</summary>
+    Unparseable,
+    /// <summary>The run was cancelled (Ctrl-C); never retried.</summary>
+    Cancelled,
+}
+
+/// <summary>
+/// The result of evaluating one (checkpoint, benchmark) pair with retries: a score, or the last failure.
+/// Both say how many attempts were made, how long they took together and each, and the directory of the
+/// last attempt (kept for inspection).
+/// </summary>
+internal abstract record AttemptsOutcome
+{
+    private AttemptsOutcome() { }
+
+    public required int Attempts { get; init; }
+    public required double Seconds { get; init; }
+    public required IReadOnlyList<double> AttemptSeconds { get; init; }
+    public required string OutputDirectory { get; init; }
+
+    public sealed record Succeeded(Scored Score) : AttemptsOutcome;
+
+    /// <param name="Kind">What went wrong in the last attempt.</param>
+    /// <param name="Message">What went wrong, for the user: <c>exit code 2: CUDA out of memory</c>.</param>
+    /// <param name="ExitCode">The last attempt's exit code, when it exited on its own.</param>
+    /// <param name="StderrTail">The end of the last attempt's standard error.</param>
+    public sealed record Failed(EvaluationFailureKind Kind, string Message, int? ExitCode, string StderrTail)
+        : AttemptsOutcome;
+}
+
+/// <summary>
+/// Runs an evaluation up to 1 + retries times, each attempt in its own directory
+/// <c>&lt;OutputDirectory&gt;/attempt-&lt;n&gt;</c>, until one yields a score. A non-zero exit, a timeout, a start
+/// error and output without a score are failures worth another try; a cancellation stops at once.
+/// Between attempts it waits an exponentially growing delay with jitter drawn from the given (or a
+/// per-pair seeded) <see cref="Random"/>, so concurrent evaluations do not retry in lockstep and runs
+/// are reproducible.
+/// </summary>
+internal static class EvaluationAttempts
+{
+    /// <summary>The back-off never exceeds this (unless the base delay itself is longer).</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(10);
+
+    public static Task<AttemptsOutcome> RunWithRetriesAsync(
+        EvaluationRequest request, ScoreSource score, int retries, TimeSpan baseDelay, CancellationToken cancel) =>
+        RunWithRetriesAsync(request, score, retries, baseDelay, new Random(SeedFor(request)), cancel);
+
+    public static async Task<AttemptsOutcome> RunWithRetriesAsync(
+        EvaluationRequest request, ScoreSource score, int retries, TimeSpan baseDelay, Random random,
+        CancellationToken cancel)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var attemptSeconds = new List<double>();
+        Attempt? last = null;
+
+        // Polly runs the loop and the cancellable waits; what counts as a failure, the delays (with our
+        // own Random: Polly's built-in jitter draws from a source that cannot be injected) and the
+        // per-attempt directories stay here. Polly requires at least one retry, hence the empty pipeline.
+        var pipeline = retries <= 0
+            ? ResiliencePipeline<Attempt>.Empty
+            : new ResiliencePipelineBuilder<Attempt>()
+                .AddRetry(new RetryStrategyOptions<Attempt>
+                {
+                    MaxRetryAttempts = retries,
+                    ShouldHandle = args => ValueTask.FromResult(
+                        args.Outcome.Result is { Failure: { } kind } && kind != EvaluationFailureKind.Cancelled),
+                    DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                        BackoffDelay(args.AttemptNumber + 1, baseDelay, random)),
+                })
+                .Build();
+
+        try
+        {
+            last = await pipeline.ExecuteAsync(async token =>
+            {
+                int number = attemptSeconds.Count + 1;
+                var attemptRequest = request with
+                {
+                    OutputDirectory = Path.Combine(request.OutputDirectory, $"attempt-{number}"),
+                };
+                var process = await EvaluationRunner.RunAsync(attemptRequest, token).ConfigureAwait(false);
+                attemptSeconds.Add(process.Seconds);
+                last = Judge(process, attemptRequest, score);
+                return last;
+            }, cancel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // Cancelled while waiting to retry (or before the first attempt).
+            last = last is null
+                ? null
+                : last with { Failure = EvaluationFailureKind.Cancelled, Message = "cancelled" };
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (last is null)
+        {
+            return new AttemptsOutcome.Failed(EvaluationFailureKind.Cancelled, "cancelled", null, "")
+            {
+                Attempts = 0,
+                Seconds = seconds,
+                AttemptSeconds = attemptSeconds,
+                OutputDirectory = request.OutputDirectory,
+            };
+        }
+        if (last.Score is { } scored)
+        {
+            return new AttemptsOutcome.Succeeded(scored)
+            {
+                Attempts = attemptSeconds.Count,
+                Seconds = seconds,
+                AttemptSeconds = attemptSeconds,
+                OutputDirectory = last.Process.OutputDirectory,
+            };
+        }
+        return new AttemptsOutcome.Failed(last.Failure!.Value, last.Message, last.Process.ExitCode, last.Process.StderrTail)
+        {
+            Attempts = attemptSeconds.Count,
+            Seconds = seconds,
+            AttemptSeconds = attemptSeconds,
+            OutputDirectory = last.Process.OutputDirectory,
+        };
+    }
+
+    /// <summary>
+    /// The wait before retry number <paramref name="retry"/> (1-based): <c>baseDelay · 2^(retry−1)</c>, capped
+    /// at <see cref="MaxDelay"/>, times a jitter factor drawn uniformly from [0.5, 1.5).
+    /// </summary>
+    internal static TimeSpan BackoffDelay(int retry, TimeSpan baseDelay, Random random)
+    {
+        if (baseDelay <= TimeSpan.Zero)
+            return TimeSpan.Zero;
+        double cap = Math.Max(MaxDelay.TotalMilliseconds, baseDelay.TotalMilliseconds);
+        double exponential = Math.Min(cap, baseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 40)));
+        return TimeSpan.FromMilliseconds(exponential * (0.5 + random.NextDouble()));
+    }
+
+    /// <summary>A stable seed per (checkpoint, benchmark), so reruns wait alike and pairs differ.</summary>
+    internal static int SeedFor(EvaluationRequest request)
+    {
+        unchecked
+        {
+            uint hash = 2166136261;
+            foreach (char c in request.Checkpoint + "\0" + request.Benchmark)
+                hash = (hash ^ c) * 16777619;
+            return (int)hash;
+        }
+    }
+
+    private sealed record Attempt(ProcessOutcome Process, Scored? Score, EvaluationFailureKind? Failure, string Message);
+
+    private static Attempt Judge(ProcessOutcome process, EvaluationRequest request, ScoreSource score)
+    {
+        if (process.Cancelled)
+            return new Attempt(process, null, EvaluationFailureKind.Cancelled, "cancelled");
+        if (process.StartError is { } startError)
+            return new Attempt(process, null, EvaluationFailureKind.StartError, startError);
+        if (process.TimedOut)
+            return new Attempt(process, null, EvaluationFailureKind.TimedOut,
+                               $"timed out after {FormatDuration(request.Timeout)}; process tree killed");
+        if (process.ExitCode is not 0)
+            return new Attempt(process, null, EvaluationFailureKind.NonZeroExit,
+                               ExitMessage(process.ExitCode, process.StderrTail));
+
+        return ScoreExtractor.Extract(score, process.Stdout, process.OutputDirectory, request.Benchmark) switch
+        {
+            Scored scored => new Attempt(process, scored, null, ""),
+            Unparseable unparseable => new Attempt(process, null, EvaluationFailureKind.Unparseable, unparseable.Message),
+            var other => throw new InvalidOperationException($"unexpected score result {other}"),
+        };
+    }
+
+    internal static string ExitMessage(int? exitCode, string stderrTail)
+    {
+        string code = exitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
+        // Like a shell, .NET reports a child killed by signal N as exit code 128 + N.
+        string signal = exitCode is > 128 and < 128 + 65 ? $" (killed by signal {exitCode - 128})" : "";
+        string? lastLine = stderrTail
+            .Split('\n')
+            .Select(line => line.TrimEnd('\r').Trim())
+            .LastOrDefault(line => line.Length > 0);
+        return lastLine is null
+            ? $"exit code {code}{signal}, nothing on standard error"
+            : $"exit code {code}{signal}: {lastLine}";
+    }
+
+    /// <summary><c>30m</c>, <c>1h30m</c>, <c>45s</c>, <c>1.5s</c>.</summary>
+    internal static string FormatDuration(TimeSpan duration)
+    {
+        if (duration <= TimeSpan.Zero || duration == Timeout.InfiniteTimeSpan)
+            return "no limit";
+        if (duration < TimeSpan.FromMinutes(1))
+            return duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+        var parts = new List<string>();
+        int hours = (int)duration.TotalHours;
+        if (hours > 0) parts.Add($"{hours}h");
+        if (duration.Minutes > 0) parts.Add($"{duration.Minutes}m");
+        if (duration.Seconds > 0) parts.Add($"{duration.Seconds}s");
+        return string.Concat(parts);
+    }
+}

@@ -1,0 +1,616 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Bomax.Cli.Evaluation;
+
+/// <summary>Where an evaluation's score is read from. A closed set: the four records below.</summary>
+internal abstract record ScoreSource
+{
+    private protected ScoreSource() { }
+}
+
+/// <summary>The last number printed on standard output (the default).</summary>
+internal sealed record LastNumberSource : ScoreSource;
+
+/// <summary>
+/// A dotted path such as <c>results.score</c> or <c>a.b[0].c</c> into JSON: standard output as a whole, else
+/// its last line that is a JSON object, else the <c>*.json</c> files under the output directory, newest first.
+/// Only '.' separates keys, so keys like <c>acc,none</c> work.
+/// </summary>
+internal sealed record JsonSource(string Path) : ScoreSource;
+
+/// <summary>The first capture group (or the whole match, with no group) of the first match on standard output.</summary>
+internal sealed record RegexSource(string Pattern) : ScoreSource;
+
+/// <summary>
+/// A metric such as <c>acc_norm,none</c> from lm-evaluation-harness's newest <c>results*.json</c> under the
+/// output directory, for the evaluation's benchmark, with its standard error where reported.
+/// </summary>
+internal sealed record LmEvalSource(string Metric) : ScoreSource;
+
+/// <summary>What <see cref="ScoreExtractor.Extract"/> found: a score, or a message saying what was seen instead.</summary>
+internal abstract record ScoreResult
+{
+    private protected ScoreResult() { }
+}
+
+internal sealed record Scored(double Score, double? StandardError) : ScoreResult;
+
+internal sealed record Unparseable(string Message) : ScoreResult;
+
+internal static class ScoreExtractor
+{
+    private const int ShownChars = 200;
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(2);
+
+    // A number not glued to a word: "0.75", "-3", "1e-3", ".5", "75.3%", "0.75." at the end of a sentence;
+    // not the 8 in "gsm8k", the 2024 in "run_2024" or the 100 in "100ms".
+    private static readonly Regex NumberToken = new(
+        @"(?<![\w.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?!\w)",
+        RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+    public static ScoreResult Extract(ScoreSource rule, string stdout, string outputDirectory, string benchmark) =>
+        rule switch
+        {
+            LastNumberSource => LastNumber(stdout),
+            JsonSource json => FromJson(json.Path, stdout, outputDirectory),
+            RegexSource regex => FromRegex(regex.Pattern, stdout),
+            LmEvalSource lmEval => FromLmEval(lmEval.Metric, stdout, outputDirectory, benchmark),
+            _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown score rule"),
+        };
+
+    // ---- last number -------------------------------------------------------------------------------------
+
+    private static ScoreResult LastNumber(string stdout)
+    {
+        double? last = null;
+        foreach (Match match in NumberToken.Matches(stdout))
+        {
+            if (TryParseNumber(match.Value, out double value))
+                last = value;
+        }
+        return last is { } score
+            ? new Scored(score, null)
+            : new Unparseable($"no number in the output: {ShowEnd(stdout)}");
+    }
+
+    // ---- regex -------------------------------------------------------------------------------------------
+
+    private static ScoreResult FromRegex(string pattern, string stdout)
+    {
+        Match match;
+        try
+        {
+            var regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Multiline, RegexTimeout);
+            match = regex.Match(stdout);
+        }
+        catch (ArgumentException e)
+        {
+            return new Unparseable($"invalid score regex '{pattern}': {e.Message}");
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return new Unparseable($"the score regex '{pattern}' took too long on the output ({stdout.Length} characters)");
+        }
+        if (!match.Success)
+            return new Unparseable($"the score regex '{pattern}' does not match the output: {ShowEnd(stdout)}");
+
+        string text = match.Groups.Count > 1 ? match.Groups[1].Value : match.Value;
+        return TryParseNumber(text.Trim(), out double value)
+            ? new Scored(value, null)
+            : new Unparseable($"the score regex '{pattern}' matched \"{Shorten(match.Value)}\", "
+                              + $"but \"{Shorten(text)}\" is not a number");
+    }
+
+    // ---- JSON path ---------------------------------------------------------------------------------------
+
+    private static ScoreResult FromJson(string path, string stdout, string outputDirectory)
+    {
+        if (!TryParsePath(path, out var steps, out string? pathError))
+            return new Unparseable(pathError);
+
+        string stdoutNote;
+        if (TryParseJsonFromStdout(stdout) is { } fromStdout)
+        {
+            using (fromStdout)
+            {
+                if (Resolve(fromStdout.RootElement, steps, out double value, out string why))
+                    return new Scored(value, null);
+                stdoutNote = $"the JSON on standard output has no number at '{path}': {why}";
+            }
+        }
+        else
+        {
+            stdoutNote = $"no JSON on standard output ({ShowEnd(stdout)})";
+        }
+
+        var files = NewestFirst(outputDirectory, "*.json");
+        if (files.Count == 0)
+            return new Unparseable($"{stdoutNote}; no *.json files under {outputDirectory}");
+
+        string? newestNote = null;
+        foreach (var file in files)
+        {
+            using var document = TryParseJsonFile(file, out string? readError);
+            if (document is null)
+            {
+                newestNote ??= $"{RelativeName(file, outputDirectory)}: {readError}";
+                continue;
+            }
+            if (Resolve(document.RootElement, steps, out double value, out string why))
+                return new Scored(value, null);
+            newestNote ??= $"{RelativeName(file, outputDirectory)}: {why}";
+        }
+        return new Unparseable($"{stdoutNote}; none of the {files.Count} *.json files under {outputDirectory} "
+                               + $"has a number at '{path}' (newest, {newestNote})");
+    }
+
+    private abstract record PathStep;
+    private sealed record KeyStep(string Key, string Segment, IReadOnlyList<int> Indices) : PathStep;
+
+    /// <summary>Splits <c>a.b[0].c</c> into keys, each with the array indices that follow it.</summary>
+    private static bool TryParsePath(string path, out List<KeyStep> steps, out string error)
+    {
+        steps = [];
+        error = "";
+        string trimmed = path.Trim();
+        if (trimmed.StartsWith("$.", StringComparison.Ordinal))
+            trimmed = trimmed[2..];
+        else if (trimmed == "$")
+            trimmed = "";
+        if (trimmed.Length == 0)
+        {
+            error = "the json score path is empty: give a path such as 'results.score'";
+            return false;
+        }
+        foreach (var segment in trimmed.Split('.'))
+        {
+            var indices = new List<int>();
+            string key = segment;
+            while (key.EndsWith(']'))
+            {
+                int open = key.LastIndexOf('[');
+                if (open < 0 || !int.TryParse(key.AsSpan(open + 1, key.Length - open - 2), NumberStyles.None,
+                                              CultureInfo.InvariantCulture, out int index))
+                    break;
+                indices.Insert(0, index);
+                key = key[..open];
+            }
+            steps.Add(new KeyStep(key, segment, indices));
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Follows the path from <paramref name="root"/> to a number. On failure, <paramref name="why"/> says
+    /// how far it got and what was there (the keys of the object where a key was missing, and so on).
+    /// </summary>
+    private static bool Resolve(JsonElement root, List<KeyStep> steps, out double value, out string why)
+    {
+        value = 0;
+        var current = root;
+        string at = "the top level";
+        for (int i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var indices = step.Indices;
+            if (step.Key.Length == 0 && indices.Count > 0)
+            {
+                // "[0].x" at the start: index the current value itself.
+            }
+            else if (current.ValueKind != JsonValueKind.Object)
+            {
+                why = $"{at} is {Describe(current)}, not an object with key '{step.Key}'";
+                return false;
+            }
+            else if (current.TryGetProperty(step.Key, out var next))
+            {
+                current = next;
+                at = $"'{step.Key}'";
+            }
+            else if (indices.Count > 0 && current.TryGetProperty(step.Segment, out var literal))
+            {
+                // A key that contains "[0]" itself.
+                current = literal;
+                at = $"'{step.Segment}'";
+                indices = [];
+            }
+            else if (TryJoinedKey(current, steps, i, out var joined, out int used))
+            {
+                // A key that contains dots: "a.b.c" read as key "a.b", then "c".
+                i += used - 1;
+                current = joined;
+                at = $"'{steps[i].Key}'";
+                indices = steps[i].Indices;
+            }
+            else
+            {
+                why = $"{at} has no key '{step.Key}' (keys: {Keys(current)})";
+                return false;
+            }
+            foreach (int index in indices)
+            {
+                if (current.ValueKind != JsonValueKind.Array)
+                {
+                    why = $"{at} is {Describe(current)}, not an array to take [{index}] of";
+                    return false;
+                }
+                if (index >= current.GetArrayLength())
+                {
+                    why = $"{at} has {current.GetArrayLength()} elements, so no [{index}]";
+                    return false;
+                }
+                current = current[index];
+                at = $"{at}[{index}]";
+            }
+        }
+        if (TryNumber(current, out value))
+        {
+            why = "";
+            return true;
+        }
+        why = $"{at} is {Describe(current)}, not a number";
+        return false;
+    }
+
+    /// <summary>Keys that contain dots themselves: "a.b.c" may be key "a.b" then "c".</summary>
+    private static bool TryJoinedKey(JsonElement current, List<KeyStep> steps, int from, out JsonElement value, out int used)
+    {
+        var key = new StringBuilder(steps[from].Segment);
+        for (int j = from + 1; j < steps.Count; j++)
+        {
+            key.Append('.').Append(steps[j].Key);
+            if (current.TryGetProperty(key.ToString(), out value))
+            {
+                used = j - from + 1;
+                return true;
+            }
+            key.Length -= steps[j].Key.Length;
+            key.Append(steps[j].Segment);
+        }
+        value = default;
+        used = 0;
+        return false;
+    }
+
+    private static JsonDocument? TryParseJsonFromStdout(string stdout)
+    {
+        string trimmed = stdout.Trim();
+        if (trimmed.Length == 0)
+            return null;
+        if (trimmed[0] is '{' or '[' && TryParseJson(trimmed) is { } whole)
+            return whole;
+        var lines = trimmed.Split('\n');
+        for (int i = lines.Length - 1; i >= 0; i--)
+        {
+            string line = lines[i].Trim();
+            if (line.StartsWith('{') && line.EndsWith('}') && TryParseJson(line) is { } document)
+            {
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                    return document;
+                document.Dispose();
+            }
+        }
+        return null;
+    }
+
+    private static readonly JsonDocumentOptions JsonOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        MaxDepth = 256,
+    };
+
+    /// <summary>
+    /// Parses JSON, also as Python's <c>json.dump</c> writes it: bare <c>NaN</c>, <c>Infinity</c> and
+    /// <c>-Infinity</c> (which lm-eval can emit) are read as null.
+    /// </summary>
+    private static JsonDocument? TryParseJson(string text)
+    {
+        try
+        {
+            return JsonDocument.Parse(text, JsonOptions);
+        }
+        catch (JsonException)
+        {
+        }
+        string? sanitized = ReplacePythonNonFinite(text);
+        if (sanitized is null)
+            return null;
+        try
+        {
+            return JsonDocument.Parse(sanitized, JsonOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ReplacePythonNonFinite(string text)
+    {
+        var result = new StringBuilder(text.Length);
+        bool inString = false, changed = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (inString)
+            {
+                result.Append(c);
+                if (c == '\\' && i + 1 < text.Length)
+                    result.Append(text[++i]);
+                else if (c == '"')
+                    inString = false;
+                continue;
+            }
+            if (c == '"')
+            {
+                inString = true;
+                result.Append(c);
+                continue;
+            }
+            string? token = null;
+            foreach (var candidate in (ReadOnlySpan<string>)["-Infinity", "Infinity", "NaN"])
+            {
+                if (string.CompareOrdinal(text, i, candidate, 0, candidate.Length) == 0)
+                {
+                    token = candidate;
+                    break;
+                }
+            }
+            if (token is null)
+            {
+                result.Append(c);
+                continue;
+            }
+            result.Append("null");
+            i += token.Length - 1;
+            changed = true;
+        }
+        return changed ? result.ToString() : null;
+    }
+
+    private static JsonDocument? TryParseJsonFile(string file, out string? error)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = $"cannot read it: {e.Message}";
+            return null;
+        }
+        var document = TryParseJson(text);
+        error = document is null ? "not valid JSON" : null;
+        return document;
+    }
+
+    // ---- lm-evaluation-harness ---------------------------------------------------------------------------
+
+    private static ScoreResult FromLmEval(string metric, string stdout, string outputDirectory, string benchmark)
+    {
+        metric = metric.Trim();
+        if (metric.Length == 0)
+            return new Unparseable("the lm-eval metric is empty: give one such as 'acc_norm,none'");
+
+        // Old lm-eval versions take --output_path as the file to write.
+        List<string> files = File.Exists(outputDirectory) ? [outputDirectory] : NewestFirst(outputDirectory, "results*.json");
+        if (files.Count == 0)
+            return new Unparseable($"no lm-eval results file (results*.json) under {outputDirectory}; does the "
+                                   + $"command pass --output_path {{output_dir}}? The output ended: {ShowEnd(stdout)}");
+
+        string? firstProblem = null;
+        foreach (var file in files)
+        {
+            using var document = TryParseJsonFile(file, out string? readError);
+            string name = RelativeName(file, outputDirectory);
+            if (document is null)
+            {
+                firstProblem ??= $"{name}: {readError}";
+                continue;
+            }
+            var result = FromLmEvalDocument(document.RootElement, metric, benchmark, name);
+            if (result is Scored)
+                return result;
+            firstProblem ??= ((Unparseable)result).Message;
+        }
+        return new Unparseable(files.Count == 1
+            ? firstProblem!
+            : $"none of the {files.Count} lm-eval results files under {outputDirectory} has it; newest: {firstProblem}");
+    }
+
+    private static ScoreResult FromLmEvalDocument(JsonElement root, string metric, string benchmark, string fileName)
+    {
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("results", out var results) || results.ValueKind != JsonValueKind.Object)
+            return new Unparseable($"{fileName} is not an lm-eval results file: it has no \"results\" object "
+                                   + $"(top level: {(root.ValueKind == JsonValueKind.Object ? Keys(root) : Describe(root))})");
+
+        // A group's aggregate is in "groups" (and, in recent versions, in "results" too). Prefer the
+        // entry that has the metric; otherwise report on whichever entry exists.
+        JsonElement? task = null;
+        foreach (var section in (ReadOnlySpan<string>)["results", "groups"])
+        {
+            if (!root.TryGetProperty(section, out var tasks) || tasks.ValueKind != JsonValueKind.Object
+                || !tasks.TryGetProperty(benchmark, out var entry) || entry.ValueKind != JsonValueKind.Object)
+                continue;
+            if (FindMetric(entry, metric, out _, out _))
+            {
+                task = entry;
+                break;
+            }
+            task ??= entry;
+        }
+        if (task is not { } found)
+        {
+            string groups = root.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Object
+                ? $"; groups: {Keys(g)}" : "";
+            return new Unparseable($"{fileName} has no task '{benchmark}' (tasks: {Keys(results)}{groups})");
+        }
+
+        if (!FindMetric(found, metric, out string? key, out string? ambiguity))
+            return new Unparseable(ambiguity
+                                   ?? $"task '{benchmark}' in {fileName} has no metric '{metric}' (metrics: {Keys(found)})");
+        var valueElement = found.GetProperty(key!);
+        if (!TryNumber(valueElement, out double score))
+            return new Unparseable($"'{key}' of task '{benchmark}' in {fileName} is {Describe(valueElement)}, not a number");
+
+        double? standardError = null;
+        foreach (var stderrKey in StderrKeys(key!))
+        {
+            if (found.TryGetProperty(stderrKey, out var stderrElement))
+            {
+                // lm-eval writes "N/A" where it could not compute one.
+                standardError = TryNumber(stderrElement, out double se) && se >= 0 ? se : null;
+                break;
+            }
+        }
+        return new Scored(score, standardError);
+    }
+
+    /// <summary>
+    /// The key under which a task reports <paramref name="metric"/>: the metric itself (<c>acc_norm,none</c>),
+    /// the old unfiltered form (<c>acc</c> for <c>acc</c> or <c>acc,none</c>), or, for a bare name, its
+    /// <c>,none</c> form or its only filtered form. Several filtered forms of a bare name are ambiguous.
+    /// </summary>
+    private static bool FindMetric(JsonElement task, string metric, out string? key, out string? ambiguity)
+    {
+        ambiguity = null;
+        key = null;
+        int comma = metric.IndexOf(',');
+        string name = comma < 0 ? metric : metric[..comma];
+        string? filter = comma < 0 ? null : metric[(comma + 1)..];
+
+        var candidates = filter switch
+        {
+            null => new[] { metric, metric + ",none" },
+            "none" => [metric, name],
+            _ => [metric],
+        };
+        foreach (var candidate in candidates)
+        {
+            if (task.TryGetProperty(candidate, out _))
+            {
+                key = candidate;
+                return true;
+            }
+        }
+        if (filter is null)
+        {
+            var filtered = task.EnumerateObject()
+                .Select(property => property.Name)
+                .Where(n => n.StartsWith(name + ",", StringComparison.Ordinal))
+                .ToList();
+            if (filtered.Count == 1)
+            {
+                key = filtered[0];
+                return true;
+            }
+            if (filtered.Count > 1)
+                ambiguity = $"metric '{metric}' is reported with several filters ({string.Join(", ", filtered)}); "
+                            + $"name one, e.g. '{filtered[0]}'";
+        }
+        return false;
+    }
+
+    /// <summary>Where lm-eval puts a metric's standard error: <c>acc_stderr,none</c> for <c>acc,none</c>; <c>acc_stderr</c> for <c>acc</c>.</summary>
+    private static IEnumerable<string> StderrKeys(string metricKey)
+    {
+        int comma = metricKey.IndexOf(',');
+        if (comma < 0)
+        {
+            yield return metricKey + "_stderr";
+            yield break;
+        }
+        yield return metricKey[..comma] + "_stderr" + metricKey[comma..];
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private static List<string> NewestFirst(string directory, string pattern)
+    {
+        if (!Directory.Exists(directory))
+            return [];
+        try
+        {
+            return new DirectoryInfo(directory)
+                .EnumerateFiles(pattern, new EnumerationOptions
+                {
+                    RecurseSubdirectories = true,
+                    IgnoreInaccessible = true,
+                    MatchCasing = MatchCasing.CaseSensitive,
+                    MaxRecursionDepth = 16,
+                })
+                .OrderByDescending(file => file.LastWriteTimeUtc)
+                .ThenByDescending(file => file.Name, StringComparer.Ordinal) // results_<timestamp>.json
+                .Select(file => file.FullName)
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private static bool TryNumber(JsonElement element, out double value)
+    {
+        value = 0;
+        return element.ValueKind switch
+        {
+            JsonValueKind.Number => element.TryGetDouble(out value) && double.IsFinite(value),
+            JsonValueKind.String => TryParseNumber(element.GetString()!.Trim(), out value),
+            _ => false,
+        };
+    }
+
+    /// <summary>A finite number in invariant notation; "nan", "inf" and the like are not numbers.</summary>
+    private static bool TryParseNumber(string text, out double value)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value))
+            return true;
+        value = 0;
+        return false;
+    }
+
+    private static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => $"an array of {element.GetArrayLength()}",
+        JsonValueKind.String => $"the string \"{Shorten(element.GetString() ?? "")}\"",
+        JsonValueKind.Null => "null",
+        JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
+        _ => Shorten(element.GetRawText()),
+    };
+
+    private static string Keys(JsonElement obj)
+    {
+        var names = obj.EnumerateObject().Select(property => property.Name).ToList();
+        if (names.Count == 0)
+            return "none";
+        const int shown = 30;
+        string list = string.Join(", ", names.Take(shown));
+        return names.Count > shown ? $"{list}, … ({names.Count} in all)" : list;
+    }
+
+    private static string RelativeName(string file, string directory)
+    {
+        string relative = Path.GetRelativePath(directory, file);
+        return relative == "." ? Path.GetFileName(file) : relative;
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "…";
+
+    /// <summary>The end of the output, as the user would see it in a message.</summary>
+    internal static string ShowEnd(string stdout)
+    {
+        string trimmed = stdout.TrimEnd();
+        if (trimmed.Length == 0)
+            return "the output was empty";
+        string end = trimmed.Length <= ShownChars ? trimmed : "…" + trimmed[^ShownChars..];
+        return $"it ended \"{end.ReplaceLineEndings("\\n")}\"";
+    }
+}

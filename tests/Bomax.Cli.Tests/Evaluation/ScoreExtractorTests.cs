@@ -1,0 +1,367 @@
+using System.Globalization;
+using Bomax.Cli.Evaluation;
+
+namespace Bomax.Cli.Tests.Evaluation;
+
+public class ScoreExtractorTests : IDisposable
+{
+    private readonly EvaluationSandbox _box = new();
+
+    public void Dispose() => _box.Dispose();
+
+    private string Out => Directory.CreateDirectory(_box.Output).FullName;
+
+    private ScoreResult Extract(ScoreSource rule, string stdout, string benchmark = "arc_easy") =>
+        ScoreExtractor.Extract(rule, stdout, Out, benchmark);
+
+    private Scored AssertScored(ScoreSource rule, string stdout, string benchmark = "arc_easy") =>
+        Assert.IsType<Scored>(Extract(rule, stdout, benchmark));
+
+    private string AssertUnparseable(ScoreSource rule, string stdout, string benchmark = "arc_easy") =>
+        Assert.IsType<Unparseable>(Extract(rule, stdout, benchmark)).Message;
+
+    private string WriteFile(string relativePath, string text, DateTime? modified = null)
+    {
+        string path = Path.Combine(Out, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        if (modified is { } time)
+            File.SetLastWriteTimeUtc(path, time);
+        return path;
+    }
+
+    // ---- last number -------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("score: 0.75\n", 0.75)]
+    [InlineData("42", 42)]
+    [InlineData("loss 1.5 then 2.5e-3\n", 0.0025)]
+    [InlineData("delta=-0.5", -0.5)]
+    [InlineData("acc = 75.3%.", 75.3)]
+    [InlineData("Final accuracy: 0.61.\n\n", 0.61)]
+    [InlineData("mean .5", 0.5)]
+    [InlineData("big 1E+3", 1000)]
+    [InlineData("3 then nan", 3)]
+    [InlineData("7 inf -inf NaN Infinity", 7)]
+    [InlineData("0.4 on gsm8k in run_2024 took 100ms", 0.4)]
+    [InlineData("0.1 then 1e999", 0.1)]
+    public void LastNumberTakesTheLastNumericToken(string stdout, double expected)
+    {
+        var scored = AssertScored(new LastNumberSource(), stdout);
+        Assert.Equal(expected, scored.Score, 12);
+        Assert.Null(scored.StandardError);
+    }
+
+    [Fact]
+    public void LastNumberWithoutANumberShowsTheEndOfTheOutput()
+    {
+        string stdout = new string('.', 500) + "\nevaluation finished: nan (inf)\n";
+        string message = AssertUnparseable(new LastNumberSource(), stdout);
+        Assert.StartsWith("no number in the output: it ended \"", message);
+        Assert.Contains("evaluation finished: nan (inf)", message);
+        Assert.True(message.Length < 300, message);
+    }
+
+    [Fact]
+    public void LastNumberOnEmptyOutputSaysItWasEmpty()
+    {
+        Assert.Equal("no number in the output: the output was empty", AssertUnparseable(new LastNumberSource(), " \n"));
+    }
+
+    // ---- regex -------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void RegexTakesTheFirstGroupOfTheFirstMatch()
+    {
+        var scored = AssertScored(new RegexSource("score=([0-9.]+)"), "warmup score=0.5\nscore=0.7\n");
+        Assert.Equal(0.5, scored.Score);
+    }
+
+    [Fact]
+    public void RegexWithoutAGroupTakesTheWholeMatchAndAnchorsWorkPerLine()
+    {
+        Assert.Equal(0.9, AssertScored(new RegexSource(@"^\d\.\d+$"), "acc 0.3 ignored\n0.9\n").Score);
+    }
+
+    [Fact]
+    public void RegexThatDoesNotMatchShowsTheOutput()
+    {
+        string message = AssertUnparseable(new RegexSource("score=([0-9.]+)"), "accuracy: 0.5\n");
+        Assert.Contains("does not match", message);
+        Assert.Contains("accuracy: 0.5", message);
+    }
+
+    [Fact]
+    public void RegexCaptureThatIsNotANumberSaysWhatWasCaptured()
+    {
+        string message = AssertUnparseable(new RegexSource("score=(\\S+)"), "score=N/A\n");
+        Assert.Contains("\"N/A\" is not a number", message);
+    }
+
+    [Fact]
+    public void AnInvalidRegexIsUnparseableNotAnException()
+    {
+        Assert.Contains("invalid score regex", AssertUnparseable(new RegexSource("score=([0-9"), "score=1"));
+    }
+
+    // ---- JSON path ---------------------------------------------------------------------------------------
+
+    [Fact]
+    public void JsonPathReadsTheWholeStdout()
+    {
+        var stdout = """
+            {
+              "results": {"score": 0.8125, "n": 400}
+            }
+            """;
+        Assert.Equal(0.8125, AssertScored(new JsonSource("results.score"), stdout).Score);
+    }
+
+    [Fact]
+    public void JsonPathReadsTheLastJsonLineAfterLogs()
+    {
+        var stdout = """
+            INFO loading model
+            {"progress": 0.5}
+            {"results": {"score": 0.6}}
+            done
+            """;
+        Assert.Equal(0.6, AssertScored(new JsonSource("results.score"), stdout).Score);
+    }
+
+    [Fact]
+    public void JsonPathHandlesArrayIndicesKeysWithCommasAndNumericStrings()
+    {
+        var stdout = """{"a": {"b": [{"c": 1}, {"c": 2, "acc,none": "0.375"}]}, "x.y": {"z": 9}}""";
+        Assert.Equal(2, AssertScored(new JsonSource("a.b[1].c"), stdout).Score);
+        Assert.Equal(0.375, AssertScored(new JsonSource("$.a.b[1].acc,none"), stdout).Score);
+        Assert.Equal(9, AssertScored(new JsonSource("x.y.z"), stdout).Score);
+    }
+
+    [Fact]
+    public void JsonPathFallsBackToTheNewestJsonFileUnderTheOutputDirectory()
+    {
+        var now = DateTime.UtcNow;
+        WriteFile("old/metrics.json", """{"results": {"score": 0.1}}""", now.AddMinutes(-5));
+        WriteFile("new/metrics.json", """{"results": {"score": 0.9}}""", now);
+        WriteFile("other.json", """{"unrelated": true}""", now.AddMinutes(1));
+
+        Assert.Equal(0.9, AssertScored(new JsonSource("results.score"), "plain log text 123\n").Score);
+    }
+
+    [Fact]
+    public void JsonPathThatIsMissingListsTheKeysFound()
+    {
+        string message = AssertUnparseable(new JsonSource("results.acc"), """{"results": {"score": 1, "loss": 2}}""");
+        Assert.Contains("'results' has no key 'acc' (keys: score, loss)", message);
+        Assert.Contains("no *.json files", message);
+    }
+
+    [Fact]
+    public void JsonValueThatIsNotANumberSaysWhatItIs()
+    {
+        string message = AssertUnparseable(new JsonSource("results.score"), """{"results": {"score": "N/A"}}""");
+        Assert.Contains("'score' is the string \"N/A\", not a number", message);
+    }
+
+    [Fact]
+    public void JsonWithoutAnyJsonSaysSo()
+    {
+        string message = AssertUnparseable(new JsonSource("results.score"), "just text\n");
+        Assert.Contains("no JSON on standard output", message);
+        Assert.Contains("just text", message);
+    }
+
+    [Fact]
+    public void JsonFilesWrittenByPythonWithNaNStillParse()
+    {
+        WriteFile("metrics.json", """{"results": {"score": 0.5, "stderr": NaN, "note": "NaN stays text"}}""");
+        Assert.Equal(0.5, AssertScored(new JsonSource("results.score"), "").Score);
+    }
+
+    // ---- lm-evaluation-harness ---------------------------------------------------------------------------
+
+    /// <summary>An lm-eval 0.4 results file, trimmed to the parts that matter and a few that do not.</summary>
+    private static string LmEvalResults(double acc, object accNormStderr) => $$$"""
+        {
+          "results": {
+            "arc_easy": {
+              "alias": "arc_easy",
+              "acc,none": {{{acc.ToString(CultureInfo.InvariantCulture)}}},
+              "acc_stderr,none": 0.0089,
+              "acc_norm,none": 0.71,
+              "acc_norm_stderr,none": {{{accNormStderr}}}
+            }
+          },
+          "group_subtasks": {"arc_easy": []},
+          "configs": {
+            "arc_easy": {
+              "task": "arc_easy",
+              "tag": ["ai2_arc"],
+              "dataset_path": "allenai/ai2_arc",
+              "dataset_name": "ARC-Easy",
+              "output_type": "multiple_choice",
+              "doc_to_text": "Question: <question>\nAnswer:",
+              "num_fewshot": 0,
+              "metric_list": [
+                {"metric": "acc", "aggregation": "mean", "higher_is_better": true},
+                {"metric": "acc_norm", "aggregation": "mean", "higher_is_better": true}
+              ],
+              "metadata": {"version": 1.0}
+            }
+          },
+          "versions": {"arc_easy": 1.0},
+          "n-shot": {"arc_easy": 0},
+          "higher_is_better": {"arc_easy": {"acc": true, "acc_norm": true}},
+          "n-samples": {"arc_easy": {"original": 2376, "effective": 2376}},
+          "config": {
+            "model": "hf",
+            "model_args": "pretrained=/ckpts/step-1000",
+            "batch_size": "8",
+            "device": "cuda:0"
+          },
+          "git_hash": "4600d6bf",
+          "date": 1718123456.789,
+          "model_name": "/ckpts/step-1000",
+          "model_name_sanitized": "__ckpts__step-1000",
+          "total_evaluation_time_seconds": "123.4"
+        }
+        """;
+
+    private const string MmluResults = """
+        {
+          "results": {
+            "mmlu": {"acc,none": 0.4612, "acc_stderr,none": 0.0041, "alias": "mmlu"},
+            "mmlu_humanities": {"acc,none": 0.43, "acc_stderr,none": 0.007, "alias": " - humanities"},
+            "mmlu_formal_logic": {"alias": "  - formal_logic", "acc,none": 0.31, "acc_stderr,none": 0.041}
+          },
+          "groups": {
+            "mmlu": {"acc,none": 0.4612, "acc_stderr,none": 0.0041, "alias": "mmlu"},
+            "mmlu_humanities": {"acc,none": 0.43, "acc_stderr,none": 0.007, "alias": " - humanities"}
+          },
+          "group_subtasks": {"mmlu_humanities": ["mmlu_formal_logic"], "mmlu": ["mmlu_humanities"]},
+          "configs": {},
+          "versions": {"mmlu": 2, "mmlu_humanities": 2, "mmlu_formal_logic": 1.0},
+          "n-shot": {"mmlu_formal_logic": 0}
+        }
+        """;
+
+    [Fact]
+    public void LmEvalReadsTheNewestNestedResultsFileWithItsStandardError()
+    {
+        var now = DateTime.UtcNow;
+        WriteFile("__ckpts__step-1000/results_2024-06-01T10-00-00.123456.json", LmEvalResults(0.70, "0.0093"), now.AddMinutes(-10));
+        WriteFile("__ckpts__step-1000/results_2024-06-01T11-00-00.654321.json", LmEvalResults(0.75, "0.0093"), now);
+        WriteFile("__ckpts__step-1000/samples_arc_easy_2024-06-01T11-00-00.654321.jsonl", "{\"doc_id\": 0}\n", now.AddMinutes(1));
+
+        var scored = AssertScored(new LmEvalSource("acc,none"), "|arc_easy|1|none|0|acc|0.75|±|0.0089|\n");
+        Assert.Equal(0.75, scored.Score);
+        Assert.Equal(0.0089, scored.StandardError);
+    }
+
+    [Fact]
+    public void LmEvalStandardErrorOfNAIsNull()
+    {
+        WriteFile("model/results_2024-06-01T11-00-00.json", LmEvalResults(0.75, "\"N/A\""));
+        var scored = AssertScored(new LmEvalSource("acc_norm,none"), "");
+        Assert.Equal(0.71, scored.Score);
+        Assert.Null(scored.StandardError);
+    }
+
+    [Fact]
+    public void LmEvalAcceptsABareMetricNameForTheUnfilteredValue()
+    {
+        WriteFile("model/results_2024-06-01T11-00-00.json", LmEvalResults(0.75, "0.0093"));
+        var scored = AssertScored(new LmEvalSource("acc_norm"), "");
+        Assert.Equal(0.71, scored.Score);
+        Assert.Equal(0.0093, scored.StandardError);
+    }
+
+    [Fact]
+    public void LmEvalReadsTheOlderFormatWithoutFilters()
+    {
+        WriteFile("results.json", """
+            {
+              "results": {"arc_easy": {"acc": 0.6, "acc_stderr": 0.01, "acc_norm": 0.58, "acc_norm_stderr": 0.0101}},
+              "versions": {"arc_easy": 0},
+              "config": {"model": "hf-causal", "num_fewshot": 0, "batch_size": 8}
+            }
+            """);
+        var scored = AssertScored(new LmEvalSource("acc"), "");
+        Assert.Equal((0.6, 0.01), (scored.Score, scored.StandardError));
+        var filtered = AssertScored(new LmEvalSource("acc_norm,none"), "");
+        Assert.Equal((0.58, 0.0101), (filtered.Score, filtered.StandardError));
+    }
+
+    [Fact]
+    public void LmEvalReadsAGroupFromResultsOrFromGroups()
+    {
+        WriteFile("m/results_2024-06-01T11-00-00.json", MmluResults);
+        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "mmlu");
+        Assert.Equal((0.4612, 0.0041), (scored.Score, scored.StandardError));
+    }
+
+    [Fact]
+    public void LmEvalReadsAGroupOnlyInGroupsWhenResultsHasJustItsAlias()
+    {
+        WriteFile("m/results_2024-06-01T11-00-00.json", """
+            {
+              "results": {"mmlu": {"alias": "mmlu"}, "mmlu_formal_logic": {"alias": " - formal_logic", "acc,none": 0.31}},
+              "groups": {"mmlu": {"acc,none": 0.47, "acc_stderr,none": "N/A", "alias": "mmlu"}}
+            }
+            """);
+        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "mmlu");
+        Assert.Equal(0.47, scored.Score);
+        Assert.Null(scored.StandardError);
+    }
+
+    [Fact]
+    public void LmEvalWithoutTheTaskListsTheTasksFound()
+    {
+        WriteFile("m/results_2024-06-01T11-00-00.json", MmluResults);
+        string message = AssertUnparseable(new LmEvalSource("acc,none"), "", benchmark: "hellaswag");
+        Assert.Contains("has no task 'hellaswag'", message);
+        Assert.Contains("mmlu, mmlu_humanities, mmlu_formal_logic", message);
+    }
+
+    [Fact]
+    public void LmEvalWithoutTheMetricListsTheMetricsFound()
+    {
+        WriteFile("m/results_2024-06-01T11-00-00.json", LmEvalResults(0.75, "0.0093"));
+        string message = AssertUnparseable(new LmEvalSource("exact_match,strict-match"), "");
+        Assert.Contains("task 'arc_easy'", message);
+        Assert.Contains("no metric 'exact_match,strict-match'", message);
+        Assert.Contains("acc,none, acc_stderr,none, acc_norm,none", message);
+    }
+
+    [Fact]
+    public void LmEvalBareMetricWithSeveralFiltersIsAmbiguous()
+    {
+        WriteFile("m/results_2024-06-01T11-00-00.json", """
+            {"results": {"gsm8k": {"alias": "gsm8k", "exact_match,strict-match": 0.12, "exact_match,flexible-extract": 0.15}}}
+            """);
+        string message = AssertUnparseable(new LmEvalSource("exact_match"), "", benchmark: "gsm8k");
+        Assert.Contains("several filters (exact_match,strict-match, exact_match,flexible-extract)", message);
+
+        var scored = AssertScored(new LmEvalSource("exact_match,flexible-extract"), "", benchmark: "gsm8k");
+        Assert.Equal(0.15, scored.Score);
+        Assert.Null(scored.StandardError);
+    }
+
+    [Fact]
+    public void LmEvalWithoutAResultsFileSaysWhereItLookedAndShowsTheOutput()
+    {
+        string message = AssertUnparseable(new LmEvalSource("acc,none"), "Traceback ...\nValueError: no tasks\n");
+        Assert.Contains("no lm-eval results file (results*.json) under " + Out, message);
+        Assert.Contains("--output_path {output_dir}", message);
+        Assert.Contains("ValueError: no tasks", message);
+    }
+
+    [Fact]
+    public void LmEvalAcceptsTheOutputPathAsTheResultsFileItself()
+    {
+        string file = WriteFile("results.json", LmEvalResults(0.66, "0.0093"));
+        var scored = ScoreExtractor.Extract(new LmEvalSource("acc,none"), "", file, "arc_easy");
+        Assert.Equal(0.66, Assert.IsType<Scored>(scored).Score);
+    }
+}

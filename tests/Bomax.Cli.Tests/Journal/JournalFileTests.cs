@@ -1,0 +1,95 @@
+using Bomax.Cli.Journal;
+
+namespace Bomax.Cli.Tests.Journal;
+
+public sealed class JournalFileTests : IDisposable
+{
+    readonly string directory = Directory.CreateTempSubdirectory("bomax-journal-").FullName;
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    static EvaluationRecord Evaluation(string checkpoint, string benchmark, double score, int minute = 0) =>
+        new(checkpoint, long.Parse(checkpoint.Split('-')[^1]), benchmark, score, null, 1.5, 1) { Time = new DateTimeOffset(2026, 1, 1, 0, minute, 0, TimeSpan.Zero) };
+
+    [Fact]
+    public void AppendedRecordsReadBackInOrderWithEveryField()
+    {
+        var path = Path.Combine(directory, "sub", "study.jsonl");
+        var header = new HeaderRecord("s", 1, new[] { "checkpoint-100" }, new[] { "arc" }, "bomax 0.1.0") { Time = DateTimeOffset.UnixEpoch };
+        var failure = new FailureRecord("checkpoint-100", 100, "mmlu", 2, "exit code 2: boom", "boom\n", 3.25, 2) { Time = DateTimeOffset.UnixEpoch };
+        JournalFile.Append(path, header);
+        JournalFile.Append(path, Evaluation("checkpoint-100", "arc", 0.75) with { StandardError = 0.01 });
+        JournalFile.Append(path, failure);
+
+        var contents = JournalFile.Read(path);
+        Assert.Empty(contents.Warnings);
+        Assert.Equal(3, contents.Records.Count);
+        var readHeader = Assert.IsType<HeaderRecord>(contents.Records[0]);
+        Assert.Equal(("s", 1, "bomax 0.1.0"), (readHeader.Study, readHeader.Version, readHeader.Tool));
+        Assert.Equal(header.Checkpoints, readHeader.Checkpoints);
+        Assert.Equal(header.Benchmarks, readHeader.Benchmarks);
+        var evaluation = Assert.IsType<EvaluationRecord>(contents.Records[1]);
+        Assert.Equal(("checkpoint-100", 100L, "arc", 0.75, (double?)0.01), (evaluation.Checkpoint, evaluation.Step, evaluation.Benchmark, evaluation.Score, evaluation.StandardError));
+        Assert.Equal(failure, Assert.IsType<FailureRecord>(contents.Records[2]));
+        Assert.Equal(3, File.ReadAllLines(path).Length);
+    }
+
+    [Fact]
+    public void TornLastLineIsSkippedWithAWarningAndTheNextAppendStartsAFreshLine()
+    {
+        var path = Path.Combine(directory, "torn.jsonl");
+        JournalFile.Append(path, Evaluation("checkpoint-100", "arc", 0.5));
+        JournalFile.Append(path, Evaluation("checkpoint-200", "arc", 0.6));
+        var full = File.ReadAllText(path);
+        File.WriteAllText(path, full + JournalFile.Serialise(Evaluation("checkpoint-300", "arc", 0.7))[..25]); // a write cut short
+
+        var torn = JournalFile.Read(path);
+        Assert.Equal(2, torn.Evaluations.Count());
+        var warning = Assert.Single(torn.Warnings);
+        Assert.Contains("torn.jsonl:3", warning);
+        Assert.Contains("incomplete", warning);
+
+        JournalFile.Append(path, Evaluation("checkpoint-400", "arc", 0.8));
+        var after = JournalFile.Read(path);
+        Assert.Equal(new[] { "checkpoint-100", "checkpoint-200", "checkpoint-400" }, after.Evaluations.Select(e => e.Checkpoint));
+        Assert.Single(after.Warnings); // the torn line stays skipped; nothing else is lost
+    }
+
+    [Fact]
+    public void ConcurrentWritersNeverInterleaveRecords()
+    {
+        var path = Path.Combine(directory, "shared.jsonl");
+        const int perWriter = 150;
+        Parallel.For(0, 4, writer =>
+        {
+            for (int k = 0; k < perWriter; k++)
+                JournalFile.Append(path, Evaluation($"checkpoint-{writer * 1000 + k}", $"task{writer}", k / 1000.0));
+        });
+        var contents = JournalFile.Read(path);
+        Assert.Empty(contents.Warnings);
+        Assert.Equal(4 * perWriter, contents.Evaluations.Count());
+        Assert.Equal(4 * perWriter, contents.Evaluations.Select(e => e.Checkpoint).Distinct().Count());
+    }
+
+    [Fact]
+    public void MergeKeepsEachPairOnceAndDropsFailuresThatLaterSucceeded()
+    {
+        var a = new JournalContents(new JournalRecord[]
+        {
+            Evaluation("checkpoint-100", "arc", 0.5, minute: 1),
+            new FailureRecord("checkpoint-200", 200, "arc", 1, "exit code 1", "", 1, 2) { Time = new DateTimeOffset(2026, 1, 1, 0, 2, 0, TimeSpan.Zero) },
+            new FailureRecord("checkpoint-300", 300, "arc", 1, "exit code 1", "", 1, 2) { Time = new DateTimeOffset(2026, 1, 1, 0, 3, 0, TimeSpan.Zero) },
+        }, Array.Empty<string>());
+        var b = new JournalContents(new JournalRecord[]
+        {
+            Evaluation("checkpoint-100", "arc", 0.9, minute: 5),
+            Evaluation("checkpoint-200", "arc", 0.6, minute: 4),
+        }, Array.Empty<string>());
+        var merged = JournalMerge.Merge(new[] { a, b });
+        var evaluations = merged.OfType<EvaluationRecord>().ToList();
+        Assert.Equal(2, evaluations.Count);
+        Assert.Equal(0.5, evaluations.Single(e => e.Checkpoint == "checkpoint-100").Score); // the earliest wins
+        var failure = Assert.Single(merged.OfType<FailureRecord>());
+        Assert.Equal("checkpoint-300", failure.Checkpoint);
+        Assert.Equal(merged.OrderBy(r => r.Time), merged);
+    }
+}
