@@ -172,7 +172,7 @@ internal static class EvaluationAttempts
             return new Attempt(process, null, EvaluationFailureKind.StartError, startError);
         if (process.TimedOut)
             return new Attempt(process, null, EvaluationFailureKind.TimedOut,
-                               $"timed out after {FormatDuration(request.Timeout)}; process tree killed");
+                               $"timed out after {Study.Durations.Describe(request.Timeout)}; process tree killed");
         if (process.ExitCode is not 0)
             return new Attempt(process, null, EvaluationFailureKind.NonZeroExit,
                                ExitMessage(process.ExitCode, process.StderrTail));
@@ -197,20 +197,5 @@ internal static class EvaluationAttempts
         return lastLine is null
             ? $"exit code {code}{signal}, nothing on standard error"
             : $"exit code {code}{signal}: {lastLine}";
-    }
-
-    /// <summary><c>30m</c>, <c>1h30m</c>, <c>45s</c>, <c>1.5s</c>.</summary>
-    internal static string FormatDuration(TimeSpan duration)
-    {
-        if (duration <= TimeSpan.Zero || duration == Timeout.InfiniteTimeSpan)
-            return "no limit";
-        if (duration < TimeSpan.FromMinutes(1))
-            return duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
-        var parts = new List<string>();
-        int hours = (int)duration.TotalHours;
-        if (hours > 0) parts.Add($"{hours}h");
-        if (duration.Minutes > 0) parts.Add($"{duration.Minutes}m");
-        if (duration.Seconds > 0) parts.Add($"{duration.Seconds}s");
-        return string.Concat(parts);
     }
 }

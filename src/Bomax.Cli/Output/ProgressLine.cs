@@ -25,6 +25,21 @@ internal sealed class ProgressLine(TextWriter writer)
         }
     }
 
+    /// <summary>A line that stays: printed above the live status on a terminal, as a plain line otherwise.</summary>
+    public void Info(string message) => Line(message);
+
+    public void Warn(string message) => Line("warning: " + message);
+
+    void Line(string message)
+    {
+        lock (gate)
+        {
+            if (interactive && width > 0) { writer.Write("\r" + new string(' ', width) + "\r"); width = 0; }
+            writer.WriteLine(interactive ? message : $"{DateTime.UtcNow:HH:mm:ss} {message}");
+            writer.Flush();
+        }
+    }
+
     public void Done()
     {
         lock (gate) { if (interactive && width > 0) { writer.Write("\r" + new string(' ', width) + "\r"); width = 0; } }

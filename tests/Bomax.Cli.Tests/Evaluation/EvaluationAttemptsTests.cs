@@ -188,6 +188,6 @@ public class EvaluationAttemptsTests : IDisposable
     [InlineData(7200, "2h")]
     public void DurationsReadLikeTheConfig(double seconds, string expected)
     {
-        Assert.Equal(expected, EvaluationAttempts.FormatDuration(TimeSpan.FromSeconds(seconds)));
+        Assert.Equal(expected, Bomax.Cli.Study.Durations.Describe(TimeSpan.FromSeconds(seconds)));
     }
 }

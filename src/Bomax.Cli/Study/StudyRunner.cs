@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Bomax.Cli.Evaluation;
+using Bomax.Cli.Journal;
+using Bomax.Cli.Output;
+using Bomax.Engine;
+
+namespace Bomax.Cli.Study;
+
+/// <summary>How a study run ended.</summary>
+internal enum RunEnd { BudgetSpent, Confident, TimeLimit, GridExhausted, EvaluationsFailing, Interrupted }
+
+/// <summary>The end of a run: why it stopped, the selection (when there is one) and what was spent.</summary>
+internal sealed record RunResult(RunEnd End, Engine.Selection? Selection, int Evaluations, int NewEvaluations, double EvaluationSeconds, string? Message);
+
+/// <summary>
+/// The imperative shell around <see cref="StudyPlanner"/>: read the journal, decide a batch (pure),
+/// run the evaluations at once, append each result to the journal the moment it finishes, repeat.
+/// Stops at the budget, the time limit, the wanted probability of best, when the grid is used up,
+/// when most recent evaluations fail, or when cancelled (running evaluations are killed, nothing
+/// half-done is recorded).
+/// </summary>
+internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Func<DateTimeOffset> now)
+{
+    /// <summary>Stop when at least this share of the last evaluations failed (and at least 3 did).</summary>
+    const double FailingShare = 0.8;
+
+    public async Task<RunResult> RunAsync(CancellationToken cancel)
+    {
+        var spec = study.Spec;
+        var journal = JournalFile.Read(spec.JournalPath);
+        foreach (var warning in journal.Warnings) progress.Warn(warning);
+        if (study.HeaderIfChanged(journal, now()) is { } header) JournalFile.Append(spec.JournalPath, header);
+        var state = study.Observe(journal);
+        if (state.Observations.Count > 0 || state.NotApplicable > 0)
+            progress.Info($"resuming from {spec.JournalPath}: {state.Observations.Count} evaluations apply to this grid"
+                + (state.NotApplicable > 0 ? $", {state.NotApplicable} no longer do (kept in the journal)" : "")
+                + (state.Failed.Count > 0 ? $", {state.Failed.Count} pairs failed before and are skipped" : ""));
+
+        int budget = study.Budget;
+        int parallel = Math.Max(1, spec.Eval.Parallel);
+        var observations = state.Observations;
+        var failed = state.Failed;
+        var recent = new Queue<bool>();
+        var clock = Stopwatch.StartNew();
+        double evaluationSeconds = 0;
+        int started = 0, round = 0;
+        var planner = PlannerState.Empty;
+        RowPosterior? rows = null;
+        Engine.Selection? selection = null;
+
+        while (true)
+        {
+            int left = budget - observations.Count;
+            var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, Math.Clamp(parallel, 0, Math.Max(0, left)), failed, planner);
+            planner = plan.State;
+            if (plan.Rows is not null)
+            {
+                rows = plan.Rows;
+                selection = Engine.Selection.From(study.Grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed);
+            }
+            RunEnd? end = left <= 0 ? RunEnd.BudgetSpent
+                : cancel.IsCancellationRequested ? RunEnd.Interrupted
+                : spec.Budget.MaxTime is { } limit && clock.Elapsed >= limit ? RunEnd.TimeLimit
+                : spec.Stop.ProbBest is { } wanted && selection is not null && selection.Pick.ProbabilityBest >= wanted ? RunEnd.Confident
+                : plan.Next.Count == 0 ? RunEnd.GridExhausted
+                : null;
+            if (end is { } stop) return new RunResult(stop, selection, observations.Count, started, evaluationSeconds, null);
+
+            round++;
+            progress.Report(Status(round, observations.Count, budget, plan.Next.Count, selection, clock.Elapsed, started, evaluationSeconds, parallel));
+            var running = plan.Next.Select(cell => EvaluateAsync(cell, cancel)).ToList();
+            started += running.Count;
+            foreach (var (cell, outcome) in await Task.WhenAll(running))
+            {
+                if (outcome is null) continue; // cancelled: nothing recorded, the next run evaluates it again
+                evaluationSeconds += outcome.Seconds;
+                recent.Enqueue(outcome is AttemptsOutcome.Succeeded);
+                while (recent.Count > Math.Max(5, 2 * parallel)) recent.Dequeue();
+                if (outcome is AttemptsOutcome.Succeeded s) observations.Add(new Observation(cell, s.Score.Score, s.Score.StandardError));
+                else
+                {
+                    var f = (AttemptsOutcome.Failed)outcome;
+                    failed.Add(cell);
+                    progress.Warn($"{Name(cell)} failed after {f.Attempts} attempt(s): {f.Message} (output in {f.OutputDirectory})");
+                }
+            }
+            if (cancel.IsCancellationRequested)
+                return new RunResult(RunEnd.Interrupted, selection, observations.Count, started, evaluationSeconds, null);
+            int failures = recent.Count(ok => !ok);
+            if (failures >= 3 && failures >= FailingShare * recent.Count)
+                return new RunResult(RunEnd.EvaluationsFailing, selection, observations.Count, started, evaluationSeconds,
+                    $"{failures} of the last {recent.Count} evaluations failed; stopping instead of spending the budget. Check eval.command in {spec.SpecPath} (the failures and their stderr are in {spec.JournalPath})");
+        }
+    }
+
+    async Task<(Cell Cell, AttemptsOutcome? Outcome)> EvaluateAsync(Cell cell, CancellationToken cancel)
+    {
+        var request = study.Request(cell);
+        var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreSource, study.Spec.Eval.Retries, TimeSpan.FromSeconds(2), cancel);
+        if (outcome is AttemptsOutcome.Failed { Kind: EvaluationFailureKind.Cancelled }) return (cell, null);
+        var checkpoint = study.Checkpoints[cell.Checkpoint];
+        var benchmark = study.Spec.Benchmarks[cell.Benchmark].Name;
+        JournalRecord record = outcome switch
+        {
+            AttemptsOutcome.Succeeded s => new EvaluationRecord(checkpoint.Name, checkpoint.Step, benchmark, s.Score.Score, s.Score.StandardError, outcome.Seconds, outcome.Attempts) { Time = now() },
+            AttemptsOutcome.Failed f => new FailureRecord(checkpoint.Name, checkpoint.Step, benchmark, f.ExitCode, f.Message, f.StderrTail, outcome.Seconds, outcome.Attempts) { Time = now() },
+            _ => throw new InvalidOperationException("unknown outcome"),
+        };
+        JournalFile.Append(study.Spec.JournalPath, record); // flushed to disk before the pair counts as done
+        return (cell, outcome);
+    }
+
+    string Name(Cell cell) => $"{study.Grid.Checkpoints[cell.Checkpoint].Name} × {study.Grid.Benchmarks[cell.Benchmark].Name}";
+
+    static string Status(int round, int done, int budget, int running, Engine.Selection? selection, TimeSpan elapsed, int started, double seconds, int parallel)
+    {
+        var pick = selection is null ? "initial design" : $"pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00})";
+        string eta = "";
+        if (started > 0 && elapsed.TotalSeconds > 1)
+        {
+            double perEvaluation = elapsed.TotalSeconds / started;
+            eta = $", ETA {Durations.Describe(TimeSpan.FromSeconds(Math.Round(perEvaluation * Math.Max(0, budget - done))))}";
+        }
+        return $"round {round}: {done}/{budget} evaluations, running {running}, {pick}{eta}";
+    }
+}

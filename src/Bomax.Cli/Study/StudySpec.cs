@@ -1,0 +1,129 @@
+namespace Bomax.Cli.Study;
+
+/// <summary>A 1-based line and column in the spec file.</summary>
+internal readonly record struct SourcePosition(int Line, int Column)
+{
+    public override string ToString() => $"{Line}:{Column}";
+}
+
+/// <summary>
+/// A study, as read from <c>study.yml</c> by <see cref="SpecReader"/>: every default filled in, every
+/// path made absolute against the spec file's directory.
+/// </summary>
+/// <param name="Name">The study's name (<c>[A-Za-z0-9._-]+</c>); names the journal and the report.</param>
+/// <param name="SpecPath">The spec file as it was given (used in messages).</param>
+/// <param name="SpecDirectory">The absolute directory of the spec file; relative paths are taken from it.</param>
+/// <param name="JournalPath">The absolute path of the journal.</param>
+/// <param name="Position">Where the spec's top-level mapping starts.</param>
+internal sealed record StudySpec(
+    string Name,
+    string SpecPath,
+    string SpecDirectory,
+    CheckpointSpec Checkpoints,
+    IReadOnlyList<BenchmarkSpec> Benchmarks,
+    EvalSpec Eval,
+    BudgetSpec Budget,
+    StopSpec Stop,
+    EngineSpec Engine,
+    string JournalPath,
+    SourcePosition Position);
+
+/// <summary>
+/// The <c>checkpoints:</c> section: exactly one of <see cref="Glob"/> and <see cref="List"/>, as written
+/// (relative to the spec directory); <see cref="CheckpointResolver"/> turns it into checkpoints.
+/// </summary>
+/// <param name="StepPattern">A regex whose first capture group is the step, applied to each checkpoint's name.</param>
+/// <param name="Position">The <c>checkpoints:</c> mapping.</param>
+/// <param name="GlobPosition">The <c>glob:</c> value, when there is one.</param>
+/// <param name="ListPositions">Each entry of <c>list:</c>, in order, when there is one.</param>
+/// <param name="StepPosition">The <c>step:</c> value, when there is one.</param>
+internal sealed record CheckpointSpec(
+    string? Glob,
+    IReadOnlyList<string>? List,
+    string? StepPattern,
+    SourcePosition Position,
+    SourcePosition? GlobPosition = null,
+    IReadOnlyList<SourcePosition>? ListPositions = null,
+    SourcePosition? StepPosition = null);
+
+/// <summary>A benchmark: its name, its weight in the average, and its own command, if it has one.</summary>
+internal sealed record BenchmarkSpec(string Name, double Weight, string? Command, SourcePosition Position = default);
+
+/// <summary>The <c>eval:</c> section: how one (checkpoint, benchmark) pair is evaluated.</summary>
+/// <param name="Command">The command template (placeholders: see <see cref="SpecReader.Placeholders"/>).</param>
+/// <param name="Shell">"bash" to run the command with <c>bash -c</c>; null to split it into arguments.</param>
+/// <param name="WorkingDirectory">Absolute; the spec directory unless <c>workdir:</c> says otherwise.</param>
+/// <param name="Environment">Variables added to the command's environment.</param>
+/// <param name="Position">The <c>eval:</c> mapping.</param>
+internal sealed record EvalSpec(
+    string Command,
+    string? Shell,
+    ScoreRule Score,
+    TimeSpan Timeout,
+    int Retries,
+    int Parallel,
+    string WorkingDirectory,
+    IReadOnlyDictionary<string, string> Environment,
+    SourcePosition Position = default)
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromHours(1);
+    public const int DefaultRetries = 1;
+    public const int DefaultParallel = 1;
+}
+
+/// <summary>How a score is read from an evaluation's output. A closed hierarchy.</summary>
+internal abstract record ScoreRule
+{
+    private ScoreRule() { }
+
+    /// <summary>The last number printed on standard output (the default, <c>score: last-number</c>).</summary>
+    public sealed record LastNumber : ScoreRule;
+
+    /// <summary>A dotted path into a JSON document (<c>score: { json: 'results.score' }</c>).</summary>
+    public sealed record JsonPath(string Path) : ScoreRule;
+
+    /// <summary>The first capture group of a regex over standard output (<c>score: { regex: '…' }</c>).</summary>
+    public sealed record RegexScore(string Pattern) : ScoreRule;
+
+    /// <summary>A metric of lm-evaluation-harness's results (<c>score: { lm-eval: 'acc_norm,none' }</c>).</summary>
+    public sealed record LmEval(string Metric) : ScoreRule;
+}
+
+/// <summary>
+/// The <c>budget:</c> section: at most <see cref="MaxEvals"/> evaluations, or a fraction of the grid
+/// (<see cref="MaxEvalsFraction"/>, from a percentage); exactly one of the two is set.
+/// </summary>
+internal sealed record BudgetSpec(int? MaxEvals, double? MaxEvalsFraction, TimeSpan? MaxTime)
+{
+    public const double DefaultFraction = 0.10;
+
+    public static BudgetSpec Default { get; } = new(null, DefaultFraction, null);
+
+    /// <summary>
+    /// The number of evaluations for a grid of <paramref name="gridCells"/> cells: the count, or the
+    /// fraction of the grid rounded to the nearest whole evaluation (at least 1), never more than the grid.
+    /// </summary>
+    public int Evaluations(int gridCells)
+    {
+        if (gridCells <= 0) return 0;
+        int count = MaxEvals ?? Math.Max(1, (int)Math.Round((MaxEvalsFraction ?? DefaultFraction) * gridCells));
+        return Math.Min(count, gridCells);
+    }
+}
+
+/// <summary>The <c>stop:</c> section: stop early once one checkpoint is the best with this probability.</summary>
+internal sealed record StopSpec(double? ProbBest)
+{
+    public static StopSpec Default { get; } = new((double?)null);
+}
+
+/// <summary>The <c>engine:</c> section.</summary>
+/// <param name="Device">auto, cpu or cuda.</param>
+/// <param name="Kernel">matern52 or rbf.</param>
+/// <param name="TaskRank">Rank of the task covariance; 0 means automatic.</param>
+/// <param name="Init">Initial cells per benchmark before the model chooses.</param>
+/// <param name="Acquisition">row-first, row or cell.</param>
+internal sealed record EngineSpec(string Device, string Kernel, int TaskRank, int Seed, int Init, string Acquisition)
+{
+    public static EngineSpec Default { get; } = new("auto", "matern52", 0, 0, 2, "row-first");
+}
