@@ -4,6 +4,10 @@ using Bomax.Cli.Commands;
 
 var root = new RootCommand("bomax: pick the best checkpoint of a training run while evaluating a few percent of the checkpoint × benchmark grid.")
 {
+    StudyCommands.Run(),
+    StudyCommands.Suggest(),
+    StudyCommands.Record(),
+    StudyCommands.JournalCommand(),
     ReplayCommand.Create(),
 };
 var parsed = root.Parse(args);

@@ -116,7 +116,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
     {
         var pick = selection is null ? "initial design" : $"pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00})";
         string eta = "";
-        if (started > 0 && elapsed.TotalSeconds > 1)
+        if (started > 0 && elapsed.TotalSeconds > 1 && done < budget)
         {
             double perEvaluation = elapsed.TotalSeconds / started;
             eta = $", ETA {Durations.Describe(TimeSpan.FromSeconds(Math.Round(perEvaluation * Math.Max(0, budget - done))))}";

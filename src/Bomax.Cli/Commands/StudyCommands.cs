@@ -1,0 +1,191 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bomax.Cli.Journal;
+using Bomax.Cli.Output;
+using Bomax.Cli.Study;
+using Bomax.Engine;
+
+namespace Bomax.Cli.Commands;
+
+/// <summary>
+/// The commands that work on a study spec: <c>run</c> (the main job), <c>suggest</c> and <c>record</c>
+/// (to spread evaluations over an existing scheduler), and <c>journal merge</c>.
+/// </summary>
+internal static class StudyCommands
+{
+    static Argument<string> SpecArgument() => new("spec") { Description = "The study spec (YAML)." };
+
+    public static Command Run()
+    {
+        var spec = SpecArgument();
+        var fresh = new Option<bool>("--fresh") { Description = "Start over: move the existing journal aside (kept as <journal>.<time>.bak) and evaluate from scratch." };
+        var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh };
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, parse.GetValue(fresh), cancel));
+        return command;
+    }
+
+    public static Command Suggest()
+    {
+        var spec = SpecArgument();
+        var count = new Option<int>("--count") { Description = "How many pairs to suggest.", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array (usable as a GitHub Actions matrix)." };
+        var command = new Command("suggest", "Print the next pairs to evaluate, for an external scheduler; record results with 'bomax record'.") { spec, count, json };
+        command.SetAction(parse => SuggestPairs(parse.GetValue(spec)!, parse.GetValue(count), parse.GetValue(json)));
+        return command;
+    }
+
+    public static Command Record()
+    {
+        var spec = SpecArgument();
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint name, as in the grid.", Required = true };
+        var benchmark = new Option<string>("--benchmark") { Description = "Benchmark name.", Required = true };
+        var score = new Option<string>("--score") { Description = "The score.", Required = true };
+        var stderr = new Option<string?>("--stderr") { Description = "Its standard error, if known." };
+        var seconds = new Option<double>("--seconds") { Description = "How long the evaluation took.", DefaultValueFactory = _ => 0 };
+        var command = new Command("record", "Append one evaluation result to the study's journal.") { spec, checkpoint, benchmark, score, stderr, seconds };
+        command.SetAction(parse => RecordResult(parse.GetValue(spec)!, parse.GetValue(checkpoint)!, parse.GetValue(benchmark)!, parse.GetValue(score)!, parse.GetValue(stderr), parse.GetValue(seconds)));
+        return command;
+    }
+
+    public static Command JournalCommand()
+    {
+        var inputs = new Argument<string[]>("journals") { Description = "Journals to merge.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--output", "-o") { Description = "The merged journal to write.", Required = true };
+        var merge = new Command("merge", "Combine journals from parallel jobs into one, each pair once.") { inputs, output };
+        merge.SetAction(parse => MergeJournals(parse.GetValue(inputs)!, parse.GetValue(output)!));
+        return new Command("journal", "Work with study journals.") { merge };
+    }
+
+    static StudyContext? Load(string specPath)
+    {
+        switch (StudyContext.Load(specPath))
+        {
+            case StudyLoad.Ok ok: return ok.Study;
+            case StudyLoad.Invalid invalid:
+                foreach (var error in invalid.Errors) Console.Error.WriteLine($"bomax: {error}");
+                Console.Error.WriteLine($"bomax: {invalid.Errors.Count} problem(s) in {specPath}; nothing was evaluated");
+                return null;
+            default: throw new InvalidOperationException();
+        }
+    }
+
+    static async Task<int> RunAsync(string specPath, bool fresh, CancellationToken cancel)
+    {
+        if (Load(specPath) is not { } study) return ExitCodes.UsageError;
+        var progress = new ProgressLine(Console.Error);
+        if (fresh && File.Exists(study.Spec.JournalPath))
+        {
+            var aside = $"{study.Spec.JournalPath}.{DateTime.UtcNow:yyyyMMddTHHmmss}.bak";
+            File.Move(study.Spec.JournalPath, aside);
+            progress.Info($"--fresh: moved the old journal to {aside}");
+        }
+        progress.Info($"study {study.Spec.Name}: {study.Grid.CheckpointCount} checkpoints × {study.Grid.BenchmarkCount} benchmarks = {study.Grid.CellCount} pairs; budget {study.Budget} evaluations ({100.0 * study.Budget / study.Grid.CellCount:0.#}%), {study.Spec.Eval.Parallel} at a time");
+
+        // Ctrl+C and SIGTERM cancel: running evaluations are killed, the journal keeps every finished one.
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; interrupt.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; interrupt.Cancel(); });
+
+        var runner = new StudyRunner(study, progress, () => DateTimeOffset.UtcNow);
+        var result = await runner.RunAsync(interrupt.Token);
+        progress.Done();
+        return Report(study, result);
+    }
+
+    static int Report(StudyContext study, RunResult result)
+    {
+        var out_ = Console.Out;
+        if (result.End == RunEnd.Interrupted)
+        {
+            Console.Error.WriteLine($"bomax: interrupted; {result.Evaluations} evaluations are in {study.Spec.JournalPath}; run again to resume");
+            return ExitCodes.Interrupted;
+        }
+        if (result.End == RunEnd.EvaluationsFailing)
+        {
+            Console.Error.WriteLine($"bomax: {result.Message}");
+            return ExitCodes.EvaluationsFailing;
+        }
+        if (result.Selection is not { } selection)
+        {
+            Console.Error.WriteLine($"bomax: no checkpoint could be selected: only {result.Evaluations} evaluations succeeded (see {study.Spec.JournalPath})");
+            return ExitCodes.EvaluationsFailing;
+        }
+        var pick = selection.Pick;
+        var c = CultureInfo.InvariantCulture;
+        string why = result.End switch
+        {
+            RunEnd.Confident => $"stopped early: P(best) reached {study.Spec.Stop.ProbBest:0.##}",
+            RunEnd.TimeLimit => "stopped at the time limit",
+            RunEnd.GridExhausted => "every pair that could be evaluated was",
+            _ => "budget spent",
+        };
+        out_.WriteLine(string.Create(c, $"selected: {pick.Name} (step {study.Checkpoints[pick.Checkpoint].Step})"));
+        out_.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, {pick.BenchmarksEvaluated}/{study.Grid.BenchmarkCount} benchmarks evaluated"));
+        foreach (var r in selection.RunnersUp.Take(3))
+            out_.WriteLine(string.Create(c, $"  runner-up {r.Name}: {r.Estimate:0.0000} ({r.Low:0.0000} – {r.High:0.0000}), P(best) {r.ProbabilityBest:0.00}"));
+        out_.WriteLine(string.Create(c, $"  {result.Evaluations} of {study.Grid.CellCount} pairs evaluated ({100.0 * result.Evaluations / study.Grid.CellCount:0.0}%), {result.NewEvaluations} in this run; {why}"));
+        out_.WriteLine($"  journal: {study.Spec.JournalPath}");
+        return ExitCodes.Success;
+    }
+
+    static int SuggestPairs(string specPath, int count, bool json)
+    {
+        if (count < 1) { Console.Error.WriteLine("bomax: --count must be at least 1"); return ExitCodes.UsageError; }
+        if (Load(specPath) is not { } study) return ExitCodes.UsageError;
+        var journal = JournalFile.Read(study.Spec.JournalPath);
+        foreach (var warning in journal.Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
+        var state = study.Observe(journal);
+        int left = Math.Max(0, study.Budget - state.Observations.Count);
+        var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, Math.Min(count, left), state.Failed, PlannerState.Empty);
+        var pairs = plan.Next.Select(cell =>
+        {
+            var checkpoint = study.Checkpoints[cell.Checkpoint];
+            return new JsonObject
+            {
+                ["checkpoint"] = checkpoint.Name,
+                ["checkpoint_path"] = checkpoint.Path,
+                ["step"] = checkpoint.Step,
+                ["benchmark"] = study.Grid.Benchmarks[cell.Benchmark].Name,
+            };
+        }).ToList();
+        if (json) Console.Out.WriteLine(new JsonArray(pairs.ToArray<JsonNode?>()).ToJsonString());
+        else foreach (var p in pairs) Console.Out.WriteLine($"{p["checkpoint"]}\t{p["benchmark"]}");
+        if (pairs.Count == 0) Console.Error.WriteLine(left == 0 ? "bomax: the budget is spent; nothing to suggest" : "bomax: every pair is evaluated or failed; nothing to suggest");
+        return ExitCodes.Success;
+    }
+
+    static int RecordResult(string specPath, string checkpoint, string benchmark, string scoreText, string? stderrText, double seconds)
+    {
+        if (Load(specPath) is not { } study) return ExitCodes.UsageError;
+        int i = study.CheckpointIndex(checkpoint), j = study.BenchmarkIndex(benchmark);
+        string? error = i < 0 ? $"--checkpoint '{checkpoint}' is not a checkpoint of {specPath} {DidYouMean.Suggest(checkpoint, study.Grid.Checkpoints.Select(c => c.Name))}"
+            : j < 0 ? $"--benchmark '{benchmark}' is not a benchmark of {specPath} {DidYouMean.Suggest(benchmark, study.Grid.Benchmarks.Select(b => b.Name))}"
+            : !double.TryParse(scoreText, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) || !double.IsFinite(score) ? $"--score '{scoreText}' is not a finite number"
+            : stderrText is not null && (!double.TryParse(stderrText, NumberStyles.Float, CultureInfo.InvariantCulture, out var se) || !(se >= 0)) ? $"--stderr '{stderrText}' is not a non-negative number"
+            : null;
+        if (error is not null) { Console.Error.WriteLine($"bomax: {error.TrimEnd()}"); return ExitCodes.UsageError; }
+        var journal = JournalFile.Read(study.Spec.JournalPath);
+        var records = new List<JournalRecord>();
+        if (study.HeaderIfChanged(journal, DateTimeOffset.UtcNow) is { } header) records.Add(header);
+        double? standardError = stderrText is null ? null : double.Parse(stderrText, CultureInfo.InvariantCulture);
+        records.Add(new EvaluationRecord(checkpoint, study.Checkpoints[i].Step, benchmark, double.Parse(scoreText, CultureInfo.InvariantCulture), standardError, seconds, 1) { Time = DateTimeOffset.UtcNow });
+        JournalFile.AppendAll(study.Spec.JournalPath, records);
+        Console.Error.WriteLine($"bomax: recorded {checkpoint} × {benchmark} in {study.Spec.JournalPath}");
+        return ExitCodes.Success;
+    }
+
+    static int MergeJournals(string[] inputs, string output)
+    {
+        var missing = inputs.Where(p => !File.Exists(p)).ToList();
+        if (missing.Count > 0) { Console.Error.WriteLine($"bomax: no such journal: {string.Join(", ", missing)}"); return ExitCodes.UsageError; }
+        var journals = inputs.Select(JournalFile.Read).ToList();
+        foreach (var warning in journals.SelectMany(j => j.Warnings)) Console.Error.WriteLine($"bomax: warning: {warning}");
+        var merged = JournalMerge.Merge(journals);
+        JournalFile.WriteNew(output, merged);
+        Console.Error.WriteLine($"bomax: merged {inputs.Length} journals into {output}: {merged.OfType<EvaluationRecord>().Count()} evaluations, {merged.OfType<FailureRecord>().Count()} failed pairs");
+        return ExitCodes.Success;
+    }
+}
