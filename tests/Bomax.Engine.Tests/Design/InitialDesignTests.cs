@@ -1,0 +1,131 @@
+using Bomax.Engine;
+
+namespace Bomax.Engine.Tests.Design;
+
+public class InitialDesignTests
+{
+    static Grid GridOf(int checkpoints, int benchmarks) => new(
+        Enumerable.Range(0, checkpoints).Select(i => new Checkpoint($"checkpoint-{(i + 1) * 50}", (i + 1) * 50)),
+        Enumerable.Range(0, benchmarks).Select(j => new Benchmark($"bench{j}")));
+
+    /// <summary>Band of a checkpoint when <paramref name="n"/> checkpoints are cut into <paramref name="bands"/>
+    /// equal bands [⌊b·n/bands⌋, ⌊(b+1)·n/bands⌋).</summary>
+    static int BandOf(int checkpoint, int n, int bands)
+    {
+        for (int b = 0; b < bands; b++)
+            if (checkpoint >= b * n / bands && checkpoint < (b + 1) * n / bands) return b;
+        throw new ArgumentOutOfRangeException(nameof(checkpoint));
+    }
+
+    public static TheoryData<int, int, int> Grids => new()
+    {
+        { 121, 71, 2 },
+        { 121, 71, 3 },
+        { 121, 71, 5 },
+        { 30, 8, 2 },
+        { 30, 8, 3 },
+        { 30, 8, 7 },
+        { 10, 20, 2 },
+        { 10, 20, 3 },
+        { 10, 20, 5 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Grids))]
+    public void EveryBenchmarkGetsPerBenchmarkCellsWithoutDuplicates(int checkpoints, int benchmarks, int perBenchmark)
+    {
+        var grid = GridOf(checkpoints, benchmarks);
+        foreach (var seed in new[] { 0, 1, 17 })
+        {
+            var design = InitialDesign.Cells(grid, perBenchmark, seed);
+            Assert.Equal(benchmarks * perBenchmark, design.Count);
+            Assert.Equal(design.Count, design.Distinct().Count());
+            Assert.All(design, c =>
+            {
+                Assert.InRange(c.Checkpoint, 0, checkpoints - 1);
+                Assert.InRange(c.Benchmark, 0, benchmarks - 1);
+            });
+            for (int j = 0; j < benchmarks; j++) Assert.Equal(perBenchmark, design.Count(c => c.Benchmark == j));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Grids))]
+    public void EachBenchmarksCellsCoverEveryBand(int checkpoints, int benchmarks, int perBenchmark)
+    {
+        var grid = GridOf(checkpoints, benchmarks);
+        foreach (var seed in new[] { 0, 1, 17 })
+        {
+            var design = InitialDesign.Cells(grid, perBenchmark, seed);
+            for (int j = 0; j < benchmarks; j++)
+            {
+                var bands = design.Where(c => c.Benchmark == j).Select(c => BandOf(c.Checkpoint, checkpoints, perBenchmark)).OrderBy(b => b);
+                Assert.Equal(Enumerable.Range(0, perBenchmark), bands);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Grids))]
+    public void NoTwoCellsOfOneBenchmarkAreOnNeighbouringCheckpoints(int checkpoints, int benchmarks, int perBenchmark)
+    {
+        var grid = GridOf(checkpoints, benchmarks);
+        foreach (var seed in Enumerable.Range(0, 10))
+        {
+            var design = InitialDesign.Cells(grid, perBenchmark, seed);
+            for (int j = 0; j < benchmarks; j++)
+            {
+                var rows = design.Where(c => c.Benchmark == j).Select(c => c.Checkpoint).OrderBy(i => i).ToArray();
+                for (int k = 1; k < rows.Length; k++)
+                    Assert.True(rows[k] - rows[k - 1] >= 2, $"seed {seed}, benchmark {j}: checkpoints {rows[k - 1]} and {rows[k]}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Grids))]
+    public void TheDesignIsOrderedBandByBand(int checkpoints, int benchmarks, int perBenchmark)
+    {
+        var design = InitialDesign.Cells(GridOf(checkpoints, benchmarks), perBenchmark, seed: 3);
+        var bands = design.Select(c => BandOf(c.Checkpoint, checkpoints, perBenchmark)).ToArray();
+        for (int b = 0; b < perBenchmark; b++)
+            Assert.All(bands.Skip(b * benchmarks).Take(benchmarks), band => Assert.Equal(b, band));
+    }
+
+    [Fact]
+    public void WithinABandTheBenchmarksAreSpreadOverItsCheckpoints()
+    {
+        // 30 checkpoints in 3 bands of 10, 8 benchmarks: a band's cells sit on at least 6 of its 10 checkpoints,
+        // and no checkpoint gets more than 2.
+        var grid = GridOf(30, 8);
+        foreach (var seed in Enumerable.Range(0, 10))
+        {
+            var design = InitialDesign.Cells(grid, 3, seed);
+            foreach (var band in design.GroupBy(c => BandOf(c.Checkpoint, 30, 3)))
+            {
+                var perCheckpoint = band.GroupBy(c => c.Checkpoint).Select(g => g.Count()).ToArray();
+                Assert.True(perCheckpoint.Length >= 6, $"seed {seed}, band {band.Key}: only {perCheckpoint.Length} checkpoints used");
+                Assert.True(perCheckpoint.Max() <= 2);
+            }
+        }
+    }
+
+    [Fact]
+    public void FewerCheckpointsThanPerBenchmarkEvaluatesEveryCell()
+    {
+        var grid = GridOf(3, 4);
+        var design = InitialDesign.Cells(grid, 5, seed: 2);
+        Assert.Equal(12, design.Count);
+        Assert.Equal(Enumerable.Range(0, 12).Select(grid.CellAt).ToHashSet(), design.ToHashSet());
+    }
+
+    [Fact]
+    public void TheDesignIsDeterministicForASeedAndDiffersBetweenSeeds()
+    {
+        var grid = GridOf(121, 71);
+        var first = InitialDesign.Cells(grid, 2, seed: 5);
+        Assert.Equal(first, InitialDesign.Cells(grid, 2, seed: 5));
+        Assert.NotEqual(first, InitialDesign.Cells(grid, 2, seed: 6));
+        Assert.NotEqual(first.ToHashSet(), InitialDesign.Cells(grid, 2, seed: 6).ToHashSet());
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Bomax.Engine;
+using Bomax.Engine.Replay;
+
+namespace Bomax.Engine.Tests.Replay;
+
+/// <summary>A synthetic run: 25 checkpoints × 6 benchmarks, every benchmark peaking mid-run, small seeded noise.</summary>
+static class SyntheticTable
+{
+    public const int Checkpoints = 25, Benchmarks = 6;
+
+    public static ScoreTable Create(int noiseSeed = 2024)
+    {
+        var grid = new Grid(
+            Enumerable.Range(0, Checkpoints).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
+            Enumerable.Range(0, Benchmarks).Select(j => new Benchmark($"bench{j}")));
+        var random = new Random(noiseSeed);
+        var scores = new double[Checkpoints, Benchmarks];
+        for (int i = 0; i < Checkpoints; i++)
+        {
+            double t = i / (Checkpoints - 1.0);
+            for (int j = 0; j < Benchmarks; j++)
+            {
+                double peak = 0.15 + 0.03 * j;
+                double shift = 0.03 * (j - 2.5) / 2.5; // benchmarks peak a little apart
+                double noise = 0.004 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                scores[i, j] = 0.3 + 0.08 * j + peak * Math.Exp(-Math.Pow((t - 0.55 - shift) / 0.22, 2)) + noise;
+            }
+        }
+        return new ScoreTable("synthetic", grid, scores);
+    }
+}
+
+/// <summary>Runs the replays once for the whole class: seeds 0, 1, 2 at 30 % and 50 % of the grid.</summary>
+public sealed class ReplayRuns
+{
+    public static readonly int[] Budgets = { 45, 75 }; // 30 % and 50 % of 150 cells
+    public ScoreTable Table { get; } = SyntheticTable.Create();
+    public ReplaySettings Settings { get; } = new(Budgets, 2, new EngineOptions { Device = "cpu" });
+    public IReadOnlyList<SeedOutcome> Seeds { get; }
+    public List<string> Progress { get; } = new();
+
+    public ReplayRuns()
+    {
+        var clock = Stopwatch.StartNew();
+        Seeds = Enumerable.Range(0, 3)
+            .Select(seed => ReplaySimulation.Run(Table, Settings, seed, () => clock.Elapsed.TotalSeconds, seed == 0 ? Progress.Add : null))
+            .ToList();
+    }
+}
+
+public class ReplaySimulationTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
+{
+    [Fact]
+    public void TheSyntheticTablePeaksMidRun()
+    {
+        var means = runs.Table.RowMeans();
+        int best = Array.IndexOf(means, means.Max());
+        Assert.InRange(best, 11, 15);
+        Assert.True(means[0] < means[best] - 0.05 && means[^1] < means[best] - 0.05);
+    }
+
+    [Fact]
+    public void ASeedReplaysIdentically()
+    {
+        var clock = Stopwatch.StartNew();
+        var repeat = ReplaySimulation.Run(SyntheticTable.Create(), runs.Settings, 0, () => clock.Elapsed.TotalSeconds);
+        var first = runs.Seeds[0];
+        Assert.Equal(0, first.Seed);
+        Assert.Equal(0, repeat.Seed);
+        Assert.Equal(first.Budgets, repeat.Budgets); // picks, regrets, P(best) and the baselines, exactly
+        Assert.Equal(first.FitSeconds.Count, repeat.FitSeconds.Count);
+        Assert.Equal(first.AcquireSeconds.Count, repeat.AcquireSeconds.Count);
+    }
+
+    [Fact]
+    public void EverySeedReportsEveryBudgetWithConsistentNumbers()
+    {
+        var means = runs.Table.RowMeans();
+        double best = means.Max();
+        foreach (var seed in runs.Seeds)
+        {
+            Assert.Equal(ReplayRuns.Budgets, seed.Budgets.Select(b => b.Evaluations));
+            foreach (var b in seed.Budgets)
+            {
+                Assert.Equal((best - means[b.Pick]) / best, b.Regret, 1e-15);
+                Assert.Equal((best - means[b.RandomPick]) / best, b.RandomRegret, 1e-15);
+                Assert.Equal((best - means[b.SubsetPick]) / best, b.SubsetRegret, 1e-15);
+                Assert.InRange(b.ProbabilityBest, 0.0, 1.0);
+            }
+            // One round per evaluation beyond the initial design (2 per benchmark), each round timed; every
+            // round acquired, and the model was refitted at least once and at most once per acquisition.
+            Assert.Equal(ReplayRuns.Budgets.Max() - 2 * SyntheticTable.Benchmarks, seed.RoundSeconds.Count);
+            Assert.True(seed.AcquireSeconds.Count >= seed.RoundSeconds.Count);
+            Assert.InRange(seed.FitSeconds.Count, 1, seed.AcquireSeconds.Count);
+            Assert.All(seed.FitSeconds.Concat(seed.AcquireSeconds).Concat(seed.RoundSeconds), s => Assert.True(s >= 0));
+        }
+        Assert.Equal(2, runs.Progress.Count);
+        Assert.All(runs.Progress, line => Assert.StartsWith("seed 0: ", line));
+    }
+
+    [Fact]
+    public void DifferentSeedsRunDifferentStudies()
+    {
+        Assert.Equal(new[] { 0, 1, 2 }, runs.Seeds.Select(s => s.Seed));
+        // The seed reaches the baselines too: their picks are not the same for every seed.
+        var baselinePicks = runs.Seeds.Select(s => string.Join(",", s.Budgets.Select(b => $"{b.RandomPick}/{b.SubsetPick}"))).ToArray();
+        Assert.True(baselinePicks.Distinct().Count() > 1, string.Join(" ", baselinePicks));
+    }
+
+    [Fact]
+    public void TheEngineRegretsNoMoreThanTheRandomBaseline()
+    {
+        foreach (var budget in ReplayRuns.Budgets)
+        {
+            var outcomes = runs.Seeds.Select(s => s.Budgets.Single(b => b.Evaluations == budget)).ToList();
+            double engine = outcomes.Average(b => b.Regret), random = outcomes.Average(b => b.RandomRegret);
+            Assert.True(engine <= random, $"{budget} evaluations: engine {engine:0.00000} vs random {random:0.00000}");
+        }
+    }
+
+    [Fact]
+    public void AtHalfTheGridTheEngineFindsTheBestCheckpointOrComesWithinHalfAPercent()
+    {
+        var half = runs.Seeds.Select(s => s.Budgets.Single(b => b.Evaluations == 75)).ToList();
+        Assert.True(half.Count(b => b.Regret == 0) >= 2, string.Join(", ", half.Select(b => b.Regret.ToString("0.00000"))));
+        Assert.All(half, b => Assert.True(b.Regret < 0.005, $"regret {b.Regret:0.00000}"));
+        // It says so: the pick's probability of being best is high when it is right.
+        Assert.All(half.Where(b => b.Regret == 0), b => Assert.True(b.ProbabilityBest > 0.5, $"P(best) {b.ProbabilityBest}"));
+    }
+}

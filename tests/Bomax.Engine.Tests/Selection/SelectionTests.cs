@@ -1,0 +1,216 @@
+using Bomax.Engine;
+using MathNet.Numerics.Distributions;
+using EngineSelection = Bomax.Engine.Selection;
+
+namespace Bomax.Engine.Tests.Selection;
+
+public class SelectionTests
+{
+    // Four rows, correlated: rows 0 and 1 close in mean and strongly correlated, row 2 uncertain, row 3 low.
+    static readonly double[] Means = { 0.60, 0.62, 0.55, 0.40 };
+    static readonly double[] Sds = { 0.05, 0.04, 0.10, 0.02 };
+    static readonly double[,] Correlation =
+    {
+        { 1.0, 0.8, 0.3, 0.1 },
+        { 0.8, 1.0, 0.2, 0.0 },
+        { 0.3, 0.2, 1.0, -0.4 },
+        { 0.1, 0.0, -0.4, 1.0 },
+    };
+
+    static RowPosterior Posterior(double[] means, double[] sds, double[,] correlation, int[] unobserved)
+    {
+        int n = means.Length;
+        var covariance = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < n; k++) covariance[i, k] = correlation[i, k] * sds[i] * sds[k];
+        return new RowPosterior(means.ToArray(), covariance, unobserved);
+    }
+
+    static RowPosterior Example() => Posterior(Means, Sds, Correlation, new[] { 3, 0, 5, 1 });
+
+    static Grid GridOf(int checkpoints, int benchmarks) => new(
+        Enumerable.Range(0, checkpoints).Select(i => new Checkpoint($"step-{(i + 1) * 10}", (i + 1) * 10)),
+        Enumerable.Range(0, benchmarks).Select(j => new Benchmark($"b{j}")));
+
+    /// <summary>Lower Cholesky factor, written out (Cholesky–Banachiewicz).</summary>
+    static double[,] CholeskyLower(double[,] a)
+    {
+        int n = a.GetLength(0);
+        var l = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k <= i; k++)
+            {
+                double sum = a[i, k];
+                for (int p = 0; p < k; p++) sum -= l[i, p] * l[k, p];
+                l[i, k] = i == k ? Math.Sqrt(sum) : sum / l[k, k];
+            }
+        return l;
+    }
+
+    /// <summary>Independent Monte Carlo of P(row i is the largest): System.Random, Box–Muller, own Cholesky.</summary>
+    static double[] MonteCarloProbabilityOfBest(RowPosterior rows, int samples, int seed)
+    {
+        int n = rows.Count;
+        var l = CholeskyLower(rows.Covariance);
+        var random = new Random(seed);
+        var z = new double[n];
+        var wins = new int[n];
+        for (int s = 0; s < samples; s++)
+        {
+            for (int i = 0; i < n; i += 2)
+            {
+                double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
+                double radius = Math.Sqrt(-2.0 * Math.Log(u1));
+                z[i] = radius * Math.Cos(2 * Math.PI * u2);
+                if (i + 1 < n) z[i + 1] = radius * Math.Sin(2 * Math.PI * u2);
+            }
+            int best = -1;
+            double bestValue = double.NegativeInfinity;
+            for (int i = 0; i < n; i++)
+            {
+                double x = rows.Mean[i];
+                for (int k = 0; k <= i; k++) x += l[i, k] * z[k];
+                if (x > bestValue) { bestValue = x; best = i; }
+            }
+            wins[best]++;
+        }
+        return wins.Select(w => (double)w / samples).ToArray();
+    }
+
+    [Fact]
+    public void OwnCholeskyReproducesTheCovariance()
+    {
+        var rows = Example();
+        var l = CholeskyLower(rows.Covariance);
+        for (int i = 0; i < rows.Count; i++)
+            for (int k = 0; k < rows.Count; k++)
+            {
+                double product = 0;
+                for (int p = 0; p < rows.Count; p++) product += l[i, p] * l[k, p];
+                Assert.Equal(rows.Covariance[i, k], product, 1e-15);
+            }
+    }
+
+    [Fact]
+    public void ProbabilityOfBestMatchesAnIndependentMonteCarlo()
+    {
+        var rows = Example();
+        var engine = EngineSelection.ProbabilityOfBest(rows, 200_000, seed: 7);
+        var reference = MonteCarloProbabilityOfBest(rows, 200_000, seed: 11);
+        for (int i = 0; i < rows.Count; i++)
+            Assert.True(Math.Abs(engine[i] - reference[i]) < 0.02, $"row {i}: engine {engine[i]:0.0000}, reference {reference[i]:0.0000}");
+        // The example is not degenerate: the two leading rows share most of the probability, the low row almost none.
+        Assert.InRange(reference[1], 0.35, 0.75);
+        Assert.InRange(reference[0], 0.05, 0.5);
+        Assert.True(reference[3] < 0.01);
+    }
+
+    [Fact]
+    public void ProbabilityOfBestOfTwoIndependentRowsIsTheNormalCdfOfTheirGap()
+    {
+        // P(X0 > X1) = Φ((μ0 − μ1) / √(σ0² + σ1²)) for independent rows.
+        var rows = Posterior(new[] { 0.5, 0.45 }, new[] { 0.03, 0.04 }, new double[,] { { 1, 0 }, { 0, 1 } }, new[] { 1, 1 });
+        double expected = Normal.CDF(0, 1, 0.05 / Math.Sqrt(0.03 * 0.03 + 0.04 * 0.04));
+        var probability = EngineSelection.ProbabilityOfBest(rows, 200_000, seed: 3);
+        Assert.Equal(expected, probability[0], 0.01);
+        Assert.Equal(1 - expected, probability[1], 0.01);
+    }
+
+    [Fact]
+    public void ProbabilityOfBestIsDeterministicForASeedAndDiffersBetweenSeeds()
+    {
+        var rows = Example();
+        var first = EngineSelection.ProbabilityOfBest(rows, 20_000, seed: 42);
+        var again = EngineSelection.ProbabilityOfBest(rows, 20_000, seed: 42);
+        var other = EngineSelection.ProbabilityOfBest(rows, 20_000, seed: 43);
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+    }
+
+    [Fact]
+    public void ProbabilityOfBestSumsToOne()
+    {
+        foreach (var samples in new[] { 1, 7, 1000, 4096 })
+        {
+            var probability = EngineSelection.ProbabilityOfBest(Example(), samples, seed: 1);
+            Assert.Equal(4, probability.Length);
+            Assert.Equal(1.0, probability.Sum(), 1e-12);
+            Assert.All(probability, p => Assert.InRange(p, 0.0, 1.0));
+        }
+    }
+
+    [Fact]
+    public void ARowFarAboveTheOthersIsAlmostSurelyBest()
+    {
+        var rows = Posterior(new[] { 0.50, 0.52, 0.90, 0.51 }, new[] { 0.02, 0.02, 0.02, 0.02 }, Correlation, new[] { 1, 1, 1, 1 });
+        var probability = EngineSelection.ProbabilityOfBest(rows, 10_000, seed: 5);
+        Assert.True(probability[2] > 0.999, $"P(best) of the far row: {probability[2]}");
+    }
+
+    [Fact]
+    public void SelectionPicksTheHighestMeanWithA95PercentInterval()
+    {
+        var grid = GridOf(4, 6);
+        var rows = Example();
+        var selection = EngineSelection.From(grid, rows, samples: 50_000, seed: 9);
+        double z95 = Normal.InvCDF(0, 1, 0.975);
+
+        Assert.Equal(1, selection.Pick.Checkpoint);
+        Assert.Equal("step-20", selection.Pick.Name);
+        Assert.Equal(0.62, selection.Pick.Estimate, 1e-15);
+        Assert.Equal(0.62 - z95 * 0.04, selection.Pick.Low, 1e-12);
+        Assert.Equal(0.62 + z95 * 0.04, selection.Pick.High, 1e-12);
+        Assert.Equal(6 - 0, selection.Pick.BenchmarksEvaluated);
+        Assert.Equal(selection.ProbabilityBest[1], selection.Pick.ProbabilityBest);
+        Assert.Equal(EngineSelection.ProbabilityOfBest(rows, 50_000, 9), selection.ProbabilityBest);
+    }
+
+    [Fact]
+    public void RunnersUpAreOrderedByMeanWithTheirOwnStandings()
+    {
+        var grid = GridOf(4, 6);
+        var rows = Example();
+        var selection = EngineSelection.From(grid, rows, samples: 4096, seed: 9);
+        double z95 = Normal.InvCDF(0, 1, 0.975);
+
+        Assert.Equal(new[] { 0, 2, 3 }, selection.RunnersUp.Select(s => s.Checkpoint));
+        Assert.Equal(new[] { "step-10", "step-30", "step-40" }, selection.RunnersUp.Select(s => s.Name));
+        foreach (var standing in selection.RunnersUp)
+        {
+            int i = standing.Checkpoint;
+            Assert.Equal(Means[i], standing.Estimate, 1e-15);
+            Assert.Equal(Means[i] - z95 * Sds[i], standing.Low, 1e-12);
+            Assert.Equal(Means[i] + z95 * Sds[i], standing.High, 1e-12);
+            Assert.Equal(6 - rows.UnobservedCount[i], standing.BenchmarksEvaluated);
+            Assert.Equal(selection.ProbabilityBest[i], standing.ProbabilityBest);
+        }
+        Assert.Equal(new[] { 3, 1, 5 }, selection.RunnersUp.Select(s => s.BenchmarksEvaluated));
+    }
+
+    [Fact]
+    public void RunnersUpAreCutToTheRequestedNumberAndTiesGoToTheEarlierCheckpoint()
+    {
+        var grid = GridOf(4, 2);
+        var identity = new double[,] { { 1, 0, 0, 0 }, { 0, 1, 0, 0 }, { 0, 0, 1, 0 }, { 0, 0, 0, 1 } };
+        var rows = Posterior(new[] { 0.3, 0.7, 0.3, 0.7 }, new[] { 0.1, 0.1, 0.1, 0.1 }, identity, new[] { 0, 1, 2, 0 });
+        var selection = EngineSelection.From(grid, rows, samples: 1000, seed: 0, runnersUp: 2);
+        Assert.Equal(1, selection.Pick.Checkpoint);
+        Assert.Equal(new[] { 3, 0 }, selection.RunnersUp.Select(s => s.Checkpoint));
+        Assert.Equal(new[] { 2, 2 }, selection.RunnersUp.Select(s => s.BenchmarksEvaluated));
+        Assert.Equal(1, selection.Pick.BenchmarksEvaluated);
+    }
+
+    [Fact]
+    public void AFullyObservedRowHasAZeroWidthInterval()
+    {
+        var grid = GridOf(2, 3);
+        var rows = new RowPosterior(new[] { 0.8, 0.5 }, new double[,] { { 0, 0 }, { 0, 0.01 } }, new[] { 0, 2 });
+        var selection = EngineSelection.From(grid, rows, samples: 1000, seed: 0);
+        Assert.Equal(0, selection.Pick.Checkpoint);
+        Assert.Equal(0.8, selection.Pick.Low);
+        Assert.Equal(0.8, selection.Pick.High);
+        Assert.Equal(3, selection.Pick.BenchmarksEvaluated);
+        Assert.Equal(1, Assert.Single(selection.RunnersUp).BenchmarksEvaluated);
+        Assert.True(selection.Pick.ProbabilityBest > 0.99);
+    }
+}
