@@ -36,6 +36,15 @@ internal static class ReplayOutput
             ["acquire_seconds_median"] = Number(s.AcquireSecondsMedian),
             ["round_seconds_median"] = Number(s.RoundSecondsMedian),
             ["wall_seconds"] = s.WallSeconds,
+            ["runs"] = new JsonArray(s.Runs.Select(r => (JsonNode)new JsonObject
+            {
+                ["seed"] = r.Seed,
+                ["budgets"] = new JsonArray(r.Budgets.Select(b => (JsonNode)new JsonObject
+                {
+                    ["evaluations"] = b.Evaluations, ["pick"] = b.Pick, ["regret"] = b.Regret, ["prob_best"] = b.ProbabilityBest,
+                    ["random_regret"] = b.RandomRegret, ["subset_regret"] = b.SubsetRegret,
+                }).ToArray()),
+            }).ToArray()),
             ["calibration"] = new JsonArray(s.Calibration.Select(c => (JsonNode)new JsonObject
             {
                 ["threshold"] = c.Threshold, ["picks"] = c.Picks, ["stated_mean"] = Number(c.StatedMean), ["right_rate"] = Number(c.RightRate),

@@ -144,27 +144,12 @@ internal static class ScoreTableReader
         return new ScoreTable(path, grid, scores);
     }
 
-    /// <summary>The step is the last run of digits in the name: <c>run3-step-200</c> → 200.</summary>
+    /// <summary>The step is the last run of digits in the name (<c>run3-step-200</c> → 200), as for a study's checkpoints.</summary>
     private static bool TryParseStep(string name, out long step, out string problem)
     {
-        step = 0;
-        problem = "";
-        int end = name.Length - 1;
-        while (end >= 0 && !char.IsAsciiDigit(name[end])) end--;
-        if (end < 0)
-        {
-            problem = $"checkpoint name '{name}' has no step number (expected digits, e.g. 'checkpoint-1400')";
-            return false;
-        }
-        int start = end;
-        while (start > 0 && char.IsAsciiDigit(name[start - 1])) start--;
-        string digits = name[start..(end + 1)];
-        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out step))
-        {
-            problem = $"step number {digits} in checkpoint name '{name}' is too large";
-            return false;
-        }
-        return true;
+        var why = Study.CheckpointResolver.LastDigits(name, out step);
+        problem = why is null ? "" : "checkpoint name " + why;
+        return why is null;
     }
 
     private static List<string> SplitLines(string text)

@@ -8,6 +8,9 @@ namespace Bomax.Engine;
 /// its first use: MKL (inside LibTorch's CPU build) picks code paths by memory alignment unless its
 /// conditional numerical reproducibility is on, so a replay would not repeat for a seed. Setting
 /// MKL_CBWR (when the user has not) makes results repeat run to run on one machine at full speed.
+/// Drive the engine from one thread at a time: TorchSharp's implicit Scalars (from `tensor * 0.5`) can be
+/// finalised by a garbage collection another thread triggers while a native call still reads them
+/// (seen as "Unknown scalar type"); LibTorch parallelises inside each operation instead.
 /// </summary>
 public static class TorchDevice
 {

@@ -17,6 +17,9 @@ public sealed record Calibration(double Threshold, int Picks, double StatedMean,
 public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks, int Seeds, IReadOnlyList<BudgetSummary> Budgets,
     double FitSecondsMedian, double AcquireSecondsMedian, double RoundSecondsMedian, double WallSeconds, IReadOnlyList<Calibration> Calibration)
 {
+    /// <summary>Every seed's own outcomes, so runs split over processes can be pooled.</summary>
+    public IReadOnlyList<SeedOutcome> Runs { get; init; } = Array.Empty<SeedOutcome>();
+
     public static ReplaySummary From(ScoreTable table, IReadOnlyList<SeedOutcome> seeds, double wallSeconds)
     {
         var grid = table.Grid;
@@ -41,7 +44,7 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
         }).ToList();
         return new ReplaySummary(table.Source, grid.CheckpointCount, grid.BenchmarkCount, seeds.Count, budgets,
             Median(seeds.SelectMany(s => s.FitSeconds)), Median(seeds.SelectMany(s => s.AcquireSeconds)),
-            Median(seeds.SelectMany(s => s.RoundSeconds)), wallSeconds, calibration);
+            Median(seeds.SelectMany(s => s.RoundSeconds)), wallSeconds, calibration) { Runs = seeds };
     }
 
     public static double Median(IEnumerable<double> values)

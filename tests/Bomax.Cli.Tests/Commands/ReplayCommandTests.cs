@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Bomax.Cli.Tests.Commands;
+
+/// <summary>Runs the real <c>bomax</c> executable (the bomax.dll copied next to the tests) as a child process, no shell.</summary>
+public sealed class ReplayCommandTests : IDisposable
+{
+    readonly string directory = Directory.CreateTempSubdirectory("bomax-replay-tests-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+    }
+
+    sealed record Run(int ExitCode, string Stdout, string Stderr);
+
+    static Run Bomax(params string[] arguments)
+    {
+        string bomax = Path.Combine(AppContext.BaseDirectory, "bomax.dll");
+        Assert.True(File.Exists(bomax), $"{bomax} is missing: the test project references Bomax.Cli, whose output is copied here");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(bomax);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.Environment["CI"] = "true"; // plain progress lines on stderr
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"bomax {string.Join(' ', arguments)} did not finish in 120 s");
+        }
+        process.WaitForExit();
+        return new Run(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    string Write(string name, string text)
+    {
+        var path = Path.Combine(directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>12 checkpoints × 3 benchmarks, rising then falling; returns the path and the plain row means.</summary>
+    (string Path, double[] RowMeans) TinyTable()
+    {
+        var text = new StringBuilder("CHECKPOINT\tarc\thellaswag\tmmlu\n");
+        var means = new double[12];
+        for (int i = 0; i < 12; i++)
+        {
+            double t = i / 11.0;
+            var scores = new[] { 0.30 + 0.2 * Math.Exp(-Math.Pow((t - 0.6) / 0.3, 2)) + 0.003 * Math.Sin(7 * i),
+                                 0.45 + 0.1 * Math.Exp(-Math.Pow((t - 0.55) / 0.3, 2)) + 0.003 * Math.Cos(5 * i),
+                                 0.25 + 0.15 * Math.Exp(-Math.Pow((t - 0.65) / 0.3, 2)) };
+            scores = scores.Select(s => Math.Round(s, 6)).ToArray();
+            means[i] = scores.Average();
+            text.Append(CultureInfo.InvariantCulture, $"ckpt-{(i + 1) * 500}\t{scores[0]:R}\t{scores[1]:R}\t{scores[2]:R}\n");
+        }
+        return (Write("tiny.tsv", text.ToString()), means);
+    }
+
+    [Fact]
+    public void ARaggedTableExitsWithTwoAndNamesFileLineAndColumn()
+    {
+        var path = Write("ragged.tsv", "CHECKPOINT\ta\tb\tc\nckpt-100\t0.1\t0.2\t0.3\nckpt-200\t0.1\t0.2\nckpt-300\t0.1\t0.2\t0.3\n");
+        var run = Bomax("replay", path, "--seeds", "1");
+        Assert.Equal(2, run.ExitCode);
+        // Line 3 has 3 fields where 4 are expected: the first missing field is column 4.
+        Assert.Contains($"{path}:3:4:", run.Stderr);
+        Assert.Contains("ckpt-200", run.Stderr);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public void ANonNumericScoreExitsWithTwoAndNamesItsColumn()
+    {
+        var path = Write("words.csv", "CHECKPOINT,a,b\nckpt-1,0.1,0.2\nckpt-2,0.3,oops\nckpt-3,0.1,0.2\n");
+        var run = Bomax("replay", path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"{path}:3:3:", run.Stderr);
+        Assert.Contains("'oops'", run.Stderr);
+    }
+
+    [Fact]
+    public void AMissingTableExitsWithTwo()
+    {
+        var path = Path.Combine(directory, "nowhere.tsv");
+        var run = Bomax("replay", path);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(path, run.Stderr);
+        Assert.Contains("not found", run.Stderr);
+    }
+
+    [Fact]
+    public void AnUnknownOptionExitsWithTwo()
+    {
+        var (path, _) = TinyTable();
+        var run = Bomax("replay", path, "--frobnicate", "3");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--frobnicate", run.Stderr);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public void ABadBudgetExitsWithTwo()
+    {
+        var (path, _) = TinyTable();
+        var run = Bomax("replay", path, "--budget", "150%", "--json");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("150%", run.Stderr);
+        Assert.Contains("more than the whole grid", run.Stderr);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Fact]
+    public void JsonReplayOfATinyTablePrintsOneObjectWithTheDocumentedFields()
+    {
+        var (path, means) = TinyTable();
+        var run = Bomax("replay", path, "--seeds", "2", "--budget", "0.5", "--json");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
+
+        // Exactly one JSON object, on one line; progress went to stderr.
+        var text = run.Stdout.Trim();
+        Assert.DoesNotContain('\n', text);
+        using var document = JsonDocument.Parse(text);
+        var root = document.RootElement;
+        Assert.Equal(JsonValueKind.Object, root.ValueKind);
+
+        Assert.Equal(path, root.GetProperty("table").GetString());
+        Assert.Equal(12, root.GetProperty("checkpoints").GetInt32());
+        Assert.Equal(3, root.GetProperty("benchmarks").GetInt32());
+        Assert.Equal(2, root.GetProperty("seeds").GetInt32());
+        foreach (var name in new[] { "fit_seconds_median", "acquire_seconds_median", "round_seconds_median" })
+        {
+            var value = root.GetProperty(name);
+            Assert.True(value.ValueKind == JsonValueKind.Null || value.GetDouble() >= 0, $"{name}: {value}");
+        }
+        Assert.True(root.GetProperty("wall_seconds").GetDouble() > 0);
+
+        var budget = Assert.Single(root.GetProperty("budgets").EnumerateArray());
+        Assert.Equal(0.5, budget.GetProperty("fraction").GetDouble(), 1e-12);
+        Assert.Equal(18, budget.GetProperty("evaluations").GetInt32());
+
+        // Regrets are those of real rows of the table: the worst is one row's, the median (2 seeds) the mean of two.
+        double best = means.Max();
+        var rowRegrets = means.Select(m => (best - m) / best).ToArray();
+        void CheckRegrets(JsonElement element, string what)
+        {
+            double median = element.GetProperty("regret_median").GetDouble(), max = element.GetProperty("regret_max").GetDouble();
+            Assert.True(rowRegrets.Any(r => Math.Abs(r - max) < 1e-9), $"{what} regret_max {max} is no row's regret");
+            Assert.True(rowRegrets.Any(a => rowRegrets.Any(b => Math.Abs((a + b) / 2 - median) < 1e-9)), $"{what} regret_median {median}");
+            Assert.InRange(median, 0.0, max);
+        }
+        CheckRegrets(budget, "engine");
+        var baselines = budget.GetProperty("baselines");
+        CheckRegrets(baselines.GetProperty("random"), "random");
+        CheckRegrets(baselines.GetProperty("subset"), "subset");
+
+        double found = budget.GetProperty("best_found_rate").GetDouble();
+        Assert.Contains(found, new[] { 0.0, 0.5, 1.0 });
+        double regretMedian = budget.GetProperty("regret_median").GetDouble(), regretMax = budget.GetProperty("regret_max").GetDouble();
+        if (found == 1.0) Assert.Equal((0.0, 0.0), (regretMedian, regretMax));
+        else if (found == 0.5) Assert.Equal(regretMax / 2, regretMedian, 1e-12);
+        else Assert.True(regretMedian > 0);
+        Assert.InRange(budget.GetProperty("prob_best_median").GetDouble(), 0.0, 1.0);
+
+        // Calibration: picks stated at P(best) ≥ threshold, out of 2 seeds × 1 budget.
+        var calibration = root.GetProperty("calibration").EnumerateArray().ToList();
+        Assert.NotEmpty(calibration);
+        foreach (var row in calibration)
+        {
+            Assert.InRange(row.GetProperty("threshold").GetDouble(), 0.0, 1.0);
+            int picks = row.GetProperty("picks").GetInt32();
+            Assert.InRange(picks, 0, 2);
+            foreach (var name in new[] { "stated_mean", "right_rate" })
+                Assert.Equal(picks == 0, row.GetProperty(name).ValueKind == JsonValueKind.Null);
+        }
+    }
+}
