@@ -1,0 +1,45 @@
+namespace Bomax.Cli.Reports;
+
+/// <summary>One checkpoint's standing in a report: estimated average with its 95 % interval, probability of being best.</summary>
+internal sealed record ReportStanding(string Name, long Step, double Estimate, double Low, double High, double ProbabilityBest,
+    int BenchmarksEvaluated, int BenchmarkCount);
+
+/// <summary>One benchmark of the selected checkpoint: the observed score where evaluated, else the prediction with its 95 % interval.</summary>
+internal sealed record BenchmarkRow(string Name, double Weight, double? Observed, double Predicted, double Low, double High);
+
+/// <summary>One checkpoint on the average curve (all checkpoints, in step order).</summary>
+internal sealed record CurvePoint(string Name, long Step, double Estimate, double Low, double High, int BenchmarksEvaluated, bool IsPick);
+
+/// <summary>One cell of the checkpoint × benchmark map: its estimate (the observed score where evaluated).</summary>
+internal sealed record CellEstimate(int Checkpoint, int Benchmark, double Estimate, bool Observed, bool Failed);
+
+/// <summary>A pair whose evaluation failed.</summary>
+internal sealed record FailureSummary(string Checkpoint, string Benchmark, int? ExitCode, string Message);
+
+/// <summary>
+/// Everything a decision report shows, computed once from the spec and the journal (see
+/// <c>ReportBuilder</c>); the Markdown, HTML and GitHub renderings are pure functions of it.
+/// Nothing in it depends on the clock except <see cref="GeneratedAt"/>, which only the collapsed
+/// details block shows, so a re-run with nothing new renders the same body.
+/// </summary>
+internal sealed record StudyReport(
+    string Study,
+    string SpecPath,
+    string JournalPath,
+    ReportStanding Pick,
+    IReadOnlyList<ReportStanding> Top,          // the best 5 by estimate, the pick first
+    int Evaluations,
+    int GridCells,
+    int CheckpointCount,
+    int BenchmarkCount,
+    double EvaluationSeconds,                   // measured time spent evaluating (sum over evaluations)
+    double? FullGridSecondsEstimate,            // estimated time for the whole grid, from measured per-benchmark durations
+    IReadOnlyList<BenchmarkRow> PickBenchmarks, // every benchmark of the pick, in spec order
+    IReadOnlyList<CurvePoint> Curve,            // every checkpoint, in step order
+    IReadOnlyList<string> BenchmarkNames,       // in spec order; CellEstimate.Benchmark indexes it
+    IReadOnlyList<CellEstimate> Cells,          // every cell of the grid
+    IReadOnlyList<FailureSummary> Failures,
+    IReadOnlyList<string> Warnings,             // e.g. benchmarks with fewer than 2 observations
+    IReadOnlyList<KeyValuePair<string, string>> EngineSettings,
+    string ToolVersion,
+    DateTimeOffset GeneratedAt);
