@@ -210,7 +210,7 @@ public class ScoreTableReaderTests
         Assert.Equal(0.84820, Math.Round(means[best], 4), 10);
     }
 
-    /// <summary>The repository root holds Bomax.Ci.sln; the shared data lies beside it.</summary>
+    /// <summary>The repository root holds Bomax.Ci.sln; the real run's table is copied under samples/data.</summary>
     private static string SharedLearningCurvesPath()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
@@ -218,6 +218,6 @@ public class ScoreTableReaderTests
             directory = directory.Parent;
         Assert.True(directory is not null, $"no directory above {AppContext.BaseDirectory} contains Bomax.Ci.sln");
         return Path.GetFullPath(
-            Path.Combine(directory.FullName, "..", "shared", "data", "learning-curves-121x71.tsv"));
+            Path.Combine(directory.FullName, "samples", "data", "learning-curves-121x71.tsv"));
     }
 }
