@@ -138,7 +138,7 @@ internal static class StudyCommands
         var journal = JournalFile.Read(study.Spec.JournalPath);
         foreach (var warning in journal.Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
         var state = study.Observe(journal);
-        int left = Math.Max(0, study.Budget - state.Observations.Count);
+        int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count);
         var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, Math.Min(count, left), state.Failed, PlannerState.Empty);
         var pairs = plan.Next.Select(cell =>
         {

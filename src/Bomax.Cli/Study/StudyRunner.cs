@@ -50,7 +50,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
 
         while (true)
         {
-            int left = budget - observations.Count;
+            int left = budget - observations.Count - failed.Count; // a failed pair cost its attempts too
             var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, Math.Clamp(parallel, 0, Math.Max(0, left)), failed, planner);
             planner = plan.State;
             if (plan.Refitted) TorchDevice.ReleaseFreedMemory();
@@ -68,7 +68,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             if (end is { } stop) return new RunResult(stop, selection, observations.Count, started, evaluationSeconds, null);
 
             round++;
-            progress.Report(Status(round, observations.Count, budget, plan.Next.Count, selection, clock.Elapsed, started, evaluationSeconds, parallel));
+            progress.Report(Status(round, observations.Count + failed.Count, budget, plan.Next.Count, selection, clock.Elapsed, started, evaluationSeconds, parallel));
             var running = plan.Next.Select(cell => EvaluateAsync(cell, cancel)).ToList();
             started += running.Count;
             foreach (var (cell, outcome) in await Task.WhenAll(running))
@@ -119,8 +119,8 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         string eta = "";
         if (started > 0 && elapsed.TotalSeconds > 1 && done < budget)
         {
-            double perEvaluation = elapsed.TotalSeconds / started;
-            eta = $", ETA {Durations.Describe(TimeSpan.FromSeconds(Math.Round(perEvaluation * Math.Max(0, budget - done))))}";
+            double remaining = Math.Round(elapsed.TotalSeconds / started * (budget - done));
+            eta = remaining < 1 ? ", ETA <1s" : $", ETA {Durations.Describe(TimeSpan.FromSeconds(remaining))}";
         }
         return $"round {round}: {done}/{budget} evaluations, running {running}, {pick}{eta}";
     }
