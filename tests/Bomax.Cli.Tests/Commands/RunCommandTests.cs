@@ -316,6 +316,32 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void ASpecThatGrowsKeepsEveryOldObservationThatStillApplies()
+    {
+        WriteScoringScript(directory);
+        string spec = WriteSpec(directory, "8");
+        Assert.Equal(0, Bomax("run", spec).ExitCode);
+        var before = ReadJournal(Path.Combine(directory, "journal.jsonl")).EvaluatedPairs.ToList();
+
+        // Training went on (ckpt-900 appeared), benchmark b was dropped and d added.
+        var grown = File.ReadAllText(spec)
+            .Replace("ckpt-800]", "ckpt-800, ckpt-900]")
+            .Replace("benchmarks: [a, b, c]", "benchmarks: [a, c, d]")
+            .Replace("max-evals: 8", "max-evals: 12");
+        File.WriteAllText(spec, grown);
+        var second = Bomax("run", spec);
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        int stillApply = before.Count(p => p.Item2 != "b");
+        Assert.Contains($"{stillApply} evaluations apply to this grid, {before.Count - stillApply} no longer do (kept in the journal)", second.Stderr);
+        var journal = ReadJournal(Path.Combine(directory, "journal.jsonl"));
+        Assert.Equal(2, journal.Headers.Count); // the grid changed: a second header describes it
+        Assert.Equal(before.Count + (12 - stillApply), journal.Evaluations.Count); // old records kept, b's included
+        AssertDistinct(Calls(directory), "evaluated pair");
+        Assert.DoesNotContain(Calls(directory).Skip(before.Count), p => p.Benchmark == "b");
+    }
+
+    [Fact]
     public void KilledMidRoundThenResumedLosesAndRepeatsNothing()
     {
         WriteScoringScript(directory, sleep: "0.3");
