@@ -7,6 +7,7 @@ var root = new RootCommand("bomax: pick the best checkpoint of a training run wh
     StudyCommands.Run(),
     StudyCommands.Suggest(),
     StudyCommands.Record(),
+    StudyCommands.ReportCommand(),
     StudyCommands.JournalCommand(),
     ReplayCommand.Create(),
 };

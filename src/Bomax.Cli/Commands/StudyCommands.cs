@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Output;
+using Bomax.Cli.Reports;
 using Bomax.Cli.Study;
 using Bomax.Engine;
 
@@ -97,7 +98,6 @@ internal static class StudyCommands
 
     static int Report(StudyContext study, RunResult result)
     {
-        var out_ = Console.Out;
         if (result.End == RunEnd.Interrupted)
         {
             Console.Error.WriteLine($"bomax: interrupted; {result.Evaluations} evaluations are in {study.Spec.JournalPath}; run again to resume");
@@ -108,13 +108,6 @@ internal static class StudyCommands
             Console.Error.WriteLine($"bomax: {result.Message}");
             return ExitCodes.EvaluationsFailing;
         }
-        if (result.Selection is not { } selection)
-        {
-            Console.Error.WriteLine($"bomax: no checkpoint could be selected: only {result.Evaluations} evaluations succeeded (see {study.Spec.JournalPath})");
-            return ExitCodes.EvaluationsFailing;
-        }
-        var pick = selection.Pick;
-        var c = CultureInfo.InvariantCulture;
         string why = result.End switch
         {
             RunEnd.Confident => $"stopped early: P(best) reached {study.Spec.Stop.ProbBest:0.##}",
@@ -122,13 +115,45 @@ internal static class StudyCommands
             RunEnd.GridExhausted => "every pair that could be evaluated was",
             _ => "budget spent",
         };
-        out_.WriteLine(string.Create(c, $"selected: {pick.Name} (step {study.Checkpoints[pick.Checkpoint].Step})"));
-        out_.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, {pick.BenchmarksEvaluated}/{study.Grid.BenchmarkCount} benchmarks evaluated"));
-        foreach (var r in selection.RunnersUp.Take(3))
-            out_.WriteLine(string.Create(c, $"  runner-up {r.Name}: {r.Estimate:0.0000} ({r.Low:0.0000} – {r.High:0.0000}), P(best) {r.ProbabilityBest:0.00}"));
-        out_.WriteLine(string.Create(c, $"  {result.Evaluations} of {study.Grid.CellCount} pairs evaluated ({100.0 * result.Evaluations / study.Grid.CellCount:0.0}%), {result.NewEvaluations} in this run; {why}"));
-        out_.WriteLine($"  journal: {study.Spec.JournalPath}");
+        return Decide(study, $"{result.NewEvaluations} in this run; {why}");
+    }
+
+    /// <summary>Builds the report from the journal, writes report.md and report.html, prints the decision.</summary>
+    static int Decide(StudyContext study, string note, string? reportDirectory = null)
+    {
+        var journal = JournalFile.Read(study.Spec.JournalPath);
+        if (ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow) is not { } report)
+        {
+            Console.Error.WriteLine($"bomax: no checkpoint can be selected: no evaluation has succeeded yet (see {study.Spec.JournalPath})");
+            return ExitCodes.EvaluationsFailing;
+        }
+        var paths = ReportPaths.For(study.Spec.JournalPath, study.Spec.Name, reportDirectory);
+        paths.Write(report);
+        var pick = report.Pick;
+        var c = CultureInfo.InvariantCulture;
+        var output = Console.Out;
+        output.WriteLine(string.Create(c, $"selected: {pick.Name} (step {pick.Step})"));
+        output.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, {pick.BenchmarksEvaluated}/{pick.BenchmarkCount} benchmarks evaluated"));
+        foreach (var r in report.Top.Skip(1).Take(3))
+            output.WriteLine(string.Create(c, $"  runner-up {r.Name}: {r.Estimate:0.0000} ({r.Low:0.0000} – {r.High:0.0000}), P(best) {r.ProbabilityBest:0.00}"));
+        output.WriteLine(string.Create(c, $"  {report.Evaluations} of {report.GridCells} pairs evaluated ({100.0 * report.Evaluations / report.GridCells:0.0}%){(note.Length > 0 ? ", " + note : "")}"));
+        output.WriteLine($"  journal: {study.Spec.JournalPath}");
+        output.WriteLine($"  report: {paths.Markdown} (and report.html)");
         return ExitCodes.Success;
+    }
+
+    public static Command ReportCommand()
+    {
+        var spec = SpecArgument();
+        var output = new Option<string?>("--output", "-o") { Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal)." };
+        var command = new Command("report", "Write the decision report (Markdown and HTML) from the journal alone, evaluating nothing.") { spec, output };
+        command.SetAction(parse =>
+        {
+            if (Load(parse.GetValue(spec)!) is not { } study) return ExitCodes.UsageError;
+            foreach (var warning in JournalFile.Read(study.Spec.JournalPath).Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
+            return Decide(study, "", parse.GetValue(output));
+        });
+        return command;
     }
 
     static int SuggestPairs(string specPath, int count, bool json)

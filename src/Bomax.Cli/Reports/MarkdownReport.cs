@@ -1,0 +1,457 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Bomax.Cli.Reports;
+
+/// <summary>
+/// The decision report as GitHub-flavoured Markdown: a hidden marker (to find the sticky PR comment),
+/// the pick with its estimate, interval and P(best), the top checkpoints, the cost, the pick's
+/// per-benchmark scores, a Mermaid chart of the average curve, and a collapsed details block with
+/// failures, warnings, settings and provenance. Everything outside the details block is a pure function
+/// of the report's numbers and names (the generation time appears only inside it), so a re-run with
+/// nothing new renders the same body.
+/// </summary>
+internal static class MarkdownReport
+{
+    /// <summary>GitHub's limit on a job step's summary (<c>$GITHUB_STEP_SUMMARY</c>): 1 MiB.</summary>
+    public const int StepSummaryLimitBytes = 1024 * 1024;
+
+    /// <summary>GitHub's limit on a PR comment's body: 65536 characters (bytes are at least as many, so it is a safe byte limit too).</summary>
+    public const int CommentLimit = 65536;
+
+    /// <summary>The most points the Mermaid chart shows; the first, last and picked checkpoints are always among them.</summary>
+    public const int MaxChartPoints = 60;
+
+    /// <summary>What <see cref="Truncate"/> appends.</summary>
+    public const string TruncatedNote = "… (truncated)";
+
+    /// <summary>Where the HTML rendering puts its SVG charts instead of the Mermaid block.</summary>
+    internal const string ChartsPlaceholder = "<!-- bomax:charts -->";
+
+    const int MaxFailureRows = 100;
+    const int MaxMessageLength = 300;
+
+    static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    /// <summary>The marker on the first line, by which a later run finds (and updates) its PR comment.</summary>
+    public static string Marker(string study) => $"<!-- bomax:study={MarkerName(study)} -->";
+
+    public static string Render(StudyReport report) => Render(report, forHtml: false);
+
+    /// <summary>With <paramref name="forHtml"/>, the Mermaid block is left out and <see cref="ChartsPlaceholder"/> stands in its place.</summary>
+    internal static string Render(StudyReport report, bool forHtml)
+    {
+        var md = new StringBuilder();
+        void Line(string text = "") => md.Append(text).Append('\n');
+
+        Line(Marker(report.Study));
+        Line($"## Bomax.Ci report: {Inline(report.Study)}");
+        Line();
+
+        var pick = report.Pick;
+        Line($"### ✅ Selected **{Inline(pick.Name)}**");
+        Line();
+        Line($"Estimated average **{Score(pick.Estimate)}** (95 % interval {Interval(pick.Low, pick.High)}) · P(best) **{Probability(pick.ProbabilityBest)}**");
+        Line();
+        Line($"Step {pick.Step.ToString(C)} · {pick.BenchmarksEvaluated.ToString(C)}/{pick.BenchmarkCount.ToString(C)} benchmarks evaluated at this checkpoint · {report.CheckpointCount.ToString("N0", C)} checkpoints × {report.BenchmarkCount.ToString("N0", C)} benchmarks");
+        Line();
+
+        Line("#### Top checkpoints");
+        Line();
+        Line("| # | Checkpoint | Step | Estimate | 95 % interval | P(best) | Benchmarks evaluated |");
+        Line("|---:|---|---:|---:|---|---:|---:|");
+        int rank = 0;
+        foreach (var s in report.Top.Take(5))
+        {
+            rank++;
+            bool isPick = s == pick || (s.Name == pick.Name && s.Step == pick.Step);
+            string name = isPick ? $"✅ **{Cell(s.Name)}** (pick)" : Cell(s.Name);
+            Line($"| {rank.ToString(C)} | {name} | {s.Step.ToString(C)} | {Score(s.Estimate)} | {Interval(s.Low, s.High)} | {Probability(s.ProbabilityBest)} | {s.BenchmarksEvaluated.ToString(C)}/{s.BenchmarkCount.ToString(C)} |");
+        }
+        Line();
+
+        Line("#### Cost");
+        Line();
+        var cost = new StringBuilder();
+        cost.Append($"**{report.Evaluations.ToString("N0", C)}** of {report.GridCells.ToString("N0", C)} checkpoint × benchmark evaluations ({Percent(report.Evaluations, report.GridCells)} of the full grid)");
+        cost.Append($" · evaluation time **{Duration(report.EvaluationSeconds)}**");
+        if (report.FullGridSecondsEstimate is { } full && double.IsFinite(full))
+            cost.Append($" · the full grid would take about **{Duration(full)}**");
+        Line(cost.ToString());
+        Line();
+
+        Line("#### Estimated average by step");
+        Line();
+        if (forHtml)
+            Line(ChartsPlaceholder);
+        else
+            md.Append(Mermaid(report));
+        Line();
+
+        Line($"#### {Inline(pick.Name)} by benchmark");
+        Line();
+        Line("| Benchmark | Weight | Score | Source |");
+        Line("|---|---:|---:|---|");
+        int pickIndex = PickIndex(report);
+        var failedAtPick = report.Cells.Where(c => c.Checkpoint == pickIndex && c.Failed).Select(c => c.Benchmark).ToHashSet();
+        for (int j = 0; j < report.PickBenchmarks.Count; j++)
+        {
+            var b = report.PickBenchmarks[j];
+            string weight = b.Weight.ToString("0.###", C);
+            if (b.Observed is { } observed)
+                Line($"| {Cell(b.Name)} | {weight} | {Score(observed)} | observed |");
+            else
+            {
+                string source = failedAtPick.Contains(j) ? "predicted (evaluation failed)" : "predicted";
+                Line($"| {Cell(b.Name)} | {weight} | {Score(b.Predicted)} ± {Score((b.High - b.Low) / 2)} | {source} |");
+            }
+        }
+        Line();
+
+        int failures = report.Failures.Count, warnings = report.Warnings.Count;
+        if (failures > 0 || warnings > 0)
+        {
+            var parts = new List<string>();
+            if (failures > 0) parts.Add(failures == 1 ? "1 evaluation failed" : $"{failures.ToString("N0", C)} evaluations failed");
+            if (warnings > 0) parts.Add(warnings == 1 ? "1 warning" : $"{warnings.ToString("N0", C)} warnings");
+            Line($"⚠️ {string.Join(" · ", parts)} (see Details)");
+            Line();
+        }
+
+        Line("<details><summary>Details</summary>");
+        Line();
+        if (failures > 0)
+        {
+            Line("#### Failed evaluations");
+            Line();
+            Line("| Checkpoint | Benchmark | Exit code | Message |");
+            Line("|---|---|---:|---|");
+            foreach (var f in report.Failures.Take(MaxFailureRows))
+                Line($"| {Cell(f.Checkpoint)} | {Cell(f.Benchmark)} | {(f.ExitCode is { } code ? code.ToString(C) : "–")} | {Cell(Shorten(f.Message, MaxMessageLength))} |");
+            if (failures > MaxFailureRows)
+            {
+                Line();
+                Line($"… and {(failures - MaxFailureRows).ToString("N0", C)} more failed evaluations (see the journal).");
+            }
+            Line();
+        }
+
+        var thin = ThinBenchmarks(report).Where(name => !report.Warnings.Any(w => w.Contains(name, StringComparison.Ordinal))).ToList();
+        if (warnings > 0 || thin.Count > 0)
+        {
+            Line("#### Warnings");
+            Line();
+            foreach (var w in report.Warnings)
+                Line($"- {Inline(w)}");
+            foreach (var name in thin)
+                Line($"- benchmark {Inline(name)} has fewer than 2 observations: its scores rest on the other benchmarks");
+            Line();
+        }
+
+        if (report.EngineSettings.Count > 0)
+        {
+            Line("#### Engine settings");
+            Line();
+            Line("| Setting | Value |");
+            Line("|---|---|");
+            foreach (var kv in report.EngineSettings)
+                Line($"| {Cell(kv.Key)} | {Cell(kv.Value)} |");
+            Line();
+        }
+
+        Line("#### Provenance");
+        Line();
+        Line($"- Tool: {Inline(report.ToolVersion)}");
+        Line($"- Spec: {Inline(report.SpecPath)}");
+        Line($"- Journal: {Inline(report.JournalPath)}");
+        Line($"- Generated: {report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", C)} UTC");
+        Line();
+        Line("</details>");
+        return md.ToString();
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="markdown"/> at a line boundary so that it, with whatever closes an open code
+    /// fence and <c>&lt;details&gt;</c> and the note <see cref="TruncatedNote"/>, fits in
+    /// <paramref name="maxBytes"/> UTF-8 bytes. A cut inside a Mermaid block drops the partial block
+    /// (a closed but partial chart would only render as an error). Text that fits is returned unchanged.
+    /// </summary>
+    public static string Truncate(string markdown, int maxBytes)
+    {
+        var utf8 = Encoding.UTF8;
+        if (utf8.GetByteCount(markdown) <= maxBytes) return markdown;
+
+        var lines = SplitLines(markdown);
+        // The state after each prefix of whole lines: the open fence (if any), where it opened, and how many <details> are open.
+        string? fence = null;
+        bool fenceIsMermaid = false;
+        int fenceStart = -1, fenceStartBytes = 0, detailsAtFence = 0;
+        int details = 0, bytes = 0;
+        int bestLines = 0;
+        string bestClosing = Closing(null, 0);
+        if (utf8.GetByteCount(bestClosing) > maxBytes) return "";
+        for (int i = 0; i < lines.Count; i++)
+        {
+            string line = lines[i];
+            string trimmed = line.TrimEnd('\n', '\r').TrimStart(' ');
+            if (fence is null)
+            {
+                string? opened = FenceOpening(trimmed);
+                if (opened is not null)
+                {
+                    fence = opened;
+                    fenceStart = i;
+                    fenceStartBytes = bytes;
+                    detailsAtFence = details;
+                    fenceIsMermaid = trimmed[opened.Length..].Trim().StartsWith("mermaid", StringComparison.OrdinalIgnoreCase);
+                }
+                else
+                    details = Math.Max(0, details + CountOf(trimmed, "<details") - CountOf(trimmed, "</details>"));
+            }
+            else if (trimmed.StartsWith(fence, StringComparison.Ordinal) && trimmed.TrimEnd().Trim(fence[0]).Length == 0)
+                fence = null;
+            bytes += utf8.GetByteCount(line) + (line.EndsWith('\n') ? 0 : 1);
+
+            int prefixLines, prefixBytes;
+            string closing;
+            if (fence is not null && fenceIsMermaid)
+            {
+                // A partial chart would only render as an error: cut before its fence.
+                (prefixLines, prefixBytes, closing) = (fenceStart, fenceStartBytes, Closing(null, detailsAtFence));
+            }
+            else
+                (prefixLines, prefixBytes, closing) = (i + 1, bytes, Closing(fence, details));
+            if (prefixBytes + utf8.GetByteCount(closing) > maxBytes) break;
+            (bestLines, bestClosing) = (prefixLines, closing);
+        }
+
+        var sb = new StringBuilder();
+        for (int i = 0; i < bestLines; i++)
+        {
+            sb.Append(lines[i]);
+            if (!lines[i].EndsWith('\n')) sb.Append('\n');
+        }
+        return sb.Append(bestClosing).ToString();
+
+        static string Closing(string? openFence, int openDetails)
+        {
+            var sb = new StringBuilder();
+            if (openFence is not null) sb.Append(openFence).Append('\n');
+            for (int d = 0; d < openDetails; d++) sb.Append("\n</details>\n");
+            return sb.Append('\n').Append(TruncatedNote).Append('\n').ToString();
+        }
+    }
+
+    // ---- Mermaid ----
+
+    static string Mermaid(StudyReport report)
+    {
+        var curve = report.Curve;
+        var sb = new StringBuilder();
+        if (curve.Count == 0) return sb.ToString();
+        var shown = ChartIndices(curve);
+        double min = curve.Min(p => p.Low), max = curve.Max(p => p.High);
+        var (lo, hi, decimals) = NiceRange(min, max);
+        string pickName = curve.FirstOrDefault(p => p.IsPick)?.Name ?? report.Pick.Name;
+        sb.Append("```mermaid\n");
+        sb.Append("xychart-beta\n");
+        sb.Append($"    title \"Estimated average by step (pick: {MermaidText(pickName)})\"\n");
+        sb.Append("    x-axis \"step\" [").Append(string.Join(", ", shown.Select(i => $"\"{curve[i].Step.ToString(C)}\""))).Append("]\n");
+        sb.Append($"    y-axis \"estimated average\" {lo.ToString("F" + decimals, C)} --> {hi.ToString("F" + decimals, C)}\n");
+        sb.Append("    line [").Append(string.Join(", ", shown.Select(i => curve[i].Estimate.ToString("0.0000", C)))).Append("]\n");
+        sb.Append("```\n");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The curve's indices the Mermaid chart shows: all of them up to <see cref="MaxChartPoints"/>, else evenly
+    /// spaced ones, always with the first, the last and the pick.
+    /// </summary>
+    internal static IReadOnlyList<int> ChartIndices(IReadOnlyList<CurvePoint> curve, int maxPoints = MaxChartPoints)
+    {
+        int n = curve.Count;
+        if (n <= maxPoints) return Enumerable.Range(0, n).ToList();
+        int pick = -1;
+        for (int i = 0; i < n; i++) if (curve[i].IsPick) { pick = i; break; }
+        int evenly = pick < 0 ? maxPoints : maxPoints - 1;
+        var set = new SortedSet<int>();
+        for (int k = 0; k < evenly; k++)
+            set.Add((int)Math.Round(k * (n - 1) / (double)(evenly - 1)));
+        if (pick >= 0) set.Add(pick);
+        return set.ToList();
+    }
+
+    /// <summary>An axis range around [min, max] rounded outward to a step of about a tenth of the span, with the decimals that step needs.</summary>
+    internal static (double Low, double High, int Decimals) NiceRange(double min, double max)
+    {
+        if (!double.IsFinite(min) || !double.IsFinite(max)) return (0, 1, 1);
+        if (max < min) (min, max) = (max, min);
+        double span = max - min;
+        if (span <= 0) span = Math.Max(Math.Abs(max) * 0.02, 1e-3);
+        double step = Math.Pow(10, Math.Floor(Math.Log10(span)) - 1);
+        double lo = Math.Floor(min / step) * step, hi = Math.Ceiling(max / step) * step;
+        if (hi <= lo) hi = lo + step;
+        int decimals = Math.Clamp(-(int)Math.Floor(Math.Log10(step)), 0, 10);
+        return (Math.Round(lo, decimals), Math.Round(hi, decimals), decimals);
+    }
+
+    static string MermaidText(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (char ch in text)
+            sb.Append(ch switch
+            {
+                '"' or '`' => '\'',
+                '<' => '‹',
+                '>' => '›',
+                '\\' => '/',
+                _ when char.IsControl(ch) => ' ',
+                _ => ch,
+            });
+        return Shorten(sb.ToString(), 80);
+    }
+
+    // ---- formatting ----
+
+    internal static string Score(double value) => value.ToString("0.0000", C);
+
+    internal static string Probability(double value) => value.ToString("0.00", C);
+
+    static string Interval(double low, double high) => $"{Score(low)}–{Score(high)}";
+
+    static string Percent(int part, int whole)
+    {
+        if (whole <= 0) return "–";
+        double p = 100.0 * part / whole;
+        return (p > 0 && p < 1 ? p.ToString("0.##", C) : p.ToString("0.0", C)) + " %";
+    }
+
+    /// <summary>A human duration: <c>45s</c>, <c>3m 20s</c>, <c>2h 14m</c>, <c>3d 4h</c>.</summary>
+    internal static string Duration(double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds < 0) return "–";
+        if (seconds < 59.5) return (seconds < 10 ? Math.Round(seconds, 1) : Math.Round(seconds)).ToString("0.#", C) + "s";
+        // Rounded to the unit shown last: seconds under an hour, minutes under a day, hours beyond.
+        if (seconds >= 86400 - 1800)
+        {
+            long totalHours = (long)Math.Round(seconds / 3600);
+            long d = totalHours / 24, h = totalHours % 24;
+            return h > 0 ? $"{d}d {h}h" : $"{d}d";
+        }
+        if (seconds >= 3600 - 30)
+        {
+            long totalMinutes = (long)Math.Round(seconds / 60);
+            long h = totalMinutes / 60, m = totalMinutes % 60;
+            return m > 0 ? $"{h}h {m}m" : $"{h}h";
+        }
+        long s = (long)Math.Round(seconds);
+        long minutes = s / 60, secs = s % 60;
+        return secs > 0 ? $"{minutes}m {secs}s" : $"{minutes}m";
+    }
+
+    /// <summary>
+    /// A user string as inline Markdown text: HTML-escaped, Markdown punctuation that could start
+    /// emphasis, links, code, tables or attributes backslash-escaped, and line breaks as spaces.
+    /// </summary>
+    internal static string Inline(string text)
+    {
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (char ch in text)
+        {
+            switch (ch)
+            {
+                case '&': sb.Append("&amp;"); break;
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                case '"': sb.Append("&quot;"); break;
+                case '\r': break;
+                case '\n': sb.Append(' '); break;
+                case '\\' or '`' or '*' or '_' or '[' or ']' or '{' or '}' or '|' or '~' or '^' or '$' or '=' or '+' or '#' or '!':
+                    sb.Append('\\').Append(ch); break;
+                default:
+                    sb.Append(char.IsControl(ch) ? ' ' : ch); break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>A user string in a table cell: <see cref="Inline"/>, which also escapes <c>|</c> and joins lines.</summary>
+    internal static string Cell(string text) => Inline(text.Trim());
+
+    static string MarkerName(string study)
+    {
+        // Inside an HTML comment: no "--" and no ">" or line breaks, so the comment cannot end early.
+        var sb = new StringBuilder(study.Length);
+        foreach (char ch in study)
+            sb.Append(ch is '>' or '<' || char.IsControl(ch) ? '_' : ch);
+        var name = sb.ToString();
+        while (name.Contains("--", StringComparison.Ordinal)) name = name.Replace("--", "-_", StringComparison.Ordinal);
+        return name;
+    }
+
+    static string Shorten(string text, int max)
+    {
+        text = text.Trim();
+        if (text.Length <= max) return text;
+        int cut = max - 1;
+        if (char.IsHighSurrogate(text[cut - 1])) cut--;
+        return text[..cut] + "…";
+    }
+
+    static int PickIndex(StudyReport report)
+    {
+        for (int i = 0; i < report.Curve.Count; i++)
+            if (report.Curve[i].IsPick) return i;
+        for (int i = 0; i < report.Curve.Count; i++)
+            if (report.Curve[i].Name == report.Pick.Name) return i;
+        return -1;
+    }
+
+    /// <summary>Benchmarks with fewer than two observed cells.</summary>
+    static IEnumerable<string> ThinBenchmarks(StudyReport report)
+    {
+        var counts = new int[report.BenchmarkNames.Count];
+        foreach (var c in report.Cells)
+            if (c.Observed && c.Benchmark >= 0 && c.Benchmark < counts.Length) counts[c.Benchmark]++;
+        for (int j = 0; j < counts.Length; j++)
+            if (counts[j] < 2) yield return report.BenchmarkNames[j];
+    }
+
+    // ---- truncation helpers ----
+
+    static List<string> SplitLines(string text)
+    {
+        var lines = new List<string>();
+        int start = 0;
+        while (start < text.Length)
+        {
+            int nl = text.IndexOf('\n', start);
+            int end = nl < 0 ? text.Length : nl + 1;
+            lines.Add(text[start..end]);
+            start = end;
+        }
+        return lines;
+    }
+
+    static string? FenceOpening(string trimmed)
+    {
+        foreach (char f in new[] { '`', '~' })
+        {
+            int n = 0;
+            while (n < trimmed.Length && trimmed[n] == f) n++;
+            if (n >= 3 && (f == '~' || !trimmed[n..].Contains('`'))) return new string(f, n);
+        }
+        return null;
+    }
+
+    static int CountOf(string text, string what)
+    {
+        int count = 0, at = 0;
+        while ((at = text.IndexOf(what, at, StringComparison.OrdinalIgnoreCase)) >= 0) { count++; at += what.Length; }
+        return count;
+    }
+
+    /// <summary>HTML-escapes text for element content and attribute values.</summary>
+    internal static string Html(string text) => WebUtility.HtmlEncode(text);
+}

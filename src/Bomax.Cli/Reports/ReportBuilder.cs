@@ -1,0 +1,88 @@
+using System.Globalization;
+using Bomax.Cli.Journal;
+using Bomax.Cli.Study;
+using Bomax.Engine;
+
+namespace Bomax.Cli.Reports;
+
+/// <summary>
+/// Builds the decision report from the spec and the journal alone: a full fit on every observation,
+/// the joint posterior of the checkpoint averages, the selection, and every cell's estimate. The same
+/// journal always gives the same report (the fit and the Monte Carlo are seeded), whichever command asks.
+/// </summary>
+internal static class ReportBuilder
+{
+    const int RowsPerChunk = 32;
+
+    public static StudyReport? Build(StudyContext study, JournalContents journal, DateTimeOffset now)
+    {
+        var state = study.Observe(journal);
+        if (state.Observations.Count == 0) return null;
+        var grid = study.Grid;
+        var fit = HyperparameterFit.Fit(grid, state.Observations, study.Engine);
+        using var model = ConditionedModel.Condition(grid, state.Observations, fit, study.Engine);
+        var rows = model.Rows();
+        var selection = Engine.Selection.From(grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed, runnersUp: 4);
+
+        ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest, s.BenchmarksEvaluated, grid.BenchmarkCount);
+        var top = selection.RunnersUp.Prepend(selection.Pick).Select(Stand).ToList();
+
+        var cells = new List<CellEstimate>(grid.CellCount);
+        var pickRow = new List<BenchmarkRow>();
+        for (int first = 0; first < grid.CheckpointCount; first += RowsPerChunk)
+        {
+            var chunk = Enumerable.Range(first, Math.Min(RowsPerChunk, grid.CheckpointCount - first)).ToArray();
+            var posterior = model.Cells(chunk);
+            for (int k = 0; k < posterior.Cells.Length; k++)
+            {
+                var cell = posterior.Cells[k];
+                cells.Add(new CellEstimate(cell.Checkpoint, cell.Benchmark, posterior.Mean[k], posterior.Observed[k], state.Failed.Contains(cell)));
+                if (cell.Checkpoint != selection.Pick.Checkpoint) continue;
+                double half = Engine.Selection.Z95 * posterior.StandardDeviation[k];
+                pickRow.Add(new BenchmarkRow(grid.Benchmarks[cell.Benchmark].Name, grid.Benchmarks[cell.Benchmark].Weight,
+                    posterior.Observed[k] ? posterior.Mean[k] : null, posterior.Mean[k], posterior.Mean[k] - half, posterior.Mean[k] + half));
+            }
+        }
+        var curve = Enumerable.Range(0, grid.CheckpointCount).Select(i =>
+        {
+            double half = Engine.Selection.Z95 * rows.StandardDeviation(i);
+            return new CurvePoint(grid.Checkpoints[i].Name, grid.Checkpoints[i].Step, rows.Mean[i], rows.Mean[i] - half, rows.Mean[i] + half,
+                grid.BenchmarkCount - rows.UnobservedCount[i], i == selection.Pick.Checkpoint);
+        }).ToList();
+
+        var evaluations = journal.Evaluations.Where(e => study.CheckpointIndex(e.Checkpoint) >= 0 && study.BenchmarkIndex(e.Benchmark) >= 0).ToList();
+        double spent = evaluations.Sum(e => e.Seconds) + journal.Failures.Sum(f => f.Seconds);
+        var failures = journal.Failures
+            .Where(f => state.Failed.Contains(new Cell(study.CheckpointIndex(f.Checkpoint), study.BenchmarkIndex(f.Benchmark))))
+            .GroupBy(f => (f.Checkpoint, f.Benchmark)).Select(g => g.OrderBy(f => f.Time).Last())
+            .Select(f => new FailureSummary(f.Checkpoint, f.Benchmark, f.ExitCode, f.Message)).ToList();
+        var perBenchmark = state.Observations.GroupBy(o => o.Cell.Benchmark).ToDictionary(g => g.Key, g => g.Count());
+        var warnings = journal.Warnings
+            .Concat(grid.Benchmarks.Select((b, j) => (b, j)).Where(x => perBenchmark.GetValueOrDefault(x.j) < 2)
+                .Select(x => $"benchmark {x.b.Name} has {perBenchmark.GetValueOrDefault(x.j)} observation(s): its scores rest on the other benchmarks"))
+            .ToList();
+        var values = fit.Hyperparameters.Values(study.Engine);
+        var c = CultureInfo.InvariantCulture;
+        var settings = new List<KeyValuePair<string, string>>
+        {
+            new("kernel", study.Spec.Engine.Kernel), new("task rank", study.Engine.ResolvedTaskRank(grid.BenchmarkCount).ToString(c)),
+            new("acquisition", study.Spec.Engine.Acquisition), new("device", study.Spec.Engine.Device), new("seed", study.Engine.Seed.ToString(c)),
+            new("initial cells per benchmark", study.Spec.Engine.Init.ToString(c)),
+            new("lengthscale (share of the run)", values.Lengthscale.ToString("0.000", c)), new("noise variance (standardised)", values.Noise.ToString("0.000", c)),
+            new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)), new("fit", fit.Report.Outcome),
+        };
+        return new StudyReport(study.Spec.Name, study.Spec.SpecPath, study.Spec.JournalPath, top[0], top, state.Observations.Count, grid.CellCount,
+            grid.CheckpointCount, grid.BenchmarkCount, spent, FullGridSeconds(study, evaluations), pickRow, curve,
+            grid.Benchmarks.Select(b => b.Name).ToList(), cells, failures, warnings, settings, "bomax " + StudyContext.ToolVersion, now);
+    }
+
+    /// <summary>The whole grid's time from measured durations: each benchmark's mean seconds × checkpoints (the overall mean for benchmarks never timed).</summary>
+    static double? FullGridSeconds(StudyContext study, IReadOnlyList<EvaluationRecord> evaluations)
+    {
+        var timed = evaluations.Where(e => e.Seconds > 0).ToList();
+        if (timed.Count == 0) return null;
+        double overall = timed.Average(e => e.Seconds);
+        var byBenchmark = timed.GroupBy(e => e.Benchmark).ToDictionary(g => g.Key, g => g.Average(e => e.Seconds));
+        return study.Grid.Benchmarks.Sum(b => byBenchmark.GetValueOrDefault(b.Name, overall)) * study.Grid.CheckpointCount;
+    }
+}

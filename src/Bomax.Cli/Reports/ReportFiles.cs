@@ -1,0 +1,24 @@
+using System.Text;
+
+namespace Bomax.Cli.Reports;
+
+/// <summary>Where a study's reports go, and writing them: <c>report.md</c> and the self-contained <c>report.html</c>.</summary>
+internal sealed record ReportPaths(string Directory, string Markdown, string Html)
+{
+    /// <summary>Beside the journal by default: <c>.bomax/&lt;study&gt;/report.md</c>.</summary>
+    public static ReportPaths For(string journalPath, string study, string? directory = null)
+    {
+        var folder = Path.GetFullPath(directory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(journalPath))!, study));
+        return new ReportPaths(folder, Path.Combine(folder, "report.md"), Path.Combine(folder, "report.html"));
+    }
+
+    /// <summary>Renders and writes both files; returns the Markdown.</summary>
+    public string Write(StudyReport report)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var markdown = MarkdownReport.Render(report);
+        File.WriteAllText(Markdown, markdown, new UTF8Encoding(false));
+        File.WriteAllText(Html, HtmlReport.Render(report), new UTF8Encoding(false));
+        return markdown;
+    }
+}

@@ -1,0 +1,340 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Bomax.Cli.Reports;
+
+namespace Bomax.Cli.Tests.Reports;
+
+/// <summary>
+/// Builds a plausible <see cref="StudyReport"/>: a rising-then-flat curve per benchmark, a seeded
+/// sprinkle of evaluated cells, two failures, the pick at the best average.
+/// </summary>
+internal static class ReportFixture
+{
+    public static StudyReport Build(int checkpoints = 30, int benchmarks = 5, double evaluatedShare = 0.2, string? pickName = null,
+        DateTimeOffset? generatedAt = null, int seed = 7, double? fullGridSeconds = -1)
+    {
+        var random = new Random(seed);
+        var steps = Enumerable.Range(0, checkpoints).Select(i => 100L * (i + 1)).ToArray();
+        var benchmarkNames = Enumerable.Range(0, benchmarks).Select(j => j switch { 0 => "mmlu", 1 => "gsm8k", 2 => "hellaswag", _ => $"bench-{j:000}" }).ToList();
+        var weights = Enumerable.Range(0, benchmarks).Select(j => j == 0 ? 2.0 : 1.0).ToArray();
+        double peak = checkpoints * 0.62;
+        double Truth(int i, int j) => 0.3 + 0.03 * (j % 7) + 0.4 * (1 - Math.Exp(-(i + 1) / (checkpoints / 5.0))) - 0.08 * Math.Pow((i - peak) / checkpoints, 2) + 0.01 * Math.Sin(i * 0.7 + j);
+
+        var cells = new List<CellEstimate>();
+        var estimate = new double[checkpoints, benchmarks];
+        var observed = new bool[checkpoints, benchmarks];
+        var failedCells = new HashSet<(int, int)> { (1, 1), (checkpoints - 2, benchmarks - 1) };
+        for (int i = 0; i < checkpoints; i++)
+            for (int j = 0; j < benchmarks; j++)
+            {
+                observed[i, j] = !failedCells.Contains((i, j)) && (random.NextDouble() < evaluatedShare || i == 0 || i == checkpoints - 1);
+                estimate[i, j] = Truth(i, j) + 0.003 * (random.NextDouble() - 0.5);
+            }
+        double weightSum = weights.Sum();
+        var averages = Enumerable.Range(0, checkpoints).Select(i => Enumerable.Range(0, benchmarks).Sum(j => weights[j] * estimate[i, j]) / weightSum).ToArray();
+        int pick = Array.IndexOf(averages, averages.Max());
+        // The pick has been looked at: its even benchmarks observed, its odd ones predicted.
+        for (int j = 0; j < benchmarks; j++)
+            observed[pick, j] = j % 2 == 0 && !failedCells.Contains((pick, j));
+        for (int i = 0; i < checkpoints; i++)
+            for (int j = 0; j < benchmarks; j++)
+                cells.Add(new CellEstimate(i, j, estimate[i, j], observed[i, j], failedCells.Contains((i, j))));
+        string Name(int i) => i == pick && pickName is not null ? pickName : $"checkpoint-{steps[i]}";
+        int Evaluated(int i) => Enumerable.Range(0, benchmarks).Count(j => observed[i, j]);
+        double Half(int i) => 0.003 + 0.012 * (1 - Evaluated(i) / (double)benchmarks);
+
+        var curve = Enumerable.Range(0, checkpoints)
+            .Select(i => new CurvePoint(Name(i), steps[i], averages[i], averages[i] - Half(i), averages[i] + Half(i), Evaluated(i), i == pick)).ToList();
+        var order = Enumerable.Range(0, checkpoints).OrderByDescending(i => averages[i]).ThenBy(i => i).ToList();
+        double[] pBest = [0.97, 0.02, 0.006, 0.003, 0.001];
+        var top = order.Take(5).Select((i, r) => new ReportStanding(Name(i), steps[i], averages[i], averages[i] - Half(i), averages[i] + Half(i),
+            pBest[r], Evaluated(i), benchmarks)).ToList();
+        var pickBenchmarks = Enumerable.Range(0, benchmarks).Select(j =>
+        {
+            double half = observed[pick, j] ? 0 : 0.0150 + 0.001 * j;
+            return new BenchmarkRow(benchmarkNames[j], weights[j], observed[pick, j] ? estimate[pick, j] : null, estimate[pick, j],
+                estimate[pick, j] - half, estimate[pick, j] + half);
+        }).ToList();
+        var failures = failedCells.Select(c => new FailureSummary(Name(c.Item1), benchmarkNames[c.Item2], c.Item1 == 1 ? 137 : null,
+            c.Item1 == 1 ? "killed: out of memory | see log\nsecond line" : "timed out after 30m; process tree killed")).ToList();
+        int evaluations = cells.Count(c => c.Observed);
+        return new StudyReport("demo-study", "bomax.yaml", ".bomax/demo-study.jsonl", top[0], top, evaluations, checkpoints * benchmarks,
+            checkpoints, benchmarks, evaluations * 95.5, fullGridSeconds < 0 ? checkpoints * benchmarks * 95.5 : fullGridSeconds, pickBenchmarks, curve, benchmarkNames, cells, failures,
+            ["benchmark hellaswag has 1 observation(s): its scores rest on the other benchmarks"],
+            [new("kernel", "matern52"), new("seed", "7"), new("fit", "converged")],
+            "bomax 0.1.0", generatedAt ?? new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
+    }
+
+    /// <summary>The text with the collapsed details block cut out.</summary>
+    public static string OutsideDetails(string text)
+    {
+        int start = text.IndexOf("<details", StringComparison.Ordinal);
+        int end = text.IndexOf("</details>", StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "no details block");
+        return text[..start] + text[(end + "</details>".Length)..];
+    }
+}
+
+public class MarkdownReportTests
+{
+    static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    [Fact]
+    public void StartsWithTheHiddenMarker()
+    {
+        var md = MarkdownReport.Render(ReportFixture.Build());
+        Assert.StartsWith("<!-- bomax:study=demo-study -->\n", md);
+    }
+
+    [Fact]
+    public void MarkerCannotCloseTheCommentEarly()
+    {
+        var report = ReportFixture.Build() with { Study = "x --> <b>y</b>\nz" };
+        var first = MarkdownReport.Render(report).Split('\n')[0];
+        Assert.StartsWith("<!-- bomax:study=", first);
+        Assert.EndsWith(" -->", first);
+        Assert.Single(Regex.Matches(first, "-->"));
+    }
+
+    [Fact]
+    public void HeadlineShowsThePickEstimateIntervalAndProbability()
+    {
+        var report = ReportFixture.Build();
+        var md = MarkdownReport.Render(report);
+        var p = report.Pick;
+        Assert.Contains($"### ✅ Selected **{p.Name}**", md);
+        Assert.Contains($"Estimated average **{p.Estimate.ToString("0.0000", C)}** (95 % interval {p.Low.ToString("0.0000", C)}–{p.High.ToString("0.0000", C)}) · P(best) **0.97**", md);
+    }
+
+    [Fact]
+    public void TopTableHasFiveRowsWithThePickMarkedFirst()
+    {
+        var report = ReportFixture.Build();
+        var lines = MarkdownReport.Render(report).Split('\n');
+        int header = Array.FindIndex(lines, l => l.StartsWith("| # | Checkpoint |", StringComparison.Ordinal));
+        Assert.True(header >= 0);
+        var rows = lines.Skip(header + 2).TakeWhile(l => l.StartsWith('|')).ToList();
+        Assert.Equal(5, rows.Count);
+        Assert.Contains($"✅ **{report.Pick.Name}** (pick)", rows[0]);
+        for (int r = 0; r < 5; r++)
+        {
+            var s = report.Top[r];
+            Assert.Contains($"| {s.Name}", rows[r].Replace("✅ **", "").Replace("** (pick)", ""));
+            Assert.Contains($"| {s.Estimate.ToString("0.0000", C)} | {s.Low.ToString("0.0000", C)}–{s.High.ToString("0.0000", C)} | {s.ProbabilityBest.ToString("0.00", C)} | {s.BenchmarksEvaluated}/{s.BenchmarkCount} |", rows[r]);
+            Assert.Equal(r == 0, rows[r].Contains("(pick)"));
+        }
+    }
+
+    [Fact]
+    public void CostShowsShareTimeAndFullGrid()
+    {
+        var report = ReportFixture.Build();
+        var md = MarkdownReport.Render(report);
+        double share = 100.0 * report.Evaluations / report.GridCells;
+        Assert.Contains($"**{report.Evaluations}** of 150 checkpoint × benchmark evaluations ({share.ToString("0.0", C)} % of the full grid)", md);
+        Assert.Contains($"evaluation time **{MarkdownReport.Duration(report.EvaluationSeconds)}**", md);
+        Assert.Contains($"the full grid would take about **{MarkdownReport.Duration(150 * 95.5)}**", md);
+        Assert.Equal("3h 59m", MarkdownReport.Duration(150 * 95.5));
+        Assert.DoesNotContain("full grid would take", MarkdownReport.Render(ReportFixture.Build(fullGridSeconds: null)));
+    }
+
+    [Theory]
+    [InlineData(0.4, "0.4s")]
+    [InlineData(45, "45s")]
+    [InlineData(200, "3m 20s")]
+    [InlineData(3600, "1h")]
+    [InlineData(3599.9, "1h")]
+    [InlineData(59.7, "1m")]
+    [InlineData(86000, "1d")]
+    [InlineData(2 * 3600 + 14 * 60 + 10, "2h 14m")]
+    [InlineData(3 * 86400 + 4 * 3600 + 59, "3d 4h")]
+    public void DurationsAreHuman(double seconds, string expected) => Assert.Equal(expected, MarkdownReport.Duration(seconds));
+
+    [Fact]
+    public void PerBenchmarkRowsSayObservedOrPredicted()
+    {
+        var report = ReportFixture.Build();
+        var md = MarkdownReport.Render(report);
+        Assert.Contains(report.PickBenchmarks, b => b.Observed is null);
+        Assert.Contains(report.PickBenchmarks, b => b.Observed is not null);
+        foreach (var b in report.PickBenchmarks)
+        {
+            string weight = b.Weight.ToString("0.###", C);
+            if (b.Observed is { } o)
+                Assert.Contains($"| {b.Name} | {weight} | {o.ToString("0.0000", C)} | observed |", md);
+            else
+                Assert.Contains($"| {b.Name} | {weight} | {b.Predicted.ToString("0.0000", C)} ± {((b.High - b.Low) / 2).ToString("0.0000", C)} | predicted |", md);
+        }
+    }
+
+    [Theory]
+    [InlineData(30, 5)]
+    [InlineData(1000, 200)]
+    public void MermaidChartIsAnXyChartWithAtMostSixtyStepsIncludingThePick(int checkpoints, int benchmarks)
+    {
+        var report = ReportFixture.Build(checkpoints, benchmarks, evaluatedShare: 0.03);
+        var md = MarkdownReport.Render(report);
+        var block = Regex.Match(md, "```mermaid\n(.*?)\n```\n", RegexOptions.Singleline);
+        Assert.True(block.Success);
+        var lines = block.Groups[1].Value.Split('\n');
+        Assert.Equal("xychart-beta", lines[0]);
+        var pick = report.Curve.Single(p => p.IsPick);
+        var title = Regex.Match(lines[1], "^    title \"([^\"]*)\"$");
+        Assert.True(title.Success, lines[1]);
+        Assert.Contains(pick.Name, title.Groups[1].Value);
+
+        var x = Regex.Match(lines[2], "^    x-axis \"step\" \\[(.*)\\]$");
+        Assert.True(x.Success, lines[2]);
+        var steps = Regex.Matches(x.Groups[1].Value, "\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, C)).ToList();
+        Assert.Equal(x.Groups[1].Value.Split(", ").Length, steps.Count);
+        Assert.True(steps.Count <= 60, $"{steps.Count} x values");
+        Assert.Equal(Math.Min(checkpoints, 60), steps.Count);
+        Assert.Contains(pick.Step, steps);
+        Assert.Equal(report.Curve[0].Step, steps[0]);
+        Assert.Equal(report.Curve[^1].Step, steps[^1]);
+        Assert.Equal(steps.OrderBy(s => s), steps);
+
+        var y = Regex.Match(lines[3], "^    y-axis \"estimated average\" (-?[0-9.]+) --> (-?[0-9.]+)$");
+        Assert.True(y.Success, lines[3]);
+        double lo = double.Parse(y.Groups[1].Value, C), hi = double.Parse(y.Groups[2].Value, C);
+        Assert.True(lo <= report.Curve.Min(p => p.Low) && hi >= report.Curve.Max(p => p.High), $"{lo} {hi}");
+        Assert.True(hi - lo < 1.3 * (report.Curve.Max(p => p.High) - report.Curve.Min(p => p.Low)), "the range is rounded, not padded");
+
+        var line = Regex.Match(lines[4], "^    line \\[(.*)\\]$");
+        Assert.True(line.Success, lines[4]);
+        var values = line.Groups[1].Value.Split(", ").Select(v => double.Parse(v, C)).ToList();
+        Assert.Equal(steps.Count, values.Count);
+        Assert.Equal(pick.Estimate.ToString("0.0000", C), values[steps.IndexOf(pick.Step)].ToString("0.0000", C));
+        Assert.Equal(5, lines.Length);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(500)]
+    [InlineData(998)]
+    [InlineData(999)]
+    public void DownsamplingKeepsFirstLastAndPick(int pick)
+    {
+        var curve = Enumerable.Range(0, 1000).Select(i => new CurvePoint($"c{i}", i, 0.5, 0.4, 0.6, 0, i == pick)).ToList();
+        var shown = MarkdownReport.ChartIndices(curve);
+        Assert.True(shown.Count <= 60);
+        Assert.Contains(0, shown);
+        Assert.Contains(999, shown);
+        Assert.Contains(pick, shown);
+        Assert.Equal(shown.Distinct().OrderBy(i => i), shown);
+    }
+
+    [Fact]
+    public void BodyIsDeterministicOutsideDetails()
+    {
+        var a = MarkdownReport.Render(ReportFixture.Build(generatedAt: new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero)));
+        var b = MarkdownReport.Render(ReportFixture.Build(generatedAt: new DateTimeOffset(2026, 6, 7, 8, 9, 10, TimeSpan.FromHours(2))));
+        Assert.NotEqual(a, b);
+        Assert.Equal(ReportFixture.OutsideDetails(a), ReportFixture.OutsideDetails(b));
+        Assert.Contains("2025-01-02 03:04:05 UTC", a);
+        Assert.DoesNotContain("2025", ReportFixture.OutsideDetails(a));
+        Assert.Contains("2026-06-07 06:09:10 UTC", b);
+    }
+
+    [Fact]
+    public void DetailsHoldFailuresWarningsSettingsAndProvenance()
+    {
+        var md = MarkdownReport.Render(ReportFixture.Build());
+        var details = md[md.IndexOf("<details><summary>Details</summary>", StringComparison.Ordinal)..];
+        Assert.EndsWith("</details>\n", md);
+        Assert.Contains("| checkpoint-200 | gsm8k | 137 | killed: out of memory \\| see log second line |", details);
+        Assert.Contains("timed out after 30m; process tree killed", details);
+        Assert.Contains("- benchmark hellaswag has 1 observation(s)", details);
+        Assert.Contains("| kernel | matern52 |", details);
+        Assert.Contains("- Tool: bomax 0.1.0", details);
+        Assert.Contains("- Spec: bomax.yaml", details);
+        Assert.Contains("- Journal: .bomax/demo-study.jsonl", details);
+        var outside = ReportFixture.OutsideDetails(md);
+        Assert.DoesNotContain("killed: out of memory", outside);
+        Assert.DoesNotContain("matern52", outside);
+        Assert.Contains("⚠️ 2 evaluations failed · 1 warning (see Details)", outside);
+    }
+
+    [Fact]
+    public void NamesAreEscaped()
+    {
+        const string evil = "a|b <script>";
+        var md = MarkdownReport.Render(ReportFixture.Build(pickName: evil));
+        Assert.DoesNotContain("<script", md);
+        Assert.DoesNotContain(evil, md);
+        Assert.Contains("### ✅ Selected **a\\|b &lt;script&gt;**", md);
+        Assert.Contains("| ✅ **a\\|b &lt;script&gt;** (pick) |", md);
+        // Every table row keeps its column count: the escaped pipe is not a separator.
+        var lines = md.Split('\n');
+        int header = Array.FindIndex(lines, l => l.StartsWith("| # | Checkpoint |", StringComparison.Ordinal));
+        foreach (var row in lines.Skip(header).TakeWhile(l => l.StartsWith('|')))
+            Assert.Equal(8, Regex.Matches(row, @"(?<!\\)\|").Count);
+        var mermaid = Regex.Match(md, "```mermaid\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("title \"Estimated average by step (pick: a|b ‹script›)\"", mermaid);
+    }
+
+    [Fact]
+    public void MarkdownPunctuationInNamesIsEscaped()
+    {
+        var md = MarkdownReport.Render(ReportFixture.Build(pickName: "*bold* _x_ [link](y) `code` {.cls}"));
+        Assert.Contains(@"\*bold\* \_x\_ \[link\](y) \`code\` \{.cls\}", md);
+    }
+
+    [Fact]
+    public void TruncateLeavesShortTextAlone()
+    {
+        var md = MarkdownReport.Render(ReportFixture.Build());
+        Assert.Same(md, MarkdownReport.Truncate(md, MarkdownReport.CommentLimit));
+    }
+
+    [Fact]
+    public void TruncateKeepsUnderTheLimitAndClosesDetails()
+    {
+        var md = MarkdownReport.Render(ReportFixture.Build(1000, 200, 0.03));
+        var full = Encoding.UTF8.GetByteCount(md);
+        Assert.True(full > 10_000, $"{full} bytes");
+        int detailsAt = Encoding.UTF8.GetByteCount(md[..md.IndexOf("<details>", StringComparison.Ordinal)]);
+        foreach (int limit in new[] { 3000, 9000, detailsAt + 400, full - 100 })
+        {
+            var cut = MarkdownReport.Truncate(md, limit);
+            Assert.True(Encoding.UTF8.GetByteCount(cut) <= limit, $"{Encoding.UTF8.GetByteCount(cut)} > {limit}");
+            Assert.StartsWith("<!-- bomax:study=demo-study -->\n", cut);
+            Assert.EndsWith("\n\n… (truncated)\n", cut);
+            Assert.Equal(Regex.Matches(cut, "<details>").Count, Regex.Matches(cut, "</details>").Count);
+            Assert.Equal(0, Regex.Matches(cut, "^```", RegexOptions.Multiline).Count % 2);
+            // What precedes the appended closing is a prefix of the original, cut at a line end.
+            int common = 0;
+            while (common < cut.Length && cut[common] == md[common]) common++;
+            Assert.True(cut.Length - common <= "```\n\n</details>\n\n… (truncated)\n".Length, cut[common..]);
+            Assert.True(common > 40);
+        }
+    }
+
+    [Fact]
+    public void TruncateInsideMermaidDropsThePartialChart()
+    {
+        var md = MarkdownReport.Render(ReportFixture.Build(1000, 200, 0.03));
+        int fence = md.IndexOf("```mermaid", StringComparison.Ordinal);
+        int limit = Encoding.UTF8.GetByteCount(md[..fence]) + 200;
+        var cut = MarkdownReport.Truncate(md, limit);
+        Assert.DoesNotContain("```", cut);
+        Assert.True(Encoding.UTF8.GetByteCount(cut) <= limit);
+        Assert.EndsWith("… (truncated)\n", cut);
+    }
+
+    [Fact]
+    public void TruncateClosesAnOpenCodeFenceAndDetails()
+    {
+        var text = new StringBuilder("<!-- bomax:study=s -->\n# Title\n\n<details><summary>Details</summary>\n\n```text\n");
+        for (int i = 0; i < 200; i++) text.Append($"log line {i} ünïcödé ✓\n");
+        text.Append("```\n\n</details>\n");
+        var md = text.ToString();
+        var cut = MarkdownReport.Truncate(md, 1500);
+        Assert.True(Encoding.UTF8.GetByteCount(cut) <= 1500);
+        Assert.Contains("log line 10 ", cut);
+        Assert.EndsWith("ünïcödé ✓\n```\n\n</details>\n\n… (truncated)\n", cut);
+        Assert.Equal(2, Regex.Matches(cut, "^```", RegexOptions.Multiline).Count);
+    }
+}
