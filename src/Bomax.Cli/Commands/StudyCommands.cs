@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Bomax.Cli.GitHub;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Output;
 using Bomax.Cli.Reports;
@@ -19,12 +20,27 @@ internal static class StudyCommands
 {
     static Argument<string> SpecArgument() => new("spec") { Description = "The study spec (YAML)." };
 
+    /// <summary>How a decision is published under GitHub Actions (ignored elsewhere).</summary>
+    internal sealed record Publishing(StickyMode Comment, string? Token);
+
+    static (Option<string> Comment, Option<string?> Token) GitHubOptions()
+    {
+        var comment = new Option<string>("--comment") { Description = "Under GitHub Actions on a pull request: upsert (one sticky comment per study, edited in place), recreate (delete and post anew) or off.", DefaultValueFactory = _ => "upsert" };
+        comment.AcceptOnlyFromAmong("upsert", "recreate", "off");
+        return (comment, new Option<string?>("--github-token") { Description = "Token for the pull-request comment (default: GITHUB_TOKEN). Never printed." });
+    }
+
+    static Publishing PublishingFrom(ParseResult parse, Option<string> comment, Option<string?> token) => new(
+        parse.GetValue(comment) switch { "off" => StickyMode.Off, "recreate" => StickyMode.Recreate, _ => StickyMode.Upsert },
+        parse.GetValue(token));
+
     public static Command Run()
     {
         var spec = SpecArgument();
         var fresh = new Option<bool>("--fresh") { Description = "Start over: move the existing journal aside (kept as <journal>.<time>.bak) and evaluate from scratch." };
-        var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, parse.GetValue(fresh), cancel));
+        var (comment, token) = GitHubOptions();
+        var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh, comment, token };
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, parse.GetValue(fresh), PublishingFrom(parse, comment, token), cancel));
         return command;
     }
 
@@ -66,14 +82,19 @@ internal static class StudyCommands
         {
             case StudyLoad.Ok ok: return ok.Study;
             case StudyLoad.Invalid invalid:
-                foreach (var error in invalid.Errors) Console.Error.WriteLine($"bomax: {error}");
+                bool actions = ActionsEnvironment.FromProcess().IsActions;
+                foreach (var error in invalid.Errors)
+                {
+                    Console.Error.WriteLine($"bomax: {error}");
+                    if (actions) Console.Out.WriteLine(WorkflowCommands.Error($"{error.Field}: {error.Message}", error.File, error.Line > 0 ? error.Line : null, error.Column > 0 ? error.Column : null, title: "bomax spec"));
+                }
                 Console.Error.WriteLine($"bomax: {invalid.Errors.Count} problem(s) in {specPath}; nothing was evaluated");
                 return null;
             default: throw new InvalidOperationException();
         }
     }
 
-    static async Task<int> RunAsync(string specPath, bool fresh, CancellationToken cancel)
+    static async Task<int> RunAsync(string specPath, bool fresh, Publishing publishing, CancellationToken cancel)
     {
         if (Load(specPath) is not { } study) return ExitCodes.UsageError;
         var progress = new ProgressLine(Console.Error);
@@ -93,10 +114,10 @@ internal static class StudyCommands
         var runner = new StudyRunner(study, progress, () => DateTimeOffset.UtcNow);
         var result = await runner.RunAsync(interrupt.Token);
         progress.Done();
-        return Report(study, result);
+        return await Report(study, result, publishing, cancel);
     }
 
-    static int Report(StudyContext study, RunResult result)
+    static async Task<int> Report(StudyContext study, RunResult result, Publishing publishing, CancellationToken cancel)
     {
         if (result.End == RunEnd.Interrupted)
         {
@@ -115,11 +136,11 @@ internal static class StudyCommands
             RunEnd.GridExhausted => "every pair that could be evaluated was",
             _ => "budget spent",
         };
-        return Decide(study, $"{result.NewEvaluations} in this run; {why}");
+        return await Decide(study, $"{result.NewEvaluations} in this run; {why}", publishing, null, cancel);
     }
 
     /// <summary>Builds the report from the journal, writes report.md and report.html, prints the decision.</summary>
-    static int Decide(StudyContext study, string note, string? reportDirectory = null)
+    static async Task<int> Decide(StudyContext study, string note, Publishing publishing, string? reportDirectory, CancellationToken cancel)
     {
         var journal = JournalFile.Read(study.Spec.JournalPath);
         if (ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow) is not { } report)
@@ -128,7 +149,7 @@ internal static class StudyCommands
             return ExitCodes.EvaluationsFailing;
         }
         var paths = ReportPaths.For(study.Spec.JournalPath, study.Spec.Name, reportDirectory);
-        paths.Write(report);
+        var markdown = paths.Write(report);
         var pick = report.Pick;
         var c = CultureInfo.InvariantCulture;
         var output = Console.Out;
@@ -139,6 +160,7 @@ internal static class StudyCommands
         output.WriteLine(string.Create(c, $"  {report.Evaluations} of {report.GridCells} pairs evaluated ({100.0 * report.Evaluations / report.GridCells:0.0}%){(note.Length > 0 ? ", " + note : "")}"));
         output.WriteLine($"  journal: {study.Spec.JournalPath}");
         output.WriteLine($"  report: {paths.Markdown} (and report.html)");
+        await ActionsPublisher.PublishAsync(ActionsEnvironment.FromProcess(publishing.Token), report, markdown, paths, publishing.Comment, output, cancel);
         return ExitCodes.Success;
     }
 
@@ -146,12 +168,13 @@ internal static class StudyCommands
     {
         var spec = SpecArgument();
         var output = new Option<string?>("--output", "-o") { Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal)." };
-        var command = new Command("report", "Write the decision report (Markdown and HTML) from the journal alone, evaluating nothing.") { spec, output };
-        command.SetAction(parse =>
+        var (comment, token) = GitHubOptions();
+        var command = new Command("report", "Write the decision report (Markdown and HTML) from the journal alone, evaluating nothing; under GitHub Actions also the summary, outputs and PR comment.") { spec, output, comment, token };
+        command.SetAction(async (parse, cancel) =>
         {
             if (Load(parse.GetValue(spec)!) is not { } study) return ExitCodes.UsageError;
             foreach (var warning in JournalFile.Read(study.Spec.JournalPath).Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
-            return Decide(study, "", parse.GetValue(output));
+            return await Decide(study, "", PublishingFrom(parse, comment, token), parse.GetValue(output), cancel);
         });
         return command;
     }

@@ -14,9 +14,6 @@ namespace Bomax.Cli.Reports;
 /// </summary>
 internal static class MarkdownReport
 {
-    /// <summary>GitHub's limit on a job step's summary (<c>$GITHUB_STEP_SUMMARY</c>): 1 MiB.</summary>
-    public const int StepSummaryLimitBytes = 1024 * 1024;
-
     /// <summary>GitHub's limit on a PR comment's body: 65536 characters (bytes are at least as many, so it is a safe byte limit too).</summary>
     public const int CommentLimit = 65536;
 

@@ -1,0 +1,277 @@
+using Bomax.Cli.GitHub;
+using Bomax.Cli.Reports;
+using Octokit;
+
+namespace Bomax.Cli.Tests.GitHub;
+
+/// <summary>The sticky PR comment through Octokit against a real HTTP server on 127.0.0.1.</summary>
+public sealed class StickyCommentTests
+{
+    const string Token = "ghs_FAKEtoken0123456789abcdefABCDEF";
+    const string Study = "nightly";
+    static readonly CancellationToken None = CancellationToken.None;
+
+    static string Report(string text) => MarkdownReport.Marker(Study) + "\n## Bomax.Ci report: nightly\n\n" + text + "\n";
+
+    static Task<CommentOutcome> Upsert(FakeGitHubServer server, string body, StickyMode mode, string study = Study) =>
+        StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), server.Owner, server.Repo, server.Issue, study, body, mode, None);
+
+    static List<FakeGitHubServer.Request> Writes(FakeGitHubServer server) =>
+        server.Requests.Where(r => r.Method != "GET").ToList();
+
+    /// <summary>250 comments (3 pages of 100): decoys on pages 1 and 2, the study's own comment (by <paramref name="author"/>) on page 3.</summary>
+    static long SeedThreePages(FakeGitHubServer server, string author, string previousBody, string otherAuthor)
+    {
+        long mine = 0;
+        for (var i = 1; i <= 250; i++)
+        {
+            var body = i switch
+            {
+                10 => MarkdownReport.Marker("nightly-2") + "\n## another study", // another study's marker, same author
+                60 => "Quoting it inline is not the marker: " + MarkdownReport.Marker(Study), // not on a line of its own
+                150 => MarkdownReport.Marker(Study) + "\n## copied by someone else", // same marker, another author
+                230 => previousBody,
+                _ => $"LGTM #{i}",
+            };
+            var login = i switch { 10 or 60 or 230 => author, 150 => otherAuthor, _ => i % 2 == 0 ? "mona" : "hubot" };
+            var id = server.Seed(login, body);
+            if (i == 230) mine = id;
+        }
+        return mine;
+    }
+
+    [Fact]
+    public async Task Creates_the_comment_when_there_is_none()
+    {
+        using var server = new FakeGitHubServer();
+        server.Seed("mona", "Looks good");
+        var body = Report("first");
+
+        var outcome = await Upsert(server, body, StickyMode.Upsert);
+
+        Assert.Equal("created", outcome.Action);
+        var created = Assert.Single(server.Comments, c => c.Login == "bomax-bot");
+        Assert.Equal(body, created.Body);
+        Assert.Equal(created.Id, outcome.Id);
+        Assert.Equal($"https://github.com/octo-org/llm-train/pull/42#issuecomment-{created.Id}", outcome.Url);
+        var post = Assert.Single(Writes(server));
+        Assert.Equal(("POST", "/repos/octo-org/llm-train/issues/42/comments"), (post.Method, post.Path));
+        Assert.Contains("\"body\"", post.Body);
+    }
+
+    [Fact]
+    public async Task Puts_the_marker_first_when_the_body_lacks_it()
+    {
+        using var server = new FakeGitHubServer();
+
+        await Upsert(server, "## no marker here\n", StickyMode.Upsert);
+
+        Assert.StartsWith(MarkdownReport.Marker(Study) + "\n", Assert.Single(server.Comments).Body);
+    }
+
+    [Fact]
+    public async Task Updates_its_own_comment_found_on_page_3_and_leaves_the_decoys()
+    {
+        using var server = new FakeGitHubServer();
+        var mine = SeedThreePages(server, "bomax-bot", Report("old"), otherAuthor: "mallory");
+        var decoys = server.Comments.Where(c => c.Id != mine).ToDictionary(c => c.Id, c => c.Body);
+        var body = Report("new");
+
+        var outcome = await Upsert(server, body, StickyMode.Upsert);
+
+        Assert.Equal(new CommentOutcome("updated", mine, $"https://github.com/octo-org/llm-train/pull/42#issuecomment-{mine}"), outcome);
+        var pages = server.Requests.Where(r => r.Path == "/repos/octo-org/llm-train/issues/42/comments").ToList();
+        Assert.Equal(3, pages.Count);
+        Assert.All(pages, r => Assert.Contains("per_page=100", r.Query));
+        Assert.Contains("page=2", pages[1].Query);
+        Assert.Contains("page=3", pages[2].Query);
+        var patch = Assert.Single(Writes(server));
+        Assert.Equal(("PATCH", $"/repos/octo-org/llm-train/issues/comments/{mine}"), (patch.Method, patch.Path));
+        Assert.Equal(body, server.Comments.Single(c => c.Id == mine).Body);
+        Assert.All(server.Comments.Where(c => c.Id != mine), c => Assert.Equal(decoys[c.Id], c.Body));
+        Assert.Equal(250, server.Comments.Count);
+    }
+
+    [Fact]
+    public async Task An_unchanged_body_sends_no_write_at_all()
+    {
+        using var server = new FakeGitHubServer();
+        var body = Report("same");
+        var mine = SeedThreePages(server, "bomax-bot", body, otherAuthor: "mallory");
+
+        var outcome = await Upsert(server, body, StickyMode.Upsert);
+
+        Assert.Equal("unchanged", outcome.Action);
+        Assert.Equal(mine, outcome.Id);
+        Assert.Empty(Writes(server));
+        Assert.All(server.Requests, r => Assert.Equal("GET", r.Method));
+    }
+
+    [Fact]
+    public async Task Recreate_deletes_the_old_comment_then_posts_a_new_one()
+    {
+        using var server = new FakeGitHubServer();
+        var mine = SeedThreePages(server, "bomax-bot", Report("old"), otherAuthor: "mallory");
+        var body = Report("new");
+
+        var outcome = await Upsert(server, body, StickyMode.Recreate);
+
+        Assert.Equal("recreated", outcome.Action);
+        var writes = Writes(server);
+        Assert.Equal(2, writes.Count);
+        Assert.Equal(("DELETE", $"/repos/octo-org/llm-train/issues/comments/{mine}"), (writes[0].Method, writes[0].Path));
+        Assert.Equal(("POST", "/repos/octo-org/llm-train/issues/42/comments"), (writes[1].Method, writes[1].Path));
+        Assert.DoesNotContain(server.Comments, c => c.Id == mine);
+        Assert.Equal(body, server.Comments[^1].Body);
+        Assert.Equal(server.Comments[^1].Id, outcome.Id);
+        Assert.Equal(250, server.Comments.Count);
+    }
+
+    [Fact]
+    public async Task Recreate_without_a_previous_comment_creates_one()
+    {
+        using var server = new FakeGitHubServer();
+
+        var outcome = await Upsert(server, Report("x"), StickyMode.Recreate);
+
+        Assert.Equal("created", outcome.Action);
+        Assert.Equal("POST", Assert.Single(Writes(server)).Method);
+    }
+
+    [Fact]
+    public async Task Off_sends_no_request()
+    {
+        using var server = new FakeGitHubServer();
+        server.Seed("bomax-bot", Report("old"));
+
+        var outcome = await Upsert(server, Report("new"), StickyMode.Off);
+
+        Assert.Equal(new CommentOutcome("skipped", null, null), outcome);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task Every_request_carries_the_token()
+    {
+        using var server = new FakeGitHubServer();
+        SeedThreePages(server, "bomax-bot", Report("old"), otherAuthor: "mallory");
+
+        await Upsert(server, Report("new"), StickyMode.Upsert);
+
+        Assert.True(server.Requests.Count >= 5);
+        Assert.All(server.Requests, r => Assert.Equal("Token " + Token, r.Authorization)); // Octokit's scheme for Credentials(token)
+    }
+
+    [Fact]
+    public async Task With_an_app_token_GET_user_is_403_and_the_actions_bot_comment_is_used()
+    {
+        using var server = new FakeGitHubServer { TokenOwnerLogin = null };
+        var mine = SeedThreePages(server, "github-actions[bot]", Report("old"), otherAuthor: "bomax-bot");
+        var body = Report("new");
+
+        var outcome = await Upsert(server, body, StickyMode.Upsert);
+
+        Assert.Equal("updated", outcome.Action);
+        Assert.Equal(mine, outcome.Id);
+        Assert.Equal(("GET", "/user"), (server.Requests[0].Method, server.Requests[0].Path));
+        var patch = Assert.Single(Writes(server));
+        Assert.Equal($"/repos/octo-org/llm-train/issues/comments/{mine}", patch.Path);
+    }
+
+    [Fact]
+    public async Task A_study_whose_name_extends_another_does_not_take_its_comment()
+    {
+        using var server = new FakeGitHubServer();
+        var nightly = server.Seed("bomax-bot", Report("nightly's"));
+
+        var outcome = await Upsert(server, MarkdownReport.Marker("nightly-2") + "\nother", StickyMode.Upsert, study: "nightly-2");
+
+        Assert.Equal("created", outcome.Action);
+        Assert.NotEqual(nightly, outcome.Id);
+        Assert.Equal(Report("nightly's"), server.Comments.Single(c => c.Id == nightly).Body);
+    }
+
+    [Fact]
+    public async Task An_enterprise_api_url_sends_requests_under_api_v3()
+    {
+        using var server = new FakeGitHubServer(pathPrefix: "/api/v3");
+        var mine = server.Seed("bomax-bot", Report("old"));
+
+        var outcome = await Upsert(server, Report("new"), StickyMode.Upsert);
+
+        Assert.Equal("updated", outcome.Action);
+        Assert.Equal(
+            ["GET /api/v3/user", "GET /api/v3/repos/octo-org/llm-train/issues/42/comments", $"PATCH /api/v3/repos/octo-org/llm-train/issues/comments/{mine}"],
+            server.Requests.Select(r => $"{r.Method} {r.Path}"));
+    }
+
+    [Fact]
+    public async Task An_enterprise_api_url_with_a_trailing_slash_is_the_same()
+    {
+        using var server = new FakeGitHubServer(pathPrefix: "/api/v3");
+
+        await StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl + "/", Token), server.Owner, server.Repo, server.Issue, Study, Report("x"), StickyMode.Upsert, None);
+
+        Assert.Equal(["/api/v3/user", "/api/v3/repos/octo-org/llm-train/issues/42/comments", "/api/v3/repos/octo-org/llm-train/issues/42/comments"],
+            server.Requests.Select(r => r.Path));
+    }
+
+    [Fact]
+    public async Task A_root_api_url_sends_requests_to_the_root_paths()
+    {
+        using var server = new FakeGitHubServer();
+
+        await Upsert(server, Report("x"), StickyMode.Upsert);
+
+        Assert.Equal(["GET /user", "GET /repos/octo-org/llm-train/issues/42/comments", "POST /repos/octo-org/llm-train/issues/42/comments"],
+            server.Requests.Select(r => $"{r.Method} {r.Path}"));
+    }
+
+    /// <summary>Why <see cref="StickyComment.Client"/> does not use this constructor: it rewrites the path of every non-github.com host to /api/v3/.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("/")]
+    [InlineData("/api/v3")]
+    [InlineData("/some/path/")]
+    public async Task Octokits_own_base_address_constructor_rewrites_the_path_to_api_v3(string path)
+    {
+        using var server = new FakeGitHubServer();
+        var client = new GitHubClient(new ProductHeaderValue("bomax-ci"), new Uri(server.Root + path)) { Credentials = new Credentials(Token) };
+
+        await Assert.ThrowsAsync<NotFoundException>(() => client.User.Current());
+
+        Assert.Equal("/api/v3/user", Assert.Single(server.Requests).Path);
+    }
+
+    [Fact]
+    public async Task A_cancelled_token_sends_nothing()
+    {
+        using var server = new FakeGitHubServer();
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), "octo-org", "llm-train", 42, Study, "x", StickyMode.Upsert, cancel.Token));
+
+        Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("https://api.github.com", "https://api.github.com/")]
+    [InlineData("https://ghe.example.com/api/v3", "https://ghe.example.com/api/v3/")]
+    [InlineData("https://ghe.example.com/api/v3/", "https://ghe.example.com/api/v3/")]
+    [InlineData("https://api.octocorp.ghe.com", "https://api.octocorp.ghe.com/")]
+    public void The_base_address_is_the_api_url_with_one_trailing_slash(string apiUrl, string expected) =>
+        Assert.Equal(expected, StickyComment.BaseAddress(apiUrl).ToString());
+
+    [Fact]
+    public void The_marker_must_be_a_whole_line()
+    {
+        var marker = MarkdownReport.Marker(Study);
+        Assert.True(StickyComment.HasMarkerLine(marker + "\r\nrest", marker));
+        Assert.True(StickyComment.HasMarkerLine("intro\n" + marker, marker));
+        Assert.False(StickyComment.HasMarkerLine("see " + marker, marker));
+        Assert.False(StickyComment.HasMarkerLine(MarkdownReport.Marker("nightly-2"), marker));
+        Assert.False(StickyComment.HasMarkerLine(null, marker));
+    }
+}
