@@ -111,5 +111,8 @@ internal static class StickyComment
         }
     }
 
-    static string Normalize(string? text) => (text ?? "").Replace("\r\n", "\n");
+    /// <summary>The body as compared: line endings unified, and the report's generation-time line left out, so
+    /// a re-run with nothing new makes no request.</summary>
+    static string Normalize(string? text) => string.Join("\n", (text ?? "").Replace("\r\n", "\n").Split('\n')
+        .Where(line => !line.StartsWith(MarkdownReport.GeneratedPrefix, StringComparison.Ordinal)));
 }

@@ -17,6 +17,10 @@ internal static class MarkdownReport
     /// <summary>GitHub's limit on a PR comment's body: 65536 characters (bytes are at least as many, so it is a safe byte limit too).</summary>
     public const int CommentLimit = 65536;
 
+    /// <summary>Starts the one line that carries the generation time (inside the collapsed details), so a
+    /// comparison of two reports can leave it out.</summary>
+    public const string GeneratedPrefix = "- Generated: ";
+
     /// <summary>The most points the Mermaid chart shows; the first, last and picked checkpoints are always among them.</summary>
     public const int MaxChartPoints = 60;
 
@@ -162,7 +166,7 @@ internal static class MarkdownReport
         Line($"- Tool: {Inline(report.ToolVersion)}");
         Line($"- Spec: {Inline(report.SpecPath)}");
         Line($"- Journal: {Inline(report.JournalPath)}");
-        Line($"- Generated: {report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", C)} UTC");
+        Line($"{GeneratedPrefix}{report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", C)} UTC");
         Line();
         Line("</details>");
         return md.ToString();

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Bomax.Cli.Tests.GitHub;
+
+namespace Bomax.Cli.Tests.Commands;
+
+/// <summary>
+/// `bomax run` and `bomax report` as a workflow step would run them: the environment a runner provides,
+/// a real pull_request payload, and GITHUB_API_URL pointing at a local fake GitHub driven by real Octokit.
+/// </summary>
+public sealed class ActionsRunTests : IDisposable
+{
+    const string Token = "ghs_secret-test-token-123";
+    readonly string directory = Directory.CreateTempSubdirectory("bomax-actions-").FullName;
+    readonly FakeGitHubServer github = new();
+
+    public void Dispose()
+    {
+        github.Dispose();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    string Setup()
+    {
+        var script = Path.Combine(directory, "eval.sh");
+        File.WriteAllText(script, "#!/usr/bin/env bash\nstep=${BOMAX_STEP}\necho \"score: $(awk -v s=$step -v b=${#2} 'BEGIN { d = (s - 500) / 300; print 0.8 - 0.3 * d * d + b / 1000 }')\"\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var spec = Path.Combine(directory, "study.yml");
+        File.WriteAllText(spec, """
+            study: pr-study
+            checkpoints:
+              list: [ckpt-100, ckpt-200, ckpt-300, ckpt-400, ckpt-500, ckpt-600, ckpt-700, ckpt-800]
+            benchmarks: [a, bb, ccc]
+            eval:
+              command: ./eval.sh {checkpoint} {benchmark}
+              parallel: 2
+            budget: { max-evals: 12 }
+            journal: journal.jsonl
+            """);
+        File.WriteAllText(Path.Combine(directory, "event.json"), """{"action": "synchronize", "number": 42, "pull_request": {"number": 42, "state": "open"}}""");
+        return spec;
+    }
+
+    (int ExitCode, string Stdout, string Stderr) Bomax(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bomax.dll"));
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        start.Environment["CI"] = "true";
+        start.Environment["GITHUB_ACTIONS"] = "true";
+        start.Environment["GITHUB_OUTPUT"] = Path.Combine(directory, "output.txt");
+        start.Environment["GITHUB_STEP_SUMMARY"] = Path.Combine(directory, "summary.md");
+        start.Environment["GITHUB_EVENT_NAME"] = "pull_request";
+        start.Environment["GITHUB_EVENT_PATH"] = Path.Combine(directory, "event.json");
+        start.Environment["GITHUB_REPOSITORY"] = $"{github.Owner}/{github.Repo}";
+        start.Environment["GITHUB_API_URL"] = github.ApiUrl;
+        start.Environment["GITHUB_TOKEN"] = Token;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(120_000), "bomax did not finish in 2 minutes");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    static Dictionary<string, string> Outputs(string path) =>
+        File.ReadAllLines(path).Where(l => l.Contains('=') && !l.Contains("<<")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+
+    [Fact]
+    public void RunPublishesSummaryOutputsAndOneStickyCommentThatAReportWithNothingNewLeavesAlone()
+    {
+        var spec = Setup();
+        var run = Bomax("run", spec);
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+
+        // Outputs, notice, mask; the token appears only in the mask command.
+        var outputs = Outputs(Path.Combine(directory, "output.txt"));
+        Assert.Equal("ckpt-500", outputs["checkpoint"]);
+        Assert.Equal("12", outputs["evaluations"]);
+        Assert.True(double.Parse(outputs["score-low"], System.Globalization.CultureInfo.InvariantCulture) <= double.Parse(outputs["score"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.EndsWith("report.md", outputs["report-path"]);
+        Assert.True(File.Exists(outputs["report-path"]));
+        Assert.Contains("::notice title=Bomax.Ci::pr-study: selected ckpt-500", run.Stdout);
+        Assert.Contains($"::add-mask::{Token}", run.Stdout);
+        Assert.Single(run.Stdout.Split('\n'), line => line.Contains(Token));
+        Assert.DoesNotContain(Token, run.Stderr);
+        Assert.StartsWith("<!-- bomax:study=pr-study -->", File.ReadAllText(Path.Combine(directory, "summary.md")));
+
+        // One comment, created on PR 42 with the token, carrying the marker; its id and url are outputs.
+        var created = Assert.Single(github.Requests, r => r.Method == "POST");
+        Assert.Equal($"/repos/{github.Owner}/{github.Repo}/issues/42/comments", created.Path);
+        Assert.Equal($"Token {Token}", created.Authorization);
+        var comment = Assert.Single(github.Comments);
+        Assert.StartsWith("<!-- bomax:study=pr-study -->", comment.Body);
+        Assert.Equal(comment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), outputs["comment-id"]);
+        Assert.False(string.IsNullOrEmpty(outputs["comment-url"]));
+
+        // `bomax report` with nothing new: same body but for the generation time, so no write request.
+        int before = github.Requests.Count;
+        var report = Bomax("report", spec);
+        Assert.True(report.ExitCode == 0, report.Stdout + report.Stderr);
+        Assert.Contains("comment unchanged", report.Stderr);
+        Assert.DoesNotContain(github.Requests.Skip(before), r => r.Method is "POST" or "PATCH" or "DELETE");
+        Assert.Single(github.Comments);
+    }
+
+    [Fact]
+    public void SpecErrorsBecomeWorkflowErrorAnnotations()
+    {
+        var spec = Setup();
+        File.WriteAllText(spec, File.ReadAllText(spec).Replace("parallel: 2", "paralel: 2"));
+        var run = Bomax("run", spec);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"::error file={spec},line=7,col=3,title=bomax spec::eval.paralel: unknown key 'paralel'", run.Stdout);
+        Assert.Empty(github.Requests);
+    }
+}
