@@ -20,27 +20,33 @@ internal static class StudyCommands
 {
     static Argument<string> SpecArgument() => new("spec") { Description = "The study spec (YAML)." };
 
-    /// <summary>How a decision is published under GitHub Actions (ignored elsewhere).</summary>
-    internal sealed record Publishing(StickyMode Comment, string? Token);
-
-    static (Option<string> Comment, Option<string?> Token) GitHubOptions()
+    /// <summary>The options that say how a decision is published: the sticky-comment mode, the token, and — outside GitHub Actions — where.</summary>
+    sealed record GitHubOptionSet(Option<string> Comment, Option<string?> Token, Option<string?> Repository, Option<int?> PullRequest)
     {
-        var comment = new Option<string>("--comment") { Description = "Under GitHub Actions on a pull request: upsert (one sticky comment per study, edited in place), recreate (delete and post anew) or off.", DefaultValueFactory = _ => "upsert" };
-        comment.AcceptOnlyFromAmong("upsert", "recreate", "off");
-        return (comment, new Option<string?>("--github-token") { Description = "Token for the pull-request comment (default: GITHUB_TOKEN). Never printed." });
+        public IEnumerable<Option> All => new Option[] { Comment, Token, Repository, PullRequest };
+
+        public Publishing From(ParseResult parse) => new(
+            parse.GetValue(Comment) switch { "off" => StickyMode.Off, "recreate" => StickyMode.Recreate, _ => StickyMode.Upsert },
+            parse.GetValue(Token), parse.GetValue(Repository), parse.GetValue(PullRequest));
     }
 
-    static Publishing PublishingFrom(ParseResult parse, Option<string> comment, Option<string?> token) => new(
-        parse.GetValue(comment) switch { "off" => StickyMode.Off, "recreate" => StickyMode.Recreate, _ => StickyMode.Upsert },
-        parse.GetValue(token));
+    static GitHubOptionSet GitHubOptions()
+    {
+        var comment = new Option<string>("--comment") { Description = "On a pull request: upsert (one sticky comment per study, edited in place), recreate (delete and post anew) or off.", DefaultValueFactory = _ => "upsert" };
+        comment.AcceptOnlyFromAmong("upsert", "recreate", "off");
+        var repository = new Option<string?>("--repo") { Description = "owner/name of the repository to comment on (default: GITHUB_REPOSITORY); with --pr, comments from any CI." };
+        var pr = new Option<int?>("--pr") { Description = "Pull request number to comment on (default: the one in GITHUB_EVENT_PATH)." };
+        return new(comment, new Option<string?>("--github-token") { Description = "Token for the pull-request comment (default: GITHUB_TOKEN). Never printed." }, repository, pr);
+    }
 
     public static Command Run()
     {
         var spec = SpecArgument();
         var fresh = new Option<bool>("--fresh") { Description = "Start over: move the existing journal aside (kept as <journal>.<time>.bak) and evaluate from scratch." };
-        var (comment, token) = GitHubOptions();
-        var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh, comment, token };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, parse.GetValue(fresh), PublishingFrom(parse, comment, token), cancel));
+        var github = GitHubOptions();
+        var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh };
+        foreach (var option in github.All) command.Options.Add(option);
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, parse.GetValue(fresh), github.From(parse), cancel));
         return command;
     }
 
@@ -83,10 +89,13 @@ internal static class StudyCommands
             case StudyLoad.Ok ok: return ok.Study;
             case StudyLoad.Invalid invalid:
                 bool actions = ActionsEnvironment.FromProcess().IsActions;
+                int annotated = 0;
                 foreach (var error in invalid.Errors)
                 {
                     Console.Error.WriteLine($"bomax: {error}");
-                    if (actions) Console.Out.WriteLine(WorkflowCommands.Error($"{error.Field}: {error.Message}", error.File, error.Line > 0 ? error.Line : null, error.Column > 0 ? error.Column : null, title: "bomax spec"));
+                    // GitHub shows at most 10 annotations of a kind per step; the rest are in the log.
+                    if (actions && annotated++ < WorkflowCommands.AnnotationsPerKind)
+                        Console.Out.WriteLine(WorkflowCommands.Error($"{error.Field}: {error.Message}", error.File, error.Line > 0 ? error.Line : null, error.Column > 0 ? error.Column : null, title: "bomax spec"));
                 }
                 Console.Error.WriteLine($"bomax: {invalid.Errors.Count} problem(s) in {specPath}; nothing was evaluated");
                 return null;
@@ -112,8 +121,11 @@ internal static class StudyCommands
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; interrupt.Cancel(); });
 
         var runner = new StudyRunner(study, progress, () => DateTimeOffset.UtcNow);
+        bool actions = ActionsEnvironment.FromProcess().IsActions;
+        if (actions) Console.Out.WriteLine(WorkflowCommands.Group($"bomax run {study.Spec.Name}: rounds")); // folds the round log in the job view
         var result = await runner.RunAsync(interrupt.Token);
         progress.Done();
+        if (actions) Console.Out.WriteLine(WorkflowCommands.EndGroup());
         return await Report(study, result, publishing, cancel);
     }
 
@@ -160,7 +172,7 @@ internal static class StudyCommands
         output.WriteLine(string.Create(c, $"  {report.Evaluations} of {report.GridCells} pairs evaluated ({100.0 * report.Evaluations / report.GridCells:0.0}%){(note.Length > 0 ? ", " + note : "")}"));
         output.WriteLine($"  journal: {study.Spec.JournalPath}");
         output.WriteLine($"  report: {paths.Markdown} (and report.html)");
-        await ActionsPublisher.PublishAsync(ActionsEnvironment.FromProcess(publishing.Token), report, markdown, paths, publishing.Comment, output, cancel);
+        await ActionsPublisher.PublishAsync(ActionsEnvironment.FromProcess(publishing.Token), publishing, report, markdown, paths, output, cancel);
         return ExitCodes.Success;
     }
 
@@ -168,13 +180,14 @@ internal static class StudyCommands
     {
         var spec = SpecArgument();
         var output = new Option<string?>("--output", "-o") { Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal)." };
-        var (comment, token) = GitHubOptions();
-        var command = new Command("report", "Write the decision report (Markdown and HTML) from the journal alone, evaluating nothing; under GitHub Actions also the summary, outputs and PR comment.") { spec, output, comment, token };
+        var github = GitHubOptions();
+        var command = new Command("report", "Write the decision report (Markdown and HTML) from the journal alone, evaluating nothing; under GitHub Actions also the summary, outputs and PR comment.") { spec, output };
+        foreach (var option in github.All) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
             if (Load(parse.GetValue(spec)!) is not { } study) return ExitCodes.UsageError;
             foreach (var warning in JournalFile.Read(study.Spec.JournalPath).Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
-            return await Decide(study, "", PublishingFrom(parse, comment, token), parse.GetValue(output), cancel);
+            return await Decide(study, "", github.From(parse), parse.GetValue(output), cancel);
         });
         return command;
     }

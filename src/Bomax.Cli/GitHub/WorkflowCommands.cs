@@ -10,6 +10,9 @@ namespace Bomax.Cli.GitHub;
 /// </summary>
 internal static class WorkflowCommands
 {
+    /// <summary>GitHub shows at most this many annotations of one kind (error, warning, notice) per step.</summary>
+    public const int AnnotationsPerKind = 10;
+
     public static string Notice(string message, string? file = null, int? line = null, int? column = null, string? title = null) =>
         Annotation("notice", message, file, line, column, title);
 

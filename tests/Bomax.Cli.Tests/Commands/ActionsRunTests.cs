@@ -40,12 +40,22 @@ public sealed class ActionsRunTests : IDisposable
         return spec;
     }
 
-    (int ExitCode, string Stdout, string Stderr) Bomax(params string[] arguments)
+    (int ExitCode, string Stdout, string Stderr) Bomax(params string[] arguments) => Bomax(actions: true, arguments);
+
+    /// <summary>Runs bomax as a child process, with a runner's environment when <paramref name="actions"/> is set.</summary>
+    (int ExitCode, string Stdout, string Stderr) Bomax(bool actions, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bomax.dll"));
         foreach (var a in arguments) start.ArgumentList.Add(a);
         start.Environment["CI"] = "true";
+        start.Environment["GITHUB_API_URL"] = github.ApiUrl;
+        if (!actions)
+        {
+            foreach (var name in new[] { "GITHUB_ACTIONS", "GITHUB_TOKEN", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_EVENT_PATH", "GITHUB_REPOSITORY" })
+                start.Environment.Remove(name);
+            return Finish(start);
+        }
         start.Environment["GITHUB_ACTIONS"] = "true";
         start.Environment["GITHUB_OUTPUT"] = Path.Combine(directory, "output.txt");
         start.Environment["GITHUB_STEP_SUMMARY"] = Path.Combine(directory, "summary.md");
@@ -54,6 +64,11 @@ public sealed class ActionsRunTests : IDisposable
         start.Environment["GITHUB_REPOSITORY"] = $"{github.Owner}/{github.Repo}";
         start.Environment["GITHUB_API_URL"] = github.ApiUrl;
         start.Environment["GITHUB_TOKEN"] = Token;
+        return Finish(start);
+    }
+
+    static (int ExitCode, string Stdout, string Stderr) Finish(ProcessStartInfo start)
+    {
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -80,6 +95,8 @@ public sealed class ActionsRunTests : IDisposable
         Assert.True(File.Exists(outputs["report-path"]));
         Assert.Contains("::notice title=Bomax.Ci::pr-study: selected ckpt-500", run.Stdout);
         Assert.Contains($"::add-mask::{Token}", run.Stdout);
+        Assert.Contains("::group::bomax run pr-study: rounds", run.Stdout);
+        Assert.True(run.Stdout.IndexOf("::endgroup::", StringComparison.Ordinal) < run.Stdout.IndexOf("selected: ", StringComparison.Ordinal), "the round log's group closes before the decision");
         Assert.Single(run.Stdout.Split('\n'), line => line.Contains(Token));
         Assert.DoesNotContain(Token, run.Stderr);
         Assert.StartsWith("<!-- bomax:study=pr-study -->", File.ReadAllText(Path.Combine(directory, "summary.md")));
@@ -100,6 +117,19 @@ public sealed class ActionsRunTests : IDisposable
         Assert.Contains("comment unchanged", report.Stderr);
         Assert.DoesNotContain(github.Requests.Skip(before), r => r.Method is "POST" or "PATCH" or "DELETE");
         Assert.Single(github.Comments);
+    }
+
+    [Fact]
+    public void OutsideActionsTheCommentGoesToTheRepositoryAndPullRequestGiven()
+    {
+        var spec = Setup();
+        var run = Bomax(actions: false, "run", spec, "--repo", $"{github.Owner}/{github.Repo}", "--pr", "42", "--github-token", Token);
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.DoesNotContain("::", run.Stdout); // no workflow commands outside Actions
+        Assert.DoesNotContain(Token, run.Stdout + run.Stderr);
+        var created = Assert.Single(github.Requests, r => r.Method == "POST");
+        Assert.Equal($"/repos/{github.Owner}/{github.Repo}/issues/42/comments", created.Path);
+        Assert.StartsWith("<!-- bomax:study=pr-study -->", Assert.Single(github.Comments).Body);
     }
 
     [Fact]
