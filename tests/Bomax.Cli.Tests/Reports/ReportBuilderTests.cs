@@ -1,0 +1,102 @@
+using System.Globalization;
+using Bomax.Cli.Journal;
+using Bomax.Cli.Reports;
+using Bomax.Cli.Study;
+using Bomax.Engine;
+using Markdig;
+using Markdig.Extensions.Tables;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
+
+namespace Bomax.Cli.Tests.Reports;
+
+/// <summary>The report of a real journal: its numbers are the engine's, its Markdown parses back into the same decision.</summary>
+public sealed class ReportBuilderTests : IDisposable
+{
+    readonly string directory = Directory.CreateTempSubdirectory("bomax-report-").FullName;
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    StudyContext Study()
+    {
+        var spec = Path.Combine(directory, "study.yml");
+        File.WriteAllText(spec, """
+            study: report-test
+            checkpoints:
+              list: [ckpt-100, ckpt-200, ckpt-300, ckpt-400, ckpt-500, ckpt-600, ckpt-700, ckpt-800, ckpt-900, ckpt-1000]
+            benchmarks: [a, b, { name: c, weight: 2 }, d]
+            eval:
+              command: ./eval.sh {checkpoint} {benchmark}
+            journal: journal.jsonl
+            """);
+        var load = StudyContext.Load(spec);
+        return Assert.IsType<StudyLoad.Ok>(load).Study;
+    }
+
+    static double Score(int checkpoint, int benchmark) =>
+        0.7 + 0.05 * benchmark - 0.002 * (checkpoint - 6) * (checkpoint - 6) + 0.001 * ((checkpoint * 7 + benchmark * 3) % 5);
+
+    JournalContents Journal(StudyContext study)
+    {
+        var random = new Random(5);
+        var cells = Enumerable.Range(0, study.Grid.CellCount).Select(study.Grid.CellAt).OrderBy(_ => random.Next()).Take(22).ToList();
+        foreach (var cell in cells)
+            JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
+                study.Grid.Benchmarks[cell.Benchmark].Name, Score(cell.Checkpoint, cell.Benchmark), null, 3.0, 1) { Time = DateTimeOffset.UnixEpoch });
+        return JournalFile.Read(study.Spec.JournalPath);
+    }
+
+    [Fact]
+    public void TheReportIsTheEnginesSelectionAndItsMarkdownParsesBackToIt()
+    {
+        var study = Study();
+        var journal = Journal(study);
+        var report = ReportBuilder.Build(study, journal, DateTimeOffset.UnixEpoch)!;
+
+        // The engine, called directly on the same observations, makes the same decision.
+        var observations = study.Observe(journal).Observations;
+        var fit = HyperparameterFit.Fit(study.Grid, observations, study.Engine);
+        using var model = ConditionedModel.Condition(study.Grid, observations, fit, study.Engine);
+        var selection = Engine.Selection.From(study.Grid, model.Rows(), study.Engine.ProbabilitySamples, study.Engine.Seed);
+        Assert.Equal(selection.Pick.Name, report.Pick.Name);
+        Assert.Equal(selection.Pick.Estimate, report.Pick.Estimate, 12);
+        Assert.Equal(selection.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12);
+        Assert.Equal(22, report.Evaluations);
+        Assert.Equal(22 * 3.0 / 22 * 4 * 10, report.FullGridSecondsEstimate!.Value, 9); // 3 s per evaluation × 40 cells
+
+        var document = Markdown.Parse(MarkdownReport.Render(report), new MarkdownPipelineBuilder().UseAdvancedExtensions().Build());
+        var headline = Text(document.Descendants<HeadingBlock>().First(h => Text(h).Contains("Selected")));
+        Assert.Contains(report.Pick.Name, headline);
+        var estimates = document.Descendants<ParagraphBlock>().Select(Text).First(t => t.StartsWith("Estimated average", StringComparison.Ordinal));
+        Assert.Contains(report.Pick.Estimate.ToString("0.0000", CultureInfo.InvariantCulture), estimates);
+        Assert.Contains(report.Pick.ProbabilityBest.ToString("0.00", CultureInfo.InvariantCulture), estimates);
+
+        // The top table lists the best five by estimate, best first, the pick first.
+        var table = document.Descendants<Table>().First();
+        var rows = table.Skip(1).Cast<TableRow>().Select(r => r.Cast<TableCell>().Select(Text).ToArray()).ToList();
+        Assert.Equal(5, rows.Count);
+        Assert.Contains(report.Pick.Name, rows[0][1]);
+        var column = Array.FindIndex(table.Cast<TableRow>().First().Cast<TableCell>().Select(Text).ToArray(), h => h == "Estimate");
+        var values = rows.Select(r => double.Parse(r[column], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(values.OrderByDescending(v => v), values);
+    }
+
+    [Fact]
+    public void TheSameJournalGivesTheSameReportBodyWhateverTheTime()
+    {
+        var study = Study();
+        var journal = Journal(study);
+        var first = MarkdownReport.Render(ReportBuilder.Build(study, journal, DateTimeOffset.UnixEpoch)!);
+        var second = MarkdownReport.Render(ReportBuilder.Build(study, journal, DateTimeOffset.UnixEpoch.AddDays(3))!);
+        Assert.NotEqual(first, second);
+        static string WithoutTime(string md) => string.Join('\n', md.Split('\n').Where(l => !l.StartsWith(MarkdownReport.GeneratedPrefix, StringComparison.Ordinal)));
+        Assert.Equal(WithoutTime(first), WithoutTime(second));
+    }
+
+    /// <summary>The plain text of a block: every literal in its inlines, through emphasis and nested blocks.</summary>
+    static string Text(MarkdownObject block) => (block switch
+    {
+        LeafBlock { Inline: { } inline } => string.Concat(inline.Descendants<LiteralInline>().Select(l => l.Content.ToString())),
+        ContainerBlock container => string.Concat(container.Select(Text)),
+        _ => "",
+    }).Trim();
+}
