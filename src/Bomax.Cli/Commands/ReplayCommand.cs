@@ -19,6 +19,7 @@ internal static class ReplayCommand
         var budget = new Option<string>("--budget") { Description = "Budgets: fractions of the grid (0.05), percentages (5%) or counts (200), comma-separated.", DefaultValueFactory = _ => "0.02,0.05,0.1" };
         var seeds = new Option<int>("--seeds") { Description = "Number of seeds (0, 1, …) to replay.", DefaultValueFactory = _ => 10 };
         var firstSeed = new Option<int>("--first-seed") { Description = "First seed: replays seeds first … first + seeds − 1 (to split a long benchmark across processes).", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch") { Description = "Pairs suggested per round, as eval.parallel does in a study (a batch chosen by the kriging believer).", DefaultValueFactory = _ => 1 };
         var init = new Option<int>("--init") { Description = "Initial cells per benchmark before the model chooses.", DefaultValueFactory = _ => 2 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         var rule = new Option<string>("--acquisition") { Description = "row-first (the row with the best EI, then its most informative cell), row (EI with what a cell says about its row) or cell (BOMAX's EI of the cell alone).", DefaultValueFactory = _ => "row-first" };
@@ -27,15 +28,15 @@ internal static class ReplayCommand
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, budget, seeds, firstSeed, init, device, rule, rank, noJitter, json,
+            table, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, json,
         };
         command.SetAction(parse => Run(
-            parse.GetValue(table)!, parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(init), parse.GetValue(device)!,
+            parse.GetValue(table)!, parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device)!,
             parse.GetValue(rule)!, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(json)));
         return command;
     }
 
-    static int Run(string path, string budgetText, int seeds, int firstSeed, int init, string device, string rule, int rank, bool noJitter, bool json)
+    static int Run(string path, string budgetText, int seeds, int firstSeed, int batch, int init, string device, string rule, int rank, bool noJitter, bool json)
     {
         var read = ScoreTableReader.ReadFile(path);
         if (read is TableReadResult.Invalid invalid)
@@ -48,6 +49,7 @@ internal static class ReplayCommand
         string? error = budgetError
             ?? (seeds < 1 ? "--seeds must be at least 1" : null)
             ?? (firstSeed < 0 ? "--first-seed must not be negative" : null)
+            ?? (batch < 1 ? "--batch must be at least 1" : null)
             ?? (init < 1 ? "--init must be at least 1" : null)
             ?? (rule is not ("row-first" or "row" or "cell") ? $"--acquisition '{rule}' is not one of: row-first, row, cell" : null)
             ?? (device is not ("auto" or "cpu" or "cuda") ? $"--device '{device}' is not one of: auto, cpu, cuda" : null);
@@ -63,7 +65,7 @@ internal static class ReplayCommand
             CheckpointJitter = !noJitter,
             Acquisition = rule switch { "cell" => AcquisitionRule.CellExpectedImprovement, "row" => AcquisitionRule.RowExpectedImprovement, _ => AcquisitionRule.RowFirst },
         };
-        var settings = new ReplaySettings(budgets!, init, options);
+        var settings = new ReplaySettings(budgets!, init, options, batch);
         // Seeds run one after another on this thread. TorchSharp's implicit Scalars can be finalised by a
         // garbage collection that another thread triggers while a native call still reads them, so the
         // engine is never driven from two threads at once; LibTorch parallelises within each operation.
