@@ -18,11 +18,15 @@ internal sealed class FakeGitHubServer : IDisposable
 
     public sealed record Comment(long Id, string Login, string Body);
 
+    /// <summary>A response given once, before normal handling, to the next request whose method and path match.</summary>
+    public sealed record Scripted(string Method, string PathPrefix, int Status, IReadOnlyDictionary<string, string> Headers, string Body);
+
     readonly HttpListener listener;
     readonly Task loop;
     readonly object gate = new();
     readonly List<Request> requests = [];
     readonly List<Comment> comments = [];
+    readonly List<Scripted> scripted = [];
     long nextId = 900_000_001;
 
     public FakeGitHubServer(string owner = "octo-org", string repo = "llm-train", int issue = 42, string pathPrefix = "")
@@ -82,6 +86,22 @@ internal sealed class FakeGitHubServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Answers the next <paramref name="method"/> request whose path (after <see cref="PathPrefix"/>) starts with
+    /// <paramref name="pathPrefix"/> with exactly this status, these headers and this body, once, instead of handling
+    /// it. Scripted responses are used in the order enqueued.
+    /// </summary>
+    public void Enqueue(string method, string pathPrefix, int status, IReadOnlyDictionary<string, string>? headers = null, string body = "")
+    {
+        lock (gate) scripted.Add(new Scripted(method, pathPrefix, status, headers ?? new Dictionary<string, string>(), body));
+    }
+
+    /// <summary>Scripted responses not yet used.</summary>
+    public int PendingScripted
+    {
+        get { lock (gate) return scripted.Count; }
+    }
+
     public void Dispose()
     {
         try { listener.Stop(); } catch (ObjectDisposedException) { }
@@ -138,6 +158,17 @@ internal sealed class FakeGitHubServer : IDisposable
             return;
         }
         var route = path[PathPrefix.Length..];
+        Scripted? script;
+        lock (gate)
+        {
+            script = scripted.FirstOrDefault(r => r.Method == http.HttpMethod && route.StartsWith(r.PathPrefix, StringComparison.Ordinal));
+            if (script is not null) scripted.Remove(script);
+        }
+        if (script is not null)
+        {
+            WriteScripted(response, script);
+            return;
+        }
         var issueComments = $"/repos/{Owner}/{Repo}/issues/{Issue}/comments";
         var commentById = $"/repos/{Owner}/{Repo}/issues/comments/";
 
@@ -247,6 +278,17 @@ internal sealed class FakeGitHubServer : IDisposable
         ["documentation_url"] = "https://docs.github.com/rest",
         ["status"] = "404",
     });
+
+    static void WriteScripted(HttpListenerResponse response, Scripted script)
+    {
+        var bytes = Encoding.UTF8.GetBytes(script.Body);
+        response.StatusCode = script.Status;
+        response.ContentType = "application/json; charset=utf-8";
+        foreach (var (name, value) in script.Headers) response.AddHeader(name, value);
+        response.ContentLength64 = bytes.Length;
+        response.OutputStream.Write(bytes);
+        response.Close();
+    }
 
     static void Write(HttpListenerResponse response, int status, JsonNode json)
     {

@@ -13,8 +13,12 @@ public sealed class StickyCommentTests
 
     static string Report(string text) => MarkdownReport.Marker(Study) + "\n## Bomax.Ci report: nightly\n\n" + text + "\n";
 
-    static Task<CommentOutcome> Upsert(FakeGitHubServer server, string body, StickyMode mode, string study = Study) =>
-        StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), server.Owner, server.Repo, server.Issue, study, body, mode, None);
+    static Task<CommentOutcome> Upsert(FakeGitHubServer server, string body, StickyMode mode, string study = Study, GitHubRetryOptions? retry = null) =>
+        StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), server.Owner, server.Repo, server.Issue, study, body, mode, None, retry);
+
+    const string Comments = "/repos/octo-org/llm-train/issues/42/comments";
+    const string NotAccessible = """{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/issues/comments#create-an-issue-comment","status":"403"}""";
+    const string Secondary = """{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits","status":"403"}""";
 
     static List<FakeGitHubServer.Request> Writes(FakeGitHubServer server) =>
         server.Requests.Where(r => r.Method != "GET").ToList();
@@ -273,5 +277,150 @@ public sealed class StickyCommentTests
         Assert.False(StickyComment.HasMarkerLine("see " + marker, marker));
         Assert.False(StickyComment.HasMarkerLine(MarkdownReport.Marker("nightly-2"), marker));
         Assert.False(StickyComment.HasMarkerLine(null, marker));
+    }
+
+    [Fact]
+    public async Task A_429_with_retry_after_1_really_waits_a_second_then_posts_again()
+    {
+        using var server = new FakeGitHubServer();
+        server.Enqueue("POST", Comments, 429, new Dictionary<string, string> { ["Retry-After"] = "1" }, """{"message":"Too Many Requests"}""");
+        var waits = new List<TimeSpan>();
+        var retry = GitHubRetryOptions.Default with { Delay = (wait, cancel) => { waits.Add(wait); return Task.Delay(wait, cancel); } };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: retry);
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), clock.Elapsed.ToString());
+        Assert.Equal("created", outcome.Action);
+        Assert.Equal([TimeSpan.FromSeconds(1)], waits);
+        Assert.Equal(2, Writes(server).Count(r => r.Method == "POST" && r.Path == Comments));
+        Assert.Equal(outcome.Id, Assert.Single(server.Comments).Id);
+    }
+
+    [Fact]
+    public async Task A_secondary_limit_on_get_user_and_on_patch_is_waited_out()
+    {
+        using var server = new FakeGitHubServer();
+        var mine = server.Seed("bomax-bot", Report("old"));
+        server.Enqueue("GET", "/user", 403, null, Secondary);
+        server.Enqueue("PATCH", "/repos/octo-org/llm-train/issues/comments/", 403, null, Secondary);
+        var waits = new List<TimeSpan>();
+
+        var outcome = await Upsert(server, Report("new"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits));
+
+        Assert.Equal(new CommentOutcome("updated", mine, $"https://github.com/octo-org/llm-train/pull/42#issuecomment-{mine}"), outcome);
+        Assert.Equal([TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60)], waits); // each call has its own back-off
+        Assert.Equal(2, server.Requests.Count(r => r.Path == "/user"));
+        Assert.Equal(2, Writes(server).Count);
+        Assert.Equal(Report("new"), Assert.Single(server.Comments).Body);
+    }
+
+    [Fact]
+    public async Task A_primary_limit_on_the_comment_list_waits_until_the_reset()
+    {
+        using var server = new FakeGitHubServer();
+        var date = DateTimeOffset.UtcNow;
+        date = date.AddTicks(-(date.Ticks % TimeSpan.TicksPerSecond));
+        server.Enqueue("GET", Comments, 403, new Dictionary<string, string>
+        {
+            ["Date"] = date.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+            ["X-RateLimit-Remaining"] = "0",
+            ["X-RateLimit-Reset"] = date.AddSeconds(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, """{"message":"API rate limit exceeded for installation ID 12345678."}""");
+        var waits = new List<TimeSpan>();
+
+        var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits));
+
+        Assert.Equal("created", outcome.Action);
+        Assert.Equal([TimeSpan.FromSeconds(30)], waits);
+        Assert.Equal(2, server.Requests.Count(r => r.Method == "GET" && r.Path == Comments));
+    }
+
+    [Fact]
+    public async Task A_read_only_token_gets_forbidden_on_post_without_a_retry()
+    {
+        using var server = new FakeGitHubServer { TokenOwnerLogin = null };
+        server.Enqueue("POST", Comments, 403, null, NotAccessible);
+        var waits = new List<TimeSpan>();
+
+        var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits));
+
+        Assert.Equal(new CommentOutcome("forbidden", null, null), outcome);
+        Assert.Empty(waits);
+        Assert.Single(Writes(server));
+        Assert.Empty(server.Comments);
+    }
+
+    [Fact]
+    public async Task A_read_only_token_gets_forbidden_on_patch()
+    {
+        using var server = new FakeGitHubServer();
+        server.Seed("bomax-bot", Report("old"));
+        server.Enqueue("PATCH", "/repos/octo-org/llm-train/issues/comments/", 403, null, NotAccessible);
+        var waits = new List<TimeSpan>();
+
+        var outcome = await Upsert(server, Report("new"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits));
+
+        Assert.Equal("forbidden", outcome.Action);
+        Assert.Empty(waits);
+        Assert.Equal(Report("old"), Assert.Single(server.Comments).Body);
+    }
+
+    [Fact]
+    public async Task A_read_only_token_gets_forbidden_on_delete_and_posts_nothing()
+    {
+        using var server = new FakeGitHubServer();
+        server.Seed("bomax-bot", Report("old"));
+        server.Enqueue("DELETE", "/repos/octo-org/llm-train/issues/comments/", 403, null, NotAccessible);
+
+        var outcome = await Upsert(server, Report("new"), StickyMode.Recreate, retry: GitHubRetryTests.Recording([]));
+
+        Assert.Equal("forbidden", outcome.Action);
+        Assert.Equal("DELETE", Assert.Single(Writes(server)).Method);
+        Assert.Single(server.Comments);
+    }
+
+    [Fact]
+    public async Task A_404_on_the_comment_list_is_forbidden()
+    {
+        using var server = new FakeGitHubServer();
+        server.Enqueue("GET", Comments, 404, null, """{"message":"Not Found","documentation_url":"https://docs.github.com/rest/issues/comments#list-issue-comments","status":"404"}""");
+
+        var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording([]));
+
+        Assert.Equal(new CommentOutcome("forbidden", null, null), outcome);
+        Assert.Empty(Writes(server));
+    }
+
+    [Fact]
+    public async Task A_500_on_post_is_thrown_without_a_retry()
+    {
+        using var server = new FakeGitHubServer();
+        server.Enqueue("POST", Comments, 500, null, """{"message":"Server Error"}""");
+        var waits = new List<TimeSpan>();
+
+        var e = await Assert.ThrowsAnyAsync<ApiException>(() => Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits)));
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, e.StatusCode);
+        Assert.Empty(waits);
+        Assert.Single(Writes(server));
+    }
+
+    [Fact]
+    public async Task A_rate_limit_that_outlasts_max_wait_is_thrown_not_forbidden()
+    {
+        using var server = new FakeGitHubServer();
+        server.Enqueue("POST", Comments, 403, new Dictionary<string, string>
+        {
+            ["X-RateLimit-Remaining"] = "0",
+            ["X-RateLimit-Reset"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, """{"message":"API rate limit exceeded for installation ID 12345678."}""");
+        var waits = new List<TimeSpan>();
+
+        var e = await Assert.ThrowsAnyAsync<ApiException>(() => Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits)));
+
+        Assert.True(GitHubRetry.IsRateLimited(e));
+        Assert.Empty(waits);
+        Assert.Single(Writes(server));
     }
 }
