@@ -4,7 +4,9 @@ namespace Bomax.Engine;
 /// The cells evaluated before the model chooses: <c>perBenchmark</c> cells of every benchmark, one in
 /// each of that many equal bands of checkpoints, so every region of the run is covered; within a band
 /// the benchmarks are spread evenly over the checkpoints in a seeded random order, and two cells of one
-/// benchmark are never neighbours when the grid allows it. Ordered band by band, so a prefix is still spread.
+/// benchmark are never neighbours when the grid allows it. Ordered so that every prefix is spread too
+/// (bands interleaved, positions within a band in van der Corput order): a budget smaller than the
+/// design still covers the whole run.
 /// </summary>
 public static class InitialDesign
 {
@@ -13,7 +15,7 @@ public static class InitialDesign
         int n = grid.CheckpointCount, m = grid.BenchmarkCount;
         int bands = Math.Clamp(perBenchmark, 1, n);
         var random = new Random(seed);
-        var design = new List<Cell>(bands * m);
+        var byBand = new Cell[bands][];
         var previous = new int[m];
         Array.Fill(previous, -2);
         for (int band = 0; band < bands; band++)
@@ -22,6 +24,7 @@ public static class InitialDesign
             int width = last - first;
             var order = Enumerable.Range(0, m).OrderBy(_ => random.Next()).ToArray();
             double offset = random.NextDouble();
+            byBand[band] = new Cell[m];
             for (int rank = 0; rank < m; rank++)
             {
                 int j = order[rank];
@@ -29,9 +32,18 @@ public static class InitialDesign
                 // The band before ends at first − 1: step away from that benchmark's cell there.
                 if (row - previous[j] <= 1 && row + 1 < last) row++;
                 previous[j] = row;
-                design.Add(new Cell(row, j));
+                byBand[band][rank] = new Cell(row, j);
             }
         }
-        return design.Distinct().ToList();
+        var spread = Enumerable.Range(0, m).OrderBy(VanDerCorput).ToArray();
+        return spread.SelectMany(rank => byBand.Select(cells => cells[rank])).Distinct().ToList();
+    }
+
+    /// <summary>The base-2 radical inverse of <paramref name="k"/>: 0, ½, ¼, ¾, ⅛, … fills [0, 1) evenly in any prefix.</summary>
+    static double VanDerCorput(int k)
+    {
+        double value = 0, unit = 0.5;
+        for (; k > 0; k >>= 1, unit /= 2) if ((k & 1) == 1) value += unit;
+        return value;
     }
 }

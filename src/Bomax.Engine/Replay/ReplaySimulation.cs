@@ -23,8 +23,8 @@ public static class ReplaySimulation
         var options = settings.Engine with { Seed = seed };
         var rowMeans = table.RowMeans();
         var design = InitialDesign.Cells(grid, settings.InitialPerBenchmark, seed);
-        int last = settings.Budgets.Max();
-        var observations = design.Take(last).Select(c => new Observation(c, table.ScoreOf(c))).ToList();
+        // Start with as much of the design as the smallest budget allows; the planner adds the rest first.
+        var observations = design.Take(settings.Budgets.Min()).Select(c => new Observation(c, table.ScoreOf(c))).ToList();
         var outcomes = new List<BudgetOutcome>();
         var fitSeconds = new List<double>();
         var roundSeconds = new List<double>();

@@ -84,12 +84,27 @@ public class InitialDesignTests
 
     [Theory]
     [MemberData(nameof(Grids))]
-    public void TheDesignIsOrderedBandByBand(int checkpoints, int benchmarks, int perBenchmark)
+    public void EveryPrefixOfTheDesignIsSpreadOverTheWholeRun(int checkpoints, int benchmarks, int perBenchmark)
     {
+        // A budget smaller than the design takes a prefix: it must still cover every band, and within
+        // each band both of its halves, instead of only the start of the run.
         var design = InitialDesign.Cells(GridOf(checkpoints, benchmarks), perBenchmark, seed: 3);
-        var bands = design.Select(c => BandOf(c.Checkpoint, checkpoints, perBenchmark)).ToArray();
-        for (int b = 0; b < perBenchmark; b++)
-            Assert.All(bands.Skip(b * benchmarks).Take(benchmarks), band => Assert.Equal(b, band));
+        int bands = Math.Min(perBenchmark, checkpoints);
+        foreach (var length in new[] { 2 * bands, design.Count / 3, design.Count / 2 }.Where(l => l >= 2 * bands))
+        {
+            var prefix = design.Take(length).ToList();
+            for (int b = 0; b < bands; b++)
+            {
+                int first = b * checkpoints / bands, last = (b + 1) * checkpoints / bands, middle = (first + last) / 2;
+                var inBand = prefix.Where(c => c.Checkpoint >= first && c.Checkpoint < last).Select(c => c.Checkpoint).ToList();
+                Assert.True(inBand.Count >= length / bands - 1, $"prefix {length}: band {b} has {inBand.Count} cells");
+                if (last - first >= 4 && length >= 4 * bands)
+                {
+                    Assert.Contains(inBand, i => i < middle);
+                    Assert.Contains(inBand, i => i >= middle);
+                }
+            }
+        }
     }
 
     [Fact]
