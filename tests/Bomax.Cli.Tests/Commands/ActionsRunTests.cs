@@ -40,41 +40,23 @@ public sealed class ActionsRunTests : IDisposable
         return spec;
     }
 
-    (int ExitCode, string Stdout, string Stderr) Bomax(params string[] arguments) => Bomax(actions: true, arguments);
+    BomaxResult Bomax(params string[] arguments) => Bomax(actions: true, arguments);
 
-    /// <summary>Runs bomax as a child process, with a runner's environment when <paramref name="actions"/> is set.</summary>
-    (int ExitCode, string Stdout, string Stderr) Bomax(bool actions, params string[] arguments)
+    /// <summary>Runs bomax with a runner's environment when <paramref name="actions"/> is set, else with none of GitHub's variables.</summary>
+    BomaxResult Bomax(bool actions, params string[] arguments) => BomaxProcess.Run(directory, TimeSpan.FromMinutes(2), arguments, environment =>
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "bomax.dll"));
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        start.Environment["CI"] = "true";
-        start.Environment["GITHUB_API_URL"] = github.ApiUrl;
-        if (!actions)
-        {
-            foreach (var name in new[] { "GITHUB_ACTIONS", "GITHUB_TOKEN", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_EVENT_PATH", "GITHUB_REPOSITORY" })
-                start.Environment.Remove(name);
-            return Finish(start);
-        }
-        start.Environment["GITHUB_ACTIONS"] = "true";
-        start.Environment["GITHUB_OUTPUT"] = Path.Combine(directory, "output.txt");
-        start.Environment["GITHUB_STEP_SUMMARY"] = Path.Combine(directory, "summary.md");
-        start.Environment["GITHUB_EVENT_NAME"] = "pull_request";
-        start.Environment["GITHUB_EVENT_PATH"] = Path.Combine(directory, "event.json");
-        start.Environment["GITHUB_REPOSITORY"] = $"{github.Owner}/{github.Repo}";
-        start.Environment["GITHUB_API_URL"] = github.ApiUrl;
-        start.Environment["GITHUB_TOKEN"] = Token;
-        return Finish(start);
-    }
-
-    static (int ExitCode, string Stdout, string Stderr) Finish(ProcessStartInfo start)
-    {
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(120_000), "bomax did not finish in 2 minutes");
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+        environment["GITHUB_API_URL"] = github.ApiUrl;
+        foreach (var name in new[] { "GITHUB_ACTIONS", "GITHUB_TOKEN", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_REPOSITORY" })
+            environment.Remove(name);
+        if (!actions) return;
+        environment["GITHUB_ACTIONS"] = "true";
+        environment["GITHUB_OUTPUT"] = Path.Combine(directory, "output.txt");
+        environment["GITHUB_STEP_SUMMARY"] = Path.Combine(directory, "summary.md");
+        environment["GITHUB_EVENT_NAME"] = "pull_request";
+        environment["GITHUB_EVENT_PATH"] = Path.Combine(directory, "event.json");
+        environment["GITHUB_REPOSITORY"] = $"{github.Owner}/{github.Repo}";
+        environment["GITHUB_TOKEN"] = Token;
+    });
 
     static Dictionary<string, string> Outputs(string path) =>
         File.ReadAllLines(path).Where(l => l.Contains('=') && !l.Contains("<<")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);

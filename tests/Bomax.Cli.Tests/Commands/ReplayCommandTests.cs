@@ -15,34 +15,7 @@ public sealed class ReplayCommandTests : IDisposable
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
     }
 
-    sealed record Run(int ExitCode, string Stdout, string Stderr);
-
-    static Run Bomax(params string[] arguments)
-    {
-        string bomax = Path.Combine(AppContext.BaseDirectory, "bomax.dll");
-        Assert.True(File.Exists(bomax), $"{bomax} is missing: the test project references Bomax.Cli, whose output is copied here");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add(bomax);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["CI"] = "true"; // plain progress lines on stderr
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"bomax {string.Join(' ', arguments)} did not finish in 120 s");
-        }
-        process.WaitForExit();
-        return new Run(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    BomaxResult Bomax(params string[] arguments) => BomaxProcess.Run(directory, TimeSpan.FromSeconds(120), arguments);
 
     string Write(string name, string text)
     {

@@ -90,63 +90,9 @@ public sealed class RunCommandTests : IDisposable
 
     // ---- running bomax -----------------------------------------------------------------------------------
 
-    sealed record Result(int ExitCode, string Stdout, string Stderr)
-    {
-        public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
-    }
+    BomaxProcess Start(params string[] arguments) => BomaxProcess.Start(directory, arguments);
 
-    sealed class Child(Process process, Task<string> stdout, Task<string> stderr) : IDisposable
-    {
-        public Process Process { get; } = process;
-        public int Id => Process.Id;
-
-        public Result Wait(TimeSpan limit)
-        {
-            if (!Process.WaitForExit(limit))
-            {
-                try { Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                Process.WaitForExit();
-                Assert.Fail($"bomax did not finish within {limit.TotalSeconds} s:\n{stdout.Result}\n{stderr.Result}");
-            }
-            Process.WaitForExit(); // let the output readers finish
-            return new Result(Process.ExitCode, stdout.Result, stderr.Result);
-        }
-
-        public void Dispose()
-        {
-            try { if (!Process.HasExited) Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            Process.Dispose();
-        }
-    }
-
-    Child Start(params string[] arguments)
-    {
-        string bomax = Path.Combine(AppContext.BaseDirectory, "bomax.dll");
-        Assert.True(File.Exists(bomax), $"{bomax} is missing: the test project references Bomax.Cli, whose output is copied here");
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = directory,
-        };
-        start.ArgumentList.Add(bomax);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["CI"] = "true"; // plain progress lines on stderr
-        var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        return new Child(process, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-    }
-
-    Result Bomax(params string[] arguments)
-    {
-        using var child = Start(arguments);
-        return child.Wait(ProcessLimit);
-    }
+    BomaxResult Bomax(params string[] arguments) => BomaxProcess.Run(directory, ProcessLimit, arguments);
 
     static void WaitUntil(Func<bool> condition, TimeSpan limit, Func<string> what)
     {
@@ -697,7 +643,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(directory, "calls.log")), "record must not run the eval command");
     }
 
-    static List<(string Checkpoint, string Benchmark)> SuggestedPairs(Result result)
+    static List<(string Checkpoint, string Benchmark)> SuggestedPairs(BomaxResult result)
     {
         Assert.True(result.ExitCode == 0, result.ToString());
         using var document = JsonDocument.Parse(result.Stdout);
