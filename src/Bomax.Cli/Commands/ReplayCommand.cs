@@ -70,6 +70,7 @@ internal static class ReplayCommand
         // garbage collection that another thread triggers while a native call still reads them, so the
         // engine is never driven from two threads at once; LibTorch parallelises within each operation.
         var progress = new ProgressLine(Console.Error);
+        if (BudgetAdvice.Warning(scoreTable.Grid, init, budgets!.Min()) is { } advice) progress.Warn(advice);
         var clock = Stopwatch.StartNew();
         var outcomes = new SeedOutcome[seeds];
         for (int k = 0; k < seeds; k++)

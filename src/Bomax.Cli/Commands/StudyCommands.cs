@@ -114,6 +114,7 @@ internal static class StudyCommands
             progress.Info($"--fresh: moved the old journal to {aside}");
         }
         progress.Info($"study {study.Spec.Name}: {study.Grid.CheckpointCount} checkpoints × {study.Grid.BenchmarkCount} benchmarks = {study.Grid.CellCount} pairs; budget {study.Budget} evaluations ({100.0 * study.Budget / study.Grid.CellCount:0.#}%), {study.Spec.Eval.Parallel} at a time");
+        if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) progress.Warn(advice);
 
         // Ctrl+C and SIGTERM cancel: running evaluations are killed, the journal keeps every finished one.
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -198,6 +199,7 @@ internal static class StudyCommands
         if (Load(specPath) is not { } study) return ExitCodes.UsageError;
         var journal = JournalFile.Read(study.Spec.JournalPath);
         foreach (var warning in journal.Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
+        if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) Console.Error.WriteLine($"bomax: warning: {advice}");
         var state = study.Observe(journal);
         int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count);
         var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, Math.Min(count, left), state.Failed, PlannerState.Empty);
