@@ -57,6 +57,8 @@ internal static class MarkdownReport
         Line();
         Line($"Step {pick.Step.ToString(C)} · {pick.BenchmarksEvaluated.ToString(C)}/{pick.BenchmarkCount.ToString(C)} benchmarks evaluated at this checkpoint · {report.CheckpointCount.ToString("N0", C)} checkpoints × {report.BenchmarkCount.ToString("N0", C)} benchmarks");
         Line();
+        Line(Basis(report.PickBenchmarks));
+        Line();
 
         Line("#### Top checkpoints");
         Line();
@@ -170,6 +172,21 @@ internal static class MarkdownReport
         Line();
         Line("</details>");
         return md.ToString();
+    }
+
+    /// <summary>
+    /// How much of the pick's estimate rests on observations and how much on the model: the share of the
+    /// average's weight carried by benchmarks actually evaluated at that checkpoint.
+    /// </summary>
+    public static string Basis(IReadOnlyList<BenchmarkRow> pickBenchmarks)
+    {
+        double total = pickBenchmarks.Sum(b => b.Weight);
+        double observed = pickBenchmarks.Where(b => b.Observed is not null).Sum(b => b.Weight);
+        double share = total > 0 ? observed / total : 0;
+        return share >= 1
+            ? "The estimate rests entirely on observed scores: every benchmark was evaluated at this checkpoint."
+            : $"**{(100 * share).ToString("0", C)} %** of the estimate's weight rests on observed scores; "
+              + $"**{(100 * (1 - share)).ToString("0", C)} %** is the model's prediction for benchmarks not evaluated at this checkpoint.";
     }
 
     /// <summary>

@@ -81,6 +81,24 @@ public sealed class ReportBuilderTests : IDisposable
     }
 
     [Fact]
+    public void TheReportSaysHowMuchOfThePickRestsOnObservationsAndHowMuchOnTheModel()
+    {
+        var study = Study();
+        var report = ReportBuilder.Build(study, Journal(study), DateTimeOffset.UnixEpoch)!;
+        // Benchmark weights are 1, 1, 2, 1; the share is the weight of the benchmarks observed at the pick.
+        var pick = study.CheckpointIndex(report.Pick.Name);
+        var observed = study.Observe(JournalFile.Read(study.Spec.JournalPath)).Observations.Where(o => o.Cell.Checkpoint == pick).Select(o => o.Cell.Benchmark).ToHashSet();
+        double share = observed.Sum(j => study.Spec.Benchmarks[j].Weight) / study.Spec.Benchmarks.Sum(b => b.Weight);
+        Assert.True(share is > 0 and < 1, $"the fixture should leave the pick partly observed (share {share})");
+        var markdown = MarkdownReport.Render(report);
+        Assert.Contains($"**{(100 * share).ToString("0", CultureInfo.InvariantCulture)} %** of the estimate's weight rests on observed scores", markdown);
+        Assert.Contains($"**{(100 * (1 - share)).ToString("0", CultureInfo.InvariantCulture)} %** is the model's prediction", markdown);
+
+        var allObserved = report.PickBenchmarks.Select(b => b with { Observed = b.Predicted }).ToList();
+        Assert.StartsWith("The estimate rests entirely on observed scores", MarkdownReport.Basis(allObserved));
+    }
+
+    [Fact]
     public void TheSameJournalGivesTheSameReportBodyWhateverTheTime()
     {
         var study = Study();
