@@ -53,7 +53,6 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             int left = budget - observations.Count - failed.Count; // a failed pair cost its attempts too
             var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, Math.Clamp(parallel, 0, Math.Max(0, left)), failed, planner);
             planner = plan.State;
-            if (plan.Refitted) TorchDevice.ReleaseFreedMemory();
             if (plan.Rows is not null)
             {
                 rows = plan.Rows;

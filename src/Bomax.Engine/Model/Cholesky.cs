@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static Bomax.Engine.Constants;
 
 namespace Bomax.Engine;
 
@@ -16,7 +17,7 @@ internal static class Cholesky
         var eye = torch.eye(matrix.shape[0], dtype: matrix.dtype, device: matrix.device);
         foreach (var relative in RelativeJitter)
         {
-            var attempt = relative == 0 ? matrix : matrix + eye * (relative * Math.Max(scale, 1e-12));
+            var attempt = relative == 0 ? matrix : matrix + eye * Const(relative * Math.Max(scale, 1e-12), matrix);
             var (factor, info) = linalg.cholesky_ex(attempt);
             if (info.max().item<int>() == 0) return factor;
         }

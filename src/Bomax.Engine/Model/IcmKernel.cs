@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static Bomax.Engine.Constants;
 
 namespace Bomax.Engine;
 
@@ -17,11 +18,11 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         int m = layout.Benchmarks, r = layout.Rank;
         var loadings = raw.narrow(0, 0, m * r).reshape(m, r);
         var diagonal = nn.functional.softplus(raw.narrow(0, layout.DiagonalOffset, m));
-        var lengthscale = nn.functional.softplus(raw[layout.LengthscaleIndex]) + options.LengthscaleFloor;
-        var jitter = options.CheckpointJitter ? nn.functional.softplus(raw[layout.JitterIndex]) : raw[layout.JitterIndex] * 0.0;
+        var lengthscale = nn.functional.softplus(raw[layout.LengthscaleIndex]) + Const(options.LengthscaleFloor, raw);
+        var jitter = options.CheckpointJitter ? nn.functional.softplus(raw[layout.JitterIndex]) : zeros_like(raw[layout.JitterIndex]);
         var bias = tensor(options.InterceptVariance, dtype: raw.dtype, device: raw.device);
-        var noise = nn.functional.softplus(raw[layout.NoiseIndex]) + options.NoiseFloor;
-        var shared = options.CheckpointJitter ? nn.functional.softplus(raw[layout.SharedJitterIndex]) : raw[layout.SharedJitterIndex] * 0.0;
+        var noise = nn.functional.softplus(raw[layout.NoiseIndex]) + Const(options.NoiseFloor, raw);
+        var shared = options.CheckpointJitter ? nn.functional.softplus(raw[layout.SharedJitterIndex]) : zeros_like(raw[layout.SharedJitterIndex]);
         Tensor? warpA = options.InputWarping ? nn.functional.softplus(raw[layout.WarpAIndex]) : null;
         Tensor? warpB = options.InputWarping ? nn.functional.softplus(raw[layout.WarpBIndex]) : null;
         return new IcmKernel(loadings, diagonal, lengthscale, jitter, bias, noise, shared, warpA, warpB, options.Kernel, options.CheckpointJitter);
@@ -34,9 +35,9 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
     public Tensor Step(Tensor a, Tensor b)
     {
         var r = (Warp(a).unsqueeze(1) - Warp(b).unsqueeze(0)).abs() / Lengthscale;
-        if (Kind == StepKernel.Rbf) return exp(-0.5 * r * r);
-        var s = Math.Sqrt(5.0) * r;
-        return (1.0 + s + s * s / 3.0) * exp(-s);
+        if (Kind == StepKernel.Rbf) return exp(r * r * Const(-0.5, r));
+        var s = r * Const(Math.Sqrt(5.0), r);
+        return (Const(1.0, s) + s + s * s * Const(1.0 / 3.0, s)) * exp(-s);
     }
 
     /// <summary>
@@ -46,8 +47,9 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
     public Tensor Warp(Tensor x)
     {
         if (WarpA is null || WarpB is null) return x;
-        var clamped = x.clamp(1e-6, 1 - 1e-6);
-        return 1.0 - pow(1.0 - pow(clamped, WarpA), WarpB);
+        var one = Const(1.0, x);
+        var clamped = minimum(maximum(x, Const(1e-6, x)), Const(1 - 1e-6, x));
+        return one - pow(one - pow(clamped, WarpA), WarpB);
     }
 
     /// <summary>Covariance of the training observations with noise, <c>n x n</c>.</summary>
@@ -64,14 +66,14 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
     {
         static Tensor LogNormal(Tensor value, double median, double spread)
         {
-            var z = (log(value) - Math.Log(median)) / spread;
-            return 0.5 * (z * z).sum();
+            var z = (log(value) - Const(Math.Log(median), value)) / Const(spread, value);
+            return (z * z).sum() * Const(0.5, value);
         }
-        return 0.5 * (Loadings * Loadings).sum()
+        return (Loadings * Loadings).sum() * Const(0.5, Loadings)
             + LogNormal(Diagonal, 0.1, 1.5)
             + LogNormal(Lengthscale, 0.25, 1.0)
-            + (HasJitter ? LogNormal(Jitter, 0.05, 1.5) + LogNormal(SharedJitter, 0.05, 1.5) : Jitter * 0.0)
+            + (HasJitter ? LogNormal(Jitter, 0.05, 1.5) + LogNormal(SharedJitter, 0.05, 1.5) : zeros_like(Jitter))
             + LogNormal(Noise, 0.1, 1.5)
-            + (WarpA is null || WarpB is null ? Noise * 0.0 : LogNormal(WarpA, 1.0, 0.75) + LogNormal(WarpB, 1.0, 0.75));
+            + (WarpA is null || WarpB is null ? zeros_like(Noise) : LogNormal(WarpA, 1.0, 0.75) + LogNormal(WarpB, 1.0, 0.75));
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static Bomax.Engine.Constants;
 
 namespace Bomax.Engine;
 
@@ -23,7 +24,7 @@ internal static class MarginalLikelihood
             var factor = Cholesky.Factor(k.detach());
             var alpha = cholesky_solve(data.Scores.unsqueeze(1), factor);
             var inverse = cholesky_inverse(factor);
-            var g = 0.5 * (inverse - alpha.matmul(alpha.T));
+            var g = (inverse - alpha.matmul(alpha.T)) * Const(0.5, inverse);
             value = 0.5 * data.Scores.dot(alpha.squeeze(1)).item<double>()
                 + factor.diagonal().log().sum().item<double>()
                 + 0.5 * data.Count * Math.Log(2 * Math.PI);

@@ -23,18 +23,6 @@ public static class TorchDevice
     [DllImport("libc", CharSet = CharSet.Ansi)]
     static extern int setenv(string name, string value, int overwrite);
 
-    [DllImport("libc")]
-    static extern int malloc_trim(nuint pad);
-
-    /// <summary>
-    /// Hands memory that freed tensors left in glibc's heap back to the system. Without it the resident
-    /// size of a long study creeps up although no tensor is alive (glibc keeps large freed blocks).
-    /// </summary>
-    public static void ReleaseFreedMemory()
-    {
-        if (OperatingSystem.IsLinux()) _ = malloc_trim(0);
-    }
-
     public static torch.Device Cpu => Resolve("cpu");
 
     /// <summary>Sets LibTorch's intra-op thread count. Results for a seed depend on it (summation order).</summary>

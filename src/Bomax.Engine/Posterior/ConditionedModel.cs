@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static Bomax.Engine.Constants;
 
 namespace Bomax.Engine;
 
@@ -88,9 +89,10 @@ public sealed class ConditionedModel : IDisposable
         int n = Grid.CheckpointCount, m = Grid.BenchmarkCount;
         // Prior covariance of Σ_j c_ij g_ij over unobserved cells:
         // (Kx+ηI) ⊙ (C B Cᵀ) + τ C Cᵀ + diag(σ² Σ_j c_ij² + ρ (Σ_j c_ij)²).
+        var (biasT, noiseT, sharedT) = (Const(bias, factor), Const(noise, factor), Const(shared, factor));
         var ccT = coefficients.matmul(coefficients.T);
         var rowSum = coefficients.sum(dim: 1);
-        var prior = stepCov * coefficientsTimesB.matmul(coefficients.T) + bias * ccT + diag(noise * ccT.diagonal() + shared * rowSum * rowSum);
+        var prior = stepCov * coefficientsTimesB.matmul(coefficients.T) + ccT * biasT + diag(ccT.diagonal() * noiseT + rowSum * rowSum * sharedT);
         var cross = RowCross(); // N × n
         Tensor mean, covariance;
         if (factor.shape[0] > 0)
@@ -116,18 +118,19 @@ public sealed class ConditionedModel : IDisposable
         var cellRow = tensor(rows.SelectMany(i => Enumerable.Repeat((long)i, m)).ToArray(), dtype: int64, device: device);
         var cellBenchmark = tensor(rows.SelectMany(_ => Enumerable.Range(0, m).Select(j => (long)j)).ToArray(), dtype: int64, device: device);
         var stepDiagonal = stepCov.diagonal().index_select(0, cellRow);
-        var priorVariance = stepDiagonal * taskCov.diagonal().index_select(0, cellBenchmark) + bias + noise + shared;
+        var (biasT, noiseT, sharedT) = (Const(bias, factor), Const(noise, factor), Const(shared, factor));
+        var priorVariance = stepDiagonal * taskCov.diagonal().index_select(0, cellBenchmark) + biasT + noiseT + sharedT;
         // cov(a_i, g_ij) before the data: (Kx_ii+η)(C B)[i,j] + (τ + σ²) C[i,j] + ρ Σ_j′ c_ij′.
         var rowPrior = stepDiagonal * coefficientsTimesB.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1)
-            + (bias + noise) * coefficients.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1)
-            + shared * coefficients.sum(dim: 1).index_select(0, cellRow);
+            + coefficients.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1) * (biasT + noiseT)
+            + coefficients.sum(dim: 1).index_select(0, cellRow) * sharedT;
         Tensor mean, variance, rowCovariance;
         if (factor.shape[0] > 0)
         {
             var cross = stepCov.index_select(0, cellRow).index_select(1, trainCheckpoint)
                 * taskCov.index_select(0, cellBenchmark).index_select(1, trainBenchmark)
-                + bias * cellBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64)
-                + shared * cellRow.unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64); // cells × n
+                + cellBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64) * biasT
+                + cellRow.unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64) * sharedT; // cells × n
             var vc = linalg.solve_triangular(factor, cross.T.contiguous(), upper: false); // n × cells
             var rowCross = RowCross().index_select(0, tensor(rows.Select(i => (long)i).ToArray(), dtype: int64, device: device));
             var va = linalg.solve_triangular(factor, rowCross.T.contiguous(), upper: false); // n × rows
@@ -162,8 +165,8 @@ public sealed class ConditionedModel : IDisposable
     /// <summary>Covariance between each row's unobserved part and each observation: <c>N x n</c>.</summary>
     Tensor RowCross() =>
         stepCov.index_select(1, trainCheckpoint) * coefficientsTimesB.index_select(1, trainBenchmark)
-        + bias * coefficients.index_select(1, trainBenchmark)
-        + shared * coefficients.sum(dim: 1).unsqueeze(1) * RowIndices().unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64);
+        + coefficients.index_select(1, trainBenchmark) * Const(bias, factor)
+        + coefficients.sum(dim: 1).unsqueeze(1) * RowIndices().unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64) * Const(shared, factor);
 
     Tensor RowIndices() => arange(Grid.CheckpointCount, dtype: int64, device: factor.device);
 

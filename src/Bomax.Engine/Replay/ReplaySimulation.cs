@@ -54,7 +54,6 @@ public static class ReplaySimulation
             if (plan.Next.Count == 0) break;
             observations.AddRange(plan.Next.Select(c => new Observation(c, table.ScoreOf(c))));
             roundSeconds.Add(clock() - roundStart);
-            if (plan.Refitted) TorchDevice.ReleaseFreedMemory();
         }
         return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds);
     }

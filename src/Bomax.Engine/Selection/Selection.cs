@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static Bomax.Engine.Constants;
 
 namespace Bomax.Engine;
 
@@ -34,8 +35,8 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         var flat = new double[n * n];
         Buffer.BlockCopy(rows.Covariance, 0, flat, 0, flat.Length * sizeof(double));
         var covariance = tensor(flat, dtype: float64, device: device).reshape(n, n);
-        covariance = 0.5 * (covariance + covariance.T);
-        var factor = Cholesky.Factor(covariance + eye(n, dtype: float64, device: device) * 1e-14);
+        covariance = (covariance + covariance.T) * Const(0.5, covariance);
+        var factor = Cholesky.Factor(covariance + eye(n, dtype: float64, device: device) * Const(1e-14, covariance));
         var generator = new Generator((ulong)seed);
         var normal = randn(new long[] { n, samples }, dtype: float64, device: device, generator: generator);
         var draws = tensor(rows.Mean, dtype: float64, device: device).unsqueeze(1) + factor.matmul(normal); // n × samples
