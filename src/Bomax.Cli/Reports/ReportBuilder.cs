@@ -14,7 +14,10 @@ internal static class ReportBuilder
 {
     const int RowsPerChunk = 32;
 
-    public static StudyReport? Build(StudyContext study, JournalContents journal, DateTimeOffset now)
+    public static StudyReport? Build(StudyContext study, JournalContents journal, DateTimeOffset now) =>
+        NativeCalls.WithoutCollections(() => Compute(study, journal, now));
+
+    static StudyReport? Compute(StudyContext study, JournalContents journal, DateTimeOffset now)
     {
         var state = study.Observe(journal);
         if (state.Observations.Count == 0) return null;

@@ -27,7 +27,10 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
     }
 
     /// <summary>Share of draws from N(mean, covariance) in which each row is the largest: <c>N</c>.</summary>
-    public static double[] ProbabilityOfBest(RowPosterior rows, int samples, int seed)
+    public static double[] ProbabilityOfBest(RowPosterior rows, int samples, int seed) =>
+        NativeCalls.WithoutCollections(() => SampleProbabilityOfBest(rows, samples, seed));
+
+    static double[] SampleProbabilityOfBest(RowPosterior rows, int samples, int seed)
     {
         int n = rows.Count;
         var device = TorchDevice.Cpu;

@@ -26,7 +26,11 @@ public sealed record Plan(IReadOnlyList<Cell> Next, RowPosterior? Rows, PlannerS
 public static class StudyPlanner
 {
     public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark,
-        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null)
+        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null) =>
+        NativeCalls.WithoutCollections(() => Decide(grid, observations, options, initialPerBenchmark, count, exclude, state, clock));
+
+    static Plan Decide(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark,
+        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock)
     {
         clock ??= () => 0.0;
         var observed = observations.Select(o => o.Cell).ToHashSet();
