@@ -22,8 +22,7 @@ internal static class BudgetList
                 return (null, $"budget '{part}' is more than the whole grid");
             if (double.IsNaN(fraction) && value != Math.Floor(value))
                 return (null, $"budget '{part}' is neither a fraction below 1 nor a whole number of evaluations");
-            int count = double.IsNaN(fraction) ? (int)value : Math.Max(1, (int)Math.Round(fraction * cells));
-            budgets.Add(Math.Min(count, cells));
+            budgets.Add(new Study.BudgetSpec(double.IsNaN(fraction) ? (int)value : null, double.IsNaN(fraction) ? null : fraction, null).Evaluations(cells));
         }
         if (budgets.Count == 0) return (null, "no budget given");
         return (budgets.Distinct().Order().ToArray(), null);

@@ -9,8 +9,8 @@ namespace Bomax.Cli.Study;
 /// <summary>How a study run ended.</summary>
 internal enum RunEnd { BudgetSpent, Confident, TimeLimit, GridExhausted, EvaluationsFailing, Interrupted }
 
-/// <summary>The end of a run: why it stopped, the selection (when there is one) and what was spent.</summary>
-internal sealed record RunResult(RunEnd End, Engine.Selection? Selection, int Evaluations, int NewEvaluations, double EvaluationSeconds, string? Message);
+/// <summary>The end of a run: why it stopped and what was spent. The decision itself is built from the journal.</summary>
+internal sealed record RunResult(RunEnd End, int Evaluations, int NewEvaluations, string? Message);
 
 /// <summary>
 /// The imperative shell around <see cref="StudyPlanner"/>: read the journal, decide a batch (pure),
@@ -42,10 +42,8 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         var failed = state.Failed;
         var recent = new Queue<bool>();
         var clock = Stopwatch.StartNew();
-        double evaluationSeconds = 0;
         int started = 0, round = 0;
         var planner = PlannerState.Empty;
-        RowPosterior? rows = null;
         Engine.Selection? selection = null;
 
         while (true)
@@ -54,26 +52,22 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, Math.Clamp(parallel, 0, Math.Max(0, left)), failed, planner);
             planner = plan.State;
             if (plan.Rows is not null)
-            {
-                rows = plan.Rows;
-                selection = Engine.Selection.From(study.Grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed);
-            }
+                selection = Engine.Selection.From(study.Grid, plan.Rows, study.Engine.ProbabilitySamples, study.Engine.Seed);
             RunEnd? end = left <= 0 ? RunEnd.BudgetSpent
                 : cancel.IsCancellationRequested ? RunEnd.Interrupted
                 : spec.Budget.MaxTime is { } limit && clock.Elapsed >= limit ? RunEnd.TimeLimit
                 : spec.Stop.ProbBest is { } wanted && selection is not null && selection.Pick.ProbabilityBest >= wanted ? RunEnd.Confident
                 : plan.Next.Count == 0 ? RunEnd.GridExhausted
                 : null;
-            if (end is { } stop) return new RunResult(stop, selection, observations.Count, started, evaluationSeconds, null);
+            if (end is { } stop) return new RunResult(stop, observations.Count, started, null);
 
             round++;
-            progress.Report(Status(round, observations.Count + failed.Count, budget, plan.Next.Count, selection, clock.Elapsed, started, evaluationSeconds, parallel));
+            progress.Report(Status(round, observations.Count + failed.Count, budget, plan.Next.Count, selection, clock.Elapsed, started));
             var running = plan.Next.Select(cell => EvaluateAsync(cell, cancel)).ToList();
             started += running.Count;
             foreach (var (cell, outcome) in await Task.WhenAll(running))
             {
                 if (outcome is null) continue; // cancelled: nothing recorded, the next run evaluates it again
-                evaluationSeconds += outcome.Seconds;
                 recent.Enqueue(outcome is AttemptsOutcome.Succeeded);
                 while (recent.Count > Math.Max(5, 2 * parallel)) recent.Dequeue();
                 if (outcome is AttemptsOutcome.Succeeded s) observations.Add(new Observation(cell, s.Score.Score, s.Score.StandardError));
@@ -85,10 +79,10 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
                 }
             }
             if (cancel.IsCancellationRequested)
-                return new RunResult(RunEnd.Interrupted, selection, observations.Count, started, evaluationSeconds, null);
+                return new RunResult(RunEnd.Interrupted, observations.Count, started, null);
             int failures = recent.Count(ok => !ok);
             if (failures >= 3 && failures >= FailingShare * recent.Count)
-                return new RunResult(RunEnd.EvaluationsFailing, selection, observations.Count, started, evaluationSeconds,
+                return new RunResult(RunEnd.EvaluationsFailing, observations.Count, started,
                     $"{failures} of the last {recent.Count} evaluations failed; stopping instead of spending the budget. Check eval.command in {spec.SpecPath} (the failures and their stderr are in {spec.JournalPath})");
         }
     }
@@ -112,7 +106,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
 
     string Name(Cell cell) => $"{study.Grid.Checkpoints[cell.Checkpoint].Name} × {study.Grid.Benchmarks[cell.Benchmark].Name}";
 
-    static string Status(int round, int done, int budget, int running, Engine.Selection? selection, TimeSpan elapsed, int started, double seconds, int parallel)
+    static string Status(int round, int done, int budget, int running, Engine.Selection? selection, TimeSpan elapsed, int started)
     {
         var pick = selection is null ? "initial design" : $"pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00})";
         string eta = "";

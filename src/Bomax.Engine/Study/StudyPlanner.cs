@@ -10,7 +10,7 @@ public sealed record PlannerState(ModelFit? Fit, int FittedAt)
 /// One round's decision: the cells to evaluate next (distinct, at most the count asked for), and —
 /// once the model has been fitted — the joint posterior of the checkpoint averages it was chosen from.
 /// </summary>
-public sealed record Plan(IReadOnlyList<Cell> Next, RowPosterior? Rows, PlannerState State, bool FromInitialDesign,
+public sealed record Plan(IReadOnlyList<Cell> Next, RowPosterior? Rows, PlannerState State,
     double FitSeconds = 0, double AcquireSeconds = 0)
 {
     public bool Refitted { get; init; }
@@ -37,7 +37,7 @@ public static class StudyPlanner
         var design = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed)
             .Where(c => !observed.Contains(c) && !exclude.Contains(c)).Take(count).ToList();
         if (design.Count > 0 || observations.Count == 0)
-            return new Plan(design, null, state, FromInitialDesign: true);
+            return new Plan(design, null, state); // the initial design: no model yet, Rows is null
 
         double start = clock();
         bool refit = state.Fit is null || RefitSchedule.IsDue(observations.Count, state.FittedAt);
@@ -65,6 +65,6 @@ public static class StudyPlanner
             if (chosen.Count < count)
                 believed.Add(new Observation(suggestion.Cell, model.Cells(new[] { suggestion.Cell.Checkpoint }).Mean[suggestion.Cell.Benchmark]));
         } while (chosen.Count < count);
-        return new Plan(chosen, rows, next, FromInitialDesign: false, fitted - start, clock() - fitted) { Refitted = refit };
+        return new Plan(chosen, rows, next, fitted - start, clock() - fitted) { Refitted = refit };
     }
 }
