@@ -30,6 +30,21 @@ internal static class StudyCommands
             parse.GetValue(Token), parse.GetValue(Repository), parse.GetValue(PullRequest));
     }
 
+    /// <summary>The options that override the spec for one invocation.</summary>
+    sealed record OverrideOptionSet(Option<string?>? Budget, Option<string?> Device)
+    {
+        public IEnumerable<Option> All => Budget is null ? new Option[] { Device } : new Option[] { Budget, Device };
+
+        public StudyOverrides From(ParseResult parse) => new(Budget is null ? null : parse.GetValue(Budget), parse.GetValue(Device));
+    }
+
+    static OverrideOptionSet OverrideOptions(bool budget = true)
+    {
+        var device = new Option<string?>("--device") { Description = "Override engine.device: auto, cpu or cuda." };
+        device.AcceptOnlyFromAmong(SpecReader.Devices);
+        return new(budget ? new Option<string?>("--budget") { Description = "Override budget.max-evals: a count like 40 or a percentage of the grid like 5%." } : null, device);
+    }
+
     static GitHubOptionSet GitHubOptions()
     {
         var comment = new Option<string>("--comment") { Description = "On a pull request: upsert (one sticky comment per study, edited in place), recreate (delete and post anew) or off.", DefaultValueFactory = _ => "upsert" };
@@ -44,9 +59,10 @@ internal static class StudyCommands
         var spec = SpecArgument();
         var fresh = new Option<bool>("--fresh") { Description = "Start over: move the existing journal aside (kept as <journal>.<time>.bak) and evaluate from scratch." };
         var github = GitHubOptions();
+        var overrides = OverrideOptions();
         var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh };
-        foreach (var option in github.All) command.Options.Add(option);
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, parse.GetValue(fresh), github.From(parse), cancel));
+        foreach (var option in overrides.All.Concat(github.All)) command.Options.Add(option);
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(fresh), github.From(parse), cancel));
         return command;
     }
 
@@ -55,8 +71,10 @@ internal static class StudyCommands
         var spec = SpecArgument();
         var count = new Option<int>("--count") { Description = "How many pairs to suggest.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print a JSON array (usable as a GitHub Actions matrix)." };
+        var overrides = OverrideOptions();
         var command = new Command("suggest", "Print the next pairs to evaluate, for an external scheduler; record results with 'bomax record'.") { spec, count, json };
-        command.SetAction(parse => SuggestPairs(parse.GetValue(spec)!, parse.GetValue(count), parse.GetValue(json)));
+        foreach (var option in overrides.All) command.Options.Add(option);
+        command.SetAction(parse => SuggestPairs(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(count), parse.GetValue(json)));
         return command;
     }
 
@@ -82,11 +100,14 @@ internal static class StudyCommands
         return new Command("journal", "Work with study journals.") { merge };
     }
 
-    static StudyContext? Load(string specPath)
+    static StudyContext? Load(string specPath, StudyOverrides? overrides = null)
     {
-        switch (StudyContext.Load(specPath))
+        switch (StudyContext.Load(specPath, overrides))
         {
             case StudyLoad.Ok ok: return ok.Study;
+            case StudyLoad.BadOption bad:
+                Console.Error.WriteLine($"bomax: {bad.Message}; nothing was evaluated");
+                return null;
             case StudyLoad.Invalid invalid:
                 bool actions = ActionsEnvironment.FromProcess().IsActions;
                 int annotated = 0;
@@ -103,9 +124,9 @@ internal static class StudyCommands
         }
     }
 
-    static async Task<int> RunAsync(string specPath, bool fresh, Publishing publishing, CancellationToken cancel)
+    static async Task<int> RunAsync(string specPath, StudyOverrides overrides, bool fresh, Publishing publishing, CancellationToken cancel)
     {
-        if (Load(specPath) is not { } study) return ExitCodes.UsageError;
+        if (Load(specPath, overrides) is not { } study) return ExitCodes.UsageError;
         var progress = new ProgressLine(Console.Error);
         if (fresh && File.Exists(study.Spec.JournalPath))
         {
@@ -182,21 +203,22 @@ internal static class StudyCommands
         var spec = SpecArgument();
         var output = new Option<string?>("--output", "-o") { Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal)." };
         var github = GitHubOptions();
+        var overrides = OverrideOptions(budget: false);
         var command = new Command("report", "Write the decision report (Markdown and HTML) from the journal alone, evaluating nothing; under GitHub Actions also the summary, outputs and PR comment.") { spec, output };
-        foreach (var option in github.All) command.Options.Add(option);
+        foreach (var option in overrides.All.Concat(github.All)) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
-            if (Load(parse.GetValue(spec)!) is not { } study) return ExitCodes.UsageError;
+            if (Load(parse.GetValue(spec)!, overrides.From(parse)) is not { } study) return ExitCodes.UsageError;
             foreach (var warning in JournalFile.Read(study.Spec.JournalPath).Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
             return await Decide(study, "", github.From(parse), parse.GetValue(output), cancel);
         });
         return command;
     }
 
-    static int SuggestPairs(string specPath, int count, bool json)
+    static int SuggestPairs(string specPath, StudyOverrides overrides, int count, bool json)
     {
         if (count < 1) { Console.Error.WriteLine("bomax: --count must be at least 1"); return ExitCodes.UsageError; }
-        if (Load(specPath) is not { } study) return ExitCodes.UsageError;
+        if (Load(specPath, overrides) is not { } study) return ExitCodes.UsageError;
         var journal = JournalFile.Read(study.Spec.JournalPath);
         foreach (var warning in journal.Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
         if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) Console.Error.WriteLine($"bomax: warning: {advice}");

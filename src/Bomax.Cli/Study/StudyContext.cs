@@ -10,6 +10,7 @@ internal abstract record StudyLoad
     private StudyLoad() { }
     public sealed record Ok(StudyContext Study) : StudyLoad;
     public sealed record Invalid(IReadOnlyList<SpecError> Errors) : StudyLoad;
+    public sealed record BadOption(string Message) : StudyLoad;
 }
 
 /// <summary>What the journal says about the current grid: observations, failed pairs, and records that no longer apply.</summary>
@@ -21,11 +22,12 @@ internal sealed record JournalState(List<Observation> Observations, HashSet<Cell
 /// </summary>
 internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckpoint> Checkpoints, Grid Grid, EngineOptions Engine)
 {
-    public static StudyLoad Load(string specPath)
+    public static StudyLoad Load(string specPath, StudyOverrides? overrides = null)
     {
         var read = SpecReader.ReadFile(specPath);
         if (read is SpecReadResult.Invalid invalid) return new StudyLoad.Invalid(invalid.Errors);
-        var spec = ((SpecReadResult.Ok)read).Spec;
+        var (spec, overrideError) = (overrides ?? StudyOverrides.None).ApplyTo(((SpecReadResult.Ok)read).Spec);
+        if (spec is null) return new StudyLoad.BadOption(overrideError!);
         var resolved = CheckpointResolver.Resolve(spec);
         if (resolved is ResolveResult.Invalid unresolved) return new StudyLoad.Invalid(unresolved.Errors);
         var checkpoints = ((ResolveResult.Ok)resolved).Checkpoints;

@@ -678,6 +678,45 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void BudgetAndDeviceOptionsOverrideTheSpecForOneRun()
+    {
+        WriteScoringScript(directory);
+        string spec = WriteSpec(directory, "50%");
+
+        var run = Bomax("run", spec, "--budget", "6", "--device", "cpu");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("budget 6 evaluations (25%), 2 at a time", run.Stderr);
+        Assert.Contains("6 of 24 pairs evaluated (25.0%)", run.Stdout);
+        Assert.Equal(6, CountEvaluationLines(Path.Combine(directory, "journal.jsonl")));
+        Assert.Contains("max-evals: 50%", File.ReadAllText(spec)); // the spec itself is untouched
+
+        // A percentage works too; suggest stops where the overridden budget ends.
+        var more = Bomax("suggest", spec, "--budget", "25%", "--count", "3", "--json");
+        Assert.True(more.ExitCode == 0, more.ToString());
+        Assert.Empty(SuggestedPairs(more));
+        Assert.Contains("the budget is spent", more.Stderr);
+    }
+
+    [Theory]
+    [InlineData("--budget", "0", "--budget '0' is not a budget")]
+    [InlineData("--budget", "150%", "--budget '150%' is not a budget")]
+    [InlineData("--budget", "many", "--budget 'many' is not a budget")]
+    [InlineData("--device", "gpu", "'gpu' not recognized")]
+    public void ABadOverrideIsAUsageErrorAndEvaluatesNothing(string option, string value, string message)
+    {
+        WriteScoringScript(directory);
+        string spec = WriteSpec(directory, "50%");
+
+        var run = Bomax("run", spec, option, value);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+        Assert.False(File.Exists(Path.Combine(directory, "calls.log")), "nothing may be evaluated");
+        Assert.False(File.Exists(Path.Combine(directory, "journal.jsonl")), "nothing may be written");
+    }
+
+    [Fact]
     public void MergeCombinesJournalsFromParallelJobs()
     {
         WriteScoringScript(directory);
