@@ -15,7 +15,10 @@ internal static class ReplayCommand
 {
     public static Command Create()
     {
-        var table = new Argument<string>("table") { Description = "Complete score table: tab- or comma-separated, first column CHECKPOINT, one column per benchmark." };
+        var table = new Argument<string?>("table") { Description = "Complete score table: tab- or comma-separated, first column CHECKPOINT, one column per benchmark.", Arity = ArgumentArity.ZeroOrOne };
+        var synthetic = new Option<string?>("--synthetic") { Description = "Instead of a table: replay on synthetic learning curves of this size, NxM (e.g. 1000x200)." };
+        var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Seed of the synthetic table (the run it draws), independent of the replay seeds.", DefaultValueFactory = _ => 1 };
+        var saveTable = new Option<string?>("--save-table") { Description = "Also write the table replayed (e.g. the synthetic one) to this TSV file." };
         var budget = new Option<string>("--budget") { Description = "Budgets: fractions of the grid (0.05), percentages (5%) or counts (200), comma-separated.", DefaultValueFactory = _ => "0.02,0.05,0.1" };
         var seeds = new Option<int>("--seeds") { Description = "Number of seeds (0, 1, …) to replay.", DefaultValueFactory = _ => 10 };
         var firstSeed = new Option<int>("--first-seed") { Description = "First seed: replays seeds first … first + seeds − 1 (to split a long benchmark across processes).", DefaultValueFactory = _ => 0 };
@@ -28,23 +31,46 @@ internal static class ReplayCommand
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, json,
+            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, json,
         };
         command.SetAction(parse => Run(
-            parse.GetValue(table)!, parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device)!,
+            new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)), parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device)!,
             parse.GetValue(rule)!, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(json)));
         return command;
     }
 
-    static int Run(string path, string budgetText, int seeds, int firstSeed, int batch, int init, string device, string rule, int rank, bool noJitter, bool json)
+    /// <summary>Where the replayed table comes from: a file, or the synthetic generator; and where to save a copy.</summary>
+    sealed record TableSource(string? Path, string? Synthetic, int SyntheticSeed, string? SavePath)
     {
-        var read = ScoreTableReader.ReadFile(path);
-        if (read is TableReadResult.Invalid invalid)
+        public (ScoreTable? Table, string? Error) Load()
         {
-            Console.Error.WriteLine($"bomax: {invalid.Error}");
+            if (Path is null == Synthetic is null)
+                return (null, Path is null ? "give a TABLE file or --synthetic NxM" : "give a TABLE file or --synthetic NxM, not both");
+            if (Synthetic is { } size)
+            {
+                var parts = size.Split('x', 'X');
+                if (parts.Length != 2 || !int.TryParse(parts[0], out int n) || !int.TryParse(parts[1], out int m) || n < 3 || m < 2 || (long)n * m > 2_000_000)
+                    return (null, $"--synthetic '{size}' is not a grid size: expected NxM with at least 3 checkpoints, 2 benchmarks and at most 2,000,000 cells (e.g. 1000x200)");
+                return (SyntheticTable.Generate(n, m, SyntheticSeed), null);
+            }
+            return ScoreTableReader.ReadFile(Path!) switch
+            {
+                TableReadResult.Ok ok => (ok.Table, null),
+                TableReadResult.Invalid invalid => (null, invalid.Error.ToString()),
+                _ => throw new InvalidOperationException(),
+            };
+        }
+    }
+
+    static int Run(TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, string device, string rule, int rank, bool noJitter, bool json)
+    {
+        var (scoreTable, tableError) = source.Load();
+        if (scoreTable is null)
+        {
+            Console.Error.WriteLine($"bomax: {tableError}");
             return ExitCodes.UsageError;
         }
-        var scoreTable = ((TableReadResult.Ok)read).Table;
+        if (source.SavePath is { } save) ScoreTableWriter.WriteFile(save, scoreTable);
         var (budgets, budgetError) = BudgetList.Parse(budgetText, scoreTable.Grid.CellCount);
         string? error = budgetError
             ?? (seeds < 1 ? "--seeds must be at least 1" : null)

@@ -14,9 +14,11 @@ public static class AverageImprovement
 {
     const int RowsPerBatch = 8;
 
-    public static Suggestion? Best(ConditionedModel model, RowPosterior rows, AcquisitionRule rule, IReadOnlySet<Cell>? exclude = null)
+    /// <param name="rows">The rows' posterior, given the data and <paramref name="pending"/>.</param>
+    /// <param name="pending">Cells already chosen for this batch, believed seen at their posterior means.</param>
+    public static Suggestion? Best(ConditionedModel model, RowPosterior rows, AcquisitionRule rule, IReadOnlySet<Cell>? exclude = null, IReadOnlyList<Cell>? pending = null)
     {
-        if (rule == AcquisitionRule.RowFirst) return RowFirst(model, rows, exclude);
+        if (rule == AcquisitionRule.RowFirst) return RowFirst(model, rows, exclude, pending);
         var weights = model.Grid.Weights;
         double best = rows.Mean.Max();
         var candidates = Enumerable.Range(0, rows.Count)
@@ -29,7 +31,7 @@ public static class AverageImprovement
         {
             if (rule == AcquisitionRule.RowExpectedImprovement && chosen is not null && candidates[start].Bound < chosen.LogExpectedImprovement) break;
             var batch = candidates.Skip(start).Take(RowsPerBatch).Select(c => c.Row).ToList();
-            var cells = model.Cells(batch);
+            var cells = model.Cells(batch, pending);
             for (int k = 0; k < cells.Cells.Length; k++)
             {
                 var cell = cells.Cells[k];
@@ -44,7 +46,7 @@ public static class AverageImprovement
         return chosen;
     }
 
-    static Suggestion? RowFirst(ConditionedModel model, RowPosterior rows, IReadOnlySet<Cell>? exclude)
+    static Suggestion? RowFirst(ConditionedModel model, RowPosterior rows, IReadOnlySet<Cell>? exclude, IReadOnlyList<Cell>? pending)
     {
         // Value of learning row i's average exactly: for a challenger, EI over the leader; for the
         // leader, the expected loss avoided if it falls below the runner-up.
@@ -58,7 +60,7 @@ public static class AverageImprovement
             .OrderByDescending(r => r.Score);
         foreach (var (row, score) in order)
         {
-            var cells = model.Cells(new[] { row });
+            var cells = model.Cells(new[] { row }, pending);
             int pick = -1;
             double most = double.NegativeInfinity;
             for (int k = 0; k < cells.Cells.Length; k++)

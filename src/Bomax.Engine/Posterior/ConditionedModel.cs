@@ -18,6 +18,8 @@ public sealed class ConditionedModel : IDisposable
     readonly bool[] observed;          // N·M, row-major
     readonly double[] observedScore;   // N·M, the observed score where observed
     readonly double[] constantPart;    // N: observed part plus the prior mean of the unobserved part, raw units
+    Tensor? rowSolve;                  // n × N: L⁻¹ cov(y, a), computed once by Rows()
+    RowPosterior? rowPosterior;
 
     public Grid Grid { get; }
     public ModelFit Fit { get; }
@@ -82,9 +84,10 @@ public sealed class ConditionedModel : IDisposable
 
     public bool IsObserved(Cell cell) => observed[Grid.IndexOf(cell)];
 
-    /// <summary>The joint posterior of all checkpoint averages.</summary>
+    /// <summary>The joint posterior of all checkpoint averages (computed once, then reused).</summary>
     public RowPosterior Rows()
     {
+        if (rowPosterior is not null) return rowPosterior;
         using var scope = NewDisposeScope();
         int n = Grid.CheckpointCount, m = Grid.BenchmarkCount;
         // Prior covariance of Σ_j c_ij g_ij over unobserved cells:
@@ -93,30 +96,53 @@ public sealed class ConditionedModel : IDisposable
         var ccT = coefficients.matmul(coefficients.T);
         var rowSum = coefficients.sum(dim: 1);
         var prior = stepCov * coefficientsTimesB.matmul(coefficients.T) + ccT * biasT + diag(ccT.diagonal() * noiseT + rowSum * rowSum * sharedT);
-        var cross = RowCross(); // N × n
         Tensor mean, covariance;
         if (factor.shape[0] > 0)
         {
+            var cross = RowCross(); // N × n
             var v = linalg.solve_triangular(factor, cross.T.contiguous(), upper: false); // n × N
             mean = cross.matmul(alpha);
             covariance = prior - v.T.matmul(v);
+            rowSolve = v.DetachFromDisposeScope();
         }
         else { mean = zeros(n, dtype: float64, device: factor.device); covariance = prior; }
         var meanValues = mean.cpu().data<double>().ToArray();
         for (int i = 0; i < n; i++) meanValues[i] += constantPart[i];
         var unobserved = new int[n];
         for (int k = 0; k < n * m; k++) if (!observed[k]) unobserved[k / m]++;
-        return new RowPosterior(meanValues, ToMatrix(covariance, n, n), unobserved);
+        return rowPosterior = new RowPosterior(meanValues, ToMatrix(covariance, n, n), unobserved);
     }
 
-    /// <summary>The posterior of every cell of <paramref name="rows"/>.</summary>
-    public CellPosterior Cells(IReadOnlyList<int> rows)
+    /// <summary>
+    /// The rows' posterior once <paramref name="pending"/> (distinct, unobserved cells) are also seen at
+    /// their posterior means — the kriging believer of a batch. The means do not move; the covariance
+    /// shrinks by the rank-k update cov(a, y_P) cov(y_P)⁻¹ cov(y_P, a), so no refactorisation is needed.
+    /// </summary>
+    public RowPosterior Rows(IReadOnlyList<Cell> pending)
+    {
+        var rows = Rows();
+        if (pending.Count == 0) return rows;
+        using var scope = NewDisposeScope();
+        int n = Grid.CheckpointCount, m = Grid.BenchmarkCount;
+        var terms = Pending(pending);
+        var rowCell = RowCellCovariance(arange(n, dtype: int64, device: factor.device), terms); // N × k
+        var shrink = rowCell.matmul(cholesky_solve(rowCell.T.contiguous(), terms.Factor)); // N × N
+        var covariance = tensor(rows.Covariance, dtype: float64, device: factor.device) - shrink;
+        var unobserved = (int[])rows.UnobservedCount.Clone();
+        foreach (var cell in pending) unobserved[cell.Checkpoint]--;
+        return new RowPosterior(rows.Mean, ToMatrix(covariance, n, n), unobserved);
+    }
+
+    /// <summary>The posterior of every cell of <paramref name="rows"/>; with <paramref name="pending"/>, as if
+    /// those cells had also been seen at their posterior means (see <see cref="Rows(IReadOnlyList{Cell})"/>).</summary>
+    public CellPosterior Cells(IReadOnlyList<int> rows, IReadOnlyList<Cell>? pending = null)
     {
         using var scope = NewDisposeScope();
         int m = Grid.BenchmarkCount, count = rows.Count * m;
         var device = factor.device;
-        var cellRow = tensor(rows.SelectMany(i => Enumerable.Repeat((long)i, m)).ToArray(), dtype: int64, device: device);
-        var cellBenchmark = tensor(rows.SelectMany(_ => Enumerable.Range(0, m).Select(j => (long)j)).ToArray(), dtype: int64, device: device);
+        var rowIndex = tensor(rows.Select(i => (long)i).ToArray(), dtype: int64, device: device);
+        var cellRow = rowIndex.repeat_interleave(m);
+        var cellBenchmark = arange(m, dtype: int64, device: device).repeat(rows.Count);
         var stepDiagonal = stepCov.diagonal().index_select(0, cellRow);
         var (biasT, noiseT, sharedT) = (Const(bias, factor), Const(noise, factor), Const(shared, factor));
         var priorVariance = stepDiagonal * taskCov.diagonal().index_select(0, cellBenchmark) + biasT + noiseT + sharedT;
@@ -125,21 +151,29 @@ public sealed class ConditionedModel : IDisposable
             + coefficients.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1) * (biasT + noiseT)
             + coefficients.sum(dim: 1).index_select(0, cellRow) * sharedT;
         Tensor mean, variance, rowCovariance;
+        Tensor? cellSolve = null, rowSolveOfCells = null;
         if (factor.shape[0] > 0)
         {
-            var cross = stepCov.index_select(0, cellRow).index_select(1, trainCheckpoint)
-                * taskCov.index_select(0, cellBenchmark).index_select(1, trainBenchmark)
-                + cellBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64) * biasT
-                + cellRow.unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64) * sharedT; // cells × n
-            var vc = linalg.solve_triangular(factor, cross.T.contiguous(), upper: false); // n × cells
-            var rowCross = RowCross().index_select(0, tensor(rows.Select(i => (long)i).ToArray(), dtype: int64, device: device));
-            var va = linalg.solve_triangular(factor, rowCross.T.contiguous(), upper: false); // n × rows
-            var vaPerCell = va.repeat_interleave(m, dim: 1); // n × cells
+            var cross = CellCross(cellRow, cellBenchmark); // cells × n
+            cellSolve = linalg.solve_triangular(factor, cross.T.contiguous(), upper: false); // n × cells
+            Rows();
+            rowSolveOfCells = rowSolve!.index_select(1, cellRow); // n × cells
             mean = cross.matmul(alpha);
-            variance = priorVariance - (vc * vc).sum(dim: 0);
-            rowCovariance = rowPrior - (vaPerCell * vc).sum(dim: 0);
+            variance = priorVariance - (cellSolve * cellSolve).sum(dim: 0);
+            rowCovariance = rowPrior - (rowSolveOfCells * cellSolve).sum(dim: 0);
         }
         else { mean = zeros(count, dtype: float64, device: device); variance = priorVariance; rowCovariance = rowPrior; }
+        if (pending is { Count: > 0 })
+        {
+            // Seeing y_P as well: subtract cov(·, y_P) cov(y_P)⁻¹ cov(y_P, ·) from the cells' variance and
+            // from their covariance with their row's average.
+            var terms = Pending(pending);
+            var cellPending = CellCovariance(cellRow, cellBenchmark, terms, cellSolve); // cells × k
+            var rowPending = RowCellCovariance(rowIndex, terms).repeat_interleave(m, dim: 0); // cells × k
+            var solved = cholesky_solve(cellPending.T.contiguous(), terms.Factor); // k × cells
+            variance = variance - (cellPending.T * solved).sum(dim: 0);
+            rowCovariance = rowCovariance - (rowPending.T * solved).sum(dim: 0);
+        }
         var means = mean.cpu().data<double>().ToArray();
         var variances = variance.cpu().data<double>().ToArray();
         var covariances = rowCovariance.cpu().data<double>().ToArray();
@@ -162,6 +196,56 @@ public sealed class ConditionedModel : IDisposable
         return new CellPosterior(cells, means, sd, covariances, isObserved);
     }
 
+    /// <summary>What a batch's pending cells need: their indices, L⁻¹ cov(y, y_P) and the Cholesky factor of cov(y_P | data).</summary>
+    sealed record PendingTerms(Tensor Row, Tensor Benchmark, Tensor? Solve, Tensor Factor);
+
+    PendingTerms Pending(IReadOnlyList<Cell> pending)
+    {
+        var device = factor.device;
+        var row = tensor(pending.Select(c => (long)c.Checkpoint).ToArray(), dtype: int64, device: device);
+        var benchmark = tensor(pending.Select(c => (long)c.Benchmark).ToArray(), dtype: int64, device: device);
+        Tensor? solve = factor.shape[0] > 0
+            ? linalg.solve_triangular(factor, CellCross(row, benchmark).T.contiguous(), upper: false) // n × k
+            : null;
+        var prior = stepCov.index_select(0, row).index_select(1, row) * taskCov.index_select(0, benchmark).index_select(1, benchmark)
+            + benchmark.unsqueeze(1).eq(benchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
+            + row.unsqueeze(1).eq(row.unsqueeze(0)).to(float64) * Const(shared, factor)
+            + eye(pending.Count, dtype: float64, device: device) * Const(noise, factor);
+        var covariance = solve is null ? prior : prior - solve.T.matmul(solve);
+        return new PendingTerms(row, benchmark, solve, Cholesky.Factor(covariance));
+    }
+
+    /// <summary>cov(y_c, y_P | data) for cells c: <c>cells × k</c>; <paramref name="cellSolve"/> is L⁻¹ cov(y, y_c) when there is data.</summary>
+    Tensor CellCovariance(Tensor cellRow, Tensor cellBenchmark, PendingTerms terms, Tensor? cellSolve)
+    {
+        var prior = stepCov.index_select(0, cellRow).index_select(1, terms.Row) * taskCov.index_select(0, cellBenchmark).index_select(1, terms.Benchmark)
+            + cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
+            + cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)).to(float64) * Const(shared, factor)
+            + (cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)) & cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0))).to(float64) * Const(noise, factor);
+        return cellSolve is null || terms.Solve is null ? prior : prior - cellSolve.T.matmul(terms.Solve);
+    }
+
+    /// <summary>cov(a_i, y_P | data) for the rows <paramref name="rowIndex"/>: <c>rows × k</c>.</summary>
+    Tensor RowCellCovariance(Tensor rowIndex, PendingTerms terms)
+    {
+        // Before the data: (Kx+ηI)[i,i′] (C B)[i,j′] + τ C[i,j′] + [i = i′] (ρ Σ_j c_ij + σ² C[i,j′]).
+        var coefficientAt = coefficients.index_select(0, rowIndex).index_select(1, terms.Benchmark);
+        var sameRow = rowIndex.unsqueeze(1).eq(terms.Row.unsqueeze(0)).to(float64);
+        var prior = stepCov.index_select(0, rowIndex).index_select(1, terms.Row) * coefficientsTimesB.index_select(0, rowIndex).index_select(1, terms.Benchmark)
+            + coefficientAt * Const(bias, factor)
+            + sameRow * (coefficients.sum(dim: 1).index_select(0, rowIndex).unsqueeze(1) * Const(shared, factor) + coefficientAt * Const(noise, factor));
+        if (terms.Solve is null) return prior;
+        Rows();
+        return prior - rowSolve!.index_select(1, rowIndex).T.matmul(terms.Solve);
+    }
+
+    /// <summary>Covariance between cells and the observations: <c>cells × n</c>.</summary>
+    Tensor CellCross(Tensor cellRow, Tensor cellBenchmark) =>
+        stepCov.index_select(0, cellRow).index_select(1, trainCheckpoint)
+        * taskCov.index_select(0, cellBenchmark).index_select(1, trainBenchmark)
+        + cellBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
+        + cellRow.unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64) * Const(shared, factor);
+
     /// <summary>Covariance between each row's unobserved part and each observation: <c>N x n</c>.</summary>
     Tensor RowCross() =>
         stepCov.index_select(1, trainCheckpoint) * coefficientsTimesB.index_select(1, trainBenchmark)
@@ -181,5 +265,6 @@ public sealed class ConditionedModel : IDisposable
     public void Dispose()
     {
         foreach (var t in new[] { factor, alpha, trainCheckpoint, trainBenchmark, stepCov, taskCov, coefficients, coefficientsTimesB }) t.Dispose();
+        rowSolve?.Dispose();
     }
 }

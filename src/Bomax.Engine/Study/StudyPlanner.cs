@@ -18,10 +18,11 @@ public sealed record Plan(IReadOnlyList<Cell> Next, RowPosterior? Rows, PlannerS
 
 /// <summary>
 /// The study loop's pure core: read the observations, decide the next cells. The initial design comes
-/// first; then the model is refitted when due (<see cref="RefitSchedule"/>), conditioned, and asked for
-/// a batch. A batch of q cells is chosen one at a time, each time pretending the cells already chosen
+/// first; then the model is refitted when due (<see cref="RefitSchedule"/>), conditioned once, and asked
+/// for a batch. A batch of q cells is chosen one at a time, each time pretending the cells already chosen
 /// were observed at their posterior mean (the "kriging believer"), so the batch spreads out instead of
-/// piling onto one spot.
+/// piling onto one spot; believing a cell leaves every mean where it was and shrinks the covariances by
+/// a low-rank update, so the batch costs one factorisation, not q.
 /// </summary>
 public static class StudyPlanner
 {
@@ -50,21 +51,15 @@ public static class StudyPlanner
         var chosen = new List<Cell>();
         var taken = new HashSet<Cell>(observed);
         taken.UnionWith(exclude);
-        var believed = observations.ToList();
-        RowPosterior? rows = null;
-        do
+        using var model = ConditionedModel.Condition(grid, observations, fit, options);
+        var rows = model.Rows();
+        while (chosen.Count < count)
         {
-            using var model = ConditionedModel.Condition(grid, believed, fit, options);
-            var posterior = model.Rows();
-            rows ??= posterior;
-            if (chosen.Count >= count) break;
-            var suggestion = AverageImprovement.Best(model, posterior, options.Acquisition, taken);
+            var suggestion = AverageImprovement.Best(model, model.Rows(chosen), options.Acquisition, taken, chosen);
             if (suggestion is null) break;
             chosen.Add(suggestion.Cell);
             taken.Add(suggestion.Cell);
-            if (chosen.Count < count)
-                believed.Add(new Observation(suggestion.Cell, model.Cells(new[] { suggestion.Cell.Checkpoint }).Mean[suggestion.Cell.Benchmark]));
-        } while (chosen.Count < count);
+        }
         return new Plan(chosen, rows, next, fitted - start, clock() - fitted) { Refitted = refit };
     }
 }

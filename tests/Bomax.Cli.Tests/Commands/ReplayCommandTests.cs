@@ -96,6 +96,51 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public void ASyntheticTableIsReplayedAndCanBeSavedAndReplayedAgainFromTheFile()
+    {
+        string saved = Path.Combine(directory, "synthetic.tsv");
+        var run = Bomax("replay", "--synthetic", "14x4", "--synthetic-seed", "7", "--seeds", "1", "--budget", "50%", "--save-table", saved, "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var document = JsonDocument.Parse(run.Stdout);
+        Assert.Equal("synthetic 14x4 seed 7", document.RootElement.GetProperty("table").GetString());
+        Assert.Equal(14, document.RootElement.GetProperty("checkpoints").GetInt32());
+        Assert.Equal(4, document.RootElement.GetProperty("benchmarks").GetInt32());
+
+        // The saved table is a table replay reads, and replaying it picks exactly what the synthetic run picked.
+        var lines = File.ReadAllLines(saved);
+        Assert.Equal(15, lines.Length);
+        Assert.Equal("CHECKPOINT\tbench_000\tbench_001\tbench_002\tbench_003", lines[0]);
+        var again = Bomax("replay", saved, "--seeds", "1", "--budget", "50%", "--json");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        using var replayed = JsonDocument.Parse(again.Stdout);
+        static int Pick(JsonDocument d) => d.RootElement.GetProperty("runs")[0].GetProperty("budgets")[0].GetProperty("pick").GetInt32();
+        Assert.Equal(Pick(document), Pick(replayed));
+    }
+
+    [Theory]
+    [InlineData("--synthetic", "1000", "is not a grid size")]
+    [InlineData("--synthetic", "2x5", "is not a grid size")]
+    [InlineData("--synthetic", "5000x1000", "is not a grid size")]
+    public void ABadSyntheticSizeExitsWithTwo(string option, string value, string message)
+    {
+        var run = Bomax("replay", option, value);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+    }
+
+    [Fact]
+    public void ATableAndASyntheticSizeTogetherOrNeitherExitWithTwo()
+    {
+        var (path, _) = TinyTable();
+        var both = Bomax("replay", path, "--synthetic", "10x3");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("not both", both.Stderr);
+        var neither = Bomax("replay");
+        Assert.Equal(2, neither.ExitCode);
+        Assert.Contains("give a TABLE file or --synthetic NxM", neither.Stderr);
+    }
+
+    [Fact]
     public void JsonReplayOfATinyTablePrintsOneObjectWithTheDocumentedFields()
     {
         var (path, means) = TinyTable();

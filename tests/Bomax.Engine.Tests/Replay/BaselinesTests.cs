@@ -118,7 +118,7 @@ public class BaselinesTests
     [Fact]
     public void RandomIsDeterministicForASeed()
     {
-        var table = SyntheticTable.Create();
+        var table = PeakedTable.Create();
         var design = InitialDesign.Cells(table.Grid, 2, seed: 4);
         var picks = Enumerable.Range(0, 10).Select(seed => Baselines.Random(table, design, 30, seed)).ToArray();
         Assert.Equal(picks, Enumerable.Range(0, 10).Select(seed => Baselines.Random(table, design, 30, seed)));

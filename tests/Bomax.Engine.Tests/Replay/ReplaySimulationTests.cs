@@ -5,7 +5,7 @@ using Bomax.Engine.Replay;
 namespace Bomax.Engine.Tests.Replay;
 
 /// <summary>A synthetic run: 25 checkpoints × 6 benchmarks, every benchmark peaking mid-run, small seeded noise.</summary>
-static class SyntheticTable
+static class PeakedTable
 {
     public const int Checkpoints = 25, Benchmarks = 6;
 
@@ -35,7 +35,7 @@ static class SyntheticTable
 public sealed class ReplayRuns
 {
     public static readonly int[] Budgets = { 45, 75 }; // 30 % and 50 % of 150 cells
-    public ScoreTable Table { get; } = SyntheticTable.Create();
+    public ScoreTable Table { get; } = PeakedTable.Create();
     public ReplaySettings Settings { get; } = new(Budgets, 2, new EngineOptions { Device = "cpu" });
     public IReadOnlyList<SeedOutcome> Seeds { get; }
     public List<string> Progress { get; } = new();
@@ -64,7 +64,7 @@ public class ReplaySimulationTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
     public void ASeedReplaysIdentically()
     {
         var clock = Stopwatch.StartNew();
-        var repeat = ReplaySimulation.Run(SyntheticTable.Create(), runs.Settings, 0, () => clock.Elapsed.TotalSeconds);
+        var repeat = ReplaySimulation.Run(PeakedTable.Create(), runs.Settings, 0, () => clock.Elapsed.TotalSeconds);
         var first = runs.Seeds[0];
         Assert.Equal(0, first.Seed);
         Assert.Equal(0, repeat.Seed);
@@ -90,7 +90,7 @@ public class ReplaySimulationTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
             }
             // One round per evaluation beyond the initial design (2 per benchmark), each round timed; every
             // round acquired, and the model was refitted at least once and at most once per acquisition.
-            Assert.Equal(ReplayRuns.Budgets.Max() - 2 * SyntheticTable.Benchmarks, seed.RoundSeconds.Count);
+            Assert.Equal(ReplayRuns.Budgets.Max() - 2 * PeakedTable.Benchmarks, seed.RoundSeconds.Count);
             Assert.True(seed.AcquireSeconds.Count >= seed.RoundSeconds.Count);
             Assert.InRange(seed.FitSeconds.Count, 1, seed.AcquireSeconds.Count);
             Assert.All(seed.FitSeconds.Concat(seed.AcquireSeconds).Concat(seed.RoundSeconds), s => Assert.True(s >= 0));

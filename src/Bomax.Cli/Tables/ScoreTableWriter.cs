@@ -1,0 +1,27 @@
+using System.Globalization;
+using System.Text;
+using Bomax.Engine.Replay;
+
+namespace Bomax.Cli.Tables;
+
+/// <summary>Writes a score table in the format <see cref="ScoreTableReader"/> reads: TSV, <c>CHECKPOINT</c> then one column per benchmark.</summary>
+internal static class ScoreTableWriter
+{
+    public static string Format(ScoreTable table)
+    {
+        var grid = table.Grid;
+        var text = new StringBuilder();
+        text.Append("CHECKPOINT");
+        foreach (var benchmark in grid.Benchmarks) text.Append('\t').Append(benchmark.Name);
+        text.Append('\n');
+        for (int i = 0; i < grid.CheckpointCount; i++)
+        {
+            text.Append(grid.Checkpoints[i].Name);
+            for (int j = 0; j < grid.BenchmarkCount; j++) text.Append('\t').Append(table.Scores[i, j].ToString("0.######", CultureInfo.InvariantCulture));
+            text.Append('\n');
+        }
+        return text.ToString();
+    }
+
+    public static void WriteFile(string path, ScoreTable table) => File.WriteAllText(path, Format(table), new UTF8Encoding(false));
+}
