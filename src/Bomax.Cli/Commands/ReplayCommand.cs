@@ -104,7 +104,8 @@ internal static class ReplayCommand
                 message => progress.Report($"[{k + 1}/{seeds}, {clock.Elapsed.TotalSeconds:0}s] {message}"));
         progress.Done();
         var summary = ReplaySummary.From(scoreTable, outcomes, clock.Elapsed.TotalSeconds);
-        Console.Out.Write(json ? ReplayOutput.Json(summary) : ReplayOutput.Text(summary));
+        long peak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
+        Console.Out.Write(json ? ReplayOutput.Json(summary, peak) : ReplayOutput.Text(summary, peak));
         return ExitCodes.Success;
     }
 }

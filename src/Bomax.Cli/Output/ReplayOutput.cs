@@ -9,7 +9,8 @@ namespace Bomax.Cli.Output;
 /// <summary>Renders a replay summary as the documented JSON object or as a readable table.</summary>
 internal static class ReplayOutput
 {
-    public static string Json(ReplaySummary s)
+    /// <param name="peakResidentBytes">The process's peak resident memory, measured at the edge.</param>
+    public static string Json(ReplaySummary s, long peakResidentBytes)
     {
         static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
         var root = new JsonObject
@@ -36,6 +37,11 @@ internal static class ReplayOutput
             ["acquire_seconds_median"] = Number(s.AcquireSecondsMedian),
             ["round_seconds_median"] = Number(s.RoundSecondsMedian),
             ["wall_seconds"] = s.WallSeconds,
+            ["rounds"] = s.Rounds,
+            ["peak_resident_mib"] = Math.Round(peakResidentBytes / 1048576.0, 1),
+            ["live_tensors"] = s.LiveTensors is { } live
+                ? new JsonObject { ["after_first_round"] = live.AfterFirstRound, ["after_last_round"] = live.AfterLastRound, ["most"] = live.Most }
+                : null,
             ["runs"] = new JsonArray(s.Runs.Select(r => (JsonNode)new JsonObject
             {
                 ["seed"] = r.Seed,
@@ -53,7 +59,7 @@ internal static class ReplayOutput
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n";
     }
 
-    public static string Text(ReplaySummary s)
+    public static string Text(ReplaySummary s, long peakResidentBytes)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -68,6 +74,8 @@ internal static class ReplayOutput
         foreach (var cal in s.Calibration.Where(x => x.Picks > 0))
             text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, right {100 * cal.RightRate:0}% of the time");
         text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, round median {s.RoundSecondsMedian:0.000}, wall {s.WallSeconds:0.0}");
+        string live = s.LiveTensors is { } l ? $"; live tensors after round 1: {l.AfterFirstRound}, after the last: {l.AfterLastRound}, most: {l.Most}" : "";
+        text.AppendLine(c, $"memory: peak resident {peakResidentBytes / 1048576.0:0} MiB over {s.Rounds} rounds{live}");
         return text.ToString();
     }
 }

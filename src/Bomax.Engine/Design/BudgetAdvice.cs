@@ -4,7 +4,7 @@ namespace Bomax.Engine;
 /// The smallest budget that leaves the model room to choose: the initial design, plus enough adaptive
 /// evaluations to learn two whole checkpoints' averages (the leader and a challenger), 2·M. Below it the
 /// pick rests mostly on the initial design (on the shared 121 × 71 run: 284 cells, 3.3 %; 2 % picks were
-/// no better than the baselines, 5 % found the best). Small grids need a large share: 7 × 7 → 28 (57 %).
+/// no better than the baselines, 5 % found the best). Small grids need a large share: 7 × 7 → 21 (43 %).
 /// </summary>
 public static class BudgetAdvice
 {

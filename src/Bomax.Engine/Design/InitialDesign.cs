@@ -7,13 +7,24 @@ namespace Bomax.Engine;
 /// benchmark are never neighbours when the grid allows it. Ordered so that every prefix is spread too
 /// (bands interleaved, positions within a band in van der Corput order): a budget smaller than the
 /// design still covers the whole run.
+/// The design adapts to the grid's shape: a benchmark gets at most one initial cell per
+/// <see cref="CheckpointsPerInitialCell"/> checkpoints (see <see cref="PerBenchmark"/>), so a grid of few
+/// checkpoints and many benchmarks starts from one cell per benchmark spread over the checkpoints instead
+/// of spending a large share of the grid before the model may choose.
 /// </summary>
 public static class InitialDesign
 {
+    public const int CheckpointsPerInitialCell = 8;
+
+    /// <summary>The initial cells per benchmark for this grid: the requested number, at most one per
+    /// <see cref="CheckpointsPerInitialCell"/> checkpoints, at least one.</summary>
+    public static int PerBenchmark(Grid grid, int requested) =>
+        Math.Max(1, Math.Min(requested, grid.CheckpointCount / CheckpointsPerInitialCell));
+
     public static IReadOnlyList<Cell> Cells(Grid grid, int perBenchmark, int seed)
     {
         int n = grid.CheckpointCount, m = grid.BenchmarkCount;
-        int bands = Math.Clamp(perBenchmark, 1, n);
+        int bands = Math.Clamp(PerBenchmark(grid, perBenchmark), 1, n);
         var random = new Random(seed);
         var byBand = new Cell[bands][];
         var previous = new int[m];

@@ -48,6 +48,8 @@ public sealed record EngineOptions
     /// <summary>L-BFGS iterations for the first fit and for warm-started refits.</summary>
     public int FirstFitIterations { get; init; } = 100;
     public int RefitIterations { get; init; } = 30;
+    /// <summary>At most this many observations inform a hyperparameter fit (a seeded subset above it; see <see cref="FitSample"/>).</summary>
+    public int FitObservationLimit { get; init; } = 2000;
     public int Seed { get; init; } = 0;
 
     public int ResolvedTaskRank(int benchmarks) => Math.Clamp(TaskRank <= 0 ? 1 : TaskRank, 1, Math.Max(1, benchmarks));

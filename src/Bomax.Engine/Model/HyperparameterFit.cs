@@ -28,7 +28,8 @@ public static class HyperparameterFit
             return new ModelFit(start, standardisation, new FitReport(double.NaN, double.NaN, 0, false, "not optimised"));
 
         using var scope = torch.NewDisposeScope();
-        var data = TrainingSet.Build(grid, observations, standardisation, TorchDevice.Resolve(options.Device));
+        var sample = FitSample.Of(observations, options.FitObservationLimit, options.Seed + observations.Count);
+        var data = TrainingSet.Build(grid, sample, standardisation, TorchDevice.Resolve(options.Device));
         var attempts = ReferenceEquals(start, neutral) ? new[] { start } : new[] { start, neutral };
         string failure = "";
         foreach (var attempt in attempts)

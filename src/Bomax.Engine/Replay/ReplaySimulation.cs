@@ -7,9 +7,13 @@ public sealed record ReplaySettings(IReadOnlyList<int> Budgets, int InitialPerBe
 public sealed record BudgetOutcome(int Evaluations, int Pick, double Regret, double ProbabilityBest,
     int RandomPick, double RandomRegret, int SubsetPick, double SubsetRegret);
 
-/// <summary>One seed's replay: outcomes per budget and the seconds spent per refit and per round.</summary>
+/// <summary>One seed's replay: outcomes per budget, the seconds spent per refit and per round, and the
+/// native tensors alive after each round (flat when nothing leaks).</summary>
 public sealed record SeedOutcome(int Seed, IReadOnlyList<BudgetOutcome> Budgets,
-    IReadOnlyList<double> FitSeconds, IReadOnlyList<double> AcquireSeconds, IReadOnlyList<double> RoundSeconds);
+    IReadOnlyList<double> FitSeconds, IReadOnlyList<double> AcquireSeconds, IReadOnlyList<double> RoundSeconds)
+{
+    public IReadOnlyList<long> LiveTensors { get; init; } = Array.Empty<long>();
+}
 
 /// <summary>
 /// A simulated study on a complete table: the engine sees a cell only when it asks for it. Reads the
@@ -29,6 +33,7 @@ public static class ReplaySimulation
         var fitSeconds = new List<double>();
         var roundSeconds = new List<double>();
         var acquireSeconds = new List<double>();
+        var liveTensors = new List<long>();
         var state = PlannerState.Empty;
         var none = new HashSet<Cell>();
         var pending = new Queue<int>(settings.Budgets.OrderBy(b => b));
@@ -54,7 +59,8 @@ public static class ReplaySimulation
             if (plan.Next.Count == 0) break;
             observations.AddRange(plan.Next.Select(c => new Observation(c, table.ScoreOf(c))));
             roundSeconds.Add(clock() - roundStart);
+            liveTensors.Add(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         }
-        return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds);
+        return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds) { LiveTensors = liveTensors };
     }
 }

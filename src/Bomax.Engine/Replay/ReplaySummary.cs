@@ -20,6 +20,15 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
     /// <summary>Every seed's own outcomes, so runs split over processes can be pooled.</summary>
     public IReadOnlyList<SeedOutcome> Runs { get; init; } = Array.Empty<SeedOutcome>();
 
+    /// <summary>Rounds replayed, over all seeds.</summary>
+    public int Rounds => Runs.Sum(r => r.RoundSeconds.Count);
+
+    /// <summary>Native tensors alive after the first round and after the last, and the most after any round.</summary>
+    public (long AfterFirstRound, long AfterLastRound, long Most)? LiveTensors =>
+        Runs.Any(r => r.LiveTensors.Count > 0)
+            ? (Runs.First(r => r.LiveTensors.Count > 0).LiveTensors[0], Runs.Last(r => r.LiveTensors.Count > 0).LiveTensors[^1], Runs.SelectMany(r => r.LiveTensors).Max())
+            : null;
+
     public static ReplaySummary From(ScoreTable table, IReadOnlyList<SeedOutcome> seeds, double wallSeconds)
     {
         var grid = table.Grid;

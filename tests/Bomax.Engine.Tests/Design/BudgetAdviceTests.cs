@@ -10,9 +10,9 @@ public class BudgetAdviceTests
 
     [Theory]
     [InlineData(121, 71, 2, 142 + 142)]
-    [InlineData(15, 65, 2, 130 + 130)]
-    [InlineData(7, 7, 2, 14 + 14)]
-    [InlineData(4, 3, 2, 12)] // never more than the grid
+    [InlineData(15, 65, 2, 65 + 130)] // few checkpoints: one initial cell per benchmark
+    [InlineData(7, 7, 2, 7 + 14)]
+    [InlineData(3, 5, 2, 15)] // never more than the grid
     public void TheSmallestSensibleBudgetIsTheDesignPlusTwoWholeRows(int checkpoints, int benchmarks, int init, int expected) =>
         Assert.Equal(expected, BudgetAdvice.Smallest(GridOf(checkpoints, benchmarks), init));
 
@@ -22,8 +22,8 @@ public class BudgetAdviceTests
         var warning = BudgetAdvice.Warning(GridOf(7, 7), 2, budget: 5);
         Assert.NotNull(warning);
         Assert.Contains("5 evaluations (10.2% of the grid)", warning);
-        Assert.Contains("the initial design alone is 14 cells", warning);
-        Assert.Contains("smallest sensible budget for this 7 × 7 grid is 28 (57.1%)", warning);
+        Assert.Contains("the initial design alone is 7 cells", warning);
+        Assert.Contains("smallest sensible budget for this 7 × 7 grid is 21 (42.9%)", warning);
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public class InitialDesignTests
     public void EveryBenchmarkGetsPerBenchmarkCellsWithoutDuplicates(int checkpoints, int benchmarks, int perBenchmark)
     {
         var grid = GridOf(checkpoints, benchmarks);
+        perBenchmark = InitialDesign.PerBenchmark(grid, perBenchmark);
         foreach (var seed in new[] { 0, 1, 17 })
         {
             var design = InitialDesign.Cells(grid, perBenchmark, seed);
@@ -54,6 +55,7 @@ public class InitialDesignTests
     public void EachBenchmarksCellsCoverEveryBand(int checkpoints, int benchmarks, int perBenchmark)
     {
         var grid = GridOf(checkpoints, benchmarks);
+        perBenchmark = InitialDesign.PerBenchmark(grid, perBenchmark);
         foreach (var seed in new[] { 0, 1, 17 })
         {
             var design = InitialDesign.Cells(grid, perBenchmark, seed);
@@ -89,7 +91,7 @@ public class InitialDesignTests
         // A budget smaller than the design takes a prefix: it must still cover every band, and within
         // each band both of its halves, instead of only the start of the run.
         var design = InitialDesign.Cells(GridOf(checkpoints, benchmarks), perBenchmark, seed: 3);
-        int bands = Math.Min(perBenchmark, checkpoints);
+        int bands = InitialDesign.PerBenchmark(GridOf(checkpoints, benchmarks), perBenchmark);
         foreach (var length in new[] { 2 * bands, design.Count / 3, design.Count / 2 }.Where(l => l >= 2 * bands))
         {
             var prefix = design.Take(length).ToList();
@@ -125,13 +127,33 @@ public class InitialDesignTests
         }
     }
 
-    [Fact]
-    public void FewerCheckpointsThanPerBenchmarkEvaluatesEveryCell()
+    [Theory]
+    [InlineData(121, 2, 2)]
+    [InlineData(31, 2, 2)]
+    [InlineData(31, 7, 3)]
+    [InlineData(16, 2, 2)]
+    [InlineData(15, 2, 1)]
+    [InlineData(7, 2, 1)]
+    [InlineData(3, 5, 1)]
+    public void ABenchmarkGetsAtMostOneInitialCellPerEightCheckpoints(int checkpoints, int requested, int expected) =>
+        Assert.Equal(expected, InitialDesign.PerBenchmark(GridOf(checkpoints, 10), requested));
+
+    [Theory]
+    [InlineData(15, 65)]
+    [InlineData(7, 7)]
+    [InlineData(5, 40)]
+    public void AGridOfFewCheckpointsStartsFromOneCellPerBenchmarkSpreadOverEveryCheckpoint(int checkpoints, int benchmarks)
     {
-        var grid = GridOf(3, 4);
-        var design = InitialDesign.Cells(grid, 5, seed: 2);
-        Assert.Equal(12, design.Count);
-        Assert.Equal(Enumerable.Range(0, 12).Select(grid.CellAt).ToHashSet(), design.ToHashSet());
+        var grid = GridOf(checkpoints, benchmarks);
+        foreach (var seed in Enumerable.Range(0, 5))
+        {
+            var design = InitialDesign.Cells(grid, 2, seed);
+            Assert.Equal(benchmarks, design.Count);
+            Assert.Equal(Enumerable.Range(0, benchmarks), design.Select(c => c.Benchmark).OrderBy(j => j));
+            // Every checkpoint is covered, as evenly as the counts allow.
+            var perCheckpoint = Enumerable.Range(0, checkpoints).Select(i => design.Count(c => c.Checkpoint == i)).ToArray();
+            Assert.All(perCheckpoint, count => Assert.InRange(count, benchmarks / checkpoints, (benchmarks + checkpoints - 1) / checkpoints));
+        }
     }
 
     [Fact]
