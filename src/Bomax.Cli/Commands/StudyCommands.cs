@@ -225,7 +225,8 @@ internal static class StudyCommands
         await ActionsPublisher.PublishAsync(ActionsEnvironment.FromProcess(publishing.Token), publishing, report, markdown, paths, output, cancel);
         if (run is not null)
         {
-            var result = ResultJson.From(report, paths, ResultJson.End(run.End), run.NewEvaluations);
+            var checkpointPath = study.Checkpoints[study.CheckpointIndex(pick.Name)].Path;
+            var result = ResultJson.From(report, paths, ResultJson.End(run.End), run.NewEvaluations, checkpointPath);
             if (channels.ResultPath is { } resultPath) ResultJson.Write(resultPath, result);
             channels.Messages?.Result(result);
         }

@@ -26,12 +26,14 @@ internal static class ResultJson
         _ => "interrupted",
     };
 
-    public static JsonObject From(StudyReport report, ReportPaths paths, string end, int newEvaluations) => new()
+    /// <param name="checkpointPath">The pick's path as the spec resolved it (absolute when it exists beside the spec).</param>
+    public static JsonObject From(StudyReport report, ReportPaths paths, string end, int newEvaluations, string checkpointPath) => new()
     {
         ["type"] = "result",
         ["format"] = Format,
         ["study"] = report.Study,
         ["checkpoint"] = report.Pick.Name,
+        ["checkpoint_path"] = checkpointPath,
         ["step"] = report.Pick.Step,
         ["score"] = report.Pick.Estimate,
         ["low"] = report.Pick.Low,

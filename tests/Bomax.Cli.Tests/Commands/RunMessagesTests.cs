@@ -68,6 +68,7 @@ public sealed class RunMessagesTests : IDisposable
         Assert.Equal("result", Type(result));
         Assert.Equal("ckpt-400", result.GetProperty("checkpoint").GetString());
         Assert.Equal(400, result.GetProperty("step").GetInt64());
+        Assert.Equal("ckpt-400", result.GetProperty("checkpoint_path").GetString()); // a list entry that is no file stays a name
         Assert.Equal(8, result.GetProperty("evaluations").GetInt32());
         Assert.Equal(8, result.GetProperty("new_evaluations").GetInt32());
         Assert.Equal(12, result.GetProperty("grid_cells").GetInt32());
