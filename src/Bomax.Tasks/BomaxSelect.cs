@@ -46,11 +46,7 @@ public sealed class BomaxSelect : Microsoft.Build.Utilities.Task, ICancelableTas
     public override bool Execute()
     {
         if (!File.Exists(ToolPath))
-        {
-            Log.LogError(null, ErrorCodes.EngineNotStarted, null, null, 0, 0, 0, 0,
-                "{0}: the bomax engine was not found at '{1}' (set BomaxToolPath to a built bomax.dll, or restore the Bomax.Ci package)", ErrorCodes.EngineNotStarted, ToolPath);
-            return false;
-        }
+            return Report(new LogEntry(LogLevel.Error, $"the bomax engine was not found at '{ToolPath}' (set BomaxToolPath to a built bomax.dll, or restore the Bomax.Ci package)", ErrorCodes.EngineNotStarted));
         var arguments = EngineArguments.For(new EngineOptions(Path.GetFullPath(ToolPath), Path.GetFullPath(Spec), Path.GetFullPath(ResultPath),
             Budget, Device, Comment, ReportDirectory.Length > 0 ? Path.GetFullPath(ReportDirectory) : ""));
         string host = Host();

@@ -76,7 +76,7 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
     }
 
     [Fact]
-    public void ASpecErrorFailsTheBuildWithItsCodeFileAndLine()
+    public void ASpecErrorFailsTheBuildWithItsCodeFileAndLineAndSoDoesAMissingEngine()
     {
         var sample = package.CopySample();
         var spec = Path.Combine(sample, "bomax.yml");
@@ -93,6 +93,11 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
         Assert.Contains("Build FAILED.", build.Output);
         Assert.DoesNotContain("Shipping", build.Output);
         Assert.False(File.Exists(Journal(sample)), "a study with a bad spec evaluated something");
+
+        var missingEngine = Build(sample, "-p:BomaxToolPath=/nonexistent/bomax.dll");
+
+        Assert.True(missingEngine.ExitCode != 0, missingEngine.ToString());
+        Assert.Contains("error BMX1005: the bomax engine was not found at '/nonexistent/bomax.dll'", missingEngine.Output);
     }
 
     [Fact]
