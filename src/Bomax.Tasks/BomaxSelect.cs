@@ -63,12 +63,12 @@ public sealed class BomaxSelect : Microsoft.Build.Utilities.Task, ICancelableTas
                 return Report(new LogEntry(LogLevel.Error, $"could not start '{host}' to run the bomax engine: {e.Message}", ErrorCodes.EngineNotStarted));
             }
         }
-        using (engine)
+        using (var running = engine)
         {
             StudyResult? result = null;
             bool errorLogged = false;
             var stderrTail = new Queue<string>();
-            foreach (var line in engine.Lines())
+            foreach (var line in running.Lines())
             {
                 if (line.IsStderr)
                 {
@@ -84,7 +84,8 @@ public sealed class BomaxSelect : Microsoft.Build.Utilities.Task, ICancelableTas
                 errorLogged |= entry.Level == LogLevel.Error;
                 Apply(entry);
             }
-            int exitCode = engine.WaitForExit();
+            int exitCode = running.WaitForExit();
+            lock (gate) engine = null; // a late Cancel has nothing left to interrupt
             Log.LogMessage(MessageImportance.Low, "Bomax: the engine exited with code {0}", exitCode);
             Report(BuildLog.ForExit(exitCode, errorLogged, result is not null, cancelled, stderrTail.ToList()));
             if (exitCode == 0 && result is not null)
