@@ -18,6 +18,8 @@ internal readonly record struct EngineLine(bool IsStderr, string Text);
 internal sealed class EngineProcess : IDisposable
 {
     const int SigInt = 2;
+    /// <summary>After the engine exits, how long to wait for the rest of its output: a stray grandchild may hold the pipes open.</summary>
+    static readonly TimeSpan OutputDrain = TimeSpan.FromSeconds(3);
     readonly Process process;
     readonly BlockingCollection<EngineLine> lines = new();
     int openStreams = 2;
@@ -40,10 +42,11 @@ internal sealed class EngineProcess : IDisposable
             CreateNoWindow = true,
         };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var engine = new EngineProcess(process);
         process.OutputDataReceived += (_, e) => engine.Receive(false, e.Data);
         process.ErrorDataReceived += (_, e) => engine.Receive(true, e.Data);
+        process.Exited += (_, _) => Task.Delay(OutputDrain).ContinueWith(_ => engine.EndOfOutput(), TaskScheduler.Default);
         process.Start();
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -63,13 +66,19 @@ internal sealed class EngineProcess : IDisposable
         catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException) { } // disposed early: nobody reads any more
     }
 
-    /// <summary>Every line until both streams close (the engine ended), as they arrive.</summary>
+    void EndOfOutput()
+    {
+        try { lines.CompleteAdding(); }
+        catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>Every line until both streams close (or the engine ended a moment ago), as they arrive.</summary>
     public IEnumerable<EngineLine> Lines() => lines.GetConsumingEnumerable();
 
-    /// <summary>Waits for the engine to end (after its streams closed) and returns its exit code.</summary>
+    /// <summary>Waits for the engine to end and returns its exit code (not for its pipes: a finite wait does not).</summary>
     public int WaitForExit()
     {
-        process.WaitForExit();
+        while (!process.WaitForExit(1000)) { }
         return process.ExitCode;
     }
 
