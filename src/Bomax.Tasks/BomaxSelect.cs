@@ -80,7 +80,7 @@ public sealed class BomaxSelect : Microsoft.Build.Utilities.Task, ICancelableTas
                 var message = EngineMessage.Parse(line.Text);
                 if (message is EngineMessage.Result r) result = r.Study;
                 var entry = BuildLog.ForMessage(message);
-                if (cancelled && entry.Code == ErrorCodes.Interrupted) entry = entry with { Text = "the build was cancelled; " + entry.Text };
+                if (cancelled && entry.Code == ErrorCodes.Interrupted) entry = entry with { Text = "the build was cancelled: " + entry.Text };
                 errorLogged |= entry.Level == LogLevel.Error;
                 Apply(entry);
             }

@@ -158,7 +158,7 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
 
             Assert.True(cancelled.ExitCode != 0, cancelled.ToString());
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the build took {clock.Elapsed.TotalSeconds:0} s to stop:\n{cancelled}");
-            Assert.Contains("error BMX1004: the build was cancelled; interrupted; 4 evaluations are in", cancelled.Output);
+            Assert.Contains("error BMX1004: the build was cancelled: interrupted; 4 evaluations are in", cancelled.Output);
             Assert.DoesNotContain("Shipping", cancelled.Output);
         }
         Assert.False(File.Exists(finished), "an evaluation ran to its end after Ctrl+C: the engine was not interrupted");

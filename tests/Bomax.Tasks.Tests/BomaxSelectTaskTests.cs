@@ -137,7 +137,7 @@ public sealed class BomaxSelectTaskTests : IDisposable
 
         Assert.True(await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(10))) == running, "Execute did not return after Cancel");
         Assert.False(await running);
-        Assert.Equal(["error BMX1004 the build was cancelled; interrupted; 4 evaluations are in j.jsonl"], engine.Log.Where(l => l.StartsWith("error", StringComparison.Ordinal)));
+        Assert.Equal(["error BMX1004 the build was cancelled: interrupted; 4 evaluations are in j.jsonl"], engine.Log.Where(l => l.StartsWith("error", StringComparison.Ordinal)));
         Assert.DoesNotContain("message low: not interrupted", engine.Log);
     }
 
