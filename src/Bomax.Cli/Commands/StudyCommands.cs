@@ -45,6 +45,18 @@ internal static class StudyCommands
         return new(budget ? new Option<string?>("--budget") { Description = "Override budget.max-evals: a count like 40 or a percentage of the grid like 5%." } : null, device);
     }
 
+    /// <summary>
+    /// Where a run reports besides the terminal: JSON lines on stdout (<c>--messages json</c>, the human
+    /// text then goes to stderr), a result file (<c>--result</c>), and the report directory (<c>--output</c>).
+    /// </summary>
+    sealed record RunChannels(JsonMessages? Messages, string? ResultPath, string? ReportDirectory)
+    {
+        public static RunChannels Terminal(string? reportDirectory = null) => new(null, null, reportDirectory);
+
+        /// <summary>The decision and other text for people: stdout, or stderr when stdout carries JSON.</summary>
+        public TextWriter Human => Messages is null ? Console.Out : Console.Error;
+    }
+
     static GitHubOptionSet GitHubOptions()
     {
         var comment = new Option<string>("--comment") { Description = "On a pull request: upsert (one sticky comment per study, edited in place), recreate (delete and post anew) or off.", DefaultValueFactory = _ => "upsert" };
@@ -58,11 +70,16 @@ internal static class StudyCommands
     {
         var spec = SpecArgument();
         var fresh = new Option<bool>("--fresh") { Description = "Start over: move the existing journal aside (kept as <journal>.<time>.bak) and evaluate from scratch." };
+        var output = new Option<string?>("--output", "-o") { Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal)." };
+        var messages = new Option<string>("--messages") { Description = "text (default), or json: one JSON object per line on stdout (progress, warnings, spec errors, the result) for tools; the text goes to stderr.", DefaultValueFactory = _ => "text" };
+        messages.AcceptOnlyFromAmong("text", "json");
+        var result = new Option<string?>("--result") { Description = "Write the decision as a JSON file here (removed at the start, written only when a checkpoint is selected)." };
         var github = GitHubOptions();
         var overrides = OverrideOptions();
-        var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh };
+        var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh, output, messages, result };
         foreach (var option in overrides.All.Concat(github.All)) command.Options.Add(option);
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(fresh), github.From(parse), cancel));
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(fresh), github.From(parse),
+            new RunChannels(parse.GetValue(messages) == "json" ? new JsonMessages(Console.Out) : null, parse.GetValue(result), parse.GetValue(output)), cancel));
         return command;
     }
 
@@ -100,20 +117,22 @@ internal static class StudyCommands
         return new Command("journal", "Work with study journals.") { merge };
     }
 
-    static StudyContext? Load(string specPath, StudyOverrides? overrides = null)
+    static StudyContext? Load(string specPath, StudyOverrides? overrides = null, JsonMessages? messages = null)
     {
         switch (StudyContext.Load(specPath, overrides))
         {
             case StudyLoad.Ok ok: return ok.Study;
             case StudyLoad.BadOption bad:
                 Console.Error.WriteLine($"bomax: {bad.Message}; nothing was evaluated");
+                messages?.Error(JsonMessages.Reasons.Usage, $"{bad.Message}; nothing was evaluated");
                 return null;
             case StudyLoad.Invalid invalid:
-                bool actions = ActionsEnvironment.FromProcess().IsActions;
+                bool actions = ActionsEnvironment.FromProcess().IsActions && messages is null;
                 int annotated = 0;
                 foreach (var error in invalid.Errors)
                 {
                     Console.Error.WriteLine($"bomax: {error}");
+                    messages?.SpecError(error);
                     // GitHub shows at most 10 annotations of a kind per step; the rest are in the log.
                     if (actions && annotated++ < WorkflowCommands.AnnotationsPerKind)
                         Console.Out.WriteLine(WorkflowCommands.Error($"{error.Field}: {error.Message}", error.File, error.Line > 0 ? error.Line : null, error.Column > 0 ? error.Column : null, title: "bomax spec"));
@@ -124,10 +143,11 @@ internal static class StudyCommands
         }
     }
 
-    static async Task<int> RunAsync(string specPath, StudyOverrides overrides, bool fresh, Publishing publishing, CancellationToken cancel)
+    static async Task<int> RunAsync(string specPath, StudyOverrides overrides, bool fresh, Publishing publishing, RunChannels channels, CancellationToken cancel)
     {
-        if (Load(specPath, overrides) is not { } study) return ExitCodes.UsageError;
-        var progress = new ProgressLine(Console.Error);
+        if (channels.ResultPath is { } stale && File.Exists(stale)) File.Delete(stale); // a failed run leaves no result behind
+        if (Load(specPath, overrides, channels.Messages) is not { } study) return ExitCodes.UsageError;
+        var progress = new ProgressLine(Console.Error, channels.Messages);
         if (fresh && File.Exists(study.Spec.JournalPath))
         {
             var aside = $"{study.Spec.JournalPath}.{DateTime.UtcNow:yyyyMMddTHHmmss}.bak";
@@ -144,23 +164,26 @@ internal static class StudyCommands
 
         var runner = new StudyRunner(study, progress, () => DateTimeOffset.UtcNow);
         bool actions = ActionsEnvironment.FromProcess().IsActions;
-        if (actions) Console.Out.WriteLine(WorkflowCommands.Group($"bomax run {study.Spec.Name}: rounds")); // folds the round log in the job view
+        if (actions) channels.Human.WriteLine(WorkflowCommands.Group($"bomax run {study.Spec.Name}: rounds")); // folds the round log in the job view
         var result = await runner.RunAsync(interrupt.Token);
         progress.Done();
-        if (actions) Console.Out.WriteLine(WorkflowCommands.EndGroup());
-        return await Report(study, result, publishing, cancel);
+        if (actions) channels.Human.WriteLine(WorkflowCommands.EndGroup());
+        return await Report(study, result, publishing, channels, cancel);
     }
 
-    static async Task<int> Report(StudyContext study, RunResult result, Publishing publishing, CancellationToken cancel)
+    static async Task<int> Report(StudyContext study, RunResult result, Publishing publishing, RunChannels channels, CancellationToken cancel)
     {
         if (result.End == RunEnd.Interrupted)
         {
-            Console.Error.WriteLine($"bomax: interrupted; {result.Evaluations} evaluations are in {study.Spec.JournalPath}; run again to resume");
+            var interrupted = $"interrupted; {result.Evaluations} evaluations are in {study.Spec.JournalPath}; run again to resume";
+            Console.Error.WriteLine($"bomax: {interrupted}");
+            channels.Messages?.Error(JsonMessages.Reasons.Interrupted, interrupted);
             return ExitCodes.Interrupted;
         }
         if (result.End == RunEnd.EvaluationsFailing)
         {
             Console.Error.WriteLine($"bomax: {result.Message}");
+            channels.Messages?.Error(JsonMessages.Reasons.EvaluationsFailing, result.Message!);
             return ExitCodes.EvaluationsFailing;
         }
         string why = result.End switch
@@ -170,23 +193,28 @@ internal static class StudyCommands
             RunEnd.GridExhausted => "every pair that could be evaluated was",
             _ => "budget spent",
         };
-        return await Decide(study, $"{result.NewEvaluations} in this run; {why}", publishing, null, cancel);
+        return await Decide(study, $"{result.NewEvaluations} in this run; {why}", publishing, channels, cancel, result);
     }
 
-    /// <summary>Builds the report from the journal, writes report.md and report.html, prints the decision.</summary>
-    static async Task<int> Decide(StudyContext study, string note, Publishing publishing, string? reportDirectory, CancellationToken cancel)
+    /// <summary>
+    /// Builds the report from the journal, writes report.md and report.html, prints the decision; after a
+    /// run (<paramref name="run"/>) also sends it as the <c>result</c> message and writes the result file.
+    /// </summary>
+    static async Task<int> Decide(StudyContext study, string note, Publishing publishing, RunChannels channels, CancellationToken cancel, RunResult? run = null)
     {
         var journal = JournalFile.Read(study.Spec.JournalPath);
         if (ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow) is not { } report)
         {
-            Console.Error.WriteLine($"bomax: no checkpoint can be selected: no evaluation has succeeded yet (see {study.Spec.JournalPath})");
+            var none = $"no checkpoint can be selected: no evaluation has succeeded yet (see {study.Spec.JournalPath})";
+            Console.Error.WriteLine($"bomax: {none}");
+            channels.Messages?.Error(JsonMessages.Reasons.EvaluationsFailing, none);
             return ExitCodes.EvaluationsFailing;
         }
-        var paths = ReportPaths.For(study.Spec.JournalPath, study.Spec.Name, reportDirectory);
+        var paths = ReportPaths.For(study.Spec.JournalPath, study.Spec.Name, channels.ReportDirectory);
         var markdown = paths.Write(report);
         var pick = report.Pick;
         var c = CultureInfo.InvariantCulture;
-        var output = Console.Out;
+        var output = channels.Human;
         output.WriteLine(string.Create(c, $"selected: {pick.Name} (step {pick.Step})"));
         output.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, {pick.BenchmarksEvaluated}/{pick.BenchmarkCount} benchmarks evaluated"));
         foreach (var r in report.Top.Skip(1).Take(3))
@@ -195,6 +223,13 @@ internal static class StudyCommands
         output.WriteLine($"  journal: {study.Spec.JournalPath}");
         output.WriteLine($"  report: {paths.Markdown} (and report.html)");
         await ActionsPublisher.PublishAsync(ActionsEnvironment.FromProcess(publishing.Token), publishing, report, markdown, paths, output, cancel);
+        if (run is not null)
+        {
+            var checkpointPath = study.Checkpoints[study.CheckpointIndex(pick.Name)].Path;
+            var result = ResultJson.From(report, paths, ResultJson.End(run.End), run.NewEvaluations, checkpointPath);
+            if (channels.ResultPath is { } resultPath) ResultJson.Write(resultPath, result);
+            channels.Messages?.Result(result);
+        }
         return ExitCodes.Success;
     }
 
@@ -210,7 +245,7 @@ internal static class StudyCommands
         {
             if (Load(parse.GetValue(spec)!, overrides.From(parse)) is not { } study) return ExitCodes.UsageError;
             foreach (var warning in JournalFile.Read(study.Spec.JournalPath).Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
-            return await Decide(study, "", github.From(parse), parse.GetValue(output), cancel);
+            return await Decide(study, "", github.From(parse), RunChannels.Terminal(parse.GetValue(output)), cancel);
         });
         return command;
     }

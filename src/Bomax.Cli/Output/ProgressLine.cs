@@ -2,9 +2,10 @@ namespace Bomax.Cli.Output;
 
 /// <summary>
 /// A progress display on stderr: one line rewritten in place on a terminal; plain timestamped lines
-/// when stderr is redirected or CI=true. Thread-safe.
+/// when stderr is redirected or CI=true. With <paramref name="messages"/> (<c>--messages json</c>) each
+/// line is also sent there as a <c>progress</c>, <c>info</c> or <c>warning</c> message. Thread-safe.
 /// </summary>
-internal sealed class ProgressLine(TextWriter writer)
+internal sealed class ProgressLine(TextWriter writer, JsonMessages? messages = null)
 {
     readonly bool interactive = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is not ("true" or "1");
     readonly object gate = new();
@@ -12,6 +13,7 @@ internal sealed class ProgressLine(TextWriter writer)
 
     public void Report(string message)
     {
+        messages?.Progress(message);
         lock (gate)
         {
             if (interactive)
@@ -26,9 +28,17 @@ internal sealed class ProgressLine(TextWriter writer)
     }
 
     /// <summary>A line that stays: printed above the live status on a terminal, as a plain line otherwise.</summary>
-    public void Info(string message) => Line(message);
+    public void Info(string message)
+    {
+        messages?.Info(message);
+        Line(message);
+    }
 
-    public void Warn(string message) => Line("warning: " + message);
+    public void Warn(string message)
+    {
+        messages?.Warning(message);
+        Line("warning: " + message);
+    }
 
     void Line(string message)
     {

@@ -1,0 +1,126 @@
+using System.ComponentModel;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Bomax.Tasks;
+
+/// <summary>
+/// Runs a study with the bomax engine as a child process (<c>dotnet bomax.dll run SPEC --messages json
+/// --result FILE</c>) and hands its pick to MSBuild. A thin shell: the arguments, the message mapping
+/// and the exit-code mapping are pure (<see cref="EngineArguments"/>, <see cref="BuildLog"/>); this class
+/// starts the process, applies the log entries, and on cancellation (Ctrl+C in <c>dotnet build</c>)
+/// interrupts the engine with SIGINT and waits for it, so the journal keeps what finished.
+/// </summary>
+public sealed class BomaxSelect : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    /// <summary>The engine: bomax.dll (in the package, tools/bomax/bomax.dll).</summary>
+    [Required] public string ToolPath { get; set; } = "";
+    /// <summary>The study spec (bomax.yml).</summary>
+    [Required] public string Spec { get; set; } = "";
+    /// <summary>Where the engine writes the result (JSON) when it selects a checkpoint.</summary>
+    [Required] public string ResultPath { get; set; } = "";
+    /// <summary>Overrides budget.max-evals: a count (40) or a percentage of the grid (5%); empty: the spec's.</summary>
+    public string Budget { get; set; } = "";
+    /// <summary>Overrides engine.device: auto, cpu or cuda; empty: the spec's.</summary>
+    public string Device { get; set; } = "";
+    /// <summary>Post or update the sticky pull-request comment (--comment upsert); otherwise --comment off.</summary>
+    public bool Comment { get; set; }
+    /// <summary>Directory for report.md and report.html; empty: beside the journal.</summary>
+    public string ReportDirectory { get; set; } = "";
+    /// <summary>The dotnet host that runs bomax.dll; empty: DOTNET_HOST_PATH (set by the .NET SDK), else dotnet on PATH.</summary>
+    public string DotnetHost { get; set; } = "";
+    /// <summary>After cancelling, how long the engine may take to stop cleanly before it is killed.</summary>
+    public int CancelGraceSeconds { get; set; } = 30;
+
+    [Output] public string Checkpoint { get; private set; } = "";
+    [Output] public string CheckpointPath { get; private set; } = "";
+    [Output] public string Step { get; private set; } = "";
+    [Output] public string Score { get; private set; } = "";
+    [Output] public string ProbabilityBest { get; private set; } = "";
+    [Output] public string SummaryPath { get; private set; } = "";
+
+    readonly object gate = new();
+    EngineProcess? engine;
+    bool cancelled;
+
+    public override bool Execute()
+    {
+        if (!File.Exists(ToolPath))
+            return Report(new LogEntry(LogLevel.Error, $"the bomax engine was not found at '{ToolPath}' (set BomaxToolPath to a built bomax.dll, or restore the Bomax.Ci package)", ErrorCodes.EngineNotStarted));
+        var arguments = EngineArguments.For(new EngineOptions(Path.GetFullPath(ToolPath), Path.GetFullPath(Spec), Path.GetFullPath(ResultPath),
+            Budget, Device, Comment, ReportDirectory.Length > 0 ? Path.GetFullPath(ReportDirectory) : ""));
+        string host = Host();
+        Log.LogMessage(MessageImportance.Low, "Bomax: {0} {1}", host, string.Join(" ", arguments));
+        lock (gate)
+        {
+            if (cancelled) return Report(BuildLog.ForExit(130, false, false, true, []));
+            try
+            {
+                engine = EngineProcess.Start(host, arguments, Path.GetDirectoryName(Path.GetFullPath(Spec))!);
+            }
+            catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
+            {
+                return Report(new LogEntry(LogLevel.Error, $"could not start '{host}' to run the bomax engine: {e.Message}", ErrorCodes.EngineNotStarted));
+            }
+        }
+        using (var running = engine)
+        {
+            StudyResult? result = null;
+            bool errorLogged = false;
+            var stderrTail = new Queue<string>();
+            foreach (var line in running.Lines())
+            {
+                if (line.IsStderr)
+                {
+                    stderrTail.Enqueue(line.Text);
+                    if (stderrTail.Count > 5) stderrTail.Dequeue();
+                    Apply(BuildLog.ForStderr(line.Text));
+                    continue;
+                }
+                var message = EngineMessage.Parse(line.Text);
+                if (message is EngineMessage.Result r) result = r.Study;
+                var entry = BuildLog.ForMessage(message);
+                if (cancelled && entry.Code == ErrorCodes.Interrupted) entry = entry with { Text = "the build was cancelled: " + entry.Text };
+                errorLogged |= entry.Level == LogLevel.Error;
+                Apply(entry);
+            }
+            int exitCode = running.WaitForExit();
+            lock (gate) engine = null; // a late Cancel has nothing left to interrupt
+            Log.LogMessage(MessageImportance.Low, "Bomax: the engine exited with code {0}", exitCode);
+            Report(BuildLog.ForExit(exitCode, errorLogged, result is not null, cancelled, stderrTail.ToList()));
+            if (exitCode == 0 && result is not null)
+            {
+                Checkpoint = result.Checkpoint;
+                CheckpointPath = result.CheckpointPath;
+                Step = result.Step;
+                Score = result.Score;
+                ProbabilityBest = result.ProbabilityBest;
+                SummaryPath = result.Summary;
+            }
+        }
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>Called by MSBuild on Ctrl+C: interrupt the engine (SIGINT), then let Execute wait for it to stop.</summary>
+    public void Cancel()
+    {
+        lock (gate)
+        {
+            cancelled = true;
+            engine?.Interrupt(TimeSpan.FromSeconds(Math.Max(1, CancelGraceSeconds)));
+        }
+    }
+
+    string Host() =>
+        DotnetHost.Length > 0 ? DotnetHost
+        : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path
+        : "dotnet";
+
+    bool Report(LogEntry? entry)
+    {
+        if (entry is not null) Apply(entry);
+        return !Log.HasLoggedErrors;
+    }
+
+    void Apply(LogEntry entry) => TaskLog.Apply(Log, entry);
+}

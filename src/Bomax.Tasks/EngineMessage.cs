@@ -1,0 +1,65 @@
+using System.Text.Json;
+
+namespace Bomax.Tasks;
+
+/// <summary>
+/// One line of <c>bomax run --messages json</c>, parsed. Unknown types are kept as <see cref="Other"/>
+/// so a newer engine never breaks an older task; a line that is not JSON is <see cref="Text"/>.
+/// </summary>
+internal abstract record EngineMessage
+{
+    private EngineMessage() { }
+
+    public sealed record Progress(string Message) : EngineMessage;
+    public sealed record Info(string Message) : EngineMessage;
+    public sealed record Warning(string Message) : EngineMessage;
+    /// <summary>A spec problem at a 1-based line and column of <paramref name="File"/> (0 when it is about the file as a whole).</summary>
+    public sealed record SpecError(string File, int Line, int Column, string Field, string Message) : EngineMessage;
+    /// <summary>Why the run stopped without a pick: <c>usage</c>, <c>evaluations-failing</c> or <c>interrupted</c>.</summary>
+    public sealed record Error(string Reason, string Message) : EngineMessage;
+    public sealed record Result(StudyResult Study) : EngineMessage;
+    public sealed record Other(string Type, string Line) : EngineMessage;
+    public sealed record Text(string Line) : EngineMessage;
+
+    /// <summary>Parses one stdout line of the engine.</summary>
+    public static EngineMessage Parse(string line)
+    {
+        if (!line.TrimStart().StartsWith('{')) return new Text(line);
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return new Text(line);
+            string type = Json.String(root, "type") ?? "";
+            return type switch
+            {
+                "progress" => new Progress(Json.String(root, "message") ?? ""),
+                "info" => new Info(Json.String(root, "message") ?? ""),
+                "warning" => new Warning(Json.String(root, "message") ?? ""),
+                "spec-error" => new SpecError(Json.String(root, "file") ?? "", Json.Int(root, "line"), Json.Int(root, "column"),
+                    Json.String(root, "field") ?? "", Json.String(root, "message") ?? ""),
+                "error" => new Error(Json.String(root, "reason") ?? "", Json.String(root, "message") ?? ""),
+                "result" => StudyResult.From(root) is { } result ? new Result(result) : new Other(type, line),
+                _ => new Other(type, line),
+            };
+        }
+        catch (JsonException)
+        {
+            return new Text(line);
+        }
+    }
+}
+
+/// <summary>Reading fields of a JSON object leniently: a missing or mistyped field is null or 0.</summary>
+internal static class Json
+{
+    public static string? String(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static int Int(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : 0;
+
+    /// <summary>A number exactly as the engine wrote it (no reformatting through double), or null.</summary>
+    public static string? Number(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetRawText() : null;
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+
+namespace Bomax.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>bomax run --messages json --result PATH</c>, as a tool (the MSBuild task) uses it: stdout carries
+/// only JSON lines, the decision is the last one and the same as the result file; the text goes to stderr.
+/// A tiny grid (6 checkpoints × 2 benchmarks) with a fake eval whose scores peak at ckpt-400.
+/// </summary>
+public sealed class RunMessagesTests : IDisposable
+{
+    static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(90);
+    readonly string directory = Directory.CreateTempSubdirectory("bomax-messages-tests-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(directory, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    string WriteStudy(string budget, string extra = "")
+    {
+        string script = Path.Combine(directory, "eval.sh");
+        File.WriteAllText(script, """
+            #!/bin/bash
+            awk -v s="$BOMAX_STEP" -v b="$2" 'BEGIN { d = (s - 400) / 250; o = (b == "math") ? 0.05 : 0; printf "score: %.4f\n", 0.7 - 0.2 * d * d + o }'
+            """.ReplaceLineEndings("\n") + "\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string spec = Path.Combine(directory, "bomax.yml");
+        File.WriteAllText(spec, $"""
+            study: sample
+            checkpoints:
+              list: [ckpt-100, ckpt-200, ckpt-300, ckpt-400, ckpt-500, ckpt-600]
+            benchmarks: [reasoning, math]
+            eval:
+              command: ./eval.sh {"{checkpoint}"} {"{benchmark}"}
+              parallel: 2
+            {extra}
+            budget: {"{"} max-evals: {budget} {"}"}
+            journal: journal.jsonl
+            """.ReplaceLineEndings("\n"));
+        return spec;
+    }
+
+    static List<JsonElement> JsonLines(string stdout) =>
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l =>
+        {
+            try { return JsonDocument.Parse(l).RootElement.Clone(); }
+            catch (JsonException) { Assert.Fail($"stdout has a line that is not JSON: {l}"); throw; }
+        }).ToList();
+
+    static string Type(JsonElement message) => message.GetProperty("type").GetString()!;
+
+    [Fact]
+    public void JsonMessagesEndWithTheResultWhichTheResultFileHolds()
+    {
+        string spec = WriteStudy("8");
+        string resultPath = Path.Combine(directory, "obj", "result.json");
+
+        var run = BomaxProcess.Run(directory, ProcessLimit, ["run", spec, "--messages", "json", "--result", resultPath, "-o", Path.Combine(directory, "reports")]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var messages = JsonLines(run.Stdout);
+        Assert.Equal("info", Type(messages[0]));
+        Assert.Contains("6 checkpoints × 2 benchmarks = 12 pairs", messages[0].GetProperty("message").GetString());
+        Assert.Contains(messages, m => Type(m) == "progress" && m.GetProperty("message").GetString()!.StartsWith("round 1: 0/8 evaluations", StringComparison.Ordinal));
+        var result = messages[^1];
+        Assert.Equal("result", Type(result));
+        Assert.Equal("ckpt-400", result.GetProperty("checkpoint").GetString());
+        Assert.Equal(400, result.GetProperty("step").GetInt64());
+        Assert.Equal("ckpt-400", result.GetProperty("checkpoint_path").GetString()); // a list entry that is no file stays a name
+        Assert.Equal(8, result.GetProperty("evaluations").GetInt32());
+        Assert.Equal(8, result.GetProperty("new_evaluations").GetInt32());
+        Assert.Equal(12, result.GetProperty("grid_cells").GetInt32());
+        Assert.Equal("budget-spent", result.GetProperty("end").GetString());
+        Assert.InRange(result.GetProperty("score").GetDouble(), result.GetProperty("low").GetDouble(), result.GetProperty("high").GetDouble());
+        Assert.InRange(result.GetProperty("prob_best").GetDouble(), 0.5, 1.0);
+        Assert.Equal(Path.Combine(directory, "journal.jsonl"), result.GetProperty("journal").GetString());
+        Assert.Equal(Path.Combine(directory, "reports", "report.md"), result.GetProperty("summary").GetString());
+        Assert.True(File.Exists(result.GetProperty("summary").GetString()));
+
+        using var file = JsonDocument.Parse(File.ReadAllText(resultPath));
+        Assert.Equal(result.ToString(), JsonSerializer.Serialize(file.RootElement));
+        // The text a person reads is still there, on stderr.
+        Assert.Contains("selected: ckpt-400 (step 400)", run.Stderr);
+    }
+
+    [Fact]
+    public void ASpecErrorIsAMessageWithItsPositionAndNoResultFileIsLeft()
+    {
+        string spec = WriteStudy("8", "  timeout: soon");
+        string resultPath = Path.Combine(directory, "result.json");
+        File.WriteAllText(resultPath, "{\"type\":\"result\",\"checkpoint\":\"stale\"}");
+
+        var run = BomaxProcess.Run(directory, ProcessLimit, ["run", spec, "--messages", "json", "--result", resultPath]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var error = Assert.Single(JsonLines(run.Stdout));
+        Assert.Equal("spec-error", Type(error));
+        Assert.Equal(spec, error.GetProperty("file").GetString());
+        Assert.Equal(8, error.GetProperty("line").GetInt32());
+        Assert.Equal(12, error.GetProperty("column").GetInt32());
+        Assert.Equal("eval.timeout", error.GetProperty("field").GetString());
+        Assert.False(File.Exists(resultPath), "the stale result of an earlier run was left behind");
+    }
+
+    [Fact]
+    public void ABadOverrideIsAUsageErrorMessage()
+    {
+        string spec = WriteStudy("8");
+
+        var run = BomaxProcess.Run(directory, ProcessLimit, ["run", spec, "--messages", "json", "--budget", "lots"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var error = Assert.Single(JsonLines(run.Stdout));
+        Assert.Equal("error", Type(error));
+        Assert.Equal("usage", error.GetProperty("reason").GetString());
+        Assert.Contains("--budget 'lots' is not a budget", error.GetProperty("message").GetString());
+    }
+}
