@@ -62,6 +62,19 @@ internal sealed class ActionHarness : IDisposable
         return copy;
     }
 
+    /// <summary>Copies a folder of the repository (e.g. samples/github/bomax) into the consumer repository.</summary>
+    public void CopyIntoConsumer(string relativeSource, string relativeTarget) =>
+        FakeServices.CopyDirectory(Path.Combine(SourceRoot, relativeSource), Path.Combine(Consumer, relativeTarget));
+
+    /// <summary>Makes the next runs see <paramref name="eventName"/> with a payload written here.</summary>
+    public void UseEvent(string eventName, string payload)
+    {
+        EventName = eventName;
+        EventPath = Path.Combine(Root, "events", eventName + ".json");
+        Directory.CreateDirectory(Path.GetDirectoryName(EventPath)!);
+        File.WriteAllText(EventPath, payload);
+    }
+
     /// <summary>A fresh runner for job <paramref name="jobId"/>: an empty workspace and RUNNER_TEMP, the run's github context.</summary>
     public RunnerJob NewRunner(string jobId)
     {
