@@ -2,6 +2,7 @@
 # Builds the bomax tool from the action's repository into BOMAX_TOOL_DIR, unless it is already there (the
 # action used twice in one job). Output: built=true when it built, so the cache is saved only then.
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ -f "$BOMAX_TOOL_DIR/bomax.dll" ]; then

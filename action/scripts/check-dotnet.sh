@@ -2,6 +2,7 @@
 # Says whether the .NET SDK the tool needs (DOTNET_VERSION, e.g. 10.0.x) is already installed, so that
 # actions/setup-dotnet runs only when it is not. Output: missing=true|false.
 set -uo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 wanted=${DOTNET_VERSION:-10.0.x}

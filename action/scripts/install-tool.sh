@@ -2,6 +2,7 @@
 # Puts a `bomax` command on PATH for the rest of the job (this action's later steps and the workflow's own),
 # running the tool in BOMAX_TOOL_DIR. The wrapper lives outside the tool folder, so the cached build stays as built.
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ ! -f "$BOMAX_TOOL_DIR/bomax.dll" ]; then

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers the action's scripts share. Source it; it sets nothing else.
 
 # escape TEXT: TEXT made safe as the message of a workflow command (::error::…), so a value a user gave

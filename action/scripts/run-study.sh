@@ -6,6 +6,7 @@
 #   report   merge the journal fragments under INPUT_FRAGMENTS into the journal, then report and comment;
 #   setup    nothing more: bomax is on PATH for the job's own steps.
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 budget=()

@@ -5,11 +5,15 @@
 # Outputs also: journal-cache-path (relative to the workspace when inside it, so the key works on any runner),
 # journal-key-prefix, journal-key.
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-printed=$(bomax paths "$INPUT_SPEC")
-journal=$(printf '%s\n' "$printed" | sed -n 's/^journal-path=//p')
-study=$(printf '%s\n' "$printed" | sed -n 's/^study=//p')
+# Through tee, not $(…): a spec error's ::error file=…,line=…:: annotations must reach the log.
+printed="${RUNNER_TEMP:?RUNNER_TEMP is not set}/bomax-paths-$$.txt"
+bomax paths "$INPUT_SPEC" | tee "$printed"
+journal=$(sed -n 's/^journal-path=//p' "$printed")
+study=$(sed -n 's/^study=//p' "$printed")
+rm -f "$printed"
 workspace=$(cd "${GITHUB_WORKSPACE:-.}" && pwd)
 case "$journal" in
   "$workspace"/*) cache_path=${journal#"$workspace"/} ;;

@@ -3,6 +3,7 @@
 # repository, one folder up from the action) and where it lives. hashFiles() cannot do this: it reads only
 # files under the workspace, and the action is checked out outside it. Outputs: key, dir.
 set -euo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 root=$(cd "$GITHUB_ACTION_PATH/.." && pwd)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Checks the action's inputs before anything is installed or run. Each problem is one ::error:: that names
 # the input, echoes the value and lists what is accepted; any problem fails the step (and so the job).
-# Inputs arrive as INPUT_* variables (never interpolated into this script). Outputs: comment (the
-# bomax --comment mode) and backend (the LibTorch build the tool needs).
+# Inputs arrive as INPUT_* variables (never interpolated into this script). Outputs: spec (the spec's path from
+# the workspace, so bomax's ::error file=… annotations point at the file in the repository), comment (the bomax
+# --comment mode) and backend (the LibTorch build the tool needs).
 set -uo pipefail
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 problems=0
@@ -26,6 +28,12 @@ case "$spec" in
   /*) [ -f "$spec" ] || problem "input 'spec' is '$spec', which is not a file" ;;
   *) [ ! -d "$workdir" ] || [ -f "$workdir/$spec" ] || problem "input 'spec' is '$spec', which is not a file in working-directory '$workdir' (did the job check out the repository first?)" ;;
 esac
+case "$spec" in
+  /*) from_workspace=$spec ;;
+  *) from_workspace=${workdir%/}/$spec ;;
+esac
+while [[ "$from_workspace" == ./* ]]; do from_workspace=${from_workspace#./}; done
+output spec "$from_workspace"
 
 case "${INPUT_COMMENT:-true}" in
   true) output comment upsert ;;

@@ -181,4 +181,31 @@ public sealed class ActionRunTests : IDisposable
         Assert.Single(File.ReadAllLines(Path.Combine(stub, "publish.log")));
         Assert.Single(harness.Services.CacheKeys, k => k.StartsWith("bomax-tool-", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ASpecErrorFailsTheJobWithAnAnnotationAtItsLine()
+    {
+        harness.WriteStudy();
+        var spec = Path.Combine(harness.Consumer, "bomax", "study.yml");
+        File.WriteAllText(spec, File.ReadAllText(spec).Replace("parallel: 2", "paralel: 2", StringComparison.Ordinal));
+        var (success, _, job) = harness.RunAction(With(("spec", "study.yml"), ("working-directory", "bomax")));
+        Assert.False(success);
+        var paths = Step(job, "Find the study's journal and reports");
+        Assert.Equal("failure", paths.Outcome);
+        // The path relative to the workspace, as GitHub needs it to annotate the file in the pull request.
+        Assert.Contains("::error file=bomax/study.yml,line=7,col=3,title=bomax spec::eval.paralel: unknown key 'paralel'", paths.Log);
+        Assert.Equal("skipped", Step(job, "Run the study").Outcome);
+        Assert.Equal("skipped", Step(job, "Save the journal").Outcome); // no journal path: nothing to save or upload
+        Assert.Empty(harness.GitHub.Requests);
+    }
+
+    [Fact]
+    public void SuggestingMoreThanAMatrixCanRunIsCappedWithAWarning()
+    {
+        harness.WriteStudy(budget: 24);
+        var (success, outputs, job) = harness.RunAction(With(("spec", "bomax/study.yml"), ("mode", "suggest"), ("count", "300")));
+        Assert.True(success, Describe(job));
+        Assert.Contains("::warning::--count 300 is more than the 256 jobs GitHub runs from one matrix", job.Log.ToString());
+        Assert.InRange(JsonNode.Parse(outputs["pending-pairs"])!.AsArray().Count, 1, 24);
+    }
 }
