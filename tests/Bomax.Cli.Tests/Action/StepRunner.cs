@@ -29,8 +29,6 @@ internal sealed class StepRunner(string actionDirectory, IReadOnlyDictionary<str
         public bool Failed { get; set; }
     }
 
-    public List<string> Used { get; } = [];
-
     /// <summary>A workflow job's steps; returns whether the job succeeded, and its steps context.</summary>
     public (bool Success, JsonObject Steps) RunJobSteps(RunnerJob job, List<object> steps)
     {
@@ -122,7 +120,6 @@ internal sealed class StepRunner(string actionDirectory, IReadOnlyDictionary<str
         var with = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in Yaml.MapOrEmpty(step.GetValueOrDefault("with")))
             with[(string)key] = expressions.Interpolate((string)value);
-        Used.Add(uses!);
         if (IsOurAction(uses!))
         {
             var (success, outputs) = RunAction(job, with);
