@@ -9,6 +9,7 @@ var root = new RootCommand("bomax: pick the best checkpoint of a training run wh
     StudyCommands.Record(),
     StudyCommands.ReportCommand(),
     StudyCommands.JournalCommand(),
+    PathsCommand.Create(),
     ReplayCommand.Create(),
 };
 var parsed = root.Parse(args);

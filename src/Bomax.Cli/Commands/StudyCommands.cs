@@ -117,7 +117,7 @@ internal static class StudyCommands
         return new Command("journal", "Work with study journals.") { merge };
     }
 
-    static StudyContext? Load(string specPath, StudyOverrides? overrides = null, JsonMessages? messages = null)
+    internal static StudyContext? Load(string specPath, StudyOverrides? overrides = null, JsonMessages? messages = null)
     {
         switch (StudyContext.Load(specPath, overrides))
         {
@@ -254,6 +254,12 @@ internal static class StudyCommands
     {
         if (count < 1) { Console.Error.WriteLine("bomax: --count must be at least 1"); return ExitCodes.UsageError; }
         if (Load(specPath, overrides) is not { } study) return ExitCodes.UsageError;
+        var environment = ActionsEnvironment.FromProcess();
+        if (environment.IsActions && MatrixPairs.CapCount(count) is (var capped, { } capWarning))
+        {
+            Console.Out.WriteLine(WorkflowCommands.Warning(capWarning));
+            count = capped;
+        }
         var journal = JournalFile.Read(study.Spec.JournalPath);
         foreach (var warning in journal.Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
         if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) Console.Error.WriteLine($"bomax: warning: {advice}");
@@ -263,17 +269,28 @@ internal static class StudyCommands
         var pairs = plan.Next.Select(cell =>
         {
             var checkpoint = study.Checkpoints[cell.Checkpoint];
-            return new JsonObject
-            {
-                ["checkpoint"] = checkpoint.Name,
-                ["checkpoint_path"] = checkpoint.Path,
-                ["step"] = checkpoint.Step,
-                ["benchmark"] = study.Grid.Benchmarks[cell.Benchmark].Name,
-            };
+            return new PendingPair(checkpoint.Name, checkpoint.Path, checkpoint.Step, study.Grid.Benchmarks[cell.Benchmark].Name);
         }).ToList();
-        if (json) Console.Out.WriteLine(new JsonArray(pairs.ToArray<JsonNode?>()).ToJsonString());
-        else foreach (var p in pairs) Console.Out.WriteLine($"{p["checkpoint"]}\t{p["benchmark"]}");
+        if (json)
+        {
+            var array = new JsonArray(pairs.Select(p => (JsonNode?)new JsonObject
+            {
+                ["checkpoint"] = p.Checkpoint,
+                ["checkpoint_path"] = p.CheckpointPath,
+                ["step"] = p.Step,
+                ["benchmark"] = p.Benchmark,
+            }).ToArray());
+            Console.Out.WriteLine(array.ToJsonString());
+        }
+        else foreach (var p in pairs) Console.Out.WriteLine($"{p.Checkpoint}\t{p.Benchmark}");
         if (pairs.Count == 0) Console.Error.WriteLine(left == 0 ? "bomax: the budget is spent; nothing to suggest" : "bomax: every pair is evaluated or failed; nothing to suggest");
+        if (environment.IsActions)
+        {
+            // The matrix a fan-out workflow expands: within GitHub's job and output limits, said when cut.
+            var matrix = MatrixPairs.From(pairs);
+            if (matrix.Warning is { } cut) Console.Out.WriteLine(WorkflowCommands.Warning(cut));
+            if (environment.OutputPath is { } outputPath) ActionsFiles.AppendOutputs(outputPath, [new(ActionsOutputNames.PendingPairs, matrix.Json)]);
+        }
         return ExitCodes.Success;
     }
 

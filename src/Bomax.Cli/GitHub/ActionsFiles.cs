@@ -15,6 +15,9 @@ internal static class ActionsOutputNames
     public const string CommentId = "comment-id";
     public const string CommentUrl = "comment-url";
     public const string PendingPairs = "pending-pairs";
+    public const string Study = "study";
+    public const string JournalPath = "journal-path";
+    public const string ReportDirectory = "report-directory";
 }
 
 /// <summary>What <see cref="ActionsFiles.AppendStepSummary"/> did.</summary>
