@@ -21,10 +21,12 @@ public static class InitialDesign
     public static int PerBenchmark(Grid grid, int requested) =>
         Math.Max(1, Math.Min(requested, grid.CheckpointCount / CheckpointsPerInitialCell));
 
-    public static IReadOnlyList<Cell> Cells(Grid grid, int perBenchmark, int seed)
+    public static IReadOnlyList<Cell> Cells(Grid grid, int perBenchmark, int seed) => Spread(grid, PerBenchmark(grid, perBenchmark), seed);
+
+    static IReadOnlyList<Cell> Spread(Grid grid, int perBenchmark, int seed)
     {
         int n = grid.CheckpointCount, m = grid.BenchmarkCount;
-        int bands = Math.Clamp(PerBenchmark(grid, perBenchmark), 1, n);
+        int bands = Math.Clamp(perBenchmark, 1, n);
         var random = new Random(seed);
         var byBand = new Cell[bands][];
         var previous = new int[m];
@@ -48,6 +50,17 @@ public static class InitialDesign
         }
         var spread = Enumerable.Range(0, m).OrderBy(VanDerCorput).ToArray();
         return spread.SelectMany(rank => byBand.Select(cells => cells[rank])).Distinct().ToList();
+    }
+
+    /// <summary>
+    /// Cells to spread further when a batch is larger than the design and nothing is observed yet: the
+    /// design with one more cell per benchmark and no cap, then every other cell in a seeded order.
+    /// </summary>
+    public static IEnumerable<Cell> Continuation(Grid grid, int perBenchmark, int seed)
+    {
+        int more = Math.Min(grid.CheckpointCount, Math.Max(perBenchmark, PerBenchmark(grid, perBenchmark) + 1));
+        var random = new Random(seed + 1);
+        return Spread(grid, more, seed).Concat(Enumerable.Range(0, grid.CellCount).Select(grid.CellAt).OrderBy(_ => random.Next()));
     }
 
     /// <summary>The base-2 radical inverse of <paramref name="k"/>: 0, ½, ¼, ¾, ⅛, … fills [0, 1) evenly in any prefix.</summary>

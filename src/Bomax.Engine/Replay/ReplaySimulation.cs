@@ -21,6 +21,9 @@ public sealed record SeedOutcome(int Seed, IReadOnlyList<BudgetOutcome> Budgets,
 /// </summary>
 public static class ReplaySimulation
 {
+    /// <summary>Long replays say how far they are at most this often (besides every budget reached).</summary>
+    const double ProgressEverySeconds = 10;
+
     public static SeedOutcome Run(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress = null)
     {
         var grid = table.Grid;
@@ -34,6 +37,7 @@ public static class ReplaySimulation
         var roundSeconds = new List<double>();
         var acquireSeconds = new List<double>();
         var liveTensors = new List<long>();
+        double lastReport = clock();
         var state = PlannerState.Empty;
         var none = new HashSet<Cell>();
         var pending = new Queue<int>(settings.Budgets.OrderBy(b => b));
@@ -60,6 +64,11 @@ public static class ReplaySimulation
             observations.AddRange(plan.Next.Select(c => new Observation(c, table.ScoreOf(c))));
             roundSeconds.Add(clock() - roundStart);
             liveTensors.Add(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            if (clock() - lastReport >= ProgressEverySeconds)
+            {
+                lastReport = clock();
+                progress?.Invoke($"seed {seed}: round {roundSeconds.Count}, {observations.Count}/{settings.Budgets.Max()} evaluations, last round {roundSeconds[^1]:0.0}s{(plan.Refitted ? $" (refit {plan.FitSeconds:0.0}s)" : "")}");
+            }
         }
         return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds) { LiveTensors = liveTensors };
     }

@@ -35,10 +35,15 @@ public static class StudyPlanner
     {
         clock ??= () => 0.0;
         var observed = observations.Select(o => o.Cell).ToHashSet();
-        var design = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed)
-            .Where(c => !observed.Contains(c) && !exclude.Contains(c)).Take(count).ToList();
-        if (design.Count > 0 || observations.Count == 0)
-            return new Plan(design, null, state); // the initial design: no model yet, Rows is null
+        bool Open(Cell c) => !observed.Contains(c) && !exclude.Contains(c);
+        var design = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed).Where(Open).ToList();
+        // The initial design: no model yet, Rows is null. With nothing observed there is nothing to fit,
+        // so a batch larger than the design is filled by spreading further. (A count of 0 asks only for
+        // the posterior.)
+        if (observations.Count == 0)
+            return new Plan(design.Concat(InitialDesign.Continuation(grid, initialPerBenchmark, options.Seed).Where(Open)).Distinct().Take(count).ToList(), null, state);
+        if (count > 0 && design.Count >= count)
+            return new Plan(design.Take(count).ToList(), null, state);
 
         double start = clock();
         bool refit = state.Fit is null || RefitSchedule.IsDue(observations.Count, state.FittedAt);
@@ -48,9 +53,11 @@ public static class StudyPlanner
         var next = new PlannerState(fit, refit ? observations.Count : state.FittedAt);
         double fitted = clock();
 
-        var chosen = new List<Cell>();
+        // What is left of the design goes first, believed like the rest of the batch.
+        var chosen = new List<Cell>(design);
         var taken = new HashSet<Cell>(observed);
         taken.UnionWith(exclude);
+        taken.UnionWith(design);
         using var model = ConditionedModel.Condition(grid, observations, fit, options);
         var rows = model.Rows();
         while (chosen.Count < count)

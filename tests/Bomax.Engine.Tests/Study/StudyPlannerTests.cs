@@ -1,0 +1,45 @@
+using Bomax.Engine;
+
+namespace Bomax.Engine.Tests.Study;
+
+/// <summary>The planner fills every batch it is asked for, from the design first, then from the model.</summary>
+public class StudyPlannerTests
+{
+    static readonly Grid Grid = new(
+        Enumerable.Range(0, 8).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
+        new[] { new Benchmark("arc"), new Benchmark("gsm8k"), new Benchmark("mmlu") });
+
+    static double Score(Cell c) => 0.8 - 0.3 * Math.Pow((c.Checkpoint - 4) / 3.0, 2) + 0.01 * c.Benchmark;
+
+    static readonly EngineOptions Options = new() { Device = "cpu", FirstFitIterations = 10, RefitIterations = 5 };
+
+    [Fact]
+    public void AFreshBatchLargerThanTheDesignStartsWithTheDesignAndSpreadsFurther()
+    {
+        var design = InitialDesign.Cells(Grid, 2, Options.Seed);
+        Assert.Equal(3, design.Count); // 8 checkpoints: one initial cell per benchmark
+
+        var plan = StudyPlanner.Next(Grid, [], Options, 2, 5, new HashSet<Cell>(), PlannerState.Empty);
+
+        Assert.Equal(5, plan.Next.Count);
+        Assert.Equal(5, plan.Next.Distinct().Count());
+        Assert.Equal(design, plan.Next.Take(3));
+        Assert.Null(plan.Rows); // nothing observed: no model yet
+    }
+
+    [Fact]
+    public void ABatchLargerThanWhatIsLeftOfTheDesignIsFilledByTheModel()
+    {
+        var design = InitialDesign.Cells(Grid, 2, Options.Seed);
+        var observations = design.Take(2).Select(c => new Observation(c, Score(c))).ToList();
+        var excluded = new HashSet<Cell> { new(0, 0) };
+
+        var plan = StudyPlanner.Next(Grid, observations, Options, 2, 4, excluded, PlannerState.Empty);
+
+        Assert.Equal(4, plan.Next.Count);
+        Assert.Equal(design[2], plan.Next[0]); // the rest of the design first
+        Assert.Equal(4, plan.Next.Distinct().Count());
+        Assert.DoesNotContain(plan.Next, c => observations.Any(o => o.Cell == c) || excluded.Contains(c));
+        Assert.NotNull(plan.Rows); // the model chose the other three
+    }
+}
