@@ -45,11 +45,14 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         int started = 0, round = 0;
         var planner = PlannerState.Empty;
         Engine.Selection? selection = null;
+        var warned = new HashSet<string>();
 
         while (true)
         {
             int left = budget - observations.Count - failed.Count; // a failed pair cost its attempts too
-            var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, Math.Clamp(parallel, 0, Math.Max(0, left)), failed, planner);
+            var quarantine = Quarantine.From(study.Grid, observations, failed);
+            foreach (var warning in quarantine.Warnings(study.Grid).Where(warned.Add)) progress.Warn(warning);
+            var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, Math.Clamp(parallel, 0, Math.Max(0, left)), quarantine.Excluding(study.Grid, failed), planner);
             planner = plan.State;
             if (plan.Rows is not null)
                 selection = Engine.Selection.From(study.Grid, plan.Rows, study.Engine.ProbabilitySamples, study.Engine.Seed);

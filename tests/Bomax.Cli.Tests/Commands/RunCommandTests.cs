@@ -548,6 +548,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.StartsWith("selected: ckpt-500 (step 500)", run.Stdout);
         Assert.Matches(@"[0-2]/3 benchmarks evaluated", run.Stdout); // benchmark c can never be observed
         Assert.Contains("failed after 1 attempt(s): no number in the output: it ended \"result: pending\"", run.Stderr);
+        // After two failures and no success, benchmark c is skipped instead of burning the budget on it.
+        Assert.Contains("benchmark c: every evaluation failed so far; its other pairs are skipped", run.Stderr);
 
         var journal = ReadJournal(Path.Combine(directory, "journal.jsonl"));
         Assert.Empty(journal.Unreadable);
