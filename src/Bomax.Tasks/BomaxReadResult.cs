@@ -6,7 +6,7 @@ namespace Bomax.Tasks;
 /// Reads the result file of the last select, without the engine: the journal it came from (an input of
 /// the next select) and the pick (the properties the targets set when the study is up to date).
 /// </summary>
-public sealed class BomaxReadResult : Microsoft.Build.Utilities.Task
+public sealed class BomaxReadResult : PickOutputs
 {
     [Required] public string ResultPath { get; set; } = "";
     /// <summary>Log the pick as "up to date" at high importance (the study was not run in this build).</summary>
@@ -14,12 +14,6 @@ public sealed class BomaxReadResult : Microsoft.Build.Utilities.Task
     /// <summary>A missing or unreadable file is an error (after a select); otherwise the outputs stay empty.</summary>
     public bool Required { get; set; }
 
-    [Output] public string Checkpoint { get; private set; } = "";
-    [Output] public string CheckpointPath { get; private set; } = "";
-    [Output] public string Step { get; private set; } = "";
-    [Output] public string Score { get; private set; } = "";
-    [Output] public string ProbabilityBest { get; private set; } = "";
-    [Output] public string SummaryPath { get; private set; } = "";
     [Output] public string JournalPath { get; private set; } = "";
     [Output] public string SpecPath { get; private set; } = "";
 
@@ -33,12 +27,7 @@ public sealed class BomaxReadResult : Microsoft.Build.Utilities.Task
             else Log.LogMessage(MessageImportance.Low, "Bomax: ignoring the last result: {0}", error);
             return !Log.HasLoggedErrors;
         }
-        Checkpoint = result.Checkpoint;
-        CheckpointPath = result.CheckpointPath;
-        Step = result.Step;
-        Score = result.Score;
-        ProbabilityBest = result.ProbabilityBest;
-        SummaryPath = result.Summary;
+        Publish(result);
         JournalPath = result.Journal;
         SpecPath = result.Spec;
         if (ReportUpToDate)

@@ -11,7 +11,7 @@ namespace Bomax.Tasks;
 /// starts the process, applies the log entries, and on cancellation (Ctrl+C in <c>dotnet build</c>)
 /// interrupts the engine with SIGINT and waits for it, so the journal keeps what finished.
 /// </summary>
-public sealed class BomaxSelect : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed class BomaxSelect : PickOutputs, ICancelableTask
 {
     /// <summary>The engine: bomax.dll (in the package, tools/bomax/bomax.dll).</summary>
     [Required] public string ToolPath { get; set; } = "";
@@ -32,12 +32,6 @@ public sealed class BomaxSelect : Microsoft.Build.Utilities.Task, ICancelableTas
     /// <summary>After cancelling, how long the engine may take to stop cleanly before it is killed.</summary>
     public int CancelGraceSeconds { get; set; } = 30;
 
-    [Output] public string Checkpoint { get; private set; } = "";
-    [Output] public string CheckpointPath { get; private set; } = "";
-    [Output] public string Step { get; private set; } = "";
-    [Output] public string Score { get; private set; } = "";
-    [Output] public string ProbabilityBest { get; private set; } = "";
-    [Output] public string SummaryPath { get; private set; } = "";
 
     readonly object gate = new();
     EngineProcess? engine;
@@ -90,12 +84,7 @@ public sealed class BomaxSelect : Microsoft.Build.Utilities.Task, ICancelableTas
             Report(BuildLog.ForExit(exitCode, errorLogged, result is not null, cancelled, stderrTail.ToList()));
             if (exitCode == 0 && result is not null)
             {
-                Checkpoint = result.Checkpoint;
-                CheckpointPath = result.CheckpointPath;
-                Step = result.Step;
-                Score = result.Score;
-                ProbabilityBest = result.ProbabilityBest;
-                SummaryPath = result.Summary;
+                Publish(result);
             }
         }
         return !Log.HasLoggedErrors;

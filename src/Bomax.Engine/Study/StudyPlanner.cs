@@ -46,7 +46,7 @@ public static class StudyPlanner
             return new Plan(design.Take(count).ToList(), null, state);
 
         double start = clock();
-        bool refit = state.Fit is null || RefitSchedule.IsDue(observations.Count, state.FittedAt);
+        bool refit = state.Fit is null || RefitSchedule.IsDue(observations.Count, state.FittedAt, options.FitObservationLimit);
         var fit = refit
             ? HyperparameterFit.Fit(grid, observations, options, state.Fit?.Hyperparameters)
             : state.Fit! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
