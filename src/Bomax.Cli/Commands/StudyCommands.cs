@@ -154,7 +154,7 @@ internal static class StudyCommands
             File.Move(study.Spec.JournalPath, aside);
             progress.Info($"--fresh: moved the old journal to {aside}");
         }
-        progress.Info($"study {study.Spec.Name}: {study.Grid.CheckpointCount} checkpoints × {study.Grid.BenchmarkCount} benchmarks = {study.Grid.CellCount} pairs; budget {study.Budget} evaluations ({100.0 * study.Budget / study.Grid.CellCount:0.#}%), {study.Spec.Eval.Parallel} at a time");
+        progress.Info($"study {study.Spec.Name}: {study.Grid.CheckpointCount} checkpoints × {study.Grid.BenchmarkCount} benchmarks = {study.Grid.CellCount} pairs; budget {study.Budget} evaluations ({100.0 * study.Budget / study.Grid.CellCount:0.#}%), {study.Spec.Eval.Parallel} at a time; smallest sensible budget {Smallest(study)}");
         if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) progress.Warn(advice);
 
         // Ctrl+C and SIGTERM cancel: running evaluations are killed, the journal keeps every finished one.
@@ -169,6 +169,13 @@ internal static class StudyCommands
         progress.Done();
         if (actions) channels.Human.WriteLine(WorkflowCommands.EndGroup());
         return await Report(study, result, publishing, channels, cancel);
+    }
+
+    /// <summary>The smallest budget that leaves the model room to choose, as a count and a share of the grid.</summary>
+    static string Smallest(StudyContext study)
+    {
+        int smallest = BudgetAdvice.Smallest(study.Grid, study.Spec.Engine.Init);
+        return $"{smallest} ({100.0 * smallest / study.Grid.CellCount:0.#}%)";
     }
 
     static async Task<int> Report(StudyContext study, RunResult result, Publishing publishing, RunChannels channels, CancellationToken cancel)

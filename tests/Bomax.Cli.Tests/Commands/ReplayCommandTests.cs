@@ -103,6 +103,7 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         using var document = JsonDocument.Parse(run.Stdout);
         Assert.Equal("synthetic 14x4 seed 7", document.RootElement.GetProperty("table").GetString());
+        Assert.Contains("synthetic 14x4 seed 7: 14 × 4; smallest sensible budget 12 (21.4%)", run.Stderr); // 4 design cells + 2 rows of 4
         Assert.Equal(14, document.RootElement.GetProperty("checkpoints").GetInt32());
         Assert.Equal(4, document.RootElement.GetProperty("benchmarks").GetInt32());
 

@@ -688,7 +688,8 @@ public sealed class RunCommandTests : IDisposable
         var run = Bomax("run", spec, "--budget", "6", "--device", "cpu");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("budget 6 evaluations (25%), 2 at a time", run.Stderr);
+        Assert.Contains("budget 6 evaluations (25%), 2 at a time; smallest sensible budget 9 (37.5%)", run.Stderr); // 3 design cells + 2 rows of 3
+        Assert.Contains("warning: a budget of 6 evaluations (25% of the grid) leaves little room", run.Stderr);
         Assert.Contains("6 of 24 pairs evaluated (25.0%)", run.Stdout);
         Assert.Equal(6, CountEvaluationLines(Path.Combine(directory, "journal.jsonl")));
         Assert.Contains("max-evals: 50%", File.ReadAllText(spec)); // the spec itself is untouched
