@@ -30,22 +30,26 @@ internal static class ReportBuilder
         ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest, s.BenchmarksEvaluated, grid.BenchmarkCount);
         var top = selection.RunnersUp.Prepend(selection.Pick).Select(Stand).ToList();
 
+        // Every cell's estimate for the map (means only: cheap at any size), and the pick's row with intervals.
         var cells = new List<CellEstimate>(grid.CellCount);
-        var pickRow = new List<BenchmarkRow>();
         for (int first = 0; first < grid.CheckpointCount; first += RowsPerChunk)
         {
             var chunk = Enumerable.Range(first, Math.Min(RowsPerChunk, grid.CheckpointCount - first)).ToArray();
-            var posterior = model.Cells(chunk);
-            for (int k = 0; k < posterior.Cells.Length; k++)
+            var means = model.CellMeans(chunk);
+            for (int k = 0; k < means.Length; k++)
             {
-                var cell = posterior.Cells[k];
-                cells.Add(new CellEstimate(cell.Checkpoint, cell.Benchmark, posterior.Mean[k], posterior.Observed[k], state.Failed.Contains(cell)));
-                if (cell.Checkpoint != selection.Pick.Checkpoint) continue;
-                double half = Engine.Selection.Z95 * posterior.StandardDeviation[k];
-                pickRow.Add(new BenchmarkRow(grid.Benchmarks[cell.Benchmark].Name, grid.Benchmarks[cell.Benchmark].Weight,
-                    posterior.Observed[k] ? posterior.Mean[k] : null, posterior.Mean[k], posterior.Mean[k] - half, posterior.Mean[k] + half));
+                var cell = new Cell(chunk[k / grid.BenchmarkCount], k % grid.BenchmarkCount);
+                bool observed = model.IsObserved(cell);
+                cells.Add(new CellEstimate(cell.Checkpoint, cell.Benchmark, means[k], observed, state.Failed.Contains(cell)));
             }
         }
+        var pick = model.Cells(new[] { selection.Pick.Checkpoint });
+        var pickRow = Enumerable.Range(0, pick.Cells.Length).Select(k =>
+        {
+            var benchmark = grid.Benchmarks[pick.Cells[k].Benchmark];
+            double half = Engine.Selection.Z95 * pick.StandardDeviation[k];
+            return new BenchmarkRow(benchmark.Name, benchmark.Weight, pick.Observed[k] ? pick.Mean[k] : null, pick.Mean[k], pick.Mean[k] - half, pick.Mean[k] + half);
+        }).ToList();
         var curve = Enumerable.Range(0, grid.CheckpointCount).Select(i =>
         {
             double half = Engine.Selection.Z95 * rows.StandardDeviation(i);

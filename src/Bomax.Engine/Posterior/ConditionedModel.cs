@@ -196,6 +196,28 @@ public sealed class ConditionedModel : IDisposable
         return new CellPosterior(cells, means, sd, covariances, isObserved);
     }
 
+    /// <summary>
+    /// The posterior mean of every cell of <paramref name="rows"/> (observed cells: their observed score),
+    /// row-major — without variances, so it costs one product with α instead of a triangular solve per
+    /// cell: what a report's map of a 1000 × 200 grid needs.
+    /// </summary>
+    public double[] CellMeans(IReadOnlyList<int> rows)
+    {
+        using var scope = NewDisposeScope();
+        int m = Grid.BenchmarkCount;
+        var device = factor.device;
+        var cellRow = tensor(rows.Select(i => (long)i).ToArray(), dtype: int64, device: device).repeat_interleave(m);
+        var cellBenchmark = arange(m, dtype: int64, device: device).repeat(rows.Count);
+        var means = factor.shape[0] > 0 ? CellCross(cellRow, cellBenchmark).matmul(alpha).cpu().data<double>().ToArray() : new double[rows.Count * m];
+        for (int r = 0, k = 0; r < rows.Count; r++)
+            for (int j = 0; j < m; j++, k++)
+            {
+                int index = Grid.IndexOf(new Cell(rows[r], j));
+                means[k] = observed[index] ? observedScore[index] : standardisation.Mean[j] + standardisation.Scale[j] * means[k];
+            }
+        return means;
+    }
+
     /// <summary>What a batch's pending cells need: their indices, L⁻¹ cov(y, y_P) and the Cholesky factor of cov(y_P | data).</summary>
     sealed record PendingTerms(Tensor Row, Tensor Benchmark, Tensor? Solve, Tensor Factor);
 

@@ -37,9 +37,11 @@ public class ConditionedModelTests
         using var model = ConditionedModel.Condition(grid, observations, fit, options);
         var rows = model.Rows();
         var cells = model.Cells(Enumerable.Range(0, grid.CheckpointCount).ToArray());
+        var meansOnly = model.CellMeans(Enumerable.Range(0, grid.CheckpointCount).ToArray());
         for (int c = 0; c < grid.CellCount; c++)
         {
             Assert.Equal(cellMean[c], cells.Mean[c], 1e-9);
+            Assert.Equal(cells.Mean[c], meansOnly[c], 1e-12);
             Assert.Equal(Math.Sqrt(cellVariance[c]), cells.StandardDeviation[c], 1e-7);
         }
         for (int i = 0; i < grid.CheckpointCount; i++)
