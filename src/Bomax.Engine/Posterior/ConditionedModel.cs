@@ -156,8 +156,7 @@ public sealed class ConditionedModel : IDisposable
         {
             var cross = CellCross(cellRow, cellBenchmark); // cells × n
             cellSolve = linalg.solve_triangular(factor, cross.T.contiguous(), upper: false); // n × cells
-            Rows();
-            rowSolveOfCells = rowSolve!.index_select(1, cellRow); // n × cells
+            rowSolveOfCells = RowSolve().index_select(1, cellRow); // n × cells
             mean = cross.matmul(alpha);
             variance = priorVariance - (cellSolve * cellSolve).sum(dim: 0);
             rowCovariance = rowPrior - (rowSolveOfCells * cellSolve).sum(dim: 0);
@@ -257,8 +256,14 @@ public sealed class ConditionedModel : IDisposable
             + coefficientAt * Const(bias, factor)
             + sameRow * (coefficients.sum(dim: 1).index_select(0, rowIndex).unsqueeze(1) * Const(shared, factor) + coefficientAt * Const(noise, factor));
         if (terms.Solve is null) return prior;
+        return prior - RowSolve().index_select(1, rowIndex).T.matmul(terms.Solve);
+    }
+
+    /// <summary>L⁻¹ cov(y, a): <c>n × N</c>, computed with the rows' posterior (only when there are observations).</summary>
+    Tensor RowSolve()
+    {
         Rows();
-        return prior - rowSolve!.index_select(1, rowIndex).T.matmul(terms.Solve);
+        return rowSolve!;
     }
 
     /// <summary>Covariance between cells and the observations: <c>cells × n</c>.</summary>
