@@ -280,17 +280,7 @@ internal static class StudyCommands
             var checkpoint = study.Checkpoints[cell.Checkpoint];
             return new PendingPair(checkpoint.Name, checkpoint.Path, checkpoint.Step, study.Grid.Benchmarks[cell.Benchmark].Name);
         }).ToList();
-        if (json)
-        {
-            var array = new JsonArray(pairs.Select(p => (JsonNode?)new JsonObject
-            {
-                ["checkpoint"] = p.Checkpoint,
-                ["checkpoint_path"] = p.CheckpointPath,
-                ["step"] = p.Step,
-                ["benchmark"] = p.Benchmark,
-            }).ToArray());
-            Console.Out.WriteLine(array.ToJsonString());
-        }
+        if (json) Console.Out.WriteLine(new JsonArray(pairs.Select(p => (JsonNode?)p.ToJson()).ToArray()).ToJsonString());
         else foreach (var p in pairs) Console.Out.WriteLine($"{p.Checkpoint}\t{p.Benchmark}");
         if (pairs.Count == 0) Console.Error.WriteLine(left == 0 ? "bomax: the budget is spent; nothing to suggest" : "bomax: every pair is evaluated or failed; nothing to suggest");
         if (environment.IsActions)

@@ -5,7 +5,17 @@ using System.Text.Json.Nodes;
 namespace Bomax.Cli.GitHub;
 
 /// <summary>One pair to evaluate, as a matrix job sees it.</summary>
-internal sealed record PendingPair(string Checkpoint, string CheckpointPath, long Step, string Benchmark);
+internal sealed record PendingPair(string Checkpoint, string CheckpointPath, long Step, string Benchmark)
+{
+    /// <summary>The pair as <c>bomax suggest --json</c> and the <c>pending-pairs</c> output write it.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["checkpoint"] = Checkpoint,
+        ["benchmark"] = Benchmark,
+        ["step"] = Step,
+        ["checkpoint_path"] = CheckpointPath,
+    };
+}
 
 /// <summary>
 /// The <c>pending-pairs</c> step output: the suggested pairs as compact JSON (no spaces) that
@@ -58,11 +68,5 @@ internal sealed record MatrixPairs(string Json, int Kept, string? Warning)
         return new MatrixPairs(json.Append(']').ToString(), kept, warning);
     }
 
-    static string Item(PendingPair pair) => new JsonObject
-    {
-        ["checkpoint"] = pair.Checkpoint,
-        ["benchmark"] = pair.Benchmark,
-        ["step"] = pair.Step,
-        ["checkpoint_path"] = pair.CheckpointPath,
-    }.ToJsonString();
+    static string Item(PendingPair pair) => pair.ToJson().ToJsonString();
 }
