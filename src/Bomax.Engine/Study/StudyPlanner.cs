@@ -54,10 +54,10 @@ public static class StudyPlanner
         double fitted = clock();
 
         // What is left of the design goes first, believed like the rest of the batch.
-        var chosen = new List<Cell>(design);
+        var chosen = design.Take(count).ToList();
         var taken = new HashSet<Cell>(observed);
         taken.UnionWith(exclude);
-        taken.UnionWith(design);
+        taken.UnionWith(chosen);
         using var model = ConditionedModel.Condition(grid, observations, fit, options);
         var rows = model.Rows();
         while (chosen.Count < count)

@@ -42,4 +42,16 @@ public class StudyPlannerTests
         Assert.DoesNotContain(plan.Next, c => observations.Any(o => o.Cell == c) || excluded.Contains(c));
         Assert.NotNull(plan.Rows); // the model chose the other three
     }
+
+    [Fact]
+    public void ACountOfZeroAsksOnlyForThePosteriorEvenWithDesignCellsLeft()
+    {
+        var design = InitialDesign.Cells(Grid, 2, Options.Seed);
+        var observations = design.Take(2).Select(c => new Observation(c, Score(c))).ToList();
+
+        var plan = StudyPlanner.Next(Grid, observations, Options, 2, 0, new HashSet<Cell>(), PlannerState.Empty);
+
+        Assert.Empty(plan.Next); // a spent budget suggests nothing, not the rest of the design
+        Assert.NotNull(plan.Rows);
+    }
 }
