@@ -30,8 +30,8 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
         raw[h.JitterIndex] = InverseSoftplus(0.05);
         raw[h.NoiseIndex] = InverseSoftplus(0.05);
         raw[h.SharedJitterIndex] = InverseSoftplus(0.05);
-        raw[h.WarpAIndex] = InverseSoftplus(1.0);
-        raw[h.WarpBIndex] = InverseSoftplus(1.0);
+        raw[h.WarpAIndex] = InverseSoftplus(0.1);
+        raw[h.WarpBIndex] = InverseSoftplus(0.1);
         return h;
     }
 
@@ -47,8 +47,8 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
             options.InterceptVariance,
             options.NoiseFloor + Softplus(Raw[NoiseIndex]),
             options.CheckpointJitter ? Softplus(Raw[SharedJitterIndex]) : 0.0,
-            options.InputWarping ? Softplus(Raw[WarpAIndex]) : 1.0,
-            options.InputWarping ? Softplus(Raw[WarpBIndex]) : 1.0);
+            options.InputWarping ? Math.Exp(-Softplus(Raw[WarpAIndex])) : 1.0,
+            options.InputWarping ? 1.0 + Softplus(Raw[WarpBIndex]) : 1.0);
     }
 
     public static double Softplus(double x) => x > 30 ? x : double.LogP1(Math.Exp(x));

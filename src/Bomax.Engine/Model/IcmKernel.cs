@@ -23,8 +23,9 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         var bias = tensor(options.InterceptVariance, dtype: raw.dtype, device: raw.device);
         var noise = nn.functional.softplus(raw[layout.NoiseIndex]) + Const(options.NoiseFloor, raw);
         var shared = options.CheckpointJitter ? nn.functional.softplus(raw[layout.SharedJitterIndex]) : zeros_like(raw[layout.SharedJitterIndex]);
-        Tensor? warpA = options.InputWarping ? nn.functional.softplus(raw[layout.WarpAIndex]) : null;
-        Tensor? warpB = options.InputWarping ? nn.functional.softplus(raw[layout.WarpBIndex]) : null;
+        // a ≤ 1 and b ≥ 1 keep the warping concave: it may stretch the start of the run, never squash it.
+        Tensor? warpA = options.InputWarping ? exp(-nn.functional.softplus(raw[layout.WarpAIndex])) : null;
+        Tensor? warpB = options.InputWarping ? Const(1.0, raw) + nn.functional.softplus(raw[layout.WarpBIndex]) : null;
         return new IcmKernel(loadings, diagonal, lengthscale, jitter, bias, noise, shared, warpA, warpB, options.Kernel, options.CheckpointJitter);
     }
 
