@@ -7,7 +7,8 @@ namespace Bomax.Cli.Reports;
 
 /// <summary>
 /// Builds the decision report from the spec and the journal alone: a full fit on every observation,
-/// the joint posterior of the checkpoint averages, the selection, and every cell's estimate. The same
+/// the joint posterior of the checkpoint averages (widened by the held-out check, <see cref="PrequentialCheck"/>),
+/// the selection, and every cell's estimate. The same
 /// journal always gives the same report (the fit and the Monte Carlo are seeded), whichever command asks.
 /// </summary>
 internal static class ReportBuilder
@@ -24,7 +25,8 @@ internal static class ReportBuilder
         var grid = study.Grid;
         var fit = HyperparameterFit.Fit(grid, state.Observations, study.Engine);
         using var model = ConditionedModel.Condition(grid, state.Observations, fit, study.Engine);
-        var rows = model.Rows();
+        double scale = PrequentialCheck.VarianceScale(grid, state.Observations, fit, study.Engine);
+        var rows = model.Rows().Widened(scale);
         var selection = Engine.Selection.From(grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed, runnersUp: 4);
 
         ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest, s.BenchmarksEvaluated, grid.BenchmarkCount);
@@ -47,7 +49,7 @@ internal static class ReportBuilder
         var pickRow = Enumerable.Range(0, pick.Cells.Length).Select(k =>
         {
             var benchmark = grid.Benchmarks[pick.Cells[k].Benchmark];
-            double half = Engine.Selection.Z95 * pick.StandardDeviation[k];
+            double half = Engine.Selection.Z95 * Math.Sqrt(scale) * pick.StandardDeviation[k];
             return new BenchmarkRow(benchmark.Name, benchmark.Weight, pick.Observed[k] ? pick.Mean[k] : null, pick.Mean[k], pick.Mean[k] - half, pick.Mean[k] + half);
         }).ToList();
         var curve = Enumerable.Range(0, grid.CheckpointCount).Select(i =>

@@ -45,6 +45,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         int started = 0, round = 0;
         var planner = PlannerState.Empty;
         Engine.Selection? selection = null;
+        double scale = 1.0; // the held-out check's widening of the reported posterior, recomputed at each refit
         var warned = new HashSet<string>();
 
         while (true)
@@ -54,8 +55,10 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             foreach (var warning in quarantine.Warnings(study.Grid).Where(warned.Add)) progress.Warn(warning);
             var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, Math.Clamp(parallel, 0, Math.Max(0, left)), quarantine.Excluding(study.Grid, failed), planner);
             planner = plan.State;
+            if (plan.Refitted)
+                scale = PrequentialCheck.VarianceScale(study.Grid, observations, plan.State.Fit!, study.Engine);
             if (plan.Rows is not null)
-                selection = Engine.Selection.From(study.Grid, plan.Rows, study.Engine.ProbabilitySamples, study.Engine.Seed);
+                selection = Engine.Selection.From(study.Grid, plan.Rows.Widened(scale), study.Engine.ProbabilitySamples, study.Engine.Seed);
             RunEnd? end = left <= 0 ? RunEnd.BudgetSpent
                 : cancel.IsCancellationRequested ? RunEnd.Interrupted
                 : spec.Budget.MaxTime is { } limit && clock.Elapsed >= limit ? RunEnd.TimeLimit

@@ -10,6 +10,16 @@ public sealed record RowPosterior(double[] Mean, double[,] Covariance, int[] Uno
 {
     public int Count => Mean.Length;
     public double StandardDeviation(int row) => Math.Sqrt(Math.Max(0.0, Covariance[row, row]));
+
+    /// <summary>The same means with the covariance multiplied by <paramref name="scale"/> (see <see cref="PrequentialCheck"/>).</summary>
+    public RowPosterior Widened(double scale)
+    {
+        if (scale == 1.0) return this;
+        var covariance = (double[,])Covariance.Clone();
+        for (int i = 0; i < Count; i++)
+            for (int k = 0; k < Count; k++) covariance[i, k] *= scale;
+        return this with { Covariance = covariance };
+    }
 }
 
 /// <summary>

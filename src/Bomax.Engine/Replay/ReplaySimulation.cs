@@ -52,7 +52,8 @@ public static class ReplaySimulation
             while (pending.Count > 0 && plan.Rows is not null && (observations.Count >= pending.Peek() || observations.Count == grid.CellCount))
             {
                 int budget = pending.Dequeue();
-                var selection = Selection.From(grid, plan.Rows, options.ProbabilitySamples, seed);
+                var reported = plan.Rows.Widened(PrequentialCheck.VarianceScale(grid, observations, plan.State.Fit!, options));
+                var selection = Selection.From(grid, reported, options.ProbabilitySamples, seed);
                 int randomPick = Baselines.Random(table, design, budget, seed);
                 int subsetPick = Baselines.Subset(table, budget, seed);
                 outcomes.Add(new BudgetOutcome(budget, selection.Pick.Checkpoint, Regret.Of(rowMeans, selection.Pick.Checkpoint), selection.Pick.ProbabilityBest,

@@ -1,0 +1,109 @@
+using Bomax.Engine;
+using MathNet.Numerics.LinearAlgebra;
+using static TorchSharp.torch;
+
+namespace Bomax.Engine.Tests.Posterior;
+
+public class PrequentialCheckTests
+{
+    [Theory]
+    [InlineData(12)]
+    [InlineData(PrequentialCheck.Window + 7)]
+    public void TheFactorsMissesAreEachObservationPredictedFromTheOnesBeforeIt(int n)
+    {
+        var random = new Random(n);
+        var a = Matrix<double>.Build.Dense(n, n, (_, _) => random.NextDouble() - 0.5);
+        var k = a * a.Transpose() + Matrix<double>.Build.DenseIdentity(n) * 0.5;
+        var y = Vector<double>.Build.Dense(n, _ => random.NextDouble() * 2 - 1);
+
+        double[] misses;
+        using (NewDisposeScope())
+        {
+            var factor = linalg.cholesky(tensor(k.ToRowMajorArray(), dtype: float64).reshape(n, n));
+            misses = PrequentialCheck.LatestMisses(factor, tensor(y.ToArray(), dtype: float64), PrequentialCheck.Window);
+        }
+
+        int take = Math.Min(n, PrequentialCheck.Window);
+        Assert.Equal(take, misses.Length);
+        for (int i = n - take; i < n; i++)
+        {
+            // Conditional of y_i given y_0 … y_i−1, written out.
+            double mean = 0, variance = k[i, i];
+            if (i > 0)
+            {
+                var before = k.SubMatrix(0, i, 0, i);
+                var cross = k.SubMatrix(i, 1, 0, i).Row(0);
+                var weights = before.Solve(cross);
+                mean = weights.DotProduct(y.SubVector(0, i));
+                variance -= weights.DotProduct(cross);
+            }
+            Assert.Equal((y[i] - mean) / Math.Sqrt(variance), misses[i - (n - take)], 1e-8);
+        }
+    }
+
+    [Fact]
+    public void TheScaleIsTheMeanSquaredMissShrunkTowardOneAndNeverBelowIt()
+    {
+        Assert.Equal(1.0, PrequentialCheck.VarianceScale([0.5, -1.0, 0.2])); // calibrated or better: 1
+        Assert.Equal(1.0, PrequentialCheck.VarianceScale([]));
+        // Ten misses of three deviations, the prior weighs ten of one: (90 + 10) / 20 = 5.
+        Assert.Equal(5.0, PrequentialCheck.VarianceScale(Enumerable.Repeat(3.0, 10).ToArray()), 1e-12);
+        // One wild miss counts at most LargestSquare: (100 + 10) / 11.
+        Assert.Equal((PrequentialCheck.LargestSquare + PrequentialCheck.PriorCount) / (1 + PrequentialCheck.PriorCount),
+            PrequentialCheck.VarianceScale([1e6]), 1e-12);
+    }
+
+    static (Grid Grid, List<Observation> Observations) Curve(int checkpoints, int benchmarks, int seed)
+    {
+        var random = new Random(seed);
+        var grid = new Grid(
+            Enumerable.Range(0, checkpoints).Select(i => new Checkpoint($"checkpoint-{(i + 1) * 100}", (i + 1) * 100)),
+            Enumerable.Range(0, benchmarks).Select(j => new Benchmark($"task{j}")));
+        var cells = Enumerable.Range(0, grid.CellCount).Select(grid.CellAt).OrderBy(_ => random.Next()).Take(grid.CellCount / 2);
+        var observations = cells.Select(c => new Observation(c,
+            0.6 + 0.1 * Math.Sin(3.0 * c.Checkpoint / checkpoints) + 0.05 * c.Benchmark + 0.01 * (random.NextDouble() - 0.5))).ToList();
+        return (grid, observations);
+    }
+
+    [Fact]
+    public void LatestCellsFarFromWhatTheEarlierOnesPredictWidenThePosteriorAndCellsThatFollowDoNot()
+    {
+        var (grid, observations) = Curve(24, 4, seed: 3);
+        var options = new EngineOptions { Device = "cpu", FirstFitIterations = 40, RefitIterations = 20 };
+        int window = PrequentialCheck.WindowFor(observations.Count);
+        Assert.True(window >= PrequentialCheck.SmallestWindow);
+
+        double calm = PrequentialCheck.VarianceScale(grid, observations, HyperparameterFit.Fit(grid, observations, options), options);
+        Assert.True(calm < 1.5, $"a model that predicts its latest cells well stays as it is (scale {calm})");
+
+        // The latest cells scatter by ±0.05 around the curve the earlier ones follow to ±0.005.
+        var random = new Random(7);
+        var surprising = observations.Select((o, k) => k >= observations.Count - window ? o with { Score = o.Score + (random.Next(2) * 2 - 1) * 0.05 } : o).ToList();
+        var fit = HyperparameterFit.Fit(grid, surprising, options);
+        double widened = PrequentialCheck.VarianceScale(grid, surprising, fit, options);
+        Assert.True(widened > 3, $"misses of many standard deviations must widen the posterior (scale {widened})");
+        Assert.Equal(1.0, PrequentialCheck.VarianceScale(grid, surprising, fit, options with { PredictiveCheck = false }));
+
+        // Widening moves no mean, multiplies the covariance, and makes the pick less certain.
+        using var model = ConditionedModel.Condition(grid, surprising, fit, options);
+        var rows = model.Rows();
+        var wide = rows.Widened(widened);
+        Assert.Equal(rows.Mean, wide.Mean);
+        for (int i = 0; i < rows.Count; i++)
+            for (int k = 0; k < rows.Count; k++) Assert.Equal(widened * rows.Covariance[i, k], wide.Covariance[i, k], 1e-15);
+        var sure = Engine.Selection.From(grid, rows, 4096, 1);
+        var honest = Engine.Selection.From(grid, wide, 4096, 1);
+        Assert.Equal(sure.Pick.Checkpoint, honest.Pick.Checkpoint);
+        Assert.True(honest.Pick.ProbabilityBest < sure.Pick.ProbabilityBest, $"{honest.Pick.ProbabilityBest} vs {sure.Pick.ProbabilityBest}");
+    }
+
+    [Fact]
+    public void TooFewObservationsToHoldBackLeaveTheScaleAtOne()
+    {
+        var (grid, observations) = Curve(8, 3, seed: 1); // 12 observations: a window of 3
+        Assert.True(PrequentialCheck.WindowFor(observations.Count) < PrequentialCheck.SmallestWindow);
+        var shifted = observations.Select((o, k) => k >= 9 ? o with { Score = o.Score + 1 } : o).ToList();
+        var options = new EngineOptions { Device = "cpu" };
+        Assert.Equal(1.0, PrequentialCheck.VarianceScale(grid, shifted, HyperparameterFit.Fit(grid, shifted, options), options));
+    }
+}
