@@ -56,7 +56,8 @@ public sealed class ReportBuilderTests : IDisposable
         var observations = study.Observe(journal).Observations;
         var fit = HyperparameterFit.Fit(study.Grid, observations, study.Engine);
         using var model = ConditionedModel.Condition(study.Grid, observations, fit, study.Engine);
-        var selection = Engine.Selection.From(study.Grid, model.Rows(), study.Engine.ProbabilitySamples, study.Engine.Seed);
+        var rows = model.Rows().Widened(PrequentialCheck.VarianceScale(study.Grid, observations, fit, study.Engine));
+        var selection = Engine.Selection.From(study.Grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed);
         Assert.Equal(selection.Pick.Name, report.Pick.Name);
         Assert.Equal(selection.Pick.Estimate, report.Pick.Estimate, 12);
         Assert.Equal(selection.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12);
@@ -72,12 +73,42 @@ public sealed class ReportBuilderTests : IDisposable
 
         // The top table lists the best five by estimate, best first, the pick first.
         var table = document.Descendants<Table>().First();
-        var rows = table.Skip(1).Cast<TableRow>().Select(r => r.Cast<TableCell>().Select(Text).ToArray()).ToList();
-        Assert.Equal(5, rows.Count);
-        Assert.Contains(report.Pick.Name, rows[0][1]);
+        var tableRows = table.Skip(1).Cast<TableRow>().Select(r => r.Cast<TableCell>().Select(Text).ToArray()).ToList();
+        Assert.Equal(5, tableRows.Count);
+        Assert.Contains(report.Pick.Name, tableRows[0][1]);
         var column = Array.FindIndex(table.Cast<TableRow>().First().Cast<TableCell>().Select(Text).ToArray(), h => h == "Estimate");
-        var values = rows.Select(r => double.Parse(r[column], CultureInfo.InvariantCulture)).ToList();
+        var values = tableRows.Select(r => double.Parse(r[column], CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(values.OrderByDescending(v => v), values);
+    }
+
+    [Fact]
+    public void TheReportWidensItsUncertaintyWhenTheLatestScoresFellFarFromWhatTheModelPredicted()
+    {
+        var study = Study();
+        var random = new Random(11);
+        var cells = Enumerable.Range(0, study.Grid.CellCount).Select(study.Grid.CellAt).OrderBy(_ => random.Next()).ToList();
+        // 40 cells in order: the first 30 follow the smooth curve, the latest 10 scatter ±0.03 around it.
+        for (int k = 0; k < cells.Count; k++)
+        {
+            var cell = cells[k];
+            double score = Score(cell.Checkpoint, cell.Benchmark) + (k >= 30 ? (random.Next(2) * 2 - 1) * 0.03 : 0.0);
+            JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
+                study.Grid.Benchmarks[cell.Benchmark].Name, score, null, 3.0, 1) { Time = DateTimeOffset.UnixEpoch });
+        }
+        var journal = JournalFile.Read(study.Spec.JournalPath);
+        var report = ReportBuilder.Build(study, journal, DateTimeOffset.UnixEpoch)!;
+
+        var observations = study.Observe(journal).Observations;
+        var fit = HyperparameterFit.Fit(study.Grid, observations, study.Engine);
+        double scale = PrequentialCheck.VarianceScale(study.Grid, observations, fit, study.Engine);
+        Assert.True(scale > 2, $"scale {scale}");
+        using var model = ConditionedModel.Condition(study.Grid, observations, fit, study.Engine);
+        var plain = Engine.Selection.From(study.Grid, model.Rows(), study.Engine.ProbabilitySamples, study.Engine.Seed);
+        var widened = Engine.Selection.From(study.Grid, model.Rows().Widened(scale), study.Engine.ProbabilitySamples, study.Engine.Seed);
+        Assert.Equal(plain.Pick.Name, report.Pick.Name); // the same pick ...
+        Assert.Equal(plain.Pick.Estimate, report.Pick.Estimate, 12);
+        Assert.Equal(widened.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12); // ... stated with the widened posterior
+        Assert.Equal(Math.Sqrt(scale) * (plain.Pick.High - plain.Pick.Low), report.Pick.High - report.Pick.Low, 9);
     }
 
     [Fact]
