@@ -14,9 +14,9 @@ public static class AverageImprovement
 {
     const int RowsPerBatch = 8;
 
-    /// <param name="rows">The rows' posterior, given the data and <paramref name="pending"/>.</param>
+    /// <param name="rows">The rows' means and variances, given the data and <paramref name="pending"/>.</param>
     /// <param name="pending">Cells already chosen for this batch, believed seen at their posterior means.</param>
-    public static Suggestion? Best(ConditionedModel model, RowPosterior rows, AcquisitionRule rule, IReadOnlySet<Cell>? exclude = null, IReadOnlyList<Cell>? pending = null)
+    public static Suggestion? Best(ConditionedModel model, RowMarginals rows, AcquisitionRule rule, IReadOnlySet<Cell>? exclude = null, IReadOnlyList<Cell>? pending = null)
     {
         if (rule == AcquisitionRule.RowFirst) return RowFirst(model, rows, exclude, pending);
         var weights = model.Grid.Weights;
@@ -46,7 +46,7 @@ public static class AverageImprovement
         return chosen;
     }
 
-    static Suggestion? RowFirst(ConditionedModel model, RowPosterior rows, IReadOnlySet<Cell>? exclude, IReadOnlyList<Cell>? pending)
+    static Suggestion? RowFirst(ConditionedModel model, RowMarginals rows, IReadOnlySet<Cell>? exclude, IReadOnlyList<Cell>? pending)
     {
         // Value of learning row i's average exactly: for a challenger, EI over the leader; for the
         // leader, the expected loss avoided if it falls below the runner-up.

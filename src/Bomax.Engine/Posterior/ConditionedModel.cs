@@ -20,6 +20,7 @@ public sealed class ConditionedModel : IDisposable
     readonly double[] constantPart;    // N: observed part plus the prior mean of the unobserved part, raw units
     Tensor? rowSolve;                  // n × N: L⁻¹ cov(y, a), computed once by Rows()
     RowPosterior? rowPosterior;
+    RowMarginals? marginals;
 
     public Grid Grid { get; }
     public ModelFit Fit { get; }
@@ -114,27 +115,30 @@ public sealed class ConditionedModel : IDisposable
     }
 
     /// <summary>
-    /// The rows' posterior once <paramref name="pending"/> (distinct, unobserved cells) are also seen at
-    /// their posterior means — the kriging believer of a batch. The means do not move; the covariance
-    /// shrinks by the rank-k update cov(a, y_P) cov(y_P)⁻¹ cov(y_P, a), so no refactorisation is needed.
+    /// Each row's mean and variance once <paramref name="pending"/> (distinct, unobserved cells) are also
+    /// seen at their posterior means — the kriging believer of a batch. The means do not move; each
+    /// variance shrinks by the diagonal of the rank-k update cov(a, y_P) cov(y_P)⁻¹ cov(y_P, a), so no
+    /// refactorisation is needed, and only the diagonal is formed: a batch of q picks on a 1000-checkpoint
+    /// grid would otherwise build q dense 1000 × 1000 covariances that the acquisition never reads.
     /// </summary>
-    public RowPosterior Rows(IReadOnlyList<Cell> pending)
+    public RowMarginals Marginals(IReadOnlyList<Cell> pending)
     {
-        var rows = Rows();
+        var rows = marginals ??= Rows().Marginals();
         if (pending.Count == 0) return rows;
         using var scope = NewDisposeScope();
-        int n = Grid.CheckpointCount, m = Grid.BenchmarkCount;
+        int n = Grid.CheckpointCount;
         var terms = Pending(pending);
         var rowCell = RowCellCovariance(arange(n, dtype: int64, device: factor.device), terms); // N × k
-        var shrink = rowCell.matmul(cholesky_solve(rowCell.T.contiguous(), terms.Factor)); // N × N
-        var covariance = tensor(rows.Covariance, dtype: float64, device: factor.device) - shrink;
+        var solved = cholesky_solve(rowCell.T.contiguous(), terms.Factor); // k × N
+        var shrink = (rowCell * solved.T).sum(dim: 1).cpu().data<double>().ToArray(); // diag(rowCell · solved)
+        var variance = rows.Variance.Select((v, i) => v - shrink[i]).ToArray();
         var unobserved = (int[])rows.UnobservedCount.Clone();
         foreach (var cell in pending) unobserved[cell.Checkpoint]--;
-        return new RowPosterior(rows.Mean, ToMatrix(covariance, n, n), unobserved);
+        return new RowMarginals(rows.Mean, variance, unobserved);
     }
 
     /// <summary>The posterior of every cell of <paramref name="rows"/>; with <paramref name="pending"/>, as if
-    /// those cells had also been seen at their posterior means (see <see cref="Rows(IReadOnlyList{Cell})"/>).</summary>
+    /// those cells had also been seen at their posterior means (see <see cref="Marginals"/>).</summary>
     public CellPosterior Cells(IReadOnlyList<int> rows, IReadOnlyList<Cell>? pending = null)
     {
         using var scope = NewDisposeScope();

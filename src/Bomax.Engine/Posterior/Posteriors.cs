@@ -11,6 +11,9 @@ public sealed record RowPosterior(double[] Mean, double[,] Covariance, int[] Uno
     public int Count => Mean.Length;
     public double StandardDeviation(int row) => Math.Sqrt(Math.Max(0.0, Covariance[row, row]));
 
+    /// <summary>Each row's mean and variance, without the covariances between rows.</summary>
+    public RowMarginals Marginals() => new(Mean, Enumerable.Range(0, Count).Select(i => Covariance[i, i]).ToArray(), UnobservedCount);
+
     /// <summary>The same means with the covariance multiplied by <paramref name="scale"/> (see <see cref="PrequentialCheck"/>).</summary>
     public RowPosterior Widened(double scale)
     {
@@ -20,6 +23,13 @@ public sealed record RowPosterior(double[] Mean, double[,] Covariance, int[] Uno
             for (int k = 0; k < Count; k++) covariance[i, k] *= scale;
         return this with { Covariance = covariance };
     }
+}
+
+/// <summary>Each checkpoint average's posterior mean and variance (raw score units): what the acquisition reads. All arrays are N.</summary>
+public sealed record RowMarginals(double[] Mean, double[] Variance, int[] UnobservedCount)
+{
+    public int Count => Mean.Length;
+    public double StandardDeviation(int row) => Math.Sqrt(Math.Max(0.0, Variance[row]));
 }
 
 /// <summary>

@@ -62,7 +62,7 @@ public static class StudyPlanner
         var rows = model.Rows();
         while (chosen.Count < count)
         {
-            var suggestion = AverageImprovement.Best(model, model.Rows(chosen), options.Acquisition, taken, chosen);
+            var suggestion = AverageImprovement.Best(model, model.Marginals(chosen), options.Acquisition, taken, chosen);
             if (suggestion is null) break;
             chosen.Add(suggestion.Cell);
             taken.Add(suggestion.Cell);

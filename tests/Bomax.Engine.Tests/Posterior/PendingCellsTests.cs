@@ -33,7 +33,7 @@ public class PendingCellsTests
         var pending = new List<Cell> { unobserved.First(c => c.Checkpoint == 4), unobserved.Last(c => c.Checkpoint == 4), unobserved.First(c => c.Checkpoint == 8) };
 
         using var model = ConditionedModel.Condition(grid, observations, fit, options);
-        var believedRows = model.Rows(pending);
+        var believedRows = model.Marginals(pending);
         var believedCells = model.Cells(Enumerable.Range(0, 10).ToArray(), pending);
         var means = model.Cells(pending.Select(c => c.Checkpoint).Distinct().ToArray());
         var believed = observations.Concat(pending.Select(p => new Observation(p, means.Mean[Array.IndexOf(means.Cells, p)]))).ToList();
@@ -44,9 +44,11 @@ public class PendingCellsTests
         for (int i = 0; i < 10; i++)
         {
             Assert.Equal(rows.Mean[i], believedRows.Mean[i], 1e-9);
-            for (int k = 0; k < 10; k++) Assert.Equal(rows.Covariance[i, k], believedRows.Covariance[i, k], 1e-10);
+            Assert.Equal(rows.Covariance[i, i], believedRows.Variance[i], 1e-10);
+            Assert.Equal(rows.UnobservedCount[i], believedRows.UnobservedCount[i]);
         }
-        Assert.True(believedRows.Covariance[4, 4] < model.Rows().Covariance[4, 4], "believing two of its cells must shrink row 4's variance");
+        Assert.True(believedRows.Variance[4] < model.Rows().Covariance[4, 4], "believing two of its cells must shrink row 4's variance");
+        Assert.Equal(model.Rows().Marginals().Variance, model.Marginals([]).Variance);
         for (int c = 0; c < cells.Cells.Length; c++)
         {
             Assert.Equal(cells.Cells[c], believedCells.Cells[c]);

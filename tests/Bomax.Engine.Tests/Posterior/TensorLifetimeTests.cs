@@ -24,7 +24,7 @@ public class TensorLifetimeTests
             using (var model = ConditionedModel.Condition(grid, observations, fit, options))
             {
                 var rows = model.Rows();
-                var suggestion = AverageImprovement.Best(model, rows, options.Acquisition, observations.Select(o => o.Cell).ToHashSet());
+                var suggestion = AverageImprovement.Best(model, rows.Marginals(), options.Acquisition, observations.Select(o => o.Cell).ToHashSet());
                 Engine.Selection.From(grid, rows, options.ProbabilitySamples, round);
                 Assert.NotNull(suggestion);
                 observations.Add(new Observation(suggestion!.Cell, Score(suggestion.Cell)));
