@@ -115,6 +115,19 @@ public sealed class ConditionedModel : IDisposable
     }
 
     /// <summary>
+    /// The standardised misses of the latest <paramref name="count"/> observations (oldest first), each
+    /// predicted from the observations before it in the order they were given: with K = L Lᵀ, the i-th
+    /// entry of L⁻¹y is (y_i − E[y_i | y_1 … y_i−1]) / sd(y_i | y_1 … y_i−1), and L⁻¹y = Lᵀα.
+    /// </summary>
+    internal double[] LatestMisses(int count)
+    {
+        using var scope = NewDisposeScope();
+        int n = (int)alpha.shape[0], take = Math.Min(n, count);
+        if (take == 0) return Array.Empty<double>();
+        return factor.T.matmul(alpha).narrow(0, n - take, take).cpu().data<double>().ToArray();
+    }
+
+    /// <summary>
     /// Each row's mean and variance once <paramref name="pending"/> (distinct, unobserved cells) are also
     /// seen at their posterior means — the kriging believer of a batch. The means do not move; each
     /// variance shrinks by the diagonal of the rank-k update cov(a, y_P) cov(y_P)⁻¹ cov(y_P, a), so no

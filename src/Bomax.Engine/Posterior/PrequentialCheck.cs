@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Bomax.Engine;
 
 /// <summary>
@@ -12,9 +9,10 @@ namespace Bomax.Engine;
 /// deviations (measured on the shared table: mean z² of 3–10 for the chosen cells). The check holds
 /// back the latest <see cref="Window"/> observations (in the order they were made), fits the
 /// hyperparameters on the ones before, and predicts each held-back observation from everything before
-/// it: with K = L Lᵀ the covariance of all observations in order, the i-th entry of L⁻¹y is
-/// (y_i − E[y_i | y_1 … y_i−1]) / sd(y_i | y_1 … y_i−1). The mean of z² over the held-back cells, shrunk
-/// toward 1 with the weight of <see cref="PriorCount"/>, is the factor by which the reported posterior
+/// it (<see cref="ConditionedModel.LatestMisses"/>: the one-step-ahead misses read from the Cholesky
+/// factor of all observations in order, conditioned with the held-back hyperparameters). The mean of
+/// z² over the held-back cells, shrunk toward 1 with the weight of <see cref="PriorCount"/>, is the
+/// factor by which the reported posterior
 /// covariance is widened (scaling the whole kernel, noise included, moves no posterior mean). Never
 /// below 1: the check widens, it does not sharpen. The search keeps the fitted posterior: widening it
 /// as well spread the budget over too many checkpoints (150 × 40 synthetic, 5 %: median regret 0.53 %
@@ -46,24 +44,12 @@ public static class PrequentialCheck
         if (!options.PredictiveCheck || window < SmallestWindow) return 1.0;
         var earlier = observations.Take(observations.Count - window).ToList();
         var heldBack = HyperparameterFit.Fit(grid, earlier, options, fit.Hyperparameters, options.RefitIterations);
-        using var scope = NewDisposeScope();
-        var data = TrainingSet.Build(grid, observations, heldBack.Standardisation, TorchDevice.Resolve(options.Device));
-        var kernel = IcmKernel.Decode(tensor(heldBack.Hyperparameters.Raw, dtype: float64, device: data.Device), heldBack.Hyperparameters, options);
         try
         {
-            var factor = Cholesky.Factor(kernel.Train(data));
-            return VarianceScale(LatestMisses(factor, data.Scores, window));
+            using var model = ConditionedModel.Condition(grid, observations, heldBack, options);
+            return VarianceScale(model.LatestMisses(window));
         }
         catch (ModelFitException) { return 1.0; }
-    }
-
-    /// <summary>The standardised one-step-ahead misses L⁻¹y of the latest <paramref name="count"/> observations, oldest first.</summary>
-    internal static double[] LatestMisses(Tensor factor, Tensor scores, int count)
-    {
-        using var scope = NewDisposeScope();
-        var z = linalg.solve_triangular(factor, scores.unsqueeze(1), upper: false).squeeze(1);
-        int n = (int)z.shape[0], take = Math.Min(n, count);
-        return z.narrow(0, n - take, take).cpu().data<double>().ToArray();
     }
 
     /// <summary>(Σ min(z², <see cref="LargestSquare"/>) + <see cref="PriorCount"/>) / (count + <see cref="PriorCount"/>), between 1 and <see cref="MaximumScale"/>.</summary>
