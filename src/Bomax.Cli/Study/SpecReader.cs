@@ -805,47 +805,20 @@ internal static partial class SpecReader
             double? fraction = BudgetSpec.DefaultFraction;
             if (section.Value("max-evals") is { } evalsNode)
             {
-                const string what = "a count of evaluations like 40 or a percentage of the grid like 10%";
-                string? text = Text(evalsNode, "budget.max-evals", what);
+                string? text = Text(evalsNode, "budget.max-evals", BudgetSpec.MaxEvalsForms);
                 ok &= text is not null;
                 if (text is not null)
                 {
-                    string trimmed = text.Trim();
-                    if (trimmed.EndsWith('%'))
+                    var (evals, share, problem) = BudgetSpec.ReadMaxEvals(text);
+                    if (problem is not null)
                     {
-                        if (!double.TryParse(trimmed[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double percent)
-                            || !double.IsFinite(percent))
-                        {
-                            Error(evalsNode, "budget.max-evals", $"'{text}' is not a percentage: expected {what}");
-                            ok = false;
-                        }
-                        else if (percent <= 0 || percent > 100)
-                        {
-                            Error(evalsNode, "budget.max-evals", $"'{text}' is not a share of the grid: a percentage must be more than 0% and at most 100%");
-                            ok = false;
-                        }
-                        else
-                        {
-                            fraction = percent / 100;
-                        }
-                    }
-                    else if (int.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int evals))
-                    {
-                        if (evals < 1)
-                        {
-                            Error(evalsNode, "budget.max-evals", $"must be at least 1, found {evals}");
-                            ok = false;
-                        }
-                        else
-                        {
-                            count = evals;
-                            fraction = null;
-                        }
+                        Error(evalsNode, "budget.max-evals", problem);
+                        ok = false;
                     }
                     else
                     {
-                        Error(evalsNode, "budget.max-evals", $"expected {what}, found '{text}'");
-                        ok = false;
+                        count = evals;
+                        fraction = share;
                     }
                 }
             }

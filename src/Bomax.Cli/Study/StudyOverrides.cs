@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Bomax.Cli.Study;
 
 /// <summary>
@@ -16,9 +14,10 @@ internal sealed record StudyOverrides(string? Budget, string? Device)
         var budget = spec.Budget;
         if (Budget is { } text)
         {
-            if (ParseBudget(text) is not var (count, fraction))
-                return (null, $"--budget '{text}' is not a budget: expected a count of evaluations like 40 or a percentage of the grid like 5%");
-            budget = budget with { MaxEvals = count > 0 ? count : null, MaxEvalsFraction = fraction };
+            var (count, fraction, problem) = BudgetSpec.ReadMaxEvals(text);
+            if (problem is not null)
+                return (null, $"--budget '{text}' is not a budget: {problem}");
+            budget = budget with { MaxEvals = count, MaxEvalsFraction = fraction };
         }
         var engine = spec.Engine;
         if (Device is { } device)
@@ -28,15 +27,5 @@ internal sealed record StudyOverrides(string? Budget, string? Device)
             engine = engine with { Device = device };
         }
         return (spec with { Budget = budget, Engine = engine }, null);
-    }
-
-    /// <summary>A count (<c>40</c>) or a percentage (<c>5%</c>) as (count, null) or (0, fraction); null when neither.</summary>
-    static (int Count, double? Fraction)? ParseBudget(string text)
-    {
-        var trimmed = text.Trim();
-        if (trimmed.EndsWith('%'))
-            return double.TryParse(trimmed[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var percent) && percent > 0 && percent <= 100
-                ? (0, percent / 100) : null;
-        return int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1 ? (count, null) : null;
     }
 }

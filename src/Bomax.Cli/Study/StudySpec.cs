@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Bomax.Cli.Study;
 
 /// <summary>A 1-based line and column in the spec file.</summary>
@@ -96,6 +98,28 @@ internal abstract record ScoreRule
 internal sealed record BudgetSpec(int? MaxEvals, double? MaxEvalsFraction, TimeSpan? MaxTime)
 {
     public const double DefaultFraction = 0.10;
+    public const string MaxEvalsForms = "a count of evaluations like 40 or a percentage of the grid like 10%";
+
+    /// <summary>
+    /// Reads a <c>max-evals</c> value, from the spec or from <c>--budget</c>: a count of at least 1
+    /// (<c>40</c>) or a percentage of the grid above 0 and at most 100 (<c>5%</c>). Exactly one of
+    /// Count, Fraction and Problem is set; Problem says what is wrong with the text.
+    /// </summary>
+    public static (int? Count, double? Fraction, string? Problem) ReadMaxEvals(string text)
+    {
+        string trimmed = text.Trim();
+        if (trimmed.EndsWith('%'))
+        {
+            if (!double.TryParse(trimmed[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double percent) || !double.IsFinite(percent))
+                return (null, null, $"'{text}' is not a percentage: expected {MaxEvalsForms}");
+            if (percent <= 0 || percent > 100)
+                return (null, null, $"'{text}' is not a share of the grid: a percentage must be more than 0% and at most 100%");
+            return (null, percent / 100, null);
+        }
+        if (!int.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int count))
+            return (null, null, $"expected {MaxEvalsForms}, found '{text}'");
+        return count < 1 ? (null, null, $"must be at least 1, found {count}") : (count, null, null);
+    }
 
     public static BudgetSpec Default { get; } = new(null, DefaultFraction, null);
 
