@@ -73,6 +73,8 @@ internal static class MarkdownReport
             Line($"| {rank.ToString(C)} | {name} | {s.Step.ToString(C)} | {Score(s.Estimate)} | {Interval(s.Low, s.High)} | {Probability(s.ProbabilityBest)} | {s.BenchmarksEvaluated.ToString(C)}/{s.BenchmarkCount.ToString(C)} |");
         }
         Line();
+        Line("Ranked by the estimate less one standard deviation: of two close estimates, the one resting on more evidence goes first.");
+        Line();
 
         Line("#### Cost");
         Line();

@@ -7,16 +7,29 @@ namespace Bomax.Engine;
 /// <summary>One checkpoint's standing: estimated average with a 95 % interval, probability of being the best.</summary>
 public sealed record Standing(int Checkpoint, string Name, double Estimate, double Low, double High, double ProbabilityBest, int BenchmarksEvaluated);
 
-/// <summary>The decision: the pick (highest posterior mean average) and the runner-ups, best first.</summary>
+/// <summary>
+/// The decision: the pick and the runner-ups, best first. Checkpoints are ranked by their average one
+/// posterior standard deviation below its estimate (<see cref="Caution"/>), not by the estimate alone:
+/// a checkpoint the model rates highly on few of its own scores is where the model has not yet been
+/// checked, and the engine's own held-out check shows it is most often wrong exactly there (the cells
+/// it chooses miss by several stated standard deviations). Between checkpoints known equally well the
+/// ranking is the estimate's.
+/// </summary>
 public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp, double[] ProbabilityBest)
 {
     public const double Z95 = 1.959963984540054;
+
+    /// <summary>How many posterior standard deviations below its estimate a checkpoint is ranked at.</summary>
+    public const double Caution = 1.0;
+
+    /// <summary>The ranking value of row <paramref name="i"/>: its estimate less <see cref="Caution"/> standard deviations.</summary>
+    public static double CautiousEstimate(RowPosterior rows, int i) => rows.Mean[i] - Caution * rows.StandardDeviation(i);
 
     /// <summary>Selects from the joint posterior; P(best) by <paramref name="samples"/> seeded Monte Carlo draws.</summary>
     public static Selection From(Grid grid, RowPosterior rows, int samples, int seed, int runnersUp = 5)
     {
         var probability = ProbabilityOfBest(rows, samples, seed);
-        var order = Enumerable.Range(0, rows.Count).OrderByDescending(i => rows.Mean[i]).ThenBy(i => i).ToList();
+        var order = Enumerable.Range(0, rows.Count).OrderByDescending(i => CautiousEstimate(rows, i)).ThenBy(i => i).ToList();
         Standing Stand(int i)
         {
             double sd = rows.StandardDeviation(i);

@@ -71,14 +71,17 @@ public sealed class ReportBuilderTests : IDisposable
         Assert.Contains(report.Pick.Estimate.ToString("0.0000", CultureInfo.InvariantCulture), estimates);
         Assert.Contains(report.Pick.ProbabilityBest.ToString("0.00", CultureInfo.InvariantCulture), estimates);
 
-        // The top table lists the best five by estimate, best first, the pick first.
+        // The top table lists the best five by the estimate less one standard deviation, the pick first.
         var table = document.Descendants<Table>().First();
         var tableRows = table.Skip(1).Cast<TableRow>().Select(r => r.Cast<TableCell>().Select(Text).ToArray()).ToList();
         Assert.Equal(5, tableRows.Count);
         Assert.Contains(report.Pick.Name, tableRows[0][1]);
         var column = Array.FindIndex(table.Cast<TableRow>().First().Cast<TableCell>().Select(Text).ToArray(), h => h == "Estimate");
         var values = tableRows.Select(r => double.Parse(r[column], CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(values.OrderByDescending(v => v), values);
+        Assert.Equal(report.Top.Take(5).Select(s => Math.Round(s.Estimate, 4)), values);
+        var cautious = report.Top.Take(5).Select(s => s.Estimate - Engine.Selection.Caution * (s.High - s.Low) / (2 * Engine.Selection.Z95)).ToList();
+        Assert.Equal(cautious.OrderByDescending(v => v), cautious);
+        Assert.Equal(new[] { selection.Pick.Name }.Concat(selection.RunnersUp.Take(4).Select(s => s.Name)), tableRows.Select(r => r[1].Replace("✅ ", "").Replace(" (pick)", "")));
     }
 
     [Fact]

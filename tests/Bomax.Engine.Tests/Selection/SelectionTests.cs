@@ -166,7 +166,31 @@ public class SelectionTests
     }
 
     [Fact]
-    public void RunnersUpAreOrderedByMeanWithTheirOwnStandings()
+    public void ACheckpointKnownFromItsOwnScoresBeatsASlightlyHigherGuess()
+    {
+        // Row 0 is estimated 0.01 higher, but its standard deviation is ten times row 1's: ranked one
+        // standard deviation down, 0.65 against 0.685, row 1 is the pick, and it keeps its own estimate.
+        var grid = GridOf(2, 6);
+        var rows = Posterior(new[] { 0.70, 0.69 }, new[] { 0.05, 0.005 }, new double[,] { { 1, 0 }, { 0, 1 } }, new[] { 5, 0 });
+        var selection = EngineSelection.From(grid, rows, samples: 4096, seed: 1);
+        Assert.Equal(1, selection.Pick.Checkpoint);
+        Assert.Equal(0.69, selection.Pick.Estimate, 1e-15);
+        Assert.Equal(0, Assert.Single(selection.RunnersUp).Checkpoint);
+        Assert.Equal(0.69 - EngineSelection.Caution * 0.005, EngineSelection.CautiousEstimate(rows, 1), 1e-15);
+        // P(best) is still each row's chance of having the highest average, not of the ranking.
+        Assert.True(selection.ProbabilityBest[0] > 0.5, $"P(best) of the uncertain row {selection.ProbabilityBest[0]}");
+    }
+
+    [Fact]
+    public void AClearlyHigherEstimateWinsDespiteItsUncertainty()
+    {
+        var grid = GridOf(2, 6);
+        var rows = Posterior(new[] { 0.80, 0.69 }, new[] { 0.05, 0.005 }, new double[,] { { 1, 0 }, { 0, 1 } }, new[] { 5, 0 });
+        Assert.Equal(0, EngineSelection.From(grid, rows, samples: 4096, seed: 1).Pick.Checkpoint);
+    }
+
+    [Fact]
+    public void RunnersUpAreOrderedByCautiousEstimateWithTheirOwnStandings()
     {
         var grid = GridOf(4, 6);
         var rows = Example();
