@@ -27,7 +27,7 @@ internal sealed record StudyReport(
     string SpecPath,
     string JournalPath,
     ReportStanding Pick,
-    IReadOnlyList<ReportStanding> Top,          // the best 5 by estimate, the pick first
+    IReadOnlyList<ReportStanding> Top,          // the best 5 as the engine ranks them (estimate less one standard deviation), the pick first
     int Evaluations,
     int GridCells,
     int CheckpointCount,
