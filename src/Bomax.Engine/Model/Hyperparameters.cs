@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace Bomax.Engine;
 
 /// <summary>
@@ -35,21 +37,17 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
         return h;
     }
 
-    /// <summary>Plain values, for reports and tests.</summary>
-    public HyperparameterValues Values(EngineOptions options)
+    /// <summary>Plain values, for reports and tests: the kernel's own decoding (<see cref="IcmKernel.Decode"/>), read back.</summary>
+    public HyperparameterValues Values(EngineOptions options) => NativeCalls.WithoutCollections(() =>
     {
-        var loadings = Raw.AsSpan(0, LoadingsLength).ToArray();
-        var diagonal = Raw.AsSpan(DiagonalOffset, Benchmarks).ToArray().Select(Softplus).ToArray();
+        using var scope = torch.NewDisposeScope();
+        var kernel = IcmKernel.Decode(torch.tensor(Raw, dtype: torch.float64), this, options);
+        static double[] All(torch.Tensor t) => t.cpu().data<double>().ToArray();
+        static double One(torch.Tensor? t) => t is null ? 1.0 : t.item<double>();
         return new HyperparameterValues(
-            loadings, diagonal,
-            options.LengthscaleFloor + Softplus(Raw[LengthscaleIndex]),
-            options.CheckpointJitter ? Softplus(Raw[JitterIndex]) : 0.0,
-            options.InterceptVariance,
-            options.NoiseFloor + Softplus(Raw[NoiseIndex]),
-            options.CheckpointJitter ? Softplus(Raw[SharedJitterIndex]) : 0.0,
-            options.InputWarping ? Math.Exp(-Softplus(Raw[WarpAIndex])) : 1.0,
-            options.InputWarping ? 1.0 + Softplus(Raw[WarpBIndex]) : 1.0);
-    }
+            All(kernel.Loadings.flatten()), All(kernel.Diagonal), One(kernel.Lengthscale), One(kernel.Jitter), One(kernel.TaskBias),
+            One(kernel.Noise), One(kernel.SharedJitter), One(kernel.WarpA), One(kernel.WarpB));
+    });
 
     public static double Softplus(double x) => x > 30 ? x : double.LogP1(Math.Exp(x));
     public static double InverseSoftplus(double y) => y > 30 ? y : Math.Log(double.ExpM1(y));

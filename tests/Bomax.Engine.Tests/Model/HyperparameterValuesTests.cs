@@ -1,0 +1,32 @@
+using Bomax.Engine;
+
+namespace Bomax.Engine.Tests.Model;
+
+/// <summary>The plain values read back from the kernel's decoding are the documented positive maps of the raw vector.</summary>
+public class HyperparameterValuesTests
+{
+    static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void ValuesAreTheRawVectorThroughItsPositiveMaps(bool jitter, bool warping)
+    {
+        var options = new EngineOptions { CheckpointJitter = jitter, InputWarping = warping, NoiseFloor = 0.03, LengthscaleFloor = 0.07, InterceptVariance = 0.8 };
+        int m = 4, r = 2;
+        var random = new Random(3);
+        var raw = Enumerable.Range(0, Hyperparameters.LengthFor(m, r)).Select(_ => 3 * random.NextDouble() - 1.5).ToArray();
+        var h = new Hyperparameters(m, r, raw);
+        var values = h.Values(options);
+
+        Assert.Equal(raw.Take(m * r), values.Loadings);
+        for (int j = 0; j < m; j++) Assert.Equal(Softplus(raw[h.DiagonalOffset + j]), values.Diagonal[j], 1e-12);
+        Assert.Equal(0.07 + Softplus(raw[h.LengthscaleIndex]), values.Lengthscale, 1e-12);
+        Assert.Equal(0.03 + Softplus(raw[h.NoiseIndex]), values.Noise, 1e-12);
+        Assert.Equal(0.8, values.TaskBias, 1e-12);
+        Assert.Equal(jitter ? Softplus(raw[h.JitterIndex]) : 0.0, values.Jitter, 1e-12);
+        Assert.Equal(jitter ? Softplus(raw[h.SharedJitterIndex]) : 0.0, values.SharedJitter, 1e-12);
+        Assert.Equal(warping ? Math.Exp(-Softplus(raw[h.WarpAIndex])) : 1.0, values.WarpA, 1e-12);
+        Assert.Equal(warping ? 1 + Softplus(raw[h.WarpBIndex]) : 1.0, values.WarpB, 1e-12);
+    }
+}
