@@ -43,13 +43,12 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
         using var scope = torch.NewDisposeScope();
         var kernel = IcmKernel.Decode(torch.tensor(Raw, dtype: torch.float64), this, options);
         static double[] All(torch.Tensor t) => t.cpu().data<double>().ToArray();
-        static double One(torch.Tensor? t) => t is null ? 1.0 : t.item<double>();
+        static double One(torch.Tensor? t) => t is null ? 1.0 : t.item<double>(); // only the warps are ever null: no warping, a = b = 1
         return new HyperparameterValues(
             All(kernel.Loadings.flatten()), All(kernel.Diagonal), One(kernel.Lengthscale), One(kernel.Jitter), One(kernel.TaskBias),
             One(kernel.Noise), One(kernel.SharedJitter), One(kernel.WarpA), One(kernel.WarpB));
     });
 
-    public static double Softplus(double x) => x > 30 ? x : double.LogP1(Math.Exp(x));
     public static double InverseSoftplus(double y) => y > 30 ? y : Math.Log(double.ExpM1(y));
 }
 
