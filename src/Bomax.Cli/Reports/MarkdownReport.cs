@@ -73,7 +73,7 @@ internal static class MarkdownReport
             Line($"| {rank.ToString(C)} | {name} | {s.Step.ToString(C)} | {Score(s.Estimate)} | {Interval(s.Low, s.High)} | {Probability(s.ProbabilityBest)} | {s.BenchmarksEvaluated.ToString(C)}/{s.BenchmarkCount.ToString(C)} |");
         }
         Line();
-        Line("Ranked by the estimate less one standard deviation: of two close estimates, the one resting on more evidence goes first.");
+        Line($"Ranked by {Engine.Selection.Ranking}: of two close estimates, the one resting on more evidence goes first.");
         Line();
 
         Line("#### Cost");

@@ -22,6 +22,9 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
     /// <summary>How many posterior standard deviations below its estimate a checkpoint is ranked at.</summary>
     public const double Caution = 1.0;
 
+    /// <summary>The ranking in words, for reports; it says what <see cref="Caution"/> is, so the two change together.</summary>
+    public const string Ranking = "the estimate less one standard deviation";
+
     /// <summary>The ranking value of row <paramref name="i"/>: its estimate less <see cref="Caution"/> standard deviations.</summary>
     public static double CautiousEstimate(RowPosterior rows, int i) => rows.Mean[i] - Caution * rows.StandardDeviation(i);
 

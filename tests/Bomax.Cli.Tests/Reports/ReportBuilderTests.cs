@@ -64,7 +64,9 @@ public sealed class ReportBuilderTests : IDisposable
         Assert.Equal(22, report.Evaluations);
         Assert.Equal(22 * 3.0 / 22 * 4 * 10, report.FullGridSecondsEstimate!.Value, 9); // 3 s per evaluation × 40 cells
 
-        var document = Markdown.Parse(MarkdownReport.Render(report), new MarkdownPipelineBuilder().UseAdvancedExtensions().Build());
+        var markdown = MarkdownReport.Render(report);
+        Assert.Contains($"Ranked by {Engine.Selection.Ranking}:", markdown);
+        var document = Markdown.Parse(markdown, new MarkdownPipelineBuilder().UseAdvancedExtensions().Build());
         var headline = Text(document.Descendants<HeadingBlock>().First(h => Text(h).Contains("Selected")));
         Assert.Contains(report.Pick.Name, headline);
         var estimates = document.Descendants<ParagraphBlock>().Select(Text).First(t => t.StartsWith("Estimated average", StringComparison.Ordinal));
