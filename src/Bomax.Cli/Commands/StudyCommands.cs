@@ -274,7 +274,7 @@ internal static class StudyCommands
         int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count);
         var quarantine = Quarantine.From(study.Grid, state.Observations, state.Failed);
         foreach (var warning in quarantine.Warnings(study.Grid)) Console.Error.WriteLine($"bomax: warning: {warning}");
-        var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, Math.Min(count, left), quarantine.Excluding(study.Grid, state.Failed), PlannerState.Empty);
+        var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, study.Budget, Math.Min(count, left), quarantine.Excluding(study.Grid, state.Failed), PlannerState.Empty);
         var pairs = plan.Next.Select(cell =>
         {
             var checkpoint = study.Checkpoints[cell.Checkpoint];

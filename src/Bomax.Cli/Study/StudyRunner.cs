@@ -53,7 +53,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             int left = budget - observations.Count - failed.Count; // a failed pair cost its attempts too
             var quarantine = Quarantine.From(study.Grid, observations, failed);
             foreach (var warning in quarantine.Warnings(study.Grid).Where(warned.Add)) progress.Warn(warning);
-            var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, Math.Clamp(parallel, 0, Math.Max(0, left)), quarantine.Excluding(study.Grid, failed), planner);
+            var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget, Math.Clamp(parallel, 0, Math.Max(0, left)), quarantine.Excluding(study.Grid, failed), planner);
             planner = plan.State;
             if (plan.Refitted)
                 scale = PrequentialCheck.VarianceScale(study.Grid, observations, plan.State.Fit!, study.Engine);

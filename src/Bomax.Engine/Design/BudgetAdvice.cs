@@ -9,16 +9,19 @@ namespace Bomax.Engine;
 public static class BudgetAdvice
 {
     public static int Smallest(Grid grid, int initialPerBenchmark) =>
-        Math.Min(grid.CellCount, InitialDesign.Cells(grid, initialPerBenchmark, seed: 0).Count + 2 * grid.BenchmarkCount);
+        Math.Min(grid.CellCount, InitialDesign.Size(grid, initialPerBenchmark) + 2 * grid.BenchmarkCount);
 
     /// <summary>A warning when <paramref name="budget"/> is below <see cref="Smallest"/>; null otherwise.</summary>
     public static string? Warning(Grid grid, int initialPerBenchmark, int budget)
     {
         int smallest = Smallest(grid, initialPerBenchmark);
         if (budget >= smallest) return null;
-        int design = InitialDesign.Cells(grid, initialPerBenchmark, seed: 0).Count;
+        int whole = InitialDesign.Size(grid, initialPerBenchmark), cut = InitialDesign.Size(grid, initialPerBenchmark, budget);
+        string design = cut < whole
+            ? $"the initial design is cut from {whole} to {cut} cells, leaving the model {budget - cut}"
+            : $"the initial design alone is {whole} cells";
         return $"a budget of {budget} evaluations ({100.0 * budget / grid.CellCount:0.#}% of the grid) leaves little room for the model to choose: "
-            + $"the initial design alone is {design} cells; the smallest sensible budget for this {grid.CheckpointCount} × {grid.BenchmarkCount} grid is {smallest} "
-            + $"({100.0 * smallest / grid.CellCount:0.#}%). Below it the pick rests mostly on the initial design.";
+            + $"{design}; the smallest sensible budget for this {grid.CheckpointCount} × {grid.BenchmarkCount} grid is {smallest} "
+            + $"({100.0 * smallest / grid.CellCount:0.#}%). Below it the pick rests on few cells per benchmark.";
     }
 }

@@ -4,13 +4,19 @@ namespace Bomax.Engine;
 /// The cells evaluated before the model chooses: <c>perBenchmark</c> cells of every benchmark, one in
 /// each of that many equal bands of checkpoints, so every region of the run is covered; within a band
 /// the benchmarks are spread evenly over the checkpoints in a seeded random order, and two cells of one
-/// benchmark are never neighbours when the grid allows it. Ordered so that every prefix is spread too
-/// (bands interleaved, positions within a band in van der Corput order): a budget smaller than the
-/// design still covers the whole run.
+/// benchmark are never neighbours when the grid allows it.
 /// The design adapts to the grid's shape: a benchmark gets at most one initial cell per
 /// <see cref="CheckpointsPerInitialCell"/> checkpoints (see <see cref="PerBenchmark"/>), so a grid of few
 /// checkpoints and many benchmarks starts from one cell per benchmark spread over the checkpoints instead
 /// of spending a large share of the grid before the model may choose.
+/// It also adapts to the budget: it takes at most <see cref="BudgetShare"/> of it (see <see cref="Size"/>).
+/// Fitted to a design that is the whole budget, the model's trend is a straight line through one or two
+/// cells per benchmark and its maximum sits at an edge of the run; left half the budget, the model checks
+/// where it believes the best is and bends. Because a benchmark's scores say something about the
+/// checkpoints only through their differences (its level is unknown), a cut design keeps whole
+/// benchmarks: the cells are ordered benchmark by benchmark, all of one benchmark's bands together, the
+/// benchmarks in van der Corput order of their place in the first band, so every prefix covers every band
+/// equally and spreads over the first band.
 /// </summary>
 public static class InitialDesign
 {
@@ -21,7 +27,26 @@ public static class InitialDesign
     public static int PerBenchmark(Grid grid, int requested) =>
         Math.Max(1, Math.Min(requested, grid.CheckpointCount / CheckpointsPerInitialCell));
 
-    public static IReadOnlyList<Cell> Cells(Grid grid, int perBenchmark, int seed) => Spread(grid, PerBenchmark(grid, perBenchmark), seed);
+    /// <summary>The most of a study's budget the initial design takes; the rest is the model's to choose.</summary>
+    public const double BudgetShare = 0.5;
+
+    /// <summary>The initial design of a study with <paramref name="budget"/> evaluations (null: no budget, the whole design).</summary>
+    public static IReadOnlyList<Cell> Cells(Grid grid, int perBenchmark, int seed, int? budget = null)
+    {
+        var design = Spread(grid, PerBenchmark(grid, perBenchmark), seed);
+        return budget is int b ? design.Take(Size(design.Count, b)).ToList() : design;
+    }
+
+    /// <summary>The cells of a design of <paramref name="whole"/> cells that a budget allows: all of them when they are at most
+    /// <see cref="BudgetShare"/> of the budget, otherwise that share (rounded up; at least one cell).</summary>
+    public static int Size(int whole, int budget) => Math.Min(whole, Math.Max(1, (int)Math.Ceiling(BudgetShare * budget)));
+
+    /// <summary>The size of this grid's initial design for <paramref name="budget"/> (null: the whole design).</summary>
+    public static int Size(Grid grid, int perBenchmark, int? budget = null)
+    {
+        int whole = grid.BenchmarkCount * Math.Min(PerBenchmark(grid, perBenchmark), grid.CheckpointCount);
+        return budget is int b ? Size(whole, b) : whole;
+    }
 
     static IReadOnlyList<Cell> Spread(Grid grid, int perBenchmark, int seed)
     {
@@ -48,8 +73,11 @@ public static class InitialDesign
                 byBand[band][rank] = new Cell(row, j);
             }
         }
-        var spread = Enumerable.Range(0, m).OrderBy(VanDerCorput).ToArray();
-        return spread.SelectMany(rank => byBand.Select(cells => cells[rank])).Distinct().ToList();
+        // Benchmark by benchmark, in van der Corput order of their place in the first band.
+        var bandOf = byBand.Select(cells => cells.ToDictionary(c => c.Benchmark)).ToArray();
+        return Enumerable.Range(0, m).OrderBy(VanDerCorput)
+            .SelectMany(rank => bandOf.Select(cells => cells[byBand[0][rank].Benchmark]))
+            .Distinct().ToList();
     }
 
     /// <summary>

@@ -24,14 +24,31 @@ public static class ReplaySimulation
     /// <summary>Long replays say how far they are at most this often (besides every budget reached).</summary>
     const double ProgressEverySeconds = 10;
 
+    /// <summary>
+    /// Replays every budget of <paramref name="settings"/> for one seed. Each budget is a study of its own, and the initial
+    /// design depends on the budget (<see cref="InitialDesign.Cells"/>): budgets that share a design share one simulated
+    /// study (the larger continue where the smaller stopped); the others start afresh.
+    /// </summary>
     public static SeedOutcome Run(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress = null)
+    {
+        var studies = settings.Budgets.OrderBy(b => b)
+            .GroupBy(b => InitialDesign.Size(table.Grid, settings.InitialPerBenchmark, b))
+            .Select(group => RunStudy(table, settings with { Budgets = group.ToList() }, seed, clock, progress))
+            .ToList();
+        return new SeedOutcome(seed, studies.SelectMany(s => s.Budgets).ToList(), studies.SelectMany(s => s.FitSeconds).ToList(),
+            studies.SelectMany(s => s.AcquireSeconds).ToList(), studies.SelectMany(s => s.RoundSeconds).ToList())
+        { LiveTensors = studies.SelectMany(s => s.LiveTensors).ToList() };
+    }
+
+    static SeedOutcome RunStudy(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress)
     {
         var grid = table.Grid;
         var options = settings.Engine with { Seed = seed };
         var rowMeans = table.RowMeans();
-        var design = InitialDesign.Cells(grid, settings.InitialPerBenchmark, seed);
-        // Start with as much of the design as the smallest budget allows; the planner adds the rest first.
-        var observations = design.Take(settings.Budgets.Min()).Select(c => new Observation(c, table.ScoreOf(c))).ToList();
+        int firstBudget = settings.Budgets.Min();
+        var design = InitialDesign.Cells(grid, settings.InitialPerBenchmark, seed, firstBudget);
+        // The design is never more than the budget: start with all of it.
+        var observations = design.Select(c => new Observation(c, table.ScoreOf(c))).ToList();
         var outcomes = new List<BudgetOutcome>();
         var fitSeconds = new List<double>();
         var roundSeconds = new List<double>();
@@ -45,7 +62,7 @@ public static class ReplaySimulation
         {
             double roundStart = clock();
             int room = pending.Peek() - observations.Count;
-            var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, Math.Clamp(settings.Batch, 0, Math.Max(0, room)), none, state, clock);
+            var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, firstBudget, Math.Clamp(settings.Batch, 0, Math.Max(0, room)), none, state, clock);
             if (plan.Refitted) fitSeconds.Add(plan.FitSeconds);
             acquireSeconds.Add(plan.AcquireSeconds);
             state = plan.State;

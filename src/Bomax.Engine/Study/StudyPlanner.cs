@@ -26,17 +26,19 @@ public sealed record Plan(IReadOnlyList<Cell> Next, RowPosterior? Rows, PlannerS
 /// </summary>
 public static class StudyPlanner
 {
-    public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark,
+    /// <summary>The next <paramref name="count"/> cells of a study of <paramref name="budget"/> evaluations (null: no budget; it sizes the
+    /// initial design, <see cref="InitialDesign.Cells"/>).</summary>
+    public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
         int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null) =>
-        NativeCalls.WithoutCollections(() => Decide(grid, observations, options, initialPerBenchmark, count, exclude, state, clock));
+        NativeCalls.WithoutCollections(() => Decide(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock));
 
-    static Plan Decide(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark,
+    static Plan Decide(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
         int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock)
     {
         clock ??= () => 0.0;
         var observed = observations.Select(o => o.Cell).ToHashSet();
         bool Open(Cell c) => !observed.Contains(c) && !exclude.Contains(c);
-        var design = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed).Where(Open).ToList();
+        var design = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed, budget).Where(Open).ToList();
         // The initial design: no model yet, Rows is null. With nothing observed there is nothing to fit,
         // so a batch larger than the design is filled by spreading further. (A count of 0 asks only for
         // the posterior.)

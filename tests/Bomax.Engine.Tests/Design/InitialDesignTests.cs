@@ -86,25 +86,46 @@ public class InitialDesignTests
 
     [Theory]
     [MemberData(nameof(Grids))]
-    public void EveryPrefixOfTheDesignIsSpreadOverTheWholeRun(int checkpoints, int benchmarks, int perBenchmark)
+    public void TheDesignTakesAtMostHalfTheBudget(int checkpoints, int benchmarks, int perBenchmark)
     {
-        // A budget smaller than the design takes a prefix: it must still cover every band, and within
-        // each band both of its halves, instead of only the start of the run.
-        var design = InitialDesign.Cells(GridOf(checkpoints, benchmarks), perBenchmark, seed: 3);
-        int bands = InitialDesign.PerBenchmark(GridOf(checkpoints, benchmarks), perBenchmark);
-        foreach (var length in new[] { 2 * bands, design.Count / 3, design.Count / 2 }.Where(l => l >= 2 * bands))
+        var grid = GridOf(checkpoints, benchmarks);
+        var whole = InitialDesign.Cells(grid, perBenchmark, seed: 3);
+        Assert.Equal(whole.Count, InitialDesign.Size(grid, perBenchmark));
+        foreach (var budget in new[] { 1, 2, 7, whole.Count, 2 * whole.Count - 1, 2 * whole.Count, 5 * whole.Count })
         {
-            var prefix = design.Take(length).ToList();
-            for (int b = 0; b < bands; b++)
+            var cut = InitialDesign.Cells(grid, perBenchmark, seed: 3, budget);
+            int expected = Math.Min(whole.Count, (budget + 1) / 2);
+            Assert.Equal(expected, cut.Count);
+            Assert.Equal(expected, InitialDesign.Size(grid, perBenchmark, budget));
+            Assert.Equal(whole.Take(expected), cut); // a cut design is the start of the whole one
+        }
+        Assert.Equal(whole, InitialDesign.Cells(grid, perBenchmark, seed: 3, budget: 2 * whole.Count));
+    }
+
+    [Theory]
+    [MemberData(nameof(Grids))]
+    public void ACutDesignKeepsWholeBenchmarksSpreadOverTheRun(int checkpoints, int benchmarks, int perBenchmark)
+    {
+        // A benchmark's cells say something about the checkpoints only through their differences, so a
+        // cut design gives some benchmarks all their bands rather than every benchmark one cell; and every
+        // band, and both halves of the first band, still get their share.
+        var grid = GridOf(checkpoints, benchmarks);
+        int bands = InitialDesign.PerBenchmark(grid, perBenchmark);
+        var whole = InitialDesign.Cells(grid, perBenchmark, seed: 3);
+        foreach (var length in new[] { bands, 2 * bands, 4 * bands, 4 * bands + 1, whole.Count / 3, whole.Count / 2 }.Where(l => l <= whole.Count))
+        {
+            var cut = InitialDesign.Cells(grid, perBenchmark, seed: 3, budget: 2 * length);
+            Assert.Equal(length, cut.Count);
+            var partial = cut.GroupBy(c => c.Benchmark).Count(g => g.Count() < bands);
+            Assert.True(partial <= 1, $"prefix {length}: {partial} benchmarks without all their bands");
+            var perBand = Enumerable.Range(0, bands).Select(b => cut.Count(c => BandOf(c.Checkpoint, checkpoints, bands) == b)).ToArray();
+            Assert.True(perBand.Max() - perBand.Min() <= 1, $"prefix {length}: cells per band {string.Join(",", perBand)}");
+            int last = checkpoints / bands, middle = last / 2;
+            var first = cut.Where(c => c.Checkpoint < last).Select(c => c.Checkpoint).ToList();
+            if (last >= 4 && first.Count >= 2)
             {
-                int first = b * checkpoints / bands, last = (b + 1) * checkpoints / bands, middle = (first + last) / 2;
-                var inBand = prefix.Where(c => c.Checkpoint >= first && c.Checkpoint < last).Select(c => c.Checkpoint).ToList();
-                Assert.True(inBand.Count >= length / bands - 1, $"prefix {length}: band {b} has {inBand.Count} cells");
-                if (last - first >= 4 && length >= 4 * bands)
-                {
-                    Assert.Contains(inBand, i => i < middle);
-                    Assert.Contains(inBand, i => i >= middle);
-                }
+                Assert.Contains(first, i => i < middle);
+                Assert.Contains(first, i => i >= middle);
             }
         }
     }

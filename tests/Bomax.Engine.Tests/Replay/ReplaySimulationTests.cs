@@ -100,6 +100,20 @@ public class ReplaySimulationTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
     }
 
     [Fact]
+    public void EachBudgetIsAStudyOfItsOwnWithItsOwnDesign()
+    {
+        // 25 × 6: the whole design is 12 cells; 16 evaluations cut it to 8, 45 keep all of it. Replayed
+        // together, each budget gets what it gets replayed alone, baselines included.
+        var clock = Stopwatch.StartNew();
+        SeedOutcome Replay(params int[] budgets) =>
+            ReplaySimulation.Run(runs.Table, runs.Settings with { Budgets = budgets }, 1, () => clock.Elapsed.TotalSeconds);
+        var both = Replay(16, 45);
+        Assert.Equal(Replay(16).Budgets.Single(), both.Budgets[0]);
+        Assert.Equal(Replay(45).Budgets.Single(), both.Budgets[1]);
+        Assert.Equal((16 - 8) + (45 - 12), both.RoundSeconds.Count); // one round per evaluation after each design
+    }
+
+    [Fact]
     public void DifferentSeedsRunDifferentStudies()
     {
         Assert.Equal(new[] { 0, 1, 2 }, runs.Seeds.Select(s => s.Seed));

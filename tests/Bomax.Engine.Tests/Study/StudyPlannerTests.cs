@@ -19,7 +19,7 @@ public class StudyPlannerTests
         var design = InitialDesign.Cells(Grid, 2, Options.Seed);
         Assert.Equal(3, design.Count); // 8 checkpoints: one initial cell per benchmark
 
-        var plan = StudyPlanner.Next(Grid, [], Options, 2, 5, new HashSet<Cell>(), PlannerState.Empty);
+        var plan = StudyPlanner.Next(Grid, [], Options, 2, null, 5, new HashSet<Cell>(), PlannerState.Empty);
 
         Assert.Equal(5, plan.Next.Count);
         Assert.Equal(5, plan.Next.Distinct().Count());
@@ -34,7 +34,7 @@ public class StudyPlannerTests
         var observations = design.Take(2).Select(c => new Observation(c, Score(c))).ToList();
         var excluded = new HashSet<Cell> { new(0, 0) };
 
-        var plan = StudyPlanner.Next(Grid, observations, Options, 2, 4, excluded, PlannerState.Empty);
+        var plan = StudyPlanner.Next(Grid, observations, Options, 2, null, 4, excluded, PlannerState.Empty);
 
         Assert.Equal(4, plan.Next.Count);
         Assert.Equal(design[2], plan.Next[0]); // the rest of the design first
@@ -44,12 +44,27 @@ public class StudyPlannerTests
     }
 
     [Fact]
+    public void WithABudgetTheModelChoosesAfterHalfOfIt()
+    {
+        var design = InitialDesign.Cells(Grid, 2, Options.Seed); // 3 cells
+        var observations = design.Take(2).Select(c => new Observation(c, Score(c))).ToList();
+
+        var unbounded = StudyPlanner.Next(Grid, observations, Options, 2, null, 1, new HashSet<Cell>(), PlannerState.Empty);
+        Assert.Equal(new[] { design[2] }, unbounded.Next); // the rest of the whole design
+        Assert.Null(unbounded.Rows);
+
+        var bounded = StudyPlanner.Next(Grid, observations, Options, 2, 4, 1, new HashSet<Cell>(), PlannerState.Empty);
+        Assert.Single(bounded.Next);
+        Assert.NotNull(bounded.Rows); // 4 evaluations: the design is cut to 2, the model chooses the third
+    }
+
+    [Fact]
     public void ACountOfZeroAsksOnlyForThePosteriorEvenWithDesignCellsLeft()
     {
         var design = InitialDesign.Cells(Grid, 2, Options.Seed);
         var observations = design.Take(2).Select(c => new Observation(c, Score(c))).ToList();
 
-        var plan = StudyPlanner.Next(Grid, observations, Options, 2, 0, new HashSet<Cell>(), PlannerState.Empty);
+        var plan = StudyPlanner.Next(Grid, observations, Options, 2, null, 0, new HashSet<Cell>(), PlannerState.Empty);
 
         Assert.Empty(plan.Next); // a spent budget suggests nothing, not the rest of the design
         Assert.NotNull(plan.Rows);
