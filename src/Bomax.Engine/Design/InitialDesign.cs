@@ -39,7 +39,7 @@ public static class InitialDesign
 
     /// <summary>The cells of a design of <paramref name="whole"/> cells that a budget allows: all of them when they are at most
     /// <see cref="BudgetShare"/> of the budget, otherwise that share (rounded up; at least one cell).</summary>
-    public static int Size(int whole, int budget) => Math.Min(whole, Math.Max(1, (int)Math.Ceiling(BudgetShare * budget)));
+    static int Size(int whole, int budget) => Math.Min(whole, Math.Max(1, (int)Math.Ceiling(BudgetShare * budget)));
 
     /// <summary>The size of this grid's initial design for <paramref name="budget"/> (null: the whole design).</summary>
     public static int Size(Grid grid, int perBenchmark, int? budget = null)
