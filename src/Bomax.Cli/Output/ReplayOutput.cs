@@ -23,6 +23,7 @@ internal static class ReplayOutput
             {
                 ["fraction"] = b.Fraction,
                 ["evaluations"] = b.Evaluations,
+                ["design_cells"] = b.DesignCells,
                 ["regret_median"] = b.RegretMedian,
                 ["regret_max"] = b.RegretMax,
                 ["best_found_rate"] = b.BestFoundRate,
@@ -65,11 +66,11 @@ internal static class ReplayOutput
         var text = new StringBuilder();
         text.AppendLine(c, $"{s.Table}: {s.Checkpoints} checkpoints × {s.Benchmarks} benchmarks, {s.Seeds} seeds");
         text.AppendLine("regret of the pick, % of the best average (median / worst over seeds)");
-        text.AppendLine(c, $"{"budget",-16} {"bomax",-17} {"best found",10} {"P(best)",8}   {"random",-17} {"subset",-17}");
+        text.AppendLine(c, $"{"budget",-16} {"design",6} {"bomax",-17} {"best found",10} {"P(best)",8}   {"random",-17} {"subset",-17}");
         foreach (var b in s.Budgets)
         {
             string Pair(double median, double max) => string.Format(c, "{0,6:0.000} / {1,6:0.000}", 100 * median, 100 * max);
-            text.AppendLine(c, $"{$"{100 * b.Fraction:0.0}% ({b.Evaluations})",-16} {Pair(b.RegretMedian, b.RegretMax),-17} {100 * b.BestFoundRate,9:0}% {b.ProbBestMedian,8:0.00}   {Pair(b.Random.RegretMedian, b.Random.RegretMax),-17} {Pair(b.Subset.RegretMedian, b.Subset.RegretMax),-17}");
+            text.AppendLine(c, $"{$"{100 * b.Fraction:0.0}% ({b.Evaluations})",-16} {b.DesignCells,6} {Pair(b.RegretMedian, b.RegretMax),-17} {100 * b.BestFoundRate,9:0}% {b.ProbBestMedian,8:0.00}   {Pair(b.Random.RegretMedian, b.Random.RegretMax),-17} {Pair(b.Subset.RegretMedian, b.Subset.RegretMax),-17}");
         }
         foreach (var cal in s.Calibration.Where(x => x.Picks > 0))
             text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, right {100 * cal.RightRate:0}% of the time");

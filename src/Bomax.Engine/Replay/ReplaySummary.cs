@@ -3,8 +3,8 @@ namespace Bomax.Engine.Replay;
 /// <summary>Regret statistics over seeds: median and worst.</summary>
 public sealed record RegretSummary(double RegretMedian, double RegretMax);
 
-/// <summary>One budget summarised over seeds, for the engine and both baselines.</summary>
-public sealed record BudgetSummary(double Fraction, int Evaluations, double RegretMedian, double RegretMax, double BestFoundRate,
+/// <summary>One budget summarised over seeds, for the engine and both baselines; the initial design's cells at that budget.</summary>
+public sealed record BudgetSummary(double Fraction, int Evaluations, int DesignCells, double RegretMedian, double RegretMax, double BestFoundRate,
     double ProbBestMedian, RegretSummary Random, RegretSummary Subset);
 
 /// <summary>
@@ -37,7 +37,7 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
         {
             var outcomes = seeds.Select(s => s.Budgets[k]).ToList();
             return new BudgetSummary(
-                (double)b.Evaluations / grid.CellCount, b.Evaluations,
+                (double)b.Evaluations / grid.CellCount, b.Evaluations, b.DesignCells,
                 Median(outcomes.Select(o => o.Regret)), outcomes.Max(o => o.Regret),
                 outcomes.Count(o => o.Regret == 0) / (double)outcomes.Count,
                 Median(outcomes.Select(o => o.ProbabilityBest)),

@@ -169,6 +169,7 @@ public sealed class ReplayCommandTests : IDisposable
         var budget = Assert.Single(root.GetProperty("budgets").EnumerateArray());
         Assert.Equal(0.5, budget.GetProperty("fraction").GetDouble(), 1e-12);
         Assert.Equal(18, budget.GetProperty("evaluations").GetInt32());
+        Assert.Equal(3, budget.GetProperty("design_cells").GetInt32()); // 12 checkpoints: one initial cell per benchmark
 
         // Regrets are those of real rows of the table: the worst is one row's, the median (2 seeds) the mean of two.
         double best = means.Max();

@@ -110,6 +110,7 @@ public class ReplaySimulationTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
         var both = Replay(16, 45);
         Assert.Equal(Replay(16).Budgets.Single(), both.Budgets[0]);
         Assert.Equal(Replay(45).Budgets.Single(), both.Budgets[1]);
+        Assert.Equal(new[] { 8, 12 }, both.Budgets.Select(b => b.DesignCells));
         Assert.Equal((16 - 8) + (45 - 12), both.RoundSeconds.Count); // one round per evaluation after each design
     }
 
