@@ -44,16 +44,20 @@ public static class InitialDesign
     /// <summary>The size of this grid's initial design for <paramref name="budget"/> (null: the whole design).</summary>
     public static int Size(Grid grid, int perBenchmark, int? budget = null)
     {
-        int whole = grid.BenchmarkCount * Math.Min(PerBenchmark(grid, perBenchmark), grid.CheckpointCount);
+        int whole = grid.BenchmarkCount * Bands(PerBenchmark(grid, perBenchmark), grid.CheckpointCount);
         return budget is int b ? Size(whole, b) : whole;
     }
+
+    /// <summary>How many bands of checkpoints a design of <paramref name="perBenchmark"/> cells per benchmark uses: one per cell, at most one per checkpoint.</summary>
+    static int Bands(int perBenchmark, int checkpoints) => Math.Clamp(perBenchmark, 1, checkpoints);
 
     static IReadOnlyList<Cell> Spread(Grid grid, int perBenchmark, int seed)
     {
         int n = grid.CheckpointCount, m = grid.BenchmarkCount;
-        int bands = Math.Clamp(perBenchmark, 1, n);
+        int bands = Bands(perBenchmark, n);
         var random = new Random(seed);
-        var byBand = new Cell[bands][];
+        var rowOf = new int[bands][]; // [band][benchmark]
+        int[] firstBandOrder = [];
         var previous = new int[m];
         Array.Fill(previous, -2);
         for (int band = 0; band < bands; band++)
@@ -62,7 +66,7 @@ public static class InitialDesign
             int width = last - first;
             var order = Enumerable.Range(0, m).OrderBy(_ => random.Next()).ToArray();
             double offset = random.NextDouble();
-            byBand[band] = new Cell[m];
+            rowOf[band] = new int[m];
             for (int rank = 0; rank < m; rank++)
             {
                 int j = order[rank];
@@ -70,14 +74,15 @@ public static class InitialDesign
                 // The band before ends at first − 1: step away from that benchmark's cell there.
                 if (row - previous[j] <= 1 && row + 1 < last) row++;
                 previous[j] = row;
-                byBand[band][rank] = new Cell(row, j);
+                rowOf[band][j] = row;
             }
+            if (band == 0) firstBandOrder = order;
         }
-        // Benchmark by benchmark, in van der Corput order of their place in the first band.
-        var bandOf = byBand.Select(cells => cells.ToDictionary(c => c.Benchmark)).ToArray();
-        return Enumerable.Range(0, m).OrderBy(VanDerCorput)
-            .SelectMany(rank => bandOf.Select(cells => cells[byBand[0][rank].Benchmark]))
-            .Distinct().ToList();
+        // Benchmark by benchmark, in van der Corput order of their place in the first band; the bands are
+        // disjoint, so no cell repeats.
+        return Enumerable.Range(0, m).OrderBy(VanDerCorput).Select(rank => firstBandOrder[rank])
+            .SelectMany(j => Enumerable.Range(0, bands).Select(band => new Cell(rowOf[band][j], j)))
+            .ToList();
     }
 
     /// <summary>
