@@ -11,10 +11,9 @@ public enum AcquisitionRule
     /// <summary>EI of the row average with the spread of the row's posterior mean after seeing the cell
     /// (|cov(a_i, f_ij)| / σ_ij): counts what the cell says about the row's other benchmarks.</summary>
     RowExpectedImprovement,
-    /// <summary>Row first: the challenger whose difference to the leader has the highest EI if it were
-    /// fully known (EI(S_i − S*, sd(a_i − a_leader))), then, of that pair, the less known checkpoint's
-    /// benchmark that says most about its average (max |cov(a_i, f_ij)| / σ_ij). Less myopic: a spike
-    /// needs several cells before it shows.</summary>
+    /// <summary>Row first: the checkpoint whose average has the highest EI if it were fully known
+    /// (EI(S_i − S*, sd(a_i))), then its benchmark that says most about that average
+    /// (max |cov(a_i, f_ij)| / σ_ij). Less myopic: a spike needs several cells before it shows.</summary>
     RowFirst,
 }
 

@@ -144,12 +144,10 @@ public sealed class ConditionedModel : IDisposable
         var rowCell = RowCellCovariance(arange(n, dtype: int64, device: factor.device), terms); // N × k
         var solved = cholesky_solve(rowCell.T.contiguous(), terms.Factor); // k × N
         var shrink = (rowCell * solved.T).sum(dim: 1).cpu().data<double>().ToArray(); // diag(rowCell · solved)
-        var leaderShrink = rowCell.matmul(solved.select(1, rows.Leader)).cpu().data<double>().ToArray(); // (rowCell · solved)[·, leader]
         var variance = rows.Variance.Select((v, i) => v - shrink[i]).ToArray();
-        var leaderCovariance = rows.LeaderCovariance.Select((c, i) => c - leaderShrink[i]).ToArray();
         var unobserved = (int[])rows.UnobservedCount.Clone();
         foreach (var cell in pending) unobserved[cell.Checkpoint]--;
-        return new RowMarginals(rows.Mean, variance, unobserved, leaderCovariance);
+        return new RowMarginals(rows.Mean, variance, unobserved);
     }
 
     /// <summary>The posterior of every cell of <paramref name="rows"/>; with <paramref name="pending"/>, as if

@@ -11,13 +11,8 @@ public sealed record RowPosterior(double[] Mean, double[,] Covariance, int[] Uno
     public int Count => Mean.Length;
     public double StandardDeviation(int row) => Math.Sqrt(Math.Max(0.0, Covariance[row, row]));
 
-    /// <summary>Each row's mean and variance, and its covariance with the leader's (the row of highest mean).</summary>
-    public RowMarginals Marginals()
-    {
-        int leader = RowMarginals.LeaderOf(Mean);
-        return new(Mean, Enumerable.Range(0, Count).Select(i => Covariance[i, i]).ToArray(), UnobservedCount,
-            Enumerable.Range(0, Count).Select(i => Covariance[i, leader]).ToArray());
-    }
+    /// <summary>Each row's mean and variance, without the covariances between rows.</summary>
+    public RowMarginals Marginals() => new(Mean, Enumerable.Range(0, Count).Select(i => Covariance[i, i]).ToArray(), UnobservedCount);
 
     /// <summary>The same means with the covariance multiplied by <paramref name="scale"/> (see <see cref="PrequentialCheck"/>).</summary>
     public RowPosterior Widened(double scale)
@@ -30,28 +25,11 @@ public sealed record RowPosterior(double[] Mean, double[,] Covariance, int[] Uno
     }
 }
 
-/// <summary>
-/// Each checkpoint average's posterior mean and variance, and its covariance with the
-/// <see cref="Leader"/>'s average (raw score units): what the acquisition reads. All arrays are N.
-/// </summary>
-public sealed record RowMarginals(double[] Mean, double[] Variance, int[] UnobservedCount, double[] LeaderCovariance)
+/// <summary>Each checkpoint average's posterior mean and variance (raw score units): what the acquisition reads. All arrays are N.</summary>
+public sealed record RowMarginals(double[] Mean, double[] Variance, int[] UnobservedCount)
 {
     public int Count => Mean.Length;
     public double StandardDeviation(int row) => Math.Sqrt(Math.Max(0.0, Variance[row]));
-
-    /// <summary>The row of highest mean (the first of equals).</summary>
-    public int Leader => LeaderOf(Mean);
-
-    /// <summary>The standard deviation of a_row − a_leader.</summary>
-    public double DifferenceStandardDeviation(int row) =>
-        Math.Sqrt(Math.Max(0.0, Variance[row] + Variance[Leader] - 2 * LeaderCovariance[row]));
-
-    public static int LeaderOf(IReadOnlyList<double> mean)
-    {
-        int leader = 0;
-        for (int i = 1; i < mean.Count; i++) if (mean[i] > mean[leader]) leader = i;
-        return leader;
-    }
 }
 
 /// <summary>
