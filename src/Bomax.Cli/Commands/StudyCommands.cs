@@ -223,7 +223,7 @@ internal static class StudyCommands
         var c = CultureInfo.InvariantCulture;
         var output = channels.Human;
         output.WriteLine(string.Create(c, $"selected: {pick.Name} (step {pick.Step})"));
-        output.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, {pick.BenchmarksEvaluated}/{pick.BenchmarkCount} benchmarks evaluated"));
+        output.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, expected shortfall {pick.ExpectedShortfall:0.0000} ({100 * pick.RelativeShortfall:0.00}%), {pick.BenchmarksEvaluated}/{pick.BenchmarkCount} benchmarks evaluated"));
         foreach (var r in report.Top.Skip(1).Take(3))
             output.WriteLine(string.Create(c, $"  runner-up {r.Name}: {r.Estimate:0.0000} ({r.Low:0.0000} – {r.High:0.0000}), P(best) {r.ProbabilityBest:0.00}"));
         output.WriteLine(string.Create(c, $"  {report.Evaluations} of {report.GridCells} pairs evaluated ({100.0 * report.Evaluations / report.GridCells:0.0}%){(note.Length > 0 ? ", " + note : "")}"));

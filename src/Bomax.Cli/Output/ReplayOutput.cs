@@ -28,6 +28,8 @@ internal static class ReplayOutput
                 ["regret_max"] = b.RegretMax,
                 ["best_found_rate"] = b.BestFoundRate,
                 ["prob_best_median"] = b.ProbBestMedian,
+                ["regret_mean"] = b.RegretMean,
+                ["expected_regret_mean"] = b.ExpectedRegretMean,
                 ["baselines"] = new JsonObject
                 {
                     ["random"] = new JsonObject { ["regret_median"] = b.Random.RegretMedian, ["regret_max"] = b.Random.RegretMax },
@@ -49,7 +51,7 @@ internal static class ReplayOutput
                 ["budgets"] = new JsonArray(r.Budgets.Select(b => (JsonNode)new JsonObject
                 {
                     ["evaluations"] = b.Evaluations, ["pick"] = b.Pick, ["regret"] = b.Regret, ["prob_best"] = b.ProbabilityBest,
-                    ["random_regret"] = b.RandomRegret, ["subset_regret"] = b.SubsetRegret,
+                    ["random_regret"] = b.RandomRegret, ["subset_regret"] = b.SubsetRegret, ["expected_regret"] = b.ExpectedRegret,
                 }).ToArray()),
             }).ToArray()),
             ["calibration"] = new JsonArray(s.Calibration.Select(c => (JsonNode)new JsonObject
@@ -72,6 +74,8 @@ internal static class ReplayOutput
             string Pair(double median, double max) => string.Format(c, "{0,6:0.000} / {1,6:0.000}", 100 * median, 100 * max);
             text.AppendLine(c, $"{$"{100 * b.Fraction:0.0}% ({b.Evaluations})",-16} {b.DesignCells,6} {Pair(b.RegretMedian, b.RegretMax),-17} {100 * b.BestFoundRate,9:0}% {b.ProbBestMedian,8:0.00}   {Pair(b.Random.RegretMedian, b.Random.RegretMax),-17} {Pair(b.Subset.RegretMedian, b.Subset.RegretMax),-17}");
         }
+        text.AppendLine("regret the engine expected of its pick against the regret it had, mean over seeds: "
+            + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1:0.000} expected, {2:0.000} had", 100 * b.Fraction, 100 * b.ExpectedRegretMean, 100 * b.RegretMean))));
         foreach (var cal in s.Calibration.Where(x => x.Picks > 0))
             text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, right {100 * cal.RightRate:0}% of the time");
         text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, round median {s.RoundSecondsMedian:0.000}, wall {s.WallSeconds:0.0}");

@@ -53,7 +53,7 @@ internal static class MarkdownReport
         var pick = report.Pick;
         Line($"### ✅ Selected **{Inline(pick.Name)}**");
         Line();
-        Line($"Estimated average **{Score(pick.Estimate)}** (95 % interval {Interval(pick.Low, pick.High)}) · P(best) **{Probability(pick.ProbabilityBest)}**");
+        Line($"Estimated average **{Score(pick.Estimate)}** (95 % interval {Interval(pick.Low, pick.High)}) · P(best) **{Probability(pick.ProbabilityBest)}** · expected shortfall {Shortfall(pick)}");
         Line();
         Line($"Step {pick.Step.ToString(C)} · {pick.BenchmarksEvaluated.ToString(C)}/{pick.BenchmarkCount.ToString(C)} benchmarks evaluated at this checkpoint · {report.CheckpointCount.ToString("N0", C)} checkpoints × {report.BenchmarkCount.ToString("N0", C)} benchmarks");
         Line();
@@ -62,18 +62,20 @@ internal static class MarkdownReport
 
         Line("#### Top checkpoints");
         Line();
-        Line("| # | Checkpoint | Step | Estimate | 95 % interval | P(best) | Benchmarks evaluated |");
-        Line("|---:|---|---:|---:|---|---:|---:|");
+        Line("| # | Checkpoint | Step | Estimate | 95 % interval | P(best) | Expected shortfall | Benchmarks evaluated |");
+        Line("|---:|---|---:|---:|---|---:|---:|---:|");
         int rank = 0;
         foreach (var s in report.Top.Take(5))
         {
             rank++;
             bool isPick = s == pick || (s.Name == pick.Name && s.Step == pick.Step);
             string name = isPick ? $"✅ **{Cell(s.Name)}** (pick)" : Cell(s.Name);
-            Line($"| {rank.ToString(C)} | {name} | {s.Step.ToString(C)} | {Score(s.Estimate)} | {Interval(s.Low, s.High)} | {Probability(s.ProbabilityBest)} | {s.BenchmarksEvaluated.ToString(C)}/{s.BenchmarkCount.ToString(C)} |");
+            Line($"| {rank.ToString(C)} | {name} | {s.Step.ToString(C)} | {Score(s.Estimate)} | {Interval(s.Low, s.High)} | {Probability(s.ProbabilityBest)} | {Shortfall(s)} | {s.BenchmarksEvaluated.ToString(C)}/{s.BenchmarkCount.ToString(C)} |");
         }
         Line();
-        Line($"Ranked by {Engine.Selection.Ranking}: of two close estimates, the one resting on more evidence goes first.");
+        Line($"Ranked by {Engine.Selection.Ranking}: of two close estimates, the one resting on more evidence goes first. "
+            + "Expected shortfall: how far below the best checkpoint's average each is expected to fall (its share of that average in brackets); "
+            + "among near-ties every P(best) is small while the shortfall shows how little is at stake.");
         Line();
 
         Line("#### Cost");
@@ -337,6 +339,9 @@ internal static class MarkdownReport
     internal static string Score(double value) => value.ToString("0.0000", C);
 
     internal static string Probability(double value) => value.ToString("0.00", C);
+
+    /// <summary>How far below the best average the checkpoint is expected to fall, in score units and as a share.</summary>
+    internal static string Shortfall(ReportStanding s) => $"{Score(s.ExpectedShortfall)} ({(100 * s.RelativeShortfall).ToString("0.00", C)} %)";
 
     static string Interval(double low, double high) => $"{Score(low)}–{Score(high)}";
 

@@ -29,7 +29,7 @@ internal static class ReportBuilder
         var rows = model.Rows().Widened(scale);
         var selection = Engine.Selection.From(grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed, runnersUp: 4);
 
-        ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest, s.BenchmarksEvaluated, grid.BenchmarkCount);
+        ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest, s.BenchmarksEvaluated, grid.BenchmarkCount, s.ExpectedShortfall);
         var top = selection.RunnersUp.Prepend(selection.Pick).Select(Stand).ToList();
 
         // Every cell's estimate for the map (means only: cheap at any size), and the pick's row with intervals.

@@ -39,6 +39,7 @@ internal static class ResultJson
         ["low"] = report.Pick.Low,
         ["high"] = report.Pick.High,
         ["prob_best"] = report.Pick.ProbabilityBest,
+        ["expected_shortfall"] = report.Pick.ExpectedShortfall,
         ["evaluations"] = report.Evaluations,
         ["new_evaluations"] = newEvaluations,
         ["grid_cells"] = report.GridCells,

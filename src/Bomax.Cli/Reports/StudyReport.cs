@@ -1,8 +1,13 @@
 namespace Bomax.Cli.Reports;
 
-/// <summary>One checkpoint's standing in a report: estimated average with its 95 % interval, probability of being best.</summary>
+/// <summary>One checkpoint's standing in a report: estimated average with its 95 % interval, probability of being best,
+/// and how far below the best average it is expected to fall (<see cref="Engine.Standing.ExpectedShortfall"/>).</summary>
 internal sealed record ReportStanding(string Name, long Step, double Estimate, double Low, double High, double ProbabilityBest,
-    int BenchmarksEvaluated, int BenchmarkCount);
+    int BenchmarksEvaluated, int BenchmarkCount, double ExpectedShortfall)
+{
+    /// <summary>The expected shortfall as a share of the expected best average, E[max_k a_k].</summary>
+    public double RelativeShortfall => ExpectedShortfall / (Estimate + ExpectedShortfall);
+}
 
 /// <summary>One benchmark of the selected checkpoint: the observed score where evaluated, else the prediction with its 95 % interval.</summary>
 internal sealed record BenchmarkRow(string Name, double Weight, double? Observed, double Predicted, double Low, double High);

@@ -3,9 +3,10 @@ namespace Bomax.Engine.Replay;
 /// <summary>Regret statistics over seeds: median and worst.</summary>
 public sealed record RegretSummary(double RegretMedian, double RegretMax);
 
-/// <summary>One budget summarised over seeds, for the engine and both baselines; the initial design's cells at that budget.</summary>
+/// <summary>One budget summarised over seeds, for the engine and both baselines; the initial design's cells at that budget;
+/// the engine's mean regret beside the mean regret it expected of its picks.</summary>
 public sealed record BudgetSummary(double Fraction, int Evaluations, int DesignCells, double RegretMedian, double RegretMax, double BestFoundRate,
-    double ProbBestMedian, RegretSummary Random, RegretSummary Subset);
+    double ProbBestMedian, RegretSummary Random, RegretSummary Subset, double RegretMean, double ExpectedRegretMean);
 
 /// <summary>
 /// Calibration of the reported probability of being best: picks reported at or above
@@ -42,7 +43,8 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
                 outcomes.Count(o => o.Regret == 0) / (double)outcomes.Count,
                 Median(outcomes.Select(o => o.ProbabilityBest)),
                 new RegretSummary(Median(outcomes.Select(o => o.RandomRegret)), outcomes.Max(o => o.RandomRegret)),
-                new RegretSummary(Median(outcomes.Select(o => o.SubsetRegret)), outcomes.Max(o => o.SubsetRegret)));
+                new RegretSummary(Median(outcomes.Select(o => o.SubsetRegret)), outcomes.Max(o => o.SubsetRegret)),
+                outcomes.Average(o => o.Regret), outcomes.Average(o => o.ExpectedRegret));
         }).ToList();
         var all = seeds.SelectMany(s => s.Budgets).ToList();
         var calibration = new[] { 0.5, 0.8, 0.9 }.Select(t =>

@@ -4,8 +4,18 @@ using static Bomax.Engine.Constants;
 
 namespace Bomax.Engine;
 
-/// <summary>One checkpoint's standing: estimated average with a 95 % interval, probability of being the best.</summary>
-public sealed record Standing(int Checkpoint, string Name, double Estimate, double Low, double High, double ProbabilityBest, int BenchmarksEvaluated);
+/// <summary>
+/// One checkpoint's standing: estimated average with a 95 % interval, probability of being the best, and
+/// its expected shortfall, E[max_k a_k − a_i]: how far below the best average it is expected to fall
+/// (0 only when it is surely the best). Among near-ties P(best) is small for every checkpoint while the
+/// shortfall says how little is at stake.
+/// </summary>
+public sealed record Standing(int Checkpoint, string Name, double Estimate, double Low, double High, double ProbabilityBest, int BenchmarksEvaluated,
+    double ExpectedShortfall);
+
+/// <summary>What seeded draws from the joint posterior of the averages say about each row: the share of draws
+/// in which it is the largest, and its mean shortfall below the largest. Both arrays are N.</summary>
+public sealed record PosteriorDraws(double[] ProbabilityBest, double[] ExpectedShortfall);
 
 /// <summary>
 /// The decision: the pick and the runner-ups, best first. Checkpoints are ranked by their average one
@@ -31,22 +41,26 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
     /// <summary>Selects from the joint posterior; P(best) by <paramref name="samples"/> seeded Monte Carlo draws.</summary>
     public static Selection From(Grid grid, RowPosterior rows, int samples, int seed, int runnersUp = 5)
     {
-        var probability = ProbabilityOfBest(rows, samples, seed);
+        var draws = Draw(rows, samples, seed);
+        var probability = draws.ProbabilityBest;
         var order = Enumerable.Range(0, rows.Count).OrderByDescending(i => CautiousEstimate(rows, i)).ThenBy(i => i).ToList();
         Standing Stand(int i)
         {
             double sd = rows.StandardDeviation(i);
             return new Standing(i, grid.Checkpoints[i].Name, rows.Mean[i], rows.Mean[i] - Z95 * sd, rows.Mean[i] + Z95 * sd,
-                probability[i], grid.BenchmarkCount - rows.UnobservedCount[i]);
+                probability[i], grid.BenchmarkCount - rows.UnobservedCount[i], draws.ExpectedShortfall[i]);
         }
         return new Selection(Stand(order[0]), order.Skip(1).Take(runnersUp).Select(Stand).ToList(), probability);
     }
 
     /// <summary>Share of draws from N(mean, covariance) in which each row is the largest: <c>N</c>.</summary>
-    public static double[] ProbabilityOfBest(RowPosterior rows, int samples, int seed) =>
-        NativeCalls.WithoutCollections(() => SampleProbabilityOfBest(rows, samples, seed));
+    public static double[] ProbabilityOfBest(RowPosterior rows, int samples, int seed) => Draw(rows, samples, seed).ProbabilityBest;
 
-    static double[] SampleProbabilityOfBest(RowPosterior rows, int samples, int seed)
+    /// <summary><paramref name="samples"/> seeded draws from N(mean, covariance), summarised per row.</summary>
+    public static PosteriorDraws Draw(RowPosterior rows, int samples, int seed) =>
+        NativeCalls.WithoutCollections(() => SampleDraws(rows, samples, seed));
+
+    static PosteriorDraws SampleDraws(RowPosterior rows, int samples, int seed)
     {
         int n = rows.Count;
         var device = TorchDevice.Cpu;
@@ -59,8 +73,9 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         var generator = new Generator((ulong)seed);
         var normal = randn(new long[] { n, samples }, dtype: float64, device: device, generator: generator);
         var draws = tensor(rows.Mean, dtype: float64, device: device).unsqueeze(1) + factor.matmul(normal); // n × samples
-        var winners = draws.argmax(dim: 0);
+        var (largest, winners) = draws.max(dim: 0);
         var counts = bincount(winners, minlength: n).cpu().data<long>().ToArray();
-        return counts.Select(c => (double)c / samples).ToArray();
+        var shortfall = (largest.unsqueeze(0) - draws).mean(dimensions: new long[] { 1 }).cpu().data<double>().ToArray();
+        return new PosteriorDraws(counts.Select(c => (double)c / samples).ToArray(), shortfall);
     }
 }

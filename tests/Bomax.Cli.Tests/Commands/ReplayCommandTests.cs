@@ -194,6 +194,18 @@ public sealed class ReplayCommandTests : IDisposable
         else Assert.True(regretMedian > 0);
         Assert.InRange(budget.GetProperty("prob_best_median").GetDouble(), 0.0, 1.0);
 
+        // Each seed's pick carries the regret the engine expected of it; the budget's means are those of the seeds.
+        var seedPicks = root.GetProperty("runs").EnumerateArray().Select(r => Assert.Single(r.GetProperty("budgets").EnumerateArray())).ToList();
+        Assert.Equal(2, seedPicks.Count);
+        Assert.All(seedPicks, p =>
+        {
+            double expected = p.GetProperty("expected_regret").GetDouble();
+            Assert.InRange(expected, 0.0, 0.5);
+            Assert.Equal(p.GetProperty("prob_best").GetDouble() < 1, expected > 0); // only a sure best is expected to lose nothing
+        });
+        Assert.Equal(seedPicks.Average(p => p.GetProperty("expected_regret").GetDouble()), budget.GetProperty("expected_regret_mean").GetDouble(), 12);
+        Assert.Equal(seedPicks.Average(p => p.GetProperty("regret").GetDouble()), budget.GetProperty("regret_mean").GetDouble(), 12);
+
         // Calibration: picks stated at P(best) ≥ threshold, out of 2 seeds × 1 budget.
         var calibration = root.GetProperty("calibration").EnumerateArray().ToList();
         Assert.NotEmpty(calibration);

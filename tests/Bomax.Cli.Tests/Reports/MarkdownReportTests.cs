@@ -49,7 +49,7 @@ internal static class ReportFixture
         var order = Enumerable.Range(0, checkpoints).OrderByDescending(i => averages[i]).ThenBy(i => i).ToList();
         double[] pBest = [0.97, 0.02, 0.006, 0.003, 0.001];
         var top = order.Take(5).Select((i, r) => new ReportStanding(Name(i), steps[i], averages[i], averages[i] - Half(i), averages[i] + Half(i),
-            pBest[r], Evaluated(i), benchmarks)).ToList();
+            pBest[r], Evaluated(i), benchmarks, 0.0002 + 0.0010 * r)).ToList();
         var pickBenchmarks = Enumerable.Range(0, benchmarks).Select(j =>
         {
             double half = observed[pick, j] ? 0 : 0.0150 + 0.001 * j;
@@ -105,6 +105,8 @@ public class MarkdownReportTests
         var p = report.Pick;
         Assert.Contains($"### ✅ Selected **{p.Name}**", md);
         Assert.Contains($"Estimated average **{p.Estimate.ToString("0.0000", C)}** (95 % interval {p.Low.ToString("0.0000", C)}–{p.High.ToString("0.0000", C)}) · P(best) **0.97**", md);
+        // The expected shortfall in score units and as a share of the expected best average (estimate + shortfall).
+        Assert.Contains($" · expected shortfall 0.0002 ({(100 * 0.0002 / (p.Estimate + 0.0002)).ToString("0.00", C)} %)", md);
     }
 
     [Fact]
@@ -121,7 +123,7 @@ public class MarkdownReportTests
         {
             var s = report.Top[r];
             Assert.Contains($"| {s.Name}", rows[r].Replace("✅ **", "").Replace("** (pick)", ""));
-            Assert.Contains($"| {s.Estimate.ToString("0.0000", C)} | {s.Low.ToString("0.0000", C)}–{s.High.ToString("0.0000", C)} | {s.ProbabilityBest.ToString("0.00", C)} | {s.BenchmarksEvaluated}/{s.BenchmarkCount} |", rows[r]);
+            Assert.Contains($"| {s.Estimate.ToString("0.0000", C)} | {s.Low.ToString("0.0000", C)}–{s.High.ToString("0.0000", C)} | {s.ProbabilityBest.ToString("0.00", C)} | {s.ExpectedShortfall.ToString("0.0000", C)} ({(100 * s.RelativeShortfall).ToString("0.00", C)} %) | {s.BenchmarksEvaluated}/{s.BenchmarkCount} |", rows[r]);
             Assert.Equal(r == 0, rows[r].Contains("(pick)"));
         }
     }
@@ -270,7 +272,7 @@ public class MarkdownReportTests
         var lines = md.Split('\n');
         int header = Array.FindIndex(lines, l => l.StartsWith("| # | Checkpoint |", StringComparison.Ordinal));
         foreach (var row in lines.Skip(header).TakeWhile(l => l.StartsWith('|')))
-            Assert.Equal(8, Regex.Matches(row, @"(?<!\\)\|").Count);
+            Assert.Equal(9, Regex.Matches(row, @"(?<!\\)\|").Count);
         var mermaid = Regex.Match(md, "```mermaid\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
         Assert.Contains("title \"Estimated average by step (pick: a|b ‹script›)\"", mermaid);
     }

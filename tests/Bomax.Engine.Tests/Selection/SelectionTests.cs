@@ -116,6 +116,37 @@ public class SelectionTests
         Assert.Equal(1 - expected, probability[1], 0.01);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.6)]
+    public void TheExpectedShortfallOfTwoRowsIsTheExpectedImprovementOfTheOtherOverIt(double correlation)
+    {
+        // E[max(a0, a1) − a0] = E[max(a1 − a0, 0)] with a1 − a0 ~ N(μ1 − μ0, σ0² + σ1² − 2ρσ0σ1): the EI formula.
+        var rows = Posterior(new[] { 0.5, 0.45 }, new[] { 0.03, 0.04 }, new double[,] { { 1, correlation }, { correlation, 1 } }, new[] { 1, 1 });
+        double spread = Math.Sqrt(0.03 * 0.03 + 0.04 * 0.04 - 2 * correlation * 0.03 * 0.04);
+        var draws = EngineSelection.Draw(rows, 400_000, seed: 5);
+        // Monte Carlo error: sd of max(d, 0) is below the spread, over √400 000 draws: under 1e-4.
+        Assert.Equal(ExpectedImprovement.Value(0.45 - 0.5, spread), draws.ExpectedShortfall[0], 3e-4);
+        Assert.Equal(ExpectedImprovement.Value(0.5 - 0.45, spread), draws.ExpectedShortfall[1], 3e-4);
+        Assert.Equal(EngineSelection.ProbabilityOfBest(rows, 400_000, seed: 5), draws.ProbabilityBest);
+    }
+
+    [Fact]
+    public void TheExpectedShortfallIsNeverBelowTheGapToTheBestEstimateAndVanishesForASureBest()
+    {
+        var rows = Example();
+        var draws = EngineSelection.Draw(rows, 100_000, seed: 9);
+        for (int i = 0; i < rows.Count; i++)
+            Assert.True(draws.ExpectedShortfall[i] >= rows.Mean.Max() - rows.Mean[i], $"row {i}: E[max − a_i] ≥ max E − E a_i (Jensen)");
+        Assert.True(draws.ExpectedShortfall[2] > 0.05, "the uncertain row is often far below the best");
+        var sure = Posterior(new[] { 0.9, 0.4, 0.3 }, new[] { 0.001, 0.001, 0.001 }, new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } }, new[] { 0, 0, 0 });
+        var settled = EngineSelection.Draw(sure, 10_000, seed: 1);
+        Assert.Equal(0.0, settled.ExpectedShortfall[0], 12);
+        Assert.Equal(0.5, settled.ExpectedShortfall[1], 1e-3);
+        var selection = EngineSelection.From(GridOf(4, 2), rows, 20_000, seed: 9);
+        Assert.Equal(EngineSelection.Draw(rows, 20_000, seed: 9).ExpectedShortfall[selection.Pick.Checkpoint], selection.Pick.ExpectedShortfall);
+    }
+
     [Fact]
     public void ProbabilityOfBestIsDeterministicForASeedAndDiffersBetweenSeeds()
     {
