@@ -5,8 +5,8 @@ namespace Bomax.Cli.Reports;
 internal sealed record ReportStanding(string Name, long Step, double Estimate, double Low, double High, double ProbabilityBest,
     int BenchmarksEvaluated, int BenchmarkCount, double ExpectedShortfall)
 {
-    /// <summary>The expected shortfall as a share of the expected best average, E[max_k a_k].</summary>
-    public double RelativeShortfall => ExpectedShortfall / (Estimate + ExpectedShortfall);
+    /// <summary>The expected shortfall as a share of the expected best average (<see cref="Engine.Standing.RelativeShortfall"/>).</summary>
+    public double RelativeShortfall => Engine.Standing.ShareOfBest(ExpectedShortfall, Estimate);
 }
 
 /// <summary>One benchmark of the selected checkpoint: the observed score where evaluated, else the prediction with its 95 % interval.</summary>

@@ -77,7 +77,7 @@ public static class ReplaySimulation
                 int subsetPick = Baselines.Subset(table, budget, seed);
                 outcomes.Add(new BudgetOutcome(budget, selection.Pick.Checkpoint, Regret.Of(rowMeans, selection.Pick.Checkpoint), selection.Pick.ProbabilityBest,
                     randomPick, Regret.Of(rowMeans, randomPick), subsetPick, Regret.Of(rowMeans, subsetPick), design.Count,
-                    selection.Pick.ExpectedShortfall / (selection.Pick.Estimate + selection.Pick.ExpectedShortfall)));
+                    selection.Pick.RelativeShortfall));
                 progress?.Invoke($"seed {seed}: {budget} evaluations, pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00}), regret {100 * outcomes[^1].Regret:0.000}%");
             }
             if (room <= 0) continue; // a budget was reached and recorded: plan again toward the next one

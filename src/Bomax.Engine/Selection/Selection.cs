@@ -11,7 +11,13 @@ namespace Bomax.Engine;
 /// shortfall says how little is at stake.
 /// </summary>
 public sealed record Standing(int Checkpoint, string Name, double Estimate, double Low, double High, double ProbabilityBest, int BenchmarksEvaluated,
-    double ExpectedShortfall);
+    double ExpectedShortfall)
+{
+    /// <summary>The expected shortfall as a share of the expected best average, E[max_k a_k] = estimate + shortfall.</summary>
+    public double RelativeShortfall => ShareOfBest(ExpectedShortfall, Estimate);
+
+    public static double ShareOfBest(double expectedShortfall, double estimate) => expectedShortfall / (estimate + expectedShortfall);
+}
 
 /// <summary>What seeded draws from the joint posterior of the averages say about each row: the share of draws
 /// in which it is the largest, and its mean shortfall below the largest. Both arrays are N.</summary>
