@@ -10,6 +10,7 @@ public abstract class PickOutputs : Microsoft.Build.Utilities.Task
     [Output] public string Step { get; private set; } = "";
     [Output] public string Score { get; private set; } = "";
     [Output] public string ProbabilityBest { get; private set; } = "";
+    [Output] public string ExpectedShortfall { get; private set; } = "";
     [Output] public string SummaryPath { get; private set; } = "";
 
     private protected void Publish(StudyResult result)
@@ -19,6 +20,7 @@ public abstract class PickOutputs : Microsoft.Build.Utilities.Task
         Step = result.Step;
         Score = result.Score;
         ProbabilityBest = result.ProbabilityBest;
+        ExpectedShortfall = result.ExpectedShortfall;
         SummaryPath = result.Summary;
     }
 }

@@ -11,6 +11,9 @@ internal sealed record StudyResult(
     string Study, string Checkpoint, string CheckpointPath, string Step, string Score, string Low, string High, string ProbabilityBest,
     int Evaluations, int NewEvaluations, int GridCells, string End, string Spec, string Journal, string Summary)
 {
+    /// <summary>How far below the best average the pick is expected to fall ("" from an engine that did not say).</summary>
+    public string ExpectedShortfall { get; init; } = "";
+
     /// <summary>The result in <paramref name="o"/>, or null when it lacks the checkpoint or its numbers.</summary>
     public static StudyResult? From(JsonElement o)
     {
@@ -20,7 +23,10 @@ internal sealed record StudyResult(
         return new StudyResult(Json.String(o, "study") ?? "", checkpoint, Json.String(o, "checkpoint_path") ?? checkpoint, Json.Number(o, "step") ?? "", score,
             Json.Number(o, "low") ?? score, Json.Number(o, "high") ?? score, probability,
             Json.Int(o, "evaluations"), Json.Int(o, "new_evaluations"), Json.Int(o, "grid_cells"), Json.String(o, "end") ?? "",
-            Json.String(o, "spec") ?? "", Json.String(o, "journal") ?? "", Json.String(o, "summary") ?? "");
+            Json.String(o, "spec") ?? "", Json.String(o, "journal") ?? "", Json.String(o, "summary") ?? "")
+        {
+            ExpectedShortfall = Json.Number(o, "expected_shortfall") ?? "",
+        };
     }
 
     /// <summary>Reads a result file; the error says what is wrong with it.</summary>

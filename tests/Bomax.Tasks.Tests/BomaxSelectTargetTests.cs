@@ -51,11 +51,12 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
     }
 
     /// <summary>What the sample's ShipSelectedCheckpoint target printed from the properties BomaxSelect set.</summary>
-    static (string Checkpoint, double Score, double ProbabilityBest) Shipped(string output)
+    static (string Checkpoint, double Score, double ProbabilityBest, double ExpectedShortfall) Shipped(string output)
     {
-        var match = Regex.Match(output, @"Shipping (\S+) \(step \d+, estimated score (\S+), P\(best\) (\S+)\);");
+        var match = Regex.Match(output, @"Shipping (\S+) \(step \d+, estimated score (\S+), P\(best\) (\S+), expected shortfall (\S+)\);");
         Assert.True(match.Success, "the target after BomaxSelect printed nothing:\n" + output);
-        return (match.Groups[1].Value, double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), double.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture));
+        double Number(int group) => double.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
+        return (match.Groups[1].Value, Number(2), Number(3), Number(4));
     }
 
     [Fact]
@@ -74,6 +75,8 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
         Assert.Equal("ckpt-400", shipped.Checkpoint);
         Assert.InRange(shipped.Score, 0.70, 0.75); // the fake scores of step 400: 0.70 and 0.75
         Assert.InRange(shipped.ProbabilityBest, 0.5, 1.0);
+        Assert.InRange(shipped.ExpectedShortfall, 0.0, 0.01);
+        Assert.Equal(shipped.ProbabilityBest < 1, shipped.ExpectedShortfall > 0);
         Assert.Contains($"report: {Path.Combine(sample, ".bomax", "msbuild-sample", "report.md")}", build.Output);
         Assert.Equal("stand-in weights of the checkpoint at step 400\n", File.ReadAllText(Path.Combine(sample, "release", "ckpt-400", "weights.txt")));
         Assert.Equal(8, JournalEvaluations(sample).Count);

@@ -33,6 +33,7 @@ internal static class ActionsPublisher
                 new(ActionsOutputNames.ScoreLow, pick.Low.ToString("R", c)),
                 new(ActionsOutputNames.ScoreHigh, pick.High.ToString("R", c)),
                 new(ActionsOutputNames.ProbBest, pick.ProbabilityBest.ToString("R", c)),
+                new(ActionsOutputNames.ExpectedShortfall, pick.ExpectedShortfall.ToString("R", c)),
                 new(ActionsOutputNames.Evaluations, report.Evaluations.ToString(c)),
                 new(ActionsOutputNames.ReportPath, paths.Markdown),
             });

@@ -56,7 +56,7 @@ public sealed class ActionMetadataTests
             Assert.Equal(name, match.Groups[2].Value);
             Assert.Contains(name, written); // bomax writes it (ActionsOutputNames), so the names agree
         }
-        foreach (var name in new[] { "checkpoint", "score", "score-low", "score-high", "prob-best", "evaluations", "report-path", "pending-pairs" })
+        foreach (var name in new[] { "checkpoint", "score", "score-low", "score-high", "prob-best", "expected-shortfall", "evaluations", "report-path", "pending-pairs" })
             Assert.Contains(name, Entries("outputs").Select(e => e.Name));
     }
 

@@ -30,7 +30,11 @@ public sealed class ActionRunTests : IDisposable
         Assert.Equal("12", outputs["evaluations"]);
         var score = double.Parse(outputs["score"], CultureInfo.InvariantCulture);
         Assert.InRange(score, double.Parse(outputs["score-low"], CultureInfo.InvariantCulture), double.Parse(outputs["score-high"], CultureInfo.InvariantCulture));
-        Assert.InRange(double.Parse(outputs["prob-best"], CultureInfo.InvariantCulture), 0, 1);
+        double probBest = double.Parse(outputs["prob-best"], CultureInfo.InvariantCulture);
+        Assert.InRange(probBest, 0, 1);
+        double shortfall = double.Parse(outputs["expected-shortfall"], CultureInfo.InvariantCulture);
+        Assert.InRange(shortfall, 0, 0.1);
+        Assert.Equal(probBest < 1, shortfall > 0); // only a sure best is expected to lose nothing
         Assert.True(File.Exists(outputs["report-path"]), outputs["report-path"]);
         Assert.Equal(Path.Combine(job.Workspace, "bomax", ".bomax", "pr-study.jsonl"), outputs["journal-path"]);
         Assert.Equal("", outputs["pending-pairs"]);
