@@ -196,6 +196,7 @@ internal static class StudyCommands
         string why = result.End switch
         {
             RunEnd.Confident => $"stopped early: P(best) reached {study.Spec.Stop.ProbBest:0.##}",
+            RunEnd.NearBest => $"stopped early: the pick's expected shortfall reached {study.Spec.Stop.ExpectedShortfall}",
             RunEnd.TimeLimit => "stopped at the time limit",
             RunEnd.GridExhausted => "every pair that could be evaluated was",
             _ => "budget spent",

@@ -20,6 +20,7 @@ internal static class ResultJson
     {
         RunEnd.BudgetSpent => "budget-spent",
         RunEnd.Confident => "confident",
+        RunEnd.NearBest => "near-best",
         RunEnd.TimeLimit => "time-limit",
         RunEnd.GridExhausted => "grid-exhausted",
         RunEnd.EvaluationsFailing => "evaluations-failing",

@@ -45,7 +45,7 @@ internal static partial class SpecReader
     internal static readonly string[] EvalKeys = ["command", "shell", "score", "timeout", "retries", "parallel", "workdir", "env"];
     internal static readonly string[] ScoreKeys = ["lm-eval", "json", "regex"];
     internal static readonly string[] BudgetKeys = ["max-evals", "max-time"];
-    internal static readonly string[] StopKeys = ["prob-best"];
+    internal static readonly string[] StopKeys = ["prob-best", "expected-shortfall"];
     internal static readonly string[] EngineKeys = ["device", "kernel", "task-rank", "seed", "init", "acquisition"];
     internal static readonly string[] Devices = ["auto", "cpu", "cuda"];
     internal static readonly string[] Kernels = ["matern52", "rbf"];
@@ -836,15 +836,47 @@ internal static partial class SpecReader
         {
             var section = top.Value("stop") is { } node ? Keys(node, "stop", StopKeys, required: false) : null;
             if (section is null) return top.Value("stop") is null ? StopSpec.Default : null;
-            if (section.Value("prob-best") is not { } probNode) return StopSpec.Default;
-            double? value = Number(probNode, "stop.prob-best", "a probability in (0, 1]");
-            if (value is null) return null;
-            if (!(value.Value > 0 && value.Value <= 1))
+            bool ok = true;
+            double? probBest = null;
+            if (section.Value("prob-best") is { } probNode)
             {
-                Error(probNode, "stop.prob-best", $"must be a probability more than 0 and at most 1, found '{((YamlScalarNode)probNode).Value}'");
+                probBest = Number(probNode, "stop.prob-best", "a probability in (0, 1]");
+                if (probBest is { } p && !(p > 0 && p <= 1))
+                {
+                    Error(probNode, "stop.prob-best", $"must be a probability more than 0 and at most 1, found '{((YamlScalarNode)probNode).Value}'");
+                    probBest = null;
+                }
+                ok &= probBest is not null;
+            }
+            ShortfallLimit? shortfall = null;
+            if (section.Value("expected-shortfall") is { } shortfallNode)
+            {
+                shortfall = Shortfall(shortfallNode);
+                ok &= shortfall is not null;
+            }
+            return ok ? new StopSpec(probBest, shortfall) : null;
+        }
+
+        /// <summary><c>stop.expected-shortfall</c>: a share of the best average (<c>0.1%</c>) or score units (<c>0.0005</c>), more than 0.</summary>
+        private ShortfallLimit? Shortfall(YamlNode node)
+        {
+            const string field = "stop.expected-shortfall", what = "a share of the best average like 0.1% or a score difference like 0.0005";
+            string? text = Text(node, field, what);
+            if (text is null) return null;
+            string trimmed = text.Trim();
+            bool share = trimmed.EndsWith('%');
+            if (!double.TryParse(share ? trimmed[..^1] : trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                || double.IsNaN(value) || double.IsInfinity(value))
+            {
+                Error(node, field, $"expected {what}, found '{text}'");
                 return null;
             }
-            return new StopSpec(value);
+            if (!(value > 0) || (share && value >= 100))
+            {
+                Error(node, field, $"must be more than 0{(share ? "% and less than 100%" : "")}, found '{text}'");
+                return null;
+            }
+            return new ShortfallLimit(share ? value / 100 : value, share);
         }
 
         private EngineSpec? Engine(Section top)

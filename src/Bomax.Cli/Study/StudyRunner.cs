@@ -7,7 +7,7 @@ using Bomax.Engine;
 namespace Bomax.Cli.Study;
 
 /// <summary>How a study run ended.</summary>
-internal enum RunEnd { BudgetSpent, Confident, TimeLimit, GridExhausted, EvaluationsFailing, Interrupted }
+internal enum RunEnd { BudgetSpent, Confident, NearBest, TimeLimit, GridExhausted, EvaluationsFailing, Interrupted }
 
 /// <summary>The end of a run: why it stopped and what was spent. The decision itself is built from the journal.</summary>
 internal sealed record RunResult(RunEnd End, int Evaluations, int NewEvaluations, string? Message);
@@ -63,6 +63,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
                 : cancel.IsCancellationRequested ? RunEnd.Interrupted
                 : spec.Budget.MaxTime is { } limit && clock.Elapsed >= limit ? RunEnd.TimeLimit
                 : spec.Stop.ProbBest is { } wanted && selection is not null && selection.Pick.ProbabilityBest >= wanted ? RunEnd.Confident
+                : spec.Stop.ExpectedShortfall is { } enough && selection is not null && enough.Reached(selection.Pick) ? RunEnd.NearBest
                 : plan.Next.Count == 0 ? RunEnd.GridExhausted
                 : null;
             if (end is { } stop) return new RunResult(stop, observations.Count, started, null);

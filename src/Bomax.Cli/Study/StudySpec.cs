@@ -135,10 +135,21 @@ internal sealed record BudgetSpec(int? MaxEvals, double? MaxEvalsFraction, TimeS
     }
 }
 
-/// <summary>The <c>stop:</c> section: stop early once one checkpoint is the best with this probability.</summary>
-internal sealed record StopSpec(double? ProbBest)
+/// <summary>The <c>stop:</c> section: stop early once the pick is the best with this probability, or once it is
+/// expected to fall no further below the best average than <see cref="ExpectedShortfall"/>.</summary>
+internal sealed record StopSpec(double? ProbBest, ShortfallLimit? ExpectedShortfall = null)
 {
     public static StopSpec Default { get; } = new((double?)null);
+}
+
+/// <summary><c>stop.expected-shortfall</c>: in score units (<c>0.0005</c>), or as a share of the best average (<c>0.1%</c>).</summary>
+internal sealed record ShortfallLimit(double Value, bool IsShare)
+{
+    public bool Reached(Engine.Standing pick) => (IsShare ? pick.RelativeShortfall : pick.ExpectedShortfall) <= Value;
+
+    public override string ToString() => IsShare
+        ? (100 * Value).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "%"
+        : Value.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>The <c>engine:</c> section.</summary>

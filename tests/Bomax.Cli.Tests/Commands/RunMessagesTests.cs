@@ -52,6 +52,25 @@ public sealed class RunMessagesTests : IDisposable
     static string Type(JsonElement message) => message.GetProperty("type").GetString()!;
 
     [Fact]
+    public void AnExpectedShortfallStopEndsTheRunOnceThePickIsThatNearTheBest()
+    {
+        // A loose limit: the first model's pick is already expected within 50 % of the best, so the run stops
+        // there instead of spending the whole grid.
+        string spec = WriteStudy("12", "stop: { expected-shortfall: 50% }");
+
+        var run = BomaxProcess.Run(directory, ProcessLimit, ["run", spec, "--messages", "json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var result = JsonLines(run.Stdout)[^1];
+        Assert.Equal("result", Type(result));
+        Assert.Equal("near-best", result.GetProperty("end").GetString());
+        Assert.InRange(result.GetProperty("evaluations").GetInt32(), 1, 11);
+        double share = result.GetProperty("expected_shortfall").GetDouble() / (result.GetProperty("score").GetDouble() + result.GetProperty("expected_shortfall").GetDouble());
+        Assert.True(share <= 0.5, $"stopped at a shortfall of {share:P2}");
+        Assert.Contains("stopped early: the pick's expected shortfall reached 50%", run.Stderr);
+    }
+
+    [Fact]
     public void JsonMessagesEndWithTheResultWhichTheResultFileHolds()
     {
         string spec = WriteStudy("8");

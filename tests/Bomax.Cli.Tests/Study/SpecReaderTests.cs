@@ -135,8 +135,28 @@ public class SpecReaderTests
         Assert.Equal(new BudgetSpec(null, 0.10, null), spec.Budget);
         Assert.Equal(10, spec.Budget.Evaluations(100));
         Assert.Null(spec.Stop.ProbBest);
+        Assert.Null(spec.Stop.ExpectedShortfall);
         Assert.Equal(new EngineSpec("auto", "matern52", 0, 0, 2, "row-first"), spec.Engine);
         Assert.Equal(Path.Combine(SpecDirectory, ".bomax", "s1.jsonl"), spec.JournalPath);
+    }
+
+    [Theory]
+    [InlineData("0.1%", 0.001, true)]
+    [InlineData("0.0005", 0.0005, false)]
+    [InlineData("2 %", 0.02, true)]
+    public void ReadsTheExpectedShortfallStopAsAShareOrInScoreUnits(string text, double value, bool share)
+    {
+        var spec = ReadOk(Minimal($"stop: {{ prob-best: 0.9, expected-shortfall: {text} }}\n"));
+
+        Assert.Equal(0.9, spec.Stop.ProbBest);
+        var limit = spec.Stop.ExpectedShortfall!;
+        Assert.Equal(value, limit.Value, 12);
+        Assert.Equal(share, limit.IsShare);
+        // A pick just inside the limit and one just outside it (a share is shortfall / (estimate + shortfall)).
+        var near = new Bomax.Engine.Standing(0, "c", 0.9, 0.8, 1.0, 0.5, 1, value * (share ? 0.9 / (1 - value) : 1) * 0.999);
+        var far = near with { ExpectedShortfall = near.ExpectedShortfall * 1.01 / 0.999 };
+        Assert.True(limit.Reached(near));
+        Assert.False(limit.Reached(far));
     }
 
     [Fact]
@@ -274,6 +294,10 @@ public class SpecReaderTests
     [InlineData("stop: { prob-best: 1.5 }\n", 9, 20, "stop.prob-best", "more than 0 and at most 1, found '1.5'")]
     [InlineData("stop: { prob-best: 0 }\n", 9, 20, "stop.prob-best", "more than 0 and at most 1, found '0'")]
     [InlineData("stop: { prob-best: high }\n", 9, 20, "stop.prob-best", "expected a probability in (0, 1], found 'high'")]
+    [InlineData("stop: { expected-shortfall: -0.1% }\n", 9, 29, "stop.expected-shortfall", "must be more than 0% and less than 100%, found '-0.1%'")]
+    [InlineData("stop: { expected-shortfall: 100% }\n", 9, 29, "stop.expected-shortfall", "must be more than 0% and less than 100%, found '100%'")]
+    [InlineData("stop: { expected-shortfall: 0 }\n", 9, 29, "stop.expected-shortfall", "must be more than 0, found '0'")]
+    [InlineData("stop: { expected-shortfall: small }\n", 9, 29, "stop.expected-shortfall", "expected a share of the best average like 0.1% or a score difference like 0.0005, found 'small'")]
     [InlineData("engine: { device: gpu }\n", 9, 19, "engine.device", "'gpu' is not one of auto, cpu, cuda; did you mean 'cuda'?")]
     [InlineData("engine: { device: tpu }\n", 9, 19, "engine.device", "'tpu' is not one of auto, cpu, cuda; did you mean 'cpu'?")]
     [InlineData("engine: { kernel: matern }\n", 9, 19, "engine.kernel", "did you mean 'matern52'?")]
