@@ -857,26 +857,14 @@ internal static partial class SpecReader
             return ok ? new StopSpec(probBest, shortfall) : null;
         }
 
-        /// <summary><c>stop.expected-shortfall</c>: a share of the best average (<c>0.1%</c>) or score units (<c>0.0005</c>), more than 0.</summary>
         private ShortfallLimit? Shortfall(YamlNode node)
         {
-            const string field = "stop.expected-shortfall", what = "a share of the best average like 0.1% or a score difference like 0.0005";
-            string? text = Text(node, field, what);
+            const string field = "stop.expected-shortfall";
+            string? text = Text(node, field, ShortfallLimit.Forms);
             if (text is null) return null;
-            string trimmed = text.Trim();
-            bool share = trimmed.EndsWith('%');
-            if (!double.TryParse(share ? trimmed[..^1] : trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-                || double.IsNaN(value) || double.IsInfinity(value))
-            {
-                Error(node, field, $"expected {what}, found '{text}'");
-                return null;
-            }
-            if (!(value > 0) || (share && value >= 100))
-            {
-                Error(node, field, $"must be more than 0{(share ? "% and less than 100%" : "")}, found '{text}'");
-                return null;
-            }
-            return new ShortfallLimit(share ? value / 100 : value, share);
+            var (limit, problem) = ShortfallLimit.Read(text);
+            if (problem is not null) Error(node, field, problem);
+            return limit;
         }
 
         private EngineSpec? Engine(Section top)
