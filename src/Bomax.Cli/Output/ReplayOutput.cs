@@ -30,6 +30,8 @@ internal static class ReplayOutput
                 ["prob_best_median"] = b.ProbBestMedian,
                 ["regret_mean"] = b.RegretMean,
                 ["expected_regret_mean"] = b.ExpectedRegretMean,
+                ["interval_coverage"] = Number(b.IntervalCoverageMean),
+                ["interval_coverage_top"] = Number(b.TopIntervalCoverageMean),
                 ["baselines"] = new JsonObject
                 {
                     ["random"] = new JsonObject { ["regret_median"] = b.Random.RegretMedian, ["regret_max"] = b.Random.RegretMax },
@@ -52,6 +54,7 @@ internal static class ReplayOutput
                 {
                     ["evaluations"] = b.Evaluations, ["pick"] = b.Pick, ["regret"] = b.Regret, ["prob_best"] = b.ProbabilityBest,
                     ["random_regret"] = b.RandomRegret, ["subset_regret"] = b.SubsetRegret, ["expected_regret"] = b.ExpectedRegret,
+                    ["interval_coverage"] = Number(b.IntervalCoverage), ["interval_coverage_top"] = Number(b.TopIntervalCoverage),
                 }).ToArray()),
             }).ToArray()),
             ["calibration"] = new JsonArray(s.Calibration.Select(c => (JsonNode)new JsonObject
@@ -76,6 +79,9 @@ internal static class ReplayOutput
         }
         text.AppendLine("regret the engine expected of its pick against the regret it had, mean over seeds: "
             + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1:0.000} expected, {2:0.000} had", 100 * b.Fraction, 100 * b.ExpectedRegretMean, 100 * b.RegretMean))));
+        static string Share(double v) => double.IsFinite(v) ? string.Format(CultureInfo.InvariantCulture, "{0:0}%", 100 * v) : "n/a";
+        text.AppendLine("95% intervals that held the true average, of the checkpoints not fully evaluated (all / the pick and runners-up): "
+            + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1} / {2}", 100 * b.Fraction, Share(b.IntervalCoverageMean), Share(b.TopIntervalCoverageMean)))));
         foreach (var cal in s.Calibration.Where(x => x.Picks > 0))
             text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, right {100 * cal.RightRate:0}% of the time");
         text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, round median {s.RoundSecondsMedian:0.000}, wall {s.WallSeconds:0.0}");

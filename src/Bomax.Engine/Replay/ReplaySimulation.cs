@@ -5,9 +5,12 @@ public sealed record ReplaySettings(IReadOnlyList<int> Budgets, int InitialPerBe
 
 /// <summary>The engine's and the baselines' picks at one budget of one seed, and the initial design's cells at that budget.
 /// <see cref="ExpectedRegret"/> is the regret the engine expected of its pick: its expected shortfall over the expected best
-/// average, E[max_k a_k − a_pick] / E[max_k a_k], to set beside the true <see cref="Regret"/>.</summary>
+/// average, E[max_k a_k − a_pick] / E[max_k a_k], to set beside the true <see cref="Regret"/>.
+/// <see cref="IntervalCoverage"/> and <see cref="TopIntervalCoverage"/>: the share of the checkpoints not fully evaluated
+/// (all of them; the pick and its runners-up) whose reported 95 % interval holds the true average (NaN: none).</summary>
 public sealed record BudgetOutcome(int Evaluations, int Pick, double Regret, double ProbabilityBest,
-    int RandomPick, double RandomRegret, int SubsetPick, double SubsetRegret, int DesignCells, double ExpectedRegret);
+    int RandomPick, double RandomRegret, int SubsetPick, double SubsetRegret, int DesignCells, double ExpectedRegret,
+    double IntervalCoverage = double.NaN, double TopIntervalCoverage = double.NaN);
 
 /// <summary>One seed's replay: outcomes per budget, the seconds spent per refit and per round, and the
 /// native tensors alive after each round (flat when nothing leaks).</summary>
@@ -77,7 +80,9 @@ public static class ReplaySimulation
                 int subsetPick = Baselines.Subset(table, budget, seed);
                 outcomes.Add(new BudgetOutcome(budget, selection.Pick.Checkpoint, Regret.Of(rowMeans, selection.Pick.Checkpoint), selection.Pick.ProbabilityBest,
                     randomPick, Regret.Of(rowMeans, randomPick), subsetPick, Regret.Of(rowMeans, subsetPick), design.Count,
-                    selection.Pick.RelativeShortfall));
+                    selection.Pick.RelativeShortfall,
+                    IntervalCoverage.Of(reported, rowMeans, Enumerable.Range(0, grid.CheckpointCount)),
+                    IntervalCoverage.Of(reported, rowMeans, selection.RunnersUp.Prepend(selection.Pick).Select(s => s.Checkpoint))));
                 progress?.Invoke($"seed {seed}: {budget} evaluations, pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00}), regret {100 * outcomes[^1].Regret:0.000}%");
             }
             if (room <= 0) continue; // a budget was reached and recorded: plan again toward the next one

@@ -4,9 +4,11 @@ namespace Bomax.Engine.Replay;
 public sealed record RegretSummary(double RegretMedian, double RegretMax);
 
 /// <summary>One budget summarised over seeds, for the engine and both baselines; the initial design's cells at that budget;
-/// the engine's mean regret beside the mean regret it expected of its picks.</summary>
+/// the engine's mean regret beside the mean regret it expected of its picks; the mean over seeds of the share of
+/// reported 95 % intervals that held the true average (see <see cref="BudgetOutcome.IntervalCoverage"/>; NaN: none to judge).</summary>
 public sealed record BudgetSummary(double Fraction, int Evaluations, int DesignCells, double RegretMedian, double RegretMax, double BestFoundRate,
-    double ProbBestMedian, RegretSummary Random, RegretSummary Subset, double RegretMean, double ExpectedRegretMean);
+    double ProbBestMedian, RegretSummary Random, RegretSummary Subset, double RegretMean, double ExpectedRegretMean,
+    double IntervalCoverageMean = double.NaN, double TopIntervalCoverageMean = double.NaN);
 
 /// <summary>
 /// Calibration of the reported probability of being best: picks reported at or above
@@ -44,7 +46,8 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
                 Median(outcomes.Select(o => o.ProbabilityBest)),
                 new RegretSummary(Median(outcomes.Select(o => o.RandomRegret)), outcomes.Max(o => o.RandomRegret)),
                 new RegretSummary(Median(outcomes.Select(o => o.SubsetRegret)), outcomes.Max(o => o.SubsetRegret)),
-                outcomes.Average(o => o.Regret), outcomes.Average(o => o.ExpectedRegret));
+                outcomes.Average(o => o.Regret), outcomes.Average(o => o.ExpectedRegret),
+                MeanOfFinite(outcomes.Select(o => o.IntervalCoverage)), MeanOfFinite(outcomes.Select(o => o.TopIntervalCoverage)));
         }).ToList();
         var all = seeds.SelectMany(s => s.Budgets).ToList();
         var calibration = new[] { 0.5, 0.8, 0.9 }.Select(t =>
@@ -56,6 +59,13 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
         return new ReplaySummary(table.Source, grid.CheckpointCount, grid.BenchmarkCount, seeds.Count, budgets,
             Median(seeds.SelectMany(s => s.FitSeconds)), Median(seeds.SelectMany(s => s.AcquireSeconds)),
             Median(seeds.SelectMany(s => s.RoundSeconds)), wallSeconds, calibration) { Runs = seeds };
+    }
+
+    /// <summary>The mean of the finite values; NaN when there are none.</summary>
+    public static double MeanOfFinite(IEnumerable<double> values)
+    {
+        var finite = values.Where(double.IsFinite).ToList();
+        return finite.Count > 0 ? finite.Average() : double.NaN;
     }
 
     public static double Median(IEnumerable<double> values)

@@ -142,6 +142,21 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheReadableReplaySaysHowManyIntervalsHeldTheTrueAverageAsTheJsonDoes()
+    {
+        var (path, _) = TinyTable();
+        var json = Bomax("replay", path, "--seeds", "1", "--budget", "0.5", "--json");
+        var text = Bomax("replay", path, "--seeds", "1", "--budget", "0.5");
+        Assert.True(json.ExitCode == 0 && text.ExitCode == 0, json.Stderr + text.Stderr);
+        using var document = JsonDocument.Parse(json.Stdout);
+        var budget = Assert.Single(document.RootElement.GetProperty("budgets").EnumerateArray());
+        string Share(string field) => budget.GetProperty(field) is { ValueKind: JsonValueKind.Number } v
+            ? string.Format(CultureInfo.InvariantCulture, "{0:0}%", 100 * v.GetDouble()) : "n/a";
+        Assert.Contains($"95% intervals that held the true average, of the checkpoints not fully evaluated (all / the pick and runners-up): "
+            + $"50.0%: {Share("interval_coverage")} / {Share("interval_coverage_top")}", text.Stdout);
+    }
+
+    [Fact]
     public void JsonReplayOfATinyTablePrintsOneObjectWithTheDocumentedFields()
     {
         var (path, means) = TinyTable();
@@ -205,6 +220,16 @@ public sealed class ReplayCommandTests : IDisposable
         });
         Assert.Equal(seedPicks.Average(p => p.GetProperty("expected_regret").GetDouble()), budget.GetProperty("expected_regret_mean").GetDouble(), 12);
         Assert.Equal(seedPicks.Average(p => p.GetProperty("regret").GetDouble()), budget.GetProperty("regret_mean").GetDouble(), 12);
+        // The share of 95 % intervals that held the true average: per seed (null when every checkpoint asked about was
+        // fully evaluated), and the budget's the mean of the seeds that had one.
+        foreach (var field in new[] { "interval_coverage", "interval_coverage_top" })
+        {
+            var shares = seedPicks.Select(p => p.GetProperty(field)).Where(v => v.ValueKind == JsonValueKind.Number).Select(v => v.GetDouble()).ToList();
+            Assert.All(shares, v => Assert.InRange(v, 0.0, 1.0));
+            if (shares.Count == 0) Assert.Equal(JsonValueKind.Null, budget.GetProperty(field).ValueKind);
+            else Assert.Equal(shares.Average(), budget.GetProperty(field).GetDouble(), 12);
+        }
+        Assert.Equal(JsonValueKind.Number, seedPicks[0].GetProperty("interval_coverage").ValueKind); // a partial grid leaves checkpoints to judge
 
         // Calibration: picks stated at P(best) ≥ threshold, out of 2 seeds × 1 budget.
         var calibration = root.GetProperty("calibration").EnumerateArray().ToList();

@@ -100,6 +100,25 @@ public class ReplaySimulationTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
     }
 
     [Fact]
+    public void EveryBudgetSaysHowManyOfItsIntervalsHeldTheTrueAverage()
+    {
+        foreach (var seed in runs.Seeds)
+        {
+            // 45 of 150 cells leave most checkpoints partly evaluated: there is always something to judge.
+            var first = seed.Budgets[0];
+            Assert.InRange(first.IntervalCoverage, 0.0, 1.0);
+            Assert.True(double.IsNaN(first.TopIntervalCoverage) || first.TopIntervalCoverage is >= 0.0 and <= 1.0);
+            Assert.All(seed.Budgets, b => Assert.True(double.IsNaN(b.IntervalCoverage) || b.IntervalCoverage is >= 0.0 and <= 1.0));
+        }
+        var summary = ReplaySummary.From(runs.Table, runs.Seeds, 1.0);
+        for (int k = 0; k < ReplayRuns.Budgets.Length; k++)
+        {
+            Assert.Equal(ReplaySummary.MeanOfFinite(runs.Seeds.Select(s => s.Budgets[k].IntervalCoverage)), summary.Budgets[k].IntervalCoverageMean, 12);
+            Assert.Equal(ReplaySummary.MeanOfFinite(runs.Seeds.Select(s => s.Budgets[k].TopIntervalCoverage)), summary.Budgets[k].TopIntervalCoverageMean, 12);
+        }
+    }
+
+    [Fact]
     public void EachBudgetIsAStudyOfItsOwnWithItsOwnDesign()
     {
         // 25 × 6: the whole design is 12 cells; 16 evaluations cut it to 8, 45 keep all of it. Replayed
