@@ -9,7 +9,7 @@ namespace Bomax.Tasks;
 /// --result FILE</c>) and hands its pick to MSBuild. A thin shell: the arguments, the message mapping
 /// and the exit-code mapping are pure (<see cref="EngineArguments"/>, <see cref="BuildLog"/>); this class
 /// starts the process, applies the log entries, and on cancellation (Ctrl+C in <c>dotnet build</c>)
-/// interrupts the engine with SIGINT and waits for it, so the journal keeps what finished.
+/// interrupts the engine (SIGTERM, handled like Ctrl+C) and waits for it, so the journal keeps what finished.
 /// </summary>
 public sealed class BomaxSelect : PickOutputs, ICancelableTask
 {
@@ -90,7 +90,7 @@ public sealed class BomaxSelect : PickOutputs, ICancelableTask
         return !Log.HasLoggedErrors;
     }
 
-    /// <summary>Called by MSBuild on Ctrl+C: interrupt the engine (SIGINT), then let Execute wait for it to stop.</summary>
+    /// <summary>Called by MSBuild on Ctrl+C: interrupt the engine (SIGTERM), then let Execute wait for it to stop.</summary>
     public void Cancel()
     {
         lock (gate)

@@ -11,13 +11,16 @@ internal readonly record struct EngineLine(bool IsStderr, string Text);
 /// <summary>
 /// The engine as a child process (<c>dotnet bomax.dll run …</c>, arguments as a list, no shell, stdin
 /// closed). Its lines are handed to the caller's thread in order of arrival, so all logging happens on
-/// the task's thread. <see cref="Interrupt"/> asks it to stop the way Ctrl+C does (SIGINT: it kills the
-/// running evaluations, keeps the journal and exits 130) and kills it only if it has not ended after a
-/// grace period.
+/// the task's thread. <see cref="Interrupt"/> asks it to stop the way Ctrl+C does (SIGTERM, which the
+/// engine handles as it does SIGINT: it kills the running evaluations, keeps the journal and exits 130)
+/// and kills it only if it has not ended after a grace period.
 /// </summary>
 internal sealed class EngineProcess : IDisposable
 {
-    const int SigInt = 2;
+    /// <summary>SIGTERM, not SIGINT: a build started as a background job of a non-interactive shell (a CI
+    /// runner's script) passes SIGINT on ignored, and a process that starts with SIGINT ignored cannot catch
+    /// it, so the engine would sit out the grace period and be killed. No shell ignores SIGTERM for its jobs.</summary>
+    const int SigTerm = 15;
     /// <summary>After the engine exits, how long to wait for the rest of its output: a stray grandchild may hold the pipes open.</summary>
     static readonly TimeSpan OutputDrain = TimeSpan.FromSeconds(3);
     readonly Process process;
@@ -83,7 +86,7 @@ internal sealed class EngineProcess : IDisposable
     }
 
     /// <summary>
-    /// Asks the engine to stop as Ctrl+C would: SIGINT to it (it handles it like SIGTERM: running evaluations
+    /// Asks the engine to stop as Ctrl+C would: SIGTERM to it (it handles it as it does SIGINT: running evaluations
     /// are killed, the journal keeps every finished one, exit 130). If it is still running after
     /// <paramref name="grace"/>, it and its children are killed. Safe to call more than once and from any thread.
     /// </summary>
@@ -93,7 +96,7 @@ internal sealed class EngineProcess : IDisposable
         try
         {
             if (process.HasExited) return;
-            if (OperatingSystem.IsWindows() || kill(process.Id, SigInt) != 0)
+            if (OperatingSystem.IsWindows() || kill(process.Id, SigTerm) != 0)
             {
                 KillTree();
                 return;
