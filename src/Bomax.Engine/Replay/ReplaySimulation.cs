@@ -10,7 +10,7 @@ public sealed record ReplaySettings(IReadOnlyList<int> Budgets, int InitialPerBe
 /// (all of them; the pick and its runners-up) whose reported 95 % interval holds the true average (NaN: none).</summary>
 public sealed record BudgetOutcome(int Evaluations, int Pick, double Regret, double ProbabilityBest,
     int RandomPick, double RandomRegret, int SubsetPick, double SubsetRegret, int DesignCells, double ExpectedRegret,
-    double IntervalCoverage = double.NaN, double TopIntervalCoverage = double.NaN);
+    double IntervalCoverage, double TopIntervalCoverage);
 
 /// <summary>One seed's replay: outcomes per budget, the seconds spent per refit and per round, and the
 /// native tensors alive after each round (flat when nothing leaks).</summary>

@@ -8,7 +8,7 @@ public sealed record RegretSummary(double RegretMedian, double RegretMax);
 /// reported 95 % intervals that held the true average (see <see cref="BudgetOutcome.IntervalCoverage"/>; NaN: none to judge).</summary>
 public sealed record BudgetSummary(double Fraction, int Evaluations, int DesignCells, double RegretMedian, double RegretMax, double BestFoundRate,
     double ProbBestMedian, RegretSummary Random, RegretSummary Subset, double RegretMean, double ExpectedRegretMean,
-    double IntervalCoverageMean = double.NaN, double TopIntervalCoverageMean = double.NaN);
+    double IntervalCoverageMean, double TopIntervalCoverageMean);
 
 /// <summary>
 /// Calibration of the reported probability of being best: picks reported at or above
