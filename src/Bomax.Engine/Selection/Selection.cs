@@ -59,9 +59,6 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         return new Selection(Stand(order[0]), order.Skip(1).Take(runnersUp).Select(Stand).ToList(), probability);
     }
 
-    /// <summary>Share of draws from N(mean, covariance) in which each row is the largest: <c>N</c>.</summary>
-    public static double[] ProbabilityOfBest(RowPosterior rows, int samples, int seed) => Draw(rows, samples, seed).ProbabilityBest;
-
     /// <summary><paramref name="samples"/> seeded draws from N(mean, covariance), summarised per row.</summary>
     public static PosteriorDraws Draw(RowPosterior rows, int samples, int seed) =>
         NativeCalls.WithoutCollections(() => SampleDraws(rows, samples, seed));

@@ -95,7 +95,7 @@ public class SelectionTests
     public void ProbabilityOfBestMatchesAnIndependentMonteCarlo()
     {
         var rows = Example();
-        var engine = EngineSelection.ProbabilityOfBest(rows, 200_000, seed: 7);
+        var engine = EngineSelection.Draw(rows, 200_000, seed: 7).ProbabilityBest;
         var reference = MonteCarloProbabilityOfBest(rows, 200_000, seed: 11);
         for (int i = 0; i < rows.Count; i++)
             Assert.True(Math.Abs(engine[i] - reference[i]) < 0.02, $"row {i}: engine {engine[i]:0.0000}, reference {reference[i]:0.0000}");
@@ -111,7 +111,7 @@ public class SelectionTests
         // P(X0 > X1) = Φ((μ0 − μ1) / √(σ0² + σ1²)) for independent rows.
         var rows = Posterior(new[] { 0.5, 0.45 }, new[] { 0.03, 0.04 }, new double[,] { { 1, 0 }, { 0, 1 } }, new[] { 1, 1 });
         double expected = Normal.CDF(0, 1, 0.05 / Math.Sqrt(0.03 * 0.03 + 0.04 * 0.04));
-        var probability = EngineSelection.ProbabilityOfBest(rows, 200_000, seed: 3);
+        var probability = EngineSelection.Draw(rows, 200_000, seed: 3).ProbabilityBest;
         Assert.Equal(expected, probability[0], 0.01);
         Assert.Equal(1 - expected, probability[1], 0.01);
     }
@@ -128,7 +128,9 @@ public class SelectionTests
         // Monte Carlo error: sd of max(d, 0) is below the spread, over √400 000 draws: under 1e-4.
         Assert.Equal(ExpectedImprovement.Value(0.45 - 0.5, spread), draws.ExpectedShortfall[0], 3e-4);
         Assert.Equal(ExpectedImprovement.Value(0.5 - 0.45, spread), draws.ExpectedShortfall[1], 3e-4);
-        Assert.Equal(EngineSelection.ProbabilityOfBest(rows, 400_000, seed: 5), draws.ProbabilityBest);
+        // P(best) from the same draws: P(a0 > a1) = Φ((μ0 − μ1) / spread), correlated or not (Monte Carlo sd under 1e-3).
+        Assert.Equal(Normal.CDF(0, 1, 0.05 / spread), draws.ProbabilityBest[0], 4e-3);
+        Assert.Equal(1 - draws.ProbabilityBest[0], draws.ProbabilityBest[1], 12);
     }
 
     [Fact]
@@ -151,9 +153,9 @@ public class SelectionTests
     public void ProbabilityOfBestIsDeterministicForASeedAndDiffersBetweenSeeds()
     {
         var rows = Example();
-        var first = EngineSelection.ProbabilityOfBest(rows, 20_000, seed: 42);
-        var again = EngineSelection.ProbabilityOfBest(rows, 20_000, seed: 42);
-        var other = EngineSelection.ProbabilityOfBest(rows, 20_000, seed: 43);
+        var first = EngineSelection.Draw(rows, 20_000, seed: 42).ProbabilityBest;
+        var again = EngineSelection.Draw(rows, 20_000, seed: 42).ProbabilityBest;
+        var other = EngineSelection.Draw(rows, 20_000, seed: 43).ProbabilityBest;
         Assert.Equal(first, again);
         Assert.NotEqual(first, other);
     }
@@ -163,7 +165,7 @@ public class SelectionTests
     {
         foreach (var samples in new[] { 1, 7, 1000, 4096 })
         {
-            var probability = EngineSelection.ProbabilityOfBest(Example(), samples, seed: 1);
+            var probability = EngineSelection.Draw(Example(), samples, seed: 1).ProbabilityBest;
             Assert.Equal(4, probability.Length);
             Assert.Equal(1.0, probability.Sum(), 1e-12);
             Assert.All(probability, p => Assert.InRange(p, 0.0, 1.0));
@@ -174,7 +176,7 @@ public class SelectionTests
     public void ARowFarAboveTheOthersIsAlmostSurelyBest()
     {
         var rows = Posterior(new[] { 0.50, 0.52, 0.90, 0.51 }, new[] { 0.02, 0.02, 0.02, 0.02 }, Correlation, new[] { 1, 1, 1, 1 });
-        var probability = EngineSelection.ProbabilityOfBest(rows, 10_000, seed: 5);
+        var probability = EngineSelection.Draw(rows, 10_000, seed: 5).ProbabilityBest;
         Assert.True(probability[2] > 0.999, $"P(best) of the far row: {probability[2]}");
     }
 
@@ -193,7 +195,7 @@ public class SelectionTests
         Assert.Equal(0.62 + z95 * 0.04, selection.Pick.High, 1e-12);
         Assert.Equal(6 - 0, selection.Pick.BenchmarksEvaluated);
         Assert.Equal(selection.ProbabilityBest[1], selection.Pick.ProbabilityBest);
-        Assert.Equal(EngineSelection.ProbabilityOfBest(rows, 50_000, 9), selection.ProbabilityBest);
+        Assert.Equal(EngineSelection.Draw(rows, 50_000, 9).ProbabilityBest, selection.ProbabilityBest);
     }
 
     [Fact]
