@@ -137,9 +137,9 @@ internal sealed record BudgetSpec(int? MaxEvals, double? MaxEvalsFraction, TimeS
 
 /// <summary>The <c>stop:</c> section: stop early once the pick is the best with this probability, or once it is
 /// expected to fall no further below the best average than <see cref="ExpectedShortfall"/>.</summary>
-internal sealed record StopSpec(double? ProbBest, ShortfallLimit? ExpectedShortfall = null)
+internal sealed record StopSpec(double? ProbBest, ShortfallLimit? ExpectedShortfall)
 {
-    public static StopSpec Default { get; } = new((double?)null);
+    public static StopSpec Default { get; } = new(null, null);
 }
 
 /// <summary><c>stop.expected-shortfall</c>: in score units (<c>0.0005</c>), or as a share of the best average (<c>0.1%</c>).</summary>
