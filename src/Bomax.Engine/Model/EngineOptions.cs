@@ -44,7 +44,7 @@ public sealed record EngineOptions
     public bool CheckpointJitter { get; init; } = true;
     /// <summary>Widen the reported posterior (P(best), intervals) by the held-out check of the latest observations (<see cref="PrequentialCheck"/>).</summary>
     public bool PredictiveCheck { get; init; } = true;
-    public AcquisitionRule Acquisition { get; init; } = AcquisitionRule.RowExpectedImprovement;
+    public AcquisitionRule Acquisition { get; init; } = AcquisitionRule.RowFirst;
     /// <summary>Monte Carlo draws for the probability that each checkpoint is the best.</summary>
     public int ProbabilitySamples { get; init; } = 4096;
     /// <summary>L-BFGS iterations for the first fit and for warm-started refits.</summary>
