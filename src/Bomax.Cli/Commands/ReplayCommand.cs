@@ -28,15 +28,16 @@ internal static class ReplayCommand
         var rule = new Option<string>("--acquisition") { Description = "row-first (the row with the best EI, then its most informative cell), row (EI with what a cell says about its row) or cell (BOMAX's EI of the cell alone).", DefaultValueFactory = _ => "row-first" };
         var rank = new Option<int>("--task-rank") { Description = "Rank of the task covariance; 0 = automatic.", DefaultValueFactory = _ => 0 };
         var noJitter = new Option<bool>("--no-jitter") { Description = "Leave out the checkpoint-level jitter term (for ablation)." };
+        var warp = new Option<bool>("--warp") { Description = "Learn a concave warping of the step axis (off by default; see README)." };
         var noCheck = new Option<bool>("--no-predictive-check") { Description = "Report P(best) from the fitted posterior, without the held-out check's widening (for ablation)." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, noCheck, json,
+            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json,
         };
         command.SetAction(parse => Run(
             new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)), parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device)!,
-            parse.GetValue(rule)!, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(noCheck), parse.GetValue(json)));
+            parse.GetValue(rule)!, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json)));
         return command;
     }
 
@@ -63,7 +64,7 @@ internal static class ReplayCommand
         }
     }
 
-    static int Run(TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, string device, string rule, int rank, bool noJitter, bool noCheck, bool json)
+    static int Run(TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, string device, string rule, int rank, bool noJitter, bool warp, bool noCheck, bool json)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -90,6 +91,7 @@ internal static class ReplayCommand
             Device = device,
             TaskRank = rank,
             CheckpointJitter = !noJitter,
+            InputWarping = warp,
             PredictiveCheck = !noCheck,
             Acquisition = rule switch { "cell" => AcquisitionRule.CellExpectedImprovement, "row" => AcquisitionRule.RowExpectedImprovement, _ => AcquisitionRule.RowFirst },
         };

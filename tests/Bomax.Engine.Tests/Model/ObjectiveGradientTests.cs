@@ -7,16 +7,17 @@ namespace Bomax.Engine.Tests.Model;
 public class ObjectiveGradientTests
 {
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    public void GradientMatchesCentralDifferences(int seed)
+    [InlineData(0, false)]
+    [InlineData(1, false)]
+    [InlineData(1, true)]
+    public void GradientMatchesCentralDifferences(int seed, bool warping)
     {
         var grid = new Grid(Enumerable.Range(0, 9).Select(i => new Checkpoint($"c{i}", 100 * (i + 1))).ToList(),
             Enumerable.Range(0, 4).Select(j => new Benchmark($"b{j}", 1.0)).ToList());
         var random = new Random(seed);
         var observations = Enumerable.Range(0, grid.CellCount).Select(grid.CellAt).Where(_ => random.NextDouble() < 0.6)
             .Select(c => new Observation(c, 0.5 + 0.05 * Math.Sin(c.Checkpoint * 0.7 + c.Benchmark) + 0.01 * random.NextDouble())).ToList();
-        var options = new EngineOptions();
+        var options = new EngineOptions { InputWarping = warping };
         var layout = Hyperparameters.Initial(grid.BenchmarkCount, 1, options);
         var raw = layout.Raw.Select(r => r + 0.3 * (random.NextDouble() - 0.5)).ToArray();
         using var scope = torch.NewDisposeScope();

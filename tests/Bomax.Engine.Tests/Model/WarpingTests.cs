@@ -13,7 +13,7 @@ public class WarpingTests
     [InlineData(40.0, 40.0)]
     public void AnyRawValuesGiveAConcaveWarping(double rawA, double rawB)
     {
-        var options = new EngineOptions();
+        var options = new EngineOptions { InputWarping = true };
         var h = Hyperparameters.Initial(3, 1, options);
         var raw = (double[])h.Raw.Clone();
         raw[h.WarpAIndex] = rawA;
@@ -29,9 +29,28 @@ public class WarpingTests
     }
 
     [Fact]
+    public void TheStepAxisIsWarpedOnlyWhenAskedFor()
+    {
+        // A curve that climbs over the first fifth of the run and is flat after it: what the warping is for.
+        var grid = new Grid(Enumerable.Range(0, 30).Select(i => new Checkpoint($"c{i}", 100 * (i + 1))),
+            Enumerable.Range(0, 4).Select(j => new Benchmark($"b{j}")));
+        var random = new Random(5);
+        var observations = Enumerable.Range(0, grid.CellCount).Select(grid.CellAt).Where(_ => random.NextDouble() < 0.5)
+            .Select(c => new Observation(c, 0.8 - 0.3 * Math.Exp(-c.Checkpoint / 2.0) + 0.002 * (c.Benchmark + random.NextDouble()))).ToList();
+
+        var plain = new EngineOptions { Device = "cpu" };
+        var unwarped = HyperparameterFit.Fit(grid, observations, plain).Hyperparameters.Values(plain);
+        Assert.Equal((1.0, 1.0), (unwarped.WarpA, unwarped.WarpB));
+
+        var warping = plain with { InputWarping = true };
+        var warped = HyperparameterFit.Fit(grid, observations, warping).Hyperparameters.Values(warping);
+        Assert.True(warped.WarpA < 0.95 || warped.WarpB > 1.05, $"no stretch learned: a {warped.WarpA}, b {warped.WarpB}");
+    }
+
+    [Fact]
     public void TheNeutralStartBarelyWarps()
     {
-        var options = new EngineOptions();
+        var options = new EngineOptions { InputWarping = true };
         var values = Hyperparameters.Initial(3, 1, options).Values(options);
         Assert.InRange(values.WarpA, 0.85, 1.0);
         Assert.InRange(values.WarpB, 1.0, 1.15);

@@ -18,19 +18,20 @@ public class ConditionedModelTests
         return (grid, observations);
     }
 
-    public static TheoryData<StepKernel, int, bool, bool> Variants => new()
+    public static TheoryData<StepKernel, int, bool, bool, bool> Variants => new()
     {
-        { StepKernel.Matern52, 1, true, false },
-        { StepKernel.Rbf, 2, true, true },
-        { StepKernel.Matern52, 3, false, true },
+        { StepKernel.Matern52, 1, true, false, false },
+        { StepKernel.Matern52, 1, true, false, true },
+        { StepKernel.Rbf, 2, true, true, true },
+        { StepKernel.Matern52, 3, false, true, false },
     };
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void PosteriorEqualsDenseClosedForm(StepKernel kernel, int rank, bool jitter, bool unequalWeights)
+    public void PosteriorEqualsDenseClosedForm(StepKernel kernel, int rank, bool jitter, bool unequalWeights, bool warping)
     {
         var (grid, observations) = Problem(9, 4, seed: rank, unequalWeights ? new[] { 1.0, 2.0, 0.5, 1.5 } : null);
-        var options = new EngineOptions { Device = "cpu", Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter };
+        var options = new EngineOptions { Device = "cpu", Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter, InputWarping = warping };
         var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
         var (cellMean, cellVariance, rowMean, rowCovariance) = DenseReference.Posterior(grid, observations, fit, options);
 
