@@ -36,7 +36,19 @@ internal abstract record ScoreResult
     private protected ScoreResult() { }
 }
 
-internal sealed record Scored(double Score, double? StandardError) : ScoreResult;
+/// <summary>A score read from an evaluation's output.</summary>
+/// <param name="Score">The value as the output states it (not oriented: a perplexity stays a perplexity).</param>
+/// <param name="StandardError">Its standard error, where the output states one.</param>
+internal sealed record Scored(double Score, double? StandardError) : ScoreResult
+{
+    /// <summary>Where the value was read, for people: <c>standard output, last number</c>,
+    /// <c>hf/results_2024-06-03T01-54-41.json: results.mmlu."acc,none"</c>. Empty when not said.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>The metric's own direction where the output states it (lm-eval's <c>higher_is_better</c>);
+    /// null when the output does not say.</summary>
+    public bool? HigherIsBetter { get; init; }
+}
 
 internal sealed record Unparseable(string Message) : ScoreResult;
 
