@@ -8,6 +8,7 @@ var root = new RootCommand("bomax: pick the best checkpoint of a training run wh
     StudyCommands.Suggest(),
     StudyCommands.Record(),
     StudyCommands.ReportCommand(),
+    CheckCommand.Create(),
     StudyCommands.JournalCommand(),
     PathsCommand.Create(),
     ReplayCommand.Create(),

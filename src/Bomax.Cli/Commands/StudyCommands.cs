@@ -74,11 +74,12 @@ internal static class StudyCommands
         var messages = new Option<string>("--messages") { Description = "text (default), or json: one JSON object per line on stdout (progress, warnings, spec errors, the result) for tools; the text goes to stderr.", DefaultValueFactory = _ => "text" };
         messages.AcceptOnlyFromAmong("text", "json");
         var result = new Option<string?>("--result") { Description = "Write the decision as a JSON file here (removed at the start, written only when a checkpoint is selected)." };
+        var retryFailed = new Option<bool>("--retry-failed") { Description = "Evaluate again the pairs that failed before (their failures no longer count against the budget); without it, only failures whose benchmark's command or score rule has changed are tried again." };
         var github = GitHubOptions();
         var overrides = OverrideOptions();
-        var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh, output, messages, result };
+        var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh, retryFailed, output, messages, result };
         foreach (var option in overrides.All.Concat(github.All)) command.Options.Add(option);
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(fresh), github.From(parse),
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(fresh), parse.GetValue(retryFailed), github.From(parse),
             new RunChannels(parse.GetValue(messages) == "json" ? new JsonMessages(Console.Out) : null, parse.GetValue(result), parse.GetValue(output)), cancel));
         return command;
     }
@@ -143,7 +144,7 @@ internal static class StudyCommands
         }
     }
 
-    static async Task<int> RunAsync(string specPath, StudyOverrides overrides, bool fresh, Publishing publishing, RunChannels channels, CancellationToken cancel)
+    static async Task<int> RunAsync(string specPath, StudyOverrides overrides, bool fresh, bool retryFailed, Publishing publishing, RunChannels channels, CancellationToken cancel)
     {
         if (channels.ResultPath is { } stale && File.Exists(stale)) File.Delete(stale); // a failed run leaves no result behind
         if (Load(specPath, overrides, channels.Messages) is not { } study) return ExitCodes.UsageError;
@@ -162,7 +163,7 @@ internal static class StudyCommands
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; interrupt.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; interrupt.Cancel(); });
 
-        var runner = new StudyRunner(study, progress, () => DateTimeOffset.UtcNow);
+        var runner = new StudyRunner(study, progress, () => DateTimeOffset.UtcNow, retryFailed);
         bool actions = ActionsEnvironment.FromProcess().IsActions;
         if (actions) channels.Human.WriteLine(WorkflowCommands.Group($"bomax run {study.Spec.Name}: rounds")); // folds the round log in the job view
         var result = await runner.RunAsync(interrupt.Token);
@@ -301,10 +302,14 @@ internal static class StudyCommands
         string? error = i < 0 ? $"--checkpoint '{checkpoint}' is not a checkpoint of {specPath} {DidYouMean.Suggest(checkpoint, study.Grid.Checkpoints.Select(c => c.Name))}"
             : j < 0 ? $"--benchmark '{benchmark}' is not a benchmark of {specPath} {DidYouMean.Suggest(benchmark, study.Grid.Benchmarks.Select(b => b.Name))}"
             : !double.TryParse(scoreText, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) || !double.IsFinite(score) ? $"--score '{scoreText}' is not a finite number"
+            : ScoreChecks.Refusal(score, study.Spec.Eval.ScoreLimit) is { } refusal ? $"--score: {refusal}"
             : stderrText is not null && (!double.TryParse(stderrText, NumberStyles.Float, CultureInfo.InvariantCulture, out var se) || !(se >= 0)) ? $"--stderr '{stderrText}' is not a non-negative number"
             : null;
         if (error is not null) { Console.Error.WriteLine($"bomax: {error.TrimEnd()}"); return ExitCodes.UsageError; }
         var journal = JournalFile.Read(study.Spec.JournalPath);
+        var others = study.Observe(journal);
+        var raw = others.Observations.Where(o => o.Cell.Benchmark == j).Select(o => StudyContext.Orient(o.Score, others.Goals[j])).ToList();
+        if (ScoreChecks.OutOfPlace(double.Parse(scoreText, CultureInfo.InvariantCulture), raw, $"{checkpoint} × {benchmark}") is { } outOfPlace) Console.Error.WriteLine($"bomax: warning: {outOfPlace}");
         var records = new List<JournalRecord>();
         if (study.HeaderIfChanged(journal, DateTimeOffset.UtcNow) is { } header) records.Add(header);
         double? standardError = stderrText is null ? null : double.Parse(stderrText, CultureInfo.InvariantCulture);

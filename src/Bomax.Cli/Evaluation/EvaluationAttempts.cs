@@ -13,7 +13,8 @@ internal enum EvaluationFailureKind
     NonZeroExit,
     /// <summary>The command ran past its timeout and its process tree was killed.</summary>
     TimedOut,
-    /// <summary>The command succeeded but no score could be read from what it produced.</summary>
+    /// <summary>The command succeeded but no acceptable score could be read from what it produced (none, or one
+    /// that is not finite or beyond the score limit). Never re-run: a changed score rule reads the kept output again.</summary>
     Unparseable,
     /// <summary>The run was cancelled (Ctrl-C); never retried.</summary>
     Cancelled,
@@ -33,6 +34,9 @@ internal abstract record AttemptsOutcome
     public required IReadOnlyList<double> AttemptSeconds { get; init; }
     public required string OutputDirectory { get; init; }
 
+    /// <summary>The last attempt's program and arguments as started (empty when it never started).</summary>
+    public IReadOnlyList<string> CommandLine { get; init; } = [];
+
     public sealed record Succeeded(Scored Score) : AttemptsOutcome;
 
     /// <param name="Kind">What went wrong in the last attempt.</param>
@@ -44,9 +48,11 @@ internal abstract record AttemptsOutcome
 }
 
 /// <summary>
-/// Runs an evaluation up to 1 + retries times, each attempt in its own directory
-/// <c>&lt;OutputDirectory&gt;/attempt-&lt;n&gt;</c>, until one yields a score. A non-zero exit, a timeout, a start
-/// error and output without a score are failures worth another try; a cancellation stops at once.
+/// Runs an evaluation up to 1 + retries times, each attempt in a fresh directory
+/// <c>&lt;OutputDirectory&gt;/attempt-&lt;n&gt;</c> (the first n not used before, so earlier runs' outputs are kept and never
+/// read again), until one yields a score. Its standard output is kept there as <see cref="StdoutFile"/>. A non-zero
+/// exit, a timeout and a start error are failures worth another try; output without an acceptable score is not (the
+/// same command would print the same), and a cancellation stops at once.
 /// Between attempts it waits an exponentially growing delay with jitter drawn from the given (or a
 /// per-pair seeded) <see cref="Random"/>, so concurrent evaluations do not retry in lockstep and runs
 /// are reproducible.
@@ -56,13 +62,17 @@ internal static class EvaluationAttempts
     /// <summary>The back-off never exceeds this (unless the base delay itself is longer).</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(10);
 
+    /// <summary>The file in each attempt's directory that keeps the command's standard output.</summary>
+    public const string StdoutFile = "bomax.stdout.txt";
+
     public static Task<AttemptsOutcome> RunWithRetriesAsync(
-        EvaluationRequest request, ScoreSource score, int retries, TimeSpan baseDelay, CancellationToken cancel) =>
-        RunWithRetriesAsync(request, score, retries, baseDelay, new Random(SeedFor(request)), cancel);
+        EvaluationRequest request, ScoreSource score, int retries, TimeSpan baseDelay, CancellationToken cancel,
+        double scoreLimit = Study.EvalSpec.DefaultScoreLimit) =>
+        RunWithRetriesAsync(request, score, retries, baseDelay, new Random(SeedFor(request)), cancel, scoreLimit);
 
     public static async Task<AttemptsOutcome> RunWithRetriesAsync(
         EvaluationRequest request, ScoreSource score, int retries, TimeSpan baseDelay, Random random,
-        CancellationToken cancel)
+        CancellationToken cancel, double scoreLimit = Study.EvalSpec.DefaultScoreLimit)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var attemptSeconds = new List<double>();
@@ -78,7 +88,7 @@ internal static class EvaluationAttempts
                 {
                     MaxRetryAttempts = retries,
                     ShouldHandle = args => ValueTask.FromResult(
-                        args.Outcome.Result is { Failure: { } kind } && kind != EvaluationFailureKind.Cancelled),
+                        args.Outcome.Result is { Failure: { } kind } && kind is not (EvaluationFailureKind.Cancelled or EvaluationFailureKind.Unparseable)),
                     DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                         BackoffDelay(args.AttemptNumber + 1, baseDelay, random)),
                 })
@@ -88,14 +98,23 @@ internal static class EvaluationAttempts
         {
             last = await pipeline.ExecuteAsync(async token =>
             {
-                int number = attemptSeconds.Count + 1;
-                var attemptRequest = request with
+                string folder;
+                try
                 {
-                    OutputDirectory = Path.Combine(request.OutputDirectory, $"attempt-{number}"),
-                };
+                    folder = Study.OutputFolders.CreateAttempt(Path.GetFullPath(request.OutputDirectory, Path.GetFullPath(request.WorkingDirectory)));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+                {
+                    attemptSeconds.Add(0);
+                    last = new Attempt(new ProcessOutcome(null, false, false, "", "", 0, null) { OutputDirectory = request.OutputDirectory },
+                        null, EvaluationFailureKind.StartError, $"could not create an output directory under '{request.OutputDirectory}': {e.Message}");
+                    return last;
+                }
+                var attemptRequest = request with { OutputDirectory = folder };
                 var process = await EvaluationRunner.RunAsync(attemptRequest, token).ConfigureAwait(false);
                 attemptSeconds.Add(process.Seconds);
-                last = Judge(process, attemptRequest, score);
+                KeepStdout(process);
+                last = Judge(process, attemptRequest, score, scoreLimit);
                 return last;
             }, cancel).ConfigureAwait(false);
         }
@@ -122,6 +141,7 @@ internal static class EvaluationAttempts
         {
             return new AttemptsOutcome.Succeeded(scored)
             {
+                CommandLine = last.Process.CommandLine,
                 Attempts = attemptSeconds.Count,
                 Seconds = seconds,
                 AttemptSeconds = attemptSeconds,
@@ -130,6 +150,7 @@ internal static class EvaluationAttempts
         }
         return new AttemptsOutcome.Failed(last.Failure!.Value, last.Message, last.Process.ExitCode, last.Process.StderrTail)
         {
+            CommandLine = last.Process.CommandLine,
             Attempts = attemptSeconds.Count,
             Seconds = seconds,
             AttemptSeconds = attemptSeconds,
@@ -164,7 +185,46 @@ internal static class EvaluationAttempts
 
     private sealed record Attempt(ProcessOutcome Process, Scored? Score, EvaluationFailureKind? Failure, string Message);
 
-    private static Attempt Judge(ProcessOutcome process, EvaluationRequest request, ScoreSource score)
+    /// <summary>Writes the attempt's standard output into its directory, so its score can be read again later.</summary>
+    private static void KeepStdout(ProcessOutcome process)
+    {
+        if (process.StartError is not null || !Directory.Exists(process.OutputDirectory)) return;
+        try
+        {
+            File.WriteAllText(Path.Combine(process.OutputDirectory, StdoutFile), process.Stdout);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The output is still judged; only a later re-read is lost.
+        }
+    }
+
+    /// <summary>
+    /// Reads the score of a finished attempt again from what it kept (its standard output file and its directory), with
+    /// a possibly changed rule: a score, or why not. Used to heal a failure of the score rule without re-running.
+    /// </summary>
+    public static ScoreResult Reread(string outputDirectory, string benchmark, ScoreSource score, double scoreLimit)
+    {
+        string stdoutPath = Path.Combine(outputDirectory, StdoutFile);
+        string stdout;
+        try
+        {
+            stdout = File.Exists(stdoutPath) ? File.ReadAllText(stdoutPath) : "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Unparseable($"cannot read the kept output {stdoutPath}: {e.Message}");
+        }
+        return Accept(ScoreExtractor.Extract(score, stdout, outputDirectory, benchmark), scoreLimit);
+    }
+
+    /// <summary>A score within the limit as it is; any other becomes <see cref="Unparseable"/> saying why.</summary>
+    private static ScoreResult Accept(ScoreResult result, double scoreLimit) =>
+        result is Scored scored && Study.ScoreChecks.Refusal(scored.Score, scoreLimit) is { } refusal
+            ? new Unparseable($"{refusal} (read from {scored.Source})")
+            : result;
+
+    private static Attempt Judge(ProcessOutcome process, EvaluationRequest request, ScoreSource score, double scoreLimit)
     {
         if (process.Cancelled)
             return new Attempt(process, null, EvaluationFailureKind.Cancelled, "cancelled");
@@ -177,7 +237,7 @@ internal static class EvaluationAttempts
             return new Attempt(process, null, EvaluationFailureKind.NonZeroExit,
                                ExitMessage(process.ExitCode, process.StderrTail));
 
-        return ScoreExtractor.Extract(score, process.Stdout, process.OutputDirectory, request.Benchmark) switch
+        return Accept(ScoreExtractor.Extract(score, process.Stdout, process.OutputDirectory, request.Benchmark), scoreLimit) switch
         {
             Scored scored => new Attempt(process, scored, null, ""),
             Unparseable unparseable => new Attempt(process, null, EvaluationFailureKind.Unparseable, unparseable.Message),

@@ -48,4 +48,7 @@ internal sealed record ProcessOutcome(
 
     /// <summary>The resolved output directory the command was given.</summary>
     public string OutputDirectory { get; init; } = "";
+
+    /// <summary>The program and its arguments as they were started (empty when nothing was started).</summary>
+    public IReadOnlyList<string> CommandLine { get; init; } = [];
 }

@@ -184,6 +184,7 @@ internal static class EvaluationRunner
         {
             StdoutTruncated = stdoutTruncated,
             OutputDirectory = outputDirectory,
+            CommandLine = [executable, .. startInfo.ArgumentList],
         };
     }
 

@@ -50,7 +50,7 @@ internal static class JournalFile
                     : $"{path}:{i + 1}: unreadable line skipped");
                 continue;
             }
-            records.Add(record);
+            records.Add(record with { Line = i + 1 });
         }
         return new JournalContents(records, warnings);
     }

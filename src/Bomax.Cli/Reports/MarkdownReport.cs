@@ -106,15 +106,23 @@ internal static class MarkdownReport
         {
             var b = report.PickBenchmarks[j];
             string weight = b.Weight.ToString("0.###", C);
+            string name = Cell(b.Name) + (b.Goal == Study.ScoreGoal.Minimize ? " ↓ lower is better" : "");
             if (b.Observed is { } observed)
-                Line($"| {Cell(b.Name)} | {weight} | {Score(observed)} | observed |");
+                Line($"| {name} | {weight} | {Score(observed)} | observed |");
             else
             {
                 string source = failedAtPick.Contains(j) ? "predicted (evaluation failed)" : "predicted";
-                Line($"| {Cell(b.Name)} | {weight} | {Score(b.Predicted)} ± {Score((b.High - b.Low) / 2)} | {source} |");
+                Line($"| {name} | {weight} | {Score(b.Predicted)} ± {Score((b.High - b.Low) / 2)} | {source} |");
             }
         }
         Line();
+        var minimised = report.PickBenchmarks.Where(b => b.Goal == Study.ScoreGoal.Minimize).Select(b => Inline(b.Name)).ToList();
+        if (minimised.Count > 0)
+        {
+            Line($"Lower is better for {string.Join(", ", minimised)}: {(minimised.Count == 1 ? "its scores enter" : "their scores enter")} the weighted average "
+                + "with the sign changed (− score × weight), so a higher average is better throughout; the scores above are as the metric states them.");
+            Line();
+        }
 
         int failures = report.Failures.Count, warnings = report.Warnings.Count;
         if (failures > 0 || warnings > 0)

@@ -50,7 +50,9 @@ internal static class ReportBuilder
         {
             var benchmark = grid.Benchmarks[pick.Cells[k].Benchmark];
             double half = Engine.Selection.Z95 * Math.Sqrt(scale) * pick.StandardDeviation[k];
-            return new BenchmarkRow(benchmark.Name, benchmark.Weight, pick.Observed[k] ? pick.Mean[k] : null, pick.Mean[k], pick.Mean[k] - half, pick.Mean[k] + half);
+            var goal = state.Goals[pick.Cells[k].Benchmark];
+            double mean = StudyContext.Orient(pick.Mean[k], goal); // back to the metric's own values
+            return new BenchmarkRow(benchmark.Name, benchmark.Weight, pick.Observed[k] ? mean : null, mean, mean - half, mean + half) { Goal = goal };
         }).ToList();
         var curve = Enumerable.Range(0, grid.CheckpointCount).Select(i =>
         {
@@ -66,7 +68,7 @@ internal static class ReportBuilder
             .GroupBy(f => (f.Checkpoint, f.Benchmark)).Select(g => g.OrderBy(f => f.Time).Last())
             .Select(f => new FailureSummary(f.Checkpoint, f.Benchmark, f.ExitCode, f.Message)).ToList();
         var perBenchmark = state.Observations.GroupBy(o => o.Cell.Benchmark).ToDictionary(g => g.Key, g => g.Count());
-        var warnings = journal.Warnings
+        var warnings = state.Warnings
             .Concat(grid.Benchmarks.Select((b, j) => (b, j)).Where(x => perBenchmark.GetValueOrDefault(x.j) < 2)
                 .Select(x => $"benchmark {x.b.Name} has {perBenchmark.GetValueOrDefault(x.j)} observation(s): its scores rest on the other benchmarks"))
             .ToList();

@@ -9,8 +9,12 @@ internal sealed record ReportStanding(string Name, long Step, double Estimate, d
     public double RelativeShortfall => Engine.Standing.ShareOfBest(ExpectedShortfall, Estimate);
 }
 
-/// <summary>One benchmark of the selected checkpoint: the observed score where evaluated, else the prediction with its 95 % interval.</summary>
-internal sealed record BenchmarkRow(string Name, double Weight, double? Observed, double Predicted, double Low, double High);
+/// <summary>One benchmark of the selected checkpoint: the observed score where evaluated, else the prediction with its 95 % interval,
+/// all as the metric states them (a minimised metric's values are not negated here; <see cref="Goal"/> says which way is better).</summary>
+internal sealed record BenchmarkRow(string Name, double Weight, double? Observed, double Predicted, double Low, double High)
+{
+    public Study.ScoreGoal Goal { get; init; } = Study.ScoreGoal.Maximize;
+}
 
 /// <summary>One checkpoint on the average curve (all checkpoints, in step order).</summary>
 internal sealed record CurvePoint(string Name, long Step, double Estimate, double Low, double High, int BenchmarksEvaluated, bool IsPick);

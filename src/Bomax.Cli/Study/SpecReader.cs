@@ -41,8 +41,9 @@ internal static partial class SpecReader
 
     internal static readonly string[] TopKeys = ["study", "checkpoints", "benchmarks", "eval", "budget", "stop", "engine", "journal"];
     internal static readonly string[] CheckpointKeys = ["glob", "list", "step"];
-    internal static readonly string[] BenchmarkKeys = ["name", "weight", "command"];
-    internal static readonly string[] EvalKeys = ["command", "shell", "score", "timeout", "retries", "parallel", "workdir", "env"];
+    internal static readonly string[] BenchmarkKeys = ["name", "weight", "command", "score", "goal"];
+    internal static readonly string[] EvalKeys = ["command", "shell", "score", "timeout", "retries", "parallel", "workdir", "env", "score-limit"];
+    internal static readonly string[] Goals = ["maximize", "minimize"];
     internal static readonly string[] ScoreKeys = ["lm-eval", "json", "regex"];
     internal static readonly string[] BudgetKeys = ["max-evals", "max-time"];
     internal static readonly string[] StopKeys = ["prob-best", "expected-shortfall"];
@@ -535,6 +536,8 @@ internal static partial class SpecReader
                 YamlNode? nameNode = null;
                 double weight = 1;
                 string? command = null;
+                ScoreRule? score = null;
+                ScoreGoal? goal = null;
                 bool itemOk = true;
 
                 if (item is YamlScalarNode)
@@ -574,10 +577,20 @@ internal static partial class SpecReader
                         command = (commandNode as YamlScalarNode)?.Value;
                         itemOk &= used is not null;
                     }
+                    if (section.Value("score") is { } scoreNode)
+                    {
+                        score = Score(scoreNode, section.FieldOf("score"));
+                        itemOk &= score is not null;
+                    }
+                    if (section.Value("goal") is { } goalNode)
+                    {
+                        goal = Goal(goalNode, section.FieldOf("goal"));
+                        itemOk &= goal is not null;
+                    }
                 }
                 else
                 {
-                    Error(item, field, $"expected a benchmark name or a mapping with name:, weight:, command:, found {Describe(item)}");
+                    Error(item, field, $"expected a benchmark name or a mapping with name: and optional weight:, command:, score:, goal:, found {Describe(item)}");
                     itemOk = false;
                 }
 
@@ -595,8 +608,13 @@ internal static partial class SpecReader
                     }
                 }
                 if (itemOk && name is not null)
-                    benchmarks.Add((new BenchmarkSpec(name, weight, command, Position(item)), item));
+                    benchmarks.Add((new BenchmarkSpec(name, weight, command, Position(item)) { Score = score, Goal = goal }, item));
                 ok &= itemOk;
+            }
+            if (ok && !double.IsFinite(benchmarks.Sum(b => b.Item1.Weight)))
+            {
+                Error(node, "benchmarks", "the weights add up to more than a number can hold: scale them down (only their ratios matter)");
+                ok = false;
             }
             return benchmarks;
         }
@@ -657,7 +675,7 @@ internal static partial class SpecReader
             ScoreRule? score = new ScoreRule.LastNumber();
             if (section.Value("score") is { } scoreNode)
             {
-                score = Score(scoreNode);
+                score = Score(scoreNode, "eval.score");
                 ok &= score is not null;
             }
 
@@ -665,8 +683,26 @@ internal static partial class SpecReader
             if (section.Value("timeout") is { } timeoutNode)
             {
                 var value = Duration(timeoutNode, "eval.timeout");
+                if (value > EvalSpec.MaxTimeout)
+                {
+                    Error(timeoutNode, "eval.timeout", $"'{((YamlScalarNode)timeoutNode).Value}' is longer than a timeout can be (at most 49 days)");
+                    value = null;
+                }
                 ok &= value is not null;
                 timeout = value ?? timeout;
+            }
+
+            double scoreLimit = EvalSpec.DefaultScoreLimit;
+            if (section.Value("score-limit") is { } limitNode)
+            {
+                double? value = Number(limitNode, "eval.score-limit", "a positive number such as 1e6");
+                if (value is not null && !(double.IsFinite(value.Value) && value.Value > 0))
+                {
+                    Error(limitNode, "eval.score-limit", $"must be a positive, finite number, found '{((YamlScalarNode)limitNode).Value}'");
+                    value = null;
+                }
+                ok &= value is not null;
+                scoreLimit = value ?? scoreLimit;
             }
 
             int retries = EvalSpec.DefaultRetries;
@@ -686,12 +722,21 @@ internal static partial class SpecReader
             }
 
             string workdir = specDirectory;
+            SourcePosition? workdirPosition = null;
             if (section.Value("workdir") is { } workdirNode)
             {
                 string? value = Text(workdirNode, "eval.workdir", "a directory");
                 ok &= value is not null;
                 if (value is not null) workdir = Path.GetFullPath(value, specDirectory);
+                workdirPosition = Position(workdirNode);
             }
+
+            if (command is not null && ok)
+                ok &= CommandsSplit(section.Entries["command"].Value, "eval.command", shell);
+            foreach (var (benchmark, item) in benchmarks ?? [])
+                if (benchmark.Command is not null && item is YamlMappingNode mapping
+                    && mapping.Children.TryGetValue(new YamlScalarNode("command"), out var own))
+                    ok &= CommandsSplit(own, $"benchmarks[{benchmarks!.FindIndex(b => ReferenceEquals(b.Node, item))}].command", shell);
 
             var environment = new Dictionary<string, string>(StringComparer.Ordinal);
             if (section.Value("env") is { } envNode)
@@ -731,12 +776,42 @@ internal static partial class SpecReader
 
             return ok && command is not null && score is not null
                 ? new EvalSpec(command, shell, score, timeout, retries, parallel, workdir, environment, Position(node))
+                {
+                    ScoreLimit = scoreLimit,
+                    WorkingDirectoryPosition = workdirPosition,
+                }
                 : null;
         }
 
-        private ScoreRule? Score(YamlNode node)
+        /// <summary>Checks that a command template can be split into words (or, with <c>shell: bash</c>, made into a
+        /// script): an unbalanced quote is a spec error here, not a failure of every evaluation.</summary>
+        private bool CommandsSplit(YamlNode node, string field, string? shell)
         {
-            const string field = "eval.score";
+            if (node is not YamlScalarNode { Value: { } template }) return true;
+            string? problem = shell == "bash"
+                ? (Evaluation.CommandTemplate.ToBashScript(template) as Evaluation.TemplateResult<string>.Invalid)?.Message
+                : (Evaluation.CommandTemplate.ToArguments(template, new Dictionary<string, string>()) as Evaluation.TemplateResult<IReadOnlyList<string>>.Invalid)?.Message;
+            if (problem is null) return true;
+            Error(node, field, problem);
+            return false;
+        }
+
+        private ScoreGoal? Goal(YamlNode node, string field)
+        {
+            string? text = Text(node, field, $"one of {OneOf(Goals)}");
+            if (text is null) return null;
+            switch (text)
+            {
+                case "maximize" or "maximise" or "max": return ScoreGoal.Maximize;
+                case "minimize" or "minimise" or "min": return ScoreGoal.Minimize;
+            }
+            string hint = DidYouMean.Suggest(text, Goals);
+            Error(node, field, $"'{text}' is not one of {OneOf(Goals)} (higher is better, or lower is better)" + (hint.Length > 0 ? $"; {hint}" : ""));
+            return null;
+        }
+
+        private ScoreRule? Score(YamlNode node, string field)
+        {
             const string forms = "last-number, or a mapping { lm-eval: METRIC }, { json: PATH } or { regex: PATTERN }";
             if (node is YamlScalarNode)
             {

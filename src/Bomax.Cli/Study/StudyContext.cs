@@ -13,8 +13,18 @@ internal abstract record StudyLoad
     public sealed record BadOption(string Message) : StudyLoad;
 }
 
-/// <summary>What the journal says about the current grid: observations, failed pairs, and records that no longer apply.</summary>
-internal sealed record JournalState(List<Observation> Observations, HashSet<Cell> Failed, int NotApplicable, IReadOnlyList<string> Warnings);
+/// <summary>
+/// What the journal says about the current grid: observations (oriented: a minimised benchmark's scores with their
+/// sign changed), the failed pairs that still count, failures that a changed score rule may read again from their kept
+/// output (<see cref="Rereadable"/>), how many failed pairs no longer count (<see cref="Healed"/>), records that no
+/// longer apply, each benchmark's direction, and warnings.
+/// </summary>
+internal sealed record JournalState(List<Observation> Observations, HashSet<Cell> Failed, int NotApplicable, IReadOnlyList<string> Warnings)
+{
+    public IReadOnlyList<FailureRecord> Rereadable { get; init; } = [];
+    public int Healed { get; init; }
+    public IReadOnlyList<ScoreGoal> Goals { get; init; } = [];
+}
 
 /// <summary>
 /// A study ready to run: the spec, its resolved checkpoints, the grid they make with the benchmarks,
@@ -30,6 +40,9 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         if (spec is null) return new StudyLoad.BadOption(overrideError!);
         var resolved = CheckpointResolver.Resolve(spec);
         if (resolved is ResolveResult.Invalid unresolved) return new StudyLoad.Invalid(unresolved.Errors);
+        if (spec.Eval.WorkingDirectoryPosition is { } workdirAt && !Directory.Exists(spec.Eval.WorkingDirectory))
+            return new StudyLoad.Invalid([new SpecError(spec.SpecPath, workdirAt.Line, workdirAt.Column, "eval.workdir",
+                $"the directory '{spec.Eval.WorkingDirectory}' does not exist")]);
         var checkpoints = ((ResolveResult.Ok)resolved).Checkpoints;
         var grid = new Grid(checkpoints.Select(c => new Checkpoint(c.Name, c.Step)), spec.Benchmarks.Select(b => new Benchmark(b.Name, b.Weight)));
         var engine = new EngineOptions
@@ -60,9 +73,18 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         return -1;
     }
 
-    /// <summary>Maps journal records onto the current grid; records of checkpoints or benchmarks no longer in the spec are kept in the file but not used.</summary>
-    public JournalState Observe(JournalContents journal)
+    /// <summary>
+    /// Maps journal records onto the current grid. Records of checkpoints or benchmarks no longer in the spec are kept in
+    /// the file but not used; scores that are not finite or beyond the score limit are skipped with a warning naming
+    /// their line. A failure counts only when the pair has no evaluation, it was recorded after
+    /// <paramref name="ignoreFailuresUntil"/> (<c>--retry-failed</c>), and its benchmark's fingerprints are unchanged
+    /// (failures recorded before fingerprints were kept always count). A failure of the score side alone, whose kept
+    /// output is still there, is offered for re-reading instead.
+    /// </summary>
+    public JournalState Observe(JournalContents journal, DateTimeOffset? ignoreFailuresUntil = null)
     {
+        var warnings = new List<string>(journal.Warnings);
+        var goals = Goals(journal, warnings);
         var observations = new List<Observation>();
         var seen = new HashSet<Cell>();
         int notApplicable = 0;
@@ -70,17 +92,74 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         {
             int i = CheckpointIndex(e.Checkpoint), j = BenchmarkIndex(e.Benchmark);
             if (i < 0 || j < 0) { notApplicable++; continue; }
+            if (ScoreChecks.Refusal(e.Score, Spec.Eval.ScoreLimit) is { } refusal)
+            {
+                warnings.Add($"{Spec.JournalPath}:{e.Line}: {e.Checkpoint} × {e.Benchmark}: {refusal}; the line is skipped");
+                continue;
+            }
             var cell = new Cell(i, j);
-            if (seen.Add(cell)) observations.Add(new Observation(cell, e.Score, e.StandardError));
+            double? standardError = e.StandardError is { } se && double.IsFinite(se) && se >= 0 && se <= Spec.Eval.ScoreLimit ? se : null;
+            if (seen.Add(cell)) observations.Add(new Observation(cell, Orient(e.Score, goals[j]), standardError));
         }
         var failed = new HashSet<Cell>();
+        var rereadable = new Dictionary<Cell, FailureRecord>();
+        var healed = new HashSet<Cell>();
+        var fingerprints = Spec.Benchmarks.Select(b => FailureFingerprints.For(Spec, b)).ToList();
         foreach (var f in journal.Failures)
         {
             int i = CheckpointIndex(f.Checkpoint), j = BenchmarkIndex(f.Benchmark);
-            if (i >= 0 && j >= 0 && !seen.Contains(new Cell(i, j))) failed.Add(new Cell(i, j));
+            if (i < 0 || j < 0) continue;
+            var cell = new Cell(i, j);
+            if (seen.Contains(cell)) continue;
+            if (ignoreFailuresUntil is { } until && f.Time <= until) { healed.Add(cell); continue; }
+            var current = fingerprints[j];
+            bool commandSame = f.CommandFingerprint is null || f.CommandFingerprint == current.Command;
+            bool scoreSame = f.ScoreFingerprint is null || f.ScoreFingerprint == current.Score;
+            if (commandSame && scoreSame) { failed.Add(cell); continue; }
+            healed.Add(cell);
+            if (commandSame && f.Kind == FailureKinds.Score && f.OutputDirectory is { } kept && Directory.Exists(kept)) rereadable[cell] = f;
+            else rereadable.Remove(cell);
         }
-        return new JournalState(observations, failed, notApplicable, journal.Warnings);
+        healed.ExceptWith(failed);
+        foreach (var cell in failed) rereadable.Remove(cell);
+        return new JournalState(observations, failed, notApplicable, warnings)
+        {
+            Rereadable = rereadable.Values.ToList(),
+            Healed = healed.Count,
+            Goals = goals,
+        };
     }
+
+    /// <summary>A raw score as the engine sees it: a minimised metric changes sign, so higher is always better.</summary>
+    public static double Orient(double raw, ScoreGoal goal) => goal == ScoreGoal.Minimize ? -raw : raw;
+
+    /// <summary>
+    /// Each benchmark's direction: the spec's <c>goal:</c>, else what the evaluations' output said (lm-eval's
+    /// <c>higher_is_better</c>, the latest record that says), else maximise. Warns when the spec contradicts the output.
+    /// </summary>
+    IReadOnlyList<ScoreGoal> Goals(JournalContents journal, List<string> warnings)
+    {
+        var stated = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var e in journal.Evaluations)
+            if (e.HigherIsBetter is { } higher) stated[e.Benchmark] = higher;
+        var goals = new List<ScoreGoal>(Spec.Benchmarks.Count);
+        for (int j = 0; j < Spec.Benchmarks.Count; j++)
+        {
+            var benchmark = Spec.Benchmarks[j];
+            ScoreGoal? fromOutput = stated.TryGetValue(benchmark.Name, out bool h) ? (h ? ScoreGoal.Maximize : ScoreGoal.Minimize) : null;
+            if (benchmark.Goal is { } goal && fromOutput is { } output && goal != output)
+                warnings.Add(DirectionConflict(j, goal, output));
+            goals.Add(benchmark.Goal ?? fromOutput ?? ScoreGoal.Maximize);
+        }
+        return goals;
+    }
+
+    /// <summary>The warning for a <c>goal:</c> that contradicts what the metric's output says of itself.</summary>
+    public string DirectionConflict(int benchmark, ScoreGoal spec, ScoreGoal output) =>
+        $"benchmarks[{benchmark}] {Spec.Benchmarks[benchmark].Name}: goal: {GoalName(spec)} in {Spec.SpecPath}, but its results say "
+        + $"{(output == ScoreGoal.Maximize ? "higher" : "lower")} is better; the spec's goal is used (remove goal: to follow the results)";
+
+    public static string GoalName(ScoreGoal goal) => goal == ScoreGoal.Minimize ? "minimize" : "maximize";
 
     /// <summary>A header for the journal when it has none or the grid changed since the last one.</summary>
     public HeaderRecord? HeaderIfChanged(JournalContents journal, DateTimeOffset now)
@@ -94,17 +173,21 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
 
     public static string ToolVersion => typeof(StudyContext).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    /// <summary>The request that evaluates one cell; the output directory is fresh per pair and kept.</summary>
+    /// <summary>The study's folder of evaluation outputs, beside the journal.</summary>
+    public string OutputsFolder => Path.Combine(Path.GetDirectoryName(Spec.JournalPath)!, Spec.Name, "outputs");
+
+    /// <summary>The request that evaluates one cell; each attempt gets a fresh folder under the pair's own (<see cref="OutputFolders"/>).</summary>
     public EvaluationRequest Request(Cell cell)
     {
         var checkpoint = Checkpoints[cell.Checkpoint];
         var benchmark = Spec.Benchmarks[cell.Benchmark];
-        var outputs = Path.Combine(Path.GetDirectoryName(Spec.JournalPath)!, Spec.Name, "outputs", Safe(checkpoint.Name), Safe(benchmark.Name));
+        var outputs = OutputFolders.Pair(OutputsFolder, checkpoint.Name, benchmark.Name);
         return new EvaluationRequest(benchmark.Command ?? Spec.Eval.Command, Spec.Eval.Shell == "bash", checkpoint.Name, checkpoint.Path, checkpoint.Step,
             benchmark.Name, outputs, Spec.Eval.WorkingDirectory, Spec.Eval.Timeout, Spec.Eval.Environment);
     }
 
-    public ScoreSource ScoreSource => Spec.Eval.Score switch
+    /// <summary>How benchmark <paramref name="benchmark"/>'s score is read: its own <c>score:</c>, else <c>eval.score</c>.</summary>
+    public ScoreSource ScoreSourceOf(int benchmark) => (Spec.Benchmarks[benchmark].Score ?? Spec.Eval.Score) switch
     {
         ScoreRule.JsonPath j => new JsonSource(j.Path),
         ScoreRule.RegexScore r => new RegexSource(r.Pattern),
@@ -112,5 +195,6 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         _ => new LastNumberSource(),
     };
 
-    static string Safe(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+    /// <summary>The fingerprints a failure of benchmark <paramref name="benchmark"/> is recorded with.</summary>
+    public FailureFingerprints FingerprintsOf(int benchmark) => FailureFingerprints.For(Spec, Spec.Benchmarks[benchmark]);
 }

@@ -19,7 +19,8 @@ internal sealed record RunResult(RunEnd End, int Evaluations, int NewEvaluations
 /// when most recent evaluations fail, or when cancelled (running evaluations are killed, nothing
 /// half-done is recorded).
 /// </summary>
-internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Func<DateTimeOffset> now)
+/// <param name="retryFailed">Failures already in the journal do not count (<c>--retry-failed</c>): their pairs are evaluated again.</param>
+internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Func<DateTimeOffset> now, bool retryFailed = false)
 {
     /// <summary>Stop when at least this share of the last evaluations failed (and at least 3 did).</summary>
     const double FailingShare = 0.8;
@@ -30,23 +31,28 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         var journal = JournalFile.Read(spec.JournalPath);
         foreach (var warning in journal.Warnings) progress.Warn(warning);
         if (study.HeaderIfChanged(journal, now()) is { } header) JournalFile.Append(spec.JournalPath, header);
-        var state = study.Observe(journal);
-        if (state.Observations.Count > 0 || state.NotApplicable > 0)
+        var state = study.Observe(journal, retryFailed ? now() : null);
+        foreach (var warning in state.Warnings.Skip(journal.Warnings.Count)) progress.Warn(warning);
+        warned.UnionWith(state.Warnings);
+        if (state.Observations.Count > 0 || state.NotApplicable > 0 || state.Healed > 0)
             progress.Info($"resuming from {spec.JournalPath}: {state.Observations.Count} evaluations apply to this grid"
                 + (state.NotApplicable > 0 ? $", {state.NotApplicable} no longer do (kept in the journal)" : "")
-                + (state.Failed.Count > 0 ? $", {state.Failed.Count} pairs failed before and are skipped" : ""));
+                + (state.Failed.Count > 0 ? $", {state.Failed.Count} pairs failed before and are skipped" : "")
+                + (state.Healed > 0 ? $", {state.Healed} failed pairs no longer count ({(retryFailed ? "--retry-failed" : "their benchmark's command or score rule changed")}) and are tried again" : ""));
 
         int budget = study.Budget;
         int parallel = Math.Max(1, spec.Eval.Parallel);
         var observations = state.Observations;
         var failed = state.Failed;
+        goals = state.Goals.ToArray();
+        foreach (var o in observations) RawScores(o.Cell.Benchmark).Add(StudyContext.Orient(o.Score, goals[o.Cell.Benchmark]));
+        Reread(state.Rereadable, observations, failed);
         var recent = new Queue<bool>();
         var clock = Stopwatch.StartNew();
         int started = 0, round = 0;
         var planner = PlannerState.Empty;
         Engine.Selection? selection = null;
         double scale = 1.0; // the held-out check's widening of the reported posterior, recomputed at each refit
-        var warned = new HashSet<string>();
 
         while (true)
         {
@@ -77,7 +83,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
                 if (outcome is null) continue; // cancelled: nothing recorded, the next run evaluates it again
                 recent.Enqueue(outcome is AttemptsOutcome.Succeeded);
                 while (recent.Count > Math.Max(5, 2 * parallel)) recent.Dequeue();
-                if (outcome is AttemptsOutcome.Succeeded s) observations.Add(new Observation(cell, s.Score.Score, s.Score.StandardError));
+                if (outcome is AttemptsOutcome.Succeeded s) Observe(cell, s.Score, observations);
                 else
                 {
                     var f = (AttemptsOutcome.Failed)outcome;
@@ -94,17 +100,95 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         }
     }
 
+    readonly HashSet<string> warned = [];
+
+    /// <summary>Each benchmark's direction as known so far; an evaluation's output may settle one the spec left open.</summary>
+    ScoreGoal[] goals = [];
+
+    /// <summary>Each benchmark's raw scores so far, for the out-of-place check.</summary>
+    readonly Dictionary<int, List<double>> rawScores = [];
+
+    List<double> RawScores(int benchmark) => rawScores.TryGetValue(benchmark, out var list) ? list : rawScores[benchmark] = [];
+
+    /// <summary>
+    /// Adds a new score as an observation, oriented by its benchmark's direction. When the output states a direction
+    /// the spec left open and it differs from the one used so far, the benchmark's earlier observations are turned too;
+    /// when it contradicts the spec's <c>goal:</c>, a warning says so (once). A score far outside its benchmark's
+    /// others is kept, with a warning.
+    /// </summary>
+    void Observe(Cell cell, Scored score, List<Observation> observations)
+    {
+        int j = cell.Benchmark;
+        if (score.HigherIsBetter is { } higher)
+        {
+            var stated = higher ? ScoreGoal.Maximize : ScoreGoal.Minimize;
+            if (study.Spec.Benchmarks[j].Goal is { } goal)
+            {
+                if (goal != stated && warned.Add(study.DirectionConflict(j, goal, stated))) progress.Warn(study.DirectionConflict(j, goal, stated));
+            }
+            else if (goals[j] != stated)
+            {
+                goals[j] = stated;
+                for (int k = 0; k < observations.Count; k++)
+                    if (observations[k].Cell.Benchmark == j) observations[k] = observations[k] with { Score = -observations[k].Score };
+                progress.Info($"benchmark {study.Spec.Benchmarks[j].Name}: its results say {(higher ? "higher" : "lower")} is better, so it is {StudyContext.GoalName(stated)}d");
+            }
+        }
+        if (ScoreChecks.OutOfPlace(score.Score, RawScores(j), Name(cell)) is { } outOfPlace) progress.Warn(outOfPlace);
+        RawScores(j).Add(score.Score);
+        observations.Add(new Observation(cell, StudyContext.Orient(score.Score, goals[j]), score.StandardError));
+    }
+
+    /// <summary>
+    /// Failures of the score side whose benchmark's score rule (or limit) changed since: their kept output is read again
+    /// with the current rule instead of running the evaluation again; the result is journaled either way.
+    /// </summary>
+    void Reread(IReadOnlyList<FailureRecord> failures, List<Observation> observations, HashSet<Cell> failed)
+    {
+        int read = 0;
+        foreach (var f in failures)
+        {
+            var cell = new Cell(study.CheckpointIndex(f.Checkpoint), study.BenchmarkIndex(f.Benchmark));
+            var result = EvaluationAttempts.Reread(f.OutputDirectory!, f.Benchmark, study.ScoreSourceOf(cell.Benchmark), study.Spec.Eval.ScoreLimit);
+            if (result is Scored scored)
+            {
+                JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(f.Checkpoint, f.Step, f.Benchmark, scored.Score, scored.StandardError, f.Seconds, f.Attempts)
+                    { Time = now(), HigherIsBetter = scored.HigherIsBetter });
+                Observe(cell, scored, observations);
+                read++;
+            }
+            else
+            {
+                var fingerprints = study.FingerprintsOf(cell.Benchmark);
+                JournalFile.Append(study.Spec.JournalPath, f with
+                {
+                    Message = ((Unparseable)result).Message, Time = now(), CommandFingerprint = fingerprints.Command, ScoreFingerprint = fingerprints.Score,
+                });
+                failed.Add(cell);
+                progress.Warn($"{Name(cell)}: its kept output read again with the new score rule: {((Unparseable)result).Message}");
+            }
+        }
+        if (failures.Count > 0)
+            progress.Info($"read {failures.Count} kept output(s) again with the changed score rule instead of re-running: {read} scored");
+    }
+
     async Task<(Cell Cell, AttemptsOutcome? Outcome)> EvaluateAsync(Cell cell, CancellationToken cancel)
     {
         var request = study.Request(cell);
-        var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreSource, study.Spec.Eval.Retries, TimeSpan.FromSeconds(2), cancel);
+        var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreSourceOf(cell.Benchmark), study.Spec.Eval.Retries, TimeSpan.FromSeconds(2), cancel, study.Spec.Eval.ScoreLimit);
         if (outcome is AttemptsOutcome.Failed { Kind: EvaluationFailureKind.Cancelled }) return (cell, null);
         var checkpoint = study.Checkpoints[cell.Checkpoint];
         var benchmark = study.Spec.Benchmarks[cell.Benchmark].Name;
+        var fingerprints = study.FingerprintsOf(cell.Benchmark);
         JournalRecord record = outcome switch
         {
-            AttemptsOutcome.Succeeded s => new EvaluationRecord(checkpoint.Name, checkpoint.Step, benchmark, s.Score.Score, s.Score.StandardError, outcome.Seconds, outcome.Attempts) { Time = now() },
-            AttemptsOutcome.Failed f => new FailureRecord(checkpoint.Name, checkpoint.Step, benchmark, f.ExitCode, f.Message, f.StderrTail, outcome.Seconds, outcome.Attempts) { Time = now() },
+            AttemptsOutcome.Succeeded s => new EvaluationRecord(checkpoint.Name, checkpoint.Step, benchmark, s.Score.Score, s.Score.StandardError, outcome.Seconds, outcome.Attempts)
+                { Time = now(), HigherIsBetter = s.Score.HigherIsBetter },
+            AttemptsOutcome.Failed f => new FailureRecord(checkpoint.Name, checkpoint.Step, benchmark, f.ExitCode, f.Message, f.StderrTail, outcome.Seconds, outcome.Attempts)
+            {
+                Time = now(), Kind = FailureKinds.Of(f.Kind), CommandFingerprint = fingerprints.Command, ScoreFingerprint = fingerprints.Score,
+                OutputDirectory = f.OutputDirectory,
+            },
             _ => throw new InvalidOperationException("unknown outcome"),
         };
         JournalFile.Append(study.Spec.JournalPath, record); // flushed to disk before the pair counts as done

@@ -48,8 +48,19 @@ internal sealed record CheckpointSpec(
     IReadOnlyList<SourcePosition>? ListPositions = null,
     SourcePosition? StepPosition = null);
 
-/// <summary>A benchmark: its name, its weight in the average, and its own command, if it has one.</summary>
-internal sealed record BenchmarkSpec(string Name, double Weight, string? Command, SourcePosition Position = default);
+/// <summary>Whether a benchmark's metric is better higher (accuracy) or lower (perplexity, error rate).</summary>
+internal enum ScoreGoal { Maximize, Minimize }
+
+/// <summary>
+/// A benchmark: its name, its weight in the average, and what it overrides of <c>eval:</c>: its own command,
+/// its own score rule, and its direction (<c>goal:</c>; null when the spec does not say, so the metric's own
+/// direction from the output, else maximise, applies).
+/// </summary>
+internal sealed record BenchmarkSpec(string Name, double Weight, string? Command, SourcePosition Position = default)
+{
+    public ScoreRule? Score { get; init; }
+    public ScoreGoal? Goal { get; init; }
+}
 
 /// <summary>The <c>eval:</c> section: how one (checkpoint, benchmark) pair is evaluated.</summary>
 /// <param name="Command">The command template (placeholders: see <see cref="SpecReader.Placeholders"/>).</param>
@@ -68,6 +79,17 @@ internal sealed record EvalSpec(
     IReadOnlyDictionary<string, string> Environment,
     SourcePosition Position = default)
 {
+    /// <summary>Scores whose magnitude is above this are recorded as failures, never as observations (<c>eval.score-limit</c>).</summary>
+    public double ScoreLimit { get; init; } = DefaultScoreLimit;
+
+    /// <summary>Where <c>workdir:</c> was written, when it was; its existence is checked when the study is loaded.</summary>
+    public SourcePosition? WorkingDirectoryPosition { get; init; }
+
+    public const double DefaultScoreLimit = 1e6;
+
+    /// <summary>The longest timeout a timer can hold (2^32 − 2 ms, about 49.7 days).</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
+
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromHours(1);
     public const int DefaultRetries = 1;
     public const int DefaultParallel = 1;

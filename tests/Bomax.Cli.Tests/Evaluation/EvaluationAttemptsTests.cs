@@ -62,13 +62,14 @@ public class EvaluationAttemptsTests : IDisposable
     }
 
     [Fact]
-    public async Task OutputWithoutAScoreIsAFailureThatIsRetried()
+    public async Task OutputWithoutAScoreIsAFailureThatIsNotRerunButKeptForRereading()
     {
-        var outcome = await Run(_box.Request("echo all done", useBash: true), retries: 1);
+        var outcome = await Run(_box.Request("echo all done", useBash: true), retries: 2);
 
         var failed = Assert.IsType<AttemptsOutcome.Failed>(outcome);
         Assert.Equal(EvaluationFailureKind.Unparseable, failed.Kind);
-        Assert.Equal(2, failed.Attempts);
+        Assert.Equal(1, failed.Attempts); // the same command would print the same: not run again
+        Assert.Equal("all done\n", File.ReadAllText(Path.Combine(failed.OutputDirectory, EvaluationAttempts.StdoutFile)));
         Assert.Equal(0, failed.ExitCode);
         Assert.Equal("no number in the output: it ended \"all done\"", failed.Message);
     }

@@ -15,7 +15,10 @@ public sealed class JournalFileTests : IDisposable
     {
         var path = Path.Combine(directory, "sub", "study.jsonl");
         var header = new HeaderRecord("s", 1, new[] { "checkpoint-100" }, new[] { "arc" }, "bomax 0.1.0") { Time = DateTimeOffset.UnixEpoch };
-        var failure = new FailureRecord("checkpoint-100", 100, "mmlu", 2, "exit code 2: boom", "boom\n", 3.25, 2) { Time = DateTimeOffset.UnixEpoch };
+        var failure = new FailureRecord("checkpoint-100", 100, "mmlu", 2, "exit code 2: boom", "boom\n", 3.25, 2)
+        {
+            Time = DateTimeOffset.UnixEpoch, Kind = FailureKinds.Exit, CommandFingerprint = "0123456789ab", ScoreFingerprint = "ba9876543210", OutputDirectory = "/o/attempt-2",
+        };
         JournalFile.Append(path, header);
         JournalFile.Append(path, Evaluation("checkpoint-100", "arc", 0.75) with { StandardError = 0.01 });
         JournalFile.Append(path, failure);
@@ -29,7 +32,7 @@ public sealed class JournalFileTests : IDisposable
         Assert.Equal(header.Benchmarks, readHeader.Benchmarks);
         var evaluation = Assert.IsType<EvaluationRecord>(contents.Records[1]);
         Assert.Equal(("checkpoint-100", 100L, "arc", 0.75, (double?)0.01), (evaluation.Checkpoint, evaluation.Step, evaluation.Benchmark, evaluation.Score, evaluation.StandardError));
-        Assert.Equal(failure, Assert.IsType<FailureRecord>(contents.Records[2]));
+        Assert.Equal(failure with { Line = 3 }, Assert.IsType<FailureRecord>(contents.Records[2]));
         Assert.Equal(3, File.ReadAllLines(path).Length);
     }
 

@@ -318,7 +318,7 @@ public class SpecReaderTests
     [InlineData("  - { name: mmlu, weight: .inf }\n", 6, 27, "benchmarks[1].weight", "must be a positive, finite number, found '.inf'")]
     [InlineData("  - { name: mmlu, weight: heavy }\n", 6, 27, "benchmarks[1].weight", "expected a positive number, found 'heavy'")]
     [InlineData("  - { weight: 2 }\n", 6, 5, "benchmarks[1].name", "missing required key 'name'")]
-    [InlineData("  - [mmlu]\n", 6, 5, "benchmarks[1]", "expected a benchmark name or a mapping with name:, weight:, command:, found a list")]
+    [InlineData("  - [mmlu]\n", 6, 5, "benchmarks[1]", "expected a benchmark name or a mapping with name: and optional weight:, command:, score:, goal:, found a list")]
     public void RejectsABadBenchmarkEntry(string entry, int line, int column, string field, string messagePart)
     {
         AssertError(SingleError(Minimal().Replace("  - mmlu\n", entry)), line, column, field, messagePart);
