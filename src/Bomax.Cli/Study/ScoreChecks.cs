@@ -16,17 +16,24 @@ internal static class ScoreChecks
         if (double.IsNaN(score)) return "the score is NaN, not a number";
         if (double.IsInfinity(score)) return $"the score is {(score > 0 ? "" : "-")}Infinity, not a finite number";
         if (Math.Abs(score) > limit)
-            return string.Create(c, $"the score {score:G6} is outside ±{limit:G6} (eval.score-limit): not recorded, so it cannot overwhelm the model; if the metric really is this large, raise eval.score-limit");
+            return $"the score {Number(score)} is outside ±{Number(limit)} (eval.score-limit): not recorded, so it cannot overwhelm the model; if the metric really is this large, raise eval.score-limit";
         return null;
     }
+
+    /// <summary>A number as people write it: <c>0.7523</c>, <c>55.3</c>, <c>1e6</c>, <c>-2.5e308</c>.</summary>
+    public static string Number(double value) =>
+        value != 0 && (Math.Abs(value) >= 1e5 || Math.Abs(value) < 1e-4)
+            ? value.ToString("0.###e0", CultureInfo.InvariantCulture)
+            : value.ToString("G6", CultureInfo.InvariantCulture);
 
     /// <summary>How many other scores of the benchmark are needed before one is called out of place.</summary>
     public const int OthersNeeded = 3;
 
     /// <summary>
     /// A warning when <paramref name="score"/> lies far outside <paramref name="others"/> (the benchmark's other raw
-    /// scores): more than ten times their spread (at least 1 % of their typical size) beyond their range. Names a
-    /// percentage among fractions (or the reverse) as the likely cause. Null when it fits, or with too few others.
+    /// scores): more than ten times their spread (at least 1 % of their typical size) beyond their range, or a fraction
+    /// (at most 1) under a twentieth of percentages (all above 5). Names a percentage among fractions (or the reverse)
+    /// as the likely cause. Null when it fits, or with too few others.
     /// </summary>
     public static string? OutOfPlace(double score, IReadOnlyCollection<double> others, string pair)
     {
@@ -34,12 +41,13 @@ internal static class ScoreChecks
         double low = others.Min(), high = others.Max();
         double typical = others.Select(Math.Abs).Max();
         double spread = Math.Max(high - low, Math.Max(0.01 * typical, 1e-9));
-        if (score >= low - 10 * spread && score <= high + 10 * spread) return null;
+        bool fractionAmongPercentages = low > 5 && high <= 100 && Math.Abs(score) <= 1 && Math.Abs(score) < low / 20;
+        if (score >= low - 10 * spread && score <= high + 10 * spread && !fractionAmongPercentages) return null;
         var c = CultureInfo.InvariantCulture;
         bool fractions = low >= -1 && high <= 1;
         string cause = fractions && Math.Abs(score) > 1 && Math.Abs(score) <= 100
-            ? $"it looks like a percentage among fractions (did the command print {score:G4} for {score / 100:G4}?)"
-            : !fractions && Math.Abs(score) <= 1 && low >= 0 && high <= 100
+            ? string.Create(c, $"it looks like a percentage among fractions (did the command print {score:G4} for {score / 100:G4}?)")
+            : fractionAmongPercentages
                 ? "it looks like a fraction among percentages"
                 : "check the metric and its scale";
         return string.Create(c, $"{pair}: score {score:G6} is far outside the benchmark's other {others.Count} scores ({low:G4} – {high:G4}); {cause}");

@@ -31,4 +31,23 @@ public class QuarantineTests
         var lifted = Quarantine.From(Grid, [.. observations, new(new Cell(1, 2), 0.4)], failed);
         Assert.Empty(lifted.Benchmarks);
     }
+
+    [Fact]
+    public void FailuresOfABrokenBenchmarkDoNotQuarantineTheHealthyCheckpointsTheyFellOn()
+    {
+        // Benchmark c is broken (every pair failed). ckpt-3 and ckpt-4 each failed on c and once more elsewhere:
+        // counting c's failures against them would quarantine two healthy checkpoints.
+        var observations = new List<Observation> { new(new Cell(0, 0), 0.5), new(new Cell(1, 1), 0.6) };
+        var failed = new HashSet<Cell> { new(2, 2), new(3, 2), new(4, 2), new(3, 0), new(4, 1) };
+
+        var quarantine = Quarantine.From(Grid, observations, failed);
+
+        Assert.Equal([2], quarantine.Benchmarks);
+        Assert.Empty(quarantine.Checkpoints); // ckpt-3 and ckpt-4 have one failure each that c does not explain
+
+        // A checkpoint that also fails on two healthy benchmarks is still quarantined.
+        var corrupt = Quarantine.From(Grid, observations, new HashSet<Cell>([.. failed, new(2, 0), new(2, 1)]));
+        Assert.Equal([2], corrupt.Benchmarks);
+        Assert.Equal([2], corrupt.Checkpoints);
+    }
 }

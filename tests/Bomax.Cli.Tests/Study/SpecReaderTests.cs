@@ -285,6 +285,9 @@ public class SpecReaderTests
     [InlineData("  score: { json: a, regex: '(x)' }\n", 9, 21, "eval.score", "give one of lm-eval:, json:, regex:, not json:, regex:")]
     [InlineData("  score: { regex: 'score=[0-9.]+' }\n", 9, 19, "eval.score.regex", "has no capture group")]
     [InlineData("  score: { regex: 'score=([0-9.+' }\n", 9, 19, "eval.score.regex", "is not a valid regular expression")]
+    [InlineData("  timeout: 50d\n", 9, 12, "eval.timeout", "'50d' is longer than a timeout can be (at most 49 days)")]
+    [InlineData("  score-limit: 0\n", 9, 16, "eval.score-limit", "must be a positive, finite number, found '0'")]
+    [InlineData("  score-limit: .inf\n", 9, 16, "eval.score-limit", "must be a positive, finite number")]
     [InlineData("budget: { max-evals: 120% }\n", 9, 22, "budget.max-evals", "at most 100%")]
     [InlineData("budget: { max-evals: 0% }\n", 9, 22, "budget.max-evals", "more than 0%")]
     [InlineData("budget: { max-evals: abc }\n", 9, 22, "budget.max-evals", "expected a count of evaluations like 40 or a percentage of the grid like 10%, found 'abc'")]
@@ -575,5 +578,72 @@ public class SpecReaderTests
         Assert.Equal("", DidYouMean.Suggest("frobnicate", SpecReader.TopKeys));
         Assert.Equal(2, DidYouMean.Distance("matern", "matern52"));
         Assert.Equal(1, DidYouMean.Distance("ab", "ba"));
+    }
+
+    // ---- per-benchmark score rules, direction, and what is checked before anything runs ---------
+
+    private static string Suite(string benchmarks, string eval = "") =>
+        "study: suite\n" +                                                                  // 1
+        "checkpoints: { list: [ckpt-100, ckpt-200] }\n" +                                   // 2
+        "benchmarks:\n" +                                                                   // 3
+        benchmarks +                                                                        // 4 …
+        "eval:\n" +
+        "  command: lm_eval --tasks {benchmark} --output_path {output_dir}\n" +
+        "  score: { lm-eval: 'acc,none' }\n" +
+        eval;
+
+    [Fact]
+    public void EachBenchmarkMayHaveItsOwnScoreRuleAndGoal()
+    {
+        var spec = ReadOk(Suite(
+            "  - mmlu\n" +
+            "  - { name: gsm8k, score: { lm-eval: 'exact_match,strict-match' } }\n" +
+            "  - { name: hellaswag, score: { lm-eval: acc_norm } }\n" +
+            "  - { name: wikitext, score: { lm-eval: 'word_perplexity,none' }, goal: minimize }\n" +
+            "  - { name: speed, score: last-number, goal: maximize }\n",
+            "  score-limit: 1e9\n"));
+
+        Assert.Equal(new ScoreRule.LmEval("acc,none"), spec.Eval.Score);
+        Assert.Equal(1e9, spec.Eval.ScoreLimit);
+        Assert.Equal([null, new ScoreRule.LmEval("exact_match,strict-match"), new ScoreRule.LmEval("acc_norm"), new ScoreRule.LmEval("word_perplexity,none"), new ScoreRule.LastNumber()],
+            spec.Benchmarks.Select(b => b.Score));
+        Assert.Equal([null, null, null, ScoreGoal.Minimize, ScoreGoal.Maximize], spec.Benchmarks.Select(b => b.Goal));
+    }
+
+    [Theory]
+    [InlineData("  - { name: wikitext, goal: lower }\n", 4, 29, "benchmarks[0].goal", "'lower' is not one of maximize, minimize")]
+    [InlineData("  - { name: wikitext, goal: minimse }\n", 4, 29, "benchmarks[0].goal", "did you mean 'minimize'?")]
+    [InlineData("  - { name: mmlu, score: { lm-eval: } }\n", 4, 37, "benchmarks[0].score.lm-eval", "expected an lm-eval metric")]
+    [InlineData("  - { name: mmlu, score: acc }\n", 4, 26, "benchmarks[0].score", "'acc' is not a score rule")]
+    [InlineData("  - { name: mmlu, scor: { lm-eval: acc } }\n", 4, 19, "benchmarks[0].scor", "did you mean 'score'?")]
+    public void ABadScoreRuleOrGoalOfABenchmarkIsNamedWithItsPosition(string benchmarks, int line, int column, string field, string messagePart)
+    {
+        var error = SingleError(Suite(benchmarks));
+        Assert.True((line, column, field) == (error.Line, error.Column, error.Field), error.ToString());
+        AssertError(error, line, column, field, messagePart);
+    }
+
+    [Fact]
+    public void WeightsThatAddUpToMoreThanADoubleHoldsAreRejected()
+    {
+        var error = SingleError(Suite("  - { name: a, weight: 1e308 }\n  - { name: b, weight: 1e308 }\n  - c\n"));
+        AssertError(error, 4, 3, "benchmarks", "the weights add up to more than a number can hold");
+    }
+
+    [Theory]
+    [InlineData("  command: run {checkpoint} {benchmark} 'unclosed\n", "", 9, 12, "eval.command", "unbalanced quotes in the eval command")]
+    [InlineData("  command: \"run {checkpoint} {benchmark} \\\"x\"\n", "  shell: bash\n", 9, 12, "eval.command", "unbalanced quotes")]
+    public void AnUnbalancedQuoteInTheCommandIsASpecError(string command, string shell, int line, int column, string field, string messagePart)
+    {
+        string yaml = Minimal().Replace("  command: run {checkpoint} {benchmark}\n", "") + command + shell;
+        var error = SingleError(yaml);
+        AssertError(error, line - 1, column, field, messagePart);
+    }
+
+    [Fact]
+    public void AnUnbalancedQuoteInABenchmarksOwnCommandNamesThatBenchmark()
+    {
+        var error = SingleError(Suite("  - mmlu\n  - { name: gsm8k, command: \"python eval.py '{checkpoint}\" }\n"));
+        AssertError(error, 5, 29, "benchmarks[1].command", "unbalanced quotes");
     }
 }
