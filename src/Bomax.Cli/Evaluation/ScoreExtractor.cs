@@ -69,7 +69,7 @@ internal static class ScoreExtractor
             LastNumberSource => LastNumber(stdout),
             JsonSource json => FromJson(json.Path, stdout, outputDirectory),
             RegexSource regex => FromRegex(regex.Pattern, stdout),
-            LmEvalSource lmEval => FromLmEval(lmEval.Metric, stdout, outputDirectory, benchmark),
+            LmEvalSource lmEval => LmEvalResults.Extract(lmEval.Metric, stdout, outputDirectory, benchmark),
             _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown score rule"),
         };
 
@@ -384,7 +384,7 @@ internal static class ScoreExtractor
         return changed ? result.ToString() : null;
     }
 
-    private static JsonDocument? TryParseJsonFile(string file, out string? error)
+    internal static JsonDocument? TryParseJsonFile(string file, out string? error)
     {
         string text;
         try
@@ -401,149 +401,9 @@ internal static class ScoreExtractor
         return document;
     }
 
-    // ---- lm-evaluation-harness ---------------------------------------------------------------------------
-
-    private static ScoreResult FromLmEval(string metric, string stdout, string outputDirectory, string benchmark)
-    {
-        metric = metric.Trim();
-        if (metric.Length == 0)
-            return new Unparseable("the lm-eval metric is empty: give one such as 'acc_norm,none'");
-
-        // Old lm-eval versions take --output_path as the file to write.
-        List<string> files = File.Exists(outputDirectory) ? [outputDirectory] : NewestFirst(outputDirectory, "results*.json");
-        if (files.Count == 0)
-            return new Unparseable($"no lm-eval results file (results*.json) under {outputDirectory}; does the "
-                                   + $"command pass --output_path {{output_dir}}? The output ended: {ShowEnd(stdout)}");
-
-        string? firstProblem = null;
-        foreach (var file in files)
-        {
-            using var document = TryParseJsonFile(file, out string? readError);
-            string name = RelativeName(file, outputDirectory);
-            if (document is null)
-            {
-                firstProblem ??= $"{name}: {readError}";
-                continue;
-            }
-            var result = FromLmEvalDocument(document.RootElement, metric, benchmark, name);
-            if (result is Scored)
-                return result;
-            firstProblem ??= ((Unparseable)result).Message;
-        }
-        return new Unparseable(files.Count == 1
-            ? firstProblem!
-            : $"none of the {files.Count} lm-eval results files under {outputDirectory} has it; newest: {firstProblem}");
-    }
-
-    private static ScoreResult FromLmEvalDocument(JsonElement root, string metric, string benchmark, string fileName)
-    {
-        if (root.ValueKind != JsonValueKind.Object
-            || !root.TryGetProperty("results", out var results) || results.ValueKind != JsonValueKind.Object)
-            return new Unparseable($"{fileName} is not an lm-eval results file: it has no \"results\" object "
-                                   + $"(top level: {(root.ValueKind == JsonValueKind.Object ? Keys(root) : Describe(root))})");
-
-        // A group's aggregate is in "groups" (and, in recent versions, in "results" too). Prefer the
-        // entry that has the metric; otherwise report on whichever entry exists.
-        JsonElement? task = null;
-        foreach (var section in (ReadOnlySpan<string>)["results", "groups"])
-        {
-            if (!root.TryGetProperty(section, out var tasks) || tasks.ValueKind != JsonValueKind.Object
-                || !tasks.TryGetProperty(benchmark, out var entry) || entry.ValueKind != JsonValueKind.Object)
-                continue;
-            if (FindMetric(entry, metric, out _, out _))
-            {
-                task = entry;
-                break;
-            }
-            task ??= entry;
-        }
-        if (task is not { } found)
-        {
-            string groups = root.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Object
-                ? $"; groups: {Keys(g)}" : "";
-            return new Unparseable($"{fileName} has no task '{benchmark}' (tasks: {Keys(results)}{groups})");
-        }
-
-        if (!FindMetric(found, metric, out string? key, out string? ambiguity))
-            return new Unparseable(ambiguity
-                                   ?? $"task '{benchmark}' in {fileName} has no metric '{metric}' (metrics: {Keys(found)})");
-        var valueElement = found.GetProperty(key!);
-        if (!TryNumber(valueElement, out double score))
-            return new Unparseable($"'{key}' of task '{benchmark}' in {fileName} is {Describe(valueElement)}, not a number");
-
-        double? standardError = null;
-        foreach (var stderrKey in StderrKeys(key!))
-        {
-            if (found.TryGetProperty(stderrKey, out var stderrElement))
-            {
-                // lm-eval writes "N/A" where it could not compute one.
-                standardError = TryNumber(stderrElement, out double se) && se >= 0 ? se : null;
-                break;
-            }
-        }
-        return new Scored(score, standardError);
-    }
-
-    /// <summary>
-    /// The key under which a task reports <paramref name="metric"/>: the metric itself (<c>acc_norm,none</c>),
-    /// the old unfiltered form (<c>acc</c> for <c>acc</c> or <c>acc,none</c>), or, for a bare name, its
-    /// <c>,none</c> form or its only filtered form. Several filtered forms of a bare name are ambiguous.
-    /// </summary>
-    private static bool FindMetric(JsonElement task, string metric, out string? key, out string? ambiguity)
-    {
-        ambiguity = null;
-        key = null;
-        int comma = metric.IndexOf(',');
-        string name = comma < 0 ? metric : metric[..comma];
-        string? filter = comma < 0 ? null : metric[(comma + 1)..];
-
-        var candidates = filter switch
-        {
-            null => new[] { metric, metric + ",none" },
-            "none" => [metric, name],
-            _ => [metric],
-        };
-        foreach (var candidate in candidates)
-        {
-            if (task.TryGetProperty(candidate, out _))
-            {
-                key = candidate;
-                return true;
-            }
-        }
-        if (filter is null)
-        {
-            var filtered = task.EnumerateObject()
-                .Select(property => property.Name)
-                .Where(n => n.StartsWith(name + ",", StringComparison.Ordinal))
-                .ToList();
-            if (filtered.Count == 1)
-            {
-                key = filtered[0];
-                return true;
-            }
-            if (filtered.Count > 1)
-                ambiguity = $"metric '{metric}' is reported with several filters ({string.Join(", ", filtered)}); "
-                            + $"name one, e.g. '{filtered[0]}'";
-        }
-        return false;
-    }
-
-    /// <summary>Where lm-eval puts a metric's standard error: <c>acc_stderr,none</c> for <c>acc,none</c>; <c>acc_stderr</c> for <c>acc</c>.</summary>
-    private static IEnumerable<string> StderrKeys(string metricKey)
-    {
-        int comma = metricKey.IndexOf(',');
-        if (comma < 0)
-        {
-            yield return metricKey + "_stderr";
-            yield break;
-        }
-        yield return metricKey[..comma] + "_stderr" + metricKey[comma..];
-    }
-
     // ---- helpers -----------------------------------------------------------------------------------------
 
-    private static List<string> NewestFirst(string directory, string pattern)
+    internal static List<string> NewestFirst(string directory, string pattern)
     {
         if (!Directory.Exists(directory))
             return [];
@@ -568,7 +428,7 @@ internal static class ScoreExtractor
         }
     }
 
-    private static bool TryNumber(JsonElement element, out double value)
+    internal static bool TryNumber(JsonElement element, out double value)
     {
         value = 0;
         return element.ValueKind switch
@@ -588,7 +448,7 @@ internal static class ScoreExtractor
         return false;
     }
 
-    private static string Describe(JsonElement element) => element.ValueKind switch
+    internal static string Describe(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => $"an array of {element.GetArrayLength()}",
@@ -598,7 +458,7 @@ internal static class ScoreExtractor
         _ => Shorten(element.GetRawText()),
     };
 
-    private static string Keys(JsonElement obj)
+    internal static string Keys(JsonElement obj)
     {
         var names = obj.EnumerateObject().Select(property => property.Name).ToList();
         if (names.Count == 0)
@@ -608,7 +468,7 @@ internal static class ScoreExtractor
         return names.Count > shown ? $"{list}, … ({names.Count} in all)" : list;
     }
 
-    private static string RelativeName(string file, string directory)
+    internal static string RelativeName(string file, string directory)
     {
         string relative = Path.GetRelativePath(directory, file);
         return relative == "." ? Path.GetFileName(file) : relative;
