@@ -54,46 +54,59 @@ internal static class LmEvalResults
             return new Unparseable($"{fileName} is not an lm-eval results file: it has no \"results\" object "
                                    + $"(top level: {(root.ValueKind == JsonValueKind.Object ? Keys(root) : Describe(root))})");
 
-        // A group's aggregate is in "groups" (and, in recent versions, in "results" too). Prefer the
-        // entry that has the metric; otherwise report on whichever entry exists.
-        JsonElement? task = null;
-        foreach (var section in (ReadOnlySpan<string>)["results", "groups"])
-        {
-            if (!root.TryGetProperty(section, out var tasks) || tasks.ValueKind != JsonValueKind.Object
-                || !tasks.TryGetProperty(benchmark, out var entry) || entry.ValueKind != JsonValueKind.Object)
-                continue;
-            if (FindMetric(entry, metric, out _, out _))
-            {
-                task = entry;
-                break;
-            }
-            task ??= entry;
-        }
-        if (task is not { } found)
+        if (FindTask(root, metric, benchmark) is not (string section, JsonElement task))
         {
             string groups = root.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Object
                 ? $"; groups: {Keys(g)}" : "";
             return new Unparseable($"{fileName} has no task '{benchmark}' (tasks: {Keys(results)}{groups})");
         }
 
-        if (!FindMetric(found, metric, out string? key, out string? ambiguity))
+        if (!FindMetric(task, metric, out string? key, out string? ambiguity))
             return new Unparseable(ambiguity
-                                   ?? $"task '{benchmark}' in {fileName} has no metric '{metric}' (metrics: {Keys(found)})");
-        var valueElement = found.GetProperty(key!);
+                                   ?? $"task '{benchmark}' in {fileName} has no metric '{metric}' (metrics: {Keys(task)})");
+        var valueElement = task.GetProperty(key!);
         if (!TryNumber(valueElement, out double score))
             return new Unparseable($"'{key}' of task '{benchmark}' in {fileName} is {Describe(valueElement)}, not a number");
 
-        double? standardError = null;
-        foreach (var stderrKey in StderrKeys(key!))
+        return new Scored(score, StandardError(task, key!))
         {
-            if (found.TryGetProperty(stderrKey, out var stderrElement))
-            {
-                // lm-eval writes "N/A" where it could not compute one.
-                standardError = TryNumber(stderrElement, out double se) && se >= 0 ? se : null;
-                break;
-            }
+            Source = $"{fileName}: {section}.{benchmark}.\"{key}\"",
+        };
+    }
+
+    /// <summary>
+    /// The entry of task <paramref name="benchmark"/>: from <c>results</c>, or from <c>groups</c>, where a group's
+    /// aggregate is (recent versions have it in both). The entry that has <paramref name="metric"/> wins; else
+    /// whichever exists, so that the message can list its metrics.
+    /// </summary>
+    /// <returns>The section it was read from (<c>results</c> or <c>groups</c>) and the entry; null when neither has the task.</returns>
+    private static (string Section, JsonElement Entry)? FindTask(JsonElement root, string metric, string benchmark)
+    {
+        (string, JsonElement)? found = null;
+        foreach (var section in (ReadOnlySpan<string>)["results", "groups"])
+        {
+            if (!root.TryGetProperty(section, out var tasks) || tasks.ValueKind != JsonValueKind.Object
+                || !tasks.TryGetProperty(benchmark, out var entry) || entry.ValueKind != JsonValueKind.Object)
+                continue;
+            if (FindMetric(entry, metric, out _, out _))
+                return (section, entry);
+            found ??= (section, entry);
         }
-        return new Scored(score, standardError);
+        return found;
+    }
+
+    /// <summary>
+    /// The standard error a task entry reports beside <paramref name="metricKey"/>; null where it has none or
+    /// writes "N/A" (lm-eval's word for one it could not compute).
+    /// </summary>
+    private static double? StandardError(JsonElement task, string metricKey)
+    {
+        foreach (var stderrKey in StderrKeys(metricKey))
+        {
+            if (task.TryGetProperty(stderrKey, out var stderrElement))
+                return TryNumber(stderrElement, out double se) && se >= 0 ? se : null;
+        }
+        return null;
     }
 
     /// <summary>

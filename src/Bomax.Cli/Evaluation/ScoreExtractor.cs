@@ -84,7 +84,7 @@ internal static class ScoreExtractor
                 last = value;
         }
         return last is { } score
-            ? new Scored(score, null)
+            ? new Scored(score, null) { Source = "standard output, last number" }
             : new Unparseable($"no number in the output: {ShowEnd(stdout)}");
     }
 
@@ -111,7 +111,7 @@ internal static class ScoreExtractor
 
         string text = match.Groups.Count > 1 ? match.Groups[1].Value : match.Value;
         return TryParseNumber(text.Trim(), out double value)
-            ? new Scored(value, null)
+            ? new Scored(value, null) { Source = $"standard output, regex '{Shorten(pattern)}'" }
             : new Unparseable($"the score regex '{pattern}' matched \"{Shorten(match.Value)}\", "
                               + $"but \"{Shorten(text)}\" is not a number");
     }
@@ -129,7 +129,7 @@ internal static class ScoreExtractor
             using (fromStdout)
             {
                 if (Resolve(fromStdout.RootElement, steps, out double value, out string why))
-                    return new Scored(value, null);
+                    return new Scored(value, null) { Source = $"standard output: {path.Trim()}" };
                 stdoutNote = $"the JSON on standard output has no number at '{path}': {why}";
             }
         }
@@ -152,7 +152,7 @@ internal static class ScoreExtractor
                 continue;
             }
             if (Resolve(document.RootElement, steps, out double value, out string why))
-                return new Scored(value, null);
+                return new Scored(value, null) { Source = $"{RelativeName(file, outputDirectory)}: {path.Trim()}" };
             newestNote ??= $"{RelativeName(file, outputDirectory)}: {why}";
         }
         return new Unparseable($"{stdoutNote}; none of the {files.Count} *.json files under {outputDirectory} "
@@ -474,7 +474,7 @@ internal static class ScoreExtractor
         return relative == "." ? Path.GetFileName(file) : relative;
     }
 
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "…";
+    internal static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "…";
 
     /// <summary>The end of the output, as the user would see it in a message.</summary>
     internal static string ShowEnd(string stdout)

@@ -53,6 +53,12 @@ public class ScoreExtractorTests : IDisposable
     }
 
     [Fact]
+    public void LastNumberSaysItReadTheLastNumber()
+    {
+        Assert.Equal("standard output, last number", AssertScored(new LastNumberSource(), "acc 0.5\n").Source);
+    }
+
+    [Fact]
     public void LastNumberWithoutANumberShowsTheEndOfTheOutput()
     {
         string stdout = new string('.', 500) + "\nevaluation finished: nan (inf)\n";
@@ -81,6 +87,13 @@ public class ScoreExtractorTests : IDisposable
     public void RegexWithoutAGroupTakesTheWholeMatchAndAnchorsWorkPerLine()
     {
         Assert.Equal(0.9, AssertScored(new RegexSource(@"^\d\.\d+$"), "acc 0.3 ignored\n0.9\n").Score);
+    }
+
+    [Fact]
+    public void RegexSaysWhichPatternItRead()
+    {
+        var scored = AssertScored(new RegexSource("score=([0-9.]+)"), "score=0.7\n");
+        Assert.Equal("standard output, regex 'score=([0-9.]+)'", scored.Source);
     }
 
     [Fact]
@@ -147,6 +160,17 @@ public class ScoreExtractorTests : IDisposable
         WriteFile("other.json", """{"unrelated": true}""", now.AddMinutes(1));
 
         Assert.Equal(0.9, AssertScored(new JsonSource("results.score"), "plain log text 123\n").Score);
+    }
+
+    [Fact]
+    public void JsonPathSaysWhetherItReadStdoutOrWhichFile()
+    {
+        var fromStdout = AssertScored(new JsonSource("results.score"), """{"results": {"score": 0.6}}""");
+        Assert.Equal("standard output: results.score", fromStdout.Source);
+
+        WriteFile("eval/metrics.json", """{"results": {"score": 0.9}}""");
+        var fromFile = AssertScored(new JsonSource("results.score"), "plain log text\n");
+        Assert.Equal($"{Path.Combine("eval", "metrics.json")}: results.score", fromFile.Source);
     }
 
     [Fact]
@@ -289,6 +313,7 @@ public class ScoreExtractorTests : IDisposable
             """);
         var scored = AssertScored(new LmEvalSource("acc"), "");
         Assert.Equal((0.6, 0.01), (scored.Score, scored.StandardError));
+        Assert.Equal("results.json: results.arc_easy.\"acc\"", scored.Source);
         var filtered = AssertScored(new LmEvalSource("acc_norm,none"), "");
         Assert.Equal((0.58, 0.0101), (filtered.Score, filtered.StandardError));
     }
@@ -313,6 +338,7 @@ public class ScoreExtractorTests : IDisposable
         var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "mmlu");
         Assert.Equal(0.47, scored.Score);
         Assert.Null(scored.StandardError);
+        Assert.Equal($"{Path.Combine("m", "results_2024-06-01T11-00-00.json")}: groups.mmlu.\"acc,none\"", scored.Source);
     }
 
     [Fact]
@@ -361,7 +387,8 @@ public class ScoreExtractorTests : IDisposable
     public void LmEvalAcceptsTheOutputPathAsTheResultsFileItself()
     {
         string file = WriteFile("results.json", LmEvalResults(0.66, "0.0093"));
-        var scored = ScoreExtractor.Extract(new LmEvalSource("acc,none"), "", file, "arc_easy");
-        Assert.Equal(0.66, Assert.IsType<Scored>(scored).Score);
+        var scored = Assert.IsType<Scored>(ScoreExtractor.Extract(new LmEvalSource("acc,none"), "", file, "arc_easy"));
+        Assert.Equal(0.66, scored.Score);
+        Assert.Equal("results.json: results.arc_easy.\"acc,none\"", scored.Source);
     }
 }
