@@ -7,6 +7,19 @@ namespace Bomax.Cli.Evaluation;
 /// The <c>lm-eval</c> score rule: a metric of the evaluation's benchmark from the results file that
 /// lm-evaluation-harness wrote under the output directory.
 /// </summary>
+/// <remarks>
+/// Where the harness writes that file, by version (lm_eval/__main__.py, then
+/// EvaluationTracker.save_results_aggregated in lm_eval/loggers/evaluation_tracker.py):
+/// <list type="bullet">
+/// <item>up to 0.4.2: <c>--output_path DIR</c> writes <c>DIR/results.json</c>; <c>--output_path F.json</c>
+/// writes <c>F.json</c> itself (as 0.3 does with any path);</item>
+/// <item>0.4.3 to 0.4.8: <c>--output_path P</c> writes <c>P/&lt;model_name_sanitized&gt;/results_&lt;timestamp&gt;.json</c>;</item>
+/// <item>0.4.9 on: <c>--output_path DIR</c> as 0.4.3 does; <c>--output_path D/STEM.json</c> writes
+/// <c>D/STEM_&lt;timestamp&gt;.json</c>, with no model directory.</item>
+/// </list>
+/// The timestamp is <c>datetime.now().isoformat()</c> with ':' replaced by '-' (see
+/// <see cref="ScoreExtractor.TimestampInName"/>). Per-sample logs are <c>samples_&lt;task&gt;_&lt;timestamp&gt;.jsonl</c>.
+/// </remarks>
 internal static class LmEvalResults
 {
     /// <summary>
@@ -22,10 +35,11 @@ internal static class LmEvalResults
             return new Unparseable("the lm-eval metric is empty: give one such as 'acc_norm,none'");
 
         // Old lm-eval versions take --output_path as the file to write.
-        List<string> files = File.Exists(outputDirectory) ? [outputDirectory] : NewestFirst(outputDirectory, "results*.json");
+        List<string> files = File.Exists(outputDirectory) ? [outputDirectory] : NewestFirst(outputDirectory, IsResultsFileName);
         if (files.Count == 0)
-            return new Unparseable($"no lm-eval results file (results*.json) under {outputDirectory}; does the "
-                                   + $"command pass --output_path {{output_dir}}? The output ended: {ShowEnd(stdout)}");
+            return new Unparseable($"no lm-eval results file (results*.json) under {outputDirectory}, nor a "
+                                   + "<name>_<timestamp>.json; does the command pass --output_path {output_dir}? "
+                                   + $"The output ended: {ShowEnd(stdout)}");
 
         string? firstProblem = null;
         foreach (var file in files)
@@ -46,6 +60,16 @@ internal static class LmEvalResults
             ? firstProblem!
             : $"none of the {files.Count} lm-eval results files under {outputDirectory} has it; newest: {firstProblem}");
     }
+
+    /// <summary>
+    /// Whether a file name is one the harness gives aggregated results: <c>results*.json</c>
+    /// (<c>results.json</c>, <c>results_&lt;timestamp&gt;.json</c>) or <c>&lt;stem&gt;_&lt;timestamp&gt;.json</c>
+    /// (for <c>--output_path …/&lt;stem&gt;.json</c>). Files so named without a <c>results</c> object are
+    /// skipped when read.
+    /// </summary>
+    internal static bool IsResultsFileName(string fileName) =>
+        fileName.EndsWith(".json", StringComparison.Ordinal)
+        && (fileName.StartsWith("results", StringComparison.Ordinal) || TimestampInName(fileName) is not null);
 
     private static ScoreResult FromDocument(JsonElement root, string metric, string benchmark, string fileName)
     {

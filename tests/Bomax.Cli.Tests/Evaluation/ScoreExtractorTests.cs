@@ -30,6 +30,19 @@ public class ScoreExtractorTests : IDisposable
         return path;
     }
 
+    /// <summary>A real lm-evaluation-harness results file under Evaluation/Fixtures/lm-eval (its README says what each shows).</summary>
+    private static string Fixture(string name)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Bomax.Ci.sln")))
+            directory = directory.Parent;
+        Assert.True(directory is not null, $"no directory above {AppContext.BaseDirectory} contains Bomax.Ci.sln");
+        return File.ReadAllText(Path.Combine(directory.FullName, "tests", "Bomax.Cli.Tests", "Evaluation", "Fixtures", "lm-eval", name));
+    }
+
+    /// <summary>Where lm-eval 0.4.3 on writes its results for <c>--output_path {output_dir}</c> and a model at /data/models/ckpt-100.</summary>
+    private const string HarnessLayout = "__data__models__ckpt-100/results_2024-06-03T01-54-41.753933.json";
+
     // ---- last number -------------------------------------------------------------------------------------
 
     [Theory]
@@ -390,5 +403,110 @@ public class ScoreExtractorTests : IDisposable
         var scored = Assert.IsType<Scored>(ScoreExtractor.Extract(new LmEvalSource("acc,none"), "", file, "arc_easy"));
         Assert.Equal(0.66, scored.Score);
         Assert.Equal("results.json: results.arc_easy.\"acc,none\"", scored.Source);
+    }
+
+    // ---- lm-eval: which file -----------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("results_2024-06-03T01-54-41.753933.json", "2024-06-03T01:54:41.7539330")]
+    [InlineData("eval_2024-06-03T01-54-41.json", "2024-06-03T01:54:41.0000000")]
+    [InlineData("my_run_2025-12-17T20-28-43.5.json", "2025-12-17T20:28:43.5000000")]
+    public void TimestampInNameReadsTheHarnessDateId(string fileName, string expected)
+    {
+        var time = ScoreExtractor.TimestampInName(fileName);
+        Assert.Equal(expected, time?.ToString("o", CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("results.json")]
+    [InlineData("results_1.json")]
+    [InlineData("samples_arc_easy_2024-06-03T01-54-41.753933.jsonl")]
+    [InlineData("results_2024-13-03T01-54-41.753933.json")]
+    [InlineData("results_2024-06-03T01:54:41.753933.json")]
+    [InlineData("results_2024-06-03T01-54-41.7539331.json")]
+    public void TimestampInNameIsNullWithoutARealHarnessTimestamp(string fileName)
+    {
+        Assert.Null(ScoreExtractor.TimestampInName(fileName));
+    }
+
+    [Fact]
+    public void PicksNewestResultsFileByTimestampInNameEvenWhenTheOlderHasTheNewerModificationTime()
+    {
+        var copied = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        WriteFile("Qwen__Qwen3-8B/results_2026-07-08T18-15-33.115417.json", Fixture("I2_v0413_negtom_new.json"), copied);
+        WriteFile("Qwen__Qwen3-8B/results_2026-07-08T16-04-34.219874.json", Fixture("I1_v0413_negtom_old.json"), copied.AddHours(1));
+
+        var scored = AssertScored(new LmEvalSource("micro_f1,none"), "", benchmark: "negotiationtom_intention");
+
+        // I2_v0413_negtom_new.json: results.negotiationtom_intention."micro_f1,none" (I1 has 0.30188679245283023),
+        // "micro_f1_stderr,none": "N/A".
+        Assert.Equal(0.2857142857142857, scored.Score);
+        Assert.Null(scored.StandardError);
+        Assert.Equal($"{Path.Combine("Qwen__Qwen3-8B", "results_2026-07-08T18-15-33.115417.json")}: "
+                     + "results.negotiationtom_intention.\"micro_f1,none\"", scored.Source);
+    }
+
+    [Fact]
+    public void ATimestampWithoutFractionOrdersByItsTime()
+    {
+        var modified = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        WriteFile("m/results_2024-06-01T11-00-00.json", LmEvalResults(0.75, "0.0093"), modified);
+        WriteFile("m/results_2024-06-01T10-59-59.999999.json", LmEvalResults(0.70, "0.0093"), modified.AddHours(1));
+        Assert.Equal(0.75, AssertScored(new LmEvalSource("acc,none"), "").Score);
+    }
+
+    [Fact]
+    public void FilesWithATimestampInTheNameComeBeforeFilesWithout()
+    {
+        var modified = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        WriteFile("m/results_2024-06-01T11-00-00.123456.json", LmEvalResults(0.75, "0.0093"), modified);
+        WriteFile("results.json", LmEvalResults(0.60, "0.0093"), modified.AddDays(1));
+        WriteFile("results_final.json", LmEvalResults(0.50, "0.0093"), modified.AddDays(2));
+        Assert.Equal(0.75, AssertScored(new LmEvalSource("acc,none"), "").Score);
+    }
+
+    [Fact]
+    public void FilesWithoutATimestampInTheNameGoByModificationTime()
+    {
+        var modified = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        WriteFile("results_final.json", LmEvalResults(0.50, "0.0093"), modified);
+        WriteFile("run2/results.json", LmEvalResults(0.60, "0.0093"), modified.AddMinutes(1));
+        Assert.Equal(0.60, AssertScored(new LmEvalSource("acc,none"), "").Score);
+    }
+
+    [Fact]
+    public void FindsTheFileNamedAfterAnOutputPathEndingInJson()
+    {
+        // lm-eval 0.4.9 on, --output_path {output_dir}/eval.json: {output_dir}/eval_<timestamp>.json, no model directory.
+        WriteFile("eval_2024-08-25T21-59-12.123082.json", Fixture("G_gsm8k_cot_llama.json"));
+        WriteFile("samples_gsm8k_cot_llama_2024-08-25T21-59-12.123082.jsonl", "{\"doc_id\": 0}\n");
+
+        var scored = AssertScored(new LmEvalSource("exact_match,flexible-extract"), "", benchmark: "gsm8k_cot_llama");
+
+        // G_gsm8k_cot_llama.json: results.gsm8k_cot_llama."exact_match,flexible-extract" and its stderr.
+        Assert.Equal((0.7778620166793025, 0.011449986902435323), (scored.Score, scored.StandardError));
+        Assert.Equal("eval_2024-08-25T21-59-12.123082.json: results.gsm8k_cot_llama.\"exact_match,flexible-extract\"",
+                     scored.Source);
+    }
+
+    [Fact]
+    public void ANewerTimestampedFileWithoutResultsIsSkipped()
+    {
+        WriteFile(HarnessLayout, Fixture("D_v040_flan_massive-de.json"));
+        WriteFile("__data__models__ckpt-100/config_2024-06-03T02-00-00.json", """{"model": "hf"}""");
+
+        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "massive-de");
+
+        // D_v040_flan_massive-de.json: results.massive-de."acc,none" and "acc_stderr,none".
+        Assert.Equal((0.07, 0.02564323999762429), (scored.Score, scored.StandardError));
+    }
+
+    [Fact]
+    public void WithoutAResultsFileTheMessageNamesBothNamings()
+    {
+        WriteFile("m/samples_arc_easy_2024-06-01T11-00-00.jsonl", "{}\n");
+        WriteFile("m/config.json", """{"model": "hf"}""");
+        string message = AssertUnparseable(new LmEvalSource("acc,none"), "");
+        Assert.Contains($"no lm-eval results file (results*.json) under {Out}, nor a <name>_<timestamp>.json;", message);
     }
 }
