@@ -90,7 +90,7 @@ internal static class LmEvalResults
                                    ?? $"task '{benchmark}' in {fileName} has no metric '{metric}' (metrics: {Keys(task)})");
         var valueElement = task.GetProperty(key!);
         if (!TryNumber(valueElement, out double score))
-            return new Unparseable($"'{key}' of task '{benchmark}' in {fileName} is {Describe(valueElement)}, not a number");
+            return new Unparseable($"'{key}' of task '{benchmark}' in {fileName} is {DescribeNonNumber(valueElement)}");
 
         return new Scored(score, StandardError(task, key!))
         {

@@ -265,7 +265,7 @@ internal static class ScoreExtractor
             why = "";
             return true;
         }
-        why = $"{at} is {Describe(current)}, not a number";
+        why = $"{at} is {DescribeNonNumber(current)}";
         return false;
     }
 
@@ -319,7 +319,8 @@ internal static class ScoreExtractor
 
     /// <summary>
     /// Parses JSON, also as Python's <c>json.dump</c> writes it: bare <c>NaN</c>, <c>Infinity</c> and
-    /// <c>-Infinity</c> (which lm-eval can emit) are read as null.
+    /// <c>-Infinity</c> (which lm-eval can emit) are read as strings of <see cref="NonFiniteMark"/> and the token,
+    /// which are not numbers and which <see cref="Describe"/> names as the token.
     /// </summary>
     private static JsonDocument? TryParseJson(string text)
     {
@@ -343,6 +344,13 @@ internal static class ScoreExtractor
         }
     }
 
+    /// <summary>Starts the string a bare non-finite token is read as; no JSON text has it before a token.</summary>
+    private const char NonFiniteMark = '\0';
+
+    /// <summary>
+    /// <paramref name="text"/> with each bare <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> outside strings
+    /// replaced by the string <c>"\u0000NaN"</c> (and so on); null when there was none.
+    /// </summary>
     private static string? ReplacePythonNonFinite(string text)
     {
         var result = new StringBuilder(text.Length);
@@ -379,7 +387,7 @@ internal static class ScoreExtractor
                 result.Append(c);
                 continue;
             }
-            result.Append("null");
+            result.Append("\"\\u0000").Append(token).Append('"');
             i += token.Length - 1;
             changed = true;
         }
@@ -501,8 +509,10 @@ internal static class ScoreExtractor
         return false;
     }
 
+    /// <summary>A JSON value in a few words for a message: <c>an object</c>, <c>the string "N/A"</c>, <c>Infinity</c>.</summary>
     internal static string Describe(JsonElement element) => element.ValueKind switch
     {
+        JsonValueKind.String when NonFiniteToken(element) is { } token => token,
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => $"an array of {element.GetArrayLength()}",
         JsonValueKind.String => $"the string \"{Shorten(element.GetString() ?? "")}\"",
@@ -510,6 +520,18 @@ internal static class ScoreExtractor
         JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
         _ => Shorten(element.GetRawText()),
     };
+
+    /// <summary>What a value that is no score is, for a message: <c>Infinity, not a finite number</c>,
+    /// <c>the string "N/A", not a number</c>.</summary>
+    internal static string DescribeNonNumber(JsonElement element) =>
+        NonFiniteToken(element) is { } token ? $"{token}, not a finite number" : $"{Describe(element)}, not a number";
+
+    /// <summary>The bare <c>NaN</c>, <c>Infinity</c> or <c>-Infinity</c> a value was read from; null for any other value.</summary>
+    private static string? NonFiniteToken(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String
+        && element.GetString() is [NonFiniteMark, .. var token] && token is "NaN" or "Infinity" or "-Infinity"
+            ? token
+            : null;
 
     internal static string Keys(JsonElement obj)
     {

@@ -216,6 +216,21 @@ public class ScoreExtractorTests : IDisposable
         Assert.Equal(0.5, AssertScored(new JsonSource("results.score"), "").Score);
     }
 
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    public void JsonValueThatIsNonFiniteIsNamed(string token)
+    {
+        WriteFile("metrics.json", $$$"""{"results": {"score": {{{token}}}, "note": "NaN stays text", "q": "say \"Infinity\""}}""");
+        string message = AssertUnparseable(new JsonSource("results.score"), "");
+        Assert.Contains($"'score' is {token}, not a finite number", message);
+        Assert.Contains("'note' is the string \"NaN stays text\", not a number",
+                        AssertUnparseable(new JsonSource("results.note"), ""));
+        Assert.Contains("'q' is the string \"say \"Infinity\"\", not a number",
+                        AssertUnparseable(new JsonSource("results.q"), ""));
+    }
+
     // ---- lm-evaluation-harness ---------------------------------------------------------------------------
 
     /// <summary>An lm-eval 0.4 results file, trimmed to the parts that matter and a few that do not.</summary>
@@ -508,5 +523,25 @@ public class ScoreExtractorTests : IDisposable
         WriteFile("m/config.json", """{"model": "hf"}""");
         string message = AssertUnparseable(new LmEvalSource("acc,none"), "");
         Assert.Contains($"no lm-eval results file (results*.json) under {Out}, nor a <name>_<timestamp>.json;", message);
+    }
+
+    // ---- lm-eval: values ---------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("NaN")]
+    public void AnInfiniteOrNaNMetricIsNamedInTheMessage(string token)
+    {
+        // H_v0492_perplexity.json with its word perplexity as Python's json writes float('inf') and float('nan').
+        string text = Fixture("H_v0492_perplexity.json");
+        string real = "\"word_perplexity,none\": 2.606616650368937,";
+        Assert.Contains(real, text);
+        WriteFile(HarnessLayout, text.Replace(real, $"\"word_perplexity,none\": {token},"));
+
+        string message = AssertUnparseable(new LmEvalSource("word_perplexity,none"), "", benchmark: "nl2foam_perplexity_original");
+
+        Assert.Equal($"'word_perplexity,none' of task 'nl2foam_perplexity_original' in {Path.Combine(HarnessLayout.Split('/'))} "
+                     + $"is {token}, not a finite number", message);
     }
 }
