@@ -95,6 +95,7 @@ internal static class LmEvalResults
         return new Scored(score, StandardError(task, key!))
         {
             Source = $"{fileName}: {section}.{benchmark}.\"{key}\"",
+            HigherIsBetter = StatedDirection(root, benchmark, key!),
         };
     }
 
@@ -131,6 +132,29 @@ internal static class LmEvalResults
                 return TryNumber(stderrElement, out double se) && se >= 0 ? se : null;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The direction the file states for a metric: <c>higher_is_better[task][name]</c>, where name is the metric
+    /// key before its filter (<c>exact_match</c> for <c>exact_match,strict-match</c>) and task is the task or
+    /// group name as in <c>results</c> and <c>groups</c>.
+    /// </summary>
+    /// <returns>True or false as stated; null where the file has no <c>higher_is_better</c> (0.3, 0.4.0) or it
+    /// does not name this metric with a boolean.</returns>
+    private static bool? StatedDirection(JsonElement root, string task, string metricKey)
+    {
+        int comma = metricKey.IndexOf(',');
+        string name = comma < 0 ? metricKey : metricKey[..comma];
+        if (!root.TryGetProperty("higher_is_better", out var tasks) || tasks.ValueKind != JsonValueKind.Object
+            || !tasks.TryGetProperty(task, out var metrics) || metrics.ValueKind != JsonValueKind.Object
+            || !metrics.TryGetProperty(name, out var stated))
+            return null;
+        return stated.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => null,
+        };
     }
 
     /// <summary>

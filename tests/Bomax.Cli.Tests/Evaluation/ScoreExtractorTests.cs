@@ -544,4 +544,65 @@ public class ScoreExtractorTests : IDisposable
         Assert.Equal($"'word_perplexity,none' of task 'nl2foam_perplexity_original' in {Path.Combine(HarnessLayout.Split('/'))} "
                      + $"is {token}, not a finite number", message);
     }
+
+    // ---- lm-eval: direction ------------------------------------------------------------------------------
+
+    [Fact]
+    public void APerplexityIsLowerIsBetterAsTheFileSaysAndItsNAStandardErrorIsNull()
+    {
+        // H has an empty model_name_sanitized, so the harness wrote it straight into {output_dir}.
+        WriteFile("results_2025-12-17T20-28-43.535870.json", Fixture("H_v0492_perplexity.json"));
+
+        var scored = AssertScored(new LmEvalSource("word_perplexity,none"), "", benchmark: "nl2foam_perplexity_original");
+
+        // H_v0492_perplexity.json: results.nl2foam_perplexity_original."word_perplexity,none", its stderr "N/A",
+        // higher_is_better.nl2foam_perplexity_original.word_perplexity false.
+        Assert.Equal(2.606616650368937, scored.Score);
+        Assert.Null(scored.StandardError);
+        Assert.False(scored.HigherIsBetter);
+        Assert.Equal("results_2025-12-17T20-28-43.535870.json: results.nl2foam_perplexity_original.\"word_perplexity,none\"",
+                     scored.Source);
+    }
+
+    [Fact]
+    public void AFilteredMetricTakesTheDirectionOfItsName()
+    {
+        WriteFile(HarnessLayout, Fixture("G_gsm8k_cot_llama.json"));
+
+        var scored = AssertScored(new LmEvalSource("exact_match,strict-match"), "", benchmark: "gsm8k_cot_llama");
+
+        // G_gsm8k_cot_llama.json: results.gsm8k_cot_llama."exact_match,strict-match" and its stderr;
+        // higher_is_better.gsm8k_cot_llama.exact_match true.
+        Assert.Equal((0.7725549658832449, 0.01154636331254809), (scored.Score, scored.StandardError));
+        Assert.True(scored.HigherIsBetter);
+    }
+
+    [Fact]
+    public void AGroupFromGroupsTakesTheDirectionOfTheGroup()
+    {
+        WriteFile("m/results_2024-06-01T11-00-00.json", """
+            {
+              "results": {"mmlu": {"alias": "mmlu"}},
+              "groups": {"mmlu": {"acc,none": 0.47, "acc_stderr,none": 0.004, "alias": "mmlu"}},
+              "higher_is_better": {"mmlu": {"acc": true}, "mmlu_formal_logic": {"acc": false}}
+            }
+            """);
+        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "mmlu");
+        Assert.Equal($"{Path.Combine("m", "results_2024-06-01T11-00-00.json")}: groups.mmlu.\"acc,none\"", scored.Source);
+        Assert.True(scored.HigherIsBetter);
+    }
+
+    [Fact]
+    public void FilesThatDoNotStateADirectionLeaveItNull()
+    {
+        // A_v03_llama13B_mmlu.json (v0.3) has no higher_is_better at all.
+        WriteFile(HarnessLayout, Fixture("A_v03_llama13B_mmlu.json"));
+        Assert.Null(AssertScored(new LmEvalSource("acc"), "", benchmark: "hendrycksTest-abstract_algebra").HigherIsBetter);
+
+        // One that names the task but gives no boolean for the metric.
+        WriteFile("m/results_2024-06-01T11-00-00.json", """
+            {"results": {"arc_easy": {"brier,none": 0.2}}, "higher_is_better": {"arc_easy": {"acc": true, "brier": null}}}
+            """);
+        Assert.Null(AssertScored(new LmEvalSource("brier,none"), "").HigherIsBetter);
+    }
 }
