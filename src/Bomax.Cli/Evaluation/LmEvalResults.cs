@@ -71,6 +71,11 @@ internal static class LmEvalResults
         fileName.EndsWith(".json", StringComparison.Ordinal)
         && (fileName.StartsWith("results", StringComparison.Ordinal) || TimestampInName(fileName) is not null);
 
+    /// <summary>
+    /// Reads <paramref name="metric"/> of task or group <paramref name="benchmark"/> from one parsed results file,
+    /// named <paramref name="fileName"/> in messages and in the score's <see cref="Scored.Source"/>.
+    /// </summary>
+    /// <returns>The score with its standard error, source and stated direction; else what the file has instead.</returns>
     private static ScoreResult FromDocument(JsonElement root, string metric, string benchmark, string fileName)
     {
         if (root.ValueKind != JsonValueKind.Object

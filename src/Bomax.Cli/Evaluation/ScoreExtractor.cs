@@ -344,7 +344,7 @@ internal static class ScoreExtractor
         }
     }
 
-    /// <summary>Starts the string a bare non-finite token is read as; no JSON text has it before a token.</summary>
+    /// <summary>Starts the string a bare non-finite token is read as (a NUL, which no results file starts a string with).</summary>
     private const char NonFiniteMark = '\0';
 
     /// <summary>

@@ -420,6 +420,38 @@ public class ScoreExtractorTests : IDisposable
         Assert.Equal("results.json: results.arc_easy.\"acc,none\"", scored.Source);
     }
 
+    // ---- lm-eval: real files -----------------------------------------------------------------------------
+
+    // Each row: a fixture, a task or group in it, the metric asked for, and what the file says: the value, its
+    // standard error (null where absent or "N/A"), higher_is_better for the metric (null where the file has no
+    // such table), and the key the value is under.
+    [Theory]
+    [InlineData("A_v03_llama13B_mmlu.json", "hendrycksTest-abstract_algebra", "acc", 0.32, 0.046882617226215034, null, "acc")]
+    [InlineData("A_v03_llama13B_mmlu.json", "hendrycksTest-abstract_algebra", "acc_norm,none", 0.3, 0.046056618647183814, null, "acc_norm")]
+    [InlineData("C2_v03_testdata_arc_challenge.json", "arc_challenge", "acc_norm", 0.28242320819112626, 0.01315545688409722, null, "acc_norm")]
+    [InlineData("D_v040_flan_massive-de.json", "massive-de", "acc,none", 0.07, 0.02564323999762429, null, "acc,none")]
+    [InlineData("D_v040_flan_massive-de.json", "massive-de", "f1", 0.49098522167487685, null, null, "f1,none")]
+    [InlineData("E_v042_steer_groups.json", "steer3", "acc,none", 0.1823699421965318, 0.003790332406197585, true, "acc,none")]
+    [InlineData("E_v042_steer_groups.json", "steer", "acc,none", 0.3029822457741848, 0.0026757503945107407, true, "acc,none")]
+    [InlineData("F1_v043_llama31_mmlu.json", "mmlu", "acc,none", 0.653681811707734, 0.0037948605314617194, true, "acc,none")]
+    [InlineData("F1_v043_llama31_mmlu.json", "mmlu_stem", "acc", 0.5601014906438313, 0.0084989915040174, true, "acc,none")]
+    [InlineData("G_gsm8k_cot_llama.json", "gsm8k_cot_llama", "exact_match,strict-match", 0.7725549658832449, 0.01154636331254809, true, "exact_match,strict-match")]
+    [InlineData("H_v0492_perplexity.json", "nl2foam_perplexity_original", "bits_per_byte,none", 0.16634296163172285, null, false, "bits_per_byte,none")]
+    [InlineData("I1_v0413_negtom_old.json", "negotiationtom", "acc,none", 0.525, 0.08009040943964843, true, "acc,none")]
+    [InlineData("I2_v0413_negtom_new.json", "negotiationtom", "macro_f1,none", 0.24025974025974023, null, true, "macro_f1,none")]
+    public void ReadsARealMetricFromEachFixture(string fixture, string task, string metric, double score,
+                                                double? standardError, bool? higherIsBetter, string key)
+    {
+        WriteFile(HarnessLayout, Fixture(fixture));
+
+        var scored = AssertScored(new LmEvalSource(metric), "", benchmark: task);
+
+        Assert.Equal(score, scored.Score);
+        Assert.Equal(standardError, scored.StandardError);
+        Assert.Equal(higherIsBetter, scored.HigherIsBetter);
+        Assert.Equal($"{Path.Combine(HarnessLayout.Split('/'))}: results.{task}.\"{key}\"", scored.Source);
+    }
+
     // ---- lm-eval: which file -----------------------------------------------------------------------------
 
     [Theory]
