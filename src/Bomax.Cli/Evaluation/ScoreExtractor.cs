@@ -16,7 +16,8 @@ internal sealed record LastNumberSource : ScoreSource;
 
 /// <summary>
 /// A dotted path such as <c>results.score</c> or <c>a.b[0].c</c> into JSON: standard output as a whole, else
-/// its last line that is a JSON object, else the <c>*.json</c> files under the output directory, newest first.
+/// its last line that is a JSON object, else the <c>*.json</c> files under the output directory, newest first
+/// (by the timestamp in the name where there is one, see <see cref="ScoreExtractor.OrderNewestFirst"/>).
 /// Only '.' separates keys, so keys like <c>acc,none</c> work.
 /// </summary>
 internal sealed record JsonSource(string Path) : ScoreSource;
@@ -25,8 +26,9 @@ internal sealed record JsonSource(string Path) : ScoreSource;
 internal sealed record RegexSource(string Pattern) : ScoreSource;
 
 /// <summary>
-/// A metric such as <c>acc_norm,none</c> from lm-evaluation-harness's newest <c>results*.json</c> under the
-/// output directory, for the evaluation's benchmark, with its standard error where reported.
+/// A metric such as <c>acc_norm,none</c> from lm-evaluation-harness's newest results file under the output
+/// directory (see <see cref="LmEvalResults"/>), for the evaluation's benchmark, with its standard error and
+/// direction where reported.
 /// </summary>
 internal sealed record LmEvalSource(string Metric) : ScoreSource;
 
@@ -69,7 +71,7 @@ internal static class ScoreExtractor
             LastNumberSource => LastNumber(stdout),
             JsonSource json => FromJson(json.Path, stdout, outputDirectory),
             RegexSource regex => FromRegex(regex.Pattern, stdout),
-            LmEvalSource lmEval => FromLmEval(lmEval.Metric, stdout, outputDirectory, benchmark),
+            LmEvalSource lmEval => LmEvalResults.Extract(lmEval.Metric, stdout, outputDirectory, benchmark),
             _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown score rule"),
         };
 
@@ -84,7 +86,7 @@ internal static class ScoreExtractor
                 last = value;
         }
         return last is { } score
-            ? new Scored(score, null)
+            ? new Scored(score, null) { Source = "standard output, last number" }
             : new Unparseable($"no number in the output: {ShowEnd(stdout)}");
     }
 
@@ -111,7 +113,7 @@ internal static class ScoreExtractor
 
         string text = match.Groups.Count > 1 ? match.Groups[1].Value : match.Value;
         return TryParseNumber(text.Trim(), out double value)
-            ? new Scored(value, null)
+            ? new Scored(value, null) { Source = $"standard output, regex '{Shorten(pattern)}'" }
             : new Unparseable($"the score regex '{pattern}' matched \"{Shorten(match.Value)}\", "
                               + $"but \"{Shorten(text)}\" is not a number");
     }
@@ -129,7 +131,7 @@ internal static class ScoreExtractor
             using (fromStdout)
             {
                 if (Resolve(fromStdout.RootElement, steps, out double value, out string why))
-                    return new Scored(value, null);
+                    return new Scored(value, null) { Source = $"standard output: {path.Trim()}" };
                 stdoutNote = $"the JSON on standard output has no number at '{path}': {why}";
             }
         }
@@ -138,7 +140,7 @@ internal static class ScoreExtractor
             stdoutNote = $"no JSON on standard output ({ShowEnd(stdout)})";
         }
 
-        var files = NewestFirst(outputDirectory, "*.json");
+        var files = NewestFirst(outputDirectory, static _ => true);
         if (files.Count == 0)
             return new Unparseable($"{stdoutNote}; no *.json files under {outputDirectory}");
 
@@ -152,7 +154,7 @@ internal static class ScoreExtractor
                 continue;
             }
             if (Resolve(document.RootElement, steps, out double value, out string why))
-                return new Scored(value, null);
+                return new Scored(value, null) { Source = $"{RelativeName(file, outputDirectory)}: {path.Trim()}" };
             newestNote ??= $"{RelativeName(file, outputDirectory)}: {why}";
         }
         return new Unparseable($"{stdoutNote}; none of the {files.Count} *.json files under {outputDirectory} "
@@ -263,7 +265,7 @@ internal static class ScoreExtractor
             why = "";
             return true;
         }
-        why = $"{at} is {Describe(current)}, not a number";
+        why = $"{at} is {DescribeNonNumber(current)}";
         return false;
     }
 
@@ -317,7 +319,8 @@ internal static class ScoreExtractor
 
     /// <summary>
     /// Parses JSON, also as Python's <c>json.dump</c> writes it: bare <c>NaN</c>, <c>Infinity</c> and
-    /// <c>-Infinity</c> (which lm-eval can emit) are read as null.
+    /// <c>-Infinity</c> (which lm-eval can emit) are read as strings of <see cref="NonFiniteMark"/> and the token,
+    /// which are not numbers and which <see cref="Describe"/> names as the token.
     /// </summary>
     private static JsonDocument? TryParseJson(string text)
     {
@@ -341,6 +344,13 @@ internal static class ScoreExtractor
         }
     }
 
+    /// <summary>Starts the string a bare non-finite token is read as (a NUL, which no results file starts a string with).</summary>
+    private const char NonFiniteMark = '\0';
+
+    /// <summary>
+    /// <paramref name="text"/> with each bare <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> outside strings
+    /// replaced by the string <c>"\u0000NaN"</c> (and so on); null when there was none.
+    /// </summary>
     private static string? ReplacePythonNonFinite(string text)
     {
         var result = new StringBuilder(text.Length);
@@ -377,14 +387,14 @@ internal static class ScoreExtractor
                 result.Append(c);
                 continue;
             }
-            result.Append("null");
+            result.Append("\"\\u0000").Append(token).Append('"');
             i += token.Length - 1;
             changed = true;
         }
         return changed ? result.ToString() : null;
     }
 
-    private static JsonDocument? TryParseJsonFile(string file, out string? error)
+    internal static JsonDocument? TryParseJsonFile(string file, out string? error)
     {
         string text;
         try
@@ -401,166 +411,31 @@ internal static class ScoreExtractor
         return document;
     }
 
-    // ---- lm-evaluation-harness ---------------------------------------------------------------------------
-
-    private static ScoreResult FromLmEval(string metric, string stdout, string outputDirectory, string benchmark)
-    {
-        metric = metric.Trim();
-        if (metric.Length == 0)
-            return new Unparseable("the lm-eval metric is empty: give one such as 'acc_norm,none'");
-
-        // Old lm-eval versions take --output_path as the file to write.
-        List<string> files = File.Exists(outputDirectory) ? [outputDirectory] : NewestFirst(outputDirectory, "results*.json");
-        if (files.Count == 0)
-            return new Unparseable($"no lm-eval results file (results*.json) under {outputDirectory}; does the "
-                                   + $"command pass --output_path {{output_dir}}? The output ended: {ShowEnd(stdout)}");
-
-        string? firstProblem = null;
-        foreach (var file in files)
-        {
-            using var document = TryParseJsonFile(file, out string? readError);
-            string name = RelativeName(file, outputDirectory);
-            if (document is null)
-            {
-                firstProblem ??= $"{name}: {readError}";
-                continue;
-            }
-            var result = FromLmEvalDocument(document.RootElement, metric, benchmark, name);
-            if (result is Scored)
-                return result;
-            firstProblem ??= ((Unparseable)result).Message;
-        }
-        return new Unparseable(files.Count == 1
-            ? firstProblem!
-            : $"none of the {files.Count} lm-eval results files under {outputDirectory} has it; newest: {firstProblem}");
-    }
-
-    private static ScoreResult FromLmEvalDocument(JsonElement root, string metric, string benchmark, string fileName)
-    {
-        if (root.ValueKind != JsonValueKind.Object
-            || !root.TryGetProperty("results", out var results) || results.ValueKind != JsonValueKind.Object)
-            return new Unparseable($"{fileName} is not an lm-eval results file: it has no \"results\" object "
-                                   + $"(top level: {(root.ValueKind == JsonValueKind.Object ? Keys(root) : Describe(root))})");
-
-        // A group's aggregate is in "groups" (and, in recent versions, in "results" too). Prefer the
-        // entry that has the metric; otherwise report on whichever entry exists.
-        JsonElement? task = null;
-        foreach (var section in (ReadOnlySpan<string>)["results", "groups"])
-        {
-            if (!root.TryGetProperty(section, out var tasks) || tasks.ValueKind != JsonValueKind.Object
-                || !tasks.TryGetProperty(benchmark, out var entry) || entry.ValueKind != JsonValueKind.Object)
-                continue;
-            if (FindMetric(entry, metric, out _, out _))
-            {
-                task = entry;
-                break;
-            }
-            task ??= entry;
-        }
-        if (task is not { } found)
-        {
-            string groups = root.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Object
-                ? $"; groups: {Keys(g)}" : "";
-            return new Unparseable($"{fileName} has no task '{benchmark}' (tasks: {Keys(results)}{groups})");
-        }
-
-        if (!FindMetric(found, metric, out string? key, out string? ambiguity))
-            return new Unparseable(ambiguity
-                                   ?? $"task '{benchmark}' in {fileName} has no metric '{metric}' (metrics: {Keys(found)})");
-        var valueElement = found.GetProperty(key!);
-        if (!TryNumber(valueElement, out double score))
-            return new Unparseable($"'{key}' of task '{benchmark}' in {fileName} is {Describe(valueElement)}, not a number");
-
-        double? standardError = null;
-        foreach (var stderrKey in StderrKeys(key!))
-        {
-            if (found.TryGetProperty(stderrKey, out var stderrElement))
-            {
-                // lm-eval writes "N/A" where it could not compute one.
-                standardError = TryNumber(stderrElement, out double se) && se >= 0 ? se : null;
-                break;
-            }
-        }
-        return new Scored(score, standardError);
-    }
-
-    /// <summary>
-    /// The key under which a task reports <paramref name="metric"/>: the metric itself (<c>acc_norm,none</c>),
-    /// the old unfiltered form (<c>acc</c> for <c>acc</c> or <c>acc,none</c>), or, for a bare name, its
-    /// <c>,none</c> form or its only filtered form. Several filtered forms of a bare name are ambiguous.
-    /// </summary>
-    private static bool FindMetric(JsonElement task, string metric, out string? key, out string? ambiguity)
-    {
-        ambiguity = null;
-        key = null;
-        int comma = metric.IndexOf(',');
-        string name = comma < 0 ? metric : metric[..comma];
-        string? filter = comma < 0 ? null : metric[(comma + 1)..];
-
-        var candidates = filter switch
-        {
-            null => new[] { metric, metric + ",none" },
-            "none" => [metric, name],
-            _ => [metric],
-        };
-        foreach (var candidate in candidates)
-        {
-            if (task.TryGetProperty(candidate, out _))
-            {
-                key = candidate;
-                return true;
-            }
-        }
-        if (filter is null)
-        {
-            var filtered = task.EnumerateObject()
-                .Select(property => property.Name)
-                .Where(n => n.StartsWith(name + ",", StringComparison.Ordinal))
-                .ToList();
-            if (filtered.Count == 1)
-            {
-                key = filtered[0];
-                return true;
-            }
-            if (filtered.Count > 1)
-                ambiguity = $"metric '{metric}' is reported with several filters ({string.Join(", ", filtered)}); "
-                            + $"name one, e.g. '{filtered[0]}'";
-        }
-        return false;
-    }
-
-    /// <summary>Where lm-eval puts a metric's standard error: <c>acc_stderr,none</c> for <c>acc,none</c>; <c>acc_stderr</c> for <c>acc</c>.</summary>
-    private static IEnumerable<string> StderrKeys(string metricKey)
-    {
-        int comma = metricKey.IndexOf(',');
-        if (comma < 0)
-        {
-            yield return metricKey + "_stderr";
-            yield break;
-        }
-        yield return metricKey[..comma] + "_stderr" + metricKey[comma..];
-    }
-
     // ---- helpers -----------------------------------------------------------------------------------------
 
-    private static List<string> NewestFirst(string directory, string pattern)
+    /// <summary>
+    /// The <c>*.json</c> files under <paramref name="directory"/> (recursively) whose file name
+    /// <paramref name="acceptName"/> accepts, in the order of <see cref="OrderNewestFirst"/>.
+    /// </summary>
+    /// <returns>Full paths, newest first; empty when the directory is missing or cannot be read.</returns>
+    internal static List<string> NewestFirst(string directory, Func<string, bool> acceptName)
     {
         if (!Directory.Exists(directory))
             return [];
         try
         {
-            return new DirectoryInfo(directory)
-                .EnumerateFiles(pattern, new EnumerationOptions
+            var files = new DirectoryInfo(directory)
+                .EnumerateFiles("*.json", new EnumerationOptions
                 {
                     RecurseSubdirectories = true,
                     IgnoreInaccessible = true,
                     MatchCasing = MatchCasing.CaseSensitive,
                     MaxRecursionDepth = 16,
                 })
-                .OrderByDescending(file => file.LastWriteTimeUtc)
-                .ThenByDescending(file => file.Name, StringComparer.Ordinal) // results_<timestamp>.json
-                .Select(file => file.FullName)
+                .Where(file => file.Name.EndsWith(".json", StringComparison.Ordinal) && acceptName(file.Name))
+                .Select(file => (file.FullName, file.LastWriteTimeUtc))
                 .ToList();
+            return OrderNewestFirst(files);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -568,7 +443,53 @@ internal static class ScoreExtractor
         }
     }
 
-    private static bool TryNumber(JsonElement element, out double value)
+    /// <summary>
+    /// Orders output files newest first. A file whose name ends in lm-eval's timestamp
+    /// (<c>results_2024-06-03T01-54-41.753933.json</c>, see <see cref="TimestampInName"/>) is dated by that
+    /// timestamp, whatever its modification time (a copy or a checkout changes that); these come first, newest
+    /// timestamp first. Files without one follow, newest modification time first: the two clocks are not
+    /// compared, as the timestamp is the evaluating machine's local time. Ties go to the newer modification
+    /// time, then to the greater file name and path (ordinal), so the order never depends on the enumeration.
+    /// </summary>
+    /// <param name="files">Paths with their last write times (UTC).</param>
+    /// <returns>The paths, newest first.</returns>
+    internal static List<string> OrderNewestFirst(IEnumerable<(string Path, DateTime ModifiedUtc)> files) =>
+        files
+            .Select(file => (file.Path, file.ModifiedUtc, Stamp: TimestampInName(Path.GetFileName(file.Path))))
+            .OrderByDescending(file => file.Stamp.HasValue)
+            .ThenByDescending(file => file.Stamp ?? DateTime.MinValue)
+            .ThenByDescending(file => file.ModifiedUtc)
+            .ThenByDescending(file => Path.GetFileName(file.Path), StringComparer.Ordinal)
+            .ThenByDescending(file => file.Path, StringComparer.Ordinal)
+            .Select(file => file.Path)
+            .ToList();
+
+    // lm-eval's date_id: datetime.now().isoformat() with ':' replaced by '-', after the last '_' of the name.
+    private static readonly Regex NameTimestamp = new(
+        @"_(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d{1,6})?)\.json$",
+        RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+    private static readonly string[] TimestampFormats = ["yyyy-MM-dd'T'HH-mm-ss", "yyyy-MM-dd'T'HH-mm-ss.FFFFFF"];
+
+    /// <summary>
+    /// The timestamp at the end of a file name as lm-evaluation-harness (0.4.3 on) writes it:
+    /// <c>&lt;stem&gt;_%Y-%m-%dT%H-%M-%S.%f.json</c>, the fraction left out when it is zero
+    /// (<c>results_2024-06-03T01-54-41.753933.json</c>, <c>eval_2024-06-03T01-54-41.json</c>).
+    /// </summary>
+    /// <param name="fileName">A file name without directories.</param>
+    /// <returns>The time as written (the evaluating machine's local time, kind unspecified); null when the
+    /// name has no such timestamp or it is not a real date.</returns>
+    internal static DateTime? TimestampInName(string fileName)
+    {
+        var match = NameTimestamp.Match(fileName);
+        return match.Success
+               && DateTime.TryParseExact(match.Groups[1].Value, TimestampFormats, CultureInfo.InvariantCulture,
+                                         DateTimeStyles.None, out var time)
+            ? time
+            : null;
+    }
+
+    internal static bool TryNumber(JsonElement element, out double value)
     {
         value = 0;
         return element.ValueKind switch
@@ -588,8 +509,10 @@ internal static class ScoreExtractor
         return false;
     }
 
-    private static string Describe(JsonElement element) => element.ValueKind switch
+    /// <summary>A JSON value in a few words for a message: <c>an object</c>, <c>the string "N/A"</c>, <c>Infinity</c>.</summary>
+    internal static string Describe(JsonElement element) => element.ValueKind switch
     {
+        JsonValueKind.String when NonFiniteToken(element) is { } token => token,
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => $"an array of {element.GetArrayLength()}",
         JsonValueKind.String => $"the string \"{Shorten(element.GetString() ?? "")}\"",
@@ -598,7 +521,19 @@ internal static class ScoreExtractor
         _ => Shorten(element.GetRawText()),
     };
 
-    private static string Keys(JsonElement obj)
+    /// <summary>What a value that is no score is, for a message: <c>Infinity, not a finite number</c>,
+    /// <c>the string "N/A", not a number</c>.</summary>
+    internal static string DescribeNonNumber(JsonElement element) =>
+        NonFiniteToken(element) is { } token ? $"{token}, not a finite number" : $"{Describe(element)}, not a number";
+
+    /// <summary>The bare <c>NaN</c>, <c>Infinity</c> or <c>-Infinity</c> a value was read from; null for any other value.</summary>
+    private static string? NonFiniteToken(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String
+        && element.GetString() is [NonFiniteMark, .. var token] && token is "NaN" or "Infinity" or "-Infinity"
+            ? token
+            : null;
+
+    internal static string Keys(JsonElement obj)
     {
         var names = obj.EnumerateObject().Select(property => property.Name).ToList();
         if (names.Count == 0)
@@ -608,13 +543,13 @@ internal static class ScoreExtractor
         return names.Count > shown ? $"{list}, … ({names.Count} in all)" : list;
     }
 
-    private static string RelativeName(string file, string directory)
+    internal static string RelativeName(string file, string directory)
     {
         string relative = Path.GetRelativePath(directory, file);
         return relative == "." ? Path.GetFileName(file) : relative;
     }
 
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "…";
+    internal static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "…";
 
     /// <summary>The end of the output, as the user would see it in a message.</summary>
     internal static string ShowEnd(string stdout)

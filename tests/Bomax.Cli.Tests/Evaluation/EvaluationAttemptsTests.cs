@@ -83,7 +83,7 @@ public class EvaluationAttemptsTests : IDisposable
             retries: 0, score: new LmEvalSource("acc,none"));
 
         var succeeded = Assert.IsType<AttemptsOutcome.Succeeded>(outcome);
-        Assert.Equal(new Scored(0.5, 0.01), succeeded.Score);
+        Assert.Equal((0.5, (double?)0.01), (succeeded.Score.Score, succeeded.Score.StandardError));
         Assert.Equal(1, succeeded.Attempts);
     }
 

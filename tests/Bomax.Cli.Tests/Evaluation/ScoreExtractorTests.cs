@@ -30,6 +30,19 @@ public class ScoreExtractorTests : IDisposable
         return path;
     }
 
+    /// <summary>A real lm-evaluation-harness results file under Evaluation/Fixtures/lm-eval (its README says what each shows).</summary>
+    private static string Fixture(string name)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Bomax.Ci.sln")))
+            directory = directory.Parent;
+        Assert.True(directory is not null, $"no directory above {AppContext.BaseDirectory} contains Bomax.Ci.sln");
+        return File.ReadAllText(Path.Combine(directory.FullName, "tests", "Bomax.Cli.Tests", "Evaluation", "Fixtures", "lm-eval", name));
+    }
+
+    /// <summary>Where lm-eval 0.4.3 on writes its results for <c>--output_path {output_dir}</c> and a model at /data/models/ckpt-100.</summary>
+    private const string HarnessLayout = "__data__models__ckpt-100/results_2024-06-03T01-54-41.753933.json";
+
     // ---- last number -------------------------------------------------------------------------------------
 
     [Theory]
@@ -50,6 +63,12 @@ public class ScoreExtractorTests : IDisposable
         var scored = AssertScored(new LastNumberSource(), stdout);
         Assert.Equal(expected, scored.Score, 12);
         Assert.Null(scored.StandardError);
+    }
+
+    [Fact]
+    public void LastNumberSaysItReadTheLastNumber()
+    {
+        Assert.Equal("standard output, last number", AssertScored(new LastNumberSource(), "acc 0.5\n").Source);
     }
 
     [Fact]
@@ -81,6 +100,13 @@ public class ScoreExtractorTests : IDisposable
     public void RegexWithoutAGroupTakesTheWholeMatchAndAnchorsWorkPerLine()
     {
         Assert.Equal(0.9, AssertScored(new RegexSource(@"^\d\.\d+$"), "acc 0.3 ignored\n0.9\n").Score);
+    }
+
+    [Fact]
+    public void RegexSaysWhichPatternItRead()
+    {
+        var scored = AssertScored(new RegexSource("score=([0-9.]+)"), "score=0.7\n");
+        Assert.Equal("standard output, regex 'score=([0-9.]+)'", scored.Source);
     }
 
     [Fact]
@@ -150,6 +176,17 @@ public class ScoreExtractorTests : IDisposable
     }
 
     [Fact]
+    public void JsonPathSaysWhetherItReadStdoutOrWhichFile()
+    {
+        var fromStdout = AssertScored(new JsonSource("results.score"), """{"results": {"score": 0.6}}""");
+        Assert.Equal("standard output: results.score", fromStdout.Source);
+
+        WriteFile("eval/metrics.json", """{"results": {"score": 0.9}}""");
+        var fromFile = AssertScored(new JsonSource("results.score"), "plain log text\n");
+        Assert.Equal($"{Path.Combine("eval", "metrics.json")}: results.score", fromFile.Source);
+    }
+
+    [Fact]
     public void JsonPathThatIsMissingListsTheKeysFound()
     {
         string message = AssertUnparseable(new JsonSource("results.acc"), """{"results": {"score": 1, "loss": 2}}""");
@@ -177,6 +214,21 @@ public class ScoreExtractorTests : IDisposable
     {
         WriteFile("metrics.json", """{"results": {"score": 0.5, "stderr": NaN, "note": "NaN stays text"}}""");
         Assert.Equal(0.5, AssertScored(new JsonSource("results.score"), "").Score);
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    public void JsonValueThatIsNonFiniteIsNamed(string token)
+    {
+        WriteFile("metrics.json", $$$"""{"results": {"score": {{{token}}}, "note": "NaN stays text", "q": "say \"Infinity\""}}""");
+        string message = AssertUnparseable(new JsonSource("results.score"), "");
+        Assert.Contains($"'score' is {token}, not a finite number", message);
+        Assert.Contains("'note' is the string \"NaN stays text\", not a number",
+                        AssertUnparseable(new JsonSource("results.note"), ""));
+        Assert.Contains("'q' is the string \"say \"Infinity\"\", not a number",
+                        AssertUnparseable(new JsonSource("results.q"), ""));
     }
 
     // ---- lm-evaluation-harness ---------------------------------------------------------------------------
@@ -289,6 +341,7 @@ public class ScoreExtractorTests : IDisposable
             """);
         var scored = AssertScored(new LmEvalSource("acc"), "");
         Assert.Equal((0.6, 0.01), (scored.Score, scored.StandardError));
+        Assert.Equal("results.json: results.arc_easy.\"acc\"", scored.Source);
         var filtered = AssertScored(new LmEvalSource("acc_norm,none"), "");
         Assert.Equal((0.58, 0.0101), (filtered.Score, filtered.StandardError));
     }
@@ -313,6 +366,7 @@ public class ScoreExtractorTests : IDisposable
         var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "mmlu");
         Assert.Equal(0.47, scored.Score);
         Assert.Null(scored.StandardError);
+        Assert.Equal($"{Path.Combine("m", "results_2024-06-01T11-00-00.json")}: groups.mmlu.\"acc,none\"", scored.Source);
     }
 
     [Fact]
@@ -361,7 +415,226 @@ public class ScoreExtractorTests : IDisposable
     public void LmEvalAcceptsTheOutputPathAsTheResultsFileItself()
     {
         string file = WriteFile("results.json", LmEvalResults(0.66, "0.0093"));
-        var scored = ScoreExtractor.Extract(new LmEvalSource("acc,none"), "", file, "arc_easy");
-        Assert.Equal(0.66, Assert.IsType<Scored>(scored).Score);
+        var scored = Assert.IsType<Scored>(ScoreExtractor.Extract(new LmEvalSource("acc,none"), "", file, "arc_easy"));
+        Assert.Equal(0.66, scored.Score);
+        Assert.Equal("results.json: results.arc_easy.\"acc,none\"", scored.Source);
+    }
+
+    // ---- lm-eval: real files -----------------------------------------------------------------------------
+
+    // Each row: a fixture, a task or group in it, the metric asked for, and what the file says: the value, its
+    // standard error (null where absent or "N/A"), higher_is_better for the metric (null where the file has no
+    // such table), and the key the value is under.
+    [Theory]
+    [InlineData("A_v03_llama13B_mmlu.json", "hendrycksTest-abstract_algebra", "acc", 0.32, 0.046882617226215034, null, "acc")]
+    [InlineData("A_v03_llama13B_mmlu.json", "hendrycksTest-abstract_algebra", "acc_norm,none", 0.3, 0.046056618647183814, null, "acc_norm")]
+    [InlineData("C2_v03_testdata_arc_challenge.json", "arc_challenge", "acc_norm", 0.28242320819112626, 0.01315545688409722, null, "acc_norm")]
+    [InlineData("D_v040_flan_massive-de.json", "massive-de", "acc,none", 0.07, 0.02564323999762429, null, "acc,none")]
+    [InlineData("D_v040_flan_massive-de.json", "massive-de", "f1", 0.49098522167487685, null, null, "f1,none")]
+    [InlineData("E_v042_steer_groups.json", "steer3", "acc,none", 0.1823699421965318, 0.003790332406197585, true, "acc,none")]
+    [InlineData("E_v042_steer_groups.json", "steer", "acc,none", 0.3029822457741848, 0.0026757503945107407, true, "acc,none")]
+    [InlineData("F1_v043_llama31_mmlu.json", "mmlu", "acc,none", 0.653681811707734, 0.0037948605314617194, true, "acc,none")]
+    [InlineData("F1_v043_llama31_mmlu.json", "mmlu_stem", "acc", 0.5601014906438313, 0.0084989915040174, true, "acc,none")]
+    [InlineData("G_gsm8k_cot_llama.json", "gsm8k_cot_llama", "exact_match,strict-match", 0.7725549658832449, 0.01154636331254809, true, "exact_match,strict-match")]
+    [InlineData("H_v0492_perplexity.json", "nl2foam_perplexity_original", "bits_per_byte,none", 0.16634296163172285, null, false, "bits_per_byte,none")]
+    [InlineData("I1_v0413_negtom_old.json", "negotiationtom", "acc,none", 0.525, 0.08009040943964843, true, "acc,none")]
+    [InlineData("I2_v0413_negtom_new.json", "negotiationtom", "macro_f1,none", 0.24025974025974023, null, true, "macro_f1,none")]
+    public void ReadsARealMetricFromEachFixture(string fixture, string task, string metric, double score,
+                                                double? standardError, bool? higherIsBetter, string key)
+    {
+        WriteFile(HarnessLayout, Fixture(fixture));
+
+        var scored = AssertScored(new LmEvalSource(metric), "", benchmark: task);
+
+        Assert.Equal(score, scored.Score);
+        Assert.Equal(standardError, scored.StandardError);
+        Assert.Equal(higherIsBetter, scored.HigherIsBetter);
+        Assert.Equal($"{Path.Combine(HarnessLayout.Split('/'))}: results.{task}.\"{key}\"", scored.Source);
+    }
+
+    // ---- lm-eval: which file -----------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("results_2024-06-03T01-54-41.753933.json", "2024-06-03T01:54:41.7539330")]
+    [InlineData("eval_2024-06-03T01-54-41.json", "2024-06-03T01:54:41.0000000")]
+    [InlineData("my_run_2025-12-17T20-28-43.5.json", "2025-12-17T20:28:43.5000000")]
+    public void TimestampInNameReadsTheHarnessDateId(string fileName, string expected)
+    {
+        var time = ScoreExtractor.TimestampInName(fileName);
+        Assert.Equal(expected, time?.ToString("o", CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("results.json")]
+    [InlineData("results_1.json")]
+    [InlineData("samples_arc_easy_2024-06-03T01-54-41.753933.jsonl")]
+    [InlineData("results_2024-13-03T01-54-41.753933.json")]
+    [InlineData("results_2024-06-03T01:54:41.753933.json")]
+    [InlineData("results_2024-06-03T01-54-41.7539331.json")]
+    public void TimestampInNameIsNullWithoutARealHarnessTimestamp(string fileName)
+    {
+        Assert.Null(ScoreExtractor.TimestampInName(fileName));
+    }
+
+    [Fact]
+    public void PicksNewestResultsFileByTimestampInNameEvenWhenTheOlderHasTheNewerModificationTime()
+    {
+        var copied = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        WriteFile("Qwen__Qwen3-8B/results_2026-07-08T18-15-33.115417.json", Fixture("I2_v0413_negtom_new.json"), copied);
+        WriteFile("Qwen__Qwen3-8B/results_2026-07-08T16-04-34.219874.json", Fixture("I1_v0413_negtom_old.json"), copied.AddHours(1));
+
+        var scored = AssertScored(new LmEvalSource("micro_f1,none"), "", benchmark: "negotiationtom_intention");
+
+        // I2_v0413_negtom_new.json: results.negotiationtom_intention."micro_f1,none" (I1 has 0.30188679245283023),
+        // "micro_f1_stderr,none": "N/A".
+        Assert.Equal(0.2857142857142857, scored.Score);
+        Assert.Null(scored.StandardError);
+        Assert.Equal($"{Path.Combine("Qwen__Qwen3-8B", "results_2026-07-08T18-15-33.115417.json")}: "
+                     + "results.negotiationtom_intention.\"micro_f1,none\"", scored.Source);
+    }
+
+    [Fact]
+    public void ATimestampWithoutFractionOrdersByItsTime()
+    {
+        var modified = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        WriteFile("m/results_2024-06-01T11-00-00.json", LmEvalResults(0.75, "0.0093"), modified);
+        WriteFile("m/results_2024-06-01T10-59-59.999999.json", LmEvalResults(0.70, "0.0093"), modified.AddHours(1));
+        Assert.Equal(0.75, AssertScored(new LmEvalSource("acc,none"), "").Score);
+    }
+
+    [Fact]
+    public void FilesWithATimestampInTheNameComeBeforeFilesWithout()
+    {
+        var modified = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        WriteFile("m/results_2024-06-01T11-00-00.123456.json", LmEvalResults(0.75, "0.0093"), modified);
+        WriteFile("results.json", LmEvalResults(0.60, "0.0093"), modified.AddDays(1));
+        WriteFile("results_final.json", LmEvalResults(0.50, "0.0093"), modified.AddDays(2));
+        Assert.Equal(0.75, AssertScored(new LmEvalSource("acc,none"), "").Score);
+    }
+
+    [Fact]
+    public void FilesWithoutATimestampInTheNameGoByModificationTime()
+    {
+        var modified = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        WriteFile("results_final.json", LmEvalResults(0.50, "0.0093"), modified);
+        WriteFile("run2/results.json", LmEvalResults(0.60, "0.0093"), modified.AddMinutes(1));
+        Assert.Equal(0.60, AssertScored(new LmEvalSource("acc,none"), "").Score);
+    }
+
+    [Fact]
+    public void FindsTheFileNamedAfterAnOutputPathEndingInJson()
+    {
+        // lm-eval 0.4.9 on, --output_path {output_dir}/eval.json: {output_dir}/eval_<timestamp>.json, no model directory.
+        WriteFile("eval_2024-08-25T21-59-12.123082.json", Fixture("G_gsm8k_cot_llama.json"));
+        WriteFile("samples_gsm8k_cot_llama_2024-08-25T21-59-12.123082.jsonl", "{\"doc_id\": 0}\n");
+
+        var scored = AssertScored(new LmEvalSource("exact_match,flexible-extract"), "", benchmark: "gsm8k_cot_llama");
+
+        // G_gsm8k_cot_llama.json: results.gsm8k_cot_llama."exact_match,flexible-extract" and its stderr.
+        Assert.Equal((0.7778620166793025, 0.011449986902435323), (scored.Score, scored.StandardError));
+        Assert.Equal("eval_2024-08-25T21-59-12.123082.json: results.gsm8k_cot_llama.\"exact_match,flexible-extract\"",
+                     scored.Source);
+    }
+
+    [Fact]
+    public void ANewerTimestampedFileWithoutResultsIsSkipped()
+    {
+        WriteFile(HarnessLayout, Fixture("D_v040_flan_massive-de.json"));
+        WriteFile("__data__models__ckpt-100/config_2024-06-03T02-00-00.json", """{"model": "hf"}""");
+
+        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "massive-de");
+
+        // D_v040_flan_massive-de.json: results.massive-de."acc,none" and "acc_stderr,none".
+        Assert.Equal((0.07, 0.02564323999762429), (scored.Score, scored.StandardError));
+    }
+
+    [Fact]
+    public void WithoutAResultsFileTheMessageNamesBothNamings()
+    {
+        WriteFile("m/samples_arc_easy_2024-06-01T11-00-00.jsonl", "{}\n");
+        WriteFile("m/config.json", """{"model": "hf"}""");
+        string message = AssertUnparseable(new LmEvalSource("acc,none"), "");
+        Assert.Contains($"no lm-eval results file (results*.json) under {Out}, nor a <name>_<timestamp>.json;", message);
+    }
+
+    // ---- lm-eval: values ---------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("NaN")]
+    public void AnInfiniteOrNaNMetricIsNamedInTheMessage(string token)
+    {
+        // H_v0492_perplexity.json with its word perplexity as Python's json writes float('inf') and float('nan').
+        string text = Fixture("H_v0492_perplexity.json");
+        string real = "\"word_perplexity,none\": 2.606616650368937,";
+        Assert.Contains(real, text);
+        WriteFile(HarnessLayout, text.Replace(real, $"\"word_perplexity,none\": {token},"));
+
+        string message = AssertUnparseable(new LmEvalSource("word_perplexity,none"), "", benchmark: "nl2foam_perplexity_original");
+
+        Assert.Equal($"'word_perplexity,none' of task 'nl2foam_perplexity_original' in {Path.Combine(HarnessLayout.Split('/'))} "
+                     + $"is {token}, not a finite number", message);
+    }
+
+    // ---- lm-eval: direction ------------------------------------------------------------------------------
+
+    [Fact]
+    public void APerplexityIsLowerIsBetterAsTheFileSaysAndItsNAStandardErrorIsNull()
+    {
+        // H has an empty model_name_sanitized, so the harness wrote it straight into {output_dir}.
+        WriteFile("results_2025-12-17T20-28-43.535870.json", Fixture("H_v0492_perplexity.json"));
+
+        var scored = AssertScored(new LmEvalSource("word_perplexity,none"), "", benchmark: "nl2foam_perplexity_original");
+
+        // H_v0492_perplexity.json: results.nl2foam_perplexity_original."word_perplexity,none", its stderr "N/A",
+        // higher_is_better.nl2foam_perplexity_original.word_perplexity false.
+        Assert.Equal(2.606616650368937, scored.Score);
+        Assert.Null(scored.StandardError);
+        Assert.False(scored.HigherIsBetter);
+        Assert.Equal("results_2025-12-17T20-28-43.535870.json: results.nl2foam_perplexity_original.\"word_perplexity,none\"",
+                     scored.Source);
+    }
+
+    [Fact]
+    public void AFilteredMetricTakesTheDirectionOfItsName()
+    {
+        WriteFile(HarnessLayout, Fixture("G_gsm8k_cot_llama.json"));
+
+        var scored = AssertScored(new LmEvalSource("exact_match,strict-match"), "", benchmark: "gsm8k_cot_llama");
+
+        // G_gsm8k_cot_llama.json: results.gsm8k_cot_llama."exact_match,strict-match" and its stderr;
+        // higher_is_better.gsm8k_cot_llama.exact_match true.
+        Assert.Equal((0.7725549658832449, 0.01154636331254809), (scored.Score, scored.StandardError));
+        Assert.True(scored.HigherIsBetter);
+    }
+
+    [Fact]
+    public void AGroupFromGroupsTakesTheDirectionOfTheGroup()
+    {
+        WriteFile("m/results_2024-06-01T11-00-00.json", """
+            {
+              "results": {"mmlu": {"alias": "mmlu"}},
+              "groups": {"mmlu": {"acc,none": 0.47, "acc_stderr,none": 0.004, "alias": "mmlu"}},
+              "higher_is_better": {"mmlu": {"acc": true}, "mmlu_formal_logic": {"acc": false}}
+            }
+            """);
+        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "mmlu");
+        Assert.Equal($"{Path.Combine("m", "results_2024-06-01T11-00-00.json")}: groups.mmlu.\"acc,none\"", scored.Source);
+        Assert.True(scored.HigherIsBetter);
+    }
+
+    [Fact]
+    public void FilesThatDoNotStateADirectionLeaveItNull()
+    {
+        // A_v03_llama13B_mmlu.json (v0.3) has no higher_is_better at all.
+        WriteFile(HarnessLayout, Fixture("A_v03_llama13B_mmlu.json"));
+        Assert.Null(AssertScored(new LmEvalSource("acc"), "", benchmark: "hendrycksTest-abstract_algebra").HigherIsBetter);
+
+        // One that names the task but gives no boolean for the metric.
+        WriteFile("m/results_2024-06-01T11-00-00.json", """
+            {"results": {"arc_easy": {"brier,none": 0.2}}, "higher_is_better": {"arc_easy": {"acc": true, "brier": null}}}
+            """);
+        Assert.Null(AssertScored(new LmEvalSource("brier,none"), "").HigherIsBetter);
     }
 }
