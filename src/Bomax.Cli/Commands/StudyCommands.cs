@@ -226,6 +226,9 @@ internal static class StudyCommands
         var output = channels.Human;
         output.WriteLine(string.Create(c, $"selected: {pick.Name} (step {pick.Step})"));
         output.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, expected shortfall {pick.ExpectedShortfall:0.0000} ({100 * pick.RelativeShortfall:0.00}%), {pick.BenchmarksEvaluated}/{pick.BenchmarkCount} benchmarks evaluated"));
+        var minimised = report.PickBenchmarks.Where(b => b.Goal == ScoreGoal.Minimize).Select(b => b.Name).ToList();
+        if (minimised.Count > 0)
+            output.WriteLine($"  (lower is better for {string.Join(", ", minimised)}: {(minimised.Count == 1 ? "it enters" : "they enter")} the average with the sign changed, so higher is better throughout)");
         foreach (var r in report.Top.Skip(1).Take(3))
             output.WriteLine(string.Create(c, $"  runner-up {r.Name}: {r.Estimate:0.0000} ({r.Low:0.0000} – {r.High:0.0000}), P(best) {r.ProbabilityBest:0.00}"));
         output.WriteLine(string.Create(c, $"  {report.Evaluations} of {report.GridCells} pairs evaluated ({100.0 * report.Evaluations / report.GridCells:0.0}%){(note.Length > 0 ? ", " + note : "")}"));
@@ -253,7 +256,7 @@ internal static class StudyCommands
         command.SetAction(async (parse, cancel) =>
         {
             if (Load(parse.GetValue(spec)!, overrides.From(parse)) is not { } study) return ExitCodes.UsageError;
-            foreach (var warning in JournalFile.Read(study.Spec.JournalPath).Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
+            foreach (var warning in study.Observe(JournalFile.Read(study.Spec.JournalPath)).Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
             return await Decide(study, "", github.From(parse), RunChannels.Terminal(parse.GetValue(output)), cancel);
         });
         return command;
@@ -270,9 +273,9 @@ internal static class StudyCommands
             count = capped;
         }
         var journal = JournalFile.Read(study.Spec.JournalPath);
-        foreach (var warning in journal.Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
-        if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) Console.Error.WriteLine($"bomax: warning: {advice}");
         var state = study.Observe(journal);
+        foreach (var warning in state.Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
+        if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) Console.Error.WriteLine($"bomax: warning: {advice}");
         int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count);
         var quarantine = Quarantine.From(study.Grid, state.Observations, state.Failed);
         foreach (var warning in quarantine.Warnings(study.Grid)) Console.Error.WriteLine($"bomax: warning: {warning}");

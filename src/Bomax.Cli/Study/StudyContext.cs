@@ -101,6 +101,7 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
             double? standardError = e.StandardError is { } se && double.IsFinite(se) && se >= 0 && se <= Spec.Eval.ScoreLimit ? se : null;
             if (seen.Add(cell)) observations.Add(new Observation(cell, Orient(e.Score, goals[j]), standardError));
         }
+        warnings.AddRange(OutOfPlace(observations, goals));
         var failed = new HashSet<Cell>();
         var rereadable = new Dictionary<Cell, FailureRecord>();
         var healed = new HashSet<Cell>();
@@ -128,6 +129,22 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
             Healed = healed.Count,
             Goals = goals,
         };
+    }
+
+    /// <summary>Each score far outside its benchmark's other scores (<see cref="ScoreChecks.OutOfPlace"/>), one warning each.</summary>
+    IEnumerable<string> OutOfPlace(List<Observation> observations, IReadOnlyList<ScoreGoal> goals)
+    {
+        foreach (var group in observations.GroupBy(o => o.Cell.Benchmark))
+        {
+            var raw = group.Select(o => (o.Cell, Score: Orient(o.Score, goals[group.Key]))).ToList();
+            if (raw.Count <= ScoreChecks.OthersNeeded) continue;
+            foreach (var (cell, score) in raw)
+            {
+                var others = raw.Where(r => r.Cell != cell).Select(r => r.Score).ToList();
+                if (ScoreChecks.OutOfPlace(score, others, $"{Grid.Checkpoints[cell.Checkpoint].Name} × {Grid.Benchmarks[cell.Benchmark].Name}") is { } warning)
+                    yield return warning;
+            }
+        }
     }
 
     /// <summary>A raw score as the engine sees it: a minimised metric changes sign, so higher is always better.</summary>

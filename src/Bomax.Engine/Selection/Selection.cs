@@ -16,7 +16,9 @@ public sealed record Standing(int Checkpoint, string Name, double Estimate, doub
     /// <summary>The expected shortfall as a share of the expected best average, E[max_k a_k] = estimate + shortfall.</summary>
     public double RelativeShortfall => ShareOfBest(ExpectedShortfall, Estimate);
 
-    public static double ShareOfBest(double expectedShortfall, double estimate) => expectedShortfall / (estimate + expectedShortfall);
+    /// <summary>The shortfall as a share of the expected best average, <c>shortfall / |estimate + shortfall|</c>: positive
+    /// whatever the average's sign (an average of minimised, sign-changed metrics is negative).</summary>
+    public static double ShareOfBest(double expectedShortfall, double estimate) => expectedShortfall / Math.Abs(estimate + expectedShortfall);
 }
 
 /// <summary>What seeded draws from the joint posterior of the averages say about each row: the share of draws

@@ -36,7 +36,7 @@ public sealed class RealSuiteTests : IDisposable
         string path = Path.Combine(directory, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text.ReplaceLineEndings("\n"));
-        if (executable) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (executable && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }
 
@@ -120,28 +120,32 @@ public sealed class RealSuiteTests : IDisposable
         Assert.Equal(5, evaluations.Count);
         Assert.All(evaluations, e => Assert.False(e.GetProperty("higher_is_better").GetBoolean()));
         Assert.Contains(evaluations, e => e.GetProperty("checkpoint").GetString() == "ckpt-100" && e.GetProperty("score").GetDouble() == 2.1);
-        string report = File.ReadAllText(Path.Combine(directory, ".bomax", "suite", "report.md"));
-        Assert.Contains($"| {task} ↓ lower is better | 1 | 2.1000 | observed |", report);
+        string report = File.ReadAllText(Path.Combine(directory, "suite", "report.md"));
+        Assert.Contains(@"| nl2foam\_perplexity\_original ↓ lower is better | 1 | 2.1000 | observed |", report);
+        Assert.Contains("estimated average -2.1000", result.Stdout);
+        Assert.Contains($"(lower is better for {task}: it enters the average with the sign changed", result.Stdout);
         Assert.Contains("enter the weighted average with the sign changed", report);
     }
 
     [Fact]
-    public void GoalMinimizeInTheSpecTurnsAPlainNumber()
+    public void GoalMinimizeInTheSpecPicksTheLowestOfAPlainNumber()
     {
+        // An error rate, lowest (0.2) at step 300; acc is a second, flat benchmark maximised as usual.
         Write("eval.sh", """
             #!/bin/bash
+            if [ "$1" = acc ]; then echo 0.5; exit; fi
             awk -v s="$BOMAX_STEP" 'BEGIN { d = (s - 300) / 100; printf "error rate %.3f\n", 0.2 + 0.05 * d * d }'
             """, executable: true);
         var spec = Spec("ckpt-100, ckpt-200, ckpt-300, ckpt-400", "  - { name: err, goal: minimize }\n  - acc", "  command: ./eval.sh {benchmark}");
 
         var result = Bomax("run", spec);
 
-        // err is lowest at 300 (0.2); acc prints the same numbers and is maximised: highest at 100 (0.4). The weighted
-        // average of −err and acc is 0 everywhere but … use the per-benchmark table to check the direction instead.
         Assert.True(result.ExitCode == 0, result.ToString());
-        string report = File.ReadAllText(Path.Combine(directory, ".bomax", "suite", "report.md"));
-        Assert.Contains("| err ↓ lower is better |", report);
-        Assert.DoesNotContain("| acc ↓", report);
+        Assert.Contains("selected: ckpt-300 (step 300)", result.Stdout);
+        Assert.Contains("estimated average 0.1500", result.Stdout); // (−0.2 + 0.5) / 2
+        string report = File.ReadAllText(Path.Combine(directory, "suite", "report.md"));
+        Assert.Contains("| err ↓ lower is better | 1 | 0.2000 | observed |", report);
+        Assert.Contains("| acc | 1 | 0.5000 | observed |", report);
     }
 
     // ---- mixed metrics -------------------------------------------------------------------------------------
@@ -185,7 +189,7 @@ public sealed class RealSuiteTests : IDisposable
     public void FixingABrokenBenchmarksCommandAndRunningAgainEvaluatesItsFailedPairs()
     {
         Write("eval.sh", "#!/bin/bash\necho \"score $BOMAX_STEP\" | awk '{ print $2 / 1000 }'\n", executable: true);
-        string broken = Spec("ckpt-1, ckpt-2, ckpt-3, ckpt-4", "  - a\n  - { name: b, command: ./evl.sh {checkpoint} }", "  command: ./eval.sh {benchmark}\n  retries: 0");
+        string broken = Spec("ckpt-1, ckpt-2, ckpt-3, ckpt-4", "  - a\n  - { name: b, command: './evl.sh {checkpoint}' }", "  command: ./eval.sh {benchmark}\n  retries: 0");
 
         var first = Bomax("run", broken);
 
@@ -196,7 +200,7 @@ public sealed class RealSuiteTests : IDisposable
         Assert.All(failures, f => Assert.Equal("start-error", f.GetProperty("kind").GetString()));
         Assert.DoesNotContain("checkpoint ckpt-", first.Stderr); // no healthy checkpoint was quarantined
 
-        Spec("ckpt-1, ckpt-2, ckpt-3, ckpt-4", "  - a\n  - { name: b, command: ./eval.sh {checkpoint} }", "  command: ./eval.sh {benchmark}\n  retries: 0");
+        Spec("ckpt-1, ckpt-2, ckpt-3, ckpt-4", "  - a\n  - { name: b, command: './eval.sh {checkpoint}' }", "  command: ./eval.sh {benchmark}\n  retries: 0");
         var second = Bomax("run", broken);
 
         Assert.True(second.ExitCode == 0, second.ToString());
@@ -269,7 +273,7 @@ public sealed class RealSuiteTests : IDisposable
         var scores = Journal("evaluation").GroupBy(e => e.GetProperty("benchmark").GetString()!)
             .ToDictionary(g => g.Key, g => g.Select(e => e.GetProperty("score").GetDouble()).Distinct().Single());
         Assert.Equal(new Dictionary<string, double> { ["a b"] = 0.1, ["a_b"] = 0.2, ["a/b"] = 0.3, [".."] = 0.4 }, scores);
-        string outputs = Path.Combine(directory, ".bomax", "suite", "outputs");
+        string outputs = Path.Combine(directory, "suite", "outputs");
         Assert.Equal(8, Directory.GetDirectories(outputs, "attempt-1", SearchOption.AllDirectories).Length);
         Assert.All(Directory.GetDirectories(outputs, "*", SearchOption.AllDirectories), d => Assert.StartsWith(outputs, Path.GetFullPath(d)));
     }
@@ -330,7 +334,9 @@ public sealed class RealSuiteTests : IDisposable
         var run = Bomax("run", spec);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("ckpt-5 × a: score 55.3 is far outside the benchmark's other", run.Stderr);
-        Assert.Contains("percentage among fractions", run.Stderr);
+        string report = File.ReadAllText(Path.Combine(directory, "suite", "report.md"));
+        Assert.Contains("ckpt-5 × a: score 55.3 is far outside the benchmark's other 4 scores", report);
+        Assert.Contains("percentage among fractions", report);
+        Assert.Contains("score 55.3 is far outside", Bomax("report", spec).Stderr);
     }
 }
