@@ -36,16 +36,22 @@ internal static class LmEvalResults
 
         // Old lm-eval versions take --output_path as the file to write.
         List<string> files = File.Exists(outputDirectory) ? [outputDirectory] : NewestFirst(outputDirectory, IsResultsFileName);
-        if (files.Count == 0)
-            return new Unparseable($"no lm-eval results file (results*.json) under {outputDirectory}, nor a "
+        // Up to 0.4.2, --output_path {output_dir}/STEM.json writes STEM.json: any other JSON file, read if it holds results.
+        bool others = files.Count == 0;
+        if (others) files = NewestFirst(outputDirectory, IsOtherJsonFileName);
+        var none = new Unparseable($"no lm-eval results file (results*.json) under {outputDirectory}, nor a "
                                    + "<name>_<timestamp>.json; does the command pass --output_path {output_dir}? "
                                    + $"The output ended: {ShowEnd(stdout)}");
+        if (files.Count == 0)
+            return none;
 
         string? firstProblem = null;
         foreach (var file in files)
         {
             using var document = TryParseJsonFile(file, out string? readError);
             string name = RelativeName(file, outputDirectory);
+            if (others && (document is null || document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("results", out _)))
+                continue; // not results at all: the message says none was found
             if (document is null)
             {
                 firstProblem ??= $"{name}: {readError}";
@@ -56,8 +62,10 @@ internal static class LmEvalResults
                 return result;
             firstProblem ??= ((Unparseable)result).Message;
         }
+        if (firstProblem is null)
+            return none;
         return new Unparseable(files.Count == 1
-            ? firstProblem!
+            ? firstProblem
             : $"none of the {files.Count} lm-eval results files under {outputDirectory} has it; newest: {firstProblem}");
     }
 
@@ -70,6 +78,10 @@ internal static class LmEvalResults
     internal static bool IsResultsFileName(string fileName) =>
         fileName.EndsWith(".json", StringComparison.Ordinal)
         && (fileName.StartsWith("results", StringComparison.Ordinal) || TimestampInName(fileName) is not null);
+
+    /// <summary>A JSON file that is not a per-sample log: read only when no file is named as results are.</summary>
+    internal static bool IsOtherJsonFileName(string fileName) =>
+        fileName.EndsWith(".json", StringComparison.Ordinal) && !fileName.StartsWith("samples", StringComparison.Ordinal);
 
     /// <summary>
     /// Reads <paramref name="metric"/> of task or group <paramref name="benchmark"/> from one parsed results file,

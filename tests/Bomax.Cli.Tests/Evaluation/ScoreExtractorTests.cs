@@ -537,6 +537,19 @@ public class ScoreExtractorTests : IDisposable
     }
 
     [Fact]
+    public void FindsAPlainlyNamedFileWrittenByAnOlderHarnessWhenNothingIsNamedAsResults()
+    {
+        // lm-eval up to 0.4.2, --output_path {output_dir}/eval.json: writes eval.json itself.
+        WriteFile("eval.json", Fixture("D_v040_flan_massive-de.json"));
+        WriteFile("samples_massive-de.json", "[]");
+        WriteFile("config.json", "[1, 2]");
+
+        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "massive-de");
+
+        Assert.StartsWith("eval.json: results.massive-de.\"acc,none\"", scored.Source);
+    }
+
+    [Fact]
     public void ANewerTimestampedFileWithoutResultsIsSkipped()
     {
         WriteFile(HarnessLayout, Fixture("D_v040_flan_massive-de.json"));
