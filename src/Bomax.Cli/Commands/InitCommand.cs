@@ -211,7 +211,7 @@ internal static partial class InitCommand
                 : known.Metric + (known.Goal == ScoreGoal.Minimize ? " (lower is better)" : "");
             yield return $"  {task.PadRight(width)}  {rule}";
         }
-        yield return $"checkpoints: {request.CheckpointGlob} {checkpointsNote}";
+        yield return $"checkpoints: {CheckCommand.ShellWords([request.CheckpointGlob])} {checkpointsNote}";
         yield return "next:";
         yield return $"  bomax check {spec}    # one evaluation per distinct score rule: the command, its output and the score read";
         yield return $"  bomax run {spec}";
