@@ -77,7 +77,7 @@ internal static class SpecTemplate
     static (string Code, string Comment) Entry(string task)
     {
         if (LmEvalTasks.Find(task) is not { } known)
-            return ($"  - {{ name: {Quoted(task)} }}", UnknownTaskComment + $" (eval.score applies)");
+            return ($"  - {{ name: {Quoted(task)} }}", UnknownTaskComment + " (eval.score applies)");
         string goal = known.Goal == ScoreGoal.Minimize ? ", goal: minimize" : "";
         return ($"  - {{ name: {Quoted(task)}, score: {{ lm-eval: {SingleQuoted(known.Metric)} }}{goal} }}", known.Note);
     }
