@@ -4,6 +4,7 @@ using Bomax.Cli.Commands;
 
 var root = new RootCommand("bomax: pick the best checkpoint of a training run while evaluating a few percent of the checkpoint × benchmark grid.")
 {
+    InitCommand.Create(),
     StudyCommands.Run(),
     StudyCommands.Suggest(),
     StudyCommands.Record(),
