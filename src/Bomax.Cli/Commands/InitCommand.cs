@@ -26,8 +26,6 @@ internal static partial class InitCommand
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex TaskName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._-]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex StudyName();
 
     public static Command Create()
     {
@@ -134,7 +132,7 @@ internal static partial class InitCommand
 
     /// <summary>Why <paramref name="study"/> cannot be a study's name (as <see cref="SpecReader"/> checks it), or null.</summary>
     internal static string? StudyNameProblem(string study) =>
-        !StudyName().IsMatch(study) ? $"--study '{study}' is not a valid study name: use letters, digits, '.', '_' and '-' only"
+        !SpecReader.StudyName().IsMatch(study) ? $"--study '{study}' is not a valid study name: use letters, digits, '.', '_' and '-' only"
         : study.Trim('.').Length == 0 ? $"--study '{study}' is not a valid study name: it must not be only dots"
         : null;
 

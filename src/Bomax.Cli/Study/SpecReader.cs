@@ -52,8 +52,9 @@ internal static partial class SpecReader
     internal static readonly string[] Kernels = ["matern52", "rbf"];
     internal static readonly string[] Acquisitions = ["row-first", "row", "cell"];
 
+    /// <summary>What a study name may hold: letters, digits, '.', '_' and '-' (it names files).</summary>
     [GeneratedRegex(@"^[A-Za-z0-9._-]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex StudyName();
+    internal static partial Regex StudyName();
 
     /// <summary>A placeholder: an identifier in braces, not preceded by '$' (so bash's <c>${HOME}</c> stays as it is).</summary>
     [GeneratedRegex(@"(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant)]
