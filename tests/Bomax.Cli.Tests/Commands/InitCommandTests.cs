@@ -33,13 +33,7 @@ public sealed class InitCommandTests : IDisposable
         return ((SpecReadResult.Ok)read).Spec;
     }
 
-    static string Fixture(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bomax.Ci.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return Path.Combine(dir.FullName, "tests", "Bomax.Cli.Tests", "Evaluation", "Fixtures", "lm-eval", name);
-    }
+    static string Fixture(string name) => RepositoryPaths.LmEvalFixture(name);
 
     [Fact]
     public void TheWrittenSpecPassesValidationAndLoadsAsAStudyOverTheCheckpointsThere()

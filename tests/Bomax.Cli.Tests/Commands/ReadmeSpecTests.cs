@@ -18,18 +18,10 @@ public sealed class ReadmeSpecTests : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
-    static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bomax.Ci.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return dir.FullName;
-    }
-
     /// <summary>The first ```yaml block after the README's "### The study spec" heading.</summary>
     static string ExampleSpec()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        string readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
         int section = readme.IndexOf("### The study spec", StringComparison.Ordinal);
         Assert.True(section >= 0, "README.md has no '### The study spec' section");
         var block = Regex.Match(readme[section..], "```yaml\n(.*?)```", RegexOptions.Singleline);
@@ -55,7 +47,7 @@ public sealed class ReadmeSpecTests : IDisposable
     {
         File.WriteAllText(Path.Combine(directory, "study.yml"), ExampleSpec());
         foreach (int step in new[] { 100, 200, 300 }) Directory.CreateDirectory(Path.Combine(directory, "runs", "sft-42", $"checkpoint-{step}"));
-        string fixtures = Path.Combine(RepositoryRoot(), "tests", "Bomax.Cli.Tests", "Evaluation", "Fixtures", "lm-eval");
+        string fixtures = Path.GetDirectoryName(RepositoryPaths.LmEvalFixture("README.md"))!;
         // A stand-in lm_eval: each task's genuine results file, renamed to the task asked for, in the harness's layout.
         string bin = Directory.CreateDirectory(Path.Combine(directory, "bin")).FullName;
         string lmEval = Path.Combine(bin, "lm_eval");

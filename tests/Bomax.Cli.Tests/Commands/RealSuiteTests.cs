@@ -23,13 +23,7 @@ public sealed class RealSuiteTests : IDisposable
 
     // ---- set-up ------------------------------------------------------------------------------------------
 
-    static string Fixture(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Bomax.Ci.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return Path.Combine(dir.FullName, "tests", "Bomax.Cli.Tests", "Evaluation", "Fixtures", "lm-eval", name);
-    }
+    static string Fixture(string name) => RepositoryPaths.LmEvalFixture(name);
 
     string Write(string name, string text, bool executable = false)
     {

@@ -31,14 +31,7 @@ public class ScoreExtractorTests : IDisposable
     }
 
     /// <summary>A real lm-evaluation-harness results file under Evaluation/Fixtures/lm-eval (its README says what each shows).</summary>
-    private static string Fixture(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Bomax.Ci.sln")))
-            directory = directory.Parent;
-        Assert.True(directory is not null, $"no directory above {AppContext.BaseDirectory} contains Bomax.Ci.sln");
-        return File.ReadAllText(Path.Combine(directory.FullName, "tests", "Bomax.Cli.Tests", "Evaluation", "Fixtures", "lm-eval", name));
-    }
+    private static string Fixture(string name) => File.ReadAllText(RepositoryPaths.LmEvalFixture(name));
 
     /// <summary>Where lm-eval 0.4.3 on writes its results for <c>--output_path {output_dir}</c> and a model at /data/models/ckpt-100.</summary>
     private const string HarnessLayout = "__data__models__ckpt-100/results_2024-06-03T01-54-41.753933.json";
