@@ -89,10 +89,22 @@ internal static class StudyCommands
         var spec = SpecArgument();
         var count = new Option<int>("--count") { Description = "How many pairs to suggest.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print a JSON array (usable as a GitHub Actions matrix)." };
+        var lease = new Option<string?>("--lease") { Description = "How long the suggested pairs stay reserved for this worker (default: eval.timeout × (1 + eval.retries) + 10m); until then no other suggest or run hands them out." };
+        var owner = new Option<string?>("--owner") { Description = "The name the leases are taken under (default suggest:USER@HOST)." };
+        var noLease = new Option<bool>("--no-lease") { Description = "Only show the next pairs: reserve nothing." };
+        var release = new Option<bool>("--release") { Description = "Give back the owner's leases (all, or the pair named by --checkpoint and --benchmark) instead of suggesting." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "With --release: the checkpoint of the pair to give back." };
+        var benchmark = new Option<string?>("--benchmark") { Description = "With --release: the benchmark of the pair to give back." };
         var overrides = OverrideOptions();
-        var command = new Command("suggest", "Print the next pairs to evaluate, for an external scheduler; record results with 'bomax record'.") { spec, count, json };
+        var command = new Command("suggest", "Print the next pairs to evaluate and lease them to this worker, for an external scheduler; record results with 'bomax record'.") { spec, count, json, lease, owner, noLease, release, checkpoint, benchmark };
         foreach (var option in overrides.All) command.Options.Add(option);
-        command.SetAction(parse => SuggestPairs(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(count), parse.GetValue(json)));
+        command.SetAction(parse =>
+        {
+            string who = parse.GetValue(owner) ?? $"suggest:{Environment.UserName}@{Environment.MachineName}";
+            return parse.GetValue(release)
+                ? ReleasePairs(parse.GetValue(spec)!, who, parse.GetValue(checkpoint), parse.GetValue(benchmark))
+                : SuggestPairs(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(count), parse.GetValue(json), parse.GetValue(noLease) ? null : who, parse.GetValue(lease));
+        });
         return command;
     }
 
@@ -104,17 +116,19 @@ internal static class StudyCommands
         var score = new Option<string>("--score") { Description = "The score.", Required = true };
         var stderr = new Option<string?>("--stderr") { Description = "Its standard error, if known." };
         var seconds = new Option<double>("--seconds") { Description = "How long the evaluation took.", DefaultValueFactory = _ => 0 };
-        var command = new Command("record", "Append one evaluation result to the study's journal.") { spec, checkpoint, benchmark, score, stderr, seconds };
-        command.SetAction(parse => RecordResult(parse.GetValue(spec)!, parse.GetValue(checkpoint)!, parse.GetValue(benchmark)!, parse.GetValue(score)!, parse.GetValue(stderr), parse.GetValue(seconds)));
+        var replace = new Option<bool>("--replace") { Description = "Record a pair that is already recorded: this record supersedes the earlier one (the latest record of a pair wins)." };
+        var command = new Command("record", "Append one evaluation result to the study's journal (it settles the pair's lease).") { spec, checkpoint, benchmark, score, stderr, seconds, replace };
+        command.SetAction(parse => RecordResult(parse.GetValue(spec)!, parse.GetValue(checkpoint)!, parse.GetValue(benchmark)!, parse.GetValue(score)!, parse.GetValue(stderr), parse.GetValue(seconds), parse.GetValue(replace)));
         return command;
     }
 
     public static Command JournalCommand()
     {
         var inputs = new Argument<string[]>("journals") { Description = "Journals to merge.", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--output", "-o") { Description = "The merged journal to write.", Required = true };
-        var merge = new Command("merge", "Combine journals from parallel jobs into one, each pair once.") { inputs, output };
-        merge.SetAction(parse => MergeJournals(parse.GetValue(inputs)!, parse.GetValue(output)!));
+        var output = new Option<string>("--output", "-o") { Description = "The merged journal: created, or appended to under its lock when it exists (what it already holds is kept).", Required = true };
+        var force = new Option<bool>("--force") { Description = "Merge journals of different studies or grids anyway." };
+        var merge = new Command("merge", "Combine journals from parallel jobs into one: each pair's latest evaluation, conflicting scores reported.") { inputs, output, force };
+        merge.SetAction(parse => MergeJournals(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(force)));
         return new Command("journal", "Work with study journals.") { merge };
     }
 
@@ -262,10 +276,19 @@ internal static class StudyCommands
         return command;
     }
 
-    static int SuggestPairs(string specPath, StudyOverrides overrides, int count, bool json)
+    static int SuggestPairs(string specPath, StudyOverrides overrides, int count, bool json, string? owner, string? leaseText)
     {
         if (count < 1) { Console.Error.WriteLine("bomax: --count must be at least 1"); return ExitCodes.UsageError; }
         if (Load(specPath, overrides) is not { } study) return ExitCodes.UsageError;
+        var leaseLength = study.LeaseLength;
+        if (leaseText is not null)
+        {
+            if (!Durations.TryParse(leaseText, out leaseLength, out string error) || leaseLength <= TimeSpan.Zero)
+            {
+                Console.Error.WriteLine($"bomax: --lease: {(error.Length > 0 ? error : $"'{leaseText}' must be longer than 0")}");
+                return ExitCodes.UsageError;
+            }
+        }
         var environment = ActionsEnvironment.FromProcess();
         if (environment.IsActions && MatrixPairs.CapCount(count) is (var capped, { } capWarning))
         {
@@ -276,18 +299,43 @@ internal static class StudyCommands
         var state = study.Observe(journal);
         foreach (var warning in state.Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
         if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) Console.Error.WriteLine($"bomax: warning: {advice}");
-        int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count);
+        var leased = study.Leased(journal, DateTimeOffset.UtcNow);
+        int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count - leased.Count);
         var quarantine = Quarantine.From(study.Grid, state.Observations, state.Failed);
         foreach (var warning in quarantine.Warnings(study.Grid)) Console.Error.WriteLine($"bomax: warning: {warning}");
-        var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, study.Budget, Math.Min(count, left), quarantine.Excluding(study.Grid, state.Failed), PlannerState.Empty);
-        var pairs = plan.Next.Select(cell =>
+        IReadOnlyList<Cell> next = left == 0 ? [] // nothing to plan: no fit needed
+            : StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, study.Budget, Math.Min(count, left),
+                quarantine.Excluding(study.Grid, state.Failed), PlannerState.Empty, pending: leased).Next;
+        if (owner is not null && next.Count > 0)
+        {
+            // Under the journal's lock: pairs another worker leased or recorded since it was read are not handed out twice.
+            var pairsOf = next.ToDictionary(c => (study.Grid.Checkpoints[c.Checkpoint].Name, study.Grid.Benchmarks[c.Benchmark].Name), c => c);
+            var taken = JournalFile.Update(study.Spec.JournalPath, contents =>
+            {
+                var now = DateTimeOffset.UtcNow;
+                var busy = study.Leased(contents, now).ToHashSet();
+                var recorded = contents.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).ToHashSet();
+                var records = new List<JournalRecord>();
+                if (study.HeaderIfChanged(contents, now) is { } header) records.Add(header);
+                records.AddRange(pairsOf.Where(p => !busy.Contains(p.Value) && !recorded.Contains(p.Key))
+                    .Select(p => new LeaseRecord(p.Key.Item1, p.Key.Item2, owner, now + leaseLength) { Time = now }));
+                return records;
+            });
+            next = taken.OfType<LeaseRecord>().Select(l => pairsOf[(l.Checkpoint, l.Benchmark)]).ToList();
+        }
+        var pairs = next.Select(cell =>
         {
             var checkpoint = study.Checkpoints[cell.Checkpoint];
             return new PendingPair(checkpoint.Name, checkpoint.Path, checkpoint.Step, study.Grid.Benchmarks[cell.Benchmark].Name);
         }).ToList();
         if (json) Console.Out.WriteLine(new JsonArray(pairs.Select(p => (JsonNode?)p.ToJson()).ToArray()).ToJsonString());
         else foreach (var p in pairs) Console.Out.WriteLine($"{p.Checkpoint}\t{p.Benchmark}");
-        if (pairs.Count == 0) Console.Error.WriteLine(left == 0 ? "bomax: the budget is spent; nothing to suggest" : "bomax: every pair is evaluated or failed; nothing to suggest");
+        if (pairs.Count == 0)
+            Console.Error.WriteLine(left == 0 && leased.Count > 0 ? $"bomax: nothing to suggest: the rest of the budget is leased to workers ({leased.Count} pair(s))"
+                : left == 0 ? "bomax: the budget is spent; nothing to suggest"
+                : "bomax: every pair is evaluated, failed or leased; nothing to suggest");
+        else if (owner is not null)
+            Console.Error.WriteLine($"bomax: leased {pairs.Count} pair(s) to {owner} for {Durations.Describe(leaseLength)}; `bomax record` settles each, `bomax suggest --release` gives them back");
         if (environment.IsActions)
         {
             // The matrix a fan-out workflow expands: within GitHub's job and output limits, said when cut.
@@ -298,7 +346,20 @@ internal static class StudyCommands
         return ExitCodes.Success;
     }
 
-    static int RecordResult(string specPath, string checkpoint, string benchmark, string scoreText, string? stderrText, double seconds)
+    /// <summary><c>suggest --release</c>: gives back <paramref name="owner"/>'s active leases, all of them or one pair's.</summary>
+    static int ReleasePairs(string specPath, string owner, string? checkpoint, string? benchmark)
+    {
+        if ((checkpoint is null) != (benchmark is null)) { Console.Error.WriteLine("bomax: --release: give both --checkpoint and --benchmark, or neither"); return ExitCodes.UsageError; }
+        if (Load(specPath) is not { } study) return ExitCodes.UsageError;
+        var released = JournalFile.Update(study.Spec.JournalPath, contents =>
+            Leases.Active(contents, DateTimeOffset.UtcNow).Values
+                .Where(l => l.Owner == owner && (checkpoint is null || (l.Checkpoint == checkpoint && l.Benchmark == benchmark)))
+                .Select(l => new ReleaseRecord(l.Checkpoint, l.Benchmark, owner) { Time = DateTimeOffset.UtcNow }).ToList());
+        Console.Error.WriteLine($"bomax: released {released.Count} pair(s) leased to {owner}");
+        return ExitCodes.Success;
+    }
+
+    static int RecordResult(string specPath, string checkpoint, string benchmark, string scoreText, string? stderrText, double seconds, bool replace)
     {
         if (Load(specPath) is not { } study) return ExitCodes.UsageError;
         int i = study.CheckpointIndex(checkpoint), j = study.BenchmarkIndex(benchmark);
@@ -313,24 +374,66 @@ internal static class StudyCommands
         var others = study.Observe(journal);
         var raw = others.Observations.Where(o => o.Cell.Benchmark == j).Select(o => StudyContext.Orient(o.Score, others.Goals[j])).ToList();
         if (ScoreChecks.OutOfPlace(double.Parse(scoreText, CultureInfo.InvariantCulture), raw, $"{checkpoint} × {benchmark}") is { } outOfPlace) Console.Error.WriteLine($"bomax: warning: {outOfPlace}");
-        var records = new List<JournalRecord>();
-        if (study.HeaderIfChanged(journal, DateTimeOffset.UtcNow) is { } header) records.Add(header);
         double? standardError = stderrText is null ? null : double.Parse(stderrText, CultureInfo.InvariantCulture);
-        records.Add(new EvaluationRecord(checkpoint, study.Checkpoints[i].Step, benchmark, double.Parse(scoreText, CultureInfo.InvariantCulture), standardError, seconds, 1) { Time = DateTimeOffset.UtcNow });
-        JournalFile.AppendAll(study.Spec.JournalPath, records);
-        Console.Error.WriteLine($"bomax: recorded {checkpoint} × {benchmark} in {study.Spec.JournalPath}");
+        EvaluationRecord? earlier = null;
+        // Under the journal's lock: two workers recording one pair at once cannot both pass the check.
+        var written = JournalFile.Update(study.Spec.JournalPath, contents =>
+        {
+            earlier = contents.Evaluations.LastOrDefault(e => e.Checkpoint == checkpoint && e.Benchmark == benchmark);
+            if (earlier is not null && !replace) return [];
+            var records = new List<JournalRecord>();
+            if (study.HeaderIfChanged(contents, DateTimeOffset.UtcNow) is { } header) records.Add(header);
+            records.Add(new EvaluationRecord(checkpoint, study.Checkpoints[i].Step, benchmark, double.Parse(scoreText, CultureInfo.InvariantCulture), standardError, seconds, 1) { Time = DateTimeOffset.UtcNow });
+            return records;
+        });
+        if (written.Count == 0)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bomax: {checkpoint} × {benchmark} is already recorded ({study.Spec.JournalPath}:{earlier!.Line}: score {earlier.Score}); nothing was written. Use --replace to record this score instead (the latest record of a pair wins)"));
+            return ExitCodes.UsageError;
+        }
+        Console.Error.WriteLine(earlier is null
+            ? $"bomax: recorded {checkpoint} × {benchmark} in {study.Spec.JournalPath}"
+            : $"bomax: recorded {checkpoint} × {benchmark} in {study.Spec.JournalPath}, replacing line {earlier.Line}");
         return ExitCodes.Success;
     }
 
-    static int MergeJournals(string[] inputs, string output)
+    static int MergeJournals(string[] inputs, string output, bool force)
     {
         var missing = inputs.Where(p => !File.Exists(p)).ToList();
         if (missing.Count > 0) { Console.Error.WriteLine($"bomax: no such journal: {string.Join(", ", missing)}"); return ExitCodes.UsageError; }
+        if (Directory.Exists(output)) { Console.Error.WriteLine($"bomax: -o {output} is a directory, not a journal"); return ExitCodes.UsageError; }
         var journals = inputs.Select(JournalFile.Read).ToList();
         foreach (var warning in journals.SelectMany(j => j.Warnings)) Console.Error.WriteLine($"bomax: warning: {warning}");
-        var merged = JournalMerge.Merge(journals);
-        JournalFile.WriteNew(output, merged);
-        Console.Error.WriteLine($"bomax: merged {inputs.Length} journals into {output}: {merged.OfType<EvaluationRecord>().Count()} evaluations, {merged.OfType<FailureRecord>().Count()} failed pairs");
+        var merged = JournalMerge.Merge(journals, inputs);
+        int written = 0;
+        string? refusal = null;
+        // Into the output under its lock, appending only what it lacks: a worker recording into it meanwhile loses nothing.
+        JournalFile.Update(output, existing =>
+        {
+            var grids = journals.Select((j, k) => (Name: inputs[k], j.Header)).Append((Name: output, existing.Header)).Where(x => x.Header is not null).ToList();
+            var first = grids.FirstOrDefault();
+            var other = grids.FirstOrDefault(x => x.Header!.Study != first.Header!.Study
+                || !x.Header.Checkpoints.SequenceEqual(first.Header.Checkpoints) || !x.Header.Benchmarks.SequenceEqual(first.Header.Benchmarks));
+            if (other.Header is not null && !force)
+            {
+                refusal = other.Header.Study != first.Header!.Study
+                    ? $"{other.Name} is a journal of study '{other.Header.Study}', {first.Name} of '{first.Header.Study}'"
+                    : $"{other.Name} and {first.Name} are journals of different grids (their checkpoints or benchmarks differ)";
+                return [];
+            }
+            var records = JournalMerge.Missing(existing, merged.Records);
+            written = records.Count;
+            return records;
+        });
+        if (refusal is not null)
+        {
+            Console.Error.WriteLine($"bomax: {refusal}; nothing was merged (--force merges them anyway)");
+            return ExitCodes.UsageError;
+        }
+        foreach (var conflict in merged.Conflicts) Console.Error.WriteLine($"bomax: warning: conflicting scores: {conflict}");
+        var result = JournalFile.Read(output);
+        Console.Error.WriteLine($"bomax: merged {inputs.Length} journals into {output}: {result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).Distinct().Count()} evaluations, {result.Failures.Select(f => (f.Checkpoint, f.Benchmark)).Except(result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark))).Distinct().Count()} failed pairs ({written} records appended)");
         return ExitCodes.Success;
     }
 }

@@ -28,10 +28,16 @@ internal static class JournalFile
     public static JournalContents Read(string path)
     {
         if (!File.Exists(path)) return JournalContents.Empty;
-        string[] lines;
-        using (var stream = OpenLocked(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-        using (var reader = new StreamReader(stream, Encoding.UTF8))
-            lines = reader.ReadToEnd().Split('\n');
+        using var stream = OpenLocked(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return ReadFrom(stream, path);
+    }
+
+    /// <summary>Parses the whole of <paramref name="stream"/> from its start; <paramref name="path"/> names it in warnings.</summary>
+    static JournalContents ReadFrom(FileStream stream, string path)
+    {
+        stream.Seek(0, SeekOrigin.Begin);
+        var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 65536, leaveOpen: true);
+        string[] lines = reader.ReadToEnd().Split('\n');
         var records = new List<JournalRecord>();
         var warnings = new List<string>();
         for (int i = 0; i < lines.Length; i++)
@@ -60,9 +66,33 @@ internal static class JournalFile
 
     public static void AppendAll(string path, IEnumerable<JournalRecord> records)
     {
+        using var stream = OpenForAppend(path);
+        Write(stream, records);
+    }
+
+    /// <summary>
+    /// Reads the journal and appends what <paramref name="decide"/> makes of it, under one exclusive lock, so that no other
+    /// writer can append in between (two workers leasing pairs, a merge into a journal being written). Returns what was appended.
+    /// </summary>
+    public static IReadOnlyList<JournalRecord> Update(string path, Func<JournalContents, IEnumerable<JournalRecord>> decide)
+    {
+        using var stream = OpenForAppend(path);
+        var records = decide(stream.Length > 0 ? ReadFrom(stream, path) : JournalContents.Empty).ToList();
+        if (records.Count == 0) return records;
+        Write(stream, records);
+        return records;
+    }
+
+    /// <summary>The journal opened for reading and appending under its exclusive lock (created, with its folder, if absent).</summary>
+    static FileStream OpenForAppend(string path)
+    {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        using var stream = OpenLocked(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        return OpenLocked(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+    }
+
+    static void Write(FileStream stream, IEnumerable<JournalRecord> records)
+    {
         var text = new StringBuilder();
         if (stream.Length > 0)
         {
@@ -74,21 +104,6 @@ internal static class JournalFile
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         stream.Write(bytes, 0, bytes.Length);
         stream.Flush(flushToDisk: true);
-    }
-
-    /// <summary>Writes a whole journal to a new file and renames it into place.</summary>
-    public static void WriteNew(string path, IEnumerable<JournalRecord> records)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp-" + Environment.ProcessId;
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            var bytes = Encoding.UTF8.GetBytes(string.Concat(records.Select(r => Serialise(r) + "\n")));
-            stream.Write(bytes, 0, bytes.Length);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, full, overwrite: true);
     }
 
     /// <summary>

@@ -4,12 +4,15 @@ namespace Bomax.Cli.Journal;
 
 /// <summary>
 /// One line of a study journal (JSON Lines). <c>type</c> says which: a <c>header</c> describing the
-/// study, an <c>evaluation</c> with its score, or a <c>failure</c> after all attempts failed.
+/// study, an <c>evaluation</c> with its score, a <c>failure</c> after all attempts failed, a <c>lease</c>
+/// reserving a pair for a worker, or a <c>release</c> giving one back.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(HeaderRecord), "header")]
 [JsonDerivedType(typeof(EvaluationRecord), "evaluation")]
 [JsonDerivedType(typeof(FailureRecord), "failure")]
+[JsonDerivedType(typeof(LeaseRecord), "lease")]
+[JsonDerivedType(typeof(ReleaseRecord), "release")]
 internal abstract record JournalRecord
 {
     [JsonPropertyName("time")] public DateTimeOffset Time { get; init; }
@@ -89,3 +92,20 @@ internal static class FailureKinds
         _ => "cancelled",
     };
 }
+
+/// <summary>
+/// A pair reserved by <see cref="Owner"/> (a <c>run</c> or a worker fed by <c>suggest</c>) until <see cref="Expires"/>:
+/// every planner treats it as pending until an evaluation or failure of the pair settles it, a release gives it
+/// back, or it expires.
+/// </summary>
+internal sealed record LeaseRecord(
+    [property: JsonPropertyName("checkpoint")] string Checkpoint,
+    [property: JsonPropertyName("benchmark")] string Benchmark,
+    [property: JsonPropertyName("owner")] string Owner,
+    [property: JsonPropertyName("expires")] DateTimeOffset Expires) : JournalRecord;
+
+/// <summary>Gives back <see cref="Owner"/>'s lease of a pair before it expires (a cancelled run, <c>suggest --release</c>).</summary>
+internal sealed record ReleaseRecord(
+    [property: JsonPropertyName("checkpoint")] string Checkpoint,
+    [property: JsonPropertyName("benchmark")] string Benchmark,
+    [property: JsonPropertyName("owner")] string Owner) : JournalRecord;

@@ -85,6 +85,8 @@ internal static class MarkdownReport
         cost.Append($" · evaluation time **{Duration(report.EvaluationSeconds)}**");
         if (report.FullGridSecondsEstimate is { } full && double.IsFinite(full))
             cost.Append($" · the full grid would take about **{Duration(full)}**");
+        if (report.PendingPairs > 0)
+            cost.Append($" · **{report.PendingPairs.ToString("N0", C)}** more leased to workers, not recorded yet");
         Line(cost.ToString());
         Line();
 

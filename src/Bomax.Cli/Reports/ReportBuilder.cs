@@ -84,7 +84,10 @@ internal static class ReportBuilder
         };
         return new StudyReport(study.Spec.Name, study.Spec.SpecPath, study.Spec.JournalPath, top[0], top, state.Observations.Count, grid.CellCount,
             grid.CheckpointCount, grid.BenchmarkCount, spent, FullGridSeconds(study, evaluations), pickRow, curve,
-            grid.Benchmarks.Select(b => b.Name).ToList(), cells, failures, warnings, settings, "bomax " + StudyContext.ToolVersion, now);
+            grid.Benchmarks.Select(b => b.Name).ToList(), cells, failures, warnings, settings, "bomax " + StudyContext.ToolVersion, now)
+        {
+            PendingPairs = study.Leased(journal, now).Count,
+        };
     }
 
     /// <summary>The whole grid's time from measured durations: each benchmark's mean seconds × checkpoints (the overall mean for benchmarks never timed).</summary>

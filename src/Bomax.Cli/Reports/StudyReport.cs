@@ -51,4 +51,8 @@ internal sealed record StudyReport(
     IReadOnlyList<string> Warnings,             // e.g. benchmarks with fewer than 2 observations
     IReadOnlyList<KeyValuePair<string, string>> EngineSettings,
     string ToolVersion,
-    DateTimeOffset GeneratedAt);
+    DateTimeOffset GeneratedAt)
+{
+    /// <summary>Pairs leased to workers (a run, or <c>suggest</c>) and not recorded yet when the report was made.</summary>
+    public int PendingPairs { get; init; }
+}

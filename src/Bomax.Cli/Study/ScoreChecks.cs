@@ -30,10 +30,11 @@ internal static class ScoreChecks
     public const int OthersNeeded = 3;
 
     /// <summary>
-    /// A warning when <paramref name="score"/> lies far outside <paramref name="others"/> (the benchmark's other raw
-    /// scores): more than ten times their spread (at least 1 % of their typical size) beyond their range, or a fraction
-    /// (at most 1) under a twentieth of percentages (all above 5). Names a percentage among fractions (or the reverse)
-    /// as the likely cause. Null when it fits, or with too few others.
+    /// A warning when <paramref name="score"/> is on another scale than <paramref name="others"/> (the benchmark's other raw
+    /// scores): a number beyond ±1.5 among fractions (all within ±1), a fraction under a twentieth of scores that are all
+    /// above 5, or any value more than a hundred times their spread (at least 1 % of their typical size) from their range.
+    /// Names the likely cause. Null when it fits, or with fewer than <see cref="OthersNeeded"/> others. A low score on the
+    /// same scale (an early checkpoint) is not called out: learning curves do that.
     /// </summary>
     public static string? OutOfPlace(double score, IReadOnlyCollection<double> others, string pair)
     {
@@ -41,11 +42,13 @@ internal static class ScoreChecks
         double low = others.Min(), high = others.Max();
         double typical = others.Select(Math.Abs).Max();
         double spread = Math.Max(high - low, Math.Max(0.01 * typical, 1e-9));
-        bool fractionAmongPercentages = low > 5 && high <= 100 && Math.Abs(score) <= 1 && Math.Abs(score) < low / 20;
-        if (score >= low - 10 * spread && score <= high + 10 * spread && !fractionAmongPercentages) return null;
-        var c = CultureInfo.InvariantCulture;
         bool fractions = low >= -1 && high <= 1;
-        string cause = fractions && Math.Abs(score) > 1 && Math.Abs(score) <= 100
+        bool percentageAmongFractions = fractions && Math.Abs(score) > 1.5;
+        bool fractionAmongPercentages = low > 5 && Math.Abs(score) <= 1 && Math.Abs(score) < low / 20;
+        bool farOff = score < low - 100 * spread || score > high + 100 * spread;
+        if (!percentageAmongFractions && !fractionAmongPercentages && !farOff) return null;
+        var c = CultureInfo.InvariantCulture;
+        string cause = percentageAmongFractions && Math.Abs(score) <= 100
             ? string.Create(c, $"it looks like a percentage among fractions (did the command print {score:G4} for {score / 100:G4}?)")
             : fractionAmongPercentages
                 ? "it looks like a fraction among percentages"

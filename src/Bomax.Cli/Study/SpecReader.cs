@@ -238,7 +238,10 @@ internal static partial class SpecReader
                 || budget is null || stop is null || engine is null || Errors.Count > 0)
                 return null;
             return new StudySpec(name, file, specDirectory, checkpoints, benchmarks.Select(b => b.Spec).ToList(),
-                eval, budget, stop, engine, journalPath, Position(root));
+                eval, budget, stop, engine, journalPath, Position(root))
+            {
+                JournalPosition = top.Value("journal") is { } journalNode ? Position(journalNode) : null,
+            };
         }
 
         private static string SpecDirectoryOf(string specPath)

@@ -43,6 +43,11 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         if (spec.Eval.WorkingDirectoryPosition is { } workdirAt && !Directory.Exists(spec.Eval.WorkingDirectory))
             return new StudyLoad.Invalid([new SpecError(spec.SpecPath, workdirAt.Line, workdirAt.Column, "eval.workdir",
                 $"the directory '{spec.Eval.WorkingDirectory}' does not exist")]);
+        if (JournalPathProblem(spec.JournalPath, spec.Name) is { } journalProblem)
+        {
+            var at = spec.JournalPosition ?? spec.Position;
+            return new StudyLoad.Invalid([new SpecError(spec.SpecPath, at.Line, at.Column, "journal", journalProblem)]);
+        }
         var checkpoints = ((ResolveResult.Ok)resolved).Checkpoints;
         var grid = new Grid(checkpoints.Select(c => new Checkpoint(c.Name, c.Step)), spec.Benchmarks.Select(b => new Benchmark(b.Name, b.Weight)));
         var engine = new EngineOptions
@@ -62,6 +67,25 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
     }
 
     public int Budget => Spec.Budget.Evaluations(Grid.CellCount);
+
+    /// <summary>
+    /// Why the journal (or the study's output folder beside it) cannot be written, checked before anything is evaluated:
+    /// a directory where the journal should be, a link to nothing, a file where a folder on the way should be. Null when fine.
+    /// </summary>
+    static string? JournalPathProblem(string journal, string study)
+    {
+        if (Directory.Exists(journal)) return $"'{journal}' is a directory, not a journal file";
+        var info = new FileInfo(journal);
+        if (!info.Exists && info.LinkTarget is { } target) return $"'{journal}' is a link to '{target}', which does not exist";
+        string outputs = Path.Combine(Path.GetDirectoryName(journal)!, study);
+        if (File.Exists(outputs)) return $"'{outputs}' is a file; the study's reports and outputs go in a folder of that name beside the journal";
+        for (var folder = Path.GetDirectoryName(journal); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
+        {
+            if (Directory.Exists(folder)) break;
+            if (File.Exists(folder)) return $"'{folder}' is a file, so the journal's folder cannot be made there";
+        }
+        return null;
+    }
 
     public int CheckpointIndex(string name) => IndexOf(Grid.Checkpoints.Select(c => c.Name), name);
     public int BenchmarkIndex(string name) => IndexOf(Grid.Benchmarks.Select(b => b.Name), name);
@@ -86,7 +110,7 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         var warnings = new List<string>(journal.Warnings);
         var goals = Goals(journal, warnings);
         var observations = new List<Observation>();
-        var seen = new HashSet<Cell>();
+        var seen = new Dictionary<Cell, int>(); // where each cell's observation is: a later record of a pair replaces it
         int notApplicable = 0;
         foreach (var e in journal.Evaluations)
         {
@@ -99,7 +123,9 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
             }
             var cell = new Cell(i, j);
             double? standardError = e.StandardError is { } se && double.IsFinite(se) && se >= 0 && se <= Spec.Eval.ScoreLimit ? se : null;
-            if (seen.Add(cell)) observations.Add(new Observation(cell, Orient(e.Score, goals[j]), standardError));
+            var observation = new Observation(cell, Orient(e.Score, goals[j]), standardError);
+            if (seen.TryGetValue(cell, out int at)) observations[at] = observation;
+            else { seen[cell] = observations.Count; observations.Add(observation); }
         }
         warnings.AddRange(OutOfPlace(observations, goals));
         var failed = new HashSet<Cell>();
@@ -111,7 +137,7 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
             int i = CheckpointIndex(f.Checkpoint), j = BenchmarkIndex(f.Benchmark);
             if (i < 0 || j < 0) continue;
             var cell = new Cell(i, j);
-            if (seen.Contains(cell)) continue;
+            if (seen.ContainsKey(cell)) continue;
             if (ignoreFailuresUntil is { } until && f.Time <= until) { healed.Add(cell); continue; }
             var current = fingerprints[j];
             bool commandSame = f.CommandFingerprint is null || f.CommandFingerprint == current.Command;
@@ -146,6 +172,20 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
             }
         }
     }
+
+    /// <summary>
+    /// The cells leased at <paramref name="now"/> to owners other than <paramref name="self"/> (<see cref="Leases"/>), in the
+    /// grid; a lease whose owner is a process of this machine that no longer exists (a run killed outright) does not hold.
+    /// </summary>
+    public IReadOnlyList<Cell> Leased(JournalContents journal, DateTimeOffset now, string? self = null) =>
+        Leases.Active(journal, now).Values
+            .Where(l => l.Owner != self && !Leases.IsDeadLocalOwner(l.Owner))
+            .Select(l => new Cell(CheckpointIndex(l.Checkpoint), BenchmarkIndex(l.Benchmark)))
+            .Where(c => c.Checkpoint >= 0 && c.Benchmark >= 0)
+            .ToList();
+
+    /// <summary>How long a lease of this study lasts by default: every attempt at its full timeout, and ten minutes for the rest.</summary>
+    public TimeSpan LeaseLength => Spec.Eval.Timeout * (1 + Spec.Eval.Retries) + TimeSpan.FromMinutes(10);
 
     /// <summary>A raw score as the engine sees it: a minimised metric changes sign, so higher is always better.</summary>
     public static double Orient(double raw, ScoreGoal goal) => goal == ScoreGoal.Minimize ? -raw : raw;

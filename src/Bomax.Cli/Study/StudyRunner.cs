@@ -25,13 +25,19 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
     /// <summary>Stop when at least this share of the last evaluations failed (and at least 3 did).</summary>
     const double FailingShare = 0.8;
 
+    /// <summary>This run's name on the leases it takes.</summary>
+    readonly string owner = Leases.DefaultOwner("run");
+
+    readonly HashSet<string> warned = [];
+
     public async Task<RunResult> RunAsync(CancellationToken cancel)
     {
         var spec = study.Spec;
         var journal = JournalFile.Read(spec.JournalPath);
         foreach (var warning in journal.Warnings) progress.Warn(warning);
         if (study.HeaderIfChanged(journal, now()) is { } header) JournalFile.Append(spec.JournalPath, header);
-        var state = study.Observe(journal, retryFailed ? now() : null);
+        DateTimeOffset? retryUntil = retryFailed ? now() : null;
+        var state = study.Observe(journal, retryUntil);
         foreach (var warning in state.Warnings.Skip(journal.Warnings.Count)) progress.Warn(warning);
         warned.UnionWith(state.Warnings);
         if (state.Observations.Count > 0 || state.NotApplicable > 0 || state.Healed > 0)
@@ -39,14 +45,11 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
                 + (state.NotApplicable > 0 ? $", {state.NotApplicable} no longer do (kept in the journal)" : "")
                 + (state.Failed.Count > 0 ? $", {state.Failed.Count} pairs failed before and are skipped" : "")
                 + (state.Healed > 0 ? $", {state.Healed} failed pairs no longer count ({(retryFailed ? "--retry-failed" : "their benchmark's command or score rule changed")}) and are tried again" : ""));
+        Reread(state.Rereadable);
 
         int budget = study.Budget;
         int parallel = Math.Max(1, spec.Eval.Parallel);
-        var observations = state.Observations;
-        var failed = state.Failed;
-        goals = state.Goals.ToArray();
-        foreach (var o in observations) RawScores(o.Cell.Benchmark).Add(StudyContext.Orient(o.Score, goals[o.Cell.Benchmark]));
-        Reread(state.Rereadable, observations, failed);
+        var goals = state.Goals;
         var recent = new Queue<bool>();
         var clock = Stopwatch.StartNew();
         int started = 0, round = 0;
@@ -56,10 +59,22 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
 
         while (true)
         {
-            int left = budget - observations.Count - failed.Count; // a failed pair cost its attempts too
+            // The journal is read again every round: other runs and workers append to it too.
+            journal = JournalFile.Read(spec.JournalPath);
+            state = study.Observe(journal, retryUntil);
+            foreach (var warning in state.Warnings.Skip(journal.Warnings.Count).Where(warned.Add)) progress.Warn(warning); // the file's own were said at the start
+            for (int j = 0; j < goals.Count; j++)
+                if (goals[j] != state.Goals[j] && spec.Benchmarks[j].Goal is null)
+                    progress.Info($"benchmark {spec.Benchmarks[j].Name}: its results say {(state.Goals[j] == ScoreGoal.Maximize ? "higher" : "lower")} is better, so it is {StudyContext.GoalName(state.Goals[j])}d");
+            goals = state.Goals;
+            var observations = state.Observations;
+            var failed = state.Failed;
+            var elsewhere = study.Leased(journal, now(), owner);
+            int left = budget - observations.Count - failed.Count - elsewhere.Count; // a failed pair cost its attempts too; leased ones are being spent
             var quarantine = Quarantine.From(study.Grid, observations, failed);
             foreach (var warning in quarantine.Warnings(study.Grid).Where(warned.Add)) progress.Warn(warning);
-            var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget, Math.Clamp(parallel, 0, Math.Max(0, left)), quarantine.Excluding(study.Grid, failed), planner);
+            var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget, Math.Clamp(parallel, 0, Math.Max(0, left)),
+                quarantine.Excluding(study.Grid, failed), planner, pending: elsewhere);
             planner = plan.State;
             if (plan.Refitted)
                 scale = PrequentialCheck.VarianceScale(study.Grid, observations, plan.State.Fit!, study.Engine);
@@ -72,27 +87,39 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
                 : spec.Stop.ExpectedShortfall is { } enough && selection is not null && enough.Reached(selection.Pick) ? RunEnd.NearBest
                 : plan.Next.Count == 0 ? RunEnd.GridExhausted
                 : null;
-            if (end is { } stop) return new RunResult(stop, observations.Count, started, null);
+            if (end is { } stop)
+            {
+                if (elsewhere.Count > 0)
+                    progress.Info($"{elsewhere.Count} pair(s) are still leased to other workers; `bomax report` includes them once they are recorded");
+                return new RunResult(stop, observations.Count, started, null);
+            }
 
+            var batch = Lease(plan.Next);
+            if (batch.Count == 0) continue; // another worker took them in the meantime: plan again around its leases
             round++;
-            progress.Report(Status(round, observations.Count + failed.Count, budget, plan.Next.Count, selection, clock.Elapsed, started));
-            var running = plan.Next.Select(cell => EvaluateAsync(cell, cancel)).ToList();
+            progress.Report(Status(round, observations.Count + failed.Count, budget, batch.Count, elsewhere.Count, selection, clock.Elapsed, started));
+            var running = batch.Select(cell => EvaluateAsync(cell, cancel)).ToList();
             started += running.Count;
+            var unfinished = new List<Cell>();
             foreach (var (cell, outcome) in await Task.WhenAll(running))
             {
-                if (outcome is null) continue; // cancelled: nothing recorded, the next run evaluates it again
+                if (outcome is null) { unfinished.Add(cell); continue; } // cancelled: nothing recorded, the next run evaluates it again
                 recent.Enqueue(outcome is AttemptsOutcome.Succeeded);
                 while (recent.Count > Math.Max(5, 2 * parallel)) recent.Dequeue();
-                if (outcome is AttemptsOutcome.Succeeded s) Observe(cell, s.Score, observations);
+                if (outcome is AttemptsOutcome.Succeeded s)
+                {
+                    var raw = observations.Where(o => o.Cell.Benchmark == cell.Benchmark).Select(o => StudyContext.Orient(o.Score, goals[cell.Benchmark])).ToList();
+                    if (ScoreChecks.OutOfPlace(s.Score.Score, raw, Name(cell)) is { } outOfPlace && warned.Add(outOfPlace)) progress.Warn(outOfPlace);
+                }
                 else
                 {
                     var f = (AttemptsOutcome.Failed)outcome;
-                    failed.Add(cell);
                     progress.Warn($"{Name(cell)} failed after {f.Attempts} attempt(s): {f.Message} (output in {f.OutputDirectory})");
                 }
             }
+            if (unfinished.Count > 0) Release(unfinished);
             if (cancel.IsCancellationRequested)
-                return new RunResult(RunEnd.Interrupted, observations.Count, started, null);
+                return new RunResult(RunEnd.Interrupted, study.Observe(JournalFile.Read(spec.JournalPath), retryUntil).Observations.Count, started, null);
             int failures = recent.Count(ok => !ok);
             if (failures >= 3 && failures >= FailingShare * recent.Count)
                 return new RunResult(RunEnd.EvaluationsFailing, observations.Count, started,
@@ -100,50 +127,34 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         }
     }
 
-    readonly HashSet<string> warned = [];
-
-    /// <summary>Each benchmark's direction as known so far; an evaluation's output may settle one the spec left open.</summary>
-    ScoreGoal[] goals = [];
-
-    /// <summary>Each benchmark's raw scores so far, for the out-of-place check.</summary>
-    readonly Dictionary<int, List<double>> rawScores = [];
-
-    List<double> RawScores(int benchmark) => rawScores.TryGetValue(benchmark, out var list) ? list : rawScores[benchmark] = [];
-
     /// <summary>
-    /// Adds a new score as an observation, oriented by its benchmark's direction. When the output states a direction
-    /// the spec left open and it differs from the one used so far, the benchmark's earlier observations are turned too;
-    /// when it contradicts the spec's <c>goal:</c>, a warning says so (once). A score far outside its benchmark's
-    /// others is kept, with a warning.
+    /// Leases the planned cells to this run, under the journal's lock: those another worker leased or recorded since the
+    /// journal was read are left out. Returns the cells leased.
     /// </summary>
-    void Observe(Cell cell, Scored score, List<Observation> observations)
+    List<Cell> Lease(IReadOnlyList<Cell> cells)
     {
-        int j = cell.Benchmark;
-        if (score.HigherIsBetter is { } higher)
+        var leased = JournalFile.Update(study.Spec.JournalPath, contents =>
         {
-            var stated = higher ? ScoreGoal.Maximize : ScoreGoal.Minimize;
-            if (study.Spec.Benchmarks[j].Goal is { } goal)
-            {
-                if (goal != stated && warned.Add(study.DirectionConflict(j, goal, stated))) progress.Warn(study.DirectionConflict(j, goal, stated));
-            }
-            else if (goals[j] != stated)
-            {
-                goals[j] = stated;
-                for (int k = 0; k < observations.Count; k++)
-                    if (observations[k].Cell.Benchmark == j) observations[k] = observations[k] with { Score = -observations[k].Score };
-                progress.Info($"benchmark {study.Spec.Benchmarks[j].Name}: its results say {(higher ? "higher" : "lower")} is better, so it is {StudyContext.GoalName(stated)}d");
-            }
-        }
-        if (ScoreChecks.OutOfPlace(score.Score, RawScores(j), Name(cell)) is { } outOfPlace) progress.Warn(outOfPlace);
-        RawScores(j).Add(score.Score);
-        observations.Add(new Observation(cell, StudyContext.Orient(score.Score, goals[j]), score.StandardError));
+            var taken = study.Leased(contents, now(), owner).ToHashSet();
+            var recorded = contents.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).ToHashSet();
+            var expires = now() + study.LeaseLength;
+            return cells.Where(c => !taken.Contains(c) && !recorded.Contains(Pair(c)))
+                .Select(c => new LeaseRecord(Pair(c).Checkpoint, Pair(c).Benchmark, owner, expires) { Time = now() }).ToList();
+        });
+        return leased.OfType<LeaseRecord>().Select(l => new Cell(study.CheckpointIndex(l.Checkpoint), study.BenchmarkIndex(l.Benchmark))).ToList();
     }
+
+    /// <summary>Gives back this run's leases of cells it did not finish (a cancelled run), so others need not wait for them to expire.</summary>
+    void Release(IEnumerable<Cell> cells) =>
+        JournalFile.AppendAll(study.Spec.JournalPath, cells.Select(c => new ReleaseRecord(Pair(c).Checkpoint, Pair(c).Benchmark, owner) { Time = now() }));
+
+    (string Checkpoint, string Benchmark) Pair(Cell cell) => (study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Benchmarks[cell.Benchmark].Name);
 
     /// <summary>
     /// Failures of the score side whose benchmark's score rule (or limit) changed since: their kept output is read again
     /// with the current rule instead of running the evaluation again; the result is journaled either way.
     /// </summary>
-    void Reread(IReadOnlyList<FailureRecord> failures, List<Observation> observations, HashSet<Cell> failed)
+    void Reread(IReadOnlyList<FailureRecord> failures)
     {
         int read = 0;
         foreach (var f in failures)
@@ -154,7 +165,6 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             {
                 JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(f.Checkpoint, f.Step, f.Benchmark, scored.Score, scored.StandardError, f.Seconds, f.Attempts)
                     { Time = now(), HigherIsBetter = scored.HigherIsBetter });
-                Observe(cell, scored, observations);
                 read++;
             }
             else
@@ -164,7 +174,6 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
                 {
                     Message = ((Unparseable)result).Message, Time = now(), CommandFingerprint = fingerprints.Command, ScoreFingerprint = fingerprints.Score,
                 });
-                failed.Add(cell);
                 progress.Warn($"{Name(cell)}: its kept output read again with the new score rule: {((Unparseable)result).Message}");
             }
         }
@@ -197,7 +206,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
 
     string Name(Cell cell) => $"{study.Grid.Checkpoints[cell.Checkpoint].Name} × {study.Grid.Benchmarks[cell.Benchmark].Name}";
 
-    static string Status(int round, int done, int budget, int running, Engine.Selection? selection, TimeSpan elapsed, int started)
+    static string Status(int round, int done, int budget, int running, int elsewhere, Engine.Selection? selection, TimeSpan elapsed, int started)
     {
         var pick = selection is null ? "initial design" : $"pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00})";
         string eta = "";
@@ -206,6 +215,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             double remaining = Math.Round(elapsed.TotalSeconds / started * (budget - done));
             eta = remaining < 1 ? ", ETA <1s" : $", ETA {Durations.Describe(TimeSpan.FromSeconds(remaining))}";
         }
-        return $"round {round}: {done}/{budget} evaluations, running {running}, {pick}{eta}";
+        string others = elsewhere > 0 ? $" (+{elsewhere} leased elsewhere)" : "";
+        return $"round {round}: {done}/{budget} evaluations, running {running}{others}, {pick}{eta}";
     }
 }

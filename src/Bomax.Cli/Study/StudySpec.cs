@@ -28,7 +28,11 @@ internal sealed record StudySpec(
     StopSpec Stop,
     EngineSpec Engine,
     string JournalPath,
-    SourcePosition Position);
+    SourcePosition Position)
+{
+    /// <summary>Where <c>journal:</c> was written, when it was (else problems with the journal's path are reported at the top).</summary>
+    public SourcePosition? JournalPosition { get; init; }
+}
 
 /// <summary>
 /// The <c>checkpoints:</c> section: exactly one of <see cref="Glob"/> and <see cref="List"/>, as written

@@ -27,17 +27,20 @@ public sealed record Plan(IReadOnlyList<Cell> Next, RowPosterior? Rows, PlannerS
 public static class StudyPlanner
 {
     /// <summary>The next <paramref name="count"/> cells of a study of <paramref name="budget"/> evaluations (null: no budget; it sizes the
-    /// initial design, <see cref="InitialDesign.Cells"/>).</summary>
+    /// initial design, <see cref="InitialDesign.Cells"/>). <paramref name="pending"/> are cells being evaluated elsewhere (leased by
+    /// another worker): never chosen, and believed at their posterior mean like the batch's own cells, so the batch spreads around them.</summary>
     public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
-        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null) =>
-        NativeCalls.WithoutCollections(() => Decide(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock));
+        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null, IReadOnlyCollection<Cell>? pending = null) =>
+        NativeCalls.WithoutCollections(() => Decide(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? []));
 
     static Plan Decide(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
-        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock)
+        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock, IReadOnlyCollection<Cell> pending)
     {
         clock ??= () => 0.0;
         var observed = observations.Select(o => o.Cell).ToHashSet();
-        bool Open(Cell c) => !observed.Contains(c) && !exclude.Contains(c);
+        var elsewhere = pending.Where(c => !observed.Contains(c)).Distinct().ToList();
+        var elsewhereSet = elsewhere.ToHashSet();
+        bool Open(Cell c) => !observed.Contains(c) && !exclude.Contains(c) && !elsewhereSet.Contains(c);
         var design = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed, budget).Where(Open).ToList();
         // The initial design: no model yet, Rows is null. With nothing observed there is nothing to fit,
         // so a batch larger than the design is filled by spreading further. (A count of 0 asks only for
@@ -59,12 +62,14 @@ public static class StudyPlanner
         var chosen = design.Take(count).ToList();
         var taken = new HashSet<Cell>(observed);
         taken.UnionWith(exclude);
+        taken.UnionWith(elsewhereSet);
         taken.UnionWith(chosen);
         using var model = ConditionedModel.Condition(grid, observations, fit, options);
         var rows = model.Rows();
         while (chosen.Count < count)
         {
-            var suggestion = AverageImprovement.Best(model, model.Marginals(chosen), options.Acquisition, taken, chosen);
+            var believed = elsewhere.Count == 0 ? chosen : [.. elsewhere, .. chosen];
+            var suggestion = AverageImprovement.Best(model, model.Marginals(believed), options.Acquisition, taken, believed);
             if (suggestion is null) break;
             chosen.Add(suggestion.Cell);
             taken.Add(suggestion.Cell);

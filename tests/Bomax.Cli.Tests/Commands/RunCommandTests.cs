@@ -199,7 +199,9 @@ public sealed class RunCommandTests : IDisposable
 
         var journal = ReadJournal(Path.Combine(directory, "journal.jsonl"));
         Assert.Empty(journal.Unreadable);
-        Assert.Equal(13, journal.Records.Count);
+        Assert.Equal(13, journal.Records.Count(r => r.GetProperty("type").GetString() != "lease"));
+        // Each pair was leased to the run before it was evaluated, and its evaluation settled the lease.
+        Assert.Equal(journal.EvaluatedPairs.Order(), journal.OfType("lease").Select(Pair).Order());
         var header = Assert.Single(journal.Headers);
         Assert.Equal("header", journal.Records[0].GetProperty("type").GetString());
         Assert.Equal("tiny", header.GetProperty("study").GetString());
@@ -669,14 +671,14 @@ public sealed class RunCommandTests : IDisposable
         WriteScoringScript(directory);
         string spec = WriteSpec(directory, "12");
 
-        var result = Bomax("suggest", spec, "--count", "3", "--json");
+        var result = Bomax("suggest", spec, "--count", "3", "--json", "--no-lease");
 
         var pairs = SuggestedPairs(result);
         Assert.Equal(3, pairs.Count);
         AssertDistinct(pairs, "suggested pair");
         Assert.Single(result.Stdout.Trim().Split('\n')); // one JSON line, nothing else on stdout
         Assert.False(File.Exists(Path.Combine(directory, "calls.log")), "suggest must not run the eval command");
-        Assert.False(File.Exists(Path.Combine(directory, "journal.jsonl")), "suggest must not write the journal");
+        Assert.False(File.Exists(Path.Combine(directory, "journal.jsonl")), "suggest --no-lease must not write the journal");
     }
 
     [Fact]

@@ -73,26 +73,90 @@ public sealed class JournalFileTests : IDisposable
         Assert.Equal(4 * perWriter, contents.Evaluations.Select(e => e.Checkpoint).Distinct().Count());
     }
 
+    static DateTimeOffset At(int minute) => new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(minute);
+
     [Fact]
-    public void MergeKeepsEachPairOnceAndDropsFailuresThatLaterSucceeded()
+    public void MergeKeepsEachPairsLatestScoreReportsConflictsAndDropsFailuresThatLaterSucceeded()
     {
         var a = new JournalContents(new JournalRecord[]
         {
             Evaluation("checkpoint-100", "arc", 0.5, minute: 1),
-            new FailureRecord("checkpoint-200", 200, "arc", 1, "exit code 1", "", 1, 2) { Time = new DateTimeOffset(2026, 1, 1, 0, 2, 0, TimeSpan.Zero) },
-            new FailureRecord("checkpoint-300", 300, "arc", 1, "exit code 1", "", 1, 2) { Time = new DateTimeOffset(2026, 1, 1, 0, 3, 0, TimeSpan.Zero) },
+            new FailureRecord("checkpoint-200", 200, "arc", 1, "exit code 1", "", 1, 2) { Time = At(2) },
+            new FailureRecord("checkpoint-300", 300, "arc", 1, "exit code 1", "", 1, 2) { Time = At(3) },
+            new LeaseRecord("checkpoint-400", "arc", "w1", At(60)) { Time = At(3) },
         }, Array.Empty<string>());
         var b = new JournalContents(new JournalRecord[]
         {
             Evaluation("checkpoint-100", "arc", 0.9, minute: 5),
             Evaluation("checkpoint-200", "arc", 0.6, minute: 4),
         }, Array.Empty<string>());
-        var merged = JournalMerge.Merge(new[] { a, b });
-        var evaluations = merged.OfType<EvaluationRecord>().ToList();
+
+        var merged = JournalMerge.Merge(new[] { a, b }, ["a.jsonl", "b.jsonl"]);
+
+        var evaluations = merged.Records.OfType<EvaluationRecord>().ToList();
         Assert.Equal(2, evaluations.Count);
-        Assert.Equal(0.5, evaluations.Single(e => e.Checkpoint == "checkpoint-100").Score); // the earliest wins
-        var failure = Assert.Single(merged.OfType<FailureRecord>());
+        Assert.Equal(0.9, evaluations.Single(e => e.Checkpoint == "checkpoint-100").Score); // the latest wins, as in one journal
+        var conflict = Assert.Single(merged.Conflicts);
+        Assert.Equal("checkpoint-100 × arc: 0.5 in a.jsonl, 0.9 in b.jsonl; kept the latest, 0.9", conflict);
+        var failure = Assert.Single(merged.Records.OfType<FailureRecord>());
         Assert.Equal("checkpoint-300", failure.Checkpoint);
-        Assert.Equal(merged.OrderBy(r => r.Time), merged);
+        Assert.Single(merged.Records.OfType<LeaseRecord>());
+        Assert.Equal(merged.Records.OrderBy(r => r.Time), merged.Records);
+    }
+
+    [Fact]
+    public void MergingIntoAJournalAppendsOnlyWhatItLacks()
+    {
+        var existing = new JournalContents(new JournalRecord[]
+        {
+            new HeaderRecord("s", 1, ["checkpoint-100", "checkpoint-200"], ["arc"], "bomax") { Time = At(0) },
+            Evaluation("checkpoint-100", "arc", 0.5, minute: 1) with { Line = 2 },
+            Evaluation("checkpoint-200", "arc", 0.7, minute: 9) with { Line = 3 },
+        }, Array.Empty<string>());
+        var fragment = new JournalContents(new JournalRecord[]
+        {
+            new HeaderRecord("s", 1, ["checkpoint-100", "checkpoint-200"], ["arc"], "bomax") { Time = At(2) },
+            Evaluation("checkpoint-100", "arc", 0.5, minute: 1),     // already there
+            Evaluation("checkpoint-200", "arc", 0.6, minute: 4),     // older than the journal's own
+            Evaluation("checkpoint-300", "arc", 0.8, minute: 5),     // new
+        }, Array.Empty<string>());
+
+        var merged = JournalMerge.Merge(new[] { existing, fragment });
+        var missing = JournalMerge.Missing(existing, merged.Records);
+
+        var added = Assert.Single(missing);
+        Assert.Equal(("checkpoint-300", 0.8), (((EvaluationRecord)added).Checkpoint, ((EvaluationRecord)added).Score));
+    }
+
+    [Fact]
+    public void LeasesHoldUntilSettledReleasedReplacedOrExpired()
+    {
+        var journal = new JournalContents(new JournalRecord[]
+        {
+            new LeaseRecord("c-1", "arc", "w1", At(30)) { Time = At(1) },
+            new LeaseRecord("c-2", "arc", "w1", At(30)) { Time = At(1) },
+            new LeaseRecord("c-3", "arc", "w2", At(30)) { Time = At(1) },
+            new LeaseRecord("c-4", "arc", "w2", At(5)) { Time = At(1) },
+            new LeaseRecord("c-5", "arc", "w1", At(30)) { Time = At(1) },
+            Evaluation("c-1", "arc", 0.5, minute: 2),                 // settled by its result
+            new ReleaseRecord("c-2", "arc", "w1") { Time = At(3) },   // given back
+            new ReleaseRecord("c-3", "arc", "w1") { Time = At(3) },   // not w1's to give back
+            new FailureRecord("c-5", 5, "arc", 1, "boom", "", 1, 1) { Time = At(4) }, // settled by its failure
+        }, Array.Empty<string>());
+
+        var active = Leases.Active(journal, At(10));
+
+        Assert.Equal([("c-3", "arc")], active.Keys); // c-4 expired at minute 5
+        Assert.Equal("w2", active[("c-3", "arc")].Owner);
+        Assert.Empty(Leases.Active(journal, At(31)));
+    }
+
+    [Fact]
+    public void ALeaseOfADeadLocalProcessDoesNotHold()
+    {
+        Assert.True(Leases.IsDeadLocalOwner($"run:me@{Environment.MachineName}:{int.MaxValue - 7}"));
+        Assert.False(Leases.IsDeadLocalOwner(Leases.DefaultOwner("run")));          // this process
+        Assert.False(Leases.IsDeadLocalOwner($"run:me@another-host:{int.MaxValue - 7}"));
+        Assert.False(Leases.IsDeadLocalOwner("suggest:me@host"));                    // no process named
     }
 }

@@ -45,7 +45,9 @@ public class ScoreChecksTests
     public void ScoresWithinTheirBenchmarksSpreadOrWithTooFewOthersPass()
     {
         Assert.Null(ScoreChecks.OutOfPlace(0.75, [0.52, 0.61, 0.7], "p"));
-        Assert.Null(ScoreChecks.OutOfPlace(0.2, [0.52, 0.61, 0.7], "p")); // low, but within ten spreads
+        Assert.Null(ScoreChecks.OutOfPlace(0.2, [0.52, 0.61, 0.7], "p"));     // an early checkpoint: low, same scale
+        Assert.Null(ScoreChecks.OutOfPlace(0.2767, [0.78, 0.79, 0.8], "p"));  // even among close neighbours
+        Assert.NotNull(ScoreChecks.OutOfPlace(3e4, [0.78, 0.79, 0.8], "p"));  // not a score of this benchmark
         Assert.Null(ScoreChecks.OutOfPlace(55.3, [0.52, 0.61], "p"));     // two others say too little
         Assert.Null(ScoreChecks.OutOfPlace(12.4, [10.1, 11.0, 13.9], "p"));
         Assert.NotNull(ScoreChecks.OutOfPlace(0.5, [40.0, 55.0, 61.0], "p"));

@@ -69,4 +69,24 @@ public class StudyPlannerTests
         Assert.Empty(plan.Next); // a spent budget suggests nothing, not the rest of the design
         Assert.NotNull(plan.Rows);
     }
+
+    [Fact]
+    public void CellsPendingElsewhereAreNeverChosenAndAreBelievedLikeTheBatchsOwn()
+    {
+        var design = InitialDesign.Cells(Grid, 2, Options.Seed);
+        var observations = design.Select(c => new Observation(c, Score(c))).ToList();
+        var fresh = StudyPlanner.Next(Grid, observations, Options, 2, null, 3, new HashSet<Cell>(), PlannerState.Empty);
+
+        // Another worker holds the first cell this planner would choose: the next two are the ones the batch would
+        // have chosen after it, since believing a pending cell is what the batch does with its own.
+        var elsewhere = StudyPlanner.Next(Grid, observations, Options, 2, null, 2, new HashSet<Cell>(), PlannerState.Empty,
+            pending: [fresh.Next[0]]);
+
+        Assert.Equal(fresh.Next.Skip(1), elsewhere.Next);
+
+        // Before any model, pending cells of the design are skipped too.
+        var start = StudyPlanner.Next(Grid, [], Options, 2, null, 2, new HashSet<Cell>(), PlannerState.Empty, pending: [design[0]]);
+        Assert.DoesNotContain(design[0], start.Next);
+        Assert.Equal(design[1], start.Next[0]);
+    }
 }
