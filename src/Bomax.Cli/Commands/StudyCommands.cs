@@ -405,7 +405,7 @@ internal static class StudyCommands
         if (Directory.Exists(output)) { Console.Error.WriteLine($"bomax: -o {output} is a directory, not a journal"); return ExitCodes.UsageError; }
         var journals = inputs.Select(JournalFile.Read).ToList();
         foreach (var warning in journals.SelectMany(j => j.Warnings)) Console.Error.WriteLine($"bomax: warning: {warning}");
-        var merged = JournalMerge.Merge(journals, inputs);
+        IReadOnlyList<string> conflicts = [];
         int written = 0;
         string? refusal = null;
         // Into the output under its lock, appending only what it lacks: a worker recording into it meanwhile loses nothing.
@@ -422,6 +422,8 @@ internal static class StudyCommands
                     : $"{other.Name} and {first.Name} are journals of different grids (their checkpoints or benchmarks differ)";
                 return [];
             }
+            var merged = JournalMerge.Merge([existing, .. journals], [output, .. inputs]);
+            conflicts = merged.Conflicts;
             var records = JournalMerge.Missing(existing, merged.Records);
             written = records.Count;
             return records;
@@ -431,7 +433,7 @@ internal static class StudyCommands
             Console.Error.WriteLine($"bomax: {refusal}; nothing was merged (--force merges them anyway)");
             return ExitCodes.UsageError;
         }
-        foreach (var conflict in merged.Conflicts) Console.Error.WriteLine($"bomax: warning: conflicting scores: {conflict}");
+        foreach (var conflict in conflicts) Console.Error.WriteLine($"bomax: warning: conflicting scores: {conflict}");
         var result = JournalFile.Read(output);
         Console.Error.WriteLine($"bomax: merged {inputs.Length} journals into {output}: {result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).Distinct().Count()} evaluations, {result.Failures.Select(f => (f.Checkpoint, f.Benchmark)).Except(result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark))).Distinct().Count()} failed pairs ({written} records appended)");
         return ExitCodes.Success;

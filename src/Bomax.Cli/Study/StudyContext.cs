@@ -76,7 +76,8 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
     {
         if (Directory.Exists(journal)) return $"'{journal}' is a directory, not a journal file";
         var info = new FileInfo(journal);
-        if (!info.Exists && info.LinkTarget is { } target) return $"'{journal}' is a link to '{target}', which does not exist";
+        if (info.LinkTarget is { } target && info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true })
+            return $"'{journal}' is a link to '{target}', which does not exist";
         string outputs = Path.Combine(Path.GetDirectoryName(journal)!, study);
         if (File.Exists(outputs)) return $"'{outputs}' is a file; the study's reports and outputs go in a folder of that name beside the journal";
         for (var folder = Path.GetDirectoryName(journal); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
