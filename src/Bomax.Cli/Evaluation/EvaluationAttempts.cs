@@ -11,7 +11,7 @@ internal enum EvaluationFailureKind
     StartError,
     /// <summary>The command exited with a non-zero code.</summary>
     NonZeroExit,
-    /// <summary>The command ran past its timeout and its process tree was killed.</summary>
+    /// <summary>The command ran past its timeout and was killed (SIGTERM, then SIGKILL to its process group).</summary>
     TimedOut,
     /// <summary>The command succeeded but no acceptable score could be read from what it produced (none, or one
     /// that is not finite or beyond the score limit). Never re-run: a changed score rule reads the kept output again.</summary>
