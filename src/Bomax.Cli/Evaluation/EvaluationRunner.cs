@@ -13,7 +13,9 @@ namespace Bomax.Cli.Evaluation;
 /// both read concurrently so that no amount of output can block the child. The command runs in its own session
 /// and process group (see <see cref="ProcessGroup"/>): a timeout or cancellation sends SIGTERM to the whole group,
 /// then SIGKILL after <see cref="ProcessGroup.TerminateGrace"/>; when the command ends on its own, whatever it left
-/// running in its group is killed. Nothing here throws for a failing command: the outcome says what happened.
+/// running in its group is killed. Once the caller's token is cancelled, the outcome says cancelled however the command
+/// ended (it may have reacted to the signal with an exit code or a score). Nothing here throws for a failing command:
+/// the outcome says what happened.
 /// </summary>
 internal static class EvaluationRunner
 {
@@ -193,6 +195,10 @@ internal static class EvaluationRunner
         var (stdoutText, stdoutTruncated) = stdout.Snapshot();
         var (stderrText, _) = stderr.Snapshot();
 
+        // Cancelled is cancelled however the command ended: it may have reacted to the signal by exiting non-zero or
+        // by printing a number, and neither is a result.
+        if (cancel.IsCancellationRequested)
+            (cancelled, timedOut) = (true, false);
         int? exitCode = timedOut || cancelled || !process.HasExited ? null : process.ExitCode;
         return new ProcessOutcome(exitCode, timedOut, cancelled, stdoutText, stderrText,
                                   clock.Elapsed.TotalSeconds, null)

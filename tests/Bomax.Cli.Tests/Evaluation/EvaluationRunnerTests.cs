@@ -433,6 +433,59 @@ public class EvaluationRunnerTests : IDisposable
         }
     }
 
+    public static TheoryData<string, string> ReactionsToSigterm => new()
+    {
+        { "printing a number and exiting 0", "echo 0.9; exit 0" },
+        { "exiting non-zero", "echo 'interrupted' >&2; exit 3" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReactionsToSigterm))]
+    public async Task AfterCancellationAnEvaluationThatReactsToSigtermComesBackCancelled(string reaction, string trap)
+    {
+        _ = reaction;
+        string sleep = EvaluationSandbox.UniqueSleep();
+        string script = _box.Script("react.sh",
+            $"""
+            trap '{trap}' TERM
+            touch "$BOMAX_OUTPUT_DIR/../ready-$BOMAX_BENCHMARK"
+            sleep {sleep} &
+            wait
+            """);
+        try
+        {
+            // The runner alone says cancelled.
+            using (var cancel = new CancellationTokenSource())
+            {
+                var running = Run(_box.Request(EvaluationSandbox.Quote(script), benchmark: "runner", timeoutSeconds: 60), cancel.Token);
+                Assert.True(await EvaluationSandbox.WaitForFileAsync(Path.Combine(_box.Root, "ready-runner"), GoneWithin), "the command did not start");
+                cancel.Cancel();
+                var outcome = await running;
+                Assert.True(outcome.Cancelled);
+                Assert.False(outcome.TimedOut);
+                Assert.Null(outcome.ExitCode);
+            }
+
+            // With retries: no score, no failure worth another try; cancelled after the one attempt.
+            using (var cancel = new CancellationTokenSource())
+            {
+                var request = _box.Request(EvaluationSandbox.Quote(script), benchmark: "attempts", output: Path.Combine(_box.Root, "pair"), timeoutSeconds: 60);
+                var running = EvaluationAttempts.RunWithRetriesAsync(request, new LastNumberSource(), retries: 3, TimeSpan.Zero, cancel.Token);
+                Assert.True(await EvaluationSandbox.WaitForFileAsync(Path.Combine(_box.Root, "pair", "ready-attempts"), GoneWithin), "the command did not start");
+                cancel.Cancel();
+                var outcome = await running;
+                var failed = Assert.IsType<AttemptsOutcome.Failed>(outcome);
+                Assert.Equal(EvaluationFailureKind.Cancelled, failed.Kind);
+                Assert.Equal(1, failed.Attempts);
+            }
+            Assert.True(await EvaluationSandbox.WaitNoneMatchingAsync("sleep " + sleep, GoneWithin), $"sleep {sleep} still runs");
+        }
+        finally
+        {
+            EvaluationSandbox.KillMatching("sleep " + sleep);
+        }
+    }
+
     [Fact]
     public async Task ACommandNotOnPathIsAStartErrorNotAnException()
     {
