@@ -11,7 +11,7 @@ internal enum EvaluationFailureKind
     StartError,
     /// <summary>The command exited with a non-zero code.</summary>
     NonZeroExit,
-    /// <summary>The command ran past its timeout and its process tree was killed.</summary>
+    /// <summary>The command ran past its timeout and was killed (SIGTERM, then SIGKILL to its process group).</summary>
     TimedOut,
     /// <summary>The command succeeded but no acceptable score could be read from what it produced (none, or one
     /// that is not finite or beyond the score limit). Never re-run: a changed score rule reads the kept output again.</summary>
@@ -115,16 +115,20 @@ internal static class EvaluationAttempts
                 attemptSeconds.Add(process.Seconds);
                 KeepStdout(process);
                 last = Judge(process, attemptRequest, score, scoreLimit);
+                // An attempt that ended as the run was cancelled may have reacted to the signal with a number or an
+                // exit code: neither is a result, and it must not be retried.
+                if (cancel.IsCancellationRequested)
+                    last = AsCancelled(last);
                 return last;
             }, cancel).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             // Cancelled while waiting to retry (or before the first attempt).
-            last = last is null
-                ? null
-                : last with { Failure = EvaluationFailureKind.Cancelled, Message = "cancelled" };
+            last = last is null ? null : AsCancelled(last);
         }
+        if (cancel.IsCancellationRequested && last is not null)
+            last = AsCancelled(last);
 
         double seconds = clock.Elapsed.TotalSeconds;
         if (last is null)
@@ -184,6 +188,9 @@ internal static class EvaluationAttempts
     }
 
     private sealed record Attempt(ProcessOutcome Process, Scored? Score, EvaluationFailureKind? Failure, string Message);
+
+    private static Attempt AsCancelled(Attempt attempt) =>
+        attempt with { Score = null, Failure = EvaluationFailureKind.Cancelled, Message = "cancelled" };
 
     /// <summary>Writes the attempt's standard output into its directory, so its score can be read again later.</summary>
     private static void KeepStdout(ProcessOutcome process)

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Bomax.Cli.Evaluation;
@@ -9,8 +10,12 @@ namespace Bomax.Cli.Evaluation;
 /// Runs the user's eval command once, as a real child process: without a shell (argv words, the
 /// executable found on PATH) or, with <see cref="EvaluationRequest.UseBash"/>, as <c>bash -c SCRIPT</c>.
 /// Standard input is empty; standard output is kept whole (up to a cap) and the tail of standard error,
-/// both read concurrently so that no amount of output can block the child. A timeout or cancellation
-/// kills the whole process tree. Nothing here throws for a failing command: the outcome says what happened.
+/// both read concurrently so that no amount of output can block the child. The command runs in its own session
+/// and process group (see <see cref="ProcessGroup"/>): a timeout or cancellation sends SIGTERM to the whole group,
+/// then SIGKILL after <see cref="ProcessGroup.TerminateGrace"/>; when the command ends on its own, whatever it left
+/// running in its group is killed. Once the caller's token is cancelled, the outcome says cancelled however the command
+/// ended (it may have reacted to the signal with an exit code or a score). Nothing here throws for a failing command:
+/// the outcome says what happened.
 /// </summary>
 internal static class EvaluationRunner
 {
@@ -121,8 +126,12 @@ internal static class EvaluationRunner
         string? executable = ResolveExecutable(command, workingDirectory, searchPath);
         if (executable is null)
             return NotStarted($"could not start '{command}': not found on PATH");
-        startInfo.FileName = executable;
-        foreach (var argument in arguments)
+        string? setsid = ProcessGroup.Setsid;
+        if (setsid is not null && ProcessGroup.StartError(executable) is { } errno)
+            return NotStarted(DescribeStartError(command, executable, errno));
+        IReadOnlyList<string> commandLine = [executable, .. arguments];
+        startInfo.FileName = setsid ?? executable;
+        foreach (var argument in setsid is null ? commandLine.Skip(1) : ProcessGroup.SetsidArguments(executable, commandLine.Skip(1)))
             startInfo.ArgumentList.Add(argument);
 
         using var process = new Process { StartInfo = startInfo };
@@ -132,7 +141,7 @@ internal static class EvaluationRunner
         }
         catch (Win32Exception e)
         {
-            return NotStarted(DescribeStartError(command, executable, e));
+            return NotStarted(DescribeStartError(command, startInfo.FileName, e.NativeErrorCode, e.Message));
         }
 
         try
@@ -147,6 +156,7 @@ internal static class EvaluationRunner
         var stdout = new OutputCapture(StdoutCapChars);
         var stderr = new OutputCapture(StderrTailChars);
         var pumps = Task.WhenAll(stdout.PumpAsync(process.StandardOutput), stderr.PumpAsync(process.StandardError));
+        int? group = setsid is null ? null : await ProcessGroup.WaitForOwnGroupAsync(process.Id).ConfigureAwait(false);
 
         bool timedOut = false, cancelled = false;
         using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancel))
@@ -161,7 +171,11 @@ internal static class EvaluationRunner
             {
                 cancelled = cancel.IsCancellationRequested;
                 timedOut = !cancelled;
-                KillTree(process);
+                if (group is { } stopping)
+                    // A timeout's grace ends early when the caller cancels; a cancellation's runs in full.
+                    await ProcessGroup.TerminateAsync(process, stopping, timedOut ? cancel : CancellationToken.None).ConfigureAwait(false);
+                else
+                    KillTree(process);
                 using var bound = new CancellationTokenSource(KillWait);
                 try
                 {
@@ -173,18 +187,25 @@ internal static class EvaluationRunner
                 }
             }
         }
+        // Nothing the evaluation started outlives it: background children, orphans included.
+        if (group is { } ended)
+            ProcessGroup.Signal(ended, ProcessGroup.SigKill);
 
         await Task.WhenAny(pumps, Task.Delay(DrainGrace, CancellationToken.None)).ConfigureAwait(false);
         var (stdoutText, stdoutTruncated) = stdout.Snapshot();
         var (stderrText, _) = stderr.Snapshot();
 
+        // Cancelled is cancelled however the command ended: it may have reacted to the signal by exiting non-zero or
+        // by printing a number, and neither is a result.
+        if (cancel.IsCancellationRequested)
+            (cancelled, timedOut) = (true, false);
         int? exitCode = timedOut || cancelled || !process.HasExited ? null : process.ExitCode;
         return new ProcessOutcome(exitCode, timedOut, cancelled, stdoutText, stderrText,
                                   clock.Elapsed.TotalSeconds, null)
         {
             StdoutTruncated = stdoutTruncated,
             OutputDirectory = outputDirectory,
-            CommandLine = [executable, .. startInfo.ArgumentList],
+            CommandLine = commandLine,
         };
     }
 
@@ -236,14 +257,14 @@ internal static class EvaluationRunner
         }
     }
 
-    private static string DescribeStartError(string command, string executable, Win32Exception error)
+    private static string DescribeStartError(string command, string executable, int errno, string? message = null)
     {
-        string why = error.NativeErrorCode switch
+        string why = errno switch
         {
             2 => $"'{executable}' does not exist",
             13 => $"permission denied (is '{executable}' executable? try chmod +x)",
             8 => $"'{executable}' is not a program (a script needs a #! line)",
-            _ => error.Message,
+            _ => message ?? Marshal.GetPInvokeErrorMessage(errno),
         };
         return $"could not start '{command}': {why}";
     }

@@ -418,6 +418,96 @@ public sealed class RunCommandTests : IDisposable
         Assert.EndsWith("\n", journal.Text);
     }
 
+    [Fact]
+    public void SigtermWhileEvaluationsRunJournalsNothingOfThemEvenWhenTheyAnswerWithAScore()
+    {
+        // Each evaluation answers SIGTERM with a score and exit 0: what a real one may do when it is interrupted.
+        string sleep = $"{Random.Shared.Next(1000, 10000)}.{Random.Shared.Next(100000, 1000000)}";
+        string trapped = Path.Combine(directory, "trapped.log"), pids = Path.Combine(directory, "pids.txt");
+        WriteExecutable(directory, "eval.sh", $"""
+            #!/bin/bash
+            trap 'echo "$1|$2" >> "{trapped}"; echo "score: 0.9"; exit 0' TERM
+            echo $$ >> '{pids}'
+            printf '%s|%s\n' "$1" "$2" >> '{Path.Combine(directory, "calls.log")}'
+            sleep {sleep} &
+            wait
+            echo "score: 0.5"
+            """);
+        string spec = WriteSpec(directory, "2");
+        string journalPath = Path.Combine(directory, "journal.jsonl");
+
+        try
+        {
+            List<(string Checkpoint, string Benchmark)> interrupted;
+            using (var child = Start("run", spec))
+            {
+                WaitUntil(() => Calls(directory).Count >= 2 || child.Process.HasExited, TimeSpan.FromSeconds(60),
+                    () => "both evaluations to start");
+                if (child.Process.HasExited) Assert.Fail($"bomax ended before the signal: {child.Wait(TimeSpan.FromSeconds(5))}");
+                interrupted = Calls(directory);
+
+                var signal = new ProcessStartInfo(File.Exists("/bin/kill") ? "/bin/kill" : "/usr/bin/kill") { UseShellExecute = false };
+                signal.ArgumentList.Add("-TERM");
+                signal.ArgumentList.Add(child.Id.ToString(CultureInfo.InvariantCulture));
+                using (var kill = Process.Start(signal)!)
+                {
+                    kill.WaitForExit();
+                    Assert.Equal(0, kill.ExitCode);
+                }
+                var run = child.Wait(TimeSpan.FromSeconds(60));
+
+                Assert.True(run.ExitCode == 130, run.ToString());
+                Assert.Contains($"bomax: interrupted; 0 evaluations are in {journalPath}; run again to resume", run.Stderr);
+            }
+
+            // They got SIGTERM and answered it with a score.
+            Assert.Equal(2, interrupted.Count);
+            Assert.Equal(interrupted.OrderBy(p => p).ToList(), Lines(trapped).Select(l => l.Split('|')).Select(p => (p[0], p[1])).OrderBy(p => p).ToList());
+            var evalPids = Lines(pids).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
+            WaitUntil(() => evalPids.All(Gone) && SleepsLeft(sleep).Count == 0, TimeSpan.FromSeconds(20),
+                () => "the evaluations and their sleeps to be gone");
+
+            // Neither an evaluation nor a failure of theirs was recorded.
+            var journal = ReadJournal(journalPath);
+            Assert.Empty(journal.Unreadable);
+            Assert.Single(journal.Headers);
+            Assert.Empty(journal.Evaluations);
+            Assert.Empty(journal.Failures);
+
+            // So the next run evaluates them.
+            WriteScoringScript(directory);
+            var again = Bomax("run", spec);
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.DoesNotContain("resuming", again.Stderr);
+            var after = ReadJournal(journalPath);
+            Assert.Empty(after.Failures);
+            Assert.Equal(interrupted.OrderBy(p => p).ToList(), after.EvaluatedPairs.OrderBy(p => p).ToList());
+            Assert.All(after.Evaluations, e => Assert.Equal(ExpectedScore(StepOf(Pair(e).Checkpoint), Pair(e).Benchmark), e.GetProperty("score").GetDouble(), 6));
+        }
+        finally
+        {
+            foreach (int pid in SleepsLeft(sleep))
+                try { using var p = Process.GetProcessById(pid); p.Kill(); } catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
+        }
+    }
+
+    /// <summary>The live <c>sleep DURATION</c> processes (what <c>pgrep -f</c> would find), from /proc.</summary>
+    static List<int> SleepsLeft(string duration)
+    {
+        var found = new List<int>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out int pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ').Contains("sleep " + duration, StringComparison.Ordinal) && !Gone(pid))
+                    found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
     /// <summary>True when the process no longer exists, or is a zombie waiting to be reaped (it runs nothing).</summary>
     static bool Gone(int pid)
     {

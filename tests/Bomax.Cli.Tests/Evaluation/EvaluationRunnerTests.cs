@@ -77,6 +77,84 @@ internal sealed class EvaluationSandbox : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// A sleep duration no other process on the machine uses (<c>1234.567890</c>), so that a leftover
+    /// <c>sleep</c> can be found by its command line.
+    /// </summary>
+    public static string UniqueSleep() =>
+        $"{Random.Shared.Next(1000, 10000)}.{Random.Shared.Next(100000, 1000000)}";
+
+    /// <summary>
+    /// The live processes whose command line contains <paramref name="marker"/> (what <c>pgrep -f</c> finds,
+    /// read from /proc so that the tests need no procps).
+    /// </summary>
+    public static List<int> ProcessesMatching(string marker)
+    {
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out int pid) || pid == Environment.ProcessId)
+                continue;
+            try
+            {
+                string commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Contains(marker, StringComparison.Ordinal) && !IsGone(pid))
+                    found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone while we looked.
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Waits until no live process has <paramref name="marker"/> in its command line.</summary>
+    public static async Task<bool> WaitNoneMatchingAsync(string marker, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        while (ProcessesMatching(marker).Count > 0)
+        {
+            if (clock.Elapsed > within)
+                return false;
+            await Task.Delay(50);
+        }
+        return true;
+    }
+
+    /// <summary>Waits until a file exists (a script says it got somewhere).</summary>
+    public static async Task<bool> WaitForFileAsync(string path, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(path))
+        {
+            if (clock.Elapsed > within)
+                return false;
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
+    /// <summary>Reads a pid a script wrote into the output directory.</summary>
+    public int Pid(string file) => int.Parse(File.ReadAllText(Path.Combine(Output, file)).Trim());
+
+    /// <summary>SIGKILLs what a failed test may have left running (the processes with the marker).</summary>
+    public static void KillMatching(string marker)
+    {
+        foreach (int pid in ProcessesMatching(marker))
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Already gone.
+            }
+        }
+    }
+
     public void Dispose()
     {
         try
@@ -179,54 +257,233 @@ public class EvaluationRunnerTests : IDisposable
         Assert.Equal("0.5\n", File.ReadAllText(Path.Combine(expected, "score.txt")));
     }
 
+    /// <summary>How long a test waits for a killed process to disappear: generous, for loaded machines.</summary>
+    private static readonly TimeSpan GoneWithin = TimeSpan.FromSeconds(20);
+
     [Fact]
     public async Task TimeoutKillsTheWholeTreeIncludingGrandchildrenThatIgnoreSigterm()
     {
+        string sleep = EvaluationSandbox.UniqueSleep();
         string script = _box.Script("tree.sh",
-            """
+            $$"""
             echo partial output
-            bash -c 'trap "" TERM; sleep 30 & echo $! > "$BOMAX_OUTPUT_DIR/great-grandchild.pid"; wait' &
+            bash -c 'trap "" TERM; sleep {{sleep}} & echo $! > "$BOMAX_OUTPUT_DIR/great-grandchild.pid"; wait' &
             echo $! > "$BOMAX_OUTPUT_DIR/grandchild.pid"
             trap "" TERM
             wait
             """);
-        var clock = Stopwatch.StartNew();
-        var outcome = await Run(_box.Request(EvaluationSandbox.Quote(script), timeoutSeconds: 1));
-        clock.Stop();
-
-        Assert.True(outcome.TimedOut);
-        Assert.False(outcome.Cancelled);
-        Assert.Null(outcome.ExitCode);
-        Assert.Contains("partial output", outcome.Stdout);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
-        foreach (var file in new[] { "grandchild.pid", "great-grandchild.pid" })
+        try
         {
-            int pid = int.Parse(File.ReadAllText(Path.Combine(_box.Output, file)).Trim());
-            Assert.True(await EvaluationSandbox.WaitGoneAsync(pid, TimeSpan.FromSeconds(1)), $"{file} ({pid}) still runs");
+            var outcome = await Run(_box.Request(EvaluationSandbox.Quote(script), timeoutSeconds: 1));
+
+            Assert.True(outcome.TimedOut);
+            Assert.False(outcome.Cancelled);
+            Assert.Null(outcome.ExitCode);
+            Assert.Contains("partial output", outcome.Stdout);
+            foreach (var file in new[] { "grandchild.pid", "great-grandchild.pid" })
+            {
+                int pid = _box.Pid(file);
+                Assert.True(await EvaluationSandbox.WaitGoneAsync(pid, GoneWithin), $"{file} ({pid}) still runs");
+            }
+            Assert.Empty(EvaluationSandbox.ProcessesMatching("sleep " + sleep));
+        }
+        finally
+        {
+            EvaluationSandbox.KillMatching("sleep " + sleep);
         }
     }
 
     [Fact]
     public async Task CancellationKillsTheTreeAndSaysCancelled()
     {
+        string sleep = EvaluationSandbox.UniqueSleep();
         string script = _box.Script("wait.sh",
-            """
+            $"""
             trap "" TERM
-            sleep 30 &
+            sleep {sleep} &
             echo $! > "$BOMAX_OUTPUT_DIR/grandchild.pid"
             wait
             """);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        var clock = Stopwatch.StartNew();
-        var outcome = await Run(_box.Request(EvaluationSandbox.Quote(script), useBash: true, timeoutSeconds: 20), cancel.Token);
-        clock.Stop();
+        try
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            var outcome = await Run(_box.Request(EvaluationSandbox.Quote(script), useBash: true, timeoutSeconds: 60), cancel.Token);
 
-        Assert.True(outcome.Cancelled);
-        Assert.False(outcome.TimedOut);
-        Assert.Null(outcome.ExitCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
-        int pid = int.Parse(File.ReadAllText(Path.Combine(_box.Output, "grandchild.pid")).Trim());
-        Assert.True(await EvaluationSandbox.WaitGoneAsync(pid, TimeSpan.FromSeconds(1)), $"grandchild {pid} still runs");
+            Assert.True(outcome.Cancelled);
+            Assert.False(outcome.TimedOut);
+            Assert.Null(outcome.ExitCode);
+            int pid = _box.Pid("grandchild.pid");
+            Assert.True(await EvaluationSandbox.WaitGoneAsync(pid, GoneWithin), $"grandchild {pid} still runs");
+        }
+        finally
+        {
+            EvaluationSandbox.KillMatching("sleep " + sleep);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheCommandRunsAsTheLeaderOfItsOwnSessionAndProcessGroupAndReportsItsOwnCommandLine(bool useBash)
+    {
+        if (ProcessGroup.Setsid is null)
+            return; // no setsid here: the command runs in bomax's group, as documented
+        string script = _box.Script("group.sh",
+            """
+            read -r -a stat < /proc/$$/stat
+            echo "$$ ${stat[4]} ${stat[5]}"
+            """);
+        var outcome = await Run(_box.Request($"{EvaluationSandbox.Quote(script)} {{benchmark}}", useBash));
+
+        Assert.Equal(0, outcome.ExitCode);
+        var ids = outcome.Stdout.Trim().Split(' ').Select(int.Parse).ToArray();
+        Assert.Equal(ids[0], ids[1]); // process group id = its pid
+        Assert.Equal(ids[0], ids[2]); // session id = its pid
+        Assert.NotEqual(ProcessGroup.ReadGroup(Environment.ProcessId)!.Value.ProcessGroup, ids[1]);
+        if (useBash)
+        {
+            Assert.EndsWith("/bash", outcome.CommandLine[0]);
+            Assert.Equal("-c", outcome.CommandLine[1]);
+            Assert.Equal(EvaluationRunner.BashScriptName, outcome.CommandLine[3]);
+        }
+        else
+        {
+            Assert.Equal(new[] { script, "arc_easy" }, outcome.CommandLine);
+        }
+        Assert.DoesNotContain(outcome.CommandLine, word => word.EndsWith("/setsid", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnOrphanedGrandchildIsGoneAfterATimeout()
+    {
+        string orphan = EvaluationSandbox.UniqueSleep(), main = EvaluationSandbox.UniqueSleep();
+        try
+        {
+            // The subshell exits at once: its sleep is reparented away from the command's process tree.
+            var outcome = await Run(_box.Request(
+                $"(sleep {orphan} & echo $! > \"$BOMAX_OUTPUT_DIR/orphan.pid\"); sleep {main}",
+                useBash: true, timeoutSeconds: 1));
+
+            Assert.True(outcome.TimedOut);
+            int pid = _box.Pid("orphan.pid");
+            Assert.True(await EvaluationSandbox.WaitGoneAsync(pid, GoneWithin), $"the orphan {pid} still runs");
+            Assert.True(await EvaluationSandbox.WaitNoneMatchingAsync("sleep " + orphan, GoneWithin), $"sleep {orphan} still runs");
+            Assert.True(await EvaluationSandbox.WaitNoneMatchingAsync("sleep " + main, GoneWithin), $"sleep {main} still runs");
+        }
+        finally
+        {
+            EvaluationSandbox.KillMatching("sleep " + orphan);
+            EvaluationSandbox.KillMatching("sleep " + main);
+        }
+    }
+
+    [Fact]
+    public async Task BackgroundChildrenLeftByASuccessfulEvaluationAreGoneAfterItEnds()
+    {
+        string child = EvaluationSandbox.UniqueSleep(), orphan = EvaluationSandbox.UniqueSleep();
+        try
+        {
+            var outcome = await Run(_box.Request(
+                $"sleep {child} & echo $! > \"$BOMAX_OUTPUT_DIR/child.pid\"; "
+                + $"(sleep {orphan} & echo $! > \"$BOMAX_OUTPUT_DIR/orphan.pid\"); echo 0.5",
+                useBash: true, timeoutSeconds: 60));
+
+            Assert.False(outcome.TimedOut);
+            Assert.Equal(0, outcome.ExitCode);
+            Assert.Equal("0.5\n", outcome.Stdout);
+            foreach (var file in new[] { "child.pid", "orphan.pid" })
+            {
+                int pid = _box.Pid(file);
+                Assert.True(await EvaluationSandbox.WaitGoneAsync(pid, GoneWithin), $"{file} ({pid}) still runs");
+            }
+            Assert.Empty(EvaluationSandbox.ProcessesMatching("sleep " + child));
+            Assert.Empty(EvaluationSandbox.ProcessesMatching("sleep " + orphan));
+        }
+        finally
+        {
+            EvaluationSandbox.KillMatching("sleep " + child);
+            EvaluationSandbox.KillMatching("sleep " + orphan);
+        }
+    }
+
+    [Fact]
+    public async Task ATimeoutSendsSigtermFirstSoTheCommandCanCleanUp()
+    {
+        string sleep = EvaluationSandbox.UniqueSleep();
+        string cleaned = Path.Combine(_box.Output, "cleaned");
+        string script = _box.Script("cleanup.sh",
+            $"""
+            trap 'echo cleaned > "$BOMAX_OUTPUT_DIR/cleaned"; exit 0' TERM
+            sleep {sleep} &
+            wait
+            """);
+        try
+        {
+            var outcome = await Run(_box.Request(EvaluationSandbox.Quote(script), timeoutSeconds: 1));
+
+            Assert.True(outcome.TimedOut);
+            Assert.Null(outcome.ExitCode); // its exit 0 after the signal is no success
+            Assert.True(File.Exists(cleaned), "the command got no SIGTERM before it was killed");
+            Assert.Equal("cleaned\n", File.ReadAllText(cleaned));
+            Assert.True(await EvaluationSandbox.WaitNoneMatchingAsync("sleep " + sleep, GoneWithin), $"sleep {sleep} still runs");
+        }
+        finally
+        {
+            EvaluationSandbox.KillMatching("sleep " + sleep);
+        }
+    }
+
+    public static TheoryData<string, string> ReactionsToSigterm => new()
+    {
+        { "printing a number and exiting 0", "echo 0.9; exit 0" },
+        { "exiting non-zero", "echo 'interrupted' >&2; exit 3" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReactionsToSigterm))]
+    public async Task AfterCancellationAnEvaluationThatReactsToSigtermComesBackCancelled(string reaction, string trap)
+    {
+        _ = reaction;
+        string sleep = EvaluationSandbox.UniqueSleep();
+        string script = _box.Script("react.sh",
+            $"""
+            trap '{trap}' TERM
+            touch "$BOMAX_OUTPUT_DIR/../ready-$BOMAX_BENCHMARK"
+            sleep {sleep} &
+            wait
+            """);
+        try
+        {
+            // The runner alone says cancelled.
+            using (var cancel = new CancellationTokenSource())
+            {
+                var running = Run(_box.Request(EvaluationSandbox.Quote(script), benchmark: "runner", timeoutSeconds: 60), cancel.Token);
+                Assert.True(await EvaluationSandbox.WaitForFileAsync(Path.Combine(_box.Root, "ready-runner"), GoneWithin), "the command did not start");
+                cancel.Cancel();
+                var outcome = await running;
+                Assert.True(outcome.Cancelled);
+                Assert.False(outcome.TimedOut);
+                Assert.Null(outcome.ExitCode);
+            }
+
+            // With retries: no score, no failure worth another try; cancelled after the one attempt.
+            using (var cancel = new CancellationTokenSource())
+            {
+                var request = _box.Request(EvaluationSandbox.Quote(script), benchmark: "attempts", output: Path.Combine(_box.Root, "pair"), timeoutSeconds: 60);
+                var running = EvaluationAttempts.RunWithRetriesAsync(request, new LastNumberSource(), retries: 3, TimeSpan.Zero, cancel.Token);
+                Assert.True(await EvaluationSandbox.WaitForFileAsync(Path.Combine(_box.Root, "pair", "ready-attempts"), GoneWithin), "the command did not start");
+                cancel.Cancel();
+                var outcome = await running;
+                var failed = Assert.IsType<AttemptsOutcome.Failed>(outcome);
+                Assert.Equal(EvaluationFailureKind.Cancelled, failed.Kind);
+                Assert.Equal(1, failed.Attempts);
+            }
+            Assert.True(await EvaluationSandbox.WaitNoneMatchingAsync("sleep " + sleep, GoneWithin), $"sleep {sleep} still runs");
+        }
+        finally
+        {
+            EvaluationSandbox.KillMatching("sleep " + sleep);
+        }
     }
 
     [Fact]
