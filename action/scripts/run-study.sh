@@ -19,7 +19,8 @@ case "$BOMAX_MODE" in
     exec bomax run "$INPUT_SPEC" --device "$INPUT_DEVICE" --comment "$BOMAX_COMMENT" "${budget[@]}" "${pr[@]}"
     ;;
   suggest)
-    exec bomax suggest "$INPUT_SPEC" --count "$INPUT_COUNT" --json --device "$INPUT_DEVICE" "${budget[@]}"
+    # --no-lease: this job keeps no journal (the matrix jobs record into fragments that a later job merges), so a lease here would reserve nothing anyone reads.
+    exec bomax suggest "$INPUT_SPEC" --count "$INPUT_COUNT" --json --no-lease --device "$INPUT_DEVICE" "${budget[@]}"
     ;;
   report)
     if [ -n "${INPUT_FRAGMENTS:-}" ]; then
