@@ -385,18 +385,15 @@ public sealed class RunCommandTests : IDisposable
         var signal = new ProcessStartInfo(File.Exists("/bin/kill") ? "/bin/kill" : "/usr/bin/kill") { UseShellExecute = false };
         signal.ArgumentList.Add("-TERM");
         signal.ArgumentList.Add(child.Id.ToString(CultureInfo.InvariantCulture));
-        var clock = Stopwatch.StartNew();
         using (var kill = Process.Start(signal)!)
         {
             kill.WaitForExit();
             Assert.Equal(0, kill.ExitCode);
         }
-        var run = child.Wait(TimeSpan.FromSeconds(10));
-        var took = clock.Elapsed;
+        var run = child.Wait(TimeSpan.FromSeconds(60));
 
         Assert.True(run.ExitCode == 130, run.ToString());
-        // The evaluations sleep 5 s and started at least 1.5 s before the signal: 3.4 s means they were not waited for.
-        Assert.True(took < TimeSpan.FromSeconds(3.4), $"bomax took {took.TotalSeconds:0.0} s to stop after SIGTERM");
+        // Whether bomax waited for the evaluations is seen in done.log below (an outcome), not in how long it took.
         Assert.Contains($"bomax: interrupted; 0 evaluations are in {journalPath}; run again to resume", run.Stderr);
         Assert.DoesNotContain("selected:", run.Stdout);
 

@@ -42,9 +42,13 @@ public sealed class ReplayRuns
 
     public ReplayRuns()
     {
-        var clock = Stopwatch.StartNew();
+        // A fake clock (a millisecond a call): the time-driven progress lines never come, however loaded the machine.
         Seeds = Enumerable.Range(0, 3)
-            .Select(seed => ReplaySimulation.Run(Table, Settings, seed, () => clock.Elapsed.TotalSeconds, seed == 0 ? Progress.Add : null))
+            .Select(seed =>
+            {
+                double now = 0;
+                return ReplaySimulation.Run(Table, Settings, seed, () => now += 1e-3, seed == 0 ? Progress.Add : null);
+            })
             .ToList();
     }
 }
