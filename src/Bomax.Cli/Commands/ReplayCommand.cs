@@ -31,13 +31,14 @@ internal static class ReplayCommand
         var warp = new Option<bool>("--warp") { Description = "Learn a concave warping of the step axis (off by default; see README)." };
         var noCheck = new Option<bool>("--no-predictive-check") { Description = "Report P(best) from the fitted posterior, without the held-out check's widening (for ablation)." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
+        var threads = new Option<int>("--threads") { Description = "LibTorch's threads while the engine fits (default 1, as in a study).", DefaultValueFactory = _ => 1 };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json,
+            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json, threads,
         };
         command.SetAction(parse => Run(
             new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)), parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device)!,
-            parse.GetValue(rule)!, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json)));
+            parse.GetValue(rule)!, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads)));
         return command;
     }
 
@@ -64,7 +65,7 @@ internal static class ReplayCommand
         }
     }
 
-    static int Run(TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, string device, string rule, int rank, bool noJitter, bool warp, bool noCheck, bool json)
+    static int Run(TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, string device, string rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -77,6 +78,7 @@ internal static class ReplayCommand
         string? error = budgetError
             ?? (seeds < 1 ? "--seeds must be at least 1" : null)
             ?? (firstSeed < 0 ? "--first-seed must not be negative" : null)
+            ?? (threadCount < 1 ? "--threads must be at least 1" : null)
             ?? (batch < 1 ? "--batch must be at least 1" : null)
             ?? (init < 1 ? "--init must be at least 1" : null)
             ?? (rule is not ("row-first" or "row" or "cell") ? $"--acquisition '{rule}' is not one of: row-first, row, cell" : null)
@@ -93,6 +95,7 @@ internal static class ReplayCommand
             CheckpointJitter = !noJitter,
             InputWarping = warp,
             PredictiveCheck = !noCheck,
+            Threads = threadCount,
             Acquisition = rule switch { "cell" => AcquisitionRule.CellExpectedImprovement, "row" => AcquisitionRule.RowExpectedImprovement, _ => AcquisitionRule.RowFirst },
         };
         var settings = new ReplaySettings(budgets!, init, options, batch);

@@ -31,18 +31,19 @@ internal static class StudyCommands
     }
 
     /// <summary>The options that override the spec for one invocation.</summary>
-    sealed record OverrideOptionSet(Option<string?>? Budget, Option<string?> Device)
+    sealed record OverrideOptionSet(Option<string?>? Budget, Option<string?> Device, Option<int?> Threads)
     {
-        public IEnumerable<Option> All => Budget is null ? new Option[] { Device } : new Option[] { Budget, Device };
+        public IEnumerable<Option> All => Budget is null ? new Option[] { Device, Threads } : new Option[] { Budget, Device, Threads };
 
-        public StudyOverrides From(ParseResult parse) => new(Budget is null ? null : parse.GetValue(Budget), parse.GetValue(Device));
+        public StudyOverrides From(ParseResult parse) => new(Budget is null ? null : parse.GetValue(Budget), parse.GetValue(Device), parse.GetValue(Threads));
     }
 
     static OverrideOptionSet OverrideOptions(bool budget = true)
     {
         var device = new Option<string?>("--device") { Description = "Override engine.device: auto, cpu or cuda." };
         device.AcceptOnlyFromAmong(SpecReader.Devices);
-        return new(budget ? new Option<string?>("--budget") { Description = "Override budget.max-evals: a count like 40 or a percentage of the grid like 5%." } : null, device);
+        var threads = new Option<int?>("--threads") { Description = "Override engine.threads: LibTorch's threads while the engine fits (default 1)." };
+        return new(budget ? new Option<string?>("--budget") { Description = "Override budget.max-evals: a count like 40 or a percentage of the grid like 5%." } : null, device, threads);
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ internal static partial class SpecReader
     internal static readonly string[] ScoreKeys = ["lm-eval", "json", "regex"];
     internal static readonly string[] BudgetKeys = ["max-evals", "max-time"];
     internal static readonly string[] StopKeys = ["prob-best", "expected-shortfall"];
-    internal static readonly string[] EngineKeys = ["device", "kernel", "task-rank", "seed", "init", "acquisition"];
+    internal static readonly string[] EngineKeys = ["device", "kernel", "task-rank", "seed", "init", "acquisition", "threads"];
     internal static readonly string[] Devices = ["auto", "cpu", "cuda"];
     internal static readonly string[] Kernels = ["matern52", "rbf"];
     internal static readonly string[] Acquisitions = ["row-first", "row", "cell"];
@@ -982,10 +982,13 @@ internal static partial class SpecReader
             int? init = section.Value("init") is { } initNode
                 ? Integer(initNode, "engine.init", 1, "a whole number of initial cells per benchmark (1 or more)")
                 : defaults.Init;
+            int? threads = section.Value("threads") is { } threadsNode
+                ? Integer(threadsNode, "engine.threads", 1, "a whole number of threads (1 or more)")
+                : defaults.Threads;
 
-            return device is null || kernel is null || acquisition is null || taskRank is null || seed is null || init is null
+            return device is null || kernel is null || acquisition is null || taskRank is null || seed is null || init is null || threads is null
                 ? null
-                : new EngineSpec(device, kernel, taskRank.Value, seed.Value, init.Value, acquisition);
+                : new EngineSpec(device, kernel, taskRank.Value, seed.Value, init.Value, acquisition) { Threads = threads.Value };
         }
     }
 }

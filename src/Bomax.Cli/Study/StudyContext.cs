@@ -56,6 +56,7 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
             Kernel = spec.Engine.Kernel == "rbf" ? StepKernel.Rbf : StepKernel.Matern52,
             TaskRank = spec.Engine.TaskRank,
             Seed = spec.Engine.Seed,
+            Threads = spec.Engine.Threads,
             Acquisition = spec.Engine.Acquisition switch
             {
                 "cell" => AcquisitionRule.CellExpectedImprovement,

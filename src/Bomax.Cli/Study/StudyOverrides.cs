@@ -1,10 +1,10 @@
 namespace Bomax.Cli.Study;
 
 /// <summary>
-/// Command-line values that replace the spec's own for one invocation (<c>--budget</c>, <c>--device</c>),
-/// so a CI step or a build property can change them without editing the spec.
+/// Command-line values that replace the spec's own for one invocation (<c>--budget</c>, <c>--device</c>,
+/// <c>--threads</c>), so a CI step or a build property can change them without editing the spec.
 /// </summary>
-internal sealed record StudyOverrides(string? Budget, string? Device)
+internal sealed record StudyOverrides(string? Budget, string? Device, int? Threads = null)
 {
     public static StudyOverrides None { get; } = new(null, null);
 
@@ -25,6 +25,11 @@ internal sealed record StudyOverrides(string? Budget, string? Device)
             if (!SpecReader.Devices.Contains(device))
                 return (null, $"--device '{device}' is not a device: expected one of {string.Join(", ", SpecReader.Devices)}");
             engine = engine with { Device = device };
+        }
+        if (Threads is { } threads)
+        {
+            if (threads < 1) return (null, $"--threads {threads} is not a thread count: expected 1 or more");
+            engine = engine with { Threads = threads };
         }
         return (spec with { Budget = budget, Engine = engine }, null);
     }

@@ -201,5 +201,8 @@ internal sealed record ShortfallLimit(double Value, bool IsShare)
 /// <param name="Acquisition">row-first, row or cell.</param>
 internal sealed record EngineSpec(string Device, string Kernel, int TaskRank, int Seed, int Init, string Acquisition)
 {
+    /// <summary>LibTorch's threads while the engine fits (<c>engine.threads</c>; <see cref="Engine.EngineOptions.Threads"/>).</summary>
+    public int Threads { get; init; } = 1;
+
     public static EngineSpec Default { get; } = new("auto", "matern52", 0, 0, 2, "row-first");
 }

@@ -57,6 +57,13 @@ public sealed record EngineOptions
     /// <summary>At most this many observations inform a hyperparameter fit (a seeded subset above it; see <see cref="FitSample"/>).</summary>
     public int FitObservationLimit { get; init; } = 2000;
     public int Seed { get; init; } = 0;
+    /// <summary>
+    /// LibTorch's intra-op threads while this engine fits and conditions. One by default: the engine runs beside the
+    /// evaluations it starts and on shared CI machines, where LibTorch's default (every core, spinning OpenMP waits)
+    /// was measured ten times slower under contention, and a study's matrices are small enough that one thread loses
+    /// little when the machine is idle (see README, "The engine's threads").
+    /// </summary>
+    public int Threads { get; init; } = 1;
 
     public int ResolvedTaskRank(int benchmarks) => Math.Clamp(TaskRank <= 0 ? 1 : TaskRank, 1, Math.Max(1, benchmarks));
 }

@@ -29,6 +29,7 @@ public static class HyperparameterFit
 
         using var scope = torch.NewDisposeScope();
         var sample = FitSample.Of(observations, options.FitObservationLimit, options.Seed + observations.Count);
+        TorchDevice.UseThreads(options.Threads);
         var data = TrainingSet.Build(grid, sample, standardisation, TorchDevice.Resolve(options.Device));
         var attempts = ReferenceEquals(start, neutral) ? new[] { start } : new[] { start, neutral };
         string failure = "";

@@ -25,8 +25,15 @@ public static class TorchDevice
 
     public static torch.Device Cpu => Resolve("cpu");
 
-    /// <summary>Sets LibTorch's intra-op thread count. Results for a seed depend on it (summation order).</summary>
-    public static void UseThreads(int threads) => torch.set_num_threads(Math.Max(1, threads));
+    static int threadsSet;
+
+    /// <summary>Sets LibTorch's intra-op thread count (when it differs from the last one set). Results for a seed depend on it (summation order).</summary>
+    public static void UseThreads(int threads)
+    {
+        threads = Math.Max(1, threads);
+        if (Interlocked.Exchange(ref threadsSet, threads) == threads) return;
+        torch.set_num_threads(threads);
+    }
 
     public static torch.Device Resolve(string device) => device.ToLowerInvariant() switch
     {

@@ -41,6 +41,7 @@ public sealed class ConditionedModel : IDisposable
     public static ConditionedModel Condition(Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options)
     {
         int n = grid.CheckpointCount, m = grid.BenchmarkCount;
+        TorchDevice.UseThreads(options.Threads);
         var device = TorchDevice.Resolve(options.Device);
         var observed = new bool[n * m];
         var sums = new double[n * m];

@@ -286,6 +286,8 @@ public class SpecReaderTests
     [InlineData("  score: { regex: 'score=[0-9.]+' }\n", 9, 19, "eval.score.regex", "has no capture group")]
     [InlineData("  score: { regex: 'score=([0-9.+' }\n", 9, 19, "eval.score.regex", "is not a valid regular expression")]
     [InlineData("  timeout: 50d\n", 9, 12, "eval.timeout", "'50d' is longer than a timeout can be (at most 49 days)")]
+    [InlineData("engine: { threads: 0 }\n", 9, 20, "engine.threads", "must be at least 1, found 0")]
+    [InlineData("engine: { threads: all }\n", 9, 20, "engine.threads", "expected a whole number of threads (1 or more), found 'all'")]
     [InlineData("  score-limit: 0\n", 9, 16, "eval.score-limit", "must be a positive, finite number, found '0'")]
     [InlineData("  score-limit: .inf\n", 9, 16, "eval.score-limit", "must be a positive, finite number")]
     [InlineData("budget: { max-evals: 120% }\n", 9, 22, "budget.max-evals", "at most 100%")]
@@ -591,6 +593,17 @@ public class SpecReaderTests
         "  command: lm_eval --tasks {benchmark} --output_path {output_dir}\n" +
         "  score: { lm-eval: 'acc,none' }\n" +
         eval;
+
+    [Fact]
+    public void EngineThreadsDefaultToOneAndCanBeRaised()
+    {
+        Assert.Equal(1, ReadOk(Minimal()).Engine.Threads);
+        Assert.Equal(4, ReadOk(Minimal("engine: { threads: 4 }\n")).Engine.Threads);
+        var (spec, error) = new StudyOverrides(null, null, 2).ApplyTo(ReadOk(Minimal()));
+        Assert.Null(error);
+        Assert.Equal(2, spec!.Engine.Threads);
+        Assert.Equal("--threads 0 is not a thread count: expected 1 or more", new StudyOverrides(null, null, 0).ApplyTo(ReadOk(Minimal())).Error);
+    }
 
     [Fact]
     public void EachBenchmarkMayHaveItsOwnScoreRuleAndGoal()
