@@ -73,8 +73,19 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             int left = budget - observations.Count - failed.Count - elsewhere.Count; // a failed pair cost its attempts too; leased ones are being spent
             var quarantine = Quarantine.From(study.Grid, observations, failed);
             foreach (var warning in quarantine.Warnings(study.Grid).Where(warned.Add)) progress.Warn(warning);
+            var excluded = quarantine.Excluding(study.Grid, failed);
+            // A spent budget or a used-up grid is known without a fit: end at once (the report fits once, at the end).
+            RunEnd? settled = left <= 0 ? RunEnd.BudgetSpent
+                : Open(observations, excluded, elsewhere) == 0 ? RunEnd.GridExhausted
+                : null;
+            if (settled is { } early)
+            {
+                if (elsewhere.Count > 0)
+                    progress.Info($"{elsewhere.Count} pair(s) are still leased to other workers; `bomax report` includes them once they are recorded");
+                return new RunResult(early, observations.Count, started, null);
+            }
             var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget, Math.Clamp(parallel, 0, Math.Max(0, left)),
-                quarantine.Excluding(study.Grid, failed), planner, pending: elsewhere);
+                excluded, planner, pending: elsewhere);
             planner = plan.State;
             if (plan.Refitted)
                 scale = PrequentialCheck.VarianceScale(study.Grid, observations, plan.State.Fit!, study.Engine);
@@ -125,6 +136,15 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
                 return new RunResult(RunEnd.EvaluationsFailing, observations.Count, started,
                     $"{failures} of the last {recent.Count} evaluations failed; stopping instead of spending the budget. Check eval.command in {spec.SpecPath} (the failures and their stderr are in {spec.JournalPath})");
         }
+    }
+
+    /// <summary>How many cells of the grid are neither observed, excluded nor leased elsewhere.</summary>
+    int Open(List<Observation> observations, HashSet<Cell> excluded, IReadOnlyList<Cell> elsewhere)
+    {
+        var closed = new HashSet<Cell>(excluded);
+        closed.UnionWith(observations.Select(o => o.Cell));
+        closed.UnionWith(elsewhere);
+        return study.Grid.CellCount - closed.Count;
     }
 
     /// <summary>
