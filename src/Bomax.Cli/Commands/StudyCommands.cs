@@ -227,7 +227,15 @@ internal static class StudyCommands
     static async Task<int> Decide(StudyContext study, string note, Publishing publishing, RunChannels channels, CancellationToken cancel, RunResult? run = null)
     {
         var journal = JournalFile.Read(study.Spec.JournalPath);
-        if (ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow) is not { } report)
+        // Start from the run's last fit, else from the state the last decision kept beside the journal: the same journal
+        // then gives the same decision without a cold refit (DecisionState).
+        string stateFolder = Path.Combine(Path.GetDirectoryName(study.Spec.JournalPath)!, study.Spec.Name);
+        string journalHash = DecisionState.JournalHash(study.Spec.JournalPath);
+        var start = run?.Planner is { Fit: not null } planner ? planner
+            : DecisionState.Read(stateFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) ?? PlannerState.Empty;
+        var (built, decided) = ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow, start);
+        if (decided is { Fit: not null }) DecisionState.From(decided, journalHash, study.Engine).Write(stateFolder);
+        if (built is not { } report)
         {
             var none = $"no checkpoint can be selected: no evaluation has succeeded yet (see {study.Spec.JournalPath})";
             Console.Error.WriteLine($"bomax: {none}");

@@ -16,18 +16,22 @@ internal static class ReportBuilder
     const int RowsPerChunk = 32;
 
     public static StudyReport? Build(StudyContext study, JournalContents journal, DateTimeOffset now) =>
-        NativeCalls.WithoutCollections(() => Compute(study, journal, now));
+        Build(study, journal, now, PlannerState.Empty).Report;
 
-    static StudyReport? Compute(StudyContext study, JournalContents journal, DateTimeOffset now)
+    /// <summary>
+    /// The report, and the planner state its decision leaves, from <paramref name="start"/>: the run's last fit, or the state
+    /// kept beside the journal (<see cref="DecisionState"/>); <see cref="PlannerState.Empty"/> fits from cold.
+    /// </summary>
+    public static (StudyReport? Report, PlannerState? State) Build(StudyContext study, JournalContents journal, DateTimeOffset now, PlannerState start) =>
+        NativeCalls.WithoutCollections(() => Compute(study, journal, now, start));
+
+    static (StudyReport?, PlannerState?) Compute(StudyContext study, JournalContents journal, DateTimeOffset now, PlannerState start)
     {
         var state = study.Observe(journal);
-        if (state.Observations.Count == 0) return null;
+        if (state.Observations.Count == 0) return (null, null);
         var grid = study.Grid;
-        var fit = HyperparameterFit.Fit(grid, state.Observations, study.Engine);
-        using var model = ConditionedModel.Condition(grid, state.Observations, fit, study.Engine);
-        double scale = PrequentialCheck.VarianceScale(grid, state.Observations, fit, study.Engine);
-        var rows = model.Rows().Widened(scale);
-        var selection = Engine.Selection.From(grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed, runnersUp: 4);
+        using var decision = StudyDecision.Decide(grid, state.Observations, study.Engine, start, runnersUp: 4);
+        var (model, rows, scale, selection, fit) = (decision.Model, decision.Rows, decision.Scale, decision.Selection, decision.State.Fit!);
 
         ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest, s.BenchmarksEvaluated, grid.BenchmarkCount, s.ExpectedShortfall);
         var top = selection.RunnersUp.Prepend(selection.Pick).Select(Stand).ToList();
@@ -80,14 +84,15 @@ internal static class ReportBuilder
             new("acquisition", study.Spec.Engine.Acquisition), new("device", study.Spec.Engine.Device), new("seed", study.Engine.Seed.ToString(c)),
             new("initial cells per benchmark", study.Spec.Engine.Init.ToString(c)),
             new("lengthscale (share of the run)", values.Lengthscale.ToString("0.000", c)), new("noise variance (standardised)", values.Noise.ToString("0.000", c)),
-            new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)), new("fit", fit.Report.Outcome),
+            new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)),
+            new("fit", decision.Refitted ? fit.Report.Outcome : $"the last fit, at {decision.State.FittedAt.ToString(c)} observations (not due for a refit)"),
         };
-        return new StudyReport(study.Spec.Name, study.Spec.SpecPath, study.Spec.JournalPath, top[0], top, state.Observations.Count, grid.CellCount,
+        return (new StudyReport(study.Spec.Name, study.Spec.SpecPath, study.Spec.JournalPath, top[0], top, state.Observations.Count, grid.CellCount,
             grid.CheckpointCount, grid.BenchmarkCount, spent, FullGridSeconds(study, evaluations), pickRow, curve,
             grid.Benchmarks.Select(b => b.Name).ToList(), cells, failures, warnings, settings, "bomax " + StudyContext.ToolVersion, now)
         {
             PendingPairs = study.Leased(journal, now).Count,
-        };
+        }, decision.State);
     }
 
     /// <summary>The whole grid's time from measured durations: each benchmark's mean seconds × checkpoints (the overall mean for benchmarks never timed).</summary>

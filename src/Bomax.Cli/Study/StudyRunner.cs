@@ -10,7 +10,11 @@ namespace Bomax.Cli.Study;
 internal enum RunEnd { BudgetSpent, Confident, NearBest, TimeLimit, GridExhausted, EvaluationsFailing, Interrupted }
 
 /// <summary>The end of a run: why it stopped and what was spent. The decision itself is built from the journal.</summary>
-internal sealed record RunResult(RunEnd End, int Evaluations, int NewEvaluations, string? Message);
+internal sealed record RunResult(RunEnd End, int Evaluations, int NewEvaluations, string? Message)
+{
+    /// <summary>The planner's last state (its fit), for the decision that follows; empty when the run planned nothing.</summary>
+    public PlannerState Planner { get; init; } = PlannerState.Empty;
+}
 
 /// <summary>
 /// The imperative shell around <see cref="StudyPlanner"/>: read the journal, decide a batch (pure),
@@ -82,7 +86,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             {
                 if (elsewhere.Count > 0)
                     progress.Info($"{elsewhere.Count} pair(s) are still leased to other workers; `bomax report` includes them once they are recorded");
-                return new RunResult(early, observations.Count, started, null);
+                return new RunResult(early, observations.Count, started, null) { Planner = planner };
             }
             var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget, Math.Clamp(parallel, 0, Math.Max(0, left)),
                 excluded, planner, pending: elsewhere);
@@ -102,7 +106,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             {
                 if (elsewhere.Count > 0)
                     progress.Info($"{elsewhere.Count} pair(s) are still leased to other workers; `bomax report` includes them once they are recorded");
-                return new RunResult(stop, observations.Count, started, null);
+                return new RunResult(stop, observations.Count, started, null) { Planner = planner };
             }
 
             var batch = Lease(plan.Next);
@@ -130,11 +134,11 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             }
             if (unfinished.Count > 0) Release(unfinished);
             if (cancel.IsCancellationRequested)
-                return new RunResult(RunEnd.Interrupted, study.Observe(JournalFile.Read(spec.JournalPath), retryUntil).Observations.Count, started, null);
+                return new RunResult(RunEnd.Interrupted, study.Observe(JournalFile.Read(spec.JournalPath), retryUntil).Observations.Count, started, null) { Planner = planner };
             int failures = recent.Count(ok => !ok);
             if (failures >= 3 && failures >= FailingShare * recent.Count)
                 return new RunResult(RunEnd.EvaluationsFailing, observations.Count, started,
-                    $"{failures} of the last {recent.Count} evaluations failed; stopping instead of spending the budget. Check eval.command in {spec.SpecPath} (the failures and their stderr are in {spec.JournalPath})");
+                    $"{failures} of the last {recent.Count} evaluations failed; stopping instead of spending the budget. Check eval.command in {spec.SpecPath} (the failures and their stderr are in {spec.JournalPath})") { Planner = planner };
         }
     }
 

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Bomax.Engine;
+
+namespace Bomax.Cli.Reports;
+
+/// <summary>
+/// The engine's last fit, kept beside the journal (<c>.bomax/&lt;study&gt;/decision-state.json</c>) by every decision, keyed
+/// by the SHA-256 of the journal it was made from and by the engine options that shape a fit. A later <c>report</c> of the
+/// same journal starts from it (refitting only when the schedule says so), so it gives the decision the run printed without
+/// a cold refit; a changed journal starts from it warm, and anything that does not match is ignored.
+/// </summary>
+internal sealed record DecisionState(
+    [property: JsonPropertyName("journal_sha256")] string JournalSha256,
+    [property: JsonPropertyName("options")] string Options,
+    [property: JsonPropertyName("benchmarks")] int Benchmarks,
+    [property: JsonPropertyName("rank")] int Rank,
+    [property: JsonPropertyName("fitted_at")] int FittedAt,
+    [property: JsonPropertyName("raw")] double[] Raw)
+{
+    public const string FileName = "decision-state.json";
+
+    /// <summary>What of the options changes a fit: everything but where it runs and with how many threads.</summary>
+    public static string OptionsKey(EngineOptions options) => (options with { Device = "", Threads = 1 }).ToString();
+
+    /// <summary>The SHA-256 of the journal file's bytes (empty for no file).</summary>
+    public static string JournalHash(string journalPath)
+    {
+        if (!File.Exists(journalPath)) return "";
+        using var stream = new FileStream(journalPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    public static DecisionState From(PlannerState state, string journalHash, EngineOptions options) =>
+        new(journalHash, OptionsKey(options), state.Fit!.Hyperparameters.Benchmarks, state.Fit.Hyperparameters.Rank, state.FittedAt, state.Fit.Hyperparameters.Raw);
+
+    /// <summary>
+    /// The planner state to start a decision of <paramref name="journalHash"/> from: this state as it was when it matches
+    /// the journal, as a warm start only (due for a refit) when the journal has changed since, and none when the options or
+    /// the grid's shape differ. The standardisation is recomputed by the decision.
+    /// </summary>
+    public PlannerState? StartFor(string journalHash, EngineOptions options, int benchmarks)
+    {
+        if (Options != OptionsKey(options) || Benchmarks != benchmarks || Rank != options.ResolvedTaskRank(benchmarks)
+            || Raw.Length != Hyperparameters.LengthFor(Benchmarks, Rank) || Raw.Any(x => !double.IsFinite(x)))
+            return null;
+        var fit = new ModelFit(new Hyperparameters(Benchmarks, Rank, Raw), Standardisation.From(benchmarks, []),
+            new FitReport(double.NaN, double.NaN, 0, true, "kept from the last decision"));
+        return new PlannerState(fit, journalHash == JournalSha256 ? FittedAt : 0);
+    }
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>The state in <paramref name="folder"/>, or null when there is none or it cannot be read (it is only a shortcut).</summary>
+    public static DecisionState? Read(string folder)
+    {
+        try
+        {
+            string path = Path.Combine(folder, FileName);
+            return File.Exists(path) ? JsonSerializer.Deserialize<DecisionState>(File.ReadAllText(path), Json) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes the state into <paramref name="folder"/> (a new file renamed into place); a failure only loses the shortcut.</summary>
+    public void Write(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            string path = Path.Combine(folder, FileName), temporary = path + ".tmp-" + Environment.ProcessId;
+            File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}

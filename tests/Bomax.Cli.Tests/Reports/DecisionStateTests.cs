@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Bomax.Cli.Reports;
+using Bomax.Engine;
+
+namespace Bomax.Cli.Tests.Reports;
+
+/// <summary>
+/// The engine's last fit kept beside the journal: a report of the same journal starts from it and decides as the run did,
+/// without a cold refit; a changed journal starts from it warm; a state that does not fit the study is ignored.
+/// </summary>
+public sealed class DecisionStateTests : IDisposable
+{
+    readonly string directory = Directory.CreateTempSubdirectory("bomax-state-tests-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(directory, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    static readonly EngineOptions Options = new();
+
+    static DecisionState State(int benchmarks = 3, string hash = "abc", int fittedAt = 12) =>
+        new(hash, DecisionState.OptionsKey(Options), benchmarks, 1, fittedAt, new double[Hyperparameters.LengthFor(benchmarks, 1)]);
+
+    [Fact]
+    public void TheSameJournalStartsFromTheFitAsItWasAndAChangedOneIsDueForARefit()
+    {
+        var same = State().StartFor("abc", Options, 3);
+        var changed = State().StartFor("def", Options, 3);
+
+        Assert.Equal(12, same!.FittedAt);
+        Assert.Equal(0, changed!.FittedAt); // warm start: the schedule sees no fit yet
+        Assert.Equal(State().Raw, changed.Fit!.Hyperparameters.Raw);
+    }
+
+    [Fact]
+    public void AStateOfOtherOptionsOrAnotherShapeIsIgnored()
+    {
+        Assert.Null(State().StartFor("abc", Options with { Kernel = StepKernel.Rbf }, 3));
+        Assert.Null(State().StartFor("abc", Options, 4));
+        Assert.Null((State() with { Raw = [1, 2] }).StartFor("abc", Options, 3));
+        Assert.NotNull(State().StartFor("abc", Options with { Device = "cpu", Threads = 2 }, 3)); // where and how fast: no matter
+    }
+
+    [Fact]
+    public void ItRoundTripsExactlyAndAnUnreadableFileIsNoState()
+    {
+        var state = State() with { Raw = [0.1, -1e-17, 3.141592653589793, 2.0 / 3, 1e300, 0, 0, 0, 0, 0, 0, 0] };
+        state.Write(directory);
+        var read = DecisionState.Read(directory);
+        Assert.Equal(state.Raw, read!.Raw);
+        Assert.Equal((state.JournalSha256, state.FittedAt), (read.JournalSha256, read.FittedAt));
+
+        File.WriteAllText(Path.Combine(directory, DecisionState.FileName), "{not json");
+        Assert.Null(DecisionState.Read(directory));
+    }
+
+    [Fact]
+    public void AReportAfterARunDecidesAsTheRunPrintedFromItsKeptFit()
+    {
+        string script = Path.Combine(directory, "eval.sh");
+        File.WriteAllText(script, "#!/bin/bash\nawk -v s=\"$BOMAX_STEP\" -v b=\"$1\" 'BEGIN { d = (s - 500) / 300; printf \"%.4f\\n\", 0.8 - 0.3 * d * d + length(b) / 1000 }'\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string spec = Path.Combine(directory, "study.yml");
+        File.WriteAllText(spec, """
+            study: kept
+            checkpoints: { list: [ckpt-100, ckpt-200, ckpt-300, ckpt-400, ckpt-500, ckpt-600, ckpt-700, ckpt-800] }
+            benchmarks: [a, bb, ccc]
+            eval: { command: './eval.sh {benchmark}', parallel: 2 }
+            budget: { max-evals: 12 }
+            journal: journal.jsonl
+            """);
+
+        var run = BomaxProcess.Run(directory, TimeSpan.FromSeconds(120), ["run", spec]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "kept", DecisionState.FileName))).RootElement;
+        Assert.Equal(DecisionState.JournalHash(Path.Combine(directory, "journal.jsonl")), state.GetProperty("journal_sha256").GetString());
+        Assert.Equal(12, state.GetProperty("fitted_at").GetInt32());
+
+        var report = BomaxProcess.Run(directory, TimeSpan.FromSeconds(120), ["report", spec]);
+
+        Assert.True(report.ExitCode == 0, report.ToString());
+        static string[] Decision(string stdout) => stdout.Split('\n').Where(l => l.StartsWith("selected:") || l.Contains("estimated average") || l.Contains("runner-up")).ToArray();
+        Assert.Equal(Decision(run.Stdout), Decision(report.Stdout));
+        Assert.Contains("| fit | the last fit, at 12 observations (not due for a refit) |", File.ReadAllText(Path.Combine(directory, "kept", "report.md")));
+    }
+}
