@@ -193,12 +193,15 @@ public sealed class GitHubRetryTests
     {
         using var server = new FakeGitHubServer();
         server.Enqueue("POST", Comments, 429, Headers(("Retry-After", "30")), """{"message":"Too Many Requests"}""");
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        var options = GitHubRetryOptions.Default;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(FixedNow); // the 30 s never pass on it
+        var options = Recording([]) with { Delay = (wait, cancel) => Task.Delay(wait, clock, cancel) };
+        using var cancel = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            GitHubRetry.RunAsync(() => StickyComment.Client(server.ApiUrl, Token).Issue.Comment.Create(server.Owner, server.Repo, server.Issue, "x"), options, cancel.Token));
+        var post = GitHubRetry.RunAsync(() => StickyComment.Client(server.ApiUrl, Token).Issue.Comment.Create(server.Owner, server.Repo, server.Issue, "x"), options, cancel.Token);
+        while (Posts(server) == 0) await Task.Delay(10);
+        cancel.Cancel();
 
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post);
         Assert.Equal(1, Posts(server));
     }
 
