@@ -58,6 +58,11 @@ case "${INPUT_JOURNAL_CACHE:-true}" in
   *) problem "input 'journal-cache' is '${INPUT_JOURNAL_CACHE}': use true or false" ;;
 esac
 
+case "${INPUT_UPLOAD_ARTIFACT:-true}" in
+  true|false) ;;
+  *) problem "input 'upload-artifact' is '${INPUT_UPLOAD_ARTIFACT}': use true (upload the report and the journal as an artifact) or false" ;;
+esac
+
 count=${INPUT_COUNT:-16}
 if ! [[ "$count" =~ ^[1-9][0-9]{0,5}$ ]]; then
   problem "input 'count' is '$count': use a whole number of pairs from 1 (at most 256 fit in one matrix)"

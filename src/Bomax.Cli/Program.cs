@@ -1,6 +1,11 @@
 using System.CommandLine;
 using Bomax.Cli;
 using Bomax.Cli.Commands;
+using Bomax.Cli.GitHub;
+
+// Everything printed passes one guard: credentials removed, and under Actions no line a name or an API's text
+// produced can start a workflow command.
+OutputGuard.Install();
 
 var root = new RootCommand("bomax: pick the best checkpoint of a training run while evaluating a few percent of the checkpoint × benchmark grid.")
 {
@@ -15,6 +20,8 @@ var root = new RootCommand("bomax: pick the best checkpoint of a training run wh
     ReplayCommand.Create(),
 };
 var parsed = root.Parse(args);
+if (parsed.CommandResult.Command.Options.OfType<Option<string?>>().FirstOrDefault(o => o.Name == "--github-token") is { } tokenOption)
+    Redaction.Register(parsed.GetValue(tokenOption));
 if (parsed.Errors.Count > 0)
 {
     foreach (var error in parsed.Errors) Console.Error.WriteLine($"bomax: {error.Message}");

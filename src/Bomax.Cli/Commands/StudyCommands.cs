@@ -247,13 +247,13 @@ internal static class StudyCommands
         var pick = report.Pick;
         var c = CultureInfo.InvariantCulture;
         var output = channels.Human;
-        output.WriteLine(string.Create(c, $"selected: {pick.Name} (step {pick.Step})"));
+        output.WriteLine(string.Create(c, $"selected: {PlainText.Line(pick.Name)} (step {pick.Step})"));
         output.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, expected shortfall {pick.ExpectedShortfall:0.0000} ({100 * pick.RelativeShortfall:0.00}%), {pick.BenchmarksEvaluated}/{pick.BenchmarkCount} benchmarks evaluated"));
         var minimised = report.PickBenchmarks.Where(b => b.Goal == ScoreGoal.Minimize).Select(b => b.Name).ToList();
         if (minimised.Count > 0)
-            output.WriteLine($"  (lower is better for {string.Join(", ", minimised)}: {(minimised.Count == 1 ? "it enters" : "they enter")} the average with the sign changed, so higher is better throughout)");
+            output.WriteLine($"  (lower is better for {string.Join(", ", minimised.Select(PlainText.Line))}: {(minimised.Count == 1 ? "it enters" : "they enter")} the average with the sign changed, so higher is better throughout)");
         foreach (var r in report.Top.Skip(1).Take(3))
-            output.WriteLine(string.Create(c, $"  runner-up {r.Name}: {r.Estimate:0.0000} ({r.Low:0.0000} – {r.High:0.0000}), P(best) {r.ProbabilityBest:0.00}"));
+            output.WriteLine(string.Create(c, $"  runner-up {PlainText.Line(r.Name)}: {r.Estimate:0.0000} ({r.Low:0.0000} – {r.High:0.0000}), P(best) {r.ProbabilityBest:0.00}"));
         output.WriteLine(string.Create(c, $"  {report.Evaluations} of {report.GridCells} pairs evaluated ({100.0 * report.Evaluations / report.GridCells:0.0}%){(note.Length > 0 ? ", " + note : "")}"));
         output.WriteLine($"  journal: {study.Spec.JournalPath}");
         output.WriteLine($"  report: {paths.Markdown} (and report.html)");

@@ -29,6 +29,7 @@ internal sealed record StepSummaryWrite(long BytesWritten, bool Truncated);
 /// <summary>
 /// Appends to the files GitHub Actions hands a step: <c>GITHUB_OUTPUT</c> and <c>GITHUB_STEP_SUMMARY</c>.
 /// Both are shared with the step's other writers, so everything here appends, UTF-8 without a BOM, LF line ends.
+/// What is written passes <see cref="Redaction.Redact"/> first.
 /// </summary>
 internal static class ActionsFiles
 {
@@ -47,11 +48,12 @@ internal static class ActionsFiles
     public static void AppendOutputs(string path, IEnumerable<KeyValuePair<string, string>> outputs)
     {
         var text = new StringBuilder();
-        foreach (var (name, value) in outputs)
+        foreach (var (name, raw) in outputs)
         {
             if (string.IsNullOrEmpty(name) || name.Contains('=') || name.Contains("<<") || name.IndexOfAny(['\r', '\n']) >= 0)
                 throw new ArgumentException($"'{name}' is not a valid output name.", nameof(outputs));
-            ArgumentNullException.ThrowIfNull(value);
+            ArgumentNullException.ThrowIfNull(raw);
+            var value = Redaction.Redact(raw);
             if (value.IndexOfAny(['\r', '\n']) < 0)
             {
                 text.Append(name).Append('=').Append(value).Append('\n');
@@ -75,6 +77,7 @@ internal static class ActionsFiles
     /// </summary>
     public static StepSummaryWrite AppendStepSummary(string path, string markdown, long limitBytes = StepSummaryLimitBytes)
     {
+        markdown = Redaction.Redact(markdown);
         var existing = File.Exists(path) ? new FileInfo(path).Length : 0;
         var prefix = EndsMidLine(path) ? "\n" : "";
         var content = markdown.EndsWith('\n') ? markdown : markdown + "\n";

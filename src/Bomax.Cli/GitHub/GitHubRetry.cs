@@ -4,17 +4,26 @@ using Octokit;
 
 namespace Bomax.Cli.GitHub;
 
-/// <summary>How <see cref="GitHubRetry"/> waits out a rate limit.</summary>
+/// <summary>How <see cref="GitHubRetry"/> waits out a rate limit, and how long talking to GitHub may take in all.</summary>
 /// <param name="MaxWait">The longest single wait; a rate limit that asks for more is given up on (the exception rethrown).</param>
 /// <param name="MaxAttempts">Attempts in all, the first included.</param>
 /// <param name="Delay">Waits the given time (injectable so tests need not sleep).</param>
 /// <param name="Now">The clock, used for <c>x-ratelimit-reset</c> when the response carries no <c>Date</c> header.</param>
 internal sealed record GitHubRetryOptions(TimeSpan MaxWait, int MaxAttempts, Func<TimeSpan, CancellationToken, Task> Delay, Func<DateTimeOffset> Now)
 {
-    /// <summary>15 minutes at most per wait, 4 attempts, real time.</summary>
+    /// <summary>15 minutes at most per wait, 4 attempts, real time; 20 minutes for the whole comment.</summary>
     public static GitHubRetryOptions Default { get; } =
         new(TimeSpan.FromMinutes(15), 4, (wait, cancel) => Task.Delay(wait, cancel), () => DateTimeOffset.UtcNow);
+
+    /// <summary>How long everything said to GitHub for one comment may take, waits included (<see cref="GitHubRetry.WithDeadline{T}"/>).</summary>
+    public TimeSpan Total { get; init; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>The clock that <see cref="Total"/> runs on (a fake one in tests).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
+
+/// <summary>GitHub did not finish answering within <see cref="GitHubRetryOptions.Total"/>.</summary>
+internal sealed class GitHubTimeoutException(string message) : TimeoutException(message);
 
 /// <summary>
 /// Retries a GitHub REST call that was rate limited, in the order GitHub documents
@@ -45,6 +54,26 @@ internal static class GitHubRetry
                     $"bomax: GitHub rate limit ({(int)e.StatusCode}); retrying in {wait.TotalSeconds:0} s (attempt {attempt + 1} of {options.MaxAttempts})"));
                 await options.Delay(wait, cancel).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a token that is cancelled when <paramref name="cancel"/> is, or when
+    /// <see cref="GitHubRetryOptions.Total"/> has passed on <see cref="GitHubRetryOptions.Time"/>; the latter ends
+    /// in <see cref="GitHubTimeoutException"/>, which says how long it waited.
+    /// </summary>
+    public static async Task<T> WithDeadline<T>(GitHubRetryOptions options, Func<CancellationToken, Task<T>> work, CancellationToken cancel)
+    {
+        using var deadline = new CancellationTokenSource(options.Total, options.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, deadline.Token);
+        try
+        {
+            return await work(linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancel.IsCancellationRequested)
+        {
+            throw new GitHubTimeoutException(string.Create(CultureInfo.InvariantCulture,
+                $"GitHub did not finish answering within {options.Total.TotalSeconds:0} s; gave up"));
         }
     }
 

@@ -387,22 +387,29 @@ internal static class MarkdownReport
 
     /// <summary>
     /// A user string as inline Markdown text: HTML-escaped, Markdown punctuation that could start
-    /// emphasis, links, code, tables or attributes backslash-escaped, and line breaks as spaces.
+    /// emphasis, links, code, tables or attributes backslash-escaped, and line breaks as spaces. A zero-width
+    /// joiner follows every <c>@</c>, <c>#</c> and <c>GH-</c>, as GitHub's own renderers neutralise them, so a
+    /// name or journal text (which a fork's run controls) can neither mention people or teams nor reference issues.
     /// </summary>
     internal static string Inline(string text)
     {
+        const char ZeroWidthJoiner = '\u200D';
         var sb = new StringBuilder(text.Length + 8);
-        foreach (char ch in text)
+        for (int i = 0; i < text.Length; i++)
         {
+            char ch = text[i];
             switch (ch)
             {
+                case '@': sb.Append('@').Append(ZeroWidthJoiner); break;
+                case '#': sb.Append("\\#").Append(ZeroWidthJoiner); break;
+                case '-' when i >= 2 && (text[i - 2] is 'G' or 'g') && (text[i - 1] is 'H' or 'h'): sb.Append('-').Append(ZeroWidthJoiner); break;
                 case '&': sb.Append("&amp;"); break;
                 case '<': sb.Append("&lt;"); break;
                 case '>': sb.Append("&gt;"); break;
                 case '"': sb.Append("&quot;"); break;
                 case '\r': break;
                 case '\n': sb.Append(' '); break;
-                case '\\' or '`' or '*' or '_' or '[' or ']' or '{' or '}' or '|' or '~' or '^' or '$' or '=' or '+' or '#' or '!':
+                case '\\' or '`' or '*' or '_' or '[' or ']' or '{' or '}' or '|' or '~' or '^' or '$' or '=' or '+' or '!':
                     sb.Append('\\').Append(ch); break;
                 default:
                     sb.Append(char.IsControl(ch) ? ' ' : ch); break;

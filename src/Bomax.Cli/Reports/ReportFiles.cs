@@ -12,13 +12,14 @@ internal sealed record ReportPaths(string Directory, string Markdown, string Htm
         return new ReportPaths(folder, Path.Combine(folder, "report.md"), Path.Combine(folder, "report.html"));
     }
 
-    /// <summary>Renders and writes both files; returns the Markdown.</summary>
+    /// <summary>Renders and writes both files, credentials removed (<see cref="GitHub.Redaction"/>: a journal's
+    /// failure text may quote an eval command that printed one); returns the Markdown.</summary>
     public string Write(StudyReport report)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        var markdown = MarkdownReport.Render(report);
+        var markdown = GitHub.Redaction.Redact(MarkdownReport.Render(report));
         File.WriteAllText(Markdown, markdown, new UTF8Encoding(false));
-        File.WriteAllText(Html, HtmlReport.Render(report), new UTF8Encoding(false));
+        File.WriteAllText(Html, GitHub.Redaction.Redact(HtmlReport.Render(report)), new UTF8Encoding(false));
         return markdown;
     }
 }

@@ -29,8 +29,12 @@ internal sealed class ActionHarness : IDisposable
     public static string SourceRoot { get; } = FindSourceRoot();
     public static string ActionDirectory => Path.Combine(SourceRoot, "action");
 
+    /// <summary><c>github.server_url</c>: https://github.com, or a GitHub Enterprise Server's address.</summary>
+    public string ServerUrl { get; set; } = "https://github.com";
+
     public ActionHarness()
     {
+        GitHub.AddToken(Token, new FakeGitHubServer.Identity(FakeGitHubServer.ActionsBot, IsBot: true, CanWrite: true)); // GITHUB_TOKEN
         Directory.CreateDirectory(Consumer);
         Services = new FakeServices(Path.Combine(Root, "services")) { PrebuiltTool = AppContext.BaseDirectory.TrimEnd('/') };
         EventPath = Fixture("pull_request.synchronize.json");
@@ -90,7 +94,7 @@ internal sealed class ActionHarness : IDisposable
             ["event"] = JsonNode.Parse(File.ReadAllText(EventPath)),
             ["token"] = Token,
             ["api_url"] = GitHub.ApiUrl,
-            ["server_url"] = "https://github.com",
+            ["server_url"] = ServerUrl,
             ["run_id"] = RunId,
             ["run_attempt"] = RunAttempt,
             ["job"] = jobId,

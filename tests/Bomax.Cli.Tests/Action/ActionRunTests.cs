@@ -77,6 +77,45 @@ public sealed class ActionRunTests : IDisposable
     }
 
     [Fact]
+    public void OnGitHubEnterpriseServerTheArtifactIsUploadedWithTheVersionItSupports()
+    {
+        harness.WriteStudy();
+        harness.ServerUrl = "https://ghe.example.com";
+        var (success, _, job) = harness.RunAction(With(("spec", "bomax/study.yml")));
+        Assert.True(success, Describe(job));
+
+        Assert.Equal("skipped", Step(job, "Upload the report and the journal").Outcome); // upload-artifact@v4: not on GHES
+        Assert.Equal("success", Step(job, "Upload the report and the journal (GitHub Enterprise Server)").Outcome); // @v3
+        Assert.True(File.Exists(Path.Combine(harness.Services.ArtifactPath(harness.RunId, "bomax-pr-study"), "pr-study.jsonl")));
+    }
+
+    [Theory]
+    [InlineData("https://github.com")]
+    [InlineData("https://octocorp.ghe.com")]
+    public void OnGitHubComAndGheComTheArtifactUsesUploadArtifactV4(string serverUrl)
+    {
+        harness.WriteStudy();
+        harness.ServerUrl = serverUrl;
+        var (success, _, job) = harness.RunAction(With(("spec", "bomax/study.yml"), ("comment", "false")));
+        Assert.True(success, Describe(job));
+
+        Assert.Equal("success", Step(job, "Upload the report and the journal").Outcome);
+        Assert.Equal("skipped", Step(job, "Upload the report and the journal (GitHub Enterprise Server)").Outcome);
+    }
+
+    [Fact]
+    public void UploadArtifactFalseUploadsNothing()
+    {
+        harness.WriteStudy();
+        var (success, outputs, job) = harness.RunAction(With(("spec", "bomax/study.yml"), ("upload-artifact", "false"), ("comment", "false")));
+        Assert.True(success, Describe(job));
+
+        Assert.Equal("ckpt-500", outputs["checkpoint"]);
+        Assert.All(job.Steps.Where(s => s.Name.StartsWith("Upload", StringComparison.Ordinal)), s => Assert.Equal("skipped", s.Outcome));
+        Assert.Empty(harness.Services.Artifacts(harness.RunId));
+    }
+
+    [Fact]
     public void ABudgetInputOverridesTheSpecAndCommentFalsePostsNothing()
     {
         harness.WriteStudy();
@@ -93,7 +132,7 @@ public sealed class ActionRunTests : IDisposable
     public void BadInputsFailBeforeAnythingIsInstalledWithOneErrorEach()
     {
         harness.WriteStudy();
-        var (success, _, job) = harness.RunAction(With(("spec", "bomax/missing.yml"), ("device", "gpu"), ("comment", "yes"), ("budget", "lots"), ("mode", "evaluate")));
+        var (success, _, job) = harness.RunAction(With(("spec", "bomax/missing.yml"), ("device", "gpu"), ("comment", "yes"), ("budget", "lots"), ("mode", "evaluate"), ("upload-artifact", "v4")));
         Assert.False(success);
         var check = Step(job, "Check the inputs");
         Assert.Equal("failure", check.Outcome);
@@ -102,6 +141,7 @@ public sealed class ActionRunTests : IDisposable
         Assert.Contains("::error title=Bomax.Ci action::input 'comment' is 'yes'", check.Log);
         Assert.Contains("::error title=Bomax.Ci action::input 'budget' is 'lots'", check.Log);
         Assert.Contains("::error title=Bomax.Ci action::input 'mode' is 'evaluate'", check.Log);
+        Assert.Contains("::error title=Bomax.Ci action::input 'upload-artifact' is 'v4': use true", check.Log);
         Assert.All(job.Steps.Skip(1).Where(s => !s.Name.StartsWith("Save", StringComparison.Ordinal) && !s.Name.StartsWith("Upload", StringComparison.Ordinal)), s => Assert.Equal("skipped", s.Outcome));
         Assert.All(job.Steps.Skip(1), s => Assert.Equal("skipped", s.Outcome)); // the always() steps see no journal path
         Assert.Empty(harness.GitHub.Requests);

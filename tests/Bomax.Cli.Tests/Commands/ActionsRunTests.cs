@@ -13,6 +13,8 @@ public sealed class ActionsRunTests : IDisposable
     readonly string directory = Directory.CreateTempSubdirectory("bomax-actions-").FullName;
     readonly FakeGitHubServer github = new();
 
+    public ActionsRunTests() => github.AddToken(Token, new FakeGitHubServer.Identity(FakeGitHubServer.ActionsBot, IsBot: true, CanWrite: true));
+
     public void Dispose()
     {
         github.Dispose();

@@ -11,7 +11,7 @@ namespace Bomax.Cli.Tests.GitHub;
 /// </summary>
 public sealed class GitHubRetryTests
 {
-    const string Token = "ghs_FAKEtoken0123456789abcdefABCDEF";
+    const string Token = FakeGitHubServer.ActionsToken;
     const string Comments = "/repos/octo-org/llm-train/issues/42/comments";
     const string SecondaryBody = """{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 8C4A:2F1B:1D3E0F:3A2B1C:67C7A1B2.","documentation_url":"https://docs.github.com/free-pro-team@latest/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits","status":"403"}""";
     const string PrimaryBody = """{"message":"API rate limit exceeded for installation ID 12345678.","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting","status":"403"}""";
@@ -193,12 +193,15 @@ public sealed class GitHubRetryTests
     {
         using var server = new FakeGitHubServer();
         server.Enqueue("POST", Comments, 429, Headers(("Retry-After", "30")), """{"message":"Too Many Requests"}""");
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        var options = GitHubRetryOptions.Default;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(FixedNow); // the 30 s never pass on it
+        var options = Recording([]) with { Delay = (wait, cancel) => Task.Delay(wait, clock, cancel) };
+        using var cancel = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            GitHubRetry.RunAsync(() => StickyComment.Client(server.ApiUrl, Token).Issue.Comment.Create(server.Owner, server.Repo, server.Issue, "x"), options, cancel.Token));
+        var post = GitHubRetry.RunAsync(() => StickyComment.Client(server.ApiUrl, Token).Issue.Comment.Create(server.Owner, server.Repo, server.Issue, "x"), options, cancel.Token);
+        while (Posts(server) == 0) await Task.Delay(10);
+        cancel.Cancel();
 
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => post);
         Assert.Equal(1, Posts(server));
     }
 

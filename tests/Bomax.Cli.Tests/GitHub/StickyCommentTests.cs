@@ -7,14 +7,14 @@ namespace Bomax.Cli.Tests.GitHub;
 /// <summary>The sticky PR comment through Octokit against a real HTTP server on 127.0.0.1.</summary>
 public sealed class StickyCommentTests
 {
-    const string Token = "ghs_FAKEtoken0123456789abcdefABCDEF";
+    const string Token = FakeGitHubServer.UserToken; // bomax-bot, a user
     const string Study = "nightly";
     static readonly CancellationToken None = CancellationToken.None;
 
     static string Report(string text) => MarkdownReport.Marker(Study) + "\n## Bomax.Ci report: nightly\n\n" + text + "\n";
 
-    static Task<CommentOutcome> Upsert(FakeGitHubServer server, string body, StickyMode mode, string study = Study, GitHubRetryOptions? retry = null) =>
-        StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), server.Owner, server.Repo, server.Issue, study, body, mode, None, retry);
+    static Task<CommentOutcome> Upsert(FakeGitHubServer server, string body, StickyMode mode, string study = Study, GitHubRetryOptions? retry = null, string token = Token) =>
+        StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, token), server.Owner, server.Repo, server.Issue, study, body, mode, None, retry);
 
     const string Comments = "/repos/octo-org/llm-train/issues/42/comments";
     const string NotAccessible = """{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/issues/comments#create-an-issue-comment","status":"403"}""";
@@ -84,8 +84,10 @@ public sealed class StickyCommentTests
         var outcome = await Upsert(server, body, StickyMode.Upsert);
 
         Assert.Equal(new CommentOutcome("updated", mine, $"https://github.com/octo-org/llm-train/pull/42#issuecomment-{mine}"), outcome);
-        var pages = server.Requests.Where(r => r.Path == "/repos/octo-org/llm-train/issues/42/comments").ToList();
+        var pages = server.Requests.Where(r => r.Method == "GET" && r.Path.EndsWith("/issues/42/comments", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, pages.Count);
+        Assert.Equal("/repos/octo-org/llm-train/issues/42/comments", pages[0].Path);
+        Assert.All(pages.Skip(1), r => Assert.Equal("/repositories/771234567/issues/42/comments", r.Path)); // GitHub's Link form, followed as given
         Assert.All(pages, r => Assert.Contains("per_page=100", r.Query));
         Assert.Contains("page=2", pages[1].Query);
         Assert.Contains("page=3", pages[2].Query);
@@ -167,19 +169,66 @@ public sealed class StickyCommentTests
     }
 
     [Fact]
-    public async Task With_an_app_token_GET_user_is_403_and_the_actions_bot_comment_is_used()
+    public async Task The_actions_token_takes_the_bots_comment_without_asking_who_it_is_and_never_a_users_copy()
     {
-        using var server = new FakeGitHubServer { TokenOwnerLogin = null };
-        var mine = SeedThreePages(server, "github-actions[bot]", Report("old"), otherAuthor: "bomax-bot");
+        using var server = new FakeGitHubServer();
+        var mine = SeedThreePages(server, FakeGitHubServer.ActionsBot, Report("old"), otherAuthor: "mallory"); // mallory's copy of the marker comes first
         var body = Report("new");
 
-        var outcome = await Upsert(server, body, StickyMode.Upsert);
+        var outcome = await Upsert(server, body, StickyMode.Upsert, token: FakeGitHubServer.ActionsToken);
 
         Assert.Equal("updated", outcome.Action);
         Assert.Equal(mine, outcome.Id);
-        Assert.Equal(("GET", "/user"), (server.Requests[0].Method, server.Requests[0].Path));
+        Assert.DoesNotContain(server.Requests, r => r.Path == "/user"); // an installation token cannot name its bot: no guess is made
         var patch = Assert.Single(Writes(server));
         Assert.Equal($"/repos/octo-org/llm-train/issues/comments/{mine}", patch.Path);
+        Assert.Contains(server.Comments, c => c.Login == "mallory" && c.Body.Contains("copied by someone else", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_third_party_app_token_updates_its_own_comment_on_the_second_run()
+    {
+        using var server = new FakeGitHubServer();
+        server.Seed("mallory", Report("planted by a user")); // a person cannot write as a bot, so this is never taken
+
+        var first = await Upsert(server, Report("first"), StickyMode.Upsert, token: FakeGitHubServer.AppToken);
+        var second = await Upsert(server, Report("second"), StickyMode.Upsert, token: FakeGitHubServer.AppToken);
+
+        Assert.Equal("created", first.Action);
+        Assert.Equal(("updated", first.Id), (second.Action, second.Id));
+        var ours = Assert.Single(server.Comments, c => c.Login == FakeGitHubServer.AppBot);
+        Assert.Equal(Report("second"), ours.Body);
+        Assert.Equal(Report("planted by a user"), server.Comments.Single(c => c.Login == "mallory").Body);
+        Assert.Equal(2, server.Comments.Count);
+    }
+
+    [Fact]
+    public async Task A_token_that_get_user_refuses_is_taken_as_an_app_and_adopts_only_a_bots_comment()
+    {
+        using var server = new FakeGitHubServer();
+        const string legacy = "0123456789abcdef0123456789abcdef01234567"; // an installation token in the old 40-hex format (GHES)
+        server.AddToken(legacy, new FakeGitHubServer.Identity(FakeGitHubServer.ActionsBot, IsBot: true, CanWrite: true));
+        server.Seed(FakeGitHubServer.TokenUser, Report("a user's"));
+        var bots = server.Seed(FakeGitHubServer.ActionsBot, Report("old"));
+
+        var outcome = await Upsert(server, Report("new"), StickyMode.Upsert, token: legacy);
+
+        Assert.Equal(("updated", bots), (outcome.Action, outcome.Id));
+        Assert.Equal(("GET", "/user"), (server.Requests[0].Method, server.Requests[0].Path));
+        Assert.Equal(Report("a user's"), server.Comments.Single(c => c.Login == FakeGitHubServer.TokenUser).Body);
+    }
+
+    [Fact]
+    public async Task A_users_token_adopts_only_that_users_comment_not_a_bots()
+    {
+        using var server = new FakeGitHubServer();
+        var bots = server.Seed(FakeGitHubServer.ActionsBot, Report("the bot's"));
+
+        var outcome = await Upsert(server, Report("mine"), StickyMode.Upsert);
+
+        Assert.Equal("created", outcome.Action);
+        Assert.NotEqual(bots, outcome.Id);
+        Assert.Equal(Report("the bot's"), server.Comments.Single(c => c.Id == bots).Body);
     }
 
     [Fact]
@@ -280,17 +329,14 @@ public sealed class StickyCommentTests
     }
 
     [Fact]
-    public async Task A_429_with_retry_after_1_really_waits_a_second_then_posts_again()
+    public async Task A_429_with_retry_after_1_waits_a_second_then_posts_again()
     {
         using var server = new FakeGitHubServer();
         server.Enqueue("POST", Comments, 429, new Dictionary<string, string> { ["Retry-After"] = "1" }, """{"message":"Too Many Requests"}""");
         var waits = new List<TimeSpan>();
-        var retry = GitHubRetryOptions.Default with { Delay = (wait, cancel) => { waits.Add(wait); return Task.Delay(wait, cancel); } };
-        var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: retry);
+        var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits));
 
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), clock.Elapsed.ToString());
         Assert.Equal("created", outcome.Action);
         Assert.Equal([TimeSpan.FromSeconds(1)], waits);
         Assert.Equal(2, Writes(server).Count(r => r.Method == "POST" && r.Path == Comments));
@@ -339,11 +385,10 @@ public sealed class StickyCommentTests
     [Fact]
     public async Task A_read_only_token_gets_forbidden_on_post_without_a_retry()
     {
-        using var server = new FakeGitHubServer { TokenOwnerLogin = null };
-        server.Enqueue("POST", Comments, 403, null, NotAccessible);
+        using var server = new FakeGitHubServer();
         var waits = new List<TimeSpan>();
 
-        var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits));
+        var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits), token: FakeGitHubServer.ReadOnlyToken);
 
         Assert.Equal(new CommentOutcome("forbidden", null, null), outcome);
         Assert.Empty(waits);
@@ -381,14 +426,25 @@ public sealed class StickyCommentTests
     }
 
     [Fact]
-    public async Task A_404_on_the_comment_list_is_forbidden()
+    public async Task A_404_on_the_comment_list_says_not_found_rather_than_forbidden()
     {
         using var server = new FakeGitHubServer();
         server.Enqueue("GET", Comments, 404, null, """{"message":"Not Found","documentation_url":"https://docs.github.com/rest/issues/comments#list-issue-comments","status":"404"}""");
 
         var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording([]));
 
-        Assert.Equal(new CommentOutcome("forbidden", null, null), outcome);
+        Assert.Equal(new CommentOutcome("not-found", null, null), outcome);
+        Assert.Empty(Writes(server));
+    }
+
+    [Fact]
+    public async Task A_pull_request_that_does_not_exist_is_not_found()
+    {
+        using var server = new FakeGitHubServer(); // it serves issue 42 only
+
+        var outcome = await StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), server.Owner, server.Repo, 7, Study, Report("x"), StickyMode.Upsert, None);
+
+        Assert.Equal("not-found", outcome.Action);
         Assert.Empty(Writes(server));
     }
 

@@ -1,0 +1,110 @@
+using System.Text;
+
+namespace Bomax.Cli.GitHub;
+
+/// <summary>
+/// The one place text leaves the process on stdout and stderr (installed over <see cref="Console.Out"/> and
+/// <see cref="Console.Error"/> by <see cref="Install"/>). Line by line, it:
+/// <list type="bullet">
+/// <item>removes credentials (<see cref="Redaction.Redact"/>), in every mode; only an <c>::add-mask::</c> line made by
+/// <see cref="WorkflowCommands.AddMask"/> passes as written, since it must name the secret to hide it;</item>
+/// <item>drops ANSI escape sequences and control characters other than tab;</item>
+/// <item>under GitHub Actions, neutralises a line that the runner would read as a workflow command (it starts with
+/// <c>::</c>, or holds a legacy <c>##[</c>) unless <see cref="WorkflowCommands"/> made exactly that line: a zero-width
+/// space goes between the two characters, so the text still reads the same.</item>
+/// </list>
+/// A line ends at LF or CR (the progress line redraws with CR); what is left is written by <see cref="Flush"/>.
+/// </summary>
+internal sealed class OutputGuard : TextWriter
+{
+    const char ZeroWidthSpace = '\u200B';
+    readonly TextWriter inner;
+    readonly bool actions;
+    readonly StringBuilder pending = new();
+
+    public OutputGuard(TextWriter inner, bool actions)
+    {
+        this.inner = inner;
+        this.actions = actions;
+    }
+
+    public override Encoding Encoding => inner.Encoding;
+
+    /// <summary>Puts a guard over stdout and stderr (thread-safe, flushed at exit) and registers GITHUB_TOKEN as a secret.</summary>
+    public static void Install()
+    {
+        Redaction.Register(Environment.GetEnvironmentVariable("GITHUB_TOKEN"));
+        var actions = Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true";
+        var output = TextWriter.Synchronized(new OutputGuard(Console.Out, actions));
+        var error = TextWriter.Synchronized(new OutputGuard(Console.Error, actions));
+        Console.SetOut(output);
+        Console.SetError(error);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            output.Flush();
+            error.Flush();
+        };
+    }
+
+    public override void Write(char value)
+    {
+        if (value is '\n' or '\r')
+        {
+            Emit(pending.ToString());
+            pending.Clear();
+            inner.Write(value);
+            inner.Flush();
+        }
+        else pending.Append(value);
+    }
+
+    public override void Write(string? value)
+    {
+        if (value is null) return;
+        foreach (var ch in value) Write(ch);
+    }
+
+    public override void Write(char[] buffer, int index, int count)
+    {
+        for (var i = index; i < index + count; i++) Write(buffer[i]);
+    }
+
+    public override void WriteLine(string? value)
+    {
+        Write(value);
+        Write(CoreNewLine);
+    }
+
+    public override void Flush()
+    {
+        if (pending.Length > 0)
+        {
+            Emit(pending.ToString());
+            pending.Clear();
+        }
+        inner.Flush();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Flush();
+        base.Dispose(disposing);
+    }
+
+    void Emit(string line)
+    {
+        if (line.Length > 0) inner.Write(Guard(line, actions));
+    }
+
+    /// <summary>What the guard writes for one line (no line break in it).</summary>
+    internal static string Guard(string line, bool actions)
+    {
+        if (WorkflowCommands.TakeMask(line)) return line;
+        var issued = WorkflowCommands.TakeIssued(line);
+        var text = Redaction.Redact(string.Join('\t', line.Split('\t').Select(PlainText.Line)));
+        if (!actions || issued) return text;
+        var start = text.Length - text.TrimStart().Length;
+        if (text.AsSpan(start).StartsWith("::", StringComparison.Ordinal)) text = text[..(start + 1)] + ZeroWidthSpace + text[(start + 1)..];
+        return text.Replace("##[", "##" + ZeroWidthSpace + "[", StringComparison.Ordinal);
+    }
+}
