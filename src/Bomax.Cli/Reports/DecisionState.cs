@@ -19,6 +19,9 @@ internal sealed record DecisionState(
     [property: JsonPropertyName("fitted_at")] int FittedAt,
     [property: JsonPropertyName("raw")] double[] Raw)
 {
+    /// <summary>How that fit ended (<see cref="FitReport.Outcome"/>), so a decision from the state reports it as the run did.</summary>
+    [JsonPropertyName("outcome")] public string Outcome { get; init; } = "";
+
     public const string FileName = "decision-state.json";
 
     /// <summary>What of the options changes a fit: everything but where it runs and with how many threads.</summary>
@@ -33,7 +36,10 @@ internal sealed record DecisionState(
     }
 
     public static DecisionState From(PlannerState state, string journalHash, EngineOptions options) =>
-        new(journalHash, OptionsKey(options), state.Fit!.Hyperparameters.Benchmarks, state.Fit.Hyperparameters.Rank, state.FittedAt, state.Fit.Hyperparameters.Raw);
+        new(journalHash, OptionsKey(options), state.Fit!.Hyperparameters.Benchmarks, state.Fit.Hyperparameters.Rank, state.FittedAt, state.Fit.Hyperparameters.Raw)
+        {
+            Outcome = state.Fit.Report.Outcome,
+        };
 
     /// <summary>
     /// The planner state to start a decision of <paramref name="journalHash"/> from: this state as it was when it matches
@@ -46,7 +52,7 @@ internal sealed record DecisionState(
             || Raw.Length != Hyperparameters.LengthFor(Benchmarks, Rank) || Raw.Any(x => !double.IsFinite(x)))
             return null;
         var fit = new ModelFit(new Hyperparameters(Benchmarks, Rank, Raw), Standardisation.From(benchmarks, []),
-            new FitReport(double.NaN, double.NaN, 0, true, "kept from the last decision"));
+            new FitReport(double.NaN, double.NaN, 0, true, Outcome.Length > 0 ? Outcome : "kept from the last decision"));
         return new PlannerState(fit, journalHash == JournalSha256 ? FittedAt : 0);
     }
 

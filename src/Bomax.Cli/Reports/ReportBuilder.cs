@@ -85,7 +85,7 @@ internal static class ReportBuilder
             new("initial cells per benchmark", study.Spec.Engine.Init.ToString(c)),
             new("lengthscale (share of the run)", values.Lengthscale.ToString("0.000", c)), new("noise variance (standardised)", values.Noise.ToString("0.000", c)),
             new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)),
-            new("fit", decision.Refitted ? fit.Report.Outcome : $"the last fit, at {decision.State.FittedAt.ToString(c)} observations (not due for a refit)"),
+            new("fit", $"{fit.Report.Outcome}, fitted at {decision.State.FittedAt.ToString(c)} observations"),
         };
         return (new StudyReport(study.Spec.Name, study.Spec.SpecPath, study.Spec.JournalPath, top[0], top, state.Observations.Count, grid.CellCount,
             grid.CheckpointCount, grid.BenchmarkCount, spent, FullGridSeconds(study, evaluations), pickRow, curve,
