@@ -22,6 +22,9 @@ internal sealed record DecisionState(
     /// <summary>How that fit ended (<see cref="FitReport.Outcome"/>), so a decision from the state reports it as the run did.</summary>
     [JsonPropertyName("outcome")] public string Outcome { get; init; } = "";
 
+    /// <summary>The held-out check's variance scale for that fit (null: not kept; the decision computes it).</summary>
+    [JsonPropertyName("scale")] public double? Scale { get; init; }
+
     public const string FileName = "decision-state.json";
 
     /// <summary>What of the options changes a fit: everything but where it runs and with how many threads.</summary>
@@ -39,6 +42,7 @@ internal sealed record DecisionState(
         new(journalHash, OptionsKey(options), state.Fit!.Hyperparameters.Benchmarks, state.Fit.Hyperparameters.Rank, state.FittedAt, state.Fit.Hyperparameters.Raw)
         {
             Outcome = state.Fit.Report.Outcome,
+            Scale = state.Scale,
         };
 
     /// <summary>
@@ -53,7 +57,9 @@ internal sealed record DecisionState(
             return null;
         var fit = new ModelFit(new Hyperparameters(Benchmarks, Rank, Raw), Standardisation.From(benchmarks, []),
             new FitReport(double.NaN, double.NaN, 0, true, Outcome.Length > 0 ? Outcome : "kept from the last decision"));
-        return new PlannerState(fit, journalHash == JournalSha256 ? FittedAt : 0);
+        return journalHash == JournalSha256
+            ? new PlannerState(fit, FittedAt) { Scale = Scale is { } s && double.IsFinite(s) && s >= 1 ? s : null }
+            : new PlannerState(fit, 0);
     }
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };

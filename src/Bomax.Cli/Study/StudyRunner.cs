@@ -92,7 +92,10 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
                 excluded, planner, pending: elsewhere);
             planner = plan.State;
             if (plan.Refitted)
+            {
                 scale = PrequentialCheck.VarianceScale(study.Grid, observations, plan.State.Fit!, study.Engine);
+                planner = planner with { Scale = scale };
+            }
             if (plan.Rows is not null)
                 selection = Engine.Selection.From(study.Grid, plan.Rows.Widened(scale), study.Engine.ProbabilitySamples, study.Engine.Seed);
             RunEnd? end = left <= 0 ? RunEnd.BudgetSpent

@@ -12,7 +12,8 @@ public sealed record Decision(ConditionedModel Model, RowPosterior Rows, double 
 /// <summary>
 /// fit → condition → widen → select, as one function. The fit is the previous one when the refit schedule says it is not
 /// due (<see cref="RefitSchedule"/>, as a run's rounds do), a warm-started refit when it is, and a cold fit with no previous
-/// state; so a report made from the run's last state gives the decision the run's stop rule saw, without a cold refit.
+/// state; so a report made from the run's last state gives the decision the run's stop rule saw, without a cold refit. The
+/// held-out check's scale is kept with the fit likewise (the run recomputes it only at refits).
 /// </summary>
 public static class StudyDecision
 {
@@ -28,10 +29,10 @@ public static class StudyDecision
             var model = ConditionedModel.Condition(grid, observations, fit, options);
             try
             {
-                double scale = PrequentialCheck.VarianceScale(grid, observations, fit, options);
+                double scale = !refit && previous.Scale is { } kept ? kept : PrequentialCheck.VarianceScale(grid, observations, fit, options);
                 var rows = model.Rows().Widened(scale);
                 var selection = Selection.From(grid, rows, options.ProbabilitySamples, options.Seed, runnersUp);
-                return new Decision(model, rows, scale, selection, new PlannerState(fit, refit ? observations.Count : previous.FittedAt), refit);
+                return new Decision(model, rows, scale, selection, new PlannerState(fit, refit ? observations.Count : previous.FittedAt) { Scale = scale }, refit);
             }
             catch
             {

@@ -4,6 +4,10 @@ namespace Bomax.Engine;
 public sealed record PlannerState(ModelFit? Fit, int FittedAt)
 {
     public static PlannerState Empty { get; } = new(null, 0);
+
+    /// <summary>The held-out check's variance scale for this fit (<see cref="PrequentialCheck"/>), when it was computed; like the fit,
+    /// it holds until the next refit.</summary>
+    public double? Scale { get; init; }
 }
 
 /// <summary>
@@ -55,7 +59,7 @@ public static class StudyPlanner
         var fit = refit
             ? HyperparameterFit.Fit(grid, observations, options, state.Fit?.Hyperparameters)
             : state.Fit! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
-        var next = new PlannerState(fit, refit ? observations.Count : state.FittedAt);
+        var next = new PlannerState(fit, refit ? observations.Count : state.FittedAt) { Scale = refit ? null : state.Scale };
         double fitted = clock();
 
         // What is left of the design goes first, believed like the rest of the batch.

@@ -46,11 +46,13 @@ public sealed class DecisionStateTests : IDisposable
     [Fact]
     public void ItRoundTripsExactlyAndAnUnreadableFileIsNoState()
     {
-        var state = State() with { Raw = [0.1, -1e-17, 3.141592653589793, 2.0 / 3, 1e300, 0, 0, 0, 0, 0, 0, 0] };
+        var state = State() with { Raw = [0.1, -1e-17, 3.141592653589793, 2.0 / 3, 1e300, 0, 0, 0, 0, 0, 0, 0], Scale = 1.7, Outcome = "converged" };
         state.Write(directory);
         var read = DecisionState.Read(directory);
         Assert.Equal(state.Raw, read!.Raw);
-        Assert.Equal((state.JournalSha256, state.FittedAt), (read.JournalSha256, read.FittedAt));
+        Assert.Equal((state.JournalSha256, state.FittedAt, state.Scale, state.Outcome), (read.JournalSha256, read.FittedAt, read.Scale, read.Outcome));
+        Assert.Equal(1.7, read.StartFor("abc", Options, 3)!.Scale);   // the same journal: the check's scale is kept with the fit
+        Assert.Null(read.StartFor("def", Options, 3)!.Scale);         // a changed one: computed again
 
         File.WriteAllText(Path.Combine(directory, DecisionState.FileName), "{not json");
         Assert.Null(DecisionState.Read(directory));
@@ -77,6 +79,7 @@ public sealed class DecisionStateTests : IDisposable
         var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "kept", DecisionState.FileName))).RootElement;
         Assert.Equal(DecisionState.JournalHash(Path.Combine(directory, "journal.jsonl")), state.GetProperty("journal_sha256").GetString());
         Assert.Equal(12, state.GetProperty("fitted_at").GetInt32());
+        Assert.True(state.GetProperty("scale").GetDouble() >= 1);
 
         var report = BomaxProcess.Run(directory, TimeSpan.FromSeconds(120), ["report", spec]);
 
