@@ -57,16 +57,19 @@ internal static class ProcessGroup
     /// <summary>
     /// Waits until the process started through <c>setsid</c> leads its own process group, and returns the group
     /// id read from <c>/proc/PID/stat</c> (which then equals the pid). Null when it could not be seen there: the
-    /// process ended (and was reaped) before it could be looked at, or did not become a group leader within
-    /// <see cref="LeaderWait"/>; the caller then falls back to killing the process tree.
+    /// process did not become a group leader within <see cref="LeaderWait"/>; the caller then falls back to killing the
+    /// process tree. A process already gone gives its pid (see the comment inside).
     /// </summary>
     public static async Task<int?> WaitForOwnGroupAsync(int pid)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
+            // Gone already (a command that ends at once, reaped by .NET before it could be looked at): it was started
+            // through setsid, so its group, if any of it is left, has its pid as id, and Linux gives no new process or
+            // group that id while the group exists; signalling a group of that id reaches its leftovers or nothing.
             if (ReadGroup(pid) is not { } group)
-                return null;
+                return pid;
             if (group.ProcessGroup == pid && group.Session == pid)
                 return group.ProcessGroup;
             if (clock.Elapsed > LeaderWait)
