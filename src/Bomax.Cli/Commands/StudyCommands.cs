@@ -227,11 +227,12 @@ internal static class StudyCommands
     static async Task<int> Decide(StudyContext study, string note, Publishing publishing, RunChannels channels, CancellationToken cancel, RunResult? run = null)
     {
         var journal = JournalFile.Read(study.Spec.JournalPath);
-        // Start from the run's last fit, else from the state the last decision kept beside the journal: the same journal
-        // then gives the same decision without a cold refit (DecisionState).
+        // A run ends with a full fit on every observation (what the replay's calibration and the README's figures were
+        // measured with); the state it keeps beside the journal lets a report of the same journal reuse that fit, so it
+        // gives the same decision without refitting (DecisionState). A changed journal starts from it warm.
         string stateFolder = Path.Combine(Path.GetDirectoryName(study.Spec.JournalPath)!, study.Spec.Name);
         string journalHash = DecisionState.JournalHash(study.Spec.JournalPath);
-        var start = run?.Planner is { Fit: not null } planner ? planner
+        var start = run is not null ? PlannerState.Empty
             : DecisionState.Read(stateFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) ?? PlannerState.Empty;
         var (built, decided) = ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow, start);
         if (decided is { Fit: not null }) DecisionState.From(decided, journalHash, study.Engine).Write(stateFolder);
