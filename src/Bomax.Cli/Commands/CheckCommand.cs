@@ -50,7 +50,7 @@ internal static class CheckCommand
             var benchmark = study.Spec.Benchmarks[b];
             var request = study.Request(cell) with
             {
-                OutputDirectory = OutputFolders.Pair(Path.Combine(Path.GetDirectoryName(study.Spec.JournalPath)!, study.Spec.Name, "check"), checkpoint.Name, benchmark.Name),
+                OutputDirectory = OutputFolders.Pair(Path.Combine(study.StudyFolder, "check"), checkpoint.Name, benchmark.Name),
             };
             output.WriteLine();
             output.WriteLine($"{checkpoint.Name} × {benchmark.Name}");
@@ -67,8 +67,7 @@ internal static class CheckCommand
                     output.WriteLine($"  goal: {StudyContext.GoalName(goal)} ({why})");
                     if (benchmark.Goal is { } specGoal && s.Score.HigherIsBetter is { } higher && (higher ? ScoreGoal.Maximize : ScoreGoal.Minimize) != specGoal)
                         Warn(output, study.DirectionConflict(b, specGoal, higher ? ScoreGoal.Maximize : ScoreGoal.Minimize));
-                    var earlier = journal.Observations.Where(o => o.Cell.Benchmark == b).Select(o => StudyContext.Orient(o.Score, journal.Goals[b])).ToList();
-                    if (ScoreChecks.OutOfPlace(s.Score.Score, earlier, $"{checkpoint.Name} × {benchmark.Name}") is { } outOfPlace) Warn(output, outOfPlace);
+                    if (ScoreChecks.OutOfPlace(s.Score.Score, journal.RawScores(b), $"{checkpoint.Name} × {benchmark.Name}") is { } outOfPlace) Warn(output, outOfPlace);
                     scores.Add((b, s.Score.Score));
                     break;
                 case AttemptsOutcome.Failed f:

@@ -230,7 +230,7 @@ internal static class StudyCommands
         // A run ends with a full fit on every observation (what the replay's calibration and the README's figures were
         // measured with); the state it keeps beside the journal lets a report of the same journal reuse that fit, so it
         // gives the same decision without refitting (DecisionState). A changed journal starts from it warm.
-        string stateFolder = Path.Combine(Path.GetDirectoryName(study.Spec.JournalPath)!, study.Spec.Name);
+        string stateFolder = study.StudyFolder;
         string journalHash = DecisionState.JournalHash(study.Spec.JournalPath);
         var start = run is not null ? PlannerState.Empty
             : DecisionState.Read(stateFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) ?? PlannerState.Empty;
@@ -319,19 +319,7 @@ internal static class StudyCommands
         if (owner is not null && next.Count > 0)
         {
             // Under the journal's lock: pairs another worker leased or recorded since it was read are not handed out twice.
-            var pairsOf = next.ToDictionary(c => (study.Grid.Checkpoints[c.Checkpoint].Name, study.Grid.Benchmarks[c.Benchmark].Name), c => c);
-            var taken = JournalFile.Update(study.Spec.JournalPath, contents =>
-            {
-                var now = DateTimeOffset.UtcNow;
-                var busy = study.Leased(contents, now).ToHashSet();
-                var recorded = contents.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).ToHashSet();
-                var records = new List<JournalRecord>();
-                if (study.HeaderIfChanged(contents, now) is { } header) records.Add(header);
-                records.AddRange(pairsOf.Where(p => !busy.Contains(p.Value) && !recorded.Contains(p.Key))
-                    .Select(p => new LeaseRecord(p.Key.Item1, p.Key.Item2, owner, now + leaseLength) { Time = now }));
-                return records;
-            });
-            next = taken.OfType<LeaseRecord>().Select(l => pairsOf[(l.Checkpoint, l.Benchmark)]).ToList();
+            next = study.Lease(next, owner, leaseLength, () => DateTimeOffset.UtcNow);
         }
         var pairs = next.Select(cell =>
         {
@@ -382,8 +370,7 @@ internal static class StudyCommands
         if (error is not null) { Console.Error.WriteLine($"bomax: {error.TrimEnd()}"); return ExitCodes.UsageError; }
         var journal = JournalFile.Read(study.Spec.JournalPath);
         var others = study.Observe(journal);
-        var raw = others.Observations.Where(o => o.Cell.Benchmark == j).Select(o => StudyContext.Orient(o.Score, others.Goals[j])).ToList();
-        if (ScoreChecks.OutOfPlace(double.Parse(scoreText, CultureInfo.InvariantCulture), raw, $"{checkpoint} × {benchmark}") is { } outOfPlace) Console.Error.WriteLine($"bomax: warning: {outOfPlace}");
+        if (ScoreChecks.OutOfPlace(double.Parse(scoreText, CultureInfo.InvariantCulture), others.RawScores(j), $"{checkpoint} × {benchmark}") is { } outOfPlace) Console.Error.WriteLine($"bomax: warning: {outOfPlace}");
         double? standardError = stderrText is null ? null : double.Parse(stderrText, CultureInfo.InvariantCulture);
         EvaluationRecord? earlier = null;
         // Under the journal's lock: two workers recording one pair at once cannot both pass the check.

@@ -24,6 +24,10 @@ internal sealed record JournalState(List<Observation> Observations, HashSet<Cell
     public IReadOnlyList<FailureRecord> Rereadable { get; init; } = [];
     public int Healed { get; init; }
     public IReadOnlyList<ScoreGoal> Goals { get; init; } = [];
+
+    /// <summary>Benchmark <paramref name="benchmark"/>'s observed scores as the metric states them (orientation undone).</summary>
+    public List<double> RawScores(int benchmark) =>
+        Observations.Where(o => o.Cell.Benchmark == benchmark).Select(o => StudyContext.Orient(o.Score, Goals[benchmark])).ToList();
 }
 
 /// <summary>
@@ -186,6 +190,28 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
             .Where(c => c.Checkpoint >= 0 && c.Benchmark >= 0)
             .ToList();
 
+    /// <summary>
+    /// Under the journal's lock, leases to <paramref name="owner"/> until <paramref name="length"/> from now those of
+    /// <paramref name="cells"/> that nobody else holds (leases of <paramref name="self"/> do not count) and nobody has recorded
+    /// since the caller read the journal; a header goes first when the grid changed. Returns the cells leased.
+    /// </summary>
+    public IReadOnlyList<Cell> Lease(IReadOnlyList<Cell> cells, string owner, TimeSpan length, Func<DateTimeOffset> now, string? self = null)
+    {
+        (string Checkpoint, string Benchmark) Pair(Cell c) => (Grid.Checkpoints[c.Checkpoint].Name, Grid.Benchmarks[c.Benchmark].Name);
+        var written = JournalFile.Update(Spec.JournalPath, contents =>
+        {
+            var at = now();
+            var taken = Leased(contents, at, self).ToHashSet();
+            var recorded = contents.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).ToHashSet();
+            var records = new List<JournalRecord>();
+            if (HeaderIfChanged(contents, at) is { } header) records.Add(header);
+            records.AddRange(cells.Where(c => !taken.Contains(c) && !recorded.Contains(Pair(c)))
+                .Select(c => new LeaseRecord(Pair(c).Checkpoint, Pair(c).Benchmark, owner, at + length) { Time = at }));
+            return records;
+        });
+        return written.OfType<LeaseRecord>().Select(l => new Cell(CheckpointIndex(l.Checkpoint), BenchmarkIndex(l.Benchmark))).ToList();
+    }
+
     /// <summary>How long a lease of this study lasts by default: every attempt at its full timeout, and ten minutes for the rest.</summary>
     public TimeSpan LeaseLength => Spec.Eval.Timeout * (1 + Spec.Eval.Retries) + TimeSpan.FromMinutes(10);
 
@@ -233,7 +259,10 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
     public static string ToolVersion => typeof(StudyContext).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     /// <summary>The study's folder of evaluation outputs, beside the journal.</summary>
-    public string OutputsFolder => Path.Combine(Path.GetDirectoryName(Spec.JournalPath)!, Spec.Name, "outputs");
+    public string OutputsFolder => Path.Combine(StudyFolder, "outputs");
+
+    /// <summary>The study's own folder beside the journal (<c>.bomax/&lt;study&gt;/</c>): reports, outputs, the decision state.</summary>
+    public string StudyFolder => Path.Combine(Path.GetDirectoryName(Spec.JournalPath)!, Spec.Name);
 
     /// <summary>The request that evaluates one cell; each attempt gets a fresh folder under the pair's own (<see cref="OutputFolders"/>).</summary>
     public EvaluationRequest Request(Cell cell)

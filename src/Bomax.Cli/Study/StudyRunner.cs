@@ -126,8 +126,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
                 while (recent.Count > Math.Max(5, 2 * parallel)) recent.Dequeue();
                 if (outcome is AttemptsOutcome.Succeeded s)
                 {
-                    var raw = observations.Where(o => o.Cell.Benchmark == cell.Benchmark).Select(o => StudyContext.Orient(o.Score, goals[cell.Benchmark])).ToList();
-                    if (ScoreChecks.OutOfPlace(s.Score.Score, raw, Name(cell)) is { } outOfPlace && warned.Add(outOfPlace)) progress.Warn(outOfPlace);
+                    if (ScoreChecks.OutOfPlace(s.Score.Score, state.RawScores(cell.Benchmark), Name(cell)) is { } outOfPlace && warned.Add(outOfPlace)) progress.Warn(outOfPlace);
                 }
                 else
                 {
@@ -158,18 +157,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
     /// Leases the planned cells to this run, under the journal's lock: those another worker leased or recorded since the
     /// journal was read are left out. Returns the cells leased.
     /// </summary>
-    List<Cell> Lease(IReadOnlyList<Cell> cells)
-    {
-        var leased = JournalFile.Update(study.Spec.JournalPath, contents =>
-        {
-            var taken = study.Leased(contents, now(), owner).ToHashSet();
-            var recorded = contents.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).ToHashSet();
-            var expires = now() + study.LeaseLength;
-            return cells.Where(c => !taken.Contains(c) && !recorded.Contains(Pair(c)))
-                .Select(c => new LeaseRecord(Pair(c).Checkpoint, Pair(c).Benchmark, owner, expires) { Time = now() }).ToList();
-        });
-        return leased.OfType<LeaseRecord>().Select(l => new Cell(study.CheckpointIndex(l.Checkpoint), study.BenchmarkIndex(l.Benchmark))).ToList();
-    }
+    IReadOnlyList<Cell> Lease(IReadOnlyList<Cell> cells) => study.Lease(cells, owner, study.LeaseLength, now, self: owner);
 
     /// <summary>Gives back this run's leases of cells it did not finish (a cancelled run), so others need not wait for them to expire.</summary>
     void Release(IEnumerable<Cell> cells) =>
