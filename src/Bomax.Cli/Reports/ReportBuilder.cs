@@ -13,7 +13,7 @@ namespace Bomax.Cli.Reports;
 /// </summary>
 internal static class ReportBuilder
 {
-    const int RowsPerChunk = 32;
+    const int RowsPerChunk = 256;
 
     public static StudyReport? Build(StudyContext study, JournalContents journal, DateTimeOffset now) =>
         Build(study, journal, now, PlannerState.Empty).Report;
