@@ -2,10 +2,13 @@ using System.CommandLine;
 using Bomax.Cli;
 using Bomax.Cli.Commands;
 using Bomax.Cli.GitHub;
+using Bomax.Cli.Hosting;
 
 // Everything printed passes one guard: credentials removed, and under Actions no line a name or an API's text
 // produced can start a workflow command.
 OutputGuard.Install();
+// LibTorch's growing matrices would fragment glibc's heap over a long study (see NativeAllocator).
+NativeAllocator.MapLargeBlocksApart();
 
 var root = new RootCommand("bomax: pick the best checkpoint of a training run while evaluating a few percent of the checkpoint × benchmark grid.")
 {

@@ -42,6 +42,13 @@ internal static class ReplayCommand
         return command;
     }
 
+    /// <summary>The process's peak resident memory so far (VmHWM), read afresh.</summary>
+    static long PeakResidentBytes()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64;
+    }
+
     /// <summary>Where the replayed table comes from: a file, or the synthetic generator; and where to save a copy.</summary>
     sealed record TableSource(string? Path, string? Synthetic, int SyntheticSeed, string? SavePath)
     {
@@ -110,10 +117,10 @@ internal static class ReplayCommand
         var outcomes = new SeedOutcome[seeds];
         for (int k = 0; k < seeds; k++)
             outcomes[k] = ReplaySimulation.Run(scoreTable, settings, firstSeed + k, () => clock.Elapsed.TotalSeconds,
-                message => progress.Report($"[{k + 1}/{seeds}, {clock.Elapsed.TotalSeconds:0}s] {message}"));
+                message => progress.Report($"[{k + 1}/{seeds}, {clock.Elapsed.TotalSeconds:0}s] {message}"), PeakResidentBytes);
         progress.Done();
         var summary = ReplaySummary.From(scoreTable, outcomes, clock.Elapsed.TotalSeconds);
-        long peak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
+        long peak = PeakResidentBytes();
         Console.Out.Write(json ? ReplayOutput.Json(summary, peak) : ReplayOutput.Text(summary, peak));
         return ExitCodes.Success;
     }

@@ -227,14 +227,17 @@ internal static class StudyCommands
     static async Task<int> Decide(StudyContext study, string note, Publishing publishing, RunChannels channels, CancellationToken cancel, RunResult? run = null)
     {
         var journal = JournalFile.Read(study.Spec.JournalPath);
-        // A run ends with a full fit on every observation (what the replay's calibration and the README's figures were
-        // measured with); the state it keeps beside the journal lets a report of the same journal reuse that fit, so it
-        // gives the same decision without refitting (DecisionState). A changed journal starts from it warm.
+        // A run that spent its budget ends with a final decision: a warm refit on every observation from its last fit and a
+        // fresh held-out check (StudyDecision.Final, what the replay measures at each budget); one stopped by a rule prints the
+        // decision that stopped it. The state it keeps beside the journal lets a report of the same journal reuse that fit, so
+        // it gives the same decision without refitting (DecisionState); a report of a changed journal starts from it and
+        // refits only when the schedule says so.
         string stateFolder = study.StudyFolder;
-        string journalHash = DecisionState.JournalHash(study.Spec.JournalPath);
-        var start = run is not null ? PlannerState.Empty
-            : DecisionState.Read(stateFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) ?? PlannerState.Empty;
-        var (built, decided) = ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow, start);
+        string journalHash = journal.Sha256;
+        var kept = DecisionState.Read(stateFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount);
+        var (built, decided) = run is not null
+            ? ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow, run.Planner, final: !run.OnLastDecision)
+            : ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow, kept ?? PlannerState.Empty, final: kept is null);
         if (decided is { Fit: not null }) DecisionState.From(decided, journalHash, study.Engine).Write(stateFolder);
         if (built is not { } report)
         {
@@ -286,6 +289,21 @@ internal static class StudyCommands
         return command;
     }
 
+    /// <summary>
+    /// The next pairs, planned from the decision state kept beside the journal (refitting only when the schedule says so, as
+    /// a run's round would), and the state it leaves written back, so workers that call <c>suggest</c> in turn share one fit
+    /// instead of each fitting from cold. (Nothing to plan, nothing fitted: the caller does not call this.)
+    /// </summary>
+    static IReadOnlyList<Cell> Plan(StudyContext study, JournalContents journal, JournalState state, int count, IReadOnlySet<Cell> excluded, IReadOnlyList<Cell> leased)
+    {
+        string journalHash = journal.Sha256;
+        var start = DecisionState.Read(study.StudyFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) ?? PlannerState.Empty;
+        using var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, study.Budget, count, excluded, start, pending: leased);
+        if (plan.Decision is not null && plan.State.Fit is not null)
+            DecisionState.From(plan.State, journalHash, study.Engine).Write(study.StudyFolder);
+        return plan.Next;
+    }
+
     static int SuggestPairs(string specPath, StudyOverrides overrides, int count, bool json, string? owner, string? leaseText)
     {
         if (count < 1) { Console.Error.WriteLine("bomax: --count must be at least 1"); return ExitCodes.UsageError; }
@@ -313,9 +331,7 @@ internal static class StudyCommands
         int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count - leased.Count);
         var quarantine = Quarantine.From(study.Grid, state.Observations, state.Failed);
         foreach (var warning in quarantine.Warnings(study.Grid)) Console.Error.WriteLine($"bomax: warning: {warning}");
-        IReadOnlyList<Cell> next = left == 0 ? [] // nothing to plan: no fit needed
-            : StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, study.Budget, Math.Min(count, left),
-                quarantine.Excluding(study.Grid, state.Failed), PlannerState.Empty, pending: leased).Next;
+        IReadOnlyList<Cell> next = left == 0 ? [] : Plan(study, journal, state, Math.Min(count, left), quarantine.Excluding(study.Grid, state.Failed), leased);
         if (owner is not null && next.Count > 0)
         {
             // Under the journal's lock: pairs another worker leased or recorded since it was read are not handed out twice.

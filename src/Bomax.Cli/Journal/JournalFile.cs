@@ -10,6 +10,10 @@ internal sealed record JournalContents(IReadOnlyList<JournalRecord> Records, IRe
     public IEnumerable<EvaluationRecord> Evaluations => Records.OfType<EvaluationRecord>();
     public IEnumerable<FailureRecord> Failures => Records.OfType<FailureRecord>();
     public HeaderRecord? Header => Records.OfType<HeaderRecord>().LastOrDefault();
+
+    /// <summary>The SHA-256 of the bytes these records were read from (lowercase hex; empty for no file): what a decision
+    /// made from them is keyed by (<c>DecisionState</c>).</summary>
+    public string Sha256 { get; init; } = "";
 }
 
 /// <summary>
@@ -36,8 +40,10 @@ internal static class JournalFile
     static JournalContents ReadFrom(FileStream stream, string path)
     {
         stream.Seek(0, SeekOrigin.Begin);
-        var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 65536, leaveOpen: true);
-        string[] lines = reader.ReadToEnd().Split('\n');
+        var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        string[] lines = new UTF8Encoding(false).GetString(bytes.GetBuffer(), 0, (int)bytes.Length).Split('\n');
+        string sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)));
         var records = new List<JournalRecord>();
         var warnings = new List<string>();
         for (int i = 0; i < lines.Length; i++)
@@ -58,7 +64,7 @@ internal static class JournalFile
             }
             records.Add(record with { Line = i + 1 });
         }
-        return new JournalContents(records, warnings);
+        return new JournalContents(records, warnings) { Sha256 = sha256 };
     }
 
     /// <summary>Appends one record and flushes it to disk before returning.</summary>

@@ -44,6 +44,8 @@ internal static class ReplayOutput
             ["wall_seconds"] = s.WallSeconds,
             ["rounds"] = s.Rounds,
             ["peak_resident_mib"] = Math.Round(peakResidentBytes / 1048576.0, 1),
+            ["peak_resident_mib_by_round"] = new JsonObject(s.PeakResident.Select(p =>
+                KeyValuePair.Create(p.Round.ToString(CultureInfo.InvariantCulture), (JsonNode?)Math.Round(p.Bytes / 1048576.0, 1)))),
             ["live_tensors"] = s.LiveTensors is { } live
                 ? new JsonObject { ["after_first_round"] = live.AfterFirstRound, ["after_last_round"] = live.AfterLastRound, ["most"] = live.Most }
                 : null,
@@ -86,7 +88,8 @@ internal static class ReplayOutput
             text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, right {100 * cal.RightRate:0}% of the time");
         text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, round median {s.RoundSecondsMedian:0.000}, wall {s.WallSeconds:0.0}");
         string live = s.LiveTensors is { } l ? $"; live tensors after round 1: {l.AfterFirstRound}, after the last: {l.AfterLastRound}, most: {l.Most}" : "";
-        text.AppendLine(c, $"memory: peak resident {peakResidentBytes / 1048576.0:0} MiB over {s.Rounds} rounds{live}");
+        string byRound = s.PeakResident.Count > 0 ? " (" + string.Join(", ", s.PeakResident.Select(p => string.Format(c, "{0:0} MiB by round {1}", p.Bytes / 1048576.0, p.Round))) + ")" : "";
+        text.AppendLine(c, $"memory: peak resident {peakResidentBytes / 1048576.0:0} MiB over {s.Rounds} rounds{byRound}{live}");
         return text.ToString();
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bomax.Engine;
@@ -8,8 +7,8 @@ namespace Bomax.Cli.Reports;
 /// <summary>
 /// The engine's last fit, kept beside the journal (<c>.bomax/&lt;study&gt;/decision-state.json</c>) by every decision, keyed
 /// by the SHA-256 of the journal it was made from and by the engine options that shape a fit. A later <c>report</c> of the
-/// same journal starts from it (refitting only when the schedule says so), so it gives the decision the run printed without
-/// a cold refit; a changed journal starts from it warm, and anything that does not match is ignored.
+/// same journal starts from it, so it gives the decision the run printed without a refit; <c>report</c> and <c>suggest</c> of
+/// a changed journal start from its fit and refit only when the schedule says so; anything that does not match is ignored.
 /// </summary>
 internal sealed record DecisionState(
     [property: JsonPropertyName("journal_sha256")] string JournalSha256,
@@ -30,14 +29,6 @@ internal sealed record DecisionState(
     /// <summary>What of the options changes a fit: everything but where it runs and with how many threads.</summary>
     public static string OptionsKey(EngineOptions options) => (options with { Device = "", Threads = 1 }).ToString();
 
-    /// <summary>The SHA-256 of the journal file's bytes (empty for no file).</summary>
-    public static string JournalHash(string journalPath)
-    {
-        if (!File.Exists(journalPath)) return "";
-        using var stream = new FileStream(journalPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
     public static DecisionState From(PlannerState state, string journalHash, EngineOptions options) =>
         new(journalHash, OptionsKey(options), state.Fit!.Hyperparameters.Benchmarks, state.Fit.Hyperparameters.Rank, state.FittedAt, state.Fit.Hyperparameters.Raw)
         {
@@ -46,20 +37,22 @@ internal sealed record DecisionState(
         };
 
     /// <summary>
-    /// The planner state to start a decision of <paramref name="journalHash"/> from: this state as it was when it matches
-    /// the journal, as a warm start only (due for a refit) when the journal has changed since, and none when the options or
-    /// the grid's shape differ. The standardisation is recomputed by the decision.
+    /// The planner state to start a decision of <paramref name="journalHash"/> from: this state as it was when it matches the
+    /// journal (the same decision again); when the journal has changed since, the same fit and the count it was fitted at, so
+    /// the refit schedule decides whether to refit (as a run's next round would), but not the held-out check's scale, which
+    /// belongs to the observations it was computed from. None when the options or the grid's shape differ. The
+    /// standardisation is recomputed by the decision.
     /// </summary>
     public PlannerState? StartFor(string journalHash, EngineOptions options, int benchmarks)
     {
         if (Options != OptionsKey(options) || Benchmarks != benchmarks || Rank != options.ResolvedTaskRank(benchmarks)
-            || Raw.Length != Hyperparameters.LengthFor(Benchmarks, Rank) || Raw.Any(x => !double.IsFinite(x)))
+            || Raw.Length != Hyperparameters.LengthFor(Benchmarks, Rank) || Raw.Any(x => !double.IsFinite(x)) || FittedAt < 0)
             return null;
         var fit = new ModelFit(new Hyperparameters(Benchmarks, Rank, Raw), Standardisation.From(benchmarks, []),
             new FitReport(double.NaN, double.NaN, 0, true, Outcome.Length > 0 ? Outcome : "kept from the last decision"));
         return journalHash == JournalSha256
             ? new PlannerState(fit, FittedAt) { Scale = Scale is { } s && double.IsFinite(s) && s >= 1 ? s : null }
-            : new PlannerState(fit, 0);
+            : new PlannerState(fit, FittedAt);
     }
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };

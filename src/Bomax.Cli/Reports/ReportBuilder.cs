@@ -6,7 +6,7 @@ using Bomax.Engine;
 namespace Bomax.Cli.Reports;
 
 /// <summary>
-/// Builds the decision report from the spec and the journal alone: a full fit on every observation,
+/// Builds the decision report from the spec and the journal alone (<see cref="StudyDecision"/>): a fit on every observation,
 /// the joint posterior of the checkpoint averages (widened by the held-out check, <see cref="PrequentialCheck"/>),
 /// the selection, and every cell's estimate. The same
 /// journal always gives the same report (the fit and the Monte Carlo are seeded), whichever command asks.
@@ -16,22 +16,26 @@ internal static class ReportBuilder
     const int RowsPerChunk = 256;
 
     public static StudyReport? Build(StudyContext study, JournalContents journal, DateTimeOffset now) =>
-        Build(study, journal, now, PlannerState.Empty).Report;
+        Build(study, journal, now, PlannerState.Empty, final: true).Report;
 
     /// <summary>
-    /// The report, and the planner state its decision leaves, from <paramref name="start"/>: the run's last fit, or the state
-    /// kept beside the journal (<see cref="DecisionState"/>); <see cref="PlannerState.Empty"/> fits from cold.
+    /// The report, and the planner state its decision leaves, from <paramref name="start"/>: the state kept beside the journal
+    /// (<see cref="DecisionState"/>), refitted only when the schedule says so; or, <paramref name="final"/>, a run's last word
+    /// (<see cref="StudyDecision.Final"/>: warm from the run's last fit, cold from <see cref="PlannerState.Empty"/>).
     /// </summary>
-    public static (StudyReport? Report, PlannerState? State) Build(StudyContext study, JournalContents journal, DateTimeOffset now, PlannerState start) =>
-        NativeCalls.WithoutCollections(() => Compute(study, journal, now, start));
+    public static (StudyReport? Report, PlannerState? State) Build(StudyContext study, JournalContents journal, DateTimeOffset now, PlannerState start, bool final) =>
+        NativeCalls.WithoutCollections(() => Compute(study, journal, now, start, final));
 
-    static (StudyReport?, PlannerState?) Compute(StudyContext study, JournalContents journal, DateTimeOffset now, PlannerState start)
+    static (StudyReport?, PlannerState?) Compute(StudyContext study, JournalContents journal, DateTimeOffset now, PlannerState start, bool final)
     {
         var state = study.Observe(journal);
         if (state.Observations.Count == 0) return (null, null);
         var grid = study.Grid;
-        using var decision = StudyDecision.Decide(grid, state.Observations, study.Engine, start, runnersUp: 4);
-        var (model, rows, scale, selection, fit) = (decision.Model, decision.Rows, decision.Scale, decision.Selection, decision.State.Fit!);
+        using var decision = final
+            ? StudyDecision.Final(grid, state.Observations, study.Engine, start)
+            : StudyDecision.Decide(grid, state.Observations, study.Engine, start);
+        var (model, rows, scale, selection) = (decision.Model, decision.Rows, decision.Scale, decision.Select(runnersUp: 4));
+        var fit = decision.State.Fit!;
 
         ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest, s.BenchmarksEvaluated, grid.BenchmarkCount, s.ExpectedShortfall);
         var top = selection.RunnersUp.Prepend(selection.Pick).Select(Stand).ToList();

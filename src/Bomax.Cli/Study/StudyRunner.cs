@@ -14,6 +14,11 @@ internal sealed record RunResult(RunEnd End, int Evaluations, int NewEvaluations
 {
     /// <summary>The planner's last state (its fit), for the decision that follows; empty when the run planned nothing.</summary>
     public PlannerState Planner { get; init; } = PlannerState.Empty;
+
+    /// <summary>The run stopped on the decision of its last round, made on the observations it ends with (a stop rule, the time
+    /// limit, nothing left to choose): the decision it prints is that one, so what stopped it and what it says agree. Otherwise
+    /// evaluations came in after it, and the run ends with a final decision (<see cref="Engine.StudyDecision.Final"/>).</summary>
+    public bool OnLastDecision { get; init; }
 }
 
 /// <summary>
@@ -59,7 +64,6 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         int started = 0, round = 0;
         var planner = PlannerState.Empty;
         Engine.Selection? selection = null;
-        double scale = 1.0; // the held-out check's widening of the reported posterior, recomputed at each refit
 
         while (true)
         {
@@ -88,31 +92,31 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
                     progress.Info($"{elsewhere.Count} pair(s) are still leased to other workers; `bomax report` includes them once they are recorded");
                 return new RunResult(early, observations.Count, started, null) { Planner = planner };
             }
-            var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget, Math.Clamp(parallel, 0, Math.Max(0, left)),
-                excluded, planner, pending: elsewhere);
-            planner = plan.State;
-            if (plan.Refitted)
+            IReadOnlyList<Cell> next;
+            using (var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget, Math.Clamp(parallel, 0, Math.Max(0, left)),
+                excluded, planner, pending: elsewhere))
             {
-                scale = PrequentialCheck.VarianceScale(study.Grid, observations, plan.State.Fit!, study.Engine);
-                planner = planner with { Scale = scale };
+                // The round's decision: its pick and P(best) are what the stop rules and the status line read. The model is
+                // let go before the evaluations run.
+                if (plan.Decision is { } decision) selection = decision.Select();
+                planner = plan.State;
+                next = plan.Next;
             }
-            if (plan.Rows is not null)
-                selection = Engine.Selection.From(study.Grid, plan.Rows.Widened(scale), study.Engine.ProbabilitySamples, study.Engine.Seed);
             RunEnd? end = left <= 0 ? RunEnd.BudgetSpent
                 : cancel.IsCancellationRequested ? RunEnd.Interrupted
                 : spec.Budget.MaxTime is { } limit && clock.Elapsed >= limit ? RunEnd.TimeLimit
                 : spec.Stop.ProbBest is { } wanted && selection is not null && selection.Pick.ProbabilityBest >= wanted ? RunEnd.Confident
                 : spec.Stop.ExpectedShortfall is { } enough && selection is not null && enough.Reached(selection.Pick) ? RunEnd.NearBest
-                : plan.Next.Count == 0 ? RunEnd.GridExhausted
+                : next.Count == 0 ? RunEnd.GridExhausted
                 : null;
             if (end is { } stop)
             {
                 if (elsewhere.Count > 0)
                     progress.Info($"{elsewhere.Count} pair(s) are still leased to other workers; `bomax report` includes them once they are recorded");
-                return new RunResult(stop, observations.Count, started, null) { Planner = planner };
+                return new RunResult(stop, observations.Count, started, null) { Planner = planner, OnLastDecision = selection is not null };
             }
 
-            var batch = Lease(plan.Next);
+            var batch = Lease(next);
             if (batch.Count == 0) continue; // another worker took them in the meantime: plan again around its leases
             round++;
             progress.Report(Status(round, observations.Count + failed.Count, budget, batch.Count, elsewhere.Count, selection, clock.Elapsed, started));

@@ -17,6 +17,9 @@ public static class RefitSchedule
         return Math.Max(1, (int)Math.Round(observations / 80.0 * Math.Max(1.0, sample * sample)));
     }
 
+    /// <summary>Whether to refit: never fitted, the interval reached, or fewer observations than the last fit saw (they were not
+    /// these).</summary>
     public static bool IsDue(int observations, int observationsAtLastFit, int fitObservationLimit = int.MaxValue) =>
-        observationsAtLastFit <= 0 || observations - observationsAtLastFit >= Interval(observations, fitObservationLimit);
+        observationsAtLastFit <= 0 || observations < observationsAtLastFit
+        || observations - observationsAtLastFit >= Interval(observations, fitObservationLimit);
 }

@@ -18,11 +18,16 @@ public sealed record SeedOutcome(int Seed, IReadOnlyList<BudgetOutcome> Budgets,
     IReadOnlyList<double> FitSeconds, IReadOnlyList<double> AcquireSeconds, IReadOnlyList<double> RoundSeconds)
 {
     public IReadOnlyList<long> LiveTensors { get; init; } = Array.Empty<long>();
+
+    /// <summary>The process's peak resident memory after each round, in bytes, as the probe the replay was given read it
+    /// (empty without one).</summary>
+    public IReadOnlyList<long> PeakResidentBytes { get; init; } = Array.Empty<long>();
 }
 
 /// <summary>
 /// A simulated study on a complete table: the engine sees a cell only when it asks for it. Reads the
-/// clock it is given (seconds, monotonic) to report costs; everything else is determined by the seed.
+/// clock it is given (seconds, monotonic) to report costs, and the memory probe it may be given (the process's peak resident
+/// bytes) after each round; everything else is determined by the seed.
 /// </summary>
 public static class ReplaySimulation
 {
@@ -34,18 +39,21 @@ public static class ReplaySimulation
     /// design depends on the budget (<see cref="InitialDesign.Cells"/>): budgets that share a design share one simulated
     /// study (the larger continue where the smaller stopped); the others start afresh.
     /// </summary>
-    public static SeedOutcome Run(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress = null)
+    public static SeedOutcome Run(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress = null, Func<long>? peakResidentBytes = null)
     {
         var studies = settings.Budgets.OrderBy(b => b)
             .GroupBy(b => InitialDesign.Size(table.Grid, settings.InitialPerBenchmark, b))
-            .Select(group => RunStudy(table, settings with { Budgets = group.ToList() }, seed, clock, progress))
+            .Select(group => RunStudy(table, settings with { Budgets = group.ToList() }, seed, clock, progress, peakResidentBytes))
             .ToList();
         return new SeedOutcome(seed, studies.SelectMany(s => s.Budgets).ToList(), studies.SelectMany(s => s.FitSeconds).ToList(),
             studies.SelectMany(s => s.AcquireSeconds).ToList(), studies.SelectMany(s => s.RoundSeconds).ToList())
-        { LiveTensors = studies.SelectMany(s => s.LiveTensors).ToList() };
+        {
+            LiveTensors = studies.SelectMany(s => s.LiveTensors).ToList(),
+            PeakResidentBytes = studies.SelectMany(s => s.PeakResidentBytes).ToList(),
+        };
     }
 
-    static SeedOutcome RunStudy(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress)
+    static SeedOutcome RunStudy(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress, Func<long>? peakResidentBytes)
     {
         var grid = table.Grid;
         var options = settings.Engine with { Seed = seed };
@@ -59,6 +67,7 @@ public static class ReplaySimulation
         var roundSeconds = new List<double>();
         var acquireSeconds = new List<double>();
         var liveTensors = new List<long>();
+        var peakResident = new List<long>();
         double lastReport = clock();
         var state = PlannerState.Empty;
         var none = new HashSet<Cell>();
@@ -67,15 +76,17 @@ public static class ReplaySimulation
         {
             double roundStart = clock();
             int room = pending.Peek() - observations.Count;
-            var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, firstBudget, Math.Clamp(settings.Batch, 0, Math.Max(0, room)), none, state, clock);
+            using var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, firstBudget, Math.Clamp(settings.Batch, 0, Math.Max(0, room)), none, state, clock);
             if (plan.Refitted) fitSeconds.Add(plan.FitSeconds);
             acquireSeconds.Add(plan.AcquireSeconds);
             state = plan.State;
-            while (pending.Count > 0 && plan.Rows is not null && (observations.Count >= pending.Peek() || observations.Count == grid.CellCount))
+            while (pending.Count > 0 && plan.Decision is not null && (observations.Count >= pending.Peek() || observations.Count == grid.CellCount))
             {
+                // What a run prints when it ends here: its final decision, from the planner's last fit.
                 int budget = pending.Dequeue();
-                var reported = plan.Rows.Widened(PrequentialCheck.VarianceScale(grid, observations, plan.State.Fit!, options));
-                var selection = Selection.From(grid, reported, options.ProbabilitySamples, seed);
+                using var final = StudyDecision.Final(grid, observations, options, state);
+                var reported = final.Rows;
+                var selection = final.Select();
                 int randomPick = Baselines.Random(table, design, budget, seed);
                 int subsetPick = Baselines.Subset(table, budget, seed);
                 outcomes.Add(new BudgetOutcome(budget, selection.Pick.Checkpoint, Regret.Of(rowMeans, selection.Pick.Checkpoint), selection.Pick.ProbabilityBest,
@@ -90,12 +101,13 @@ public static class ReplaySimulation
             observations.AddRange(plan.Next.Select(c => new Observation(c, table.ScoreOf(c))));
             roundSeconds.Add(clock() - roundStart);
             liveTensors.Add(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+            if (peakResidentBytes is not null) peakResident.Add(peakResidentBytes());
             if (clock() - lastReport >= ProgressEverySeconds)
             {
                 lastReport = clock();
                 progress?.Invoke($"seed {seed}: round {roundSeconds.Count}, {observations.Count}/{settings.Budgets.Max()} evaluations, last round {roundSeconds[^1]:0.0}s{(plan.Refitted ? $" (refit {plan.FitSeconds:0.0}s)" : "")}");
             }
         }
-        return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds) { LiveTensors = liveTensors };
+        return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds) { LiveTensors = liveTensors, PeakResidentBytes = peakResident };
     }
 }

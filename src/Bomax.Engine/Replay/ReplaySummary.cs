@@ -32,6 +32,18 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
             ? (Runs.First(r => r.LiveTensors.Count > 0).LiveTensors[0], Runs.Last(r => r.LiveTensors.Count > 0).LiveTensors[^1], Runs.SelectMany(r => r.LiveTensors).Max())
             : null;
 
+    /// <summary>The process's peak resident memory after rounds 100, 300 and 1000 (counted over the seeds in order) and after
+    /// the last round, in bytes: flat when a long study does not grow beyond its observations. Empty without a probe.</summary>
+    public IReadOnlyList<(int Round, long Bytes)> PeakResident
+    {
+        get
+        {
+            var peaks = Runs.SelectMany(r => r.PeakResidentBytes).ToList();
+            if (peaks.Count == 0) return [];
+            return new[] { 100, 300, 1000 }.Where(r => r < peaks.Count).Append(peaks.Count).Select(r => (r, peaks[r - 1])).ToList();
+        }
+    }
+
     public static ReplaySummary From(ScoreTable table, IReadOnlyList<SeedOutcome> seeds, double wallSeconds)
     {
         var grid = table.Grid;

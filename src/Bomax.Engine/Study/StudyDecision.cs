@@ -1,43 +1,75 @@
 namespace Bomax.Engine;
 
 /// <summary>
-/// A decision from the observations: the model (conditioned on them; the caller disposes it), the joint posterior of the
-/// checkpoint averages widened by the held-out check, the selection, and the planner state it leaves (for the next decision).
+/// A decision from the observations: the model conditioned on them (the caller disposes the decision), the held-out check's
+/// variance scale, the joint posterior of the checkpoint averages widened by it, and the selection. The scale, the widened
+/// posterior and the selection are computed when first asked for (a round that only chooses cells needs none of them), and
+/// <see cref="State"/> carries the scale once known, so the next decision reuses it until the next refit.
 /// </summary>
-public sealed record Decision(ConditionedModel Model, RowPosterior Rows, double Scale, Selection Selection, PlannerState State, bool Refitted) : IDisposable
+public sealed class Decision : IDisposable
 {
+    readonly PlannerState fitted;
+    readonly EngineOptions options;
+    readonly Lazy<double> scale;
+    readonly Lazy<RowPosterior> rows;
+
+    internal Decision(ConditionedModel model, PlannerState fitted, bool refitted, IReadOnlyList<Observation> observations, EngineOptions options)
+    {
+        Model = model;
+        Refitted = refitted;
+        this.fitted = fitted;
+        this.options = options;
+        scale = new(() => fitted.Scale ?? PrequentialCheck.VarianceScale(model.Grid, observations, model.Fit, options));
+        rows = new(() => NativeCalls.WithoutCollections(() => model.Rows().Widened(scale.Value)));
+    }
+
+    public ConditionedModel Model { get; }
+
+    /// <summary>Whether this decision refitted the hyperparameters (else it kept the previous state's).</summary>
+    public bool Refitted { get; }
+
+    /// <summary>The held-out check's variance scale (<see cref="PrequentialCheck"/>): the previous state's until a refit.</summary>
+    public double Scale => scale.Value;
+
+    /// <summary>The joint posterior of the checkpoint averages, widened by <see cref="Scale"/>: what every report and stop rule reads.</summary>
+    public RowPosterior Rows => rows.Value;
+
+    /// <summary>The pick and its runners-up from <see cref="Rows"/> (P(best) by the options' seeded draws).</summary>
+    public Selection Select(int runnersUp = 5) => Selection.From(Model.Grid, Rows, options.ProbabilitySamples, options.Seed, runnersUp);
+
+    /// <summary>What the next decision starts from: this fit, when it was made, and the scale once it is known.</summary>
+    public PlannerState State => scale.IsValueCreated ? fitted with { Scale = scale.Value } : fitted;
+
     public void Dispose() => Model.Dispose();
 }
 
 /// <summary>
-/// fit → condition → widen → select, as one function. The fit is the previous one when the refit schedule says it is not
-/// due (<see cref="RefitSchedule"/>, as a run's rounds do), a warm-started refit when it is, and a cold fit with no previous
-/// state; so a report made from the run's last state gives the decision the run's stop rule saw, without a cold refit. The
-/// held-out check's scale is kept with the fit likewise (the run recomputes it only at refits).
+/// fit → condition → widen → select, as one function for every command. <see cref="Decide"/> refits when the refit schedule
+/// says so (<see cref="RefitSchedule"/>; warm from the previous state's fit, cold with none) and otherwise re-conditions with
+/// the previous hyperparameters and keeps their held-out scale, as a run's rounds do. <see cref="Final"/> is a study's last
+/// word: a warm refit on every observation and a fresh held-out check, what a run prints when it ends and what the replay
+/// measures at each budget. Its state, kept beside the journal, lets <c>report</c> and <c>suggest</c> of the same journal
+/// decide exactly as the run printed, without refitting.
 /// </summary>
 public static class StudyDecision
 {
-    public static Decision Decide(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PlannerState previous, int runnersUp = 5) =>
+    public static Decision Decide(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PlannerState previous) =>
+        Make(grid, observations, options, previous, final: false);
+
+    public static Decision Final(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PlannerState previous) =>
+        Make(grid, observations, options, previous, final: true);
+
+    static Decision Make(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PlannerState previous, bool final) =>
         NativeCalls.WithoutCollections(() =>
         {
             int rank = options.ResolvedTaskRank(grid.BenchmarkCount);
             var known = previous.Fit is { } f && f.Hyperparameters.Benchmarks == grid.BenchmarkCount && f.Hyperparameters.Rank == rank ? f : null;
-            bool refit = known is null || RefitSchedule.IsDue(observations.Count, previous.FittedAt, options.FitObservationLimit);
+            bool refit = known is null || final || RefitSchedule.IsDue(observations.Count, previous.FittedAt, options.FitObservationLimit);
             var fit = refit
                 ? HyperparameterFit.Fit(grid, observations, options, known?.Hyperparameters)
                 : known! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
+            var state = refit ? new PlannerState(fit, observations.Count) : previous with { Fit = fit };
             var model = ConditionedModel.Condition(grid, observations, fit, options);
-            try
-            {
-                double scale = !refit && previous.Scale is { } kept ? kept : PrequentialCheck.VarianceScale(grid, observations, fit, options);
-                var rows = model.Rows().Widened(scale);
-                var selection = Selection.From(grid, rows, options.ProbabilitySamples, options.Seed, runnersUp);
-                return new Decision(model, rows, scale, selection, new PlannerState(fit, refit ? observations.Count : previous.FittedAt) { Scale = scale }, refit);
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
+            return new Decision(model, state, refit, observations, options);
         });
 }

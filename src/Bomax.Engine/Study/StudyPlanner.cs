@@ -11,18 +11,24 @@ public sealed record PlannerState(ModelFit? Fit, int FittedAt)
 }
 
 /// <summary>
-/// One round's decision: the cells to evaluate next (distinct, at most the count asked for), and —
-/// once the model has been fitted — the joint posterior of the checkpoint averages it was chosen from.
+/// One round's plan: the cells to evaluate next (distinct, at most the count asked for), and — once the model has been
+/// fitted — the <see cref="Engine.Decision"/> they were chosen from (its selection is what the round's stop rules read).
+/// Dispose the plan: the decision holds the conditioned model.
 /// </summary>
-public sealed record Plan(IReadOnlyList<Cell> Next, RowPosterior? Rows, PlannerState State,
-    double FitSeconds = 0, double AcquireSeconds = 0)
+public sealed record Plan(IReadOnlyList<Cell> Next, Decision? Decision, PlannerState Start,
+    double FitSeconds = 0, double AcquireSeconds = 0) : IDisposable
 {
-    public bool Refitted { get; init; }
+    /// <summary>What the next round starts from (the decision's state, with its held-out scale once it was asked for).</summary>
+    public PlannerState State => Decision?.State ?? Start;
+
+    public bool Refitted => Decision?.Refitted ?? false;
+
+    public void Dispose() => Decision?.Dispose();
 }
 
 /// <summary>
 /// The study loop's pure core: read the observations, decide the next cells. The initial design comes
-/// first; then the model is refitted when due (<see cref="RefitSchedule"/>), conditioned once, and asked
+/// first; then the round's decision (<see cref="StudyDecision.Decide"/>: refitted when due, conditioned once) is asked
 /// for a batch. A batch of q cells is chosen one at a time, each time pretending the cells already chosen
 /// were observed at their posterior mean (the "kriging believer"), so the batch spreads out instead of
 /// piling onto one spot; believing a cell leaves every mean where it was and shrinks the covariances by
@@ -35,9 +41,9 @@ public static class StudyPlanner
     /// another worker): never chosen, and believed at their posterior mean like the batch's own cells, so the batch spreads around them.</summary>
     public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
         int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null, IReadOnlyCollection<Cell>? pending = null) =>
-        NativeCalls.WithoutCollections(() => Decide(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? []));
+        NativeCalls.WithoutCollections(() => Choose(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? []));
 
-    static Plan Decide(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
+    static Plan Choose(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
         int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock, IReadOnlyCollection<Cell> pending)
     {
         clock ??= () => 0.0;
@@ -46,7 +52,7 @@ public static class StudyPlanner
         var elsewhereSet = elsewhere.ToHashSet();
         bool Open(Cell c) => !observed.Contains(c) && !exclude.Contains(c) && !elsewhereSet.Contains(c);
         var design = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed, budget).Where(Open).ToList();
-        // The initial design: no model yet, Rows is null. With nothing observed there is nothing to fit,
+        // The initial design: no model yet, no decision. With nothing observed there is nothing to fit,
         // so a batch larger than the design is filled by spreading further. (A count of 0 asks only for
         // the posterior.)
         if (observations.Count == 0)
@@ -55,29 +61,31 @@ public static class StudyPlanner
             return new Plan(design.Take(count).ToList(), null, state);
 
         double start = clock();
-        bool refit = state.Fit is null || RefitSchedule.IsDue(observations.Count, state.FittedAt, options.FitObservationLimit);
-        var fit = refit
-            ? HyperparameterFit.Fit(grid, observations, options, state.Fit?.Hyperparameters)
-            : state.Fit! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
-        var next = new PlannerState(fit, refit ? observations.Count : state.FittedAt) { Scale = refit ? null : state.Scale };
+        var decision = StudyDecision.Decide(grid, observations, options, state);
         double fitted = clock();
-
-        // What is left of the design goes first, believed like the rest of the batch.
-        var chosen = design.Take(count).ToList();
-        var taken = new HashSet<Cell>(observed);
-        taken.UnionWith(exclude);
-        taken.UnionWith(elsewhereSet);
-        taken.UnionWith(chosen);
-        using var model = ConditionedModel.Condition(grid, observations, fit, options);
-        var rows = model.Rows();
-        while (chosen.Count < count)
+        try
         {
-            var believed = elsewhere.Count == 0 ? chosen : [.. elsewhere, .. chosen];
-            var suggestion = AverageImprovement.Best(model, model.Marginals(believed), options.Acquisition, taken, believed);
-            if (suggestion is null) break;
-            chosen.Add(suggestion.Cell);
-            taken.Add(suggestion.Cell);
+            // What is left of the design goes first, believed like the rest of the batch.
+            var chosen = design.Take(count).ToList();
+            var taken = new HashSet<Cell>(observed);
+            taken.UnionWith(exclude);
+            taken.UnionWith(elsewhereSet);
+            taken.UnionWith(chosen);
+            var model = decision.Model;
+            while (chosen.Count < count)
+            {
+                var believed = elsewhere.Count == 0 ? chosen : [.. elsewhere, .. chosen];
+                var suggestion = AverageImprovement.Best(model, model.Marginals(believed), options.Acquisition, taken, believed);
+                if (suggestion is null) break;
+                chosen.Add(suggestion.Cell);
+                taken.Add(suggestion.Cell);
+            }
+            return new Plan(chosen, decision, state, fitted - start, clock() - fitted);
         }
-        return new Plan(chosen, rows, next, fitted - start, clock() - fitted) { Refitted = refit };
+        catch
+        {
+            decision.Dispose();
+            throw;
+        }
     }
 }

@@ -180,6 +180,12 @@ public sealed class ReplayCommandTests : IDisposable
             Assert.True(value.ValueKind == JsonValueKind.Null || value.GetDouble() >= 0, $"{name}: {value}");
         }
         Assert.True(root.GetProperty("wall_seconds").GetDouble() > 0);
+        // The peak resident memory as it stood after the last round (fewer than 100 here): positive, never above the end's peak.
+        int rounds = root.GetProperty("rounds").GetInt32();
+        var byRound = root.GetProperty("peak_resident_mib_by_round").EnumerateObject().ToList();
+        var last = Assert.Single(byRound);
+        Assert.Equal(rounds.ToString(System.Globalization.CultureInfo.InvariantCulture), last.Name);
+        Assert.InRange(last.Value.GetDouble(), 1, root.GetProperty("peak_resident_mib").GetDouble());
 
         var budget = Assert.Single(root.GetProperty("budgets").EnumerateArray());
         Assert.Equal(0.5, budget.GetProperty("fraction").GetDouble(), 1e-12);

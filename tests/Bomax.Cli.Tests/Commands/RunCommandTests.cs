@@ -180,6 +180,29 @@ public sealed class RunCommandTests : IDisposable
     // ---- the tests ---------------------------------------------------------------------------------------
 
     [Fact]
+    public void AProbBestStopEndsTheRunOnTheDecisionThatStoppedItAndTheReportSaysTheSame()
+    {
+        WriteScoringScript(directory);
+        string spec = WriteSpec(directory, "100%", extraEval: "stop: { prob-best: 0.5 }");
+
+        var run = Bomax("run", spec);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("; stopped early: P(best) reached 0.5", run.Stdout);
+        int evaluated = CountEvaluationLines(Path.Combine(directory, "journal.jsonl"));
+        Assert.InRange(evaluated, 1, 23); // before the budget
+        // The decision printed is the one the stop rule read: its pick has the P(best) that stopped the run.
+        var stated = System.Text.RegularExpressions.Regex.Match(run.Stdout, @"estimated average [^\n]*P\(best\) (\d\.\d\d)");
+        Assert.True(stated.Success, run.Stdout);
+        Assert.True(double.Parse(stated.Groups[1].Value, CultureInfo.InvariantCulture) >= 0.5, run.Stdout);
+
+        var report = Bomax("report", spec);
+        Assert.True(report.ExitCode == 0, report.ToString());
+        static string[] Decision(string stdout) => stdout.Split('\n').Where(l => l.StartsWith("selected:") || l.Contains("estimated average") || l.Contains("runner-up")).ToArray();
+        Assert.Equal(Decision(run.Stdout), Decision(report.Stdout));
+    }
+
+    [Fact]
     public void RunSelectsTheBestCheckpointAndWritesTheJournal()
     {
         WriteScoringScript(directory);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bomax.Cli.Journal;
 using Bomax.Cli.Reports;
 using Bomax.Engine;
 
@@ -24,13 +25,14 @@ public sealed class DecisionStateTests : IDisposable
         new(hash, DecisionState.OptionsKey(Options), benchmarks, 1, fittedAt, new double[Hyperparameters.LengthFor(benchmarks, 1)]);
 
     [Fact]
-    public void TheSameJournalStartsFromTheFitAsItWasAndAChangedOneIsDueForARefit()
+    public void TheSameJournalStartsFromTheFitAsItWasAndAChangedOneLetsTheScheduleDecide()
     {
-        var same = State().StartFor("abc", Options, 3);
-        var changed = State().StartFor("def", Options, 3);
+        var same = (State() with { Scale = 1.5 }).StartFor("abc", Options, 3);
+        var changed = (State() with { Scale = 1.5 }).StartFor("def", Options, 3);
 
-        Assert.Equal(12, same!.FittedAt);
-        Assert.Equal(0, changed!.FittedAt); // warm start: the schedule sees no fit yet
+        Assert.Equal((12, 1.5), (same!.FittedAt, same.Scale));
+        Assert.Equal(12, changed!.FittedAt); // the count the fit saw: the refit schedule decides, as in a run's next round
+        Assert.Null(changed.Scale);          // the held-out check belongs to the observations it was made from
         Assert.Equal(State().Raw, changed.Fit!.Hyperparameters.Raw);
     }
 
@@ -77,7 +79,7 @@ public sealed class DecisionStateTests : IDisposable
         var run = BomaxProcess.Run(directory, TimeSpan.FromSeconds(120), ["run", spec]);
         Assert.True(run.ExitCode == 0, run.ToString());
         var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "kept", DecisionState.FileName))).RootElement;
-        Assert.Equal(DecisionState.JournalHash(Path.Combine(directory, "journal.jsonl")), state.GetProperty("journal_sha256").GetString());
+        Assert.Equal(JournalFile.Read(Path.Combine(directory, "journal.jsonl")).Sha256, state.GetProperty("journal_sha256").GetString());
         Assert.Equal(12, state.GetProperty("fitted_at").GetInt32());
         Assert.True(state.GetProperty("scale").GetDouble() >= 1);
 

@@ -78,6 +78,22 @@ public class ReplaySimulationTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
     }
 
     [Fact]
+    public void TheMemoryProbeIsReadAfterEveryRoundAndTheSummaryQuotesRounds100And300AndTheLast()
+    {
+        long reads = 0;
+        var seed = ReplaySimulation.Run(runs.Table, runs.Settings, 0, () => 0, peakResidentBytes: () => ++reads * 1024);
+        Assert.Equal(seed.RoundSeconds.Count, seed.PeakResidentBytes.Count);
+        Assert.Equal(Enumerable.Range(1, seed.RoundSeconds.Count).Select(k => k * 1024L), seed.PeakResidentBytes);
+
+        // Rounds count over the seeds in order: 2 × 200 rounds quote rounds 100 and 300, then the last (400).
+        var first = seed with { PeakResidentBytes = Enumerable.Range(1, 200).Select(k => (long)k).ToList() };
+        var second = seed with { PeakResidentBytes = Enumerable.Range(201, 200).Select(k => (long)k).ToList() };
+        var summary = ReplaySummary.From(runs.Table, [first, second], 1.0);
+        Assert.Equal([(100, 100L), (300, 300L), (400, 400L)], summary.PeakResident);
+        Assert.Empty(ReplaySummary.From(runs.Table, [seed with { PeakResidentBytes = [] }], 1.0).PeakResident);
+    }
+
+    [Fact]
     public void EverySeedReportsEveryBudgetWithConsistentNumbers()
     {
         var means = runs.Table.RowMeans();

@@ -19,12 +19,12 @@ public class StudyPlannerTests
         var design = InitialDesign.Cells(Grid, 2, Options.Seed);
         Assert.Equal(3, design.Count); // 8 checkpoints: one initial cell per benchmark
 
-        var plan = StudyPlanner.Next(Grid, [], Options, 2, null, 5, new HashSet<Cell>(), PlannerState.Empty);
+        using var plan = StudyPlanner.Next(Grid, [], Options, 2, null, 5, new HashSet<Cell>(), PlannerState.Empty);
 
         Assert.Equal(5, plan.Next.Count);
         Assert.Equal(5, plan.Next.Distinct().Count());
         Assert.Equal(design, plan.Next.Take(3));
-        Assert.Null(plan.Rows); // nothing observed: no model yet
+        Assert.Null(plan.Decision); // nothing observed: no model yet
     }
 
     [Fact]
@@ -34,13 +34,13 @@ public class StudyPlannerTests
         var observations = design.Take(2).Select(c => new Observation(c, Score(c))).ToList();
         var excluded = new HashSet<Cell> { new(0, 0) };
 
-        var plan = StudyPlanner.Next(Grid, observations, Options, 2, null, 4, excluded, PlannerState.Empty);
+        using var plan = StudyPlanner.Next(Grid, observations, Options, 2, null, 4, excluded, PlannerState.Empty);
 
         Assert.Equal(4, plan.Next.Count);
         Assert.Equal(design[2], plan.Next[0]); // the rest of the design first
         Assert.Equal(4, plan.Next.Distinct().Count());
         Assert.DoesNotContain(plan.Next, c => observations.Any(o => o.Cell == c) || excluded.Contains(c));
-        Assert.NotNull(plan.Rows); // the model chose the other three
+        Assert.NotNull(plan.Decision); // the model chose the other three
     }
 
     [Fact]
@@ -49,13 +49,13 @@ public class StudyPlannerTests
         var design = InitialDesign.Cells(Grid, 2, Options.Seed); // 3 cells
         var observations = design.Take(2).Select(c => new Observation(c, Score(c))).ToList();
 
-        var unbounded = StudyPlanner.Next(Grid, observations, Options, 2, null, 1, new HashSet<Cell>(), PlannerState.Empty);
+        using var unbounded = StudyPlanner.Next(Grid, observations, Options, 2, null, 1, new HashSet<Cell>(), PlannerState.Empty);
         Assert.Equal(new[] { design[2] }, unbounded.Next); // the rest of the whole design
-        Assert.Null(unbounded.Rows);
+        Assert.Null(unbounded.Decision);
 
-        var bounded = StudyPlanner.Next(Grid, observations, Options, 2, 4, 1, new HashSet<Cell>(), PlannerState.Empty);
+        using var bounded = StudyPlanner.Next(Grid, observations, Options, 2, 4, 1, new HashSet<Cell>(), PlannerState.Empty);
         Assert.Single(bounded.Next);
-        Assert.NotNull(bounded.Rows); // 4 evaluations: the design is cut to 2, the model chooses the third
+        Assert.NotNull(bounded.Decision); // 4 evaluations: the design is cut to 2, the model chooses the third
     }
 
     [Fact]
@@ -64,10 +64,10 @@ public class StudyPlannerTests
         var design = InitialDesign.Cells(Grid, 2, Options.Seed);
         var observations = design.Take(2).Select(c => new Observation(c, Score(c))).ToList();
 
-        var plan = StudyPlanner.Next(Grid, observations, Options, 2, null, 0, new HashSet<Cell>(), PlannerState.Empty);
+        using var plan = StudyPlanner.Next(Grid, observations, Options, 2, null, 0, new HashSet<Cell>(), PlannerState.Empty);
 
         Assert.Empty(plan.Next); // a spent budget suggests nothing, not the rest of the design
-        Assert.NotNull(plan.Rows);
+        Assert.NotNull(plan.Decision);
     }
 
     [Fact]
@@ -75,17 +75,17 @@ public class StudyPlannerTests
     {
         var design = InitialDesign.Cells(Grid, 2, Options.Seed);
         var observations = design.Select(c => new Observation(c, Score(c))).ToList();
-        var fresh = StudyPlanner.Next(Grid, observations, Options, 2, null, 3, new HashSet<Cell>(), PlannerState.Empty);
+        using var fresh = StudyPlanner.Next(Grid, observations, Options, 2, null, 3, new HashSet<Cell>(), PlannerState.Empty);
 
         // Another worker holds the first cell this planner would choose: the next two are the ones the batch would
         // have chosen after it, since believing a pending cell is what the batch does with its own.
-        var elsewhere = StudyPlanner.Next(Grid, observations, Options, 2, null, 2, new HashSet<Cell>(), PlannerState.Empty,
+        using var elsewhere = StudyPlanner.Next(Grid, observations, Options, 2, null, 2, new HashSet<Cell>(), PlannerState.Empty,
             pending: [fresh.Next[0]]);
 
         Assert.Equal(fresh.Next.Skip(1), elsewhere.Next);
 
         // Before any model, pending cells of the design are skipped too.
-        var start = StudyPlanner.Next(Grid, [], Options, 2, null, 2, new HashSet<Cell>(), PlannerState.Empty, pending: [design[0]]);
+        using var start = StudyPlanner.Next(Grid, [], Options, 2, null, 2, new HashSet<Cell>(), PlannerState.Empty, pending: [design[0]]);
         Assert.DoesNotContain(design[0], start.Next);
         Assert.Equal(design[1], start.Next[0]);
     }

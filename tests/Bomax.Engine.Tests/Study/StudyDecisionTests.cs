@@ -1,0 +1,64 @@
+using Bomax.Engine;
+
+namespace Bomax.Engine.Tests.Study;
+
+/// <summary>One decision function: a decision started from another's state on the same observations is that decision again,
+/// without a refit; the schedule decides otherwise; a final decision always refits and checks afresh.</summary>
+public class StudyDecisionTests
+{
+    static readonly Grid Grid = new(
+        Enumerable.Range(0, 10).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
+        new[] { new Benchmark("arc"), new Benchmark("gsm8k"), new Benchmark("mmlu") });
+
+    static readonly EngineOptions Options = new() { Device = "cpu", FirstFitIterations = 15, RefitIterations = 5 };
+
+    static List<Observation> Observations(int count)
+    {
+        var random = new Random(7);
+        return Enumerable.Range(0, Grid.CellCount).OrderBy(_ => random.Next()).Take(count)
+            .Select(k => new Cell(k / 3, k % 3))
+            .Select(c => new Observation(c, 0.7 - 0.2 * Math.Pow((c.Checkpoint - 6) / 4.0, 2) + 0.02 * c.Benchmark + 0.01 * random.NextDouble()))
+            .ToList();
+    }
+
+    [Fact]
+    public void ADecisionFromAFinalDecisionsStateOnTheSameObservationsIsThatDecisionWithoutARefit()
+    {
+        var observations = Observations(24);
+        using var final = StudyDecision.Final(Grid, observations, Options, PlannerState.Empty);
+        var first = final.Select();
+
+        using var again = StudyDecision.Decide(Grid, observations, Options, final.State);
+
+        Assert.True(final.Refitted);
+        Assert.False(again.Refitted);
+        Assert.Equal(final.Scale, again.Scale);
+        Assert.Equal(final.State.Fit!.Hyperparameters.Raw, again.State.Fit!.Hyperparameters.Raw);
+        var second = again.Select();
+        Assert.Equal(first.Pick, second.Pick);
+        Assert.Equal(first.RunnersUp, second.RunnersUp);
+        Assert.Equal(first.ProbabilityBest, second.ProbabilityBest);
+    }
+
+    [Fact]
+    public void TheScheduleDecidesWhenToRefitAndAFinalDecisionAlwaysRefitsWarm()
+    {
+        var observations = Observations(24);
+        using var start = StudyDecision.Decide(Grid, observations, Options, PlannerState.Empty);
+        Assert.True(start.Refitted); // nothing to start from: a cold fit
+        Assert.Null(start.State.Scale); // not asked for yet: not computed
+        double scale = start.Scale;
+        Assert.Equal(scale, start.State.Scale);
+
+        using var next = StudyDecision.Decide(Grid, Observations(25), Options, start.State);
+        Assert.Equal(RefitSchedule.IsDue(25, 24), next.Refitted);
+
+        using var fewer = StudyDecision.Decide(Grid, Observations(20), Options, start.State);
+        Assert.True(fewer.Refitted); // fewer observations than the fit saw: they were not these
+
+        using var final = StudyDecision.Final(Grid, observations, Options, start.State);
+        Assert.True(final.Refitted);
+        Assert.Equal(24, final.State.FittedAt);
+        Assert.True(final.Scale >= 1);
+    }
+}
