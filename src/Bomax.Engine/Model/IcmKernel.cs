@@ -29,8 +29,14 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         return new IcmKernel(loadings, diagonal, lengthscale, jitter, bias, noise, shared, warpA, warpB, options.Kernel, options.CheckpointJitter);
     }
 
-    /// <summary>Task covariance B, <c>M x M</c>.</summary>
-    public Tensor TaskCovariance() => Loadings.matmul(Loadings.T) + diag(Diagonal);
+    /// <summary>B[a, b] for benchmark indices <paramref name="a"/> (A) and <paramref name="b"/> (B): <c>A x B</c>, from the
+    /// loadings' rows, never forming the M × M matrix (a 4 × 5,000 table spent minutes of a fit on it).</summary>
+    public Tensor TaskCovariance(Tensor a, Tensor b) => TaskCovariance(Loadings, Diagonal, a, b);
+
+    /// <summary>B[a, b] = W[a] W[b]ᵀ + [a = b] v[a], for loadings W (M × r) and diagonal v (M).</summary>
+    public static Tensor TaskCovariance(Tensor loadings, Tensor diagonal, Tensor a, Tensor b) =>
+        loadings.index_select(0, a).matmul(loadings.index_select(0, b).T)
+        + a.unsqueeze(1).eq(b.unsqueeze(0)).to(loadings.dtype) * diagonal.index_select(0, a).unsqueeze(1);
 
     /// <summary>Step kernel between normalised steps <c>a</c> (length A) and <c>b</c> (length B): <c>A x B</c>.</summary>
     public Tensor Step(Tensor a, Tensor b)
@@ -58,7 +64,8 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
     {
         var steps = Step(data.Steps, data.Steps);
         var kx = steps.index_select(0, data.Checkpoint).index_select(1, data.Checkpoint) + Jitter * data.SameCheckpoint;
-        var b = TaskCovariance().index_select(0, data.Benchmark).index_select(1, data.Benchmark);
+        var rows = Loadings.index_select(0, data.Benchmark);
+        var b = rows.matmul(rows.T) + data.SameBenchmark * Diagonal.index_select(0, data.Benchmark).unsqueeze(1);
         return kx * b + SharedJitter * data.SameCheckpoint + TaskBias * data.SameBenchmark + diag(Noise + data.KnownNoise);
     }
 

@@ -11,7 +11,7 @@ namespace Bomax.Engine;
 /// </summary>
 public sealed class ConditionedModel : IDisposable
 {
-    readonly Tensor factor, alpha, trainCheckpoint, trainBenchmark, stepCov, taskCov, coefficients, coefficientsTimesB;
+    readonly Tensor factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB;
     readonly double bias, noise, shared;
     readonly Standardisation standardisation;
     readonly double[] weights;
@@ -28,8 +28,8 @@ public sealed class ConditionedModel : IDisposable
     ConditionedModel(Grid grid, ModelFit fit, Tensor[] owned, double bias, double noise, double shared, bool[] observed, double[] observedScore, double[] constantPart)
     {
         Grid = grid; Fit = fit;
-        (factor, alpha, trainCheckpoint, trainBenchmark, stepCov, taskCov, coefficients, coefficientsTimesB) =
-            (owned[0], owned[1], owned[2], owned[3], owned[4], owned[5], owned[6], owned[7]);
+        (factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB) =
+            (owned[0], owned[1], owned[2], owned[3], owned[4], owned[5], owned[6], owned[7], owned[8]);
         this.bias = bias; this.noise = noise; this.shared = shared;
         standardisation = fit.Standardisation;
         weights = grid.Weights.ToArray();
@@ -77,9 +77,10 @@ public sealed class ConditionedModel : IDisposable
             alpha = zeros(0, dtype: float64, device: device);
         }
         var stepCov = kernel.Step(data.Steps, data.Steps) + kernel.Jitter * eye(n, dtype: float64, device: device);
-        var taskCov = kernel.TaskCovariance();
         var coefficients = tensor(c, dtype: float64, device: device).reshape(n, m);
-        var owned = new[] { factor, alpha, data.Checkpoint, data.Benchmark, stepCov, taskCov, coefficients, coefficients.matmul(taskCov) };
+        // C B = (C W) Wᵀ + C diag(v): N × M without the M × M task covariance.
+        var coefficientsTimesB = coefficients.matmul(kernel.Loadings).matmul(kernel.Loadings.T) + coefficients * kernel.Diagonal.unsqueeze(0);
+        var owned = new[] { factor, alpha, data.Checkpoint, data.Benchmark, stepCov, kernel.Loadings.detach().clone(), kernel.Diagonal.detach().clone(), coefficients, coefficientsTimesB };
         foreach (var t in owned) t.DetachFromDisposeScope();
         return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), kernel.SharedJitter.item<double>(), observed, observedScore, constant);
     }
@@ -163,7 +164,8 @@ public sealed class ConditionedModel : IDisposable
         var cellBenchmark = arange(m, dtype: int64, device: device).repeat(rows.Count);
         var stepDiagonal = stepCov.diagonal().index_select(0, cellRow);
         var (biasT, noiseT, sharedT) = (Const(bias, factor), Const(noise, factor), Const(shared, factor));
-        var priorVariance = stepDiagonal * taskCov.diagonal().index_select(0, cellBenchmark) + biasT + noiseT + sharedT;
+        var taskVariance = (loadings * loadings).sum(dim: 1) + taskDiagonal; // diag(B)
+        var priorVariance = stepDiagonal * taskVariance.index_select(0, cellBenchmark) + biasT + noiseT + sharedT;
         // cov(a_i, g_ij) before the data: (Kx_ii+η)(C B)[i,j] + (τ + σ²) C[i,j] + ρ Σ_j′ c_ij′.
         var rowPrior = stepDiagonal * coefficientsTimesB.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1)
             + coefficients.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1) * (biasT + noiseT)
@@ -230,8 +232,10 @@ public sealed class ConditionedModel : IDisposable
             var rowIndex = tensor(rows.Select(i => (long)i).ToArray(), dtype: int64, device: factor.device);
             var perBenchmark = zeros(m, dtype: float64, device: factor.device).index_add(0, trainBenchmark, alpha, 1);
             var perCheckpoint = zeros(Grid.CheckpointCount, dtype: float64, device: factor.device).index_add(0, trainCheckpoint, alpha, 1);
-            var standardised = (stepCov.index_select(0, rowIndex).index_select(1, trainCheckpoint) * alpha.unsqueeze(0))
-                .matmul(taskCov.index_select(1, trainBenchmark).T)
+            // Kx[rows, x] diag(α) B[b, :] = ((Kx diag α) W[b]) Wᵀ + (Kx diag α summed per benchmark) diag(v).
+            var weighted = stepCov.index_select(0, rowIndex).index_select(1, trainCheckpoint) * alpha.unsqueeze(0); // rows × n
+            var standardised = weighted.matmul(loadings.index_select(0, trainBenchmark)).matmul(loadings.T)
+                + zeros(rows.Count, m, dtype: float64, device: factor.device).index_add(1, trainBenchmark, weighted, 1) * taskDiagonal.unsqueeze(0)
                 + perBenchmark.unsqueeze(0) * Const(bias, factor)
                 + perCheckpoint.index_select(0, rowIndex).unsqueeze(1) * Const(shared, factor);
             means = standardised.cpu().data<double>().ToArray();
@@ -256,7 +260,7 @@ public sealed class ConditionedModel : IDisposable
         Tensor? solve = factor.shape[0] > 0
             ? linalg.solve_triangular(factor, CellCross(row, benchmark).T.contiguous(), upper: false) // n × k
             : null;
-        var prior = stepCov.index_select(0, row).index_select(1, row) * taskCov.index_select(0, benchmark).index_select(1, benchmark)
+        var prior = stepCov.index_select(0, row).index_select(1, row) * Task(benchmark, benchmark)
             + benchmark.unsqueeze(1).eq(benchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
             + row.unsqueeze(1).eq(row.unsqueeze(0)).to(float64) * Const(shared, factor)
             + eye(pending.Count, dtype: float64, device: device) * Const(noise, factor);
@@ -267,7 +271,7 @@ public sealed class ConditionedModel : IDisposable
     /// <summary>cov(y_c, y_P | data) for cells c: <c>cells × k</c>; <paramref name="cellSolve"/> is L⁻¹ cov(y, y_c) when there is data.</summary>
     Tensor CellCovariance(Tensor cellRow, Tensor cellBenchmark, PendingTerms terms, Tensor? cellSolve)
     {
-        var prior = stepCov.index_select(0, cellRow).index_select(1, terms.Row) * taskCov.index_select(0, cellBenchmark).index_select(1, terms.Benchmark)
+        var prior = stepCov.index_select(0, cellRow).index_select(1, terms.Row) * Task(cellBenchmark, terms.Benchmark)
             + cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
             + cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)).to(float64) * Const(shared, factor)
             + (cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)) & cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0))).to(float64) * Const(noise, factor);
@@ -297,7 +301,7 @@ public sealed class ConditionedModel : IDisposable
     /// <summary>Covariance between cells and the observations: <c>cells × n</c>.</summary>
     Tensor CellCross(Tensor cellRow, Tensor cellBenchmark) =>
         stepCov.index_select(0, cellRow).index_select(1, trainCheckpoint)
-        * taskCov.index_select(0, cellBenchmark).index_select(1, trainBenchmark)
+        * Task(cellBenchmark, trainBenchmark)
         + cellBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
         + cellRow.unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64) * Const(shared, factor);
 
@@ -306,6 +310,9 @@ public sealed class ConditionedModel : IDisposable
         stepCov.index_select(1, trainCheckpoint) * coefficientsTimesB.index_select(1, trainBenchmark)
         + coefficients.index_select(1, trainBenchmark) * Const(bias, factor)
         + coefficients.sum(dim: 1).unsqueeze(1) * RowIndices().unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64) * Const(shared, factor);
+
+    /// <summary>The task covariance B[a, b] (<see cref="IcmKernel.TaskCovariance(Tensor, Tensor, Tensor, Tensor)"/>).</summary>
+    Tensor Task(Tensor a, Tensor b) => IcmKernel.TaskCovariance(loadings, taskDiagonal, a, b);
 
     Tensor RowIndices() => arange(Grid.CheckpointCount, dtype: int64, device: factor.device);
 
@@ -319,7 +326,7 @@ public sealed class ConditionedModel : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in new[] { factor, alpha, trainCheckpoint, trainBenchmark, stepCov, taskCov, coefficients, coefficientsTimesB }) t.Dispose();
+        foreach (var t in new[] { factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB }) t.Dispose();
         rowSolve?.Dispose();
     }
 }
