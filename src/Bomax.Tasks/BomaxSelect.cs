@@ -47,7 +47,7 @@ public sealed class BomaxSelect : PickOutputs, ICancelableTask
         Log.LogMessage(MessageImportance.Low, "Bomax: {0} {1}", host, string.Join(" ", arguments));
         lock (gate)
         {
-            if (cancelled) return Report(BuildLog.ForExit(130, false, false, true, []));
+            if (cancelled) return Report(BuildLog.ForExit(ExitCodes.Interrupted, false, false, true, []));
             try
             {
                 engine = EngineProcess.Start(host, arguments, Path.GetDirectoryName(Path.GetFullPath(Spec))!);

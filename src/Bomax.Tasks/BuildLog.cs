@@ -44,9 +44,15 @@ internal static class BuildLog
     /// <summary>The code of an <c>error</c> message's reason, which is also the code of its exit code.</summary>
     public static string CodeFor(string reason) => reason switch
     {
-        "usage" => ErrorCodes.Usage,
-        "evaluations-failing" => ErrorCodes.EvaluationsFailing,
-        "interrupted" => ErrorCodes.Interrupted,
+        _ => ErrorReasons.ExitCodeOf(reason) is { } exitCode ? CodeFor(exitCode) : ErrorCodes.EngineFailed,
+    };
+
+    /// <summary>The code of a failing exit code (<see cref="ExitCodes"/>).</summary>
+    static string CodeFor(int exitCode) => exitCode switch
+    {
+        ExitCodes.UsageError => ErrorCodes.Usage,
+        ExitCodes.EvaluationsFailing => ErrorCodes.EvaluationsFailing,
+        ExitCodes.Interrupted => ErrorCodes.Interrupted,
         _ => ErrorCodes.EngineFailed,
     };
 
@@ -63,9 +69,9 @@ internal static class BuildLog
         if (errorLogged) return null;
         return exitCode switch
         {
-            2 => new(LogLevel.Error, $"bomax rejected its input; nothing was evaluated{tail}", ErrorCodes.Usage),
-            3 => new(LogLevel.Error, $"evaluations are failing; no checkpoint was selected{tail}", ErrorCodes.EvaluationsFailing),
-            130 => new(LogLevel.Error, $"interrupted{(cancelled ? " (the build was cancelled)" : "")}; the journal keeps every finished evaluation and the next build resumes{tail}", ErrorCodes.Interrupted),
+            ExitCodes.UsageError => new(LogLevel.Error, $"bomax rejected its input; nothing was evaluated{tail}", ErrorCodes.Usage),
+            ExitCodes.EvaluationsFailing => new(LogLevel.Error, $"evaluations are failing; no checkpoint was selected{tail}", ErrorCodes.EvaluationsFailing),
+            ExitCodes.Interrupted => new(LogLevel.Error, $"interrupted{(cancelled ? " (the build was cancelled)" : "")}; the journal keeps every finished evaluation and the next build resumes{tail}", ErrorCodes.Interrupted),
             _ => new(LogLevel.Error, $"bomax exited with code {exitCode}{tail}", ErrorCodes.EngineFailed),
         };
     }

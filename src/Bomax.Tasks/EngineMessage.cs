@@ -15,7 +15,7 @@ internal abstract record EngineMessage
     public sealed record Warning(string Message) : EngineMessage;
     /// <summary>A spec problem at a 1-based line and column of <paramref name="File"/> (0 when it is about the file as a whole).</summary>
     public sealed record SpecError(string File, int Line, int Column, string Field, string Message) : EngineMessage;
-    /// <summary>Why the run stopped without a pick: <c>usage</c>, <c>evaluations-failing</c> or <c>interrupted</c>.</summary>
+    /// <summary>Why the run stopped without a pick: one of <see cref="ErrorReasons"/>.</summary>
     public sealed record Error(string Reason, string Message) : EngineMessage;
     public sealed record Result(StudyResult Study) : EngineMessage;
     public sealed record Other(string Type, string Line) : EngineMessage;
@@ -30,16 +30,17 @@ internal abstract record EngineMessage
             using var document = JsonDocument.Parse(line);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return new Text(line);
-            string type = Json.String(root, "type") ?? "";
+            string type = Json.String(root, MessageFields.Type) ?? "";
+            string message = Json.String(root, MessageFields.Message) ?? "";
             return type switch
             {
-                "progress" => new Progress(Json.String(root, "message") ?? ""),
-                "info" => new Info(Json.String(root, "message") ?? ""),
-                "warning" => new Warning(Json.String(root, "message") ?? ""),
-                "spec-error" => new SpecError(Json.String(root, "file") ?? "", Json.Int(root, "line"), Json.Int(root, "column"),
-                    Json.String(root, "field") ?? "", Json.String(root, "message") ?? ""),
-                "error" => new Error(Json.String(root, "reason") ?? "", Json.String(root, "message") ?? ""),
-                "result" => StudyResult.From(root) is { } result ? new Result(result) : new Other(type, line),
+                MessageTypes.Progress => new Progress(message),
+                MessageTypes.Info => new Info(message),
+                MessageTypes.Warning => new Warning(message),
+                MessageTypes.SpecError => new SpecError(Json.String(root, MessageFields.File) ?? "", Json.Int(root, MessageFields.Line),
+                    Json.Int(root, MessageFields.Column), Json.String(root, MessageFields.Field) ?? "", message),
+                MessageTypes.Error => new Error(Json.String(root, MessageFields.Reason) ?? "", message),
+                MessageTypes.Result => StudyResult.From(root) is { } result ? new Result(result) : new Other(type, line),
                 _ => new Other(type, line),
             };
         }

@@ -17,15 +17,16 @@ internal sealed record StudyResult(
     /// <summary>The result in <paramref name="o"/>, or null when it lacks the checkpoint or its numbers.</summary>
     public static StudyResult? From(JsonElement o)
     {
-        if (Json.String(o, "checkpoint") is not { Length: > 0 } checkpoint
-            || Json.Number(o, "score") is not { } score || Json.Number(o, "prob_best") is not { } probability)
+        if (Json.String(o, ResultFields.Checkpoint) is not { Length: > 0 } checkpoint
+            || Json.Number(o, ResultFields.Score) is not { } score || Json.Number(o, ResultFields.ProbabilityBest) is not { } probability)
             return null;
-        return new StudyResult(Json.String(o, "study") ?? "", checkpoint, Json.String(o, "checkpoint_path") ?? checkpoint, Json.Number(o, "step") ?? "", score,
-            Json.Number(o, "low") ?? score, Json.Number(o, "high") ?? score, probability,
-            Json.Int(o, "evaluations"), Json.Int(o, "new_evaluations"), Json.Int(o, "grid_cells"), Json.String(o, "end") ?? "",
-            Json.String(o, "spec") ?? "", Json.String(o, "journal") ?? "", Json.String(o, "summary") ?? "")
+        return new StudyResult(Json.String(o, ResultFields.Study) ?? "", checkpoint, Json.String(o, ResultFields.CheckpointPath) ?? checkpoint,
+            Json.Number(o, ResultFields.Step) ?? "", score, Json.Number(o, ResultFields.Low) ?? score, Json.Number(o, ResultFields.High) ?? score, probability,
+            Json.Int(o, ResultFields.Evaluations), Json.Int(o, ResultFields.NewEvaluations), Json.Int(o, ResultFields.GridCells),
+            Json.String(o, ResultFields.End) ?? "", Json.String(o, ResultFields.Spec) ?? "", Json.String(o, ResultFields.Journal) ?? "",
+            Json.String(o, ResultFields.Summary) ?? "")
         {
-            ExpectedShortfall = Json.Number(o, "expected_shortfall") ?? "",
+            ExpectedShortfall = Json.Number(o, ResultFields.ExpectedShortfall) ?? "",
         };
     }
 
@@ -35,7 +36,7 @@ internal sealed record StudyResult(
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return From(document.RootElement) is { } result ? (result, null) : (null, $"{path} has no checkpoint, score and prob_best");
+            return From(document.RootElement) is { } result ? (result, null) : (null, $"{path} has no {ResultFields.Checkpoint}, {ResultFields.Score} and {ResultFields.ProbabilityBest}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {

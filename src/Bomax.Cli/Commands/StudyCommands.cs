@@ -140,7 +140,7 @@ internal static class StudyCommands
             case StudyLoad.Ok ok: return ok.Study;
             case StudyLoad.BadOption bad:
                 Console.Error.WriteLine($"bomax: {bad.Message}; nothing was evaluated");
-                messages?.Error(JsonMessages.Reasons.Usage, $"{bad.Message}; nothing was evaluated");
+                messages?.Error(ErrorReasons.Usage, $"{bad.Message}; nothing was evaluated");
                 return null;
             case StudyLoad.Invalid invalid:
                 bool actions = ActionsEnvironment.FromProcess().IsActions && messages is null;
@@ -200,13 +200,13 @@ internal static class StudyCommands
         {
             var interrupted = $"interrupted; {result.Evaluations} evaluations are in {study.Spec.JournalPath}; run again to resume";
             Console.Error.WriteLine($"bomax: {interrupted}");
-            channels.Messages?.Error(JsonMessages.Reasons.Interrupted, interrupted);
+            channels.Messages?.Error(ErrorReasons.Interrupted, interrupted);
             return ExitCodes.Interrupted;
         }
         if (result.End == RunEnd.EvaluationsFailing)
         {
             Console.Error.WriteLine($"bomax: {result.Message}");
-            channels.Messages?.Error(JsonMessages.Reasons.EvaluationsFailing, result.Message!);
+            channels.Messages?.Error(ErrorReasons.EvaluationsFailing, result.Message!);
             return ExitCodes.EvaluationsFailing;
         }
         string why = result.End switch
@@ -243,7 +243,7 @@ internal static class StudyCommands
         {
             var none = $"no checkpoint can be selected: no evaluation has succeeded yet (see {study.Spec.JournalPath})";
             Console.Error.WriteLine($"bomax: {none}");
-            channels.Messages?.Error(JsonMessages.Reasons.EvaluationsFailing, none);
+            channels.Messages?.Error(ErrorReasons.EvaluationsFailing, none);
             return ExitCodes.EvaluationsFailing;
         }
         var paths = ReportPaths.For(study.Spec.JournalPath, study.Spec.Name, channels.ReportDirectory);

@@ -1,4 +1,7 @@
+extern alias tasks;
 using System.Text.Json;
+using TaskMessage = tasks::Bomax.Tasks.EngineMessage;
+using TaskResult = tasks::Bomax.Tasks.StudyResult;
 
 namespace Bomax.Cli.Tests.Commands;
 
@@ -50,6 +53,59 @@ public sealed class RunMessagesTests : IDisposable
         }).ToList();
 
     static string Type(JsonElement message) => message.GetProperty("type").GetString()!;
+
+    [Fact]
+    public void WhatTheCliWritesTheTasksReaderReadsBackEveryField()
+    {
+        // The protocol round trip: the real process writes (messages, result file), the MSBuild task's own reader reads.
+        string spec = WriteStudy("8");
+        string resultPath = Path.Combine(directory, "result.json");
+        var run = BomaxProcess.Run(directory, ProcessLimit, ["run", spec, "--messages", "json", "--result", resultPath]);
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+
+        var parsed = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(TaskMessage.Parse).ToList();
+        Assert.DoesNotContain(parsed, m => m is TaskMessage.Other or TaskMessage.Text); // every line is a message the task knows
+        Assert.Contains(parsed, m => m is TaskMessage.Info);
+        var result = Assert.IsType<TaskMessage.Result>(parsed[^1]).Study;
+        var raw = JsonDocument.Parse(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        Assert.Equal(raw.GetProperty("checkpoint").GetString(), result.Checkpoint);
+        Assert.Equal(raw.GetProperty("prob_best").GetRawText(), result.ProbabilityBest);
+        Assert.Equal(raw.GetProperty("expected_shortfall").GetRawText(), result.ExpectedShortfall);
+        Assert.Equal(8, result.Evaluations);
+        Assert.Equal(8, result.NewEvaluations);
+        Assert.Equal(12, result.GridCells);
+        Assert.Equal("budget-spent", result.End);
+        Assert.Equal(spec, result.Spec);
+        Assert.False(string.IsNullOrEmpty(result.CheckpointPath));
+        var (fromFile, error) = TaskResult.ReadFile(resultPath);
+        Assert.Null(error);
+        Assert.Equal(result, fromFile);
+
+        // A spec error: the task reads its position, and the process exits with the usage code (the spec errors say why).
+        File.WriteAllText(spec, File.ReadAllText(spec).Replace("parallel: 2", "parallel: many"));
+        var bad = BomaxProcess.Run(directory, ProcessLimit, ["run", spec, "--messages", "json"]);
+        Assert.Equal(ExitCodes.UsageError, bad.ExitCode);
+        var messages = bad.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(TaskMessage.Parse).ToList();
+        var specError = Assert.IsType<TaskMessage.SpecError>(Assert.Single(messages, m => m is TaskMessage.SpecError));
+        Assert.Equal((spec, "eval.parallel"), (specError.File, specError.Field));
+        Assert.True(specError.Line > 0 && specError.Column > 0, specError.ToString());
+        Assert.DoesNotContain(messages, m => m is TaskMessage.Other or TaskMessage.Text);
+    }
+
+    [Theory]
+    [InlineData(ErrorReasons.Usage, ExitCodes.UsageError)]
+    [InlineData(ErrorReasons.EvaluationsFailing, ExitCodes.EvaluationsFailing)]
+    [InlineData(ErrorReasons.Interrupted, ExitCodes.Interrupted)]
+    public void AnErrorTheCliWritesIsReadByTheTaskWithTheReasonOfItsExitCode(string reason, int exitCode)
+    {
+        var writer = new StringWriter();
+        new Bomax.Cli.Output.JsonMessages(writer).Error(reason, "why it stopped");
+
+        var error = Assert.IsType<TaskMessage.Error>(TaskMessage.Parse(writer.ToString().TrimEnd('\n')));
+        Assert.Equal((reason, "why it stopped"), (error.Reason, error.Message));
+        Assert.Equal(exitCode, ErrorReasons.ExitCodeOf(error.Reason));
+        Assert.Null(ErrorReasons.ExitCodeOf("something-new")); // a reason this side does not know maps to no code
+    }
 
     [Fact]
     public void AnExpectedShortfallStopEndsTheRunOnceThePickIsThatNearTheBest()

@@ -17,7 +17,7 @@ public sealed class JsonMessagesTests
         messages.Progress("round 1: 0/8 evaluations");
         messages.Info("study s: 6 checkpoints × 2 benchmarks");
         messages.Warning("a – b");
-        messages.Error(JsonMessages.Reasons.Interrupted, "interrupted; 4 evaluations are in j.jsonl");
+        messages.Error(ErrorReasons.Interrupted, "interrupted; 4 evaluations are in j.jsonl");
 
         var lines = Lines(writer);
         Assert.Equal(["progress", "info", "warning", "error"], lines.Select(l => l.GetProperty("type").GetString()));
