@@ -124,27 +124,29 @@ internal abstract record ScoreRule
 internal sealed record BudgetSpec(int? MaxEvals, double? MaxEvalsFraction, TimeSpan? MaxTime)
 {
     public const double DefaultFraction = 0.10;
-    public const string MaxEvalsForms = "a count of evaluations like 40 or a percentage of the grid like 10%";
+    public const string MaxEvalsForms = "a count of evaluations like 40, a percentage of the grid like 10% or a fraction of it like 0.1";
 
     /// <summary>
-    /// Reads a <c>max-evals</c> value, from the spec or from <c>--budget</c>: a count of at least 1
-    /// (<c>40</c>) or a percentage of the grid above 0 and at most 100 (<c>5%</c>). Exactly one of
-    /// Count, Fraction and Problem is set; Problem says what is wrong with the text.
+    /// Reads a budget — the spec's <c>max-evals</c>, <c>run</c>/<c>suggest --budget</c>, each of <c>replay --budget</c>'s
+    /// list: one grammar everywhere. A whole number of at least 1 is a count (<c>40</c>, <c>1e2</c>); a number above 0 and
+    /// below 1 a fraction of the grid (<c>0.05</c>); a percentage above 0 and at most 100 a fraction too (<c>5%</c>).
+    /// Exactly one of Count, Fraction and Problem is set; Problem says what is wrong with the text.
     /// </summary>
     public static (int? Count, double? Fraction, string? Problem) ReadMaxEvals(string text)
     {
         string trimmed = text.Trim();
-        if (trimmed.EndsWith('%'))
-        {
-            if (!double.TryParse(trimmed[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double percent) || !double.IsFinite(percent))
-                return (null, null, $"'{text}' is not a percentage: expected {MaxEvalsForms}");
-            if (percent <= 0 || percent > 100)
-                return (null, null, $"'{text}' is not a share of the grid: a percentage must be more than 0% and at most 100%");
-            return (null, percent / 100, null);
-        }
-        if (!int.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int count))
-            return (null, null, $"expected {MaxEvalsForms}, found '{text}'");
-        return count < 1 ? (null, null, $"must be at least 1, found {count}") : (count, null, null);
+        bool percent = trimmed.EndsWith('%');
+        string number = percent ? trimmed[..^1] : trimmed;
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            return (null, null, percent ? $"'{text}' is not a percentage: expected {MaxEvalsForms}" : $"expected {MaxEvalsForms}, found '{text}'");
+        if (percent)
+            return value <= 0 || value > 100
+                ? (null, null, $"'{text}' is not a share of the grid: a percentage must be more than 0% and at most 100% (more than the whole grid is not a budget)")
+                : (null, value / 100, null);
+        if (value <= 0) return (null, null, $"must be more than 0, found {trimmed}");
+        if (value < 1) return (null, value, null);
+        if (value != Math.Floor(value)) return (null, null, $"'{text}' is neither a fraction below 1 nor a whole number of evaluations");
+        return ((int)Math.Min(value, int.MaxValue), null, null);
     }
 
     public static BudgetSpec Default { get; } = new(null, DefaultFraction, null);

@@ -15,6 +15,8 @@ public class MaxEvalsTests
     }
 
     [Theory]
+    [InlineData("0.05", 0.05)] // the same grammar as replay --budget: a number below 1 is a fraction
+    [InlineData("1e-1", 0.1)]
     [InlineData("5%", 0.05)]
     [InlineData("2.5%", 0.025)]
     [InlineData("100%", 1.0)]
@@ -27,12 +29,12 @@ public class MaxEvalsTests
     }
 
     [Theory]
-    [InlineData("0", "must be at least 1, found 0")]
-    [InlineData("-3", "must be at least 1, found -3")]
+    [InlineData("0", "must be more than 0, found 0")]
+    [InlineData("-3", "must be more than 0, found -3")]
+    [InlineData("1.5", "neither a fraction below 1 nor a whole number")]
     [InlineData("0%", "is not a share of the grid")]
     [InlineData("150%", "is not a share of the grid")]
     [InlineData("x%", "is not a percentage")]
-    [InlineData("0.05", "expected a count of evaluations like 40 or a percentage of the grid like 10%, found '0.05'")]
     [InlineData("lots", "found 'lots'")]
     public void AnythingElseSaysWhatIsWrong(string text, string expected)
     {
