@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bomax.Cli.Evaluation;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Output;
@@ -60,7 +59,8 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         int parallel = Math.Max(1, spec.Eval.Parallel);
         var goals = state.Goals;
         var recent = new Queue<bool>();
-        var clock = Stopwatch.StartNew();
+        var startedAt = now(); // budget.max-time counts on the clock the runner is given (tests pass a fake one)
+        TimeSpan Elapsed() => now() - startedAt;
         int started = 0, round = 0;
         var planner = PlannerState.Empty;
         Engine.Selection? selection = null;
@@ -104,7 +104,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             }
             RunEnd? end = left <= 0 ? RunEnd.BudgetSpent
                 : cancel.IsCancellationRequested ? RunEnd.Interrupted
-                : spec.Budget.MaxTime is { } limit && clock.Elapsed >= limit ? RunEnd.TimeLimit
+                : spec.Budget.MaxTime is { } limit && Elapsed() >= limit ? RunEnd.TimeLimit
                 : spec.Stop.ProbBest is { } wanted && selection is not null && selection.Pick.ProbabilityBest >= wanted ? RunEnd.Confident
                 : spec.Stop.ExpectedShortfall is { } enough && selection is not null && enough.Reached(selection.Pick) ? RunEnd.NearBest
                 : next.Count == 0 ? RunEnd.GridExhausted
@@ -119,7 +119,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             var batch = Lease(next);
             if (batch.Count == 0) continue; // another worker took them in the meantime: plan again around its leases
             round++;
-            progress.Report(Status(round, observations.Count + failed.Count, budget, batch.Count, elsewhere.Count, selection, clock.Elapsed, started));
+            progress.Report(Status(round, observations.Count + failed.Count, budget, batch.Count, elsewhere.Count, selection, Elapsed(), started));
             var running = batch.Select(cell => EvaluateAsync(cell, cancel)).ToList();
             started += running.Count;
             var unfinished = new List<Cell>();
