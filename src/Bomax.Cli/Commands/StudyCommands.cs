@@ -227,9 +227,9 @@ internal static class StudyCommands
     static async Task<int> Decide(StudyContext study, string note, Publishing publishing, RunChannels channels, CancellationToken cancel, RunResult? run = null)
     {
         var journal = JournalFile.Read(study.Spec.JournalPath);
-        // A run that spent its budget ends with a final decision: a warm refit on every observation from its last fit and a
-        // fresh held-out check (StudyDecision.Final, what the replay measures at each budget); one stopped by a rule prints the
-        // decision that stopped it. The state it keeps beside the journal lets a report of the same journal reuse that fit, so
+        // A run that spent its budget ends with a final decision: its last fit (refitted if the schedule says so) conditioned
+        // on every observation, with the held-out check made afresh (StudyDecision.Final, what the replay measures at each
+        // budget); one stopped by a rule prints the decision that stopped it. The state it keeps beside the journal lets a report of the same journal reuse that fit, so
         // it gives the same decision without refitting (DecisionState); a report of a changed journal starts from it and
         // refits only when the schedule says so.
         string stateFolder = study.StudyFolder;

@@ -3,7 +3,7 @@ using Bomax.Engine;
 namespace Bomax.Engine.Tests.Study;
 
 /// <summary>One decision function: a decision started from another's state on the same observations is that decision again,
-/// without a refit; the schedule decides otherwise; a final decision always refits and checks afresh.</summary>
+/// without a refit; the schedule decides otherwise; a final decision checks afresh.</summary>
 public class StudyDecisionTests
 {
     static readonly Grid Grid = new(
@@ -41,7 +41,7 @@ public class StudyDecisionTests
     }
 
     [Fact]
-    public void TheScheduleDecidesWhenToRefitAndAFinalDecisionAlwaysRefitsWarm()
+    public void TheScheduleDecidesWhenToRefitAndAFinalDecisionMakesTheHeldOutCheckAfresh()
     {
         var observations = Observations(24);
         using var start = StudyDecision.Decide(Grid, observations, Options, PlannerState.Empty);
@@ -56,9 +56,14 @@ public class StudyDecisionTests
         using var fewer = StudyDecision.Decide(Grid, Observations(20), Options, start.State);
         Assert.True(fewer.Refitted); // fewer observations than the fit saw: they were not these
 
-        using var final = StudyDecision.Final(Grid, observations, Options, start.State);
-        Assert.True(final.Refitted);
+        // A kept scale that the observations do not support: a decision keeps it, a final decision checks afresh.
+        var stale = start.State with { Scale = 50 };
+        using var kept = StudyDecision.Decide(Grid, observations, Options, stale);
+        using var final = StudyDecision.Final(Grid, observations, Options, stale);
+        Assert.False(kept.Refitted);
+        Assert.False(final.Refitted); // the schedule still decides the fit
+        Assert.Equal(50, kept.Scale);
+        Assert.Equal(scale, final.Scale);
         Assert.Equal(24, final.State.FittedAt);
-        Assert.True(final.Scale >= 1);
     }
 }
