@@ -57,8 +57,6 @@ internal sealed class EngineProcess : IDisposable
         return engine;
     }
 
-    public int Id => process.Id;
-
     void Receive(bool isStderr, string? text)
     {
         try
