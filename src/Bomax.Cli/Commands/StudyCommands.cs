@@ -234,10 +234,10 @@ internal static class StudyCommands
         // refits only when the schedule says so.
         string stateFolder = study.StudyFolder;
         string journalHash = journal.Sha256;
-        var kept = DecisionState.Read(stateFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount);
-        var (built, decided) = run is not null
-            ? ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow, run.Planner, final: !run.OnLastDecision)
-            : ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow, kept ?? PlannerState.Empty, final: kept is null);
+        var (start, final) = run is not null
+            ? (run.Planner, !run.OnLastDecision)
+            : DecisionState.Read(stateFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) is { } kept ? (kept, false) : (PlannerState.Empty, true);
+        var (built, decided) = ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow, start, final);
         if (decided is { Fit: not null }) DecisionState.From(decided, journalHash, study.Engine).Write(stateFolder);
         if (built is not { } report)
         {
