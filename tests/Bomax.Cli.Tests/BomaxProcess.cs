@@ -7,6 +7,10 @@ namespace Bomax.Cli.Tests;
 internal sealed record BomaxResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
+
+    /// <summary>The decision as <c>run</c> and <c>report</c> print it: the pick, its estimate and the runners-up.</summary>
+    public string[] DecisionLines =>
+        Stdout.Split('\n').Where(l => l.StartsWith("selected:") || l.Contains("estimated average") || l.Contains("runner-up")).ToArray();
 }
 
 /// <summary>
