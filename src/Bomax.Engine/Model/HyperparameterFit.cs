@@ -30,23 +30,51 @@ public static class HyperparameterFit
         using var scope = torch.NewDisposeScope();
         var sample = FitSample.Of(observations, options.FitObservationLimit, options.Seed + observations.Count);
         TorchDevice.UseThreads(options.Threads);
-        var data = TrainingSet.Build(grid, sample, standardisation, TorchDevice.Resolve(options.Device));
+        var data = TrainingSet.Build(grid, sample.Observations, standardisation, TorchDevice.Resolve(options.Device));
         var attempts = ReferenceEquals(start, neutral) ? new[] { start } : new[] { start, neutral };
         string failure = "";
         foreach (var attempt in attempts)
         {
             try
             {
-                var (raw, report) = Minimise(data, attempt, options, limit);
-                return new ModelFit(attempt with { Raw = raw }, standardisation, report);
+                var (raw, report) = Minimise(data, attempt, options, limit, sample.LeftOut);
+                var fitted = attempt with { Raw = raw };
+                return new ModelFit(ReferenceEquals(attempt, neutral) ? LeftOutAsTypical(fitted, sample.LeftOut) : fitted, standardisation, report);
             }
             catch (ModelFitException e) { failure = e.Message; }
         }
         return new ModelFit(start, standardisation, new FitReport(double.NaN, double.NaN, 0, false, "fit failed, kept the starting point: " + failure));
     }
 
-    static (double[] Raw, FitReport Report) Minimise(TrainingSet data, Hyperparameters start, EngineOptions options, int iterations)
+    /// <summary>
+    /// A cold fit that left benchmarks out (<see cref="FitSample"/>) gives each of them the mean loadings and diagonal of
+    /// the benchmarks it fitted: a benchmark with data is more like the others than like the neutral start. Later refits
+    /// start from these and fit them when their sample holds them.
+    /// </summary>
+    static Hyperparameters LeftOutAsTypical(Hyperparameters fit, IReadOnlySet<int> leftOut)
     {
+        if (leftOut.Count == 0) return fit;
+        int m = fit.Benchmarks, r = fit.Rank;
+        var fitted = Enumerable.Range(0, m).Where(j => !leftOut.Contains(j)).ToList();
+        if (fitted.Count == 0) return fit;
+        var raw = (double[])fit.Raw.Clone();
+        var loading = Enumerable.Range(0, r).Select(k => fitted.Average(j => raw[j * r + k])).ToArray();
+        double diagonal = fitted.Average(j => raw[fit.DiagonalOffset + j]);
+        foreach (int j in leftOut)
+        {
+            for (int k = 0; k < r; k++) raw[j * r + k] = loading[k];
+            raw[fit.DiagonalOffset + j] = diagonal;
+        }
+        return fit with { Raw = raw };
+    }
+
+    /// <summary>The raw hyperparameters a fit must leave where they are: the loadings and diagonal of benchmarks its sample left out.</summary>
+    static int[] Frozen(Hyperparameters layout, IReadOnlySet<int> leftOut) =>
+        leftOut.SelectMany(j => Enumerable.Range(j * layout.Rank, layout.Rank).Append(layout.DiagonalOffset + j)).ToArray();
+
+    static (double[] Raw, FitReport Report) Minimise(TrainingSet data, Hyperparameters start, EngineOptions options, int iterations, IReadOnlySet<int> leftOut)
+    {
+        var frozen = Frozen(start, leftOut);
         // Track the best point seen: MathNet throws when it runs out of iterations or its line search
         // stalls, and a budgeted, partly converged fit is still the best estimate we have.
         double bestValue = double.PositiveInfinity;
@@ -58,6 +86,7 @@ public static class HyperparameterFit
             evaluations++;
             var raw = point.ToArray();
             var (value, gradient) = MarginalLikelihood.Evaluate(data, start, raw, options);
+            foreach (int i in frozen) gradient[i] = 0; // not in this fit's sample: only their prior would move them
             if (!double.IsFinite(value) || gradient.Any(g => !double.IsFinite(g)))
                 return (double.PositiveInfinity, Vector<double>.Build.Dense(raw.Length));
             if (value < bestValue) { bestValue = value; best = raw; bestGradient = gradient; }
