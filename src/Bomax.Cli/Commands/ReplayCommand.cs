@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Bomax.Cli.Output;
+using Bomax.Cli.Study;
 using Bomax.Cli.Tables;
 using Bomax.Engine;
 using Bomax.Engine.Replay;
@@ -24,8 +25,8 @@ internal static class ReplayCommand
         var firstSeed = new Option<int>("--first-seed") { Description = "First seed: replays seeds first … first + seeds − 1 (to split a long benchmark across processes).", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch") { Description = "Pairs suggested per round, as eval.parallel does in a study (a batch chosen by the kriging believer).", DefaultValueFactory = _ => 1 };
         var init = new Option<int>("--init") { Description = "Initial cells per benchmark before the model chooses.", DefaultValueFactory = _ => 2 };
-        var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
-        var rule = new Option<string>("--acquisition") { Description = "row-first (the row with the best EI, then its most informative cell), row (EI with what a cell says about its row) or cell (BOMAX's EI of the cell alone).", DefaultValueFactory = _ => "row-first" };
+        var device = EngineWords.Devices.Option("--device", $"{EngineWords.Devices.List} (default auto: CUDA when present).");
+        var rule = EngineWords.Acquisitions.Option("--acquisition", "row-first (the row with the best EI, then its most informative cell; the default), row (EI with what a cell says about its row) or cell (BOMAX's EI of the cell alone).");
         var rank = new Option<int>("--task-rank") { Description = "Rank of the task covariance; 0 = automatic.", DefaultValueFactory = _ => 0 };
         var noJitter = new Option<bool>("--no-jitter") { Description = "Leave out the checkpoint-level jitter term (for ablation)." };
         var warp = new Option<bool>("--warp") { Description = "Learn a concave warping of the step axis (off by default; see README)." };
@@ -37,8 +38,8 @@ internal static class ReplayCommand
             table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json, threads,
         };
         command.SetAction(parse => Run(
-            new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)), parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device)!,
-            parse.GetValue(rule)!, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads)));
+            new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)), parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device) ?? ComputeDevice.Auto,
+            parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads)));
         return command;
     }
 
@@ -72,7 +73,7 @@ internal static class ReplayCommand
         }
     }
 
-    static int Run(TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, string device, string rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount)
+    static int Run(TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device, AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -87,9 +88,7 @@ internal static class ReplayCommand
             ?? (firstSeed < 0 ? "--first-seed must not be negative" : null)
             ?? (threadCount < 1 ? "--threads must be at least 1" : null)
             ?? (batch < 1 ? "--batch must be at least 1" : null)
-            ?? (init < 1 ? "--init must be at least 1" : null)
-            ?? (rule is not ("row-first" or "row" or "cell") ? $"--acquisition '{rule}' is not one of: row-first, row, cell" : null)
-            ?? (device is not ("auto" or "cpu" or "cuda") ? $"--device '{device}' is not one of: auto, cpu, cuda" : null);
+            ?? (init < 1 ? "--init must be at least 1" : null);
         if (error is not null)
         {
             Console.Error.WriteLine($"bomax: {error}");
@@ -103,7 +102,7 @@ internal static class ReplayCommand
             InputWarping = warp,
             PredictiveCheck = !noCheck,
             Threads = threadCount,
-            Acquisition = rule switch { "cell" => AcquisitionRule.CellExpectedImprovement, "row" => AcquisitionRule.RowExpectedImprovement, _ => AcquisitionRule.RowFirst },
+            Acquisition = rule,
         };
         var settings = new ReplaySettings(budgets!, init, options, batch);
         // Seeds run one after another on this thread. TorchSharp's implicit Scalars can be finalised by a

@@ -31,7 +31,7 @@ internal static class StudyCommands
     }
 
     /// <summary>The options that override the spec for one invocation.</summary>
-    sealed record OverrideOptionSet(Option<string?>? Budget, Option<string?> Device, Option<int?> Threads)
+    sealed record OverrideOptionSet(Option<string?>? Budget, Option<ComputeDevice?> Device, Option<int?> Threads)
     {
         public IEnumerable<Option> All => Budget is null ? new Option[] { Device, Threads } : new Option[] { Budget, Device, Threads };
 
@@ -40,10 +40,9 @@ internal static class StudyCommands
 
     static OverrideOptionSet OverrideOptions(bool budget = true)
     {
-        var device = new Option<string?>("--device") { Description = "Override engine.device: auto, cpu or cuda." };
-        device.AcceptOnlyFromAmong(SpecReader.Devices);
+        var device = EngineWords.Devices.Option("--device", $"Override engine.device: {EngineWords.Devices.List}.");
         var threads = new Option<int?>("--threads") { Description = "Override engine.threads: LibTorch's threads while the engine fits (default 1)." };
-        return new(budget ? new Option<string?>("--budget") { Description = "Override budget.max-evals: a count like 40 or a percentage of the grid like 5%." } : null, device, threads);
+        return new(budget ? new Option<string?>("--budget") { Description = $"Override budget.max-evals: {BudgetSpec.MaxEvalsForms}." } : null, device, threads);
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ internal sealed record DecisionState(
     public const string FileName = "decision-state.json";
 
     /// <summary>What of the options changes a fit: everything but where it runs and with how many threads.</summary>
-    public static string OptionsKey(EngineOptions options) => (options with { Device = "", Threads = 1 }).ToString();
+    public static string OptionsKey(EngineOptions options) => (options with { Device = ComputeDevice.Auto, Threads = 1 }).ToString();
 
     public static DecisionState From(PlannerState state, string journalHash, EngineOptions options) =>
         new(journalHash, OptionsKey(options), state.Fit!.Hyperparameters.Benchmarks, state.Fit.Hyperparameters.Rank, state.FittedAt, state.Fit.Hyperparameters.Raw)

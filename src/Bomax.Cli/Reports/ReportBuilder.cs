@@ -84,8 +84,8 @@ internal static class ReportBuilder
         var c = CultureInfo.InvariantCulture;
         var settings = new List<KeyValuePair<string, string>>
         {
-            new("kernel", study.Spec.Engine.Kernel), new("task rank", study.Engine.ResolvedTaskRank(grid.BenchmarkCount).ToString(c)),
-            new("acquisition", study.Spec.Engine.Acquisition), new("device", study.Spec.Engine.Device), new("seed", study.Engine.Seed.ToString(c)),
+            new("kernel", EngineWords.Kernels.Word(study.Engine.Kernel)), new("task rank", study.Engine.ResolvedTaskRank(grid.BenchmarkCount).ToString(c)),
+            new("acquisition", EngineWords.Acquisitions.Word(study.Engine.Acquisition)), new("device", EngineWords.Devices.Word(study.Engine.Device)), new("seed", study.Engine.Seed.ToString(c)),
             new("initial cells per benchmark", study.Spec.Engine.Init.ToString(c)),
             new("lengthscale (share of the run)", values.Lengthscale.ToString("0.000", c)), new("noise variance (standardised)", values.Noise.ToString("0.000", c)),
             new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)),

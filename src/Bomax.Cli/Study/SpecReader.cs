@@ -43,14 +43,10 @@ internal static partial class SpecReader
     internal static readonly string[] CheckpointKeys = ["glob", "list", "step"];
     internal static readonly string[] BenchmarkKeys = ["name", "weight", "command", "score", "goal"];
     internal static readonly string[] EvalKeys = ["command", "shell", "score", "timeout", "retries", "parallel", "workdir", "env", "score-limit"];
-    internal static readonly string[] Goals = ["maximize", "minimize"];
     internal static readonly string[] ScoreKeys = ["lm-eval", "json", "regex"];
     internal static readonly string[] BudgetKeys = ["max-evals", "max-time"];
     internal static readonly string[] StopKeys = ["prob-best", "expected-shortfall"];
     internal static readonly string[] EngineKeys = ["device", "kernel", "task-rank", "seed", "init", "acquisition", "threads"];
-    internal static readonly string[] Devices = ["auto", "cpu", "cuda"];
-    internal static readonly string[] Kernels = ["matern52", "rbf"];
-    internal static readonly string[] Acquisitions = ["row-first", "row", "cell"];
 
     /// <summary>What a study name may hold: letters, digits, '.', '_' and '-' (it names files).</summary>
     [GeneratedRegex(@"^[A-Za-z0-9._-]+$", RegexOptions.CultureInvariant)]
@@ -367,17 +363,16 @@ internal static partial class SpecReader
         }
 
         /// <summary>A value from a fixed set, with a suggestion when it is close to one of them.</summary>
-        private string? Choice(Section section, string key, string[] choices, string fallback)
+        private T? Choice<T>(Section section, string key, SettingWords<T> choices, T fallback) where T : struct, Enum =>
+            section.Value(key) is { } node ? Choice(node, section.FieldOf(key), choices) : fallback;
+
+        /// <summary>One of a setting's words, read into its value; an error naming the words (and the nearest) otherwise.</summary>
+        private T? Choice<T>(YamlNode node, string field, SettingWords<T> choices, string? meaning = null) where T : struct, Enum
         {
-            if (section.Value(key) is not { } node) return fallback;
-            string field = section.FieldOf(key);
-            string? text = Text(node, field, $"one of {OneOf(choices)}");
+            string? text = Text(node, field, $"one of {choices.List}");
             if (text is null) return null;
-            if (choices.Contains(text, StringComparer.Ordinal)) return text;
-            string hint = key == "device" && text.Equals("gpu", StringComparison.OrdinalIgnoreCase)
-                ? "did you mean 'cuda'?"
-                : DidYouMean.Suggest(text, choices);
-            Error(node, field, $"'{text}' is not one of {OneOf(choices)}" + (hint.Length > 0 ? $"; {hint}" : ""));
+            if (choices.Read(text) is { } value) return value;
+            Error(node, field, meaning is null ? choices.Problem(text) : choices.Problem(text).Replace(choices.List, choices.List + meaning));
             return null;
         }
 
@@ -800,19 +795,8 @@ internal static partial class SpecReader
             return false;
         }
 
-        private ScoreGoal? Goal(YamlNode node, string field)
-        {
-            string? text = Text(node, field, $"one of {OneOf(Goals)}");
-            if (text is null) return null;
-            switch (text)
-            {
-                case "maximize" or "maximise" or "max": return ScoreGoal.Maximize;
-                case "minimize" or "minimise" or "min": return ScoreGoal.Minimize;
-            }
-            string hint = DidYouMean.Suggest(text, Goals);
-            Error(node, field, $"'{text}' is not one of {OneOf(Goals)} (higher is better, or lower is better)" + (hint.Length > 0 ? $"; {hint}" : ""));
-            return null;
-        }
+        private ScoreGoal? Goal(YamlNode node, string field) =>
+            Choice(node, field, EngineWords.Goals, " (higher is better, or lower is better)");
 
         private ScoreRule? Score(YamlNode node, string field)
         {
@@ -952,9 +936,9 @@ internal static partial class SpecReader
             var section = top.Value("engine") is { } node ? Keys(node, "engine", EngineKeys, required: false) : null;
             if (section is null) return top.Value("engine") is null ? defaults : null;
 
-            string? device = Choice(section, "device", Devices, defaults.Device);
-            string? kernel = Choice(section, "kernel", Kernels, defaults.Kernel);
-            string? acquisition = Choice(section, "acquisition", Acquisitions, defaults.Acquisition);
+            var device = Choice(section, "device", EngineWords.Devices, defaults.Device);
+            var kernel = Choice(section, "kernel", EngineWords.Kernels, defaults.Kernel);
+            var acquisition = Choice(section, "acquisition", EngineWords.Acquisitions, defaults.Acquisition);
 
             int? taskRank = defaults.TaskRank;
             if (section.Value("task-rank") is { } rankNode)
@@ -988,7 +972,7 @@ internal static partial class SpecReader
 
             return device is null || kernel is null || acquisition is null || taskRank is null || seed is null || init is null || threads is null
                 ? null
-                : new EngineSpec(device, kernel, taskRank.Value, seed.Value, init.Value, acquisition) { Threads = threads.Value };
+                : new EngineSpec(device.Value, kernel.Value, taskRank.Value, seed.Value, init.Value, acquisition.Value) { Threads = threads.Value };
         }
     }
 }

@@ -54,21 +54,7 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         }
         var checkpoints = ((ResolveResult.Ok)resolved).Checkpoints;
         var grid = new Grid(checkpoints.Select(c => new Checkpoint(c.Name, c.Step)), spec.Benchmarks.Select(b => new Benchmark(b.Name, b.Weight)));
-        var engine = new EngineOptions
-        {
-            Device = spec.Engine.Device,
-            Kernel = spec.Engine.Kernel == "rbf" ? StepKernel.Rbf : StepKernel.Matern52,
-            TaskRank = spec.Engine.TaskRank,
-            Seed = spec.Engine.Seed,
-            Threads = spec.Engine.Threads,
-            Acquisition = spec.Engine.Acquisition switch
-            {
-                "cell" => AcquisitionRule.CellExpectedImprovement,
-                "row" => AcquisitionRule.RowExpectedImprovement,
-                _ => AcquisitionRule.RowFirst,
-            },
-        };
-        return new StudyLoad.Ok(new StudyContext(spec, checkpoints, grid, engine));
+        return new StudyLoad.Ok(new StudyContext(spec, checkpoints, grid, spec.Engine.Options));
     }
 
     public int Budget => Spec.Budget.Evaluations(Grid.CellCount);

@@ -195,16 +195,19 @@ internal sealed record ShortfallLimit(double Value, bool IsShare)
         : Value.ToString("0.######", CultureInfo.InvariantCulture);
 }
 
-/// <summary>The <c>engine:</c> section.</summary>
-/// <param name="Device">auto, cpu or cuda.</param>
-/// <param name="Kernel">matern52 or rbf.</param>
+/// <summary>The <c>engine:</c> section, read into the engine's own types (words: <see cref="EngineWords"/>).</summary>
 /// <param name="TaskRank">Rank of the task covariance; 0 means automatic.</param>
 /// <param name="Init">Initial cells per benchmark before the model chooses.</param>
-/// <param name="Acquisition">row-first, row or cell.</param>
-internal sealed record EngineSpec(string Device, string Kernel, int TaskRank, int Seed, int Init, string Acquisition)
+internal sealed record EngineSpec(Engine.ComputeDevice Device, Engine.StepKernel Kernel, int TaskRank, int Seed, int Init, Engine.AcquisitionRule Acquisition)
 {
     /// <summary>LibTorch's threads while the engine fits (<c>engine.threads</c>; <see cref="Engine.EngineOptions.Threads"/>).</summary>
     public int Threads { get; init; } = 1;
 
-    public static EngineSpec Default { get; } = new("auto", "matern52", 0, 0, 2, "row-first");
+    public static EngineSpec Default { get; } = new(Engine.ComputeDevice.Auto, Engine.StepKernel.Matern52, 0, 0, 2, Engine.AcquisitionRule.RowFirst);
+
+    /// <summary>The engine's options for this section.</summary>
+    public Engine.EngineOptions Options => new()
+    {
+        Device = Device, Kernel = Kernel, TaskRank = TaskRank, Seed = Seed, Threads = Threads, Acquisition = Acquisition,
+    };
 }

@@ -26,8 +26,7 @@ public sealed record EngineOptions
     public StepKernel Kernel { get; init; } = StepKernel.Matern52;
     /// <summary>Rank of the learned task covariance B = W Wᵀ + diag(v); 0 means automatic (1).</summary>
     public int TaskRank { get; init; } = 0;
-    /// <summary>"auto" (CUDA when present), "cpu" or "cuda".</summary>
-    public string Device { get; init; } = "auto";
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
     /// <summary>Lower bound of the observation noise variance, in standardised units.</summary>
     public double NoiseFloor { get; init; } = 0.02;
     /// <summary>Lower bound of the step lengthscale, as a fraction of the step range.</summary>

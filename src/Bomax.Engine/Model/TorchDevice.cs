@@ -3,6 +3,9 @@ using TorchSharp;
 
 namespace Bomax.Engine;
 
+/// <summary>Where the engine computes: CUDA when present (<see cref="Auto"/>), the CPU, or CUDA (an error without it).</summary>
+public enum ComputeDevice { Auto, Cpu, Cuda }
+
 /// <summary>
 /// The one place where the compute device is chosen, and where the native runtime is prepared before
 /// its first use: MKL (inside LibTorch's CPU build) picks code paths by memory alignment unless its
@@ -23,7 +26,7 @@ public static class TorchDevice
     [DllImport("libc", CharSet = CharSet.Ansi)]
     static extern int setenv(string name, string value, int overwrite);
 
-    public static torch.Device Cpu => Resolve("cpu");
+    public static torch.Device Cpu => torch.CPU;
 
     static int threadsSet;
 
@@ -35,13 +38,12 @@ public static class TorchDevice
         torch.set_num_threads(threads);
     }
 
-    public static torch.Device Resolve(string device) => device.ToLowerInvariant() switch
+    public static torch.Device Resolve(ComputeDevice device) => device switch
     {
-        "cpu" => torch.CPU,
-        "cuda" => torch.cuda.is_available()
+        ComputeDevice.Cpu => torch.CPU,
+        ComputeDevice.Cuda => torch.cuda.is_available()
             ? torch.CUDA
             : throw new InvalidOperationException("device 'cuda' was requested but CUDA is not available (build with -p:BomaxTorchBackend=cuda on a machine with an NVIDIA GPU)"),
-        "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
-        _ => throw new ArgumentException($"unknown device '{device}': expected auto, cpu or cuda"),
+        _ => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
     };
 }

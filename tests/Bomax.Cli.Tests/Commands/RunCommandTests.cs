@@ -816,7 +816,7 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("--budget", "0", "--budget '0' is not a budget")]
     [InlineData("--budget", "150%", "--budget '150%' is not a budget")]
     [InlineData("--budget", "many", "--budget 'many' is not a budget")]
-    [InlineData("--device", "gpu", "'gpu' not recognized")]
+    [InlineData("--device", "gpu", "--device 'gpu' is not one of auto, cpu, cuda; did you mean 'cuda'?")]
     public void ABadOverrideIsAUsageErrorAndEvaluatesNothing(string option, string value, string message)
     {
         WriteScoringScript(directory);

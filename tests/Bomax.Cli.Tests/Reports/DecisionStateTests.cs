@@ -42,7 +42,7 @@ public sealed class DecisionStateTests : IDisposable
         Assert.Null(State().StartFor("abc", Options with { Kernel = StepKernel.Rbf }, 3));
         Assert.Null(State().StartFor("abc", Options, 4));
         Assert.Null((State() with { Raw = [1, 2] }).StartFor("abc", Options, 3));
-        Assert.NotNull(State().StartFor("abc", Options with { Device = "cpu", Threads = 2 }, 3)); // where and how fast: no matter
+        Assert.NotNull(State().StartFor("abc", Options with { Device = ComputeDevice.Cpu, Threads = 2 }, 3)); // where and how fast: no matter
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Bomax.Cli.Study;
+using Bomax.Engine;
 
 namespace Bomax.Cli.Tests.Study;
 
@@ -107,7 +108,7 @@ public class SpecReaderTests
         Assert.Equal(0.08, spec.Budget.MaxEvalsFraction!.Value, 12);
         Assert.Equal(TimeSpan.FromHours(6), spec.Budget.MaxTime);
         Assert.Equal(0.95, spec.Stop.ProbBest);
-        Assert.Equal(new EngineSpec("auto", "matern52", 0, 0, 2, "row-first"), spec.Engine);
+        Assert.Equal(new EngineSpec(ComputeDevice.Auto, StepKernel.Matern52, 0, 0, 2, AcquisitionRule.RowFirst), spec.Engine);
         Assert.Equal(Path.Combine(SpecDirectory, ".bomax", "sft-run-42.jsonl"), spec.JournalPath);
     }
 
@@ -136,7 +137,7 @@ public class SpecReaderTests
         Assert.Equal(10, spec.Budget.Evaluations(100));
         Assert.Null(spec.Stop.ProbBest);
         Assert.Null(spec.Stop.ExpectedShortfall);
-        Assert.Equal(new EngineSpec("auto", "matern52", 0, 0, 2, "row-first"), spec.Engine);
+        Assert.Equal(new EngineSpec(ComputeDevice.Auto, StepKernel.Matern52, 0, 0, 2, AcquisitionRule.RowFirst), spec.Engine);
         Assert.Equal(Path.Combine(SpecDirectory, ".bomax", "s1.jsonl"), spec.JournalPath);
     }
 
@@ -204,7 +205,7 @@ public class SpecReaderTests
     public void ReadsTaskRankSeedInitAndOtherChoices()
     {
         var engine = ReadOk(Minimal("engine:\n  device: cuda\n  kernel: rbf\n  task-rank: 3\n  seed: 7\n  init: 4\n  acquisition: cell\n")).Engine;
-        Assert.Equal(new EngineSpec("cuda", "rbf", 3, 7, 4, "cell"), engine);
+        Assert.Equal(new EngineSpec(ComputeDevice.Cuda, StepKernel.Rbf, 3, 7, 4, AcquisitionRule.CellExpectedImprovement), engine);
     }
 
     [Fact]

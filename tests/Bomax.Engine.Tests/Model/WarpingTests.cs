@@ -38,7 +38,7 @@ public class WarpingTests
         var observations = Enumerable.Range(0, grid.CellCount).Select(grid.CellAt).Where(_ => random.NextDouble() < 0.5)
             .Select(c => new Observation(c, 0.8 - 0.3 * Math.Exp(-c.Checkpoint / 2.0) + 0.002 * (c.Benchmark + random.NextDouble()))).ToList();
 
-        var plain = new EngineOptions { Device = "cpu" };
+        var plain = new EngineOptions { Device = ComputeDevice.Cpu };
         var unwarped = HyperparameterFit.Fit(grid, observations, plain).Hyperparameters.Values(plain);
         Assert.Equal((1.0, 1.0), (unwarped.WarpA, unwarped.WarpB));
 

@@ -31,7 +31,7 @@ public class ConditionedModelTests
     public void PosteriorEqualsDenseClosedForm(StepKernel kernel, int rank, bool jitter, bool unequalWeights, bool warping)
     {
         var (grid, observations) = Problem(9, 4, seed: rank, unequalWeights ? new[] { 1.0, 2.0, 0.5, 1.5 } : null);
-        var options = new EngineOptions { Device = "cpu", Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter, InputWarping = warping };
+        var options = new EngineOptions { Device = ComputeDevice.Cpu, Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter, InputWarping = warping };
         var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
         var (cellMean, cellVariance, rowMean, rowCovariance) = DenseReference.Posterior(grid, observations, fit, options);
 

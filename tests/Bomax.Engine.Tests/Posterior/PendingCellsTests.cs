@@ -26,7 +26,7 @@ public class PendingCellsTests
             .Select(c => new Observation(c, 0.6 + 0.1 * Math.Sin(c.Checkpoint / 3.0 + c.Benchmark) + 0.02 * random.NextDouble()))
             .ToList();
         var observed = observations.Select(o => o.Cell).ToHashSet();
-        var options = new EngineOptions { Device = "cpu", Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter };
+        var options = new EngineOptions { Device = ComputeDevice.Cpu, Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter };
         var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
         // Three pending cells: two in one row (its average moves twice), one elsewhere.
         var unobserved = Enumerable.Range(0, grid.CellCount).Select(k => new Cell(k / 4, k % 4)).Where(c => !observed.Contains(c)).ToList();

@@ -11,7 +11,7 @@ public class PrequentialCheckTests
     public void TheModelsMissesAreEachObservationPredictedFromTheOnesBeforeIt(int count)
     {
         var (grid, observations) = Curve(10, 3, seed: 4);
-        var options = new EngineOptions { Device = "cpu" };
+        var options = new EngineOptions { Device = ComputeDevice.Cpu };
         var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
         double[] misses;
         using (var model = ConditionedModel.Condition(grid, observations, fit, options)) misses = model.LatestMisses(count);
@@ -68,7 +68,7 @@ public class PrequentialCheckTests
     public void LatestCellsFarFromWhatTheEarlierOnesPredictWidenThePosteriorAndCellsThatFollowDoNot()
     {
         var (grid, observations) = Curve(24, 4, seed: 3);
-        var options = new EngineOptions { Device = "cpu", FirstFitIterations = 40, RefitIterations = 20 };
+        var options = new EngineOptions { Device = ComputeDevice.Cpu, FirstFitIterations = 40, RefitIterations = 20 };
         int window = PrequentialCheck.WindowFor(observations.Count);
         Assert.True(window >= PrequentialCheck.SmallestWindow);
 
@@ -102,7 +102,7 @@ public class PrequentialCheckTests
         var (grid, observations) = Curve(8, 3, seed: 1); // 12 observations: a window of 3
         Assert.True(PrequentialCheck.WindowFor(observations.Count) < PrequentialCheck.SmallestWindow);
         var shifted = observations.Select((o, k) => k >= 9 ? o with { Score = o.Score + 1 } : o).ToList();
-        var options = new EngineOptions { Device = "cpu" };
+        var options = new EngineOptions { Device = ComputeDevice.Cpu };
         Assert.Equal(1.0, PrequentialCheck.VarianceScale(grid, shifted, HyperparameterFit.Fit(grid, shifted, options), options));
     }
 }

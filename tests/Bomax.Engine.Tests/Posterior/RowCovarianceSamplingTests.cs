@@ -78,7 +78,7 @@ public class RowCovarianceSamplingTests
     public void TheAveragesCovarianceMatchesSampling(int rank, bool unequalWeights, int fullRow)
     {
         var (grid, observations) = Problem(9, 4, seed: 10 + rank, unequalWeights ? new[] { 1.0, 3.0, 0.5, 1.5 } : null, fullRow);
-        var options = new EngineOptions { Device = "cpu", TaskRank = rank };
+        var options = new EngineOptions { Device = ComputeDevice.Cpu, TaskRank = rank };
         var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
         var (cellMean, cellCovariance) = DenseReference.CellPosterior(grid, observations, fit, options);
         using var model = ConditionedModel.Condition(grid, observations, fit, options);
@@ -129,7 +129,7 @@ public class RowCovarianceSamplingTests
     public void EachCellsCovarianceWithItsRowMatchesSampling(int rank, bool unequalWeights, int fullRow)
     {
         var (grid, observations) = Problem(9, 4, seed: 20 + rank, unequalWeights ? new[] { 1.0, 3.0, 0.5, 1.5 } : null, fullRow);
-        var options = new EngineOptions { Device = "cpu", TaskRank = rank };
+        var options = new EngineOptions { Device = ComputeDevice.Cpu, TaskRank = rank };
         var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
         var (cellMean, cellCovariance) = DenseReference.CellPosterior(grid, observations, fit, options);
         using var model = ConditionedModel.Condition(grid, observations, fit, options);

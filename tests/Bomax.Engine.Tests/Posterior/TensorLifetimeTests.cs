@@ -15,7 +15,7 @@ public class TensorLifetimeTests
             Enumerable.Range(0, 5).Select(j => new Benchmark($"task{j}")));
         double Score(Cell c) => 0.5 + 0.1 * Math.Sin(c.Checkpoint / 4.0) + 0.05 * c.Benchmark + 0.01 * random.NextDouble();
         var observations = InitialDesign.Cells(grid, 2, 0).Select(c => new Observation(c, Score(c))).ToList();
-        var options = new EngineOptions { Device = "cpu", RefitIterations = 3, FirstFitIterations = 5, ProbabilitySamples = 256 };
+        var options = new EngineOptions { Device = ComputeDevice.Cpu, RefitIterations = 3, FirstFitIterations = 5, ProbabilitySamples = 256 };
         ModelFit? fit = null;
         var live = new List<long>();
         for (int round = 0; round < 24; round++)

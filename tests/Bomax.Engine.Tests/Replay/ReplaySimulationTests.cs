@@ -36,7 +36,7 @@ public sealed class ReplayRuns
 {
     public static readonly int[] Budgets = { 45, 75 }; // 30 % and 50 % of 150 cells
     public ScoreTable Table { get; } = PeakedTable.Create();
-    public ReplaySettings Settings { get; } = new(Budgets, 2, new EngineOptions { Device = "cpu" });
+    public ReplaySettings Settings { get; } = new(Budgets, 2, new EngineOptions { Device = ComputeDevice.Cpu });
     public IReadOnlyList<SeedOutcome> Seeds { get; }
     public List<string> Progress { get; } = new();
 

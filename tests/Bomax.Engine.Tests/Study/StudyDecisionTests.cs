@@ -10,7 +10,7 @@ public class StudyDecisionTests
         Enumerable.Range(0, 10).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
         new[] { new Benchmark("arc"), new Benchmark("gsm8k"), new Benchmark("mmlu") });
 
-    static readonly EngineOptions Options = new() { Device = "cpu", FirstFitIterations = 15, RefitIterations = 5 };
+    static readonly EngineOptions Options = new() { Device = ComputeDevice.Cpu, FirstFitIterations = 15, RefitIterations = 5 };
 
     static List<Observation> Observations(int count)
     {

@@ -11,7 +11,7 @@ public class StudyPlannerTests
 
     static double Score(Cell c) => 0.8 - 0.3 * Math.Pow((c.Checkpoint - 4) / 3.0, 2) + 0.01 * c.Benchmark;
 
-    static readonly EngineOptions Options = new() { Device = "cpu", FirstFitIterations = 10, RefitIterations = 5 };
+    static readonly EngineOptions Options = new() { Device = ComputeDevice.Cpu, FirstFitIterations = 10, RefitIterations = 5 };
 
     [Fact]
     public void AFreshBatchLargerThanTheDesignStartsWithTheDesignAndSpreadsFurther()
