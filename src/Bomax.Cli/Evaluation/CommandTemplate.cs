@@ -23,7 +23,7 @@ internal abstract record TemplateResult<T>
 /// runner sets. Text in braces that is not a known placeholder is left as it is.
 /// </para>
 /// </summary>
-internal static class CommandTemplate
+internal static partial class CommandTemplate
 {
     public const string Checkpoint = "checkpoint";
     public const string CheckpointPath = "checkpoint_path";
@@ -38,8 +38,24 @@ internal static class CommandTemplate
     /// <summary>The environment variable that carries a placeholder's value: <c>BOMAX_CHECKPOINT_PATH</c> etc.</summary>
     public static string EnvironmentVariable(string placeholder) => "BOMAX_" + placeholder.ToUpperInvariant();
 
-    private static readonly Regex PlaceholderPattern =
-        new(@"\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant);
+    /// <summary>Anything that looks like a placeholder: an identifier in braces, not preceded by '$' (bash's <c>${HOME}</c>
+    /// stays as it is, in either mode). The one scanner of templates: the spec check, the argument split and the bash script.</summary>
+    [GeneratedRegex(@"(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant)]
+    private static partial Regex PlaceholderPattern();
+
+    /// <summary>The placeholders of a template that are not known (in order, once each) and the known ones it uses.</summary>
+    public static (IReadOnlyList<string> Unknown, IReadOnlySet<string> Used) Scan(string template)
+    {
+        var unknown = new List<string>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match match in PlaceholderPattern().Matches(template))
+        {
+            string name = match.Groups[1].Value;
+            if (Placeholders.Contains(name)) used.Add(name);
+            else if (!unknown.Contains(name)) unknown.Add(name);
+        }
+        return (unknown, used);
+    }
 
     /// <summary>
     /// Splits <paramref name="template"/> into argv words the way a POSIX shell would (blanks separate
@@ -59,8 +75,8 @@ internal static class CommandTemplate
             return new TemplateResult<IReadOnlyList<string>>.Invalid("the eval command is empty");
 
         var arguments = words
-            .Select(word => PlaceholderPattern.Replace(word, match =>
-                values.TryGetValue(match.Groups[1].Value, out var value) ? value : match.Value))
+            .Select(word => PlaceholderPattern().Replace(word, match =>
+                Placeholders.Contains(match.Groups[1].Value) && values.TryGetValue(match.Groups[1].Value, out var value) ? value : match.Value))
             .ToList();
         return new TemplateResult<IReadOnlyList<string>>.Ok(arguments);
     }
@@ -173,23 +189,11 @@ internal static class CommandTemplate
 
     private static bool TryMatchPlaceholder(string text, int start, out string name, out int length)
     {
-        foreach (var placeholder in Placeholders)
-        {
-            if (string.CompareOrdinal(text, start + 1, placeholder, 0, placeholder.Length) == 0
-                && start + 1 + placeholder.Length < text.Length
-                && text[start + 1 + placeholder.Length] == '}')
-            {
-                // "${checkpoint}" is bash's own variable syntax, not a placeholder.
-                if (start > 0 && text[start - 1] == '$')
-                    break;
-                name = placeholder;
-                length = placeholder.Length + 2;
-                return true;
-            }
-        }
-        name = "";
-        length = 0;
-        return false;
+        var match = PlaceholderPattern().Match(text, start);
+        bool known = match.Success && match.Index == start && Placeholders.Contains(match.Groups[1].Value);
+        name = known ? match.Groups[1].Value : "";
+        length = known ? match.Length : 0;
+        return known;
     }
 
     private static List<string> SplitWords(string template, out string? error)

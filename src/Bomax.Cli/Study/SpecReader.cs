@@ -32,10 +32,6 @@ internal abstract record SpecReadResult
 /// </summary>
 internal static partial class SpecReader
 {
-    /// <summary>The placeholders a command template may use, without braces.</summary>
-    public static IReadOnlyList<string> Placeholders { get; } =
-        ["checkpoint", "checkpoint_path", "step", "benchmark", "output_dir"];
-
     /// <summary>The values of <c>eval.score</c> written as a plain string.</summary>
     public const string LastNumberRule = "last-number";
 
@@ -51,10 +47,6 @@ internal static partial class SpecReader
     /// <summary>What a study name may hold: letters, digits, '.', '_' and '-' (it names files).</summary>
     [GeneratedRegex(@"^[A-Za-z0-9._-]+$", RegexOptions.CultureInvariant)]
     internal static partial Regex StudyName();
-
-    /// <summary>A placeholder: an identifier in braces, not preceded by '$' (so bash's <c>${HOME}</c> stays as it is).</summary>
-    [GeneratedRegex(@"(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant)]
-    private static partial Regex Placeholder();
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*", RegexOptions.CultureInvariant)]
     private static partial Regex YamlMarks();
@@ -116,23 +108,6 @@ internal static partial class SpecReader
             return $"'{pattern}' has no capture group: put the part to read in parentheses, e.g. 'step-(\\d+)'";
         }
         return null;
-    }
-
-    /// <summary>
-    /// The placeholders of a command template that are not known, with a suggestion for each, and the
-    /// known ones it uses.
-    /// </summary>
-    internal static (IReadOnlyList<string> Unknown, IReadOnlySet<string> Used) ScanTemplate(string template)
-    {
-        var unknown = new List<string>();
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Match match in Placeholder().Matches(template))
-        {
-            string name = match.Groups[1].Value;
-            if (Placeholders.Contains(name)) used.Add(name);
-            else if (!unknown.Contains(name)) unknown.Add(name);
-        }
-        return (unknown, used);
     }
 
     private static string Describe(YamlNode node) => node switch
@@ -381,13 +356,13 @@ internal static partial class SpecReader
         {
             string? template = Text(node, field, "a command");
             if (template is null) return null;
-            var (unknown, used) = ScanTemplate(template);
+            var (unknown, used) = Evaluation.CommandTemplate.Scan(template);
             foreach (string name in unknown)
             {
-                string? closest = DidYouMean.Closest(name, Placeholders);
+                string? closest = DidYouMean.Closest(name, Evaluation.CommandTemplate.Placeholders);
                 string hint = closest is not null
                     ? $"did you mean '{{{closest}}}'?"
-                    : $"the placeholders are {OneOf(Placeholders.Select(p => $"{{{p}}}"))}";
+                    : $"the placeholders are {OneOf(Evaluation.CommandTemplate.Placeholders.Select(p => $"{{{p}}}"))}";
                 Error(node, field, $"unknown placeholder '{{{name}}}'; {hint}");
             }
             return used;

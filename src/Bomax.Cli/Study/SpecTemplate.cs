@@ -54,7 +54,7 @@ internal static class SpecTemplate
         foreach (var (code, comment) in entries) text.Append(code.PadRight(column)).Append("# ").Append(comment).Append('\n');
         Line();
         Line("eval:", "how one checkpoint is evaluated on one benchmark");
-        Line("  ", "placeholders: {checkpoint} {checkpoint_path} {step} {benchmark} {output_dir}; no shell (see shell:)");
+        Line("  ", $"placeholders: {string.Join(' ', Evaluation.CommandTemplate.Placeholders.Select(p => $"{{{p}}}"))}; no shell (see shell:)");
         Line($"  command: {LmEvalCommand}");
         Line($"  score: {{ lm-eval: {SingleQuoted(LmEvalTasks.DefaultMetric)} }}", "for benchmarks without score:; or last-number | { json: PATH } | { regex: RE }");
         Line("  timeout: 1h", "per attempt: 90s, 30m, 2h, 1h30m");

@@ -67,7 +67,7 @@ internal sealed record BenchmarkSpec(string Name, double Weight, string? Command
 }
 
 /// <summary>The <c>eval:</c> section: how one (checkpoint, benchmark) pair is evaluated.</summary>
-/// <param name="Command">The command template (placeholders: see <see cref="SpecReader.Placeholders"/>).</param>
+/// <param name="Command">The command template (placeholders: see <see cref="Evaluation.CommandTemplate.Placeholders"/>).</param>
 /// <param name="Shell">"bash" to run the command with <c>bash -c</c>; null to split it into arguments.</param>
 /// <param name="WorkingDirectory">Absolute; the spec directory unless <c>workdir:</c> says otherwise.</param>
 /// <param name="Environment">Variables added to the command's environment.</param>

@@ -145,6 +145,17 @@ public class CommandTemplateTests
     }
 
     [Fact]
+    public void TheSpecCheckTheArgumentsAndTheBashScriptSeeTheSamePlaceholders()
+    {
+        const string template = "eval ${checkpoint} {checkpoint} {chekpoint} {HOME} --at {step}";
+        var (unknown, used) = CommandTemplate.Scan(template);
+        Assert.Equal(["checkpoint", "step"], used.Order());
+        Assert.Equal(["chekpoint", "HOME"], unknown);
+        Assert.Equal(["eval", "${checkpoint}", "step-1000", "{chekpoint}", "{HOME}", "--at", "1000"], Words(template));
+        Assert.Equal("eval ${checkpoint} \"${BOMAX_CHECKPOINT}\" {chekpoint} {HOME} --at \"${BOMAX_STEP}\"", Script(template));
+    }
+
+    [Fact]
     public void BashScriptIgnoresQuotesInComments()
     {
         Assert.Equal("run \"${BOMAX_STEP}\" # don't worry\necho 'x'", Script("run {step} # don't worry\necho 'x'"));
