@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using Bomax.Cli.Output;
 using Bomax.Cli.Study;
 using Bomax.Cli.Tables;
@@ -33,14 +34,38 @@ internal static class ReplayCommand
         var noCheck = new Option<bool>("--no-predictive-check") { Description = "Report P(best) from the fitted posterior, without the held-out check's widening (for ablation)." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var threads = new Option<int>("--threads") { Description = "LibTorch's threads while the engine fits (default 1, as in a study).", DefaultValueFactory = _ => 1 };
+        var threadGains = new Option<string?>("--thread-gains") { Description = "Instead of replaying: measure what --threads (default: every core) gains over one thread for a round's conditioning and a fit's likelihood at these numbers of observations, comma-separated (e.g. 250,1000,4000)." };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json, threads,
+            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json, threads, threadGains,
         };
-        command.SetAction(parse => Run(
+        command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
+            ? MeasureThreads(new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), null), sizes,
+                parse.GetResult(threads) is { Implicit: false } ? parse.GetValue(threads) : Environment.ProcessorCount, parse.GetValue(json))
+            : Run(
             new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)), parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device) ?? ComputeDevice.Auto,
             parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads)));
         return command;
+    }
+
+    /// <summary><c>--thread-gains</c>: per operation and size, one thread against <paramref name="threads"/>.</summary>
+    static int MeasureThreads(TableSource source, string sizesText, int threads, bool json)
+    {
+        var (scoreTable, tableError) = source.Load();
+        var sizes = sizesText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : -1).ToList();
+        string? error = tableError
+            ?? (sizes.Count == 0 || sizes.Contains(-1) ? $"--thread-gains '{sizesText}' is not a list of observation counts: expected whole numbers above 0, comma-separated, like 250,1000,4000" : null)
+            ?? (threads < 2 ? $"--thread-gains compares one thread with more: --threads {threads} must be at least 2 (default: every core, {Environment.ProcessorCount} here)" : null);
+        if (error is not null)
+        {
+            Console.Error.WriteLine($"bomax: {error}");
+            return ExitCodes.UsageError;
+        }
+        var clock = Stopwatch.StartNew();
+        var gains = ThreadGains.Measure(scoreTable!, sizes, threads, () => clock.Elapsed.TotalSeconds);
+        Console.Out.Write(json ? ReplayOutput.ThreadGainsJson(scoreTable!.Source, gains) : ReplayOutput.ThreadGainsText(scoreTable!.Source, gains));
+        return ExitCodes.Success;
     }
 
     /// <summary>The process's peak resident memory so far (VmHWM), read afresh.</summary>

@@ -92,4 +92,32 @@ internal static class ReplayOutput
         text.AppendLine(c, $"memory: peak resident {peakResidentBytes / 1048576.0:0} MiB over {s.Rounds} rounds{byRound}{live}");
         return text.ToString();
     }
+
+    /// <summary><c>replay --thread-gains</c> as one JSON object: the table and, per size and operation, the seconds with one
+    /// thread and with more.</summary>
+    public static string ThreadGainsJson(string table, IReadOnlyList<ThreadGain> gains) => new JsonObject
+    {
+        ["table"] = table,
+        ["threads"] = gains.Count > 0 ? gains[0].Threads : 0,
+        ["operations"] = new JsonArray(gains.Select(g => (JsonNode)new JsonObject
+        {
+            ["observations"] = g.Observations,
+            ["operation"] = g.Operation,
+            ["one_thread_ms"] = 1000 * g.OneThreadSeconds,
+            ["threads_ms"] = 1000 * g.ThreadsSeconds,
+            ["speedup"] = g.Speedup,
+        }).ToArray()),
+    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+
+    /// <summary><c>replay --thread-gains</c> as a table.</summary>
+    public static string ThreadGainsText(string table, IReadOnlyList<ThreadGain> gains)
+    {
+        var c = CultureInfo.InvariantCulture;
+        int threads = gains.Count > 0 ? gains[0].Threads : 0;
+        var text = new StringBuilder($"{table}: what {threads} threads gain over one (best of a few repeats each)\n");
+        text.Append(c, $"{"observations",12}  {"operation",-10}  {"1 thread",10}  {threads + " threads",10}  speedup\n");
+        foreach (var g in gains)
+            text.Append(c, $"{g.Observations,12}  {g.Operation,-10}  {1000 * g.OneThreadSeconds,7:0.0} ms  {1000 * g.ThreadsSeconds,7:0.0} ms  {g.Speedup:0.00}×\n");
+        return text.ToString();
+    }
 }

@@ -249,4 +249,27 @@ public sealed class ReplayCommandTests : IDisposable
                 Assert.Equal(picks == 0, row.GetProperty(name).ValueKind == JsonValueKind.Null);
         }
     }
+
+    [Theory]
+    [InlineData("--thread-gains", "250,lots", "--thread-gains '250,lots' is not a list of observation counts")]
+    [InlineData("--threads", "1", "--threads 1 must be at least 2")]
+    public void ThreadGainsRefuseWhatTheyCannotMeasure(string option, string value, string message)
+    {
+        var run = option == "--threads" ? Bomax("replay", "--synthetic", "10x3", "--thread-gains", "20", option, value) : Bomax("replay", "--synthetic", "10x3", option, value);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+    }
+
+    [Fact]
+    public void ThreadGainsPrintOneJsonObjectWithBothOperationsPerSize()
+    {
+        var run = Bomax("replay", "--synthetic", "10x3", "--thread-gains", "12,24", "--threads", "2", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal(2, json.RootElement.GetProperty("threads").GetInt32());
+        var operations = json.RootElement.GetProperty("operations").EnumerateArray().ToList();
+        Assert.Equal([(12, "condition"), (12, "likelihood"), (24, "condition"), (24, "likelihood")],
+            operations.Select(o => (o.GetProperty("observations").GetInt32(), o.GetProperty("operation").GetString())));
+        Assert.All(operations, o => Assert.True(o.GetProperty("one_thread_ms").GetDouble() > 0 && o.GetProperty("speedup").GetDouble() > 0));
+    }
 }
