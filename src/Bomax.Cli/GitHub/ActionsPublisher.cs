@@ -49,7 +49,9 @@ internal static class ActionsPublisher
                     $"{PlainText.Line(report.Study)}: selected {PlainText.Line(pick.Name)}, estimated average {pick.Estimate:0.0000} ({pick.Low:0.0000}–{pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, {report.Evaluations} of {report.GridCells} pairs evaluated")),
                     title: "Bomax.Ci"));
             }
-            await CommentAsync(environment, publishing, report.Study, markdown, paths, outputs, output, errors, retry ?? GitHubRetryOptions.Default, cancel).ConfigureAwait(false);
+            var notices = errors;
+            var retries = (retry ?? GitHubRetryOptions.Default) with { Notice = line => notices.WriteLine(Redaction.Redact(line)) };
+            await CommentAsync(environment, publishing, report.Study, markdown, paths, outputs, output, errors, retries, cancel).ConfigureAwait(false);
         }
         finally
         {

@@ -1,25 +1,26 @@
 using System.Globalization;
 using System.Net;
 using Octokit;
+using Polly;
+using Polly.Retry;
 
 namespace Bomax.Cli.GitHub;
 
 /// <summary>How <see cref="GitHubRetry"/> waits out a rate limit, and how long talking to GitHub may take in all.</summary>
 /// <param name="MaxWait">The longest single wait; a rate limit that asks for more is given up on (the exception rethrown).</param>
 /// <param name="MaxAttempts">Attempts in all, the first included.</param>
-/// <param name="Delay">Waits the given time (injectable so tests need not sleep).</param>
-/// <param name="Now">The clock, used for <c>x-ratelimit-reset</c> when the response carries no <c>Date</c> header.</param>
-internal sealed record GitHubRetryOptions(TimeSpan MaxWait, int MaxAttempts, Func<TimeSpan, CancellationToken, Task> Delay, Func<DateTimeOffset> Now)
+/// <param name="Time">The one clock: the retries' waits and the deadline run on it, and <c>x-ratelimit-reset</c> is counted from
+/// it when the response carries no <c>Date</c> header (a fake one in tests).</param>
+internal sealed record GitHubRetryOptions(TimeSpan MaxWait, int MaxAttempts, TimeProvider Time)
 {
     /// <summary>15 minutes at most per wait, 4 attempts, real time; 20 minutes for the whole comment.</summary>
-    public static GitHubRetryOptions Default { get; } =
-        new(TimeSpan.FromMinutes(15), 4, (wait, cancel) => Task.Delay(wait, cancel), () => DateTimeOffset.UtcNow);
+    public static GitHubRetryOptions Default { get; } = new(TimeSpan.FromMinutes(15), 4, TimeProvider.System);
 
     /// <summary>How long everything said to GitHub for one comment may take, waits included (<see cref="GitHubRetry.WithDeadline{T}"/>).</summary>
     public TimeSpan Total { get; init; } = TimeSpan.FromMinutes(20);
 
-    /// <summary>The clock that <see cref="Total"/> runs on (a fake one in tests).</summary>
-    public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>Told of each wait before it starts, as a line for the log (default: standard error).</summary>
+    public Action<string> Notice { get; init; } = line => Console.Error.WriteLine(line);
 }
 
 /// <summary>GitHub did not finish answering within <see cref="GitHubRetryOptions.Total"/>.</summary>
@@ -29,7 +30,8 @@ internal sealed class GitHubTimeoutException(string message) : TimeoutException(
 /// Retries a GitHub REST call that was rate limited, in the order GitHub documents
 /// (https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api#handle-rate-limit-errors-appropriately):
 /// a <c>retry-after</c> header is waited out; else, when <c>x-ratelimit-remaining</c> is 0, the wait lasts until
-/// <c>x-ratelimit-reset</c>; else the wait starts at one minute and doubles. Any other error is not retried.
+/// <c>x-ratelimit-reset</c>; else the wait starts at one minute and doubles. Any other error is not retried. The retries
+/// are Polly's (as the evaluations' are), on the options' clock.
 /// </summary>
 internal static class GitHubRetry
 {
@@ -40,21 +42,34 @@ internal static class GitHubRetry
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(options);
-        for (var attempt = 1; ; attempt++)
+        return await Pipeline<T>(options).ExecuteAsync(async token =>
         {
-            cancel.ThrowIfCancellationRequested();
-            try
+            token.ThrowIfCancellationRequested();
+            return await call().ConfigureAwait(false);
+        }, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>Retries a rate-limited call (<see cref="IsRateLimited"/>) while attempts are left and GitHub's wait
+    /// (<see cref="WaitFor"/>, attempt counted from 1) is at most <see cref="GitHubRetryOptions.MaxWait"/>.</summary>
+    static ResiliencePipeline<T> Pipeline<T>(GitHubRetryOptions options)
+    {
+        bool Retried(Outcome<T> outcome, int attempt) =>
+            outcome.Exception is ApiException e && IsRateLimited(e) && WaitFor(e, attempt, options) <= options.MaxWait;
+        if (options.MaxAttempts <= 1) return ResiliencePipeline<T>.Empty;
+        return new ResiliencePipelineBuilder<T> { TimeProvider = options.Time }
+            .AddRetry(new RetryStrategyOptions<T>
             {
-                return await call().ConfigureAwait(false);
-            }
-            catch (ApiException e) when (IsRateLimited(e) && attempt < options.MaxAttempts
-                                         && WaitFor(e, attempt, options) is { } wait && wait <= options.MaxWait)
-            {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"bomax: GitHub rate limit ({(int)e.StatusCode}); retrying in {wait.TotalSeconds:0} s (attempt {attempt + 1} of {options.MaxAttempts})"));
-                await options.Delay(wait, cancel).ConfigureAwait(false);
-            }
-        }
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                ShouldHandle = args => ValueTask.FromResult(Retried(args.Outcome, args.AttemptNumber + 1)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(WaitFor((ApiException)args.Outcome.Exception!, args.AttemptNumber + 1, options)),
+                OnRetry = args =>
+                {
+                    options.Notice(string.Create(CultureInfo.InvariantCulture,
+                        $"bomax: GitHub rate limit ({(int)((ApiException)args.Outcome.Exception!).StatusCode}); retrying in {args.RetryDelay.TotalSeconds:0} s (attempt {args.AttemptNumber + 2} of {options.MaxAttempts})"));
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
     }
 
     /// <summary>
@@ -119,12 +134,12 @@ internal static class GitHubRetry
         return FirstBackoff * Math.Pow(2, doublings);
     }
 
-    /// <summary>The response's <c>Date</c> when it has one (the same clock as <c>x-ratelimit-reset</c>), else <see cref="GitHubRetryOptions.Now"/>.</summary>
+    /// <summary>The response's <c>Date</c> when it has one (the same clock as <c>x-ratelimit-reset</c>), else <see cref="GitHubRetryOptions.Time"/>.</summary>
     static DateTimeOffset Clock(ApiException e, GitHubRetryOptions options) =>
         Header(e, "date") is { } date
         && DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at
-            : options.Now();
+            : options.Time.GetUtcNow();
 
     static TimeSpan NonNegative(TimeSpan span) => span < TimeSpan.Zero ? TimeSpan.Zero : span;
 

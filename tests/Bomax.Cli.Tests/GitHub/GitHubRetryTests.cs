@@ -7,7 +7,7 @@ namespace Bomax.Cli.Tests.GitHub;
 
 /// <summary>
 /// Waiting out GitHub's rate limits, through real Octokit against a real HTTP server on 127.0.0.1; the waits are
-/// recorded by a fake delay that returns at once.
+/// recorded by a fake clock on which they pass at once (<see cref="InstantWaits"/>).
 /// </summary>
 public sealed class GitHubRetryTests
 {
@@ -18,9 +18,27 @@ public sealed class GitHubRetryTests
     const string NotAccessibleBody = """{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/issues/comments#create-an-issue-comment","status":"403"}""";
     static readonly DateTimeOffset FixedNow = new(2025, 3, 4, 17, 48, 10, TimeSpan.Zero);
 
-    /// <summary>Options whose delay records the requested wait and returns at once; the clock is <see cref="FixedNow"/>.</summary>
-    internal static GitHubRetryOptions Recording(List<TimeSpan> waits, TimeSpan? maxWait = null, int maxAttempts = 4) =>
-        new(maxWait ?? TimeSpan.FromMinutes(15), maxAttempts, (wait, _) => { lock (waits) waits.Add(wait); return Task.CompletedTask; }, () => FixedNow);
+    /// <summary>Options on a clock fixed at <see cref="FixedNow"/> on which every retry's wait passes at once and is recorded
+    /// (the deadline, longer than any wait allowed, never passes); notices are kept, not printed.</summary>
+    internal static GitHubRetryOptions Recording(List<TimeSpan> waits, TimeSpan? maxWait = null, int maxAttempts = 4, List<string>? notices = null)
+    {
+        var most = maxWait ?? TimeSpan.FromMinutes(15);
+        return new(most, maxAttempts, new InstantWaits(FixedNow, waits, most)) { Notice = line => { lock (waits) notices?.Add(line); } };
+    }
+
+    /// <summary>A clock fixed at <paramref name="now"/>: a timer due within <paramref name="instant"/> fires at once and its due time
+    /// is recorded (a retry's wait); a later one never fires (the deadline).</summary>
+    sealed class InstantWaits(DateTimeOffset now, List<TimeSpan> waits, TimeSpan instant) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime == Timeout.InfiniteTimeSpan || dueTime > instant) return System.CreateTimer(callback, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            lock (waits) waits.Add(dueTime);
+            return System.CreateTimer(callback, state, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     static Task<IssueComment> Post(FakeGitHubServer server, GitHubRetryOptions options) =>
         GitHubRetry.RunAsync(() => StickyComment.Client(server.ApiUrl, Token).Issue.Comment.Create(server.Owner, server.Repo, server.Issue, "hello"),
@@ -45,6 +63,19 @@ public sealed class GitHubRetryTests
         Assert.Equal([TimeSpan.FromSeconds(1)], waits);
         Assert.Equal(2, Posts(server));
         Assert.Single(server.Comments);
+    }
+
+    [Fact]
+    public async Task Each_wait_is_announced_before_it_starts()
+    {
+        using var server = new FakeGitHubServer();
+        server.Enqueue("POST", Comments, 403, null, SecondaryBody);
+        server.Enqueue("POST", Comments, 429, Headers(("Retry-After", "5")), """{"message":"Too Many Requests"}""");
+        var notices = new List<string>();
+
+        await Post(server, Recording([], notices: notices));
+
+        Assert.Equal(["bomax: GitHub rate limit (403); retrying in 60 s (attempt 2 of 4)", "bomax: GitHub rate limit (429); retrying in 5 s (attempt 3 of 4)"], notices);
     }
 
     [Fact]
@@ -73,7 +104,7 @@ public sealed class GitHubRetryTests
         server.Enqueue("POST", Comments, 403, Headers(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", Epoch(reset))), """{"message":"Forbidden"}""");
         var waits = new List<TimeSpan>();
 
-        await Post(server, new GitHubRetryOptions(TimeSpan.FromMinutes(15), 4, (w, _) => { waits.Add(w); return Task.CompletedTask; }, () => DateTimeOffset.UtcNow));
+        await Post(server, Recording(waits));
 
         var wait = Assert.Single(waits);
         Assert.InRange(wait.TotalSeconds, 40, 46); // reset − the response's Date (this machine's clock, to the second)
@@ -194,7 +225,7 @@ public sealed class GitHubRetryTests
         using var server = new FakeGitHubServer();
         server.Enqueue("POST", Comments, 429, Headers(("Retry-After", "30")), """{"message":"Too Many Requests"}""");
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(FixedNow); // the 30 s never pass on it
-        var options = Recording([]) with { Delay = (wait, cancel) => Task.Delay(wait, clock, cancel) };
+        var options = Recording([]) with { Time = clock };
         using var cancel = new CancellationTokenSource();
 
         var post = GitHubRetry.RunAsync(() => StickyComment.Client(server.ApiUrl, Token).Issue.Comment.Create(server.Owner, server.Repo, server.Issue, "x"), options, cancel.Token);
