@@ -415,7 +415,7 @@ internal static class StudyCommands
         var missing = inputs.Where(p => !File.Exists(p)).ToList();
         if (missing.Count > 0) { Console.Error.WriteLine($"bomax: no such journal: {string.Join(", ", missing)}"); return ExitCodes.UsageError; }
         if (Directory.Exists(output)) { Console.Error.WriteLine($"bomax: -o {output} is a directory, not a journal"); return ExitCodes.UsageError; }
-        var journals = inputs.Select(JournalFile.Read).ToList();
+        var journals = inputs.Select(p => JournalFile.Read(p)).ToList();
         foreach (var warning in journals.SelectMany(j => j.Warnings)) Console.Error.WriteLine($"bomax: warning: {warning}");
         IReadOnlyList<string> conflicts = [];
         int written = 0;

@@ -1,3 +1,5 @@
+using Polly;
+using Polly.Retry;
 using System.Text;
 using System.Text.Json;
 
@@ -25,14 +27,16 @@ internal sealed record JournalContents(IReadOnlyList<JournalRecord> Records, IRe
 internal static class JournalFile
 {
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-    static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+    /// <summary>How long an open waits for another process's lock before it gives up.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
 
     public static string Serialise(JournalRecord record) => JsonSerializer.Serialize(record, Json);
 
-    public static JournalContents Read(string path)
+    /// <param name="time">The clock the wait for a lock runs on (default: real time; a fake one in tests).</param>
+    public static JournalContents Read(string path, TimeProvider? time = null)
     {
         if (!File.Exists(path)) return JournalContents.Empty;
-        using var stream = OpenLocked(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var stream = OpenLocked(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, time);
         return ReadFrom(stream, path);
     }
 
@@ -70,9 +74,9 @@ internal static class JournalFile
     /// <summary>Appends one record and flushes it to disk before returning.</summary>
     public static void Append(string path, JournalRecord record) => AppendAll(path, new[] { record });
 
-    public static void AppendAll(string path, IEnumerable<JournalRecord> records)
+    public static void AppendAll(string path, IEnumerable<JournalRecord> records, TimeProvider? time = null)
     {
-        using var stream = OpenForAppend(path);
+        using var stream = OpenForAppend(path, time);
         Write(stream, records);
     }
 
@@ -80,9 +84,9 @@ internal static class JournalFile
     /// Reads the journal and appends what <paramref name="decide"/> makes of it, under one exclusive lock, so that no other
     /// writer can append in between (two workers leasing pairs, a merge into a journal being written). Returns what was appended.
     /// </summary>
-    public static IReadOnlyList<JournalRecord> Update(string path, Func<JournalContents, IEnumerable<JournalRecord>> decide)
+    public static IReadOnlyList<JournalRecord> Update(string path, Func<JournalContents, IEnumerable<JournalRecord>> decide, TimeProvider? time = null)
     {
-        using var stream = OpenForAppend(path);
+        using var stream = OpenForAppend(path, time);
         var records = decide(stream.Length > 0 ? ReadFrom(stream, path) : JournalContents.Empty).ToList();
         if (records.Count == 0) return records;
         Write(stream, records);
@@ -90,11 +94,11 @@ internal static class JournalFile
     }
 
     /// <summary>The journal opened for reading and appending under its exclusive lock (created, with its folder, if absent).</summary>
-    static FileStream OpenForAppend(string path)
+    static FileStream OpenForAppend(string path, TimeProvider? time)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        return OpenLocked(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        return OpenLocked(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, time);
     }
 
     static void Write(FileStream stream, IEnumerable<JournalRecord> records)
@@ -113,21 +117,32 @@ internal static class JournalFile
     }
 
     /// <summary>
-    /// Opens the file, waiting while another process holds it (.NET takes an advisory flock for
-    /// FileShare.None on Unix), up to <see cref="LockWait"/>.
+    /// Opens the file, waiting while another process holds it (.NET takes an advisory flock for FileShare.None on Unix): Polly
+    /// retries the open from 5 ms, doubling to 200 ms between tries, for <see cref="LockWait"/> on <paramref name="time"/>'s clock,
+    /// then gives up with an error that says the journal stayed locked.
     /// </summary>
-    static FileStream OpenLocked(string path, FileMode mode, FileAccess access, FileShare share)
+    static FileStream OpenLocked(string path, FileMode mode, FileAccess access, FileShare share, TimeProvider? time)
     {
-        var deadline = DateTime.UtcNow + LockWait;
-        var delay = TimeSpan.FromMilliseconds(5);
-        while (true)
-        {
-            try { return new FileStream(path, mode, access, share); }
-            catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(path))
+        var clock = time ?? TimeProvider.System;
+        var deadline = clock.GetUtcNow() + LockWait;
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = clock }
+            .AddRetry(new RetryStrategyOptions
             {
-                Thread.Sleep(delay);
-                delay = TimeSpan.FromMilliseconds(Math.Min(200, delay.TotalMilliseconds * 2));
-            }
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is IOException && File.Exists(path) && clock.GetUtcNow() < deadline),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromMilliseconds(5),
+                MaxDelay = TimeSpan.FromMilliseconds(200),
+                UseJitter = false,
+            })
+            .Build();
+        try
+        {
+            return pipeline.Execute(() => new FileStream(path, mode, access, share));
+        }
+        catch (IOException e) when (File.Exists(path) && clock.GetUtcNow() >= deadline)
+        {
+            throw new IOException($"'{path}' stayed locked by another process for {LockWait.TotalSeconds:0} s ({e.Message})", e);
         }
     }
 }

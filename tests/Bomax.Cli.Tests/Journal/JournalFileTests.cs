@@ -159,4 +159,48 @@ public sealed class JournalFileTests : IDisposable
         Assert.False(Leases.IsDeadLocalOwner($"run:me@another-host:{int.MaxValue - 7}"));
         Assert.False(Leases.IsDeadLocalOwner("suggest:me@host"));                    // no process named
     }
+
+    /// <summary>Advances <paramref name="clock"/> a step at a time until <paramref name="task"/> ends (at most <paramref name="most"/>).</summary>
+    static async Task Drive(Task task, Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, TimeSpan step, TimeSpan most)
+    {
+        for (var passed = TimeSpan.Zero; !task.IsCompleted && passed < most; passed += step)
+        {
+            clock.Advance(step);
+            await Task.WhenAny(task, Task.Delay(5));
+        }
+    }
+
+    [Fact]
+    public async Task AnAppendWaitsOnItsClockWhileAnotherHoldsTheLockThenWrites()
+    {
+        var path = Path.Combine(directory, "locked.jsonl");
+        JournalFile.Append(path, Evaluation("checkpoint-100", "arc", 0.5));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var holder = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        var append = Task.Run(() => JournalFile.AppendAll(path, [Evaluation("checkpoint-200", "arc", 0.6)], clock));
+        await Drive(append, clock, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+        Assert.False(append.IsCompleted, "the append must wait while the lock is held");
+        holder.Dispose();
+        await Drive(append, clock, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+        await append;
+
+        Assert.Equal([0.5, 0.6], JournalFile.Read(path).Records.OfType<EvaluationRecord>().Select(r => r.Score));
+    }
+
+    [Fact]
+    public async Task AJournalLockedPastTheWaitIsOneClearErrorAndNothingIsWritten()
+    {
+        var path = Path.Combine(directory, "stuck.jsonl");
+        JournalFile.Append(path, Evaluation("checkpoint-100", "arc", 0.5));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            var append = Task.Run(() => JournalFile.AppendAll(path, [Evaluation("checkpoint-200", "arc", 0.6)], clock));
+            await Drive(append, clock, TimeSpan.FromSeconds(1), JournalFile.LockWait + TimeSpan.FromSeconds(5));
+            var e = await Assert.ThrowsAsync<IOException>(() => append);
+            Assert.StartsWith($"'{path}' stayed locked by another process for 30 s", e.Message);
+        }
+        Assert.Single(JournalFile.Read(path).Records);
+    }
 }
