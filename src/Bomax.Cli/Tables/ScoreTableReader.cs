@@ -23,6 +23,9 @@ internal abstract record TableReadResult
 /// Parses a complete score table for <c>bomax replay TABLE</c>: a tab- or comma-separated file whose
 /// header is <c>CHECKPOINT</c> then one column per benchmark, and one row per checkpoint. Rows may come
 /// in any order; the table's rows follow the grid's checkpoints (ordered by the step in their names).
+/// A field may be quoted as in RFC 4180 (<c>"mmlu, 5-shot"</c>, <c>""</c> for a quote inside), so names may hold the
+/// separator; a quoted field does not span lines. (A CSV package would read this too, but every error here names its line
+/// and field, and the format is one header and rows of numbers: a few lines of our own keep that exact.)
 /// </summary>
 internal static class ScoreTableReader
 {
@@ -58,7 +61,8 @@ internal static class ScoreTableReader
 
         int headerLine = headerIndex + 1;
         char separator = lines[headerIndex].Contains('\t') ? '\t' : ',';
-        string[] header = SplitFields(lines[headerIndex], separator);
+        if (SplitFields(lines[headerIndex], separator) is not { } header)
+            return Unclosed(path, headerLine, lines[headerIndex], separator);
 
         if (!string.Equals(header[0], "CHECKPOINT", StringComparison.OrdinalIgnoreCase))
             return Fail(path, headerLine, 1, $"the header's first column must be CHECKPOINT, found '{header[0]}'");
@@ -86,7 +90,8 @@ internal static class ScoreTableReader
         {
             if (IsBlank(lines[index])) continue;
             int line = index + 1;
-            string[] fields = SplitFields(lines[index], separator);
+            if (SplitFields(lines[index], separator) is not { } fields)
+                return Unclosed(path, line, lines[index], separator);
             string name = fields[0];
 
             if (name.Length == 0)
@@ -158,8 +163,51 @@ internal static class ScoreTableReader
         return text.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
     }
 
-    private static string[] SplitFields(string line, char separator) =>
-        line.Split(separator).Select(field => field.Trim()).ToArray();
+    /// <summary>The line's fields, trimmed: split at the separator outside quotes; a field that starts with a double quote runs to
+    /// its closing quote, <c>""</c> standing for one quote. Null when a quote is not closed on the line.</summary>
+    private static string[]? SplitFields(string line, char separator) => Fields(line, separator, out _);
+
+    private static string[]? Fields(string line, char separator, out int unclosedField)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        unclosedField = 0;
+        int i = 0;
+        while (true)
+        {
+            while (i < line.Length && line[i] != separator && char.IsWhiteSpace(line[i])) i++;
+            if (i < line.Length && line[i] == '"')
+            {
+                for (i++; ; i++)
+                {
+                    if (i >= line.Length) { unclosedField = fields.Count + 1; return null; }
+                    if (line[i] != '"') { field.Append(line[i]); continue; }
+                    if (i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; continue; }
+                    i++;
+                    break;
+                }
+                int next = line.IndexOf(separator, i);
+                field.Append(line[i..(next < 0 ? line.Length : next)].Trim()); // anything after the closing quote is kept
+                i = next < 0 ? line.Length : next;
+            }
+            else
+            {
+                int next = line.IndexOf(separator, i);
+                field.Append(line[i..(next < 0 ? line.Length : next)].Trim());
+                i = next < 0 ? line.Length : next;
+            }
+            fields.Add(field.ToString());
+            field.Clear();
+            if (i >= line.Length) return fields.ToArray();
+            i++; // past the separator
+        }
+    }
+
+    private static TableReadResult.Invalid Unclosed(string path, int line, string text, char separator)
+    {
+        Fields(text, separator, out int field);
+        return Fail(path, line, field, $"field {field} opens a quote (\") that is not closed on this line");
+    }
 
     private static bool IsBlank(string line) => string.IsNullOrWhiteSpace(line);
 

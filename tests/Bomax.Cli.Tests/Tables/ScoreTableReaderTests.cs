@@ -220,4 +220,34 @@ public class ScoreTableReaderTests
         return Path.GetFullPath(
             Path.Combine(directory.FullName, "samples", "data", "learning-curves-121x71.tsv"));
     }
+
+    [Fact]
+    public void QuotedFieldsMayHoldTheSeparatorAndDoubledQuotes()
+    {
+        var table = ReadOk(
+            "CHECKPOINT,\"mmlu, 5-shot\",\"say \"\"hi\"\"\" , plain\n" +
+            "\"ckpt-100\",0.1,0.2,0.3\n" +
+            "ckpt-200, \"0.4\" ,0.5,0.6\n" +
+            "ckpt-300,0.7,0.8,0.9\n");
+
+        Assert.Equal(["mmlu, 5-shot", "say \"hi\"", "plain"], table.Grid.Benchmarks.Select(b => b.Name));
+        Assert.Equal(0.4, table.Scores[1, 0]);
+    }
+
+    [Fact]
+    public void AQuoteLeftOpenIsAnErrorAtItsLineAndField()
+    {
+        var error = ReadInvalid("CHECKPOINT,a,b\nckpt-100,0.1,0.2\nckpt-200,\"0.3,0.4\nckpt-300,0.5,0.6\n");
+        AssertError(error, 3, 2, "field 2 opens a quote (\") that is not closed on this line");
+    }
+
+    [Fact]
+    public void AWrittenTableWithAwkwardNamesReadsBackTheSame()
+    {
+        var original = ReadOk("CHECKPOINT\t\"mmlu\t5-shot\"\t\"a \"\"b\"\"\"\t\"x, y\"\nckpt-1\t0.1\t0.2\t0.3\nckpt-2\t0.4\t0.5\t0.6\nckpt-3\t0.7\t0.8\t0.9\n");
+        var again = ReadOk(ScoreTableWriter.Format(original));
+        Assert.Equal(original.Grid.Benchmarks.Select(b => b.Name), again.Grid.Benchmarks.Select(b => b.Name));
+        Assert.Equal(["mmlu\t5-shot", "a \"b\"", "x, y"], again.Grid.Benchmarks.Select(b => b.Name));
+        Assert.Equal(original.Scores, again.Scores);
+    }
 }
