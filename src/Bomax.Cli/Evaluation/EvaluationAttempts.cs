@@ -22,7 +22,7 @@ internal enum EvaluationFailureKind
 
 /// <summary>
 /// The result of evaluating one (checkpoint, benchmark) pair with retries: a score, or the last failure.
-/// Both say how many attempts were made, how long they took together and each, and the directory of the
+/// Both say how many attempts were made, how long they took together, and the directory of the
 /// last attempt (kept for inspection).
 /// </summary>
 internal abstract record AttemptsOutcome
@@ -31,7 +31,6 @@ internal abstract record AttemptsOutcome
 
     public required int Attempts { get; init; }
     public required double Seconds { get; init; }
-    public required IReadOnlyList<double> AttemptSeconds { get; init; }
     public required string OutputDirectory { get; init; }
 
     /// <summary>The last attempt's program and arguments as started (empty when it never started).</summary>
@@ -75,7 +74,7 @@ internal static class EvaluationAttempts
         CancellationToken cancel, double scoreLimit = Study.EvalSpec.DefaultScoreLimit)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var attemptSeconds = new List<double>();
+        int attempts = 0;
         Attempt? last = null;
 
         // Polly runs the loop and the cancellable waits; what counts as a failure, the delays (with our
@@ -105,14 +104,14 @@ internal static class EvaluationAttempts
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
                 {
-                    attemptSeconds.Add(0);
+                    attempts++;
                     last = new Attempt(new ProcessOutcome(null, false, false, "", "", 0, null) { OutputDirectory = request.OutputDirectory },
                         null, EvaluationFailureKind.StartError, $"could not create an output directory under '{request.OutputDirectory}': {e.Message}");
                     return last;
                 }
                 var attemptRequest = request with { OutputDirectory = folder };
                 var process = await EvaluationRunner.RunAsync(attemptRequest, token).ConfigureAwait(false);
-                attemptSeconds.Add(process.Seconds);
+                attempts++;
                 KeepStdout(process);
                 last = Judge(process, attemptRequest, score, scoreLimit);
                 // An attempt that ended as the run was cancelled may have reacted to the signal with a number or an
@@ -137,7 +136,6 @@ internal static class EvaluationAttempts
             {
                 Attempts = 0,
                 Seconds = seconds,
-                AttemptSeconds = attemptSeconds,
                 OutputDirectory = request.OutputDirectory,
             };
         }
@@ -146,18 +144,16 @@ internal static class EvaluationAttempts
             return new AttemptsOutcome.Succeeded(scored)
             {
                 CommandLine = last.Process.CommandLine,
-                Attempts = attemptSeconds.Count,
+                Attempts = attempts,
                 Seconds = seconds,
-                AttemptSeconds = attemptSeconds,
                 OutputDirectory = last.Process.OutputDirectory,
             };
         }
         return new AttemptsOutcome.Failed(last.Failure!.Value, last.Message, last.Process.ExitCode, last.Process.StderrTail)
         {
             CommandLine = last.Process.CommandLine,
-            Attempts = attemptSeconds.Count,
+            Attempts = attempts,
             Seconds = seconds,
-            AttemptSeconds = attemptSeconds,
             OutputDirectory = last.Process.OutputDirectory,
         };
     }
@@ -247,7 +243,9 @@ internal static class EvaluationAttempts
         return Accept(ScoreExtractor.Extract(score, process.Stdout, process.OutputDirectory, request.Benchmark), scoreLimit) switch
         {
             Scored scored => new Attempt(process, scored, null, ""),
-            Unparseable unparseable => new Attempt(process, null, EvaluationFailureKind.Unparseable, unparseable.Message),
+            Unparseable unparseable => new Attempt(process, null, EvaluationFailureKind.Unparseable, process.StdoutTruncated
+                ? string.Create(CultureInfo.InvariantCulture, $"{unparseable.Message} (standard output was longer than {EvaluationRunner.StdoutCapChars:N0} characters; only its end was read)")
+                : unparseable.Message),
             var other => throw new InvalidOperationException($"unexpected score result {other}"),
         };
     }
