@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Bomax.Cli.Study;
 
 namespace Bomax.Cli.Reports;
 
@@ -82,9 +83,9 @@ internal static class MarkdownReport
         Line();
         var cost = new StringBuilder();
         cost.Append($"**{report.Evaluations.ToString("N0", C)}** of {report.GridCells.ToString("N0", C)} checkpoint × benchmark evaluations ({Percent(report.Evaluations, report.GridCells)} of the full grid)");
-        cost.Append($" · evaluation time **{Duration(report.EvaluationSeconds)}**");
+        cost.Append($" · evaluation time **{Durations.Human(report.EvaluationSeconds)}**");
         if (report.FullGridSecondsEstimate is { } full && double.IsFinite(full))
-            cost.Append($" · the full grid would take about **{Duration(full)}**");
+            cost.Append($" · the full grid would take about **{Durations.Human(full)}**");
         if (report.PendingPairs > 0)
             cost.Append($" · **{report.PendingPairs.ToString("N0", C)}** more leased to workers, not recorded yet");
         Line(cost.ToString());
@@ -360,29 +361,6 @@ internal static class MarkdownReport
         if (whole <= 0) return "–";
         double p = 100.0 * part / whole;
         return (p > 0 && p < 1 ? p.ToString("0.##", C) : p.ToString("0.0", C)) + " %";
-    }
-
-    /// <summary>A human duration: <c>45s</c>, <c>3m 20s</c>, <c>2h 14m</c>, <c>3d 4h</c>.</summary>
-    internal static string Duration(double seconds)
-    {
-        if (!double.IsFinite(seconds) || seconds < 0) return "–";
-        if (seconds < 59.5) return (seconds < 10 ? Math.Round(seconds, 1) : Math.Round(seconds)).ToString("0.#", C) + "s";
-        // Rounded to the unit shown last: seconds under an hour, minutes under a day, hours beyond.
-        if (seconds >= 86400 - 1800)
-        {
-            long totalHours = (long)Math.Round(seconds / 3600);
-            long d = totalHours / 24, h = totalHours % 24;
-            return h > 0 ? $"{d}d {h}h" : $"{d}d";
-        }
-        if (seconds >= 3600 - 30)
-        {
-            long totalMinutes = (long)Math.Round(seconds / 60);
-            long h = totalMinutes / 60, m = totalMinutes % 60;
-            return m > 0 ? $"{h}h {m}m" : $"{h}h";
-        }
-        long s = (long)Math.Round(seconds);
-        long minutes = s / 60, secs = s % 60;
-        return secs > 0 ? $"{minutes}m {secs}s" : $"{minutes}m";
     }
 
     /// <summary>

@@ -102,4 +102,28 @@ internal static partial class Durations
         if (duration.Seconds > 0) parts.Add($"{duration.Seconds}s");
         return string.Concat(parts);
     }
+
+    /// <summary>A measured duration for people: <c>45s</c>, <c>3m 20s</c>, <c>2h 14m</c>, <c>3d 4h</c> (rounded; "–" when unknown).
+    /// Settings are echoed with <see cref="Describe"/> instead, in the notation they were written in.</summary>
+    public static string Human(double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds < 0) return "–";
+        if (seconds < 59.5) return (seconds < 10 ? Math.Round(seconds, 1) : Math.Round(seconds)).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "s";
+        // Rounded to the unit shown last: seconds under an hour, minutes under a day, hours beyond.
+        if (seconds >= 86400 - 1800)
+        {
+            long totalHours = (long)Math.Round(seconds / 3600);
+            long d = totalHours / 24, h = totalHours % 24;
+            return h > 0 ? $"{d}d {h}h" : $"{d}d";
+        }
+        if (seconds >= 3600 - 30)
+        {
+            long totalMinutes = (long)Math.Round(seconds / 60);
+            long h = totalMinutes / 60, m = totalMinutes % 60;
+            return m > 0 ? $"{h}h {m}m" : $"{h}h";
+        }
+        long s = (long)Math.Round(seconds);
+        long minutes = s / 60, secs = s % 60;
+        return secs > 0 ? $"{minutes}m {secs}s" : $"{minutes}m";
+    }
 }

@@ -232,7 +232,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         if (started > 0 && elapsed.TotalSeconds > 1 && done < budget)
         {
             double remaining = Math.Round(elapsed.TotalSeconds / started * (budget - done));
-            eta = remaining < 1 ? ", ETA <1s" : $", ETA {Durations.Describe(TimeSpan.FromSeconds(remaining))}";
+            eta = remaining < 1 ? ", ETA <1s" : $", ETA {Durations.Human(remaining)}";
         }
         string others = elsewhere > 0 ? $" (+{elsewhere} leased elsewhere)" : "";
         return $"round {round}: {done}/{budget} evaluations, running {running}{others}, {pick}{eta}";

@@ -80,11 +80,6 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
         return finite.Count > 0 ? finite.Average() : double.NaN;
     }
 
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        if (sorted.Length == 0) return double.NaN;
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
-    }
+    /// <summary>The median (the mean of the middle two for an even count; NaN for none), MathNet's.</summary>
+    static double Median(IEnumerable<double> values) => MathNet.Numerics.Statistics.Statistics.Median(values);
 }

@@ -135,9 +135,9 @@ public class MarkdownReportTests
         var md = MarkdownReport.Render(report);
         double share = 100.0 * report.Evaluations / report.GridCells;
         Assert.Contains($"**{report.Evaluations}** of 150 checkpoint × benchmark evaluations ({share.ToString("0.0", C)} % of the full grid)", md);
-        Assert.Contains($"evaluation time **{MarkdownReport.Duration(report.EvaluationSeconds)}**", md);
-        Assert.Contains($"the full grid would take about **{MarkdownReport.Duration(150 * 95.5)}**", md);
-        Assert.Equal("3h 59m", MarkdownReport.Duration(150 * 95.5));
+        Assert.Contains($"evaluation time **{Bomax.Cli.Study.Durations.Human(report.EvaluationSeconds)}**", md);
+        Assert.Contains($"the full grid would take about **{Bomax.Cli.Study.Durations.Human(150 * 95.5)}**", md);
+        Assert.Equal("3h 59m", Bomax.Cli.Study.Durations.Human(150 * 95.5));
         Assert.DoesNotContain("full grid would take", MarkdownReport.Render(ReportFixture.Build(fullGridSeconds: null)));
     }
 
@@ -151,7 +151,7 @@ public class MarkdownReportTests
     [InlineData(86000, "1d")]
     [InlineData(2 * 3600 + 14 * 60 + 10, "2h 14m")]
     [InlineData(3 * 86400 + 4 * 3600 + 59, "3d 4h")]
-    public void DurationsAreHuman(double seconds, string expected) => Assert.Equal(expected, MarkdownReport.Duration(seconds));
+    public void DurationsAreHuman(double seconds, string expected) => Assert.Equal(expected, Bomax.Cli.Study.Durations.Human(seconds));
 
     [Fact]
     public void PerBenchmarkRowsSayObservedOrPredicted()
