@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bomax.Cli.Output;
 using System.Globalization;
 using Bomax.Cli.Evaluation;
 using Bomax.Cli.Journal;
@@ -21,20 +22,21 @@ internal static class CheckCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "The checkpoint to evaluate (default: the last one)." };
         var benchmark = new Option<string?>("--benchmark") { Description = "The benchmark to evaluate (default: one per distinct command and score rule)." };
         var command = new Command("check", "Try the spec: run one pair end to end (or one per distinct score rule) and show the command, the output folder and the score read. Nothing is journaled.") { spec, checkpoint, benchmark };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, parse.GetValue(checkpoint), parse.GetValue(benchmark), Console.Out, cancel));
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, parse.GetValue(checkpoint), parse.GetValue(benchmark), Terminal.Of(parse), cancel));
         return command;
     }
 
-    /// <summary>Runs the check, writing what it did to <paramref name="output"/> and problems to standard error.</summary>
-    public static async Task<int> RunAsync(string specPath, string? checkpointName, string? benchmarkName, TextWriter output, CancellationToken cancel)
+    /// <summary>Runs the check, writing what it did to <paramref name="io"/>'s output and problems to its error.</summary>
+    public static async Task<int> RunAsync(string specPath, string? checkpointName, string? benchmarkName, Terminal io, CancellationToken cancel)
     {
-        if (StudyCommands.Load(specPath) is not { } study) return ExitCodes.UsageError;
+        var output = io.Out;
+        if (StudyCommands.Load(io, specPath) is not { } study) return ExitCodes.UsageError;
         int i = checkpointName is null ? study.Grid.CheckpointCount - 1 : study.CheckpointIndex(checkpointName);
         int j = benchmarkName is null ? -1 : study.BenchmarkIndex(benchmarkName);
         if (i < 0)
-            return Usage($"--checkpoint '{checkpointName}' is not a checkpoint of {specPath} {DidYouMean.Suggest(checkpointName!, study.Grid.Checkpoints.Select(c => c.Name))}");
+            return Usage(io, $"--checkpoint '{checkpointName}' is not a checkpoint of {specPath} {DidYouMean.Suggest(checkpointName!, study.Grid.Checkpoints.Select(c => c.Name))}");
         if (benchmarkName is not null && j < 0)
-            return Usage($"--benchmark '{benchmarkName}' is not a benchmark of {specPath} {DidYouMean.Suggest(benchmarkName, study.Grid.Benchmarks.Select(b => b.Name))}");
+            return Usage(io, $"--benchmark '{benchmarkName}' is not a benchmark of {specPath} {DidYouMean.Suggest(benchmarkName, study.Grid.Benchmarks.Select(b => b.Name))}");
 
         var benchmarks = j >= 0 ? [j] : Representatives(study);
         var journal = study.Observe(JournalFile.Read(study.Spec.JournalPath));
@@ -105,9 +107,9 @@ internal static class CheckCommand
 
     static void Warn(TextWriter output, string warning) => output.WriteLine($"  warning: {warning}");
 
-    static int Usage(string message)
+    static int Usage(Terminal io, string message)
     {
-        Console.Error.WriteLine($"bomax: {message.TrimEnd()}");
+        io.Error.WriteLine($"bomax: {message.TrimEnd()}");
         return ExitCodes.UsageError;
     }
 

@@ -36,7 +36,7 @@ internal static partial class InitCommand
         var force = new Option<bool>("--force") { Description = "Replace the spec file if it exists." };
         var command = new Command("init", "Write a commented study spec for lm-evaluation-harness, each task scored by the metric the harness reports for it.") { checkpoints, tasks, output, study, force };
         command.SetAction(parse => Run(new InitOptions(parse.GetValue(checkpoints) ?? [], parse.GetValue(tasks) ?? [], parse.GetValue(output)!,
-            parse.GetValue(study), parse.GetValue(force)), Console.Out, Console.Error));
+            parse.GetValue(study), parse.GetValue(force)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
 

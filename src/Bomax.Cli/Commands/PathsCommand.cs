@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bomax.Cli.GitHub;
+using Bomax.Cli.Output;
 using Bomax.Cli.Reports;
 
 namespace Bomax.Cli.Commands;
@@ -14,15 +15,15 @@ internal static class PathsCommand
     {
         var spec = new Argument<string>("spec") { Description = "The study spec (YAML)." };
         var command = new Command("paths", "Print the study's name, journal path and report directory (name=value lines; step outputs under GitHub Actions).") { spec };
-        command.SetAction(parse => Print(parse.GetValue(spec)!));
+        command.SetAction(parse => Print(Terminal.Of(parse), parse.GetValue(spec)!));
         return command;
     }
 
-    static int Print(string specPath)
+    static int Print(Terminal io, string specPath)
     {
-        if (StudyCommands.Load(specPath) is not { } study) return ExitCodes.UsageError;
+        if (StudyCommands.Load(io, specPath) is not { } study) return ExitCodes.UsageError;
         var paths = Of(study.Spec.Name, study.Spec.JournalPath);
-        foreach (var (name, value) in paths) Console.Out.WriteLine($"{name}={value}");
+        foreach (var (name, value) in paths) io.Out.WriteLine($"{name}={value}");
         var environment = ActionsEnvironment.FromProcess();
         if (environment.IsActions && environment.OutputPath is { } outputPath) ActionsFiles.AppendOutputs(outputPath, paths);
         return ExitCodes.Success;

@@ -40,16 +40,16 @@ internal static class ReplayCommand
             table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json, threads, threadGains,
         };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
-            ? MeasureThreads(new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), null), sizes,
+            ? MeasureThreads(Terminal.Of(parse), new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), null), sizes,
                 parse.GetResult(threads) is { Implicit: false } ? parse.GetValue(threads) : Environment.ProcessorCount, parse.GetValue(json))
-            : Run(
+            : Run(Terminal.Of(parse), 
             new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)), parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device) ?? ComputeDevice.Auto,
             parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads)));
         return command;
     }
 
     /// <summary><c>--thread-gains</c>: per operation and size, one thread against <paramref name="threads"/>.</summary>
-    static int MeasureThreads(TableSource source, string sizesText, int threads, bool json)
+    static int MeasureThreads(Terminal io, TableSource source, string sizesText, int threads, bool json)
     {
         var (scoreTable, tableError) = source.Load();
         var sizes = sizesText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -59,12 +59,12 @@ internal static class ReplayCommand
             ?? (threads < 2 ? $"--thread-gains compares one thread with more: --threads {threads} must be at least 2 (default: every core, {Environment.ProcessorCount} here)" : null);
         if (error is not null)
         {
-            Console.Error.WriteLine($"bomax: {error}");
+            io.Error.WriteLine($"bomax: {error}");
             return ExitCodes.UsageError;
         }
         var clock = Stopwatch.StartNew();
         var gains = ThreadGains.Measure(scoreTable!, sizes, threads, () => clock.Elapsed.TotalSeconds);
-        Console.Out.Write(json ? ReplayOutput.ThreadGainsJson(scoreTable!.Source, gains) : ReplayOutput.ThreadGainsText(scoreTable!.Source, gains));
+        io.Out.Write(json ? ReplayOutput.ThreadGainsJson(scoreTable!.Source, gains) : ReplayOutput.ThreadGainsText(scoreTable!.Source, gains));
         return ExitCodes.Success;
     }
 
@@ -98,12 +98,12 @@ internal static class ReplayCommand
         }
     }
 
-    static int Run(TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device, AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount)
+    static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device, AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
         {
-            Console.Error.WriteLine($"bomax: {tableError}");
+            io.Error.WriteLine($"bomax: {tableError}");
             return ExitCodes.UsageError;
         }
         if (source.SavePath is { } save) ScoreTableWriter.WriteFile(save, scoreTable);
@@ -116,7 +116,7 @@ internal static class ReplayCommand
             ?? (init < 1 ? "--init must be at least 1" : null);
         if (error is not null)
         {
-            Console.Error.WriteLine($"bomax: {error}");
+            io.Error.WriteLine($"bomax: {error}");
             return ExitCodes.UsageError;
         }
         var options = new EngineOptions
@@ -133,7 +133,7 @@ internal static class ReplayCommand
         // Seeds run one after another on this thread. TorchSharp's implicit Scalars can be finalised by a
         // garbage collection that another thread triggers while a native call still reads them, so the
         // engine is never driven from two threads at once; LibTorch parallelises within each operation.
-        var progress = new ProgressLine(Console.Error);
+        var progress = new ProgressLine(io.Error);
         int smallest = BudgetAdvice.Smallest(scoreTable.Grid, init);
         progress.Info($"{scoreTable.Source}: {scoreTable.Grid.CheckpointCount} × {scoreTable.Grid.BenchmarkCount}; smallest sensible budget {smallest} ({100.0 * smallest / scoreTable.Grid.CellCount:0.#}%)");
         if (BudgetAdvice.Warning(scoreTable.Grid, init, budgets!.Min()) is { } advice) progress.Warn(advice);
@@ -145,7 +145,7 @@ internal static class ReplayCommand
         progress.Done();
         var summary = ReplaySummary.From(scoreTable, outcomes, clock.Elapsed.TotalSeconds);
         long peak = PeakResidentBytes();
-        Console.Out.Write(json ? ReplayOutput.Json(summary, peak) : ReplayOutput.Text(summary, peak));
+        io.Out.Write(json ? ReplayOutput.Json(summary, peak) : ReplayOutput.Text(summary, peak));
         return ExitCodes.Success;
     }
 }

@@ -49,12 +49,12 @@ internal static class StudyCommands
     /// Where a run reports besides the terminal: JSON lines on stdout (<c>--messages json</c>, the human
     /// text then goes to stderr), a result file (<c>--result</c>), and the report directory (<c>--output</c>).
     /// </summary>
-    sealed record RunChannels(JsonMessages? Messages, string? ResultPath, string? ReportDirectory)
+    sealed record RunChannels(JsonMessages? Messages, string? ResultPath, string? ReportDirectory, Terminal Io)
     {
-        public static RunChannels Terminal(string? reportDirectory = null) => new(null, null, reportDirectory);
+        public static RunChannels Text(Terminal io, string? reportDirectory = null) => new(null, null, reportDirectory, io);
 
         /// <summary>The decision and other text for people: stdout, or stderr when stdout carries JSON.</summary>
-        public TextWriter Human => Messages is null ? Console.Out : Console.Error;
+        public TextWriter Human => Messages is null ? Io.Out : Io.Error;
     }
 
     static GitHubOptionSet GitHubOptions()
@@ -79,8 +79,12 @@ internal static class StudyCommands
         var overrides = OverrideOptions();
         var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh, retryFailed, output, messages, result };
         foreach (var option in overrides.All.Concat(github.All)) command.Options.Add(option);
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(fresh), parse.GetValue(retryFailed), github.From(parse),
-            new RunChannels(parse.GetValue(messages) == "json" ? new JsonMessages(Console.Out) : null, parse.GetValue(result), parse.GetValue(output)), cancel));
+        command.SetAction((parse, cancel) =>
+        {
+            var io = Terminal.Of(parse);
+            return RunAsync(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(fresh), parse.GetValue(retryFailed), github.From(parse),
+                new RunChannels(parse.GetValue(messages) == "json" ? new JsonMessages(io.Out) : null, parse.GetValue(result), parse.GetValue(output), io), cancel);
+        });
         return command;
     }
 
@@ -101,9 +105,10 @@ internal static class StudyCommands
         command.SetAction(parse =>
         {
             string who = parse.GetValue(owner) ?? $"suggest:{Environment.UserName}@{Environment.MachineName}";
+            var io = Terminal.Of(parse);
             return parse.GetValue(release)
-                ? ReleasePairs(parse.GetValue(spec)!, who, parse.GetValue(checkpoint), parse.GetValue(benchmark))
-                : SuggestPairs(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(count), parse.GetValue(json), parse.GetValue(noLease) ? null : who, parse.GetValue(lease));
+                ? ReleasePairs(io, parse.GetValue(spec)!, who, parse.GetValue(checkpoint), parse.GetValue(benchmark))
+                : SuggestPairs(io, parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(count), parse.GetValue(json), parse.GetValue(noLease) ? null : who, parse.GetValue(lease));
         });
         return command;
     }
@@ -118,7 +123,7 @@ internal static class StudyCommands
         var seconds = new Option<double>("--seconds") { Description = "How long the evaluation took.", DefaultValueFactory = _ => 0 };
         var replace = new Option<bool>("--replace") { Description = "Record a pair that is already recorded: this record supersedes the earlier one (the latest record of a pair wins)." };
         var command = new Command("record", "Append one evaluation result to the study's journal (it settles the pair's lease).") { spec, checkpoint, benchmark, score, stderr, seconds, replace };
-        command.SetAction(parse => RecordResult(parse.GetValue(spec)!, parse.GetValue(checkpoint)!, parse.GetValue(benchmark)!, parse.GetValue(score)!, parse.GetValue(stderr), parse.GetValue(seconds), parse.GetValue(replace)));
+        command.SetAction(parse => RecordResult(Terminal.Of(parse), parse.GetValue(spec)!, parse.GetValue(checkpoint)!, parse.GetValue(benchmark)!, parse.GetValue(score)!, parse.GetValue(stderr), parse.GetValue(seconds), parse.GetValue(replace)));
         return command;
     }
 
@@ -128,17 +133,17 @@ internal static class StudyCommands
         var output = new Option<string>("--output", "-o") { Description = "The merged journal: created, or appended to under its lock when it exists (what it already holds is kept).", Required = true };
         var force = new Option<bool>("--force") { Description = "Merge journals of different studies or grids anyway." };
         var merge = new Command("merge", "Combine journals from parallel jobs into one: each pair's latest evaluation, conflicting scores reported.") { inputs, output, force };
-        merge.SetAction(parse => MergeJournals(parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(force)));
+        merge.SetAction(parse => MergeJournals(Terminal.Of(parse), parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(force)));
         return new Command("journal", "Work with study journals.") { merge };
     }
 
-    internal static StudyContext? Load(string specPath, StudyOverrides? overrides = null, JsonMessages? messages = null)
+    internal static StudyContext? Load(Terminal io, string specPath, StudyOverrides? overrides = null, JsonMessages? messages = null)
     {
         switch (StudyContext.Load(specPath, overrides))
         {
             case StudyLoad.Ok ok: return ok.Study;
             case StudyLoad.BadOption bad:
-                Console.Error.WriteLine($"bomax: {bad.Message}; nothing was evaluated");
+                io.Error.WriteLine($"bomax: {bad.Message}; nothing was evaluated");
                 messages?.Error(ErrorReasons.Usage, $"{bad.Message}; nothing was evaluated");
                 return null;
             case StudyLoad.Invalid invalid:
@@ -146,13 +151,13 @@ internal static class StudyCommands
                 int annotated = 0;
                 foreach (var error in invalid.Errors)
                 {
-                    Console.Error.WriteLine($"bomax: {error}");
+                    io.Error.WriteLine($"bomax: {error}");
                     messages?.SpecError(error);
                     // GitHub shows at most 10 annotations of a kind per step; the rest are in the log.
                     if (actions && annotated++ < WorkflowCommands.AnnotationsPerKind)
-                        Console.Out.WriteLine(WorkflowCommands.Error($"{error.Field}: {error.Message}", error.File, error.Line > 0 ? error.Line : null, error.Column > 0 ? error.Column : null, title: "bomax spec"));
+                        io.Out.WriteLine(WorkflowCommands.Error($"{error.Field}: {error.Message}", error.File, error.Line > 0 ? error.Line : null, error.Column > 0 ? error.Column : null, title: "bomax spec"));
                 }
-                Console.Error.WriteLine($"bomax: {invalid.Errors.Count} problem(s) in {specPath}; nothing was evaluated");
+                io.Error.WriteLine($"bomax: {invalid.Errors.Count} problem(s) in {specPath}; nothing was evaluated");
                 return null;
             default: throw new InvalidOperationException();
         }
@@ -161,8 +166,8 @@ internal static class StudyCommands
     static async Task<int> RunAsync(string specPath, StudyOverrides overrides, bool fresh, bool retryFailed, Publishing publishing, RunChannels channels, CancellationToken cancel)
     {
         if (channels.ResultPath is { } stale && File.Exists(stale)) File.Delete(stale); // a failed run leaves no result behind
-        if (Load(specPath, overrides, channels.Messages) is not { } study) return ExitCodes.UsageError;
-        var progress = new ProgressLine(Console.Error, channels.Messages);
+        if (Load(channels.Io, specPath, overrides, channels.Messages) is not { } study) return ExitCodes.UsageError;
+        var progress = new ProgressLine(channels.Io.Error, channels.Messages);
         if (fresh && File.Exists(study.Spec.JournalPath))
         {
             var aside = $"{study.Spec.JournalPath}.{DateTime.UtcNow:yyyyMMddTHHmmss}.bak";
@@ -198,13 +203,13 @@ internal static class StudyCommands
         if (result.End == RunEnd.Interrupted)
         {
             var interrupted = $"interrupted; {result.Evaluations} evaluations are in {study.Spec.JournalPath}; run again to resume";
-            Console.Error.WriteLine($"bomax: {interrupted}");
+            channels.Io.Error.WriteLine($"bomax: {interrupted}");
             channels.Messages?.Error(ErrorReasons.Interrupted, interrupted);
             return ExitCodes.Interrupted;
         }
         if (result.End == RunEnd.EvaluationsFailing)
         {
-            Console.Error.WriteLine($"bomax: {result.Message}");
+            channels.Io.Error.WriteLine($"bomax: {result.Message}");
             channels.Messages?.Error(ErrorReasons.EvaluationsFailing, result.Message!);
             return ExitCodes.EvaluationsFailing;
         }
@@ -241,7 +246,7 @@ internal static class StudyCommands
         if (built is not { } report)
         {
             var none = $"no checkpoint can be selected: no evaluation has succeeded yet (see {study.Spec.JournalPath})";
-            Console.Error.WriteLine($"bomax: {none}");
+            channels.Io.Error.WriteLine($"bomax: {none}");
             channels.Messages?.Error(ErrorReasons.EvaluationsFailing, none);
             return ExitCodes.EvaluationsFailing;
         }
@@ -260,7 +265,7 @@ internal static class StudyCommands
         output.WriteLine(string.Create(c, $"  {report.Evaluations} of {report.GridCells} pairs evaluated ({100.0 * report.Evaluations / report.GridCells:0.0}%){(note.Length > 0 ? ", " + note : "")}"));
         output.WriteLine($"  journal: {study.Spec.JournalPath}");
         output.WriteLine($"  report: {paths.Markdown} (and report.html)");
-        await ActionsPublisher.PublishAsync(ActionsEnvironment.FromProcess(publishing.Token), publishing, report, markdown, paths, output, cancel);
+        await ActionsPublisher.PublishAsync(ActionsEnvironment.FromProcess(publishing.Token), publishing, report, markdown, paths, output, cancel, errors: channels.Io.Error);
         if (run is not null)
         {
             var checkpointPath = study.Checkpoints[study.CheckpointIndex(pick.Name)].Path;
@@ -281,9 +286,10 @@ internal static class StudyCommands
         foreach (var option in overrides.All.Concat(github.All)) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
-            if (Load(parse.GetValue(spec)!, overrides.From(parse)) is not { } study) return ExitCodes.UsageError;
-            foreach (var warning in study.Observe(JournalFile.Read(study.Spec.JournalPath)).Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
-            return await Decide(study, "", github.From(parse), RunChannels.Terminal(parse.GetValue(output)), cancel);
+            var io = Terminal.Of(parse);
+            if (Load(io, parse.GetValue(spec)!, overrides.From(parse)) is not { } study) return ExitCodes.UsageError;
+            foreach (var warning in study.Observe(JournalFile.Read(study.Spec.JournalPath)).Warnings) io.Error.WriteLine($"bomax: warning: {warning}");
+            return await Decide(study, "", github.From(parse), RunChannels.Text(io, parse.GetValue(output)), cancel);
         });
         return command;
     }
@@ -303,33 +309,33 @@ internal static class StudyCommands
         return plan.Next;
     }
 
-    static int SuggestPairs(string specPath, StudyOverrides overrides, int count, bool json, string? owner, string? leaseText)
+    static int SuggestPairs(Terminal io, string specPath, StudyOverrides overrides, int count, bool json, string? owner, string? leaseText)
     {
-        if (count < 1) { Console.Error.WriteLine("bomax: --count must be at least 1"); return ExitCodes.UsageError; }
-        if (Load(specPath, overrides) is not { } study) return ExitCodes.UsageError;
+        if (count < 1) { io.Error.WriteLine("bomax: --count must be at least 1"); return ExitCodes.UsageError; }
+        if (Load(io, specPath, overrides) is not { } study) return ExitCodes.UsageError;
         var leaseLength = study.LeaseLength;
         if (leaseText is not null)
         {
             if (!Durations.TryParse(leaseText, out leaseLength, out string error) || leaseLength <= TimeSpan.Zero)
             {
-                Console.Error.WriteLine($"bomax: --lease: {(error.Length > 0 ? error : $"'{leaseText}' must be longer than 0")}");
+                io.Error.WriteLine($"bomax: --lease: {(error.Length > 0 ? error : $"'{leaseText}' must be longer than 0")}");
                 return ExitCodes.UsageError;
             }
         }
         var environment = ActionsEnvironment.FromProcess();
         if (environment.IsActions && MatrixPairs.CapCount(count) is (var capped, { } capWarning))
         {
-            Console.Out.WriteLine(WorkflowCommands.Warning(capWarning));
+            io.Out.WriteLine(WorkflowCommands.Warning(capWarning));
             count = capped;
         }
         var journal = JournalFile.Read(study.Spec.JournalPath);
         var state = study.Observe(journal);
-        foreach (var warning in state.Warnings) Console.Error.WriteLine($"bomax: warning: {warning}");
-        if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) Console.Error.WriteLine($"bomax: warning: {advice}");
+        foreach (var warning in state.Warnings) io.Error.WriteLine($"bomax: warning: {warning}");
+        if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) io.Error.WriteLine($"bomax: warning: {advice}");
         var leased = study.Leased(journal, DateTimeOffset.UtcNow);
         int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count - leased.Count);
         var quarantine = Quarantine.From(study.Grid, state.Observations, state.Failed);
-        foreach (var warning in quarantine.Warnings(study.Grid)) Console.Error.WriteLine($"bomax: warning: {warning}");
+        foreach (var warning in quarantine.Warnings(study.Grid)) io.Error.WriteLine($"bomax: warning: {warning}");
         IReadOnlyList<Cell> next = left == 0 ? [] : Plan(study, journal, state, Math.Min(count, left), quarantine.Excluding(study.Grid, state.Failed), leased);
         if (owner is not null && next.Count > 0)
         {
@@ -341,40 +347,40 @@ internal static class StudyCommands
             var checkpoint = study.Checkpoints[cell.Checkpoint];
             return new PendingPair(checkpoint.Name, checkpoint.Path, checkpoint.Step, study.Grid.Benchmarks[cell.Benchmark].Name);
         }).ToList();
-        if (json) Console.Out.WriteLine(new JsonArray(pairs.Select(p => (JsonNode?)p.ToJson()).ToArray()).ToJsonString());
-        else foreach (var p in pairs) Console.Out.WriteLine($"{p.Checkpoint}\t{p.Benchmark}");
+        if (json) io.Out.WriteLine(new JsonArray(pairs.Select(p => (JsonNode?)p.ToJson()).ToArray()).ToJsonString());
+        else foreach (var p in pairs) io.Out.WriteLine($"{p.Checkpoint}\t{p.Benchmark}");
         if (pairs.Count == 0)
-            Console.Error.WriteLine(left == 0 && leased.Count > 0 ? $"bomax: nothing to suggest: the rest of the budget is leased to workers ({leased.Count} pair(s))"
+            io.Error.WriteLine(left == 0 && leased.Count > 0 ? $"bomax: nothing to suggest: the rest of the budget is leased to workers ({leased.Count} pair(s))"
                 : left == 0 ? "bomax: the budget is spent; nothing to suggest"
                 : "bomax: every pair is evaluated, failed or leased; nothing to suggest");
         else if (owner is not null)
-            Console.Error.WriteLine($"bomax: leased {pairs.Count} pair(s) to {owner} for {Durations.Describe(leaseLength)}; `bomax record` settles each, `bomax suggest --release` gives them back");
+            io.Error.WriteLine($"bomax: leased {pairs.Count} pair(s) to {owner} for {Durations.Describe(leaseLength)}; `bomax record` settles each, `bomax suggest --release` gives them back");
         if (environment.IsActions)
         {
             // The matrix a fan-out workflow expands: within GitHub's job and output limits, said when cut.
             var matrix = MatrixPairs.From(pairs);
-            if (matrix.Warning is { } cut) Console.Out.WriteLine(WorkflowCommands.Warning(cut));
+            if (matrix.Warning is { } cut) io.Out.WriteLine(WorkflowCommands.Warning(cut));
             if (environment.OutputPath is { } outputPath) ActionsFiles.AppendOutputs(outputPath, [new(ActionsOutputNames.PendingPairs, matrix.Json)]);
         }
         return ExitCodes.Success;
     }
 
     /// <summary><c>suggest --release</c>: gives back <paramref name="owner"/>'s active leases, all of them or one pair's.</summary>
-    static int ReleasePairs(string specPath, string owner, string? checkpoint, string? benchmark)
+    static int ReleasePairs(Terminal io, string specPath, string owner, string? checkpoint, string? benchmark)
     {
-        if ((checkpoint is null) != (benchmark is null)) { Console.Error.WriteLine("bomax: --release: give both --checkpoint and --benchmark, or neither"); return ExitCodes.UsageError; }
-        if (Load(specPath) is not { } study) return ExitCodes.UsageError;
+        if ((checkpoint is null) != (benchmark is null)) { io.Error.WriteLine("bomax: --release: give both --checkpoint and --benchmark, or neither"); return ExitCodes.UsageError; }
+        if (Load(io, specPath) is not { } study) return ExitCodes.UsageError;
         var released = JournalFile.Update(study.Spec.JournalPath, contents =>
             Leases.Active(contents, DateTimeOffset.UtcNow).Values
                 .Where(l => l.Owner == owner && (checkpoint is null || (l.Checkpoint == checkpoint && l.Benchmark == benchmark)))
                 .Select(l => new ReleaseRecord(l.Checkpoint, l.Benchmark, owner) { Time = DateTimeOffset.UtcNow }).ToList());
-        Console.Error.WriteLine($"bomax: released {released.Count} pair(s) leased to {owner}");
+        io.Error.WriteLine($"bomax: released {released.Count} pair(s) leased to {owner}");
         return ExitCodes.Success;
     }
 
-    static int RecordResult(string specPath, string checkpoint, string benchmark, string scoreText, string? stderrText, double seconds, bool replace)
+    static int RecordResult(Terminal io, string specPath, string checkpoint, string benchmark, string scoreText, string? stderrText, double seconds, bool replace)
     {
-        if (Load(specPath) is not { } study) return ExitCodes.UsageError;
+        if (Load(io, specPath) is not { } study) return ExitCodes.UsageError;
         int i = study.CheckpointIndex(checkpoint), j = study.BenchmarkIndex(benchmark);
         string? error = i < 0 ? $"--checkpoint '{checkpoint}' is not a checkpoint of {specPath} {DidYouMean.Suggest(checkpoint, study.Grid.Checkpoints.Select(c => c.Name))}"
             : j < 0 ? $"--benchmark '{benchmark}' is not a benchmark of {specPath} {DidYouMean.Suggest(benchmark, study.Grid.Benchmarks.Select(b => b.Name))}"
@@ -382,10 +388,10 @@ internal static class StudyCommands
             : ScoreChecks.Refusal(score, study.Spec.Eval.ScoreLimit) is { } refusal ? $"--score: {refusal}"
             : stderrText is not null && (!double.TryParse(stderrText, NumberStyles.Float, CultureInfo.InvariantCulture, out var se) || !(se >= 0)) ? $"--stderr '{stderrText}' is not a non-negative number"
             : null;
-        if (error is not null) { Console.Error.WriteLine($"bomax: {error.TrimEnd()}"); return ExitCodes.UsageError; }
+        if (error is not null) { io.Error.WriteLine($"bomax: {error.TrimEnd()}"); return ExitCodes.UsageError; }
         var journal = JournalFile.Read(study.Spec.JournalPath);
         var others = study.Observe(journal);
-        if (ScoreChecks.OutOfPlace(double.Parse(scoreText, CultureInfo.InvariantCulture), others.RawScores(j), $"{checkpoint} × {benchmark}") is { } outOfPlace) Console.Error.WriteLine($"bomax: warning: {outOfPlace}");
+        if (ScoreChecks.OutOfPlace(double.Parse(scoreText, CultureInfo.InvariantCulture), others.RawScores(j), $"{checkpoint} × {benchmark}") is { } outOfPlace) io.Error.WriteLine($"bomax: warning: {outOfPlace}");
         double? standardError = stderrText is null ? null : double.Parse(stderrText, CultureInfo.InvariantCulture);
         EvaluationRecord? earlier = null;
         // Under the journal's lock: two workers recording one pair at once cannot both pass the check.
@@ -400,23 +406,23 @@ internal static class StudyCommands
         });
         if (written.Count == 0)
         {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"bomax: {checkpoint} × {benchmark} is already recorded ({study.Spec.JournalPath}:{earlier!.Line}: score {earlier.Score}); nothing was written. Use --replace to record this score instead (the latest record of a pair wins)"));
             return ExitCodes.UsageError;
         }
-        Console.Error.WriteLine(earlier is null
+        io.Error.WriteLine(earlier is null
             ? $"bomax: recorded {checkpoint} × {benchmark} in {study.Spec.JournalPath}"
             : $"bomax: recorded {checkpoint} × {benchmark} in {study.Spec.JournalPath}, replacing line {earlier.Line}");
         return ExitCodes.Success;
     }
 
-    static int MergeJournals(string[] inputs, string output, bool force)
+    static int MergeJournals(Terminal io, string[] inputs, string output, bool force)
     {
         var missing = inputs.Where(p => !File.Exists(p)).ToList();
-        if (missing.Count > 0) { Console.Error.WriteLine($"bomax: no such journal: {string.Join(", ", missing)}"); return ExitCodes.UsageError; }
-        if (Directory.Exists(output)) { Console.Error.WriteLine($"bomax: -o {output} is a directory, not a journal"); return ExitCodes.UsageError; }
+        if (missing.Count > 0) { io.Error.WriteLine($"bomax: no such journal: {string.Join(", ", missing)}"); return ExitCodes.UsageError; }
+        if (Directory.Exists(output)) { io.Error.WriteLine($"bomax: -o {output} is a directory, not a journal"); return ExitCodes.UsageError; }
         var journals = inputs.Select(p => JournalFile.Read(p)).ToList();
-        foreach (var warning in journals.SelectMany(j => j.Warnings)) Console.Error.WriteLine($"bomax: warning: {warning}");
+        foreach (var warning in journals.SelectMany(j => j.Warnings)) io.Error.WriteLine($"bomax: warning: {warning}");
         IReadOnlyList<string> conflicts = [];
         int written = 0;
         string? refusal = null;
@@ -442,12 +448,12 @@ internal static class StudyCommands
         });
         if (refusal is not null)
         {
-            Console.Error.WriteLine($"bomax: {refusal}; nothing was merged (--force merges them anyway)");
+            io.Error.WriteLine($"bomax: {refusal}; nothing was merged (--force merges them anyway)");
             return ExitCodes.UsageError;
         }
-        foreach (var conflict in conflicts) Console.Error.WriteLine($"bomax: warning: conflicting scores: {conflict}");
+        foreach (var conflict in conflicts) io.Error.WriteLine($"bomax: warning: conflicting scores: {conflict}");
         var result = JournalFile.Read(output);
-        Console.Error.WriteLine($"bomax: merged {inputs.Length} journals into {output}: {result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).Distinct().Count()} evaluations, {result.Failures.Select(f => (f.Checkpoint, f.Benchmark)).Except(result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark))).Distinct().Count()} failed pairs ({written} records appended)");
+        io.Error.WriteLine($"bomax: merged {inputs.Length} journals into {output}: {result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).Distinct().Count()} evaluations, {result.Failures.Select(f => (f.Checkpoint, f.Benchmark)).Except(result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark))).Distinct().Count()} failed pairs ({written} records appended)");
         return ExitCodes.Success;
     }
 }

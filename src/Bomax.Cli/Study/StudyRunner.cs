@@ -41,9 +41,11 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
     public async Task<RunResult> RunAsync(CancellationToken cancel)
     {
         var spec = study.Spec;
+        // The header is decided and written under the journal's lock: two runs started at once would otherwise both read an
+        // empty journal and both write one.
+        JournalFile.Update(spec.JournalPath, contents => study.HeaderIfChanged(contents, now()) is { } header ? [header] : []);
         var journal = JournalFile.Read(spec.JournalPath);
         foreach (var warning in journal.Warnings) progress.Warn(warning);
-        if (study.HeaderIfChanged(journal, now()) is { } header) JournalFile.Append(spec.JournalPath, header);
         DateTimeOffset? retryUntil = retryFailed ? now() : null;
         var state = study.Observe(journal, retryUntil);
         foreach (var warning in state.Warnings.Skip(journal.Warnings.Count)) progress.Warn(warning);

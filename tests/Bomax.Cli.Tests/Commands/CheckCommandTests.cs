@@ -51,7 +51,7 @@ public sealed class CheckCommandTests : IDisposable
     async Task<(int Exit, string Output)> Check(string spec, string? checkpoint = null, string? benchmark = null)
     {
         var output = new StringWriter();
-        int exit = await CheckCommand.RunAsync(spec, checkpoint, benchmark, output, CancellationToken.None);
+        int exit = await CheckCommand.RunAsync(spec, checkpoint, benchmark, new Bomax.Cli.Output.Terminal(output, Console.Error), CancellationToken.None);
         return (exit, output.ToString());
     }
 

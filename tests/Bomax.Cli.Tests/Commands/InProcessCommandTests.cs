@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Bomax.Cli.Commands;
+using Bomax.Cli.Journal;
+using Bomax.Cli.Output;
+
+namespace Bomax.Cli.Tests.Commands;
+
+/// <summary>
+/// The commands write only to the writers they are given (<see cref="Terminal"/>), so they run in this process: a worker's
+/// suggest → record → report loop, its usage errors, with what each printed read from string writers, no child process.
+/// </summary>
+public sealed class InProcessCommandTests : IDisposable
+{
+    readonly string directory = Directory.CreateTempSubdirectory("bomax-inprocess-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>6 checkpoints × 2 benchmarks, a budget of 6, an eval command that is never run here (the test records).</summary>
+    string Spec()
+    {
+        string path = Path.Combine(directory, "study.yml");
+        File.WriteAllText(path, """
+            study: inproc
+            checkpoints:
+              list: [ckpt-100, ckpt-200, ckpt-300, ckpt-400, ckpt-500, ckpt-600]
+            benchmarks: [a, b]
+            eval:
+              command: ./never-run.sh {checkpoint} {benchmark}
+            budget: { max-evals: 6 }
+            journal: journal.jsonl
+            """);
+        return path;
+    }
+
+    static async Task<(int Exit, string Out, string Error)> Bomax(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = await BomaxCommand.InvokeAsync(args, new Terminal(output, error));
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    static double Score(string checkpoint, string benchmark) =>
+        0.5 + 0.01 * long.Parse(checkpoint.Split('-')[1]) / 100 - (benchmark == "b" ? 0.1 : 0);
+
+    [Fact]
+    public async Task AWorkerLoopOfSuggestAndRecordSpendsTheBudgetAndTheReportNamesACheckpoint()
+    {
+        string spec = Spec();
+        for (int round = 0; ; round++)
+        {
+            Assert.True(round < 10, "the budget of 6 must be spent within a few rounds");
+            var (exit, output, error) = await Bomax("suggest", spec, "--count", "2", "--json", "--owner", "w1");
+            Assert.True(exit == 0, error);
+            var pairs = JsonDocument.Parse(output).RootElement.EnumerateArray()
+                .Select(p => (p.GetProperty("checkpoint").GetString()!, p.GetProperty("benchmark").GetString()!)).ToList();
+            if (pairs.Count == 0) { Assert.Contains("the budget is spent", error); break; }
+            foreach (var (checkpoint, benchmark) in pairs)
+            {
+                var recorded = await Bomax("record", spec, "--checkpoint", checkpoint, "--benchmark", benchmark, "--score", Score(checkpoint, benchmark).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                Assert.True(recorded.Exit == 0, recorded.Error);
+                Assert.Contains($"recorded {checkpoint} × {benchmark}", recorded.Error);
+            }
+        }
+        Assert.Equal(6, JournalFile.Read(Path.Combine(directory, "journal.jsonl")).Records.OfType<EvaluationRecord>().Count());
+
+        var report = await Bomax("report", spec, "--comment", "off");
+        Assert.True(report.Exit == 0, report.Error);
+        Assert.StartsWith("selected: ckpt-", report.Out);
+        Assert.Contains("6 of 12 pairs evaluated", report.Out);
+    }
+
+    [Fact]
+    public async Task UsageErrorsGoToTheErrorWriterWithExitCode2()
+    {
+        string spec = Spec();
+        var badDevice = await Bomax("suggest", spec, "--device", "gpu");
+        Assert.Equal((2, ""), (badDevice.Exit, badDevice.Out));
+        Assert.Contains("--device 'gpu' is not one of auto, cpu, cuda; did you mean 'cuda'?", badDevice.Error);
+
+        var badCount = await Bomax("suggest", spec, "--count", "0");
+        Assert.Equal(2, badCount.Exit);
+        Assert.Equal("bomax: --count must be at least 1\n", badCount.Error);
+        Assert.False(File.Exists(Path.Combine(directory, "journal.jsonl")), "nothing may be written");
+    }
+}
