@@ -56,7 +56,7 @@ internal static class CheckCommand
             };
             output.WriteLine();
             output.WriteLine($"{checkpoint.Name} × {benchmark.Name}");
-            var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreSourceOf(b), 0, TimeSpan.Zero, cancel, study.Spec.Eval.ScoreLimit);
+            var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreRuleOf(b), 0, TimeSpan.Zero, cancel, study.Spec.Eval.ScoreLimit);
             output.WriteLine($"  command: {(outcome.CommandLine.Count > 0 ? ShellWords(outcome.CommandLine) : "(not started)")}");
             output.WriteLine($"  output:  {outcome.OutputDirectory}");
             switch (outcome)

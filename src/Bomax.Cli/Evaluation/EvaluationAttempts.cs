@@ -1,3 +1,4 @@
+using Bomax.Cli.Study;
 using System.Globalization;
 using Polly;
 using Polly.Retry;
@@ -65,12 +66,12 @@ internal static class EvaluationAttempts
     public const string StdoutFile = "bomax.stdout.txt";
 
     public static Task<AttemptsOutcome> RunWithRetriesAsync(
-        EvaluationRequest request, ScoreSource score, int retries, TimeSpan baseDelay, CancellationToken cancel,
+        EvaluationRequest request, ScoreRule score, int retries, TimeSpan baseDelay, CancellationToken cancel,
         double scoreLimit = Study.EvalSpec.DefaultScoreLimit) =>
         RunWithRetriesAsync(request, score, retries, baseDelay, new Random(SeedFor(request)), cancel, scoreLimit);
 
     public static async Task<AttemptsOutcome> RunWithRetriesAsync(
-        EvaluationRequest request, ScoreSource score, int retries, TimeSpan baseDelay, Random random,
+        EvaluationRequest request, ScoreRule score, int retries, TimeSpan baseDelay, Random random,
         CancellationToken cancel, double scoreLimit = Study.EvalSpec.DefaultScoreLimit)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -206,7 +207,7 @@ internal static class EvaluationAttempts
     /// Reads the score of a finished attempt again from what it kept (its standard output file and its directory), with
     /// a possibly changed rule: a score, or why not. Used to heal a failure of the score rule without re-running.
     /// </summary>
-    public static ScoreResult Reread(string outputDirectory, string benchmark, ScoreSource score, double scoreLimit)
+    public static ScoreResult Reread(string outputDirectory, string benchmark, ScoreRule score, double scoreLimit)
     {
         string stdoutPath = Path.Combine(outputDirectory, StdoutFile);
         string stdout;
@@ -227,7 +228,7 @@ internal static class EvaluationAttempts
             ? new Unparseable($"{refusal} (read from {scored.Source})")
             : result;
 
-    private static Attempt Judge(ProcessOutcome process, EvaluationRequest request, ScoreSource score, double scoreLimit)
+    private static Attempt Judge(ProcessOutcome process, EvaluationRequest request, ScoreRule score, double scoreLimit)
     {
         if (process.Cancelled)
             return new Attempt(process, null, EvaluationFailureKind.Cancelled, "cancelled");

@@ -2,35 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Bomax.Cli.Study;
 
 namespace Bomax.Cli.Evaluation;
-
-/// <summary>Where an evaluation's score is read from. A closed set: the four records below.</summary>
-internal abstract record ScoreSource
-{
-    private protected ScoreSource() { }
-}
-
-/// <summary>The last number printed on standard output (the default).</summary>
-internal sealed record LastNumberSource : ScoreSource;
-
-/// <summary>
-/// A dotted path such as <c>results.score</c> or <c>a.b[0].c</c> into JSON: standard output as a whole, else
-/// its last line that is a JSON object, else the <c>*.json</c> files under the output directory, newest first
-/// (by the timestamp in the name where there is one, see <see cref="ScoreExtractor.OrderNewestFirst"/>).
-/// Only '.' separates keys, so keys like <c>acc,none</c> work.
-/// </summary>
-internal sealed record JsonSource(string Path) : ScoreSource;
-
-/// <summary>The first capture group (or the whole match, with no group) of the first match on standard output.</summary>
-internal sealed record RegexSource(string Pattern) : ScoreSource;
-
-/// <summary>
-/// A metric such as <c>acc_norm,none</c> from lm-evaluation-harness's newest results file under the output
-/// directory (see <see cref="LmEvalResults"/>), for the evaluation's benchmark, with its standard error and
-/// direction where reported.
-/// </summary>
-internal sealed record LmEvalSource(string Metric) : ScoreSource;
 
 /// <summary>What <see cref="ScoreExtractor.Extract"/> found: a score, or a message saying what was seen instead.</summary>
 internal abstract record ScoreResult
@@ -65,13 +39,13 @@ internal static class ScoreExtractor
         @"(?<![\w.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?!\w)",
         RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
-    public static ScoreResult Extract(ScoreSource rule, string stdout, string outputDirectory, string benchmark) =>
+    public static ScoreResult Extract(ScoreRule rule, string stdout, string outputDirectory, string benchmark) =>
         rule switch
         {
-            LastNumberSource => LastNumber(stdout),
-            JsonSource json => FromJson(json.Path, stdout, outputDirectory),
-            RegexSource regex => FromRegex(regex.Pattern, stdout),
-            LmEvalSource lmEval => LmEvalResults.Extract(lmEval.Metric, stdout, outputDirectory, benchmark),
+            ScoreRule.LastNumber => LastNumber(stdout),
+            ScoreRule.JsonPath json => FromJson(json.Path, stdout, outputDirectory),
+            ScoreRule.RegexScore regex => FromRegex(regex.Pattern, stdout),
+            ScoreRule.LmEval lmEval => LmEvalResults.Extract(lmEval.Metric, stdout, outputDirectory, benchmark),
             _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown score rule"),
         };
 

@@ -261,13 +261,7 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
     }
 
     /// <summary>How benchmark <paramref name="benchmark"/>'s score is read: its own <c>score:</c>, else <c>eval.score</c>.</summary>
-    public ScoreSource ScoreSourceOf(int benchmark) => (Spec.Benchmarks[benchmark].Score ?? Spec.Eval.Score) switch
-    {
-        ScoreRule.JsonPath j => new JsonSource(j.Path),
-        ScoreRule.RegexScore r => new RegexSource(r.Pattern),
-        ScoreRule.LmEval l => new LmEvalSource(l.Metric),
-        _ => new LastNumberSource(),
-    };
+    public ScoreRule ScoreRuleOf(int benchmark) => Spec.Benchmarks[benchmark].Score ?? Spec.Eval.Score;
 
     /// <summary>The fingerprints a failure of benchmark <paramref name="benchmark"/> is recorded with.</summary>
     public FailureFingerprints FingerprintsOf(int benchmark) => FailureFingerprints.For(Spec, Spec.Benchmarks[benchmark]);

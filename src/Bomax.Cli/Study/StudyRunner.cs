@@ -181,7 +181,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         foreach (var f in failures)
         {
             var cell = new Cell(study.CheckpointIndex(f.Checkpoint), study.BenchmarkIndex(f.Benchmark));
-            var result = EvaluationAttempts.Reread(f.OutputDirectory!, f.Benchmark, study.ScoreSourceOf(cell.Benchmark), study.Spec.Eval.ScoreLimit);
+            var result = EvaluationAttempts.Reread(f.OutputDirectory!, f.Benchmark, study.ScoreRuleOf(cell.Benchmark), study.Spec.Eval.ScoreLimit);
             if (result is Scored scored)
             {
                 JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(f.Checkpoint, f.Step, f.Benchmark, scored.Score, scored.StandardError, f.Seconds, f.Attempts)
@@ -205,7 +205,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
     async Task<(Cell Cell, AttemptsOutcome? Outcome)> EvaluateAsync(Cell cell, CancellationToken cancel)
     {
         var request = study.Request(cell);
-        var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreSourceOf(cell.Benchmark), study.Spec.Eval.Retries, TimeSpan.FromSeconds(2), cancel, study.Spec.Eval.ScoreLimit);
+        var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreRuleOf(cell.Benchmark), study.Spec.Eval.Retries, TimeSpan.FromSeconds(2), cancel, study.Spec.Eval.ScoreLimit);
         if (outcome is AttemptsOutcome.Failed { Kind: EvaluationFailureKind.Cancelled }) return (cell, null);
         var checkpoint = study.Checkpoints[cell.Checkpoint];
         var benchmark = study.Spec.Benchmarks[cell.Benchmark].Name;

@@ -99,7 +99,8 @@ internal sealed record EvalSpec(
     public const int DefaultParallel = 1;
 }
 
-/// <summary>How a score is read from an evaluation's output. A closed hierarchy.</summary>
+/// <summary>How a score is read from an evaluation's output: what the spec says and what <see cref="Evaluation.ScoreExtractor"/>
+/// follows, one type for both. A closed hierarchy.</summary>
 internal abstract record ScoreRule
 {
     private ScoreRule() { }
@@ -107,13 +108,21 @@ internal abstract record ScoreRule
     /// <summary>The last number printed on standard output (the default, <c>score: last-number</c>).</summary>
     public sealed record LastNumber : ScoreRule;
 
-    /// <summary>A dotted path into a JSON document (<c>score: { json: 'results.score' }</c>).</summary>
+    /// <summary>
+    /// A dotted path such as <c>results.score</c> or <c>a.b[0].c</c> into JSON (<c>score: { json: 'results.score' }</c>):
+    /// standard output as a whole, else its last line that is a JSON object, else the <c>*.json</c> files under the output
+    /// directory, newest first (by the timestamp in the name where there is one, see
+    /// <see cref="Evaluation.ScoreExtractor.OrderNewestFirst"/>). Only '.' separates keys, so keys like <c>acc,none</c> work.
+    /// </summary>
     public sealed record JsonPath(string Path) : ScoreRule;
 
-    /// <summary>The first capture group of a regex over standard output (<c>score: { regex: '…' }</c>).</summary>
+    /// <summary>The first capture group (or the whole match, with no group) of the first match of a regex on standard output
+    /// (<c>score: { regex: '…' }</c>).</summary>
     public sealed record RegexScore(string Pattern) : ScoreRule;
 
-    /// <summary>A metric of lm-evaluation-harness's results (<c>score: { lm-eval: 'acc_norm,none' }</c>).</summary>
+    /// <summary>A metric such as <c>acc_norm,none</c> from lm-evaluation-harness's newest results file under the output directory
+    /// (<c>score: { lm-eval: 'acc_norm,none' }</c>; see <see cref="Evaluation.LmEvalResults"/>), for the evaluation's benchmark,
+    /// with its standard error and direction where reported.</summary>
     public sealed record LmEval(string Metric) : ScoreRule;
 }
 

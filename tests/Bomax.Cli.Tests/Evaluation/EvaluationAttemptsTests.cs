@@ -1,3 +1,4 @@
+using Bomax.Cli.Study;
 using System.Diagnostics;
 using Bomax.Cli.Evaluation;
 
@@ -11,9 +12,9 @@ public class EvaluationAttemptsTests : IDisposable
 
     public void Dispose() => _box.Dispose();
 
-    private Task<AttemptsOutcome> Run(EvaluationRequest request, int retries, ScoreSource? score = null,
+    private Task<AttemptsOutcome> Run(EvaluationRequest request, int retries, ScoreRule? score = null,
                                       TimeSpan? baseDelay = null, CancellationToken cancel = default) =>
-        EvaluationAttempts.RunWithRetriesAsync(request, score ?? new LastNumberSource(), retries,
+        EvaluationAttempts.RunWithRetriesAsync(request, score ?? new ScoreRule.LastNumber(), retries,
                                                baseDelay ?? ShortDelay, new Random(7), cancel);
 
     [Fact]
@@ -88,7 +89,7 @@ public class EvaluationAttemptsTests : IDisposable
         var outcome = await Run(
             _box.Request("""mkdir -p {output_dir}/m && echo '{"results": {"arc_easy": {"acc,none": 0.5, "acc_stderr,none": 0.01}}}' > {output_dir}/m/results_1.json""",
                          useBash: true),
-            retries: 0, score: new LmEvalSource("acc,none"));
+            retries: 0, score: new ScoreRule.LmEval("acc,none"));
 
         var succeeded = Assert.IsType<AttemptsOutcome.Succeeded>(outcome);
         Assert.Equal((0.5, (double?)0.01), (succeeded.Score.Score, succeeded.Score.StandardError));

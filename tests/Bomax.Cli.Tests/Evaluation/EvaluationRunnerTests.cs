@@ -1,3 +1,4 @@
+using Bomax.Cli.Study;
 using System.Diagnostics;
 using Bomax.Cli.Evaluation;
 
@@ -470,7 +471,7 @@ public class EvaluationRunnerTests : IDisposable
             using (var cancel = new CancellationTokenSource())
             {
                 var request = _box.Request(EvaluationSandbox.Quote(script), benchmark: "attempts", output: Path.Combine(_box.Root, "pair"), timeoutSeconds: 60);
-                var running = EvaluationAttempts.RunWithRetriesAsync(request, new LastNumberSource(), retries: 3, TimeSpan.Zero, cancel.Token);
+                var running = EvaluationAttempts.RunWithRetriesAsync(request, new ScoreRule.LastNumber(), retries: 3, TimeSpan.Zero, cancel.Token);
                 Assert.True(await EvaluationSandbox.WaitForFileAsync(Path.Combine(_box.Root, "pair", "ready-attempts"), GoneWithin), "the command did not start");
                 cancel.Cancel();
                 var outcome = await running;

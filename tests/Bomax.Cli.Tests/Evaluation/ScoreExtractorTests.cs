@@ -1,3 +1,4 @@
+using Bomax.Cli.Study;
 using System.Globalization;
 using Bomax.Cli.Evaluation;
 
@@ -11,13 +12,13 @@ public class ScoreExtractorTests : IDisposable
 
     private string Out => Directory.CreateDirectory(_box.Output).FullName;
 
-    private ScoreResult Extract(ScoreSource rule, string stdout, string benchmark = "arc_easy") =>
+    private ScoreResult Extract(ScoreRule rule, string stdout, string benchmark = "arc_easy") =>
         ScoreExtractor.Extract(rule, stdout, Out, benchmark);
 
-    private Scored AssertScored(ScoreSource rule, string stdout, string benchmark = "arc_easy") =>
+    private Scored AssertScored(ScoreRule rule, string stdout, string benchmark = "arc_easy") =>
         Assert.IsType<Scored>(Extract(rule, stdout, benchmark));
 
-    private string AssertUnparseable(ScoreSource rule, string stdout, string benchmark = "arc_easy") =>
+    private string AssertUnparseable(ScoreRule rule, string stdout, string benchmark = "arc_easy") =>
         Assert.IsType<Unparseable>(Extract(rule, stdout, benchmark)).Message;
 
     private string WriteFile(string relativePath, string text, DateTime? modified = null)
@@ -53,7 +54,7 @@ public class ScoreExtractorTests : IDisposable
     [InlineData("0.1 then 1e999", 0.1)]
     public void LastNumberTakesTheLastNumericToken(string stdout, double expected)
     {
-        var scored = AssertScored(new LastNumberSource(), stdout);
+        var scored = AssertScored(new ScoreRule.LastNumber(), stdout);
         Assert.Equal(expected, scored.Score, 12);
         Assert.Null(scored.StandardError);
     }
@@ -61,14 +62,14 @@ public class ScoreExtractorTests : IDisposable
     [Fact]
     public void LastNumberSaysItReadTheLastNumber()
     {
-        Assert.Equal("standard output, last number", AssertScored(new LastNumberSource(), "acc 0.5\n").Source);
+        Assert.Equal("standard output, last number", AssertScored(new ScoreRule.LastNumber(), "acc 0.5\n").Source);
     }
 
     [Fact]
     public void LastNumberWithoutANumberShowsTheEndOfTheOutput()
     {
         string stdout = new string('.', 500) + "\nevaluation finished: nan (inf)\n";
-        string message = AssertUnparseable(new LastNumberSource(), stdout);
+        string message = AssertUnparseable(new ScoreRule.LastNumber(), stdout);
         Assert.StartsWith("no number in the output: it ended \"", message);
         Assert.Contains("evaluation finished: nan (inf)", message);
         Assert.True(message.Length < 300, message);
@@ -77,7 +78,7 @@ public class ScoreExtractorTests : IDisposable
     [Fact]
     public void LastNumberOnEmptyOutputSaysItWasEmpty()
     {
-        Assert.Equal("no number in the output: the output was empty", AssertUnparseable(new LastNumberSource(), " \n"));
+        Assert.Equal("no number in the output: the output was empty", AssertUnparseable(new ScoreRule.LastNumber(), " \n"));
     }
 
     // ---- regex -------------------------------------------------------------------------------------------
@@ -85,27 +86,27 @@ public class ScoreExtractorTests : IDisposable
     [Fact]
     public void RegexTakesTheFirstGroupOfTheFirstMatch()
     {
-        var scored = AssertScored(new RegexSource("score=([0-9.]+)"), "warmup score=0.5\nscore=0.7\n");
+        var scored = AssertScored(new ScoreRule.RegexScore("score=([0-9.]+)"), "warmup score=0.5\nscore=0.7\n");
         Assert.Equal(0.5, scored.Score);
     }
 
     [Fact]
     public void RegexWithoutAGroupTakesTheWholeMatchAndAnchorsWorkPerLine()
     {
-        Assert.Equal(0.9, AssertScored(new RegexSource(@"^\d\.\d+$"), "acc 0.3 ignored\n0.9\n").Score);
+        Assert.Equal(0.9, AssertScored(new ScoreRule.RegexScore(@"^\d\.\d+$"), "acc 0.3 ignored\n0.9\n").Score);
     }
 
     [Fact]
     public void RegexSaysWhichPatternItRead()
     {
-        var scored = AssertScored(new RegexSource("score=([0-9.]+)"), "score=0.7\n");
+        var scored = AssertScored(new ScoreRule.RegexScore("score=([0-9.]+)"), "score=0.7\n");
         Assert.Equal("standard output, regex 'score=([0-9.]+)'", scored.Source);
     }
 
     [Fact]
     public void RegexThatDoesNotMatchShowsTheOutput()
     {
-        string message = AssertUnparseable(new RegexSource("score=([0-9.]+)"), "accuracy: 0.5\n");
+        string message = AssertUnparseable(new ScoreRule.RegexScore("score=([0-9.]+)"), "accuracy: 0.5\n");
         Assert.Contains("does not match", message);
         Assert.Contains("accuracy: 0.5", message);
     }
@@ -113,14 +114,14 @@ public class ScoreExtractorTests : IDisposable
     [Fact]
     public void RegexCaptureThatIsNotANumberSaysWhatWasCaptured()
     {
-        string message = AssertUnparseable(new RegexSource("score=(\\S+)"), "score=N/A\n");
+        string message = AssertUnparseable(new ScoreRule.RegexScore("score=(\\S+)"), "score=N/A\n");
         Assert.Contains("\"N/A\" is not a number", message);
     }
 
     [Fact]
     public void AnInvalidRegexIsUnparseableNotAnException()
     {
-        Assert.Contains("invalid score regex", AssertUnparseable(new RegexSource("score=([0-9"), "score=1"));
+        Assert.Contains("invalid score regex", AssertUnparseable(new ScoreRule.RegexScore("score=([0-9"), "score=1"));
     }
 
     // ---- JSON path ---------------------------------------------------------------------------------------
@@ -133,7 +134,7 @@ public class ScoreExtractorTests : IDisposable
               "results": {"score": 0.8125, "n": 400}
             }
             """;
-        Assert.Equal(0.8125, AssertScored(new JsonSource("results.score"), stdout).Score);
+        Assert.Equal(0.8125, AssertScored(new ScoreRule.JsonPath("results.score"), stdout).Score);
     }
 
     [Fact]
@@ -145,16 +146,16 @@ public class ScoreExtractorTests : IDisposable
             {"results": {"score": 0.6}}
             done
             """;
-        Assert.Equal(0.6, AssertScored(new JsonSource("results.score"), stdout).Score);
+        Assert.Equal(0.6, AssertScored(new ScoreRule.JsonPath("results.score"), stdout).Score);
     }
 
     [Fact]
     public void JsonPathHandlesArrayIndicesKeysWithCommasAndNumericStrings()
     {
         var stdout = """{"a": {"b": [{"c": 1}, {"c": 2, "acc,none": "0.375"}]}, "x.y": {"z": 9}}""";
-        Assert.Equal(2, AssertScored(new JsonSource("a.b[1].c"), stdout).Score);
-        Assert.Equal(0.375, AssertScored(new JsonSource("$.a.b[1].acc,none"), stdout).Score);
-        Assert.Equal(9, AssertScored(new JsonSource("x.y.z"), stdout).Score);
+        Assert.Equal(2, AssertScored(new ScoreRule.JsonPath("a.b[1].c"), stdout).Score);
+        Assert.Equal(0.375, AssertScored(new ScoreRule.JsonPath("$.a.b[1].acc,none"), stdout).Score);
+        Assert.Equal(9, AssertScored(new ScoreRule.JsonPath("x.y.z"), stdout).Score);
     }
 
     [Fact]
@@ -165,24 +166,24 @@ public class ScoreExtractorTests : IDisposable
         WriteFile("new/metrics.json", """{"results": {"score": 0.9}}""", now);
         WriteFile("other.json", """{"unrelated": true}""", now.AddMinutes(1));
 
-        Assert.Equal(0.9, AssertScored(new JsonSource("results.score"), "plain log text 123\n").Score);
+        Assert.Equal(0.9, AssertScored(new ScoreRule.JsonPath("results.score"), "plain log text 123\n").Score);
     }
 
     [Fact]
     public void JsonPathSaysWhetherItReadStdoutOrWhichFile()
     {
-        var fromStdout = AssertScored(new JsonSource("results.score"), """{"results": {"score": 0.6}}""");
+        var fromStdout = AssertScored(new ScoreRule.JsonPath("results.score"), """{"results": {"score": 0.6}}""");
         Assert.Equal("standard output: results.score", fromStdout.Source);
 
         WriteFile("eval/metrics.json", """{"results": {"score": 0.9}}""");
-        var fromFile = AssertScored(new JsonSource("results.score"), "plain log text\n");
+        var fromFile = AssertScored(new ScoreRule.JsonPath("results.score"), "plain log text\n");
         Assert.Equal($"{Path.Combine("eval", "metrics.json")}: results.score", fromFile.Source);
     }
 
     [Fact]
     public void JsonPathThatIsMissingListsTheKeysFound()
     {
-        string message = AssertUnparseable(new JsonSource("results.acc"), """{"results": {"score": 1, "loss": 2}}""");
+        string message = AssertUnparseable(new ScoreRule.JsonPath("results.acc"), """{"results": {"score": 1, "loss": 2}}""");
         Assert.Contains("'results' has no key 'acc' (keys: score, loss)", message);
         Assert.Contains("no *.json files", message);
     }
@@ -190,14 +191,14 @@ public class ScoreExtractorTests : IDisposable
     [Fact]
     public void JsonValueThatIsNotANumberSaysWhatItIs()
     {
-        string message = AssertUnparseable(new JsonSource("results.score"), """{"results": {"score": "N/A"}}""");
+        string message = AssertUnparseable(new ScoreRule.JsonPath("results.score"), """{"results": {"score": "N/A"}}""");
         Assert.Contains("'score' is the string \"N/A\", not a number", message);
     }
 
     [Fact]
     public void JsonWithoutAnyJsonSaysSo()
     {
-        string message = AssertUnparseable(new JsonSource("results.score"), "just text\n");
+        string message = AssertUnparseable(new ScoreRule.JsonPath("results.score"), "just text\n");
         Assert.Contains("no JSON on standard output", message);
         Assert.Contains("just text", message);
     }
@@ -206,7 +207,7 @@ public class ScoreExtractorTests : IDisposable
     public void JsonFilesWrittenByPythonWithNaNStillParse()
     {
         WriteFile("metrics.json", """{"results": {"score": 0.5, "stderr": NaN, "note": "NaN stays text"}}""");
-        Assert.Equal(0.5, AssertScored(new JsonSource("results.score"), "").Score);
+        Assert.Equal(0.5, AssertScored(new ScoreRule.JsonPath("results.score"), "").Score);
     }
 
     [Theory]
@@ -216,12 +217,12 @@ public class ScoreExtractorTests : IDisposable
     public void JsonValueThatIsNonFiniteIsNamed(string token)
     {
         WriteFile("metrics.json", $$$"""{"results": {"score": {{{token}}}, "note": "NaN stays text", "q": "say \"Infinity\""}}""");
-        string message = AssertUnparseable(new JsonSource("results.score"), "");
+        string message = AssertUnparseable(new ScoreRule.JsonPath("results.score"), "");
         Assert.Contains($"'score' is {token}, not a finite number", message);
         Assert.Contains("'note' is the string \"NaN stays text\", not a number",
-                        AssertUnparseable(new JsonSource("results.note"), ""));
+                        AssertUnparseable(new ScoreRule.JsonPath("results.note"), ""));
         Assert.Contains("'q' is the string \"say \"Infinity\"\", not a number",
-                        AssertUnparseable(new JsonSource("results.q"), ""));
+                        AssertUnparseable(new ScoreRule.JsonPath("results.q"), ""));
     }
 
     // ---- lm-evaluation-harness ---------------------------------------------------------------------------
@@ -299,7 +300,7 @@ public class ScoreExtractorTests : IDisposable
         WriteFile("__ckpts__step-1000/results_2024-06-01T11-00-00.654321.json", LmEvalResults(0.75, "0.0093"), now);
         WriteFile("__ckpts__step-1000/samples_arc_easy_2024-06-01T11-00-00.654321.jsonl", "{\"doc_id\": 0}\n", now.AddMinutes(1));
 
-        var scored = AssertScored(new LmEvalSource("acc,none"), "|arc_easy|1|none|0|acc|0.75|±|0.0089|\n");
+        var scored = AssertScored(new ScoreRule.LmEval("acc,none"), "|arc_easy|1|none|0|acc|0.75|±|0.0089|\n");
         Assert.Equal(0.75, scored.Score);
         Assert.Equal(0.0089, scored.StandardError);
     }
@@ -308,7 +309,7 @@ public class ScoreExtractorTests : IDisposable
     public void LmEvalStandardErrorOfNAIsNull()
     {
         WriteFile("model/results_2024-06-01T11-00-00.json", LmEvalResults(0.75, "\"N/A\""));
-        var scored = AssertScored(new LmEvalSource("acc_norm,none"), "");
+        var scored = AssertScored(new ScoreRule.LmEval("acc_norm,none"), "");
         Assert.Equal(0.71, scored.Score);
         Assert.Null(scored.StandardError);
     }
@@ -317,7 +318,7 @@ public class ScoreExtractorTests : IDisposable
     public void LmEvalAcceptsABareMetricNameForTheUnfilteredValue()
     {
         WriteFile("model/results_2024-06-01T11-00-00.json", LmEvalResults(0.75, "0.0093"));
-        var scored = AssertScored(new LmEvalSource("acc_norm"), "");
+        var scored = AssertScored(new ScoreRule.LmEval("acc_norm"), "");
         Assert.Equal(0.71, scored.Score);
         Assert.Equal(0.0093, scored.StandardError);
     }
@@ -332,10 +333,10 @@ public class ScoreExtractorTests : IDisposable
               "config": {"model": "hf-causal", "num_fewshot": 0, "batch_size": 8}
             }
             """);
-        var scored = AssertScored(new LmEvalSource("acc"), "");
+        var scored = AssertScored(new ScoreRule.LmEval("acc"), "");
         Assert.Equal((0.6, 0.01), (scored.Score, scored.StandardError));
         Assert.Equal("results.json: results.arc_easy.\"acc\"", scored.Source);
-        var filtered = AssertScored(new LmEvalSource("acc_norm,none"), "");
+        var filtered = AssertScored(new ScoreRule.LmEval("acc_norm,none"), "");
         Assert.Equal((0.58, 0.0101), (filtered.Score, filtered.StandardError));
     }
 
@@ -343,7 +344,7 @@ public class ScoreExtractorTests : IDisposable
     public void LmEvalReadsAGroupFromResultsOrFromGroups()
     {
         WriteFile("m/results_2024-06-01T11-00-00.json", MmluResults);
-        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "mmlu");
+        var scored = AssertScored(new ScoreRule.LmEval("acc,none"), "", benchmark: "mmlu");
         Assert.Equal((0.4612, 0.0041), (scored.Score, scored.StandardError));
     }
 
@@ -356,7 +357,7 @@ public class ScoreExtractorTests : IDisposable
               "groups": {"mmlu": {"acc,none": 0.47, "acc_stderr,none": "N/A", "alias": "mmlu"}}
             }
             """);
-        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "mmlu");
+        var scored = AssertScored(new ScoreRule.LmEval("acc,none"), "", benchmark: "mmlu");
         Assert.Equal(0.47, scored.Score);
         Assert.Null(scored.StandardError);
         Assert.Equal($"{Path.Combine("m", "results_2024-06-01T11-00-00.json")}: groups.mmlu.\"acc,none\"", scored.Source);
@@ -366,7 +367,7 @@ public class ScoreExtractorTests : IDisposable
     public void LmEvalWithoutTheTaskListsTheTasksFound()
     {
         WriteFile("m/results_2024-06-01T11-00-00.json", MmluResults);
-        string message = AssertUnparseable(new LmEvalSource("acc,none"), "", benchmark: "hellaswag");
+        string message = AssertUnparseable(new ScoreRule.LmEval("acc,none"), "", benchmark: "hellaswag");
         Assert.Contains("has no task 'hellaswag'", message);
         Assert.Contains("mmlu, mmlu_humanities, mmlu_formal_logic", message);
     }
@@ -375,7 +376,7 @@ public class ScoreExtractorTests : IDisposable
     public void LmEvalWithoutTheMetricListsTheMetricsFound()
     {
         WriteFile("m/results_2024-06-01T11-00-00.json", LmEvalResults(0.75, "0.0093"));
-        string message = AssertUnparseable(new LmEvalSource("exact_match,strict-match"), "");
+        string message = AssertUnparseable(new ScoreRule.LmEval("exact_match,strict-match"), "");
         Assert.Contains("task 'arc_easy'", message);
         Assert.Contains("no metric 'exact_match,strict-match'", message);
         Assert.Contains("acc,none, acc_stderr,none, acc_norm,none", message);
@@ -387,10 +388,10 @@ public class ScoreExtractorTests : IDisposable
         WriteFile("m/results_2024-06-01T11-00-00.json", """
             {"results": {"gsm8k": {"alias": "gsm8k", "exact_match,strict-match": 0.12, "exact_match,flexible-extract": 0.15}}}
             """);
-        string message = AssertUnparseable(new LmEvalSource("exact_match"), "", benchmark: "gsm8k");
+        string message = AssertUnparseable(new ScoreRule.LmEval("exact_match"), "", benchmark: "gsm8k");
         Assert.Contains("several filters (exact_match,strict-match, exact_match,flexible-extract)", message);
 
-        var scored = AssertScored(new LmEvalSource("exact_match,flexible-extract"), "", benchmark: "gsm8k");
+        var scored = AssertScored(new ScoreRule.LmEval("exact_match,flexible-extract"), "", benchmark: "gsm8k");
         Assert.Equal(0.15, scored.Score);
         Assert.Null(scored.StandardError);
     }
@@ -398,7 +399,7 @@ public class ScoreExtractorTests : IDisposable
     [Fact]
     public void LmEvalWithoutAResultsFileSaysWhereItLookedAndShowsTheOutput()
     {
-        string message = AssertUnparseable(new LmEvalSource("acc,none"), "Traceback ...\nValueError: no tasks\n");
+        string message = AssertUnparseable(new ScoreRule.LmEval("acc,none"), "Traceback ...\nValueError: no tasks\n");
         Assert.Contains("no lm-eval results file (results*.json) under " + Out, message);
         Assert.Contains("--output_path {output_dir}", message);
         Assert.Contains("ValueError: no tasks", message);
@@ -408,7 +409,7 @@ public class ScoreExtractorTests : IDisposable
     public void LmEvalAcceptsTheOutputPathAsTheResultsFileItself()
     {
         string file = WriteFile("results.json", LmEvalResults(0.66, "0.0093"));
-        var scored = Assert.IsType<Scored>(ScoreExtractor.Extract(new LmEvalSource("acc,none"), "", file, "arc_easy"));
+        var scored = Assert.IsType<Scored>(ScoreExtractor.Extract(new ScoreRule.LmEval("acc,none"), "", file, "arc_easy"));
         Assert.Equal(0.66, scored.Score);
         Assert.Equal("results.json: results.arc_easy.\"acc,none\"", scored.Source);
     }
@@ -437,7 +438,7 @@ public class ScoreExtractorTests : IDisposable
     {
         WriteFile(HarnessLayout, Fixture(fixture));
 
-        var scored = AssertScored(new LmEvalSource(metric), "", benchmark: task);
+        var scored = AssertScored(new ScoreRule.LmEval(metric), "", benchmark: task);
 
         Assert.Equal(score, scored.Score);
         Assert.Equal(standardError, scored.StandardError);
@@ -476,7 +477,7 @@ public class ScoreExtractorTests : IDisposable
         WriteFile("Qwen__Qwen3-8B/results_2026-07-08T18-15-33.115417.json", Fixture("I2_v0413_negtom_new.json"), copied);
         WriteFile("Qwen__Qwen3-8B/results_2026-07-08T16-04-34.219874.json", Fixture("I1_v0413_negtom_old.json"), copied.AddHours(1));
 
-        var scored = AssertScored(new LmEvalSource("micro_f1,none"), "", benchmark: "negotiationtom_intention");
+        var scored = AssertScored(new ScoreRule.LmEval("micro_f1,none"), "", benchmark: "negotiationtom_intention");
 
         // I2_v0413_negtom_new.json: results.negotiationtom_intention."micro_f1,none" (I1 has 0.30188679245283023),
         // "micro_f1_stderr,none": "N/A".
@@ -492,7 +493,7 @@ public class ScoreExtractorTests : IDisposable
         var modified = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         WriteFile("m/results_2024-06-01T11-00-00.json", LmEvalResults(0.75, "0.0093"), modified);
         WriteFile("m/results_2024-06-01T10-59-59.999999.json", LmEvalResults(0.70, "0.0093"), modified.AddHours(1));
-        Assert.Equal(0.75, AssertScored(new LmEvalSource("acc,none"), "").Score);
+        Assert.Equal(0.75, AssertScored(new ScoreRule.LmEval("acc,none"), "").Score);
     }
 
     [Fact]
@@ -502,7 +503,7 @@ public class ScoreExtractorTests : IDisposable
         WriteFile("m/results_2024-06-01T11-00-00.123456.json", LmEvalResults(0.75, "0.0093"), modified);
         WriteFile("results.json", LmEvalResults(0.60, "0.0093"), modified.AddDays(1));
         WriteFile("results_final.json", LmEvalResults(0.50, "0.0093"), modified.AddDays(2));
-        Assert.Equal(0.75, AssertScored(new LmEvalSource("acc,none"), "").Score);
+        Assert.Equal(0.75, AssertScored(new ScoreRule.LmEval("acc,none"), "").Score);
     }
 
     [Fact]
@@ -511,7 +512,7 @@ public class ScoreExtractorTests : IDisposable
         var modified = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         WriteFile("results_final.json", LmEvalResults(0.50, "0.0093"), modified);
         WriteFile("run2/results.json", LmEvalResults(0.60, "0.0093"), modified.AddMinutes(1));
-        Assert.Equal(0.60, AssertScored(new LmEvalSource("acc,none"), "").Score);
+        Assert.Equal(0.60, AssertScored(new ScoreRule.LmEval("acc,none"), "").Score);
     }
 
     [Fact]
@@ -521,7 +522,7 @@ public class ScoreExtractorTests : IDisposable
         WriteFile("eval_2024-08-25T21-59-12.123082.json", Fixture("G_gsm8k_cot_llama.json"));
         WriteFile("samples_gsm8k_cot_llama_2024-08-25T21-59-12.123082.jsonl", "{\"doc_id\": 0}\n");
 
-        var scored = AssertScored(new LmEvalSource("exact_match,flexible-extract"), "", benchmark: "gsm8k_cot_llama");
+        var scored = AssertScored(new ScoreRule.LmEval("exact_match,flexible-extract"), "", benchmark: "gsm8k_cot_llama");
 
         // G_gsm8k_cot_llama.json: results.gsm8k_cot_llama."exact_match,flexible-extract" and its stderr.
         Assert.Equal((0.7778620166793025, 0.011449986902435323), (scored.Score, scored.StandardError));
@@ -537,7 +538,7 @@ public class ScoreExtractorTests : IDisposable
         WriteFile("samples_massive-de.json", "[]");
         WriteFile("config.json", "[1, 2]");
 
-        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "massive-de");
+        var scored = AssertScored(new ScoreRule.LmEval("acc,none"), "", benchmark: "massive-de");
 
         Assert.StartsWith("eval.json: results.massive-de.\"acc,none\"", scored.Source);
     }
@@ -548,7 +549,7 @@ public class ScoreExtractorTests : IDisposable
         WriteFile(HarnessLayout, Fixture("D_v040_flan_massive-de.json"));
         WriteFile("__data__models__ckpt-100/config_2024-06-03T02-00-00.json", """{"model": "hf"}""");
 
-        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "massive-de");
+        var scored = AssertScored(new ScoreRule.LmEval("acc,none"), "", benchmark: "massive-de");
 
         // D_v040_flan_massive-de.json: results.massive-de."acc,none" and "acc_stderr,none".
         Assert.Equal((0.07, 0.02564323999762429), (scored.Score, scored.StandardError));
@@ -559,7 +560,7 @@ public class ScoreExtractorTests : IDisposable
     {
         WriteFile("m/samples_arc_easy_2024-06-01T11-00-00.jsonl", "{}\n");
         WriteFile("m/config.json", """{"model": "hf"}""");
-        string message = AssertUnparseable(new LmEvalSource("acc,none"), "");
+        string message = AssertUnparseable(new ScoreRule.LmEval("acc,none"), "");
         Assert.Contains($"no lm-eval results file (results*.json) under {Out}, nor a <name>_<timestamp>.json;", message);
     }
 
@@ -577,7 +578,7 @@ public class ScoreExtractorTests : IDisposable
         Assert.Contains(real, text);
         WriteFile(HarnessLayout, text.Replace(real, $"\"word_perplexity,none\": {token},"));
 
-        string message = AssertUnparseable(new LmEvalSource("word_perplexity,none"), "", benchmark: "nl2foam_perplexity_original");
+        string message = AssertUnparseable(new ScoreRule.LmEval("word_perplexity,none"), "", benchmark: "nl2foam_perplexity_original");
 
         Assert.Equal($"'word_perplexity,none' of task 'nl2foam_perplexity_original' in {Path.Combine(HarnessLayout.Split('/'))} "
                      + $"is {token}, not a finite number", message);
@@ -591,7 +592,7 @@ public class ScoreExtractorTests : IDisposable
         // H has an empty model_name_sanitized, so the harness wrote it straight into {output_dir}.
         WriteFile("results_2025-12-17T20-28-43.535870.json", Fixture("H_v0492_perplexity.json"));
 
-        var scored = AssertScored(new LmEvalSource("word_perplexity,none"), "", benchmark: "nl2foam_perplexity_original");
+        var scored = AssertScored(new ScoreRule.LmEval("word_perplexity,none"), "", benchmark: "nl2foam_perplexity_original");
 
         // H_v0492_perplexity.json: results.nl2foam_perplexity_original."word_perplexity,none", its stderr "N/A",
         // higher_is_better.nl2foam_perplexity_original.word_perplexity false.
@@ -607,7 +608,7 @@ public class ScoreExtractorTests : IDisposable
     {
         WriteFile(HarnessLayout, Fixture("G_gsm8k_cot_llama.json"));
 
-        var scored = AssertScored(new LmEvalSource("exact_match,strict-match"), "", benchmark: "gsm8k_cot_llama");
+        var scored = AssertScored(new ScoreRule.LmEval("exact_match,strict-match"), "", benchmark: "gsm8k_cot_llama");
 
         // G_gsm8k_cot_llama.json: results.gsm8k_cot_llama."exact_match,strict-match" and its stderr;
         // higher_is_better.gsm8k_cot_llama.exact_match true.
@@ -625,7 +626,7 @@ public class ScoreExtractorTests : IDisposable
               "higher_is_better": {"mmlu": {"acc": true}, "mmlu_formal_logic": {"acc": false}}
             }
             """);
-        var scored = AssertScored(new LmEvalSource("acc,none"), "", benchmark: "mmlu");
+        var scored = AssertScored(new ScoreRule.LmEval("acc,none"), "", benchmark: "mmlu");
         Assert.Equal($"{Path.Combine("m", "results_2024-06-01T11-00-00.json")}: groups.mmlu.\"acc,none\"", scored.Source);
         Assert.True(scored.HigherIsBetter);
     }
@@ -635,12 +636,12 @@ public class ScoreExtractorTests : IDisposable
     {
         // A_v03_llama13B_mmlu.json (v0.3) has no higher_is_better at all.
         WriteFile(HarnessLayout, Fixture("A_v03_llama13B_mmlu.json"));
-        Assert.Null(AssertScored(new LmEvalSource("acc"), "", benchmark: "hendrycksTest-abstract_algebra").HigherIsBetter);
+        Assert.Null(AssertScored(new ScoreRule.LmEval("acc"), "", benchmark: "hendrycksTest-abstract_algebra").HigherIsBetter);
 
         // One that names the task but gives no boolean for the metric.
         WriteFile("m/results_2024-06-01T11-00-00.json", """
             {"results": {"arc_easy": {"brier,none": 0.2}}, "higher_is_better": {"arc_easy": {"acc": true, "brier": null}}}
             """);
-        Assert.Null(AssertScored(new LmEvalSource("brier,none"), "").HigherIsBetter);
+        Assert.Null(AssertScored(new ScoreRule.LmEval("brier,none"), "").HigherIsBetter);
     }
 }
