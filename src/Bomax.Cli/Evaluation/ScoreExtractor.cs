@@ -135,15 +135,35 @@ internal static class ScoreExtractor
                                + $"has a number at '{path}' (newest, {newestNote})");
     }
 
-    private abstract record PathStep;
-    private sealed record KeyStep(string Key, string Segment, IReadOnlyList<int> Indices) : PathStep;
+    /// <summary>Why <paramref name="path"/> is not a path this extractor can follow, or null.</summary>
+    public static string? PathProblem(string path) => TryParsePath(path, out _, out string error) ? null : error;
 
-    /// <summary>Splits <c>a.b[0].c</c> into keys, each with the array indices that follow it.</summary>
+    private abstract record PathStep;
+    /// <param name="Exact">A JSON Pointer token: the key as it is, or an array index when the value is an array; no other reading.</param>
+    private sealed record KeyStep(string Key, string Segment, IReadOnlyList<int> Indices, bool Exact = false) : PathStep;
+
+    /// <summary>Splits <c>a.b[0].c</c> into keys, each with the array indices that follow it; or a JSON Pointer (RFC 6901,
+    /// <c>/results/mmlu.high_school/acc,none</c>: it starts with '/', keys are split at '/' only, <c>~1</c> is '/' and <c>~0</c>
+    /// is '~') into exact tokens, for keys the dotted form would read two ways.</summary>
     private static bool TryParsePath(string path, out List<KeyStep> steps, out string error)
     {
         steps = [];
         error = "";
         string trimmed = path.Trim();
+        if (trimmed.StartsWith('/'))
+        {
+            foreach (var token in trimmed[1..].Split('/'))
+            {
+                if (System.Text.RegularExpressions.Regex.IsMatch(token, "~(?![01])"))
+                {
+                    error = $"the json score path '{trimmed}' is a JSON Pointer with '~' not followed by 0 or 1 in '{token}' (write ~0 for '~' and ~1 for '/')";
+                    return false;
+                }
+                string key = token.Replace("~1", "/").Replace("~0", "~");
+                steps.Add(new KeyStep(key, key, [], Exact: true));
+            }
+            return true;
+        }
         if (trimmed.StartsWith("$.", StringComparison.Ordinal))
             trimmed = trimmed[2..];
         else if (trimmed == "$")
@@ -184,6 +204,30 @@ internal static class ScoreExtractor
         {
             var step = steps[i];
             var indices = step.Indices;
+            if (step.Exact)
+            {
+                if (current.ValueKind == JsonValueKind.Array && int.TryParse(step.Key, NumberStyles.None, CultureInfo.InvariantCulture, out int position))
+                {
+                    if (position >= current.GetArrayLength())
+                    {
+                        why = $"{at} has {current.GetArrayLength()} elements, so no /{position}";
+                        return false;
+                    }
+                    current = current[position];
+                    at = $"{at}/{position}";
+                    continue;
+                }
+                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(step.Key, out var exact))
+                {
+                    why = current.ValueKind == JsonValueKind.Object
+                        ? $"{at} has no key '{step.Key}' (keys: {Keys(current)})"
+                        : $"{at} is {Describe(current)}, not an object with key '{step.Key}'";
+                    return false;
+                }
+                current = exact;
+                at = $"'{step.Key}'";
+                continue;
+            }
             if (step.Key.Length == 0 && indices.Count > 0)
             {
                 // "[0].x" at the start: index the current value itself.

@@ -810,11 +810,16 @@ internal static partial class SpecReader
                 }
                 case "json":
                 {
-                    string? path = Text(value, ruleField, "a dotted path into a JSON document such as 'results.score'");
+                    string? path = Text(value, ruleField, "a dotted path into a JSON document such as 'results.score', or a JSON Pointer such as '/results/score'");
                     if (path is null) return null;
-                    if (path.Split('.').Any(part => part.Length == 0))
+                    if (!path.TrimStart().StartsWith('/') && path.Split('.').Any(part => part.Length == 0))
                     {
-                        Error(value, ruleField, $"'{path}' is not a dotted path: no part may be empty (e.g. 'results.score')");
+                        Error(value, ruleField, $"'{path}' is not a dotted path: no part may be empty (e.g. 'results.score'; a JSON Pointer starts with '/')");
+                        return null;
+                    }
+                    if (Evaluation.ScoreExtractor.PathProblem(path) is { } pathProblem)
+                    {
+                        Error(value, ruleField, pathProblem);
                         return null;
                     }
                     return new ScoreRule.JsonPath(path);

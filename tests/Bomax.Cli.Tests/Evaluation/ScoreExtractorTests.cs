@@ -159,6 +159,23 @@ public class ScoreExtractorTests : IDisposable
     }
 
     [Fact]
+    public void AJsonPointerReadsKeysTheDottedFormReadsTwoWays()
+    {
+        // "a.b" then "c", or "a" then "b.c": the dotted path takes the first it finds; a pointer names one.
+        var stdout = """{"a.b": {"c": 1}, "a": {"b.c": 2, "x/y": {"~t": 3}, "list": [10, 20]}}""";
+        Assert.Equal(1, AssertScored(new ScoreRule.JsonPath("/a.b/c"), stdout).Score);
+        Assert.Equal(2, AssertScored(new ScoreRule.JsonPath("/a/b.c"), stdout).Score);
+        Assert.Equal(3, AssertScored(new ScoreRule.JsonPath("/a/x~1y/~0t"), stdout).Score);
+        Assert.Equal(20, AssertScored(new ScoreRule.JsonPath("/a/list/1"), stdout).Score);
+        Assert.Equal("the JSON on standard output has no number at '/a/b': 'a' has no key 'b' (keys: b.c, x/y, list)",
+            AssertUnparseable(new ScoreRule.JsonPath("/a/b"), stdout).Split("; ")[0]);
+        Assert.Contains("'list' has 2 elements, so no /2", AssertUnparseable(new ScoreRule.JsonPath("/a/list/2"), stdout));
+        Assert.Equal("the json score path '/a/~2' is a JSON Pointer with '~' not followed by 0 or 1 in '~2' (write ~0 for '~' and ~1 for '/')",
+            ScoreExtractor.PathProblem("/a/~2"));
+        Assert.Null(ScoreExtractor.PathProblem("/a.b/c"));
+    }
+
+    [Fact]
     public void JsonPathFallsBackToTheNewestJsonFileUnderTheOutputDirectory()
     {
         var now = DateTime.UtcNow;

@@ -171,6 +171,7 @@ public class SpecReaderTests
     [Theory]
     [InlineData("last-number", "last")]
     [InlineData("{ json: results.score }", "json:results.score")]
+    [InlineData("{ json: '/results/mmlu.high_school/acc,none' }", "json:/results/mmlu.high_school/acc,none")]
     [InlineData("{ regex: 'score=([0-9.]+)' }", "regex:score=([0-9.]+)")]
     [InlineData("{ lm-eval: 'acc,none' }", "lm-eval:acc,none")]
     public void ReadsEachFormOfScoreRule(string yaml, string expected)
@@ -283,6 +284,7 @@ public class SpecReaderTests
     [InlineData("  workdir: { a: b }\n", 9, 12, "eval.workdir", "expected a directory, found a mapping")]
     [InlineData("  score: lastnumber\n", 9, 10, "eval.score", "did you mean 'last-number'?")]
     [InlineData("  score: { json: a..b }\n", 9, 18, "eval.score.json", "no part may be empty")]
+    [InlineData("  score: { json: '/results/a~b' }\n", 9, 18, "eval.score.json", "a JSON Pointer with '~' not followed by 0 or 1 in 'a~b'")]
     [InlineData("  score: { json: a, regex: '(x)' }\n", 9, 21, "eval.score", "give one of lm-eval:, json:, regex:, not json:, regex:")]
     [InlineData("  score: { regex: 'score=[0-9.]+' }\n", 9, 19, "eval.score.regex", "has no capture group")]
     [InlineData("  score: { regex: 'score=([0-9.+' }\n", 9, 19, "eval.score.regex", "is not a valid regular expression")]
