@@ -94,13 +94,15 @@ internal static class ActionsFiles
         var kept = new StringBuilder();
         long used = 0;
         string? openFence = null;
-        foreach (var line in content.Split('\n')[..^1]) // content ends with '\n': the last piece is empty
+        var fences = Reports.MarkdownFences.Of(content);
+        var lines = content.Split('\n')[..^1]; // content ends with '\n': the last piece is empty
+        for (int i = 0; i < lines.Length; i++)
         {
-            var lineBytes = Utf8.GetByteCount(line) + 1;
-            var nextFence = Toggle(openFence, line);
+            var lineBytes = Utf8.GetByteCount(lines[i]) + 1;
+            var nextFence = fences.OpenAfter(i)?.Marker;
             var closer = nextFence is null ? 0 : nextFence.Length + 1;
             if (used + lineBytes + closer + noteBytes > budget) break;
-            kept.Append(line).Append('\n');
+            kept.Append(lines[i]).Append('\n');
             used += lineBytes;
             openFence = nextFence;
         }
@@ -110,18 +112,6 @@ internal static class ActionsFiles
         if (total > budget) return new StepSummaryWrite(0, true); // not even the note fits
         Append(path, prefix + kept);
         return new StepSummaryWrite(Utf8.GetByteCount(prefix) + total, true);
-    }
-
-    /// <summary>The fence open after <paramref name="line"/>: opens on ``` or ~~~, closes on a run of the same character at least as long.</summary>
-    static string? Toggle(string? open, string line)
-    {
-        var trimmed = line.TrimStart(' ');
-        if (line.Length - trimmed.Length > 3 || trimmed.Length < 3 || trimmed[0] is not ('`' or '~')) return open;
-        var run = 0;
-        while (run < trimmed.Length && trimmed[run] == trimmed[0]) run++;
-        if (run < 3) return open;
-        if (open is null) return trimmed[..run];
-        return trimmed[0] == open[0] && run >= open.Length && trimmed[run..].Trim().Length == 0 ? null : open;
     }
 
     static bool EndsMidLine(string path)

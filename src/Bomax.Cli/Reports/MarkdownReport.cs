@@ -216,45 +216,32 @@ internal static class MarkdownReport
         if (utf8.GetByteCount(markdown) <= maxBytes) return markdown;
 
         var lines = SplitLines(markdown);
-        // The state after each prefix of whole lines: the open fence (if any), where it opened, and how many <details> are open.
-        string? fence = null;
-        bool fenceIsMermaid = false;
-        int fenceStart = -1, fenceStartBytes = 0, detailsAtFence = 0;
-        int details = 0, bytes = 0;
+        var fences = MarkdownFences.Of(markdown);
+        // Before each line: the bytes kept so far and how many <details> are open (outside fences).
+        var bytesBefore = new int[lines.Count + 1];
+        var detailsBefore = new int[lines.Count + 1];
+        for (int i = 0; i < lines.Count; i++)
+        {
+            string trimmed = lines[i].TrimEnd('\n', '\r').TrimStart(' ');
+            bytesBefore[i + 1] = bytesBefore[i] + utf8.GetByteCount(lines[i]) + (lines[i].EndsWith('\n') ? 0 : 1);
+            detailsBefore[i + 1] = fences.Inside(i) ? detailsBefore[i]
+                : Math.Max(0, detailsBefore[i] + CountOf(trimmed, "<details") - CountOf(trimmed, "</details>"));
+        }
         int bestLines = 0;
         string bestClosing = Closing(null, 0);
         if (utf8.GetByteCount(bestClosing) > maxBytes) return "";
         for (int i = 0; i < lines.Count; i++)
         {
-            string line = lines[i];
-            string trimmed = line.TrimEnd('\n', '\r').TrimStart(' ');
-            if (fence is null)
-            {
-                string? opened = FenceOpening(trimmed);
-                if (opened is not null)
-                {
-                    fence = opened;
-                    fenceStart = i;
-                    fenceStartBytes = bytes;
-                    detailsAtFence = details;
-                    fenceIsMermaid = trimmed[opened.Length..].Trim().StartsWith("mermaid", StringComparison.OrdinalIgnoreCase);
-                }
-                else
-                    details = Math.Max(0, details + CountOf(trimmed, "<details") - CountOf(trimmed, "</details>"));
-            }
-            else if (trimmed.StartsWith(fence, StringComparison.Ordinal) && trimmed.TrimEnd().Trim(fence[0]).Length == 0)
-                fence = null;
-            bytes += utf8.GetByteCount(line) + (line.EndsWith('\n') ? 0 : 1);
-
+            var open = fences.OpenAfter(i);
             int prefixLines, prefixBytes;
             string closing;
-            if (fence is not null && fenceIsMermaid)
+            if (open is not null && open.Info.StartsWith("mermaid", StringComparison.OrdinalIgnoreCase))
             {
                 // A partial chart would only render as an error: cut before its fence.
-                (prefixLines, prefixBytes, closing) = (fenceStart, fenceStartBytes, Closing(null, detailsAtFence));
+                (prefixLines, prefixBytes, closing) = (open.FirstLine, bytesBefore[open.FirstLine], Closing(null, detailsBefore[open.FirstLine]));
             }
             else
-                (prefixLines, prefixBytes, closing) = (i + 1, bytes, Closing(fence, details));
+                (prefixLines, prefixBytes, closing) = (i + 1, bytesBefore[i + 1], Closing(open?.Marker, detailsBefore[i + 1]));
             if (prefixBytes + utf8.GetByteCount(closing) > maxBytes) break;
             (bestLines, bestClosing) = (prefixLines, closing);
         }
@@ -452,17 +439,6 @@ internal static class MarkdownReport
             start = end;
         }
         return lines;
-    }
-
-    static string? FenceOpening(string trimmed)
-    {
-        foreach (char f in new[] { '`', '~' })
-        {
-            int n = 0;
-            while (n < trimmed.Length && trimmed[n] == f) n++;
-            if (n >= 3 && (f == '~' || !trimmed[n..].Contains('`'))) return new string(f, n);
-        }
-        return null;
     }
 
     static int CountOf(string text, string what)

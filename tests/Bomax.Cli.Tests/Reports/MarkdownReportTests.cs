@@ -339,4 +339,25 @@ public class MarkdownReportTests
         Assert.EndsWith("ünïcödé ✓\n```\n\n</details>\n\n… (truncated)\n", cut);
         Assert.Equal(2, Regex.Matches(cut, "^```", RegexOptions.Multiline).Count);
     }
+
+    [Fact]
+    public void TruncateReadsFencesAsCommonMarkDoes()
+    {
+        // An indented ``` is code, not a fence; a ```` fence is not closed by ```; a ~~~ fence is closed only by ~~~.
+        var text = new StringBuilder("# Title\n\n    ```\n\n````text\n```\n");
+        for (int i = 0; i < 200; i++) text.Append($"inside four {i}\n");
+        text.Append("````\n\n~~~\n```\n");
+        for (int i = 0; i < 200; i++) text.Append($"inside tildes {i}\n");
+        text.Append("~~~\n");
+        var md = text.ToString();
+
+        var inFour = MarkdownReport.Truncate(md, 1200);
+        Assert.EndsWith("\n````\n\n… (truncated)\n", inFour);
+        Assert.Contains("inside four 10\n", inFour);
+
+        int tildes = Encoding.UTF8.GetByteCount(md[..md.IndexOf("inside tildes 50", StringComparison.Ordinal)]);
+        var inTildes = MarkdownReport.Truncate(md, tildes);
+        Assert.EndsWith("\n~~~\n\n… (truncated)\n", inTildes);
+        Assert.True(Encoding.UTF8.GetByteCount(inTildes) <= tildes);
+    }
 }
