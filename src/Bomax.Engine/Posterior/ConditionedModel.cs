@@ -19,11 +19,17 @@ public sealed class ConditionedModel : IDisposable
     readonly double[] observedScore;   // N·M, the observed score where observed
     readonly double[] constantPart;    // N: observed part plus the prior mean of the unobserved part, raw units
     Tensor? rowSolve;                  // n × N: L⁻¹ cov(y, a), computed once by Rows()
+    Tensor? inverse, inverseSameBenchmark; // n × n: K⁻¹ and K⁻¹ ⊙ [b = b′], computed once when cells are read through them
+    int rowsAsked;                     // rows whose cells were asked for so far (decides when K⁻¹ pays)
     RowPosterior? rowPosterior;
     RowMarginals? marginals;
 
     public Grid Grid { get; }
     public ModelFit Fit { get; }
+
+    /// <summary>How <see cref="Cells"/> reads a row's cells: null (the default) decides by cost, true always through K⁻¹ and the
+    /// kernel's structure, false always by a triangular solve per cell (tests compare the two).</summary>
+    internal bool? ThroughInverse { get; set; }
 
     ConditionedModel(Grid grid, ModelFit fit, Tensor[] owned, double bias, double noise, double shared, bool[] observed, double[] observedScore, double[] constantPart)
     {
@@ -171,12 +177,23 @@ public sealed class ConditionedModel : IDisposable
             + coefficients.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1) * (biasT + noiseT)
             + coefficients.sum(dim: 1).index_select(0, cellRow) * sharedT;
         Tensor mean, variance, rowCovariance;
-        Tensor? cellSolve = null, rowSolveOfCells = null;
-        if (factor.shape[0] > 0)
+        Tensor? cellSolve = null;
+        Structure? structure = null;
+        int n = (int)factor.shape[0];
+        rowsAsked += rows.Count;
+        if (n > 0 && (ThroughInverse ?? (inverse is not null || (long)m * rowsAsked >= n)))
+        {
+            // Through K⁻¹: O(n² r) a row instead of a triangular solve of n² for each of its M cells (see Structure).
+            structure = new Structure(this, rowIndex);
+            mean = structure.Times(alpha.unsqueeze(1)).reshape(count);
+            variance = priorVariance - structure.Quadratic().reshape(count);
+            rowCovariance = rowPrior - structure.RowTimes(Inverse().matmul(RowCross().index_select(0, rowIndex).T)).reshape(count);
+        }
+        else if (n > 0)
         {
             var cross = CellCross(cellRow, cellBenchmark); // cells × n
             cellSolve = linalg.solve_triangular(factor, cross.T.contiguous(), upper: false); // n × cells
-            rowSolveOfCells = RowSolve().index_select(1, cellRow); // n × cells
+            var rowSolveOfCells = RowSolve().index_select(1, cellRow); // n × cells
             mean = cross.matmul(alpha);
             variance = priorVariance - (cellSolve * cellSolve).sum(dim: 0);
             rowCovariance = rowPrior - (rowSolveOfCells * cellSolve).sum(dim: 0);
@@ -187,7 +204,12 @@ public sealed class ConditionedModel : IDisposable
             // Seeing y_P as well: subtract cov(·, y_P) cov(y_P)⁻¹ cov(y_P, ·) from the cells' variance and
             // from their covariance with their row's average.
             var terms = Pending(pending);
-            var cellPending = CellCovariance(cellRow, cellBenchmark, terms, cellSolve); // cells × k
+            // What the data already explain of cov(y_c, y_P): k_cᵀ K⁻¹ k_P.
+            Tensor? explained = terms.Solve is null ? null
+                : structure is not null
+                    ? structure.Times(linalg.solve_triangular(factor.T, terms.Solve, upper: true)).reshape(count, pending.Count)
+                    : cellSolve!.T.matmul(terms.Solve);
+            var cellPending = CellCovariance(cellRow, cellBenchmark, terms, explained); // cells × k
             var rowPending = RowCellCovariance(rowIndex, terms).repeat_interleave(m, dim: 0); // cells × k
             var solved = cholesky_solve(cellPending.T.contiguous(), terms.Factor); // k × cells
             variance = variance - (cellPending.T * solved).sum(dim: 0);
@@ -268,14 +290,14 @@ public sealed class ConditionedModel : IDisposable
         return new PendingTerms(row, benchmark, solve, Cholesky.Factor(covariance));
     }
 
-    /// <summary>cov(y_c, y_P | data) for cells c: <c>cells × k</c>; <paramref name="cellSolve"/> is L⁻¹ cov(y, y_c) when there is data.</summary>
-    Tensor CellCovariance(Tensor cellRow, Tensor cellBenchmark, PendingTerms terms, Tensor? cellSolve)
+    /// <summary>cov(y_c, y_P | data) for cells c: <c>cells × k</c>; <paramref name="explained"/> is k_cᵀ K⁻¹ k_P when there is data.</summary>
+    Tensor CellCovariance(Tensor cellRow, Tensor cellBenchmark, PendingTerms terms, Tensor? explained)
     {
         var prior = stepCov.index_select(0, cellRow).index_select(1, terms.Row) * Task(cellBenchmark, terms.Benchmark)
             + cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
             + cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)).to(float64) * Const(shared, factor)
             + (cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)) & cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0))).to(float64) * Const(noise, factor);
-        return cellSolve is null || terms.Solve is null ? prior : prior - cellSolve.T.matmul(terms.Solve);
+        return explained is null ? prior : prior - explained;
     }
 
     /// <summary>cov(a_i, y_P | data) for the rows <paramref name="rowIndex"/>: <c>rows × k</c>.</summary>
@@ -316,6 +338,86 @@ public sealed class ConditionedModel : IDisposable
 
     Tensor RowIndices() => arange(Grid.CheckpointCount, dtype: int64, device: factor.device);
 
+    /// <summary>K⁻¹ (and K⁻¹ with only its same-benchmark entries), computed once and kept while the model lives.</summary>
+    Tensor Inverse()
+    {
+        if (inverse is null)
+        {
+            inverse = cholesky_inverse(factor).DetachFromDisposeScope();
+            inverseSameBenchmark = (inverse * trainBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64)).DetachFromDisposeScope();
+        }
+        return inverse;
+    }
+
+    /// <summary>
+    /// The cells of some rows read through K⁻¹ and the ICM kernel's structure. For row i with u = (Kx + ηI)[i, x] over the
+    /// observations, the covariance of cell (i, j) with them is k_ij = P_i W_jᵀ + [b = j] ⊙ g_i + ρ h_i, with P_i = diag(u) W[b]
+    /// (n × r), g_i = u ⊙ v[b] + τ and h_i = [x = i]. So kᵀY for any n-vectors Y is W_j (P_iᵀ Y) + Σ_{t: b_t = j} g_it Y_t + ρ h_iᵀY
+    /// (<see cref="Times"/>), and k_ijᵀ K⁻¹ k_ij expands into r × r, per-benchmark and scalar pieces of K⁻¹P_i, K⁻¹h_i and
+    /// (K⁻¹ ⊙ [b = b′]) g_i (<see cref="Quadratic"/>): O(n² r) a row where a triangular solve per cell is O(n² M).
+    /// </summary>
+    sealed class Structure
+    {
+        readonly ConditionedModel model;
+        readonly Tensor u, g, h, wb; // q × n, q × n, q × n, n × r
+        readonly int q, m;
+
+        public Structure(ConditionedModel model, Tensor rowIndex)
+        {
+            this.model = model;
+            q = (int)rowIndex.shape[0];
+            m = model.Grid.BenchmarkCount;
+            u = model.stepCov.index_select(0, rowIndex).index_select(1, model.trainCheckpoint);
+            g = u * model.taskDiagonal.index_select(0, model.trainBenchmark).unsqueeze(0) + Const(model.bias, u);
+            h = rowIndex.unsqueeze(1).eq(model.trainCheckpoint.unsqueeze(0)).to(float64);
+            wb = model.loadings.index_select(0, model.trainBenchmark);
+        }
+
+        /// <summary>Σ_{t: b_t = j} values[·, t, ·] for every benchmark j: <c>q × n × p</c> → <c>q × M × p</c>.</summary>
+        Tensor PerBenchmark(Tensor values) =>
+            zeros(q, m, values.shape[2], dtype: float64, device: values.device).index_add(1, model.trainBenchmark, values, 1);
+
+        /// <summary>k_ijᵀ Y for every cell of the rows and every column of <paramref name="y"/> (<c>n × p</c>): <c>q × M × p</c>.</summary>
+        public Tensor Times(Tensor y)
+        {
+            var pty = einsum("qn,nk,np->qkp", u, wb, y); // P_iᵀ Y: q × r × p
+            return einsum("mk,qkp->qmp", model.loadings, pty)
+                + PerBenchmark(g.unsqueeze(2) * y.unsqueeze(0))
+                + Const(model.shared, y) * h.matmul(y).unsqueeze(1);
+        }
+
+        /// <summary>k_ijᵀ z_i for row i's own column z_i of <paramref name="z"/> (<c>n × q</c>): <c>q × M</c>.</summary>
+        public Tensor RowTimes(Tensor z)
+        {
+            var zt = z.T; // q × n
+            var ptz = (u * zt).matmul(wb); // P_iᵀ z_i: q × r
+            return ptz.matmul(model.loadings.T)
+                + PerBenchmark((g * zt).unsqueeze(2)).squeeze(2)
+                + Const(model.shared, z) * (h * zt).sum(dim: 1, keepdim: true);
+        }
+
+        /// <summary>k_ijᵀ K⁻¹ k_ij for every cell of the rows: <c>q × M</c>.</summary>
+        public Tensor Quadratic()
+        {
+            var a = model.Inverse();
+            int n = (int)a.shape[0], r = (int)wb.shape[1];
+            var p = u.unsqueeze(2) * wb.unsqueeze(0); // q × n × r
+            var ap = a.matmul(p.permute(1, 0, 2).reshape(n, q * r)).reshape(n, q, r).permute(1, 0, 2); // K⁻¹P_i: q × n × r
+            var ah = a.matmul(h.T).T; // (K⁻¹h_i)ᵀ: q × n
+            var asg = model.inverseSameBenchmark!.matmul(g.T).T; // ((K⁻¹ ⊙ [b = b′]) g_i)ᵀ: q × n
+            var shared = Const(model.shared, a);
+            var w = model.loadings; // M × r
+            var ptap = einsum("qnk,qnl->qkl", p, ap); // P_iᵀK⁻¹P_i: q × r × r
+            var lowRank = einsum("mk,qkl,ml->qm", w, ptap, w);
+            var cross = (PerBenchmark(g.unsqueeze(2) * ap) * w.unsqueeze(0)).sum(dim: 2); // W_j Σ_{t∈j} g_t (K⁻¹P_i)_t
+            var perBenchmark = PerBenchmark((g * asg).unsqueeze(2)).squeeze(2); // g_jᵀ K⁻¹ g_j over benchmark j's observations
+            var hah = (h * ah).sum(dim: 1, keepdim: true);
+            var pah = einsum("qnk,qn->qk", p, ah).matmul(w.T); // W_j P_iᵀK⁻¹h_i
+            var gah = PerBenchmark((g * ah).unsqueeze(2)).squeeze(2);
+            return lowRank + perBenchmark + shared * shared * hah + Const(2.0, a) * cross + Const(2.0, a) * shared * (pah + gah);
+        }
+    }
+
     static double[,] ToMatrix(Tensor t, int rows, int columns)
     {
         var flat = t.cpu().data<double>().ToArray();
@@ -328,5 +430,7 @@ public sealed class ConditionedModel : IDisposable
     {
         foreach (var t in new[] { factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB }) t.Dispose();
         rowSolve?.Dispose();
+        inverse?.Dispose();
+        inverseSameBenchmark?.Dispose();
     }
 }
