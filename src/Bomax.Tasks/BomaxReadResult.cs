@@ -3,7 +3,7 @@ using Microsoft.Build.Framework;
 namespace Bomax.Tasks;
 
 /// <summary>
-/// Reads the result file of the last select, without the engine: the journal it came from (an input of
+/// Reads the result file of the last select, without bomax: the journal it came from (an input of
 /// the next select) and the pick (the properties the targets set when the study is up to date).
 /// </summary>
 public sealed class BomaxReadResult : PickOutputs

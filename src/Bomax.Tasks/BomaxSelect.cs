@@ -7,17 +7,17 @@ namespace Bomax.Tasks;
 /// <summary>
 /// Runs a study with the bomax engine as a child process (<c>dotnet bomax.dll run SPEC --messages json
 /// --result FILE</c>) and hands its pick to MSBuild. A thin shell: the arguments, the message mapping
-/// and the exit-code mapping are pure (<see cref="EngineArguments"/>, <see cref="BuildLog"/>); this class
+/// and the exit-code mapping are pure (<see cref="BomaxArguments"/>, <see cref="BuildLog"/>); this class
 /// starts the process, applies the log entries, and on cancellation (Ctrl+C in <c>dotnet build</c>)
-/// interrupts the engine (SIGTERM, handled like Ctrl+C) and waits for it, so the journal keeps what finished.
+/// interrupts bomax (SIGTERM, handled like Ctrl+C) and waits for it, so the journal keeps what finished.
 /// </summary>
 public sealed class BomaxSelect : PickOutputs, ICancelableTask
 {
-    /// <summary>The engine: bomax.dll (in the package, tools/bomax/bomax.dll).</summary>
+    /// <summary>Bomax: bomax.dll (in the package, tools/bomax/bomax.dll).</summary>
     [Required] public string ToolPath { get; set; } = "";
     /// <summary>The study spec (bomax.yml).</summary>
     [Required] public string Spec { get; set; } = "";
-    /// <summary>Where the engine writes the result (JSON) when it selects a checkpoint.</summary>
+    /// <summary>Where bomax writes the result (JSON) when it selects a checkpoint.</summary>
     [Required] public string ResultPath { get; set; } = "";
     /// <summary>Overrides budget.max-evals: a count (40) or a percentage of the grid (5%); empty: the spec's.</summary>
     public string Budget { get; set; } = "";
@@ -29,19 +29,19 @@ public sealed class BomaxSelect : PickOutputs, ICancelableTask
     public string ReportDirectory { get; set; } = "";
     /// <summary>The dotnet host that runs bomax.dll; empty: DOTNET_HOST_PATH (set by the .NET SDK), else dotnet on PATH.</summary>
     public string DotnetHost { get; set; } = "";
-    /// <summary>After cancelling, how long the engine may take to stop cleanly before it is killed.</summary>
+    /// <summary>After cancelling, how long bomax may take to stop cleanly before it is killed.</summary>
     public int CancelGraceSeconds { get; set; } = 30;
 
 
     readonly object gate = new();
-    EngineProcess? engine;
+    BomaxChildProcess? engine;
     bool cancelled;
 
     public override bool Execute()
     {
         if (!File.Exists(ToolPath))
-            return Report(new LogEntry(LogLevel.Error, $"the bomax engine was not found at '{ToolPath}' (set BomaxToolPath to a built bomax.dll, or restore the Bomax.Ci package)", ErrorCodes.EngineNotStarted));
-        var arguments = EngineArguments.For(new EngineOptions(Path.GetFullPath(ToolPath), Path.GetFullPath(Spec), Path.GetFullPath(ResultPath),
+            return Report(new LogEntry(LogLevel.Error, $"the bomax engine was not found at '{ToolPath}' (set BomaxToolPath to a built bomax.dll, or restore the Bomax.Ci package)", ErrorCodes.BomaxNotStarted));
+        var arguments = BomaxArguments.For(new BomaxRunOptions(Path.GetFullPath(ToolPath), Path.GetFullPath(Spec), Path.GetFullPath(ResultPath),
             Budget, Device, Comment, ReportDirectory.Length > 0 ? Path.GetFullPath(ReportDirectory) : ""));
         string host = Host();
         Log.LogMessage(MessageImportance.Low, "Bomax: {0} {1}", host, string.Join(" ", arguments));
@@ -50,11 +50,11 @@ public sealed class BomaxSelect : PickOutputs, ICancelableTask
             if (cancelled) return Report(BuildLog.ForExit(ExitCodes.Interrupted, false, false, true, []));
             try
             {
-                engine = EngineProcess.Start(host, arguments, Path.GetDirectoryName(Path.GetFullPath(Spec))!);
+                engine = BomaxChildProcess.Start(host, arguments, Path.GetDirectoryName(Path.GetFullPath(Spec))!);
             }
             catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
             {
-                return Report(new LogEntry(LogLevel.Error, $"could not start '{host}' to run the bomax engine: {e.Message}", ErrorCodes.EngineNotStarted));
+                return Report(new LogEntry(LogLevel.Error, $"could not start '{host}' to run the bomax engine: {e.Message}", ErrorCodes.BomaxNotStarted));
             }
         }
         using (var running = engine)
@@ -71,8 +71,8 @@ public sealed class BomaxSelect : PickOutputs, ICancelableTask
                     Apply(BuildLog.ForStderr(line.Text));
                     continue;
                 }
-                var message = EngineMessage.Parse(line.Text);
-                if (message is EngineMessage.Result r) result = r.Study;
+                var message = BomaxMessage.Parse(line.Text);
+                if (message is BomaxMessage.Result r) result = r.Study;
                 var entry = BuildLog.ForMessage(message);
                 if (cancelled && entry.Code == ErrorCodes.Interrupted) entry = entry with { Text = "the build was cancelled: " + entry.Text };
                 errorLogged |= entry.Level == LogLevel.Error;
@@ -90,7 +90,7 @@ public sealed class BomaxSelect : PickOutputs, ICancelableTask
         return !Log.HasLoggedErrors;
     }
 
-    /// <summary>Called by MSBuild on Ctrl+C: interrupt the engine (SIGTERM), then let Execute wait for it to stop.</summary>
+    /// <summary>Called by MSBuild on Ctrl+C: interrupt bomax (SIGTERM), then let Execute wait for it to stop.</summary>
     public void Cancel()
     {
         lock (gate)

@@ -3,7 +3,7 @@ namespace Bomax.Tasks;
 /// <summary>How loudly an entry goes to the build log.</summary>
 internal enum LogLevel
 {
-    /// <summary>Low importance: shown at detailed verbosity (the engine's stderr, unknown lines).</summary>
+    /// <summary>Low importance: shown at detailed verbosity (bomax's stderr, unknown lines).</summary>
     Detail,
     /// <summary>Normal importance: rounds, resuming, the study's size.</summary>
     Progress,
@@ -17,34 +17,34 @@ internal enum LogLevel
 internal sealed record LogEntry(LogLevel Level, string Text, string? Code = null, string? File = null, int Line = 0, int Column = 0);
 
 /// <summary>
-/// What the build log says about the engine: a pure mapping from its JSON-lines messages, its stderr and
+/// What the build log says about bomax: a pure mapping from its JSON-lines messages, its stderr and
 /// its exit code to log entries with stable codes (<see cref="ErrorCodes"/>). The task only applies them.
 /// </summary>
 internal static class BuildLog
 {
     const string Prefix = "Bomax: ";
 
-    public static LogEntry ForMessage(EngineMessage message) => message switch
+    public static LogEntry ForMessage(BomaxMessage message) => message switch
     {
-        EngineMessage.Progress p => new(LogLevel.Progress, Prefix + p.Message),
-        EngineMessage.Info i => new(LogLevel.Progress, Prefix + i.Message),
-        EngineMessage.Warning w => new(LogLevel.Warning, w.Message, ErrorCodes.EngineWarning),
-        EngineMessage.SpecError e => new(LogLevel.Error, e.Field.Length > 0 ? $"{e.Field}: {e.Message}" : e.Message,
+        BomaxMessage.Progress p => new(LogLevel.Progress, Prefix + p.Message),
+        BomaxMessage.Info i => new(LogLevel.Progress, Prefix + i.Message),
+        BomaxMessage.Warning w => new(LogLevel.Warning, w.Message, ErrorCodes.BomaxWarning),
+        BomaxMessage.SpecError e => new(LogLevel.Error, e.Field.Length > 0 ? $"{e.Field}: {e.Message}" : e.Message,
             ErrorCodes.SpecError, e.File, e.Line, e.Column),
-        EngineMessage.Error e => new(LogLevel.Error, e.Message, CodeFor(e.Reason)),
-        EngineMessage.Result r => new(LogLevel.Pick, Prefix + r.Study.Describe()),
-        EngineMessage.Other o => new(LogLevel.Detail, o.Line),
-        EngineMessage.Text t => new(LogLevel.Detail, t.Line),
+        BomaxMessage.Error e => new(LogLevel.Error, e.Message, CodeFor(e.Reason)),
+        BomaxMessage.Result r => new(LogLevel.Pick, Prefix + r.Study.Describe()),
+        BomaxMessage.Other o => new(LogLevel.Detail, o.Line),
+        BomaxMessage.Text t => new(LogLevel.Detail, t.Line),
         _ => throw new ArgumentOutOfRangeException(nameof(message)),
     };
 
-    /// <summary>A line of the engine's stderr: the human text, already said by the messages, so detail only.</summary>
+    /// <summary>A line of bomax's stderr: the human text, already said by the messages, so detail only.</summary>
     public static LogEntry ForStderr(string line) => new(LogLevel.Detail, line);
 
     /// <summary>The code of an <c>error</c> message's reason, which is also the code of its exit code.</summary>
     public static string CodeFor(string reason) => reason switch
     {
-        _ => ErrorReasons.ExitCodeOf(reason) is { } exitCode ? CodeFor(exitCode) : ErrorCodes.EngineFailed,
+        _ => ErrorReasons.ExitCodeOf(reason) is { } exitCode ? CodeFor(exitCode) : ErrorCodes.BomaxFailed,
     };
 
     /// <summary>The code of a failing exit code (<see cref="ExitCodes"/>).</summary>
@@ -53,26 +53,26 @@ internal static class BuildLog
         ExitCodes.UsageError => ErrorCodes.Usage,
         ExitCodes.EvaluationsFailing => ErrorCodes.EvaluationsFailing,
         ExitCodes.Interrupted => ErrorCodes.Interrupted,
-        _ => ErrorCodes.EngineFailed,
+        _ => ErrorCodes.BomaxFailed,
     };
 
     /// <summary>
     /// The error the exit code calls for when the messages did not already say it: exit 2, 3 and 130 each
-    /// have their code; success without a result, and any other exit, are <see cref="ErrorCodes.EngineFailed"/>.
+    /// have their code; success without a result, and any other exit, are <see cref="ErrorCodes.BomaxFailed"/>.
     /// <paramref name="stderrTail"/> (the last lines of stderr) goes into the message so the log shows why.
     /// </summary>
     public static LogEntry? ForExit(int exitCode, bool errorLogged, bool resultSeen, bool cancelled, IReadOnlyList<string> stderrTail)
     {
         string tail = stderrTail.Count == 0 ? "" : ": " + string.Join(" | ", stderrTail);
         if (exitCode == 0)
-            return resultSeen ? null : new(LogLevel.Error, $"bomax exited without reporting a result{tail}", ErrorCodes.EngineFailed);
+            return resultSeen ? null : new(LogLevel.Error, $"bomax exited without reporting a result{tail}", ErrorCodes.BomaxFailed);
         if (errorLogged) return null;
         return exitCode switch
         {
             ExitCodes.UsageError => new(LogLevel.Error, $"bomax rejected its input; nothing was evaluated{tail}", ErrorCodes.Usage),
             ExitCodes.EvaluationsFailing => new(LogLevel.Error, $"evaluations are failing; no checkpoint was selected{tail}", ErrorCodes.EvaluationsFailing),
             ExitCodes.Interrupted => new(LogLevel.Error, $"interrupted{(cancelled ? " (the build was cancelled)" : "")}; the journal keeps every finished evaluation and the next build resumes{tail}", ErrorCodes.Interrupted),
-            _ => new(LogLevel.Error, $"bomax exited with code {exitCode}{tail}", ErrorCodes.EngineFailed),
+            _ => new(LogLevel.Error, $"bomax exited with code {exitCode}{tail}", ErrorCodes.BomaxFailed),
         };
     }
 }

@@ -12,14 +12,14 @@ internal static class ErrorCodes
     public const string Usage = "BMX1002";
     /// <summary>Most recent evaluations failed, or none succeeded: the study stopped without a pick.</summary>
     public const string EvaluationsFailing = "BMX1003";
-    /// <summary>The build was cancelled or the engine interrupted; the journal keeps finished evaluations.</summary>
+    /// <summary>The build was cancelled or bomax interrupted; the journal keeps finished evaluations.</summary>
     public const string Interrupted = "BMX1004";
-    /// <summary>The engine could not be started (BomaxToolPath missing, no dotnet host).</summary>
-    public const string EngineNotStarted = "BMX1005";
-    /// <summary>The engine ended in a way the task does not know (an unexpected exit code, or success without a result).</summary>
-    public const string EngineFailed = "BMX1006";
+    /// <summary>Bomax could not be started (BomaxToolPath missing, no dotnet host).</summary>
+    public const string BomaxNotStarted = "BMX1005";
+    /// <summary>Bomax ended in a way the task does not know (an unexpected exit code, or success without a result).</summary>
+    public const string BomaxFailed = "BMX1006";
     /// <summary>The result file of the last select is missing or unreadable.</summary>
     public const string ResultUnreadable = "BMX1007";
-    /// <summary>A warning from the engine (a journal line it skipped, a small budget, a failed pair, a PR comment it could not post).</summary>
-    public const string EngineWarning = "BMX1101";
+    /// <summary>A warning from bomax (a journal line it skipped, a small budget, a failed pair, a PR comment it could not post).</summary>
+    public const string BomaxWarning = "BMX1101";
 }

@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace Bomax.Tasks;
 
 /// <summary>
-/// The decision of a study as the engine reports it (the <c>result</c> message, and the file that
-/// <c>--result</c> writes). Numbers stay the text the engine wrote, ready to be MSBuild properties.
+/// The decision of a study as bomax reports it (the <c>result</c> message, and the file that
+/// <c>--result</c> writes). Numbers stay the text bomax wrote, ready to be MSBuild properties.
 /// </summary>
 internal sealed record StudyResult(
     string Study, string Checkpoint, string CheckpointPath, string Step, string Score, string Low, string High, string ProbabilityBest,

@@ -5,25 +5,25 @@ public sealed class BuildLogTests
     [Fact]
     public void ProgressIsNormalThePickIsHighAndUnknownLinesAreDetail()
     {
-        Assert.Equal(new LogEntry(LogLevel.Progress, "Bomax: round 2: 2/8 evaluations"), BuildLog.ForMessage(new EngineMessage.Progress("round 2: 2/8 evaluations")));
-        Assert.Equal(new LogEntry(LogLevel.Progress, "Bomax: resuming from j.jsonl"), BuildLog.ForMessage(new EngineMessage.Info("resuming from j.jsonl")));
-        Assert.Equal(LogLevel.Pick, BuildLog.ForMessage(new EngineMessage.Result(new StudyResult("s", "c-1", "c-1", "1", "0.5", "0.4", "0.6", "0.9", 3, 3, 6, "budget-spent", "", "", ""))).Level);
-        Assert.Equal(new LogEntry(LogLevel.Detail, "noise"), BuildLog.ForMessage(new EngineMessage.Text("noise")));
+        Assert.Equal(new LogEntry(LogLevel.Progress, "Bomax: round 2: 2/8 evaluations"), BuildLog.ForMessage(new BomaxMessage.Progress("round 2: 2/8 evaluations")));
+        Assert.Equal(new LogEntry(LogLevel.Progress, "Bomax: resuming from j.jsonl"), BuildLog.ForMessage(new BomaxMessage.Info("resuming from j.jsonl")));
+        Assert.Equal(LogLevel.Pick, BuildLog.ForMessage(new BomaxMessage.Result(new StudyResult("s", "c-1", "c-1", "1", "0.5", "0.4", "0.6", "0.9", 3, 3, 6, "budget-spent", "", "", ""))).Level);
+        Assert.Equal(new LogEntry(LogLevel.Detail, "noise"), BuildLog.ForMessage(new BomaxMessage.Text("noise")));
         Assert.Equal(new LogEntry(LogLevel.Detail, "09:12:01 round 1"), BuildLog.ForStderr("09:12:01 round 1"));
     }
 
     [Fact]
     public void ASpecErrorIsAnErrorAtItsFileLineAndColumn()
     {
-        var entry = BuildLog.ForMessage(new EngineMessage.SpecError("/w/bomax.yml", 8, 12, "eval.timeout", "'soon' is not a duration"));
+        var entry = BuildLog.ForMessage(new BomaxMessage.SpecError("/w/bomax.yml", 8, 12, "eval.timeout", "'soon' is not a duration"));
 
         Assert.Equal(new LogEntry(LogLevel.Error, "eval.timeout: 'soon' is not a duration", "BMX1001", "/w/bomax.yml", 8, 12), entry);
-        Assert.Equal("spec file not found", BuildLog.ForMessage(new EngineMessage.SpecError("/w/none.yml", 0, 0, "", "spec file not found")).Text);
+        Assert.Equal("spec file not found", BuildLog.ForMessage(new BomaxMessage.SpecError("/w/none.yml", 0, 0, "", "spec file not found")).Text);
     }
 
     [Fact]
     public void WarningsCarryTheirCode() =>
-        Assert.Equal(new LogEntry(LogLevel.Warning, "ckpt-1 × a failed after 2 attempt(s)", "BMX1101"), BuildLog.ForMessage(new EngineMessage.Warning("ckpt-1 × a failed after 2 attempt(s)")));
+        Assert.Equal(new LogEntry(LogLevel.Warning, "ckpt-1 × a failed after 2 attempt(s)", "BMX1101"), BuildLog.ForMessage(new BomaxMessage.Warning("ckpt-1 × a failed after 2 attempt(s)")));
 
     [Theory]
     [InlineData("usage", "BMX1002")]
@@ -31,7 +31,7 @@ public sealed class BuildLogTests
     [InlineData("interrupted", "BMX1004")]
     [InlineData("something-new", "BMX1006")]
     public void EachErrorReasonHasItsCode(string reason, string code) =>
-        Assert.Equal(new LogEntry(LogLevel.Error, "why", code), BuildLog.ForMessage(new EngineMessage.Error(reason, "why")));
+        Assert.Equal(new LogEntry(LogLevel.Error, "why", code), BuildLog.ForMessage(new BomaxMessage.Error(reason, "why")));
 
     [Theory]
     [InlineData(2, "BMX1002", "bomax rejected its input; nothing was evaluated: bomax: Unrecognized command or argument '--bogus'.")]

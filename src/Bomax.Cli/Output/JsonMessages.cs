@@ -6,7 +6,7 @@ using Bomax.Cli.Study;
 namespace Bomax.Cli.Output;
 
 /// <summary>
-/// The machine-readable channel of <c>bomax run --messages json</c> (its names: <c>src/Protocol/EngineProtocol.cs</c>): one JSON object per line on
+/// The machine-readable channel of <c>bomax run --messages json</c> (its names: <c>src/Protocol/BomaxProtocol.cs</c>): one JSON object per line on
 /// <paramref name="writer"/> (stdout), each with a <c>type</c>: <c>progress</c>, <c>info</c>,
 /// <c>warning</c> and <c>error</c> carry a <c>message</c>; <c>spec-error</c> carries <c>file</c>,
 /// <c>line</c>, <c>column</c>, <c>field</c> and <c>message</c>; <c>result</c> is the decision

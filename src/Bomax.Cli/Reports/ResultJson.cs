@@ -7,7 +7,7 @@ namespace Bomax.Cli.Reports;
 
 /// <summary>
 /// The decision as one JSON object: the <c>result</c> message of <c>--messages json</c> and the file
-/// that <c>--result PATH</c> writes. Its fields (<c>src/Protocol/EngineProtocol.cs</c>) are a contract with tools that read it without the engine
+/// that <c>--result PATH</c> writes. Its fields (<c>src/Protocol/BomaxProtocol.cs</c>) are a contract with tools that read it without the engine
 /// (the MSBuild task reads the file back when a study is up to date): add fields, never rename them.
 /// </summary>
 internal static class ResultJson

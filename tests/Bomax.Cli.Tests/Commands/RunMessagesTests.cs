@@ -1,6 +1,6 @@
 extern alias tasks;
 using System.Text.Json;
-using TaskMessage = tasks::Bomax.Tasks.EngineMessage;
+using TaskMessage = tasks::Bomax.Tasks.BomaxMessage;
 using TaskResult = tasks::Bomax.Tasks.StudyResult;
 
 namespace Bomax.Cli.Tests.Commands;

@@ -1,12 +1,12 @@
 namespace Bomax.Tasks;
 
-/// <summary>What the task asks of the engine; empty strings mean "as the spec says".</summary>
-internal sealed record EngineOptions(string ToolPath, string Spec, string ResultPath, string Budget, string Device, bool Comment, string ReportDirectory);
+/// <summary>What the task asks of bomax; empty strings mean "as the spec says".</summary>
+internal sealed record BomaxRunOptions(string ToolPath, string Spec, string ResultPath, string Budget, string Device, bool Comment, string ReportDirectory);
 
 /// <summary>The argument list of <c>dotnet bomax.dll run</c> for a build: JSON-lines messages and a result file, always.</summary>
-internal static class EngineArguments
+internal static class BomaxArguments
 {
-    public static IReadOnlyList<string> For(EngineOptions options)
+    public static IReadOnlyList<string> For(BomaxRunOptions options)
     {
         var arguments = new List<string>
         {

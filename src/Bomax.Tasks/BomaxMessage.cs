@@ -6,23 +6,23 @@ namespace Bomax.Tasks;
 /// One line of <c>bomax run --messages json</c>, parsed. Unknown types are kept as <see cref="Other"/>
 /// so a newer engine never breaks an older task; a line that is not JSON is <see cref="Text"/>.
 /// </summary>
-internal abstract record EngineMessage
+internal abstract record BomaxMessage
 {
-    private EngineMessage() { }
+    private BomaxMessage() { }
 
-    public sealed record Progress(string Message) : EngineMessage;
-    public sealed record Info(string Message) : EngineMessage;
-    public sealed record Warning(string Message) : EngineMessage;
+    public sealed record Progress(string Message) : BomaxMessage;
+    public sealed record Info(string Message) : BomaxMessage;
+    public sealed record Warning(string Message) : BomaxMessage;
     /// <summary>A spec problem at a 1-based line and column of <paramref name="File"/> (0 when it is about the file as a whole).</summary>
-    public sealed record SpecError(string File, int Line, int Column, string Field, string Message) : EngineMessage;
+    public sealed record SpecError(string File, int Line, int Column, string Field, string Message) : BomaxMessage;
     /// <summary>Why the run stopped without a pick: one of <see cref="ErrorReasons"/>.</summary>
-    public sealed record Error(string Reason, string Message) : EngineMessage;
-    public sealed record Result(StudyResult Study) : EngineMessage;
-    public sealed record Other(string Type, string Line) : EngineMessage;
-    public sealed record Text(string Line) : EngineMessage;
+    public sealed record Error(string Reason, string Message) : BomaxMessage;
+    public sealed record Result(StudyResult Study) : BomaxMessage;
+    public sealed record Other(string Type, string Line) : BomaxMessage;
+    public sealed record Text(string Line) : BomaxMessage;
 
-    /// <summary>Parses one stdout line of the engine.</summary>
-    public static EngineMessage Parse(string line)
+    /// <summary>Parses one stdout line of bomax.</summary>
+    public static BomaxMessage Parse(string line)
     {
         if (!line.TrimStart().StartsWith('{')) return new Text(line);
         try
@@ -60,7 +60,7 @@ internal static class Json
     public static int Int(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : 0;
 
-    /// <summary>A number exactly as the engine wrote it (no reformatting through double), or null.</summary>
+    /// <summary>A number exactly as bomax wrote it (no reformatting through double), or null.</summary>
     public static string? Number(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetRawText() : null;
 }
