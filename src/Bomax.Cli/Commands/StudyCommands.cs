@@ -66,7 +66,7 @@ internal static class StudyCommands
         return new(comment, new Option<string?>("--github-token") { Description = "Token for the pull-request comment (default: GITHUB_TOKEN). Never printed." }, repository, pr);
     }
 
-    public static Command Run()
+    public static Command Run(TimeProvider time)
     {
         var spec = SpecArgument();
         var fresh = new Option<bool>("--fresh") { Description = "Start over: move the existing journal aside (kept as <journal>.<time>.bak) and evaluate from scratch." };
@@ -83,12 +83,12 @@ internal static class StudyCommands
         {
             var io = Terminal.Of(parse);
             return RunAsync(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(fresh), parse.GetValue(retryFailed), github.From(parse),
-                new RunChannels(parse.GetValue(messages) == "json" ? new JsonMessages(io.Out) : null, parse.GetValue(result), parse.GetValue(output), io), cancel);
+                new RunChannels(parse.GetValue(messages) == "json" ? new JsonMessages(io.Out) : null, parse.GetValue(result), parse.GetValue(output), io), time, cancel);
         });
         return command;
     }
 
-    public static Command Suggest()
+    public static Command Suggest(TimeProvider time)
     {
         var spec = SpecArgument();
         var count = new Option<int>("--count") { Description = "How many pairs to suggest.", DefaultValueFactory = _ => 1 };
@@ -107,13 +107,13 @@ internal static class StudyCommands
             string who = parse.GetValue(owner) ?? $"suggest:{Environment.UserName}@{Environment.MachineName}";
             var io = Terminal.Of(parse);
             return parse.GetValue(release)
-                ? ReleasePairs(io, parse.GetValue(spec)!, who, parse.GetValue(checkpoint), parse.GetValue(benchmark))
-                : SuggestPairs(io, parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(count), parse.GetValue(json), parse.GetValue(noLease) ? null : who, parse.GetValue(lease));
+                ? ReleasePairs(io, time, parse.GetValue(spec)!, who, parse.GetValue(checkpoint), parse.GetValue(benchmark))
+                : SuggestPairs(io, time, parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(count), parse.GetValue(json), parse.GetValue(noLease) ? null : who, parse.GetValue(lease));
         });
         return command;
     }
 
-    public static Command Record()
+    public static Command Record(TimeProvider time)
     {
         var spec = SpecArgument();
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint name, as in the grid.", Required = true };
@@ -123,7 +123,7 @@ internal static class StudyCommands
         var seconds = new Option<double>("--seconds") { Description = "How long the evaluation took.", DefaultValueFactory = _ => 0 };
         var replace = new Option<bool>("--replace") { Description = "Record a pair that is already recorded: this record supersedes the earlier one (the latest record of a pair wins)." };
         var command = new Command("record", "Append one evaluation result to the study's journal (it settles the pair's lease).") { spec, checkpoint, benchmark, score, stderr, seconds, replace };
-        command.SetAction(parse => RecordResult(Terminal.Of(parse), parse.GetValue(spec)!, parse.GetValue(checkpoint)!, parse.GetValue(benchmark)!, parse.GetValue(score)!, parse.GetValue(stderr), parse.GetValue(seconds), parse.GetValue(replace)));
+        command.SetAction(parse => RecordResult(Terminal.Of(parse), time, parse.GetValue(spec)!, parse.GetValue(checkpoint)!, parse.GetValue(benchmark)!, parse.GetValue(score)!, parse.GetValue(stderr), parse.GetValue(seconds), parse.GetValue(replace)));
         return command;
     }
 
@@ -163,14 +163,14 @@ internal static class StudyCommands
         }
     }
 
-    static async Task<int> RunAsync(string specPath, StudyOverrides overrides, bool fresh, bool retryFailed, Publishing publishing, RunChannels channels, CancellationToken cancel)
+    static async Task<int> RunAsync(string specPath, StudyOverrides overrides, bool fresh, bool retryFailed, Publishing publishing, RunChannels channels, TimeProvider time, CancellationToken cancel)
     {
         if (channels.ResultPath is { } stale && File.Exists(stale)) File.Delete(stale); // a failed run leaves no result behind
         if (Load(channels.Io, specPath, overrides, channels.Messages) is not { } study) return ExitCodes.UsageError;
         var progress = new ProgressLine(channels.Io.Error, channels.Messages);
         if (fresh && File.Exists(study.Spec.JournalPath))
         {
-            var aside = $"{study.Spec.JournalPath}.{DateTime.UtcNow:yyyyMMddTHHmmss}.bak";
+            var aside = $"{study.Spec.JournalPath}.{time.GetUtcNow():yyyyMMddTHHmmss}.bak";
             File.Move(study.Spec.JournalPath, aside);
             progress.Info($"--fresh: moved the old journal to {aside}");
         }
@@ -182,13 +182,13 @@ internal static class StudyCommands
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; interrupt.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; interrupt.Cancel(); });
 
-        var runner = new StudyRunner(study, progress, () => DateTimeOffset.UtcNow, retryFailed);
+        var runner = new StudyRunner(study, progress, () => time.GetUtcNow(), retryFailed);
         bool actions = ActionsEnvironment.FromProcess().IsActions;
         if (actions) channels.Human.WriteLine(WorkflowCommands.Group($"bomax run {study.Spec.Name}: rounds")); // folds the round log in the job view
         var result = await runner.RunAsync(interrupt.Token);
         progress.Done();
         if (actions) channels.Human.WriteLine(WorkflowCommands.EndGroup());
-        return await Report(study, result, publishing, channels, cancel);
+        return await Report(study, result, publishing, channels, time, cancel);
     }
 
     /// <summary>The smallest budget that leaves the model room to choose, as a count and a share of the grid.</summary>
@@ -198,7 +198,7 @@ internal static class StudyCommands
         return $"{smallest} ({100.0 * smallest / study.Grid.CellCount:0.#}%)";
     }
 
-    static async Task<int> Report(StudyContext study, RunResult result, Publishing publishing, RunChannels channels, CancellationToken cancel)
+    static async Task<int> Report(StudyContext study, RunResult result, Publishing publishing, RunChannels channels, TimeProvider time, CancellationToken cancel)
     {
         if (result.End == RunEnd.Interrupted)
         {
@@ -221,14 +221,14 @@ internal static class StudyCommands
             RunEnd.GridExhausted => "every pair that could be evaluated was",
             _ => "budget spent",
         };
-        return await Decide(study, $"{result.NewEvaluations} in this run; {why}", publishing, channels, cancel, result);
+        return await Decide(study, $"{result.NewEvaluations} in this run; {why}", publishing, channels, time, cancel, result);
     }
 
     /// <summary>
     /// Builds the report from the journal, writes report.md and report.html, prints the decision; after a
     /// run (<paramref name="run"/>) also sends it as the <c>result</c> message and writes the result file.
     /// </summary>
-    static async Task<int> Decide(StudyContext study, string note, Publishing publishing, RunChannels channels, CancellationToken cancel, RunResult? run = null)
+    static async Task<int> Decide(StudyContext study, string note, Publishing publishing, RunChannels channels, TimeProvider time, CancellationToken cancel, RunResult? run = null)
     {
         var journal = JournalFile.Read(study.Spec.JournalPath);
         // A run that spent its budget ends with a final decision: its last fit (refitted if the schedule says so) conditioned
@@ -241,7 +241,7 @@ internal static class StudyCommands
         var (start, final) = run is not null
             ? (run.Planner, !run.OnLastDecision)
             : DecisionState.Read(stateFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) is { } kept ? (kept, false) : (PlannerState.Empty, true);
-        var (built, decided) = ReportBuilder.Build(study, journal, DateTimeOffset.UtcNow, start, final);
+        var (built, decided) = ReportBuilder.Build(study, journal, time.GetUtcNow(), start, final);
         if (decided is { Fit: not null }) DecisionState.From(decided, journalHash, study.Engine).Write(stateFolder);
         if (built is not { } report)
         {
@@ -276,7 +276,7 @@ internal static class StudyCommands
         return ExitCodes.Success;
     }
 
-    public static Command ReportCommand()
+    public static Command ReportCommand(TimeProvider time)
     {
         var spec = SpecArgument();
         var output = new Option<string?>("--output", "-o") { Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal)." };
@@ -289,7 +289,7 @@ internal static class StudyCommands
             var io = Terminal.Of(parse);
             if (Load(io, parse.GetValue(spec)!, overrides.From(parse)) is not { } study) return ExitCodes.UsageError;
             foreach (var warning in study.Observe(JournalFile.Read(study.Spec.JournalPath)).Warnings) io.Error.WriteLine($"bomax: warning: {warning}");
-            return await Decide(study, "", github.From(parse), RunChannels.Text(io, parse.GetValue(output)), cancel);
+            return await Decide(study, "", github.From(parse), RunChannels.Text(io, parse.GetValue(output)), time, cancel);
         });
         return command;
     }
@@ -309,7 +309,7 @@ internal static class StudyCommands
         return plan.Next;
     }
 
-    static int SuggestPairs(Terminal io, string specPath, StudyOverrides overrides, int count, bool json, string? owner, string? leaseText)
+    static int SuggestPairs(Terminal io, TimeProvider time, string specPath, StudyOverrides overrides, int count, bool json, string? owner, string? leaseText)
     {
         if (count < 1) { io.Error.WriteLine("bomax: --count must be at least 1"); return ExitCodes.UsageError; }
         if (Load(io, specPath, overrides) is not { } study) return ExitCodes.UsageError;
@@ -332,7 +332,7 @@ internal static class StudyCommands
         var state = study.Observe(journal);
         foreach (var warning in state.Warnings) io.Error.WriteLine($"bomax: warning: {warning}");
         if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) io.Error.WriteLine($"bomax: warning: {advice}");
-        var leased = study.Leased(journal, DateTimeOffset.UtcNow);
+        var leased = study.Leased(journal, time.GetUtcNow());
         int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count - leased.Count);
         var quarantine = Quarantine.From(study.Grid, state.Observations, state.Failed);
         foreach (var warning in quarantine.Warnings(study.Grid)) io.Error.WriteLine($"bomax: warning: {warning}");
@@ -340,7 +340,7 @@ internal static class StudyCommands
         if (owner is not null && next.Count > 0)
         {
             // Under the journal's lock: pairs another worker leased or recorded since it was read are not handed out twice.
-            next = study.Lease(next, owner, leaseLength, () => DateTimeOffset.UtcNow);
+            next = study.Lease(next, owner, leaseLength, () => time.GetUtcNow());
         }
         var pairs = next.Select(cell =>
         {
@@ -366,19 +366,19 @@ internal static class StudyCommands
     }
 
     /// <summary><c>suggest --release</c>: gives back <paramref name="owner"/>'s active leases, all of them or one pair's.</summary>
-    static int ReleasePairs(Terminal io, string specPath, string owner, string? checkpoint, string? benchmark)
+    static int ReleasePairs(Terminal io, TimeProvider time, string specPath, string owner, string? checkpoint, string? benchmark)
     {
         if ((checkpoint is null) != (benchmark is null)) { io.Error.WriteLine("bomax: --release: give both --checkpoint and --benchmark, or neither"); return ExitCodes.UsageError; }
         if (Load(io, specPath) is not { } study) return ExitCodes.UsageError;
         var released = JournalFile.Update(study.Spec.JournalPath, contents =>
-            Leases.Active(contents, DateTimeOffset.UtcNow).Values
+            Leases.Active(contents, time.GetUtcNow()).Values
                 .Where(l => l.Owner == owner && (checkpoint is null || (l.Checkpoint == checkpoint && l.Benchmark == benchmark)))
-                .Select(l => new ReleaseRecord(l.Checkpoint, l.Benchmark, owner) { Time = DateTimeOffset.UtcNow }).ToList());
+                .Select(l => new ReleaseRecord(l.Checkpoint, l.Benchmark, owner) { Time = time.GetUtcNow() }).ToList());
         io.Error.WriteLine($"bomax: released {released.Count} pair(s) leased to {owner}");
         return ExitCodes.Success;
     }
 
-    static int RecordResult(Terminal io, string specPath, string checkpoint, string benchmark, string scoreText, string? stderrText, double seconds, bool replace)
+    static int RecordResult(Terminal io, TimeProvider time, string specPath, string checkpoint, string benchmark, string scoreText, string? stderrText, double seconds, bool replace)
     {
         if (Load(io, specPath) is not { } study) return ExitCodes.UsageError;
         int i = study.CheckpointIndex(checkpoint), j = study.BenchmarkIndex(benchmark);
@@ -400,8 +400,8 @@ internal static class StudyCommands
             earlier = contents.Evaluations.LastOrDefault(e => e.Checkpoint == checkpoint && e.Benchmark == benchmark);
             if (earlier is not null && !replace) return [];
             var records = new List<JournalRecord>();
-            if (study.HeaderIfChanged(contents, DateTimeOffset.UtcNow) is { } header) records.Add(header);
-            records.Add(new EvaluationRecord(checkpoint, study.Checkpoints[i].Step, benchmark, double.Parse(scoreText, CultureInfo.InvariantCulture), standardError, seconds, 1) { Time = DateTimeOffset.UtcNow });
+            if (study.HeaderIfChanged(contents, time.GetUtcNow()) is { } header) records.Add(header);
+            records.Add(new EvaluationRecord(checkpoint, study.Checkpoints[i].Step, benchmark, double.Parse(scoreText, CultureInfo.InvariantCulture), standardError, seconds, 1) { Time = time.GetUtcNow() });
             return records;
         });
         if (written.Count == 0)

@@ -35,12 +35,40 @@ public sealed class InProcessCommandTests : IDisposable
         return path;
     }
 
-    static async Task<(int Exit, string Out, string Error)> Bomax(params string[] args)
+    static Task<(int Exit, string Out, string Error)> Bomax(params string[] args) => Bomax(TimeProvider.System, args);
+
+    static async Task<(int Exit, string Out, string Error)> Bomax(TimeProvider time, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = await BomaxCommand.InvokeAsync(args, new Terminal(output, error));
+        int exit = await BomaxCommand.InvokeAsync(args, new Terminal(output, error), time);
         return (exit, output.ToString(), error.ToString());
+    }
+
+    static List<(string Checkpoint, string Benchmark)> Pairs(string json) =>
+        JsonDocument.Parse(json).RootElement.EnumerateArray()
+            .Select(p => (p.GetProperty("checkpoint").GetString()!, p.GetProperty("benchmark").GetString()!)).ToList();
+
+    [Fact]
+    public async Task ALeaseRunsOutOnTheCommandsClockAndItsPairsAreHandedOutAgain()
+    {
+        string spec = Spec();
+        var start = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start);
+
+        var first = Pairs((await Bomax(clock, "suggest", spec, "--count", "2", "--json", "--owner", "w1", "--lease", "10m")).Out);
+        var second = Pairs((await Bomax(clock, "suggest", spec, "--count", "2", "--json", "--owner", "w2")).Out);
+        Assert.Equal(2, first.Count);
+        Assert.Empty(first.Intersect(second));
+        var leases = JournalFile.Read(Path.Combine(directory, "journal.jsonl")).Records.OfType<LeaseRecord>().Where(l => l.Owner == "w1").ToList();
+        Assert.All(leases, l => Assert.Equal(start.AddMinutes(10), l.Expires));
+
+        clock.Advance(TimeSpan.FromMinutes(9));
+        var stillLeased = Pairs((await Bomax(clock, "suggest", spec, "--count", "2", "--json", "--owner", "w3", "--no-lease")).Out);
+        Assert.Empty(stillLeased.Intersect(first));
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var again = Pairs((await Bomax(clock, "suggest", spec, "--count", "2", "--json", "--owner", "w3")).Out);
+        Assert.Equal(first.Order(), again.Order());
     }
 
     static double Score(string checkpoint, string benchmark) =>
