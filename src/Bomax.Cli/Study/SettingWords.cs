@@ -24,13 +24,17 @@ internal sealed class SettingWords<T>(params (string Word, T Value)[] pairs) whe
     /// <summary>"a, b, c": the words as a list for messages.</summary>
     public string List => string.Join(", ", Words);
 
-    /// <summary>Why <paramref name="text"/> is not one of the words, with the nearest when one is near.</summary>
-    public string Problem(string text)
+    /// <summary>Words users write for one of these that are not near it in spelling (<c>gpu</c> for <c>cuda</c>): suggested, never read.</summary>
+    public IReadOnlyList<(string Written, string Meant)> Synonyms { get; init; } = [];
+
+    /// <summary>Why <paramref name="text"/> is not one of the words (<paramref name="meaning"/> follows the list), with the word
+    /// meant when it is a known synonym or the nearest when one is near.</summary>
+    public string Problem(string text, string meaning = "")
     {
-        string hint = typeof(T) == typeof(ComputeDevice) && text.Equals("gpu", StringComparison.OrdinalIgnoreCase)
-            ? "did you mean 'cuda'?"
+        string hint = Synonyms.FirstOrDefault(s => s.Written.Equals(text, StringComparison.OrdinalIgnoreCase)).Meant is { } meant
+            ? $"did you mean '{meant}'?"
             : DidYouMean.Suggest(text, Words);
-        return $"'{text}' is not one of {List}" + (hint.Length > 0 ? $"; {hint}" : "");
+        return $"'{text}' is not one of {List}{meaning}" + (hint.Length > 0 ? $"; {hint}" : "");
     }
 
     /// <summary>A command-line option that reads one of the words into its value (null when not given), and refuses
@@ -58,7 +62,10 @@ internal sealed class SettingWords<T>(params (string Word, T Value)[] pairs) whe
 /// <c>engine.acquisition</c>/<c>--acquisition</c>, <c>benchmarks[].goal</c>.</summary>
 internal static class EngineWords
 {
-    public static readonly SettingWords<ComputeDevice> Devices = new(("auto", ComputeDevice.Auto), ("cpu", ComputeDevice.Cpu), ("cuda", ComputeDevice.Cuda));
+    public static readonly SettingWords<ComputeDevice> Devices = new(("auto", ComputeDevice.Auto), ("cpu", ComputeDevice.Cpu), ("cuda", ComputeDevice.Cuda))
+    {
+        Synonyms = [("gpu", "cuda")],
+    };
 
     public static readonly SettingWords<StepKernel> Kernels = new(("matern52", StepKernel.Matern52), ("rbf", StepKernel.Rbf));
 

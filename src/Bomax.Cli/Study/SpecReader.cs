@@ -347,7 +347,7 @@ internal static partial class SpecReader
             string? text = Text(node, field, $"one of {choices.List}");
             if (text is null) return null;
             if (choices.Read(text) is { } value) return value;
-            Error(node, field, meaning is null ? choices.Problem(text) : choices.Problem(text).Replace(choices.List, choices.List + meaning));
+            Error(node, field, choices.Problem(text, meaning ?? ""));
             return null;
         }
 

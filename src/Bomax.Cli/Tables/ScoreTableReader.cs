@@ -186,16 +186,11 @@ internal static class ScoreTableReader
                     i++;
                     break;
                 }
-                int next = line.IndexOf(separator, i);
-                field.Append(line[i..(next < 0 ? line.Length : next)].Trim()); // anything after the closing quote is kept
-                i = next < 0 ? line.Length : next;
             }
-            else
-            {
-                int next = line.IndexOf(separator, i);
-                field.Append(line[i..(next < 0 ? line.Length : next)].Trim());
-                i = next < 0 ? line.Length : next;
-            }
+            // The rest up to the separator: the whole of an unquoted field; after a closing quote, whatever follows it.
+            int next = line.IndexOf(separator, i);
+            field.Append(line[i..(next < 0 ? line.Length : next)].Trim());
+            i = next < 0 ? line.Length : next;
             fields.Add(field.ToString());
             field.Clear();
             if (i >= line.Length) return fields.ToArray();
