@@ -65,6 +65,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
         TimeSpan Elapsed() => now() - startedAt;
         int started = 0, round = 0;
         var planner = PlannerState.Empty;
+        using var conditioning = new ConditioningCache(); // each round extends the last round's factor (between refits)
         Engine.Selection? selection = null;
 
         while (true)
@@ -96,7 +97,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             }
             IReadOnlyList<Cell> next;
             using (var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget, Math.Clamp(parallel, 0, Math.Max(0, left)),
-                excluded, planner, pending: elsewhere))
+                excluded, planner, pending: elsewhere, cache: conditioning))
             {
                 // The round's decision: its pick and P(best) are what the stop rules and the status line read. The model is
                 // let go before the evaluations run.

@@ -59,6 +59,16 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         return one - pow(one - pow(clamped, WarpA), WarpB);
     }
 
+    /// <summary>Covariance between the points <paramref name="a"/> and <paramref name="b"/> without observation noise, <c>A x B</c>,
+    /// on the normalised <paramref name="steps"/> of every checkpoint: what <see cref="Train"/> is off its diagonal, for any two sets.</summary>
+    public Tensor Covariance(Tensor steps, PointIndices a, PointIndices b)
+    {
+        var sameCheckpoint = a.Checkpoint.unsqueeze(1).eq(b.Checkpoint.unsqueeze(0)).to(float64);
+        var sameBenchmark = a.Benchmark.unsqueeze(1).eq(b.Benchmark.unsqueeze(0)).to(float64);
+        var kx = Step(steps.index_select(0, a.Checkpoint), steps.index_select(0, b.Checkpoint)) + Jitter * sameCheckpoint;
+        return kx * TaskCovariance(a.Benchmark, b.Benchmark) + SharedJitter * sameCheckpoint + TaskBias * sameBenchmark;
+    }
+
     /// <summary>Covariance of the training observations with noise, <c>n x n</c>.</summary>
     public Tensor Train(TrainingSet data)
     {

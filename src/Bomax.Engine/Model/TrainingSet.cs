@@ -19,8 +19,7 @@ internal sealed record TrainingSet(Tensor Checkpoint, Tensor Benchmark, Tensor S
         var checkpoints = observations.Select(o => (long)o.Cell.Checkpoint).ToArray();
         var benchmarks = observations.Select(o => (long)o.Cell.Benchmark).ToArray();
         var scores = observations.Select(standardisation.Apply).ToArray();
-        var known = observations.Select(o => o.StandardError is double se && se > 0
-            ? Math.Pow(se / standardisation.Scale[o.Cell.Benchmark], 2) : 0.0).ToArray();
+        var known = observations.Select(o => KnownNoiseOf(o, standardisation)).ToArray();
         var c = tensor(checkpoints, dtype: int64, device: device);
         var t = tensor(benchmarks, dtype: int64, device: device);
         return new TrainingSet(c, t,
@@ -31,4 +30,8 @@ internal sealed record TrainingSet(Tensor Checkpoint, Tensor Benchmark, Tensor S
             tensor(grid.NormalisedSteps(), dtype: float64, device: device),
             device);
     }
+
+    /// <summary>The noise variance an observation's reported standard error gives, in standardised units (0 without one).</summary>
+    public static double KnownNoiseOf(Observation o, Standardisation standardisation) =>
+        o.StandardError is double se && se > 0 ? Math.Pow(se / standardisation.Scale[o.Cell.Benchmark], 2) : 0.0;
 }

@@ -20,6 +20,8 @@ public sealed class ConditionedModel : IDisposable
     readonly double[] constantPart;    // N: observed part plus the prior mean of the unobserved part, raw units
     Tensor? rowSolve;                  // n × N: L⁻¹ cov(y, a), computed once by Rows()
     Tensor? inverse, inverseSameBenchmark; // n × n: K⁻¹ and K⁻¹ ⊙ [b = b′], computed once when cells are read through them
+    ConditioningCache? cache;          // where a K⁻¹ formed here is offered for the next round's extension
+    Factorisation? factorisation;      // the cache's factorisation this model was conditioned with (owned by the cache)
     int rowsAsked;                     // rows whose cells were asked for so far (decides when K⁻¹ pays)
     RowPosterior? rowPosterior;
     RowMarginals? marginals;
@@ -43,8 +45,11 @@ public sealed class ConditionedModel : IDisposable
     }
 
     /// <summary>Conditions the model with <paramref name="fit"/>'s hyperparameters on <paramref name="observations"/>
-    /// (standardised with <paramref name="fit"/>'s standardisation).</summary>
-    public static ConditionedModel Condition(Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options)
+    /// (standardised with <paramref name="fit"/>'s standardisation). With a <paramref name="cache"/> (a study loop's), the last
+    /// conditioning's factor and K⁻¹ are extended by the new observations when they are of the same fit and begin with the
+    /// same observations (<see cref="ConditioningCache"/>), and this model's are kept for the next.</summary>
+    public static ConditionedModel Condition(Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options,
+        ConditioningCache? cache = null)
     {
         int n = grid.CheckpointCount, m = grid.BenchmarkCount;
         TorchDevice.UseThreads(options.Threads);
@@ -69,26 +74,45 @@ public sealed class ConditionedModel : IDisposable
             }
 
         using var scope = NewDisposeScope();
-        var data = TrainingSet.Build(grid, observations, s, device);
+        var points = TrainingPoints.Of(observations, s);
+        var indices = points.On(device);
+        var steps = tensor(grid.NormalisedSteps(), dtype: float64, device: device);
         var kernel = IcmKernel.Decode(tensor(fit.Hyperparameters.Raw, dtype: float64, device: device), fit.Hyperparameters, options);
+        Tensor Covariance(PointIndices a, PointIndices b) => kernel.Covariance(steps, a, b);
+        Tensor FromScratch() => Covariance(indices, indices) + diag(tensor(points.KnownNoise, dtype: float64, device: device) + kernel.Noise);
         Tensor factor, alpha;
-        if (data.Count > 0)
+        Tensor? inverse = null;
+        Factorisation? factorisation = null;
+        if (points.Count > 0)
         {
-            factor = Cholesky.Factor(kernel.Train(data));
-            alpha = cholesky_solve(data.Scores.unsqueeze(1), factor).squeeze(1);
+            var key = new FactorKey(fit.Hyperparameters.Raw, s.Scale, options);
+            factorisation = cache is null
+                ? Factorisation.Of(key, points, FromScratch())
+                : cache.Factor(key, points, Covariance, kernel.Noise.item<double>(), FromScratch);
+            // The model's own handles: the cache may replace (and dispose) its factorisation while this model lives.
+            factor = factorisation.Factor.alias();
+            inverse = factorisation.Inverse?.alias().DetachFromDisposeScope();
+            if (cache is null) { factorisation.Dispose(); factorisation = null; }
+            var scores = tensor(observations.Select(s.Apply).ToArray(), dtype: float64, device: device);
+            alpha = cholesky_solve(scores.unsqueeze(1), factor).squeeze(1);
         }
         else
         {
             factor = zeros(0, 0, dtype: float64, device: device);
             alpha = zeros(0, dtype: float64, device: device);
         }
-        var stepCov = kernel.Step(data.Steps, data.Steps) + kernel.Jitter * eye(n, dtype: float64, device: device);
+        var stepCov = kernel.Step(steps, steps) + kernel.Jitter * eye(n, dtype: float64, device: device);
         var coefficients = tensor(c, dtype: float64, device: device).reshape(n, m);
         // C B = (C W) Wᵀ + C diag(v): N × M without the M × M task covariance.
         var coefficientsTimesB = coefficients.matmul(kernel.Loadings).matmul(kernel.Loadings.T) + coefficients * kernel.Diagonal.unsqueeze(0);
-        var owned = new[] { factor, alpha, data.Checkpoint, data.Benchmark, stepCov, kernel.Loadings.detach().clone(), kernel.Diagonal.detach().clone(), coefficients, coefficientsTimesB };
+        var owned = new[] { factor, alpha, indices.Checkpoint, indices.Benchmark, stepCov, kernel.Loadings.detach().clone(), kernel.Diagonal.detach().clone(), coefficients, coefficientsTimesB };
         foreach (var t in owned) t.DetachFromDisposeScope();
-        return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), kernel.SharedJitter.item<double>(), observed, observedScore, constant);
+        return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), kernel.SharedJitter.item<double>(), observed, observedScore, constant)
+        {
+            inverse = inverse,
+            cache = cache,
+            factorisation = factorisation,
+        };
     }
 
     public bool IsObserved(Cell cell) => observed[Grid.IndexOf(cell)];
@@ -344,6 +368,10 @@ public sealed class ConditionedModel : IDisposable
         if (inverse is null)
         {
             inverse = cholesky_inverse(factor).DetachFromDisposeScope();
+            if (factorisation is not null) cache?.Offer(factorisation, inverse);
+        }
+        if (inverseSameBenchmark is null)
+        {
             inverseSameBenchmark = (inverse * trainBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64)).DetachFromDisposeScope();
         }
         return inverse;

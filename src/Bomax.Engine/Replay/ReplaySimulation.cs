@@ -70,13 +70,15 @@ public static class ReplaySimulation
         var peakResident = new List<long>();
         double lastReport = clock();
         var state = PlannerState.Empty;
+        using var cache = new ConditioningCache();
         var none = new HashSet<Cell>();
         var pending = new Queue<int>(settings.Budgets.OrderBy(b => b));
         while (pending.Count > 0)
         {
             double roundStart = clock();
             int room = pending.Peek() - observations.Count;
-            using var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, firstBudget, Math.Clamp(settings.Batch, 0, Math.Max(0, room)), none, state, clock);
+            using var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, firstBudget, Math.Clamp(settings.Batch, 0, Math.Max(0, room)), none, state, clock,
+                cache: cache);
             if (plan.Refitted) fitSeconds.Add(plan.FitSeconds);
             acquireSeconds.Add(plan.AcquireSeconds);
             state = plan.State;
@@ -84,7 +86,7 @@ public static class ReplaySimulation
             {
                 // What a run prints when it ends here: its final decision, from the planner's last fit.
                 int budget = pending.Dequeue();
-                using var final = StudyDecision.Final(grid, observations, options, state);
+                using var final = StudyDecision.Final(grid, observations, options, state, cache);
                 var reported = final.Rows;
                 var selection = final.Select();
                 int randomPick = Baselines.Random(table, design, budget, seed);

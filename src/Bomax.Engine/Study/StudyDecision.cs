@@ -51,16 +51,22 @@ public sealed class Decision : IDisposable
 /// budget and what the replay measures at each budget. (A warm refit forced there as well picked the same checkpoints on
 /// the shared table, 5 seeds at 2 % and 5 %, for one more fit.) Its state, kept beside the journal, lets <c>report</c>
 /// and <c>suggest</c> of the same journal decide exactly as the run printed, without refitting.
+/// Between refits the benchmarks' means follow the observations but their scales stay the fit's: the hyperparameters are in
+/// those units, and the known noise of every observation (its standard error over the scale) then stays as it was, so a study
+/// loop's <see cref="ConditioningCache"/> extends the last factor instead of factorising again.
 /// </summary>
 public static class StudyDecision
 {
-    public static Decision Decide(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PlannerState previous) =>
-        Make(grid, observations, options, previous, final: false);
+    public static Decision Decide(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PlannerState previous,
+        ConditioningCache? cache = null) =>
+        Make(grid, observations, options, previous, final: false, cache);
 
-    public static Decision Final(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PlannerState previous) =>
-        Make(grid, observations, options, previous, final: true);
+    public static Decision Final(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PlannerState previous,
+        ConditioningCache? cache = null) =>
+        Make(grid, observations, options, previous, final: true, cache);
 
-    static Decision Make(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PlannerState previous, bool final) =>
+    static Decision Make(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PlannerState previous, bool final,
+        ConditioningCache? cache) =>
         NativeCalls.WithoutCollections(() =>
         {
             int rank = options.ResolvedTaskRank(grid.BenchmarkCount);
@@ -68,9 +74,9 @@ public static class StudyDecision
             bool refit = known is null || RefitSchedule.IsDue(observations.Count, previous.FittedAt, options.FitObservationLimit);
             var fit = refit
                 ? HyperparameterFit.Fit(grid, observations, options, known?.Hyperparameters)
-                : known! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
+                : known! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations).Rescaled(known.Standardisation.Scale) };
             var state = refit ? new PlannerState(fit, observations.Count) : previous with { Fit = fit, Scale = final ? null : previous.Scale };
-            var model = ConditionedModel.Condition(grid, observations, fit, options);
+            var model = ConditionedModel.Condition(grid, observations, fit, options, cache);
             return new Decision(model, state, refit, observations, options);
         });
 }

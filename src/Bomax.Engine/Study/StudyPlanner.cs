@@ -38,13 +38,15 @@ public static class StudyPlanner
 {
     /// <summary>The next <paramref name="count"/> cells of a study of <paramref name="budget"/> evaluations (null: no budget; it sizes the
     /// initial design, <see cref="InitialDesign.Cells"/>). <paramref name="pending"/> are cells being evaluated elsewhere (leased by
-    /// another worker): never chosen, and believed at their posterior mean like the batch's own cells, so the batch spreads around them.</summary>
+    /// another worker): never chosen, and believed at their posterior mean like the batch's own cells, so the batch spreads around them.
+    /// <paramref name="cache"/>: the study loop's, so each round extends the last round's factor (<see cref="ConditioningCache"/>).</summary>
     public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
-        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null, IReadOnlyCollection<Cell>? pending = null) =>
-        NativeCalls.WithoutCollections(() => Choose(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? []));
+        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null, IReadOnlyCollection<Cell>? pending = null,
+        ConditioningCache? cache = null) =>
+        NativeCalls.WithoutCollections(() => Choose(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? [], cache));
 
     static Plan Choose(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
-        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock, IReadOnlyCollection<Cell> pending)
+        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock, IReadOnlyCollection<Cell> pending, ConditioningCache? cache)
     {
         clock ??= () => 0.0;
         var observed = observations.Select(o => o.Cell).ToHashSet();
@@ -61,7 +63,7 @@ public static class StudyPlanner
             return new Plan(design.Take(count).ToList(), null, state);
 
         double start = clock();
-        var decision = StudyDecision.Decide(grid, observations, options, state);
+        var decision = StudyDecision.Decide(grid, observations, options, state, cache);
         double fitted = clock();
         try
         {
