@@ -27,6 +27,9 @@ public static class HyperparameterFit
         if (observations.Count == 0 || limit == 0)
             return new ModelFit(start, standardisation, new FitReport(double.NaN, double.NaN, 0, false, "not optimised"));
 
+        if (iterations is null && ReferenceEquals(start, neutral) && Math.Min(observations.Count, options.FitObservationLimit) > ColdStartObservations)
+            return CoarseToFine(grid, observations, options);
+
         using var scope = torch.NewDisposeScope();
         var sample = FitSample.Of(observations, options.FitObservationLimit, options.Seed + observations.Count);
         TorchDevice.UseThreads(options.Threads);
@@ -44,6 +47,22 @@ public static class HyperparameterFit
             catch (ModelFitException e) { failure = e.Message; }
         }
         return new ModelFit(start, standardisation, new FitReport(double.NaN, double.NaN, 0, false, "fit failed, kept the starting point: " + failure));
+    }
+
+    /// <summary>A cold fit that would see more observations than this first fits a seeded sample of this many (see <see cref="CoarseToFine"/>).</summary>
+    public const int ColdStartObservations = 500;
+
+    /// <summary>
+    /// A cold fit on many observations: the first fit's iterations from the neutral start on a seeded sample of
+    /// <see cref="ColdStartObservations"/>, then a refit's iterations on the whole sample from there. Most of a cold fit's
+    /// iterations walk from the neutral start to the neighbourhood of the optimum, which a few hundred observations locate;
+    /// paying for them at the full sample made the first fit of a 50 × 2,000 grid (2,000 observations) take 465 s.
+    /// </summary>
+    static ModelFit CoarseToFine(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options)
+    {
+        var coarse = Fit(grid, observations, options with { FitObservationLimit = ColdStartObservations });
+        var fine = Fit(grid, observations, options, coarse.Hyperparameters, options.RefitIterations);
+        return fine with { Report = fine.Report with { Evaluations = coarse.Report.Evaluations + fine.Report.Evaluations } };
     }
 
     /// <summary>
