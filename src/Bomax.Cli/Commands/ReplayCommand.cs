@@ -133,7 +133,7 @@ internal static class ReplayCommand
         // Seeds run one after another on this thread. TorchSharp's implicit Scalars can be finalised by a
         // garbage collection that another thread triggers while a native call still reads them, so the
         // engine is never driven from two threads at once; LibTorch parallelises within each operation.
-        var progress = new ProgressLine(io.Error);
+        using var progress = new ProgressDisplay(io.Error);
         int smallest = BudgetAdvice.Smallest(scoreTable.Grid, init);
         progress.Info($"{scoreTable.Source}: {scoreTable.Grid.CheckpointCount} × {scoreTable.Grid.BenchmarkCount}; smallest sensible budget {smallest} ({100.0 * smallest / scoreTable.Grid.CellCount:0.#}%)");
         if (BudgetAdvice.Warning(scoreTable.Grid, init, budgets!.Min()) is { } advice) progress.Warn(advice);

@@ -167,7 +167,7 @@ internal static class StudyCommands
     {
         if (channels.ResultPath is { } stale && File.Exists(stale)) File.Delete(stale); // a failed run leaves no result behind
         if (Load(channels.Io, specPath, overrides, channels.Messages) is not { } study) return ExitCodes.UsageError;
-        var progress = new ProgressLine(channels.Io.Error, channels.Messages);
+        using var progress = new ProgressDisplay(channels.Io.Error, channels.Messages, time);
         if (fresh && File.Exists(study.Spec.JournalPath))
         {
             var aside = $"{study.Spec.JournalPath}.{time.GetUtcNow():yyyyMMddTHHmmss}.bak";

@@ -36,7 +36,9 @@ internal sealed class OutputGuard : TextWriter
         Redaction.Register(Environment.GetEnvironmentVariable("GITHUB_TOKEN"));
         var actions = Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true";
         var output = TextWriter.Synchronized(new OutputGuard(Console.Out, actions));
-        var error = TextWriter.Synchronized(new OutputGuard(Console.Error, actions));
+        var errorGuard = new OutputGuard(Console.Error, actions);
+        var error = TextWriter.Synchronized(errorGuard);
+        (installedError, installedErrorGuard) = (error, errorGuard);
         Console.SetOut(output);
         Console.SetError(error);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -44,6 +46,35 @@ internal sealed class OutputGuard : TextWriter
             output.Flush();
             error.Flush();
         };
+    }
+
+    static TextWriter? installedError;
+    static OutputGuard? installedErrorGuard;
+
+    /// <summary>
+    /// Writes what the progress display composed (<see cref="Output.ProgressDisplay"/>: its own cursor and colour sequences around
+    /// names it has already made plain with <see cref="PlainText"/>) to <paramref name="writer"/>: past the escape filter when that
+    /// is the guarded stderr, credentials still removed; as it is to any other writer. The display is live only at a terminal
+    /// outside CI, so no workflow command can be read from it.
+    /// </summary>
+    public static void WriteDisplay(TextWriter writer, string text)
+    {
+        if (ReferenceEquals(writer, installedError) && installedErrorGuard is { } guard)
+        {
+            lock (writer) guard.WriteRaw(Redaction.Redact(text)); // the lock TextWriter.Synchronized takes
+        }
+        else writer.Write(text);
+    }
+
+    void WriteRaw(string text)
+    {
+        if (pending.Length > 0)
+        {
+            Emit(pending.ToString());
+            pending.Clear();
+        }
+        inner.Write(text);
+        inner.Flush();
     }
 
     public override void Write(char value)

@@ -28,7 +28,7 @@ internal sealed record RunResult(RunEnd End, int Evaluations, int NewEvaluations
 /// half-done is recorded).
 /// </summary>
 /// <param name="retryFailed">Failures already in the journal do not count (<c>--retry-failed</c>): their pairs are evaluated again.</param>
-internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Func<DateTimeOffset> now, bool retryFailed = false)
+internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, Func<DateTimeOffset> now, bool retryFailed = false)
 {
     /// <summary>Stop when at least this share of the last evaluations failed (and at least 3 did).</summary>
     const double FailingShare = 0.8;
@@ -122,7 +122,9 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
             var batch = Lease(next);
             if (batch.Count == 0) continue; // another worker took them in the meantime: plan again around its leases
             round++;
-            progress.Report(Status(round, observations.Count + failed.Count, budget, batch.Count, elsewhere.Count, selection, Elapsed(), started));
+            progress.Report(new RunStatus(round, observations.Count + failed.Count, budget, batch.Select(Name).ToList(), elsewhere.Count,
+                selection is null ? null : new RunPick(selection.Pick.Name, selection.Pick.ProbabilityBest, selection.Pick.RelativeShortfall),
+                Elapsed(), started));
             var running = batch.Select(cell => EvaluateAsync(cell, cancel)).ToList();
             started += running.Count;
             var unfinished = new List<Cell>();
@@ -227,17 +229,4 @@ internal sealed class StudyRunner(StudyContext study, ProgressLine progress, Fun
     }
 
     string Name(Cell cell) => $"{study.Grid.Checkpoints[cell.Checkpoint].Name} × {study.Grid.Benchmarks[cell.Benchmark].Name}";
-
-    static string Status(int round, int done, int budget, int running, int elsewhere, Engine.Selection? selection, TimeSpan elapsed, int started)
-    {
-        var pick = selection is null ? "initial design" : $"pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00})";
-        string eta = "";
-        if (started > 0 && elapsed.TotalSeconds > 1 && done < budget)
-        {
-            double remaining = Math.Round(elapsed.TotalSeconds / started * (budget - done));
-            eta = remaining < 1 ? ", ETA <1s" : $", ETA {Durations.Human(remaining)}";
-        }
-        string others = elsewhere > 0 ? $" (+{elsewhere} leased elsewhere)" : "";
-        return $"round {round}: {done}/{budget} evaluations, running {running}{others}, {pick}{eta}";
-    }
 }

@@ -43,7 +43,7 @@ public sealed class StudyRunnerClockTests : IDisposable
         // Every read of the clock is 10 minutes later: an hour passes within a few rounds, whatever the wall clock does.
         DateTimeOffset Now() { reads++; return time = time.AddMinutes(10); }
 
-        var result = await new StudyRunner(study, new ProgressLine(TextWriter.Null), Now).RunAsync(CancellationToken.None);
+        var result = await new StudyRunner(study, new ProgressDisplay(TextWriter.Null), Now).RunAsync(CancellationToken.None);
 
         Assert.Equal(RunEnd.TimeLimit, result.End);
         Assert.InRange(result.Evaluations, 1, 11); // before the budget of 12
@@ -56,7 +56,7 @@ public sealed class StudyRunnerClockTests : IDisposable
         var study = Study("budget: { max-evals: 6 }");
         var time = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-        var result = await new StudyRunner(study, new ProgressLine(TextWriter.Null), () => time = time.AddDays(1)).RunAsync(CancellationToken.None);
+        var result = await new StudyRunner(study, new ProgressDisplay(TextWriter.Null), () => time = time.AddDays(1)).RunAsync(CancellationToken.None);
 
         Assert.Equal(RunEnd.BudgetSpent, result.End);
         Assert.Equal(6, result.Evaluations);
