@@ -13,10 +13,12 @@ internal abstract record BomaxMessage
     public sealed record Progress(string Message) : BomaxMessage;
     public sealed record Info(string Message) : BomaxMessage;
     public sealed record Warning(string Message) : BomaxMessage;
-    /// <summary>A spec problem at a 1-based line and column of <paramref name="File"/> (0 when it is about the file as a whole).</summary>
+    /// <summary>A spec problem at a 1-based line and column of <paramref name="File"/> (0, or absent from the message, when it is
+    /// about the file as a whole).</summary>
     public sealed record SpecError(string File, int Line, int Column, string Field, string Message) : BomaxMessage;
-    /// <summary>Why the run stopped without a pick: one of <see cref="ErrorReasons"/>.</summary>
-    public sealed record Error(string Reason, string Message) : BomaxMessage;
+    /// <summary>Why the run stopped without a pick: one of <see cref="ErrorReasons"/>; for a usage error about one option,
+    /// that option (<c>--budget</c>), else empty.</summary>
+    public sealed record Error(string Reason, string Message, string Option = "") : BomaxMessage;
     public sealed record Result(StudyResult Study) : BomaxMessage;
     public sealed record Other(string Type, string Line) : BomaxMessage;
     public sealed record Text(string Line) : BomaxMessage;
@@ -39,7 +41,8 @@ internal abstract record BomaxMessage
                 MessageTypes.Warning => new Warning(message),
                 MessageTypes.SpecError => new SpecError(Json.String(root, MessageFields.File) ?? "", Json.Int(root, MessageFields.Line),
                     Json.Int(root, MessageFields.Column), Json.String(root, MessageFields.Field) ?? "", message),
-                MessageTypes.Error => new Error(Json.String(root, MessageFields.Reason) ?? "", message),
+                MessageTypes.Error => new Error(Json.String(root, MessageFields.Reason) ?? "", message,
+                    Json.String(root, MessageFields.Option) ?? ""),
                 MessageTypes.Result => StudyResult.From(root) is { } result ? new Result(result) : new Other(type, line),
                 _ => new Other(type, line),
             };

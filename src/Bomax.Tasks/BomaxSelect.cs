@@ -29,6 +29,9 @@ public sealed class BomaxSelect : PickOutputs, ICancelableTask
     public string ReportDirectory { get; set; } = "";
     /// <summary>The dotnet host that runs bomax.dll; empty: DOTNET_HOST_PATH (set by the .NET SDK), else dotnet on PATH.</summary>
     public string DotnetHost { get; set; } = "";
+    /// <summary>The user's project (<c>$(MSBuildProjectFullPath)</c>), where an error about a property it sets is reported; empty: the
+    /// file of the task node, which is the package's Bomax.Ci.targets, not the project (<c>ProjectFileOfTaskNode</c> names that).</summary>
+    public string ProjectFile { get; set; } = "";
     /// <summary>After cancelling, how long bomax may take to stop cleanly before it is killed.</summary>
     public int CancelGraceSeconds { get; set; } = 30;
 
@@ -73,7 +76,7 @@ public sealed class BomaxSelect : PickOutputs, ICancelableTask
                 }
                 var message = BomaxMessage.Parse(line.Text);
                 if (message is BomaxMessage.Result r) result = r.Study;
-                var entry = BuildLog.ForMessage(message);
+                var entry = BuildLog.ForMessage(message, ProjectFile.Length > 0 ? ProjectFile : BuildEngine?.ProjectFileOfTaskNode ?? "");
                 if (cancelled && entry.Code == ErrorCodes.Interrupted) entry = entry with { Text = "the build was cancelled: " + entry.Text };
                 errorLogged |= entry.Level == LogLevel.Error;
                 Apply(entry);

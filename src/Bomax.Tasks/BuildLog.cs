@@ -24,19 +24,28 @@ internal static class BuildLog
 {
     const string Prefix = "Bomax: ";
 
-    public static LogEntry ForMessage(BomaxMessage message) => message switch
+    /// <param name="projectFile">The user's project that ran the task: where an error about an MSBuild property is reported, since the
+    /// user set the property there (or on its command line), not in the package's targets.</param>
+    public static LogEntry ForMessage(BomaxMessage message, string projectFile = "") => message switch
     {
         BomaxMessage.Progress p => new(LogLevel.Progress, Prefix + p.Message),
         BomaxMessage.Info i => new(LogLevel.Progress, Prefix + i.Message),
         BomaxMessage.Warning w => new(LogLevel.Warning, w.Message, ErrorCodes.BomaxWarning),
         BomaxMessage.SpecError e => new(LogLevel.Error, e.Field.Length > 0 ? $"{e.Field}: {e.Message}" : e.Message,
             ErrorCodes.SpecError, e.File, e.Line, e.Column),
+        BomaxMessage.Error { Option.Length: > 0 } e when BomaxArguments.PropertyOf(e.Option) is { } property =>
+            new(LogLevel.Error, AboutProperty(e.Message, e.Option, property), CodeFor(e.Reason), projectFile.Length > 0 ? projectFile : null),
         BomaxMessage.Error e => new(LogLevel.Error, e.Message, CodeFor(e.Reason)),
         BomaxMessage.Result r => new(LogLevel.Pick, Prefix + r.Study.Describe()),
         BomaxMessage.Other o => new(LogLevel.Detail, o.Line),
         BomaxMessage.Text t => new(LogLevel.Detail, t.Line),
         _ => throw new ArgumentOutOfRangeException(nameof(message)),
     };
+
+    /// <summary>"--budget 'lots' is not a budget" as "BomaxBudget 'lots' is not a budget": the message begins with the option's
+    /// name (the protocol says so); one that does not gets the property in front.</summary>
+    static string AboutProperty(string message, string option, string property) =>
+        message.StartsWith(option + " ", StringComparison.Ordinal) ? property + message[option.Length..] : $"{property}: {message}";
 
     /// <summary>A line of bomax's stderr: the human text, already said by the messages, so detail only.</summary>
     public static LogEntry ForStderr(string line) => new(LogLevel.Detail, line);

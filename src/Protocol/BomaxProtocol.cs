@@ -36,7 +36,11 @@ internal static class MessageFields
     public const string Message = "message";
     /// <summary>Why an <c>error</c> stopped the run: one of <see cref="ErrorReasons"/>.</summary>
     public const string Reason = "reason";
-    /// <summary>A <c>spec-error</c>'s absolute file, 1-based line and column (0: the file as a whole), and the spec field.</summary>
+    /// <summary>An <c>error</c>'s command-line option (<c>--budget</c>), present only for a usage error about one; the message then
+    /// begins with the option's name, so a tool that set the option from a setting of its own can say the setting instead.</summary>
+    public const string Option = "option";
+    /// <summary>A <c>spec-error</c>'s absolute file, 1-based line and column (absent, or 0 from older engines: the file as a whole),
+    /// and the spec field.</summary>
     public const string File = "file";
     public const string Line = "line";
     public const string Column = "column";

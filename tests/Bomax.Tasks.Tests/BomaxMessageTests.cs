@@ -11,6 +11,11 @@ public sealed class BomaxMessageTests
         Assert.Equal(new BomaxMessage.SpecError("/w/bomax.yml", 8, 12, "eval.timeout", "'soon' is not a duration"),
             BomaxMessage.Parse("""{"type":"spec-error","file":"/w/bomax.yml","line":8,"column":12,"field":"eval.timeout","message":"'soon' is not a duration"}"""));
         Assert.Equal(new BomaxMessage.Error("interrupted", "interrupted; 4 evaluations"), BomaxMessage.Parse("""{"type":"error","reason":"interrupted","message":"interrupted; 4 evaluations"}"""));
+        Assert.Equal(new BomaxMessage.Error("usage", "--budget 'lots' is not a budget", "--budget"),
+            BomaxMessage.Parse("""{"type":"error","reason":"usage","option":"--budget","message":"--budget 'lots' is not a budget"}"""));
+        // A problem with the spec file as a whole has no line and column.
+        Assert.Equal(new BomaxMessage.SpecError("/w/none.yml", 0, 0, "", "spec file not found"),
+            BomaxMessage.Parse("""{"type":"spec-error","file":"/w/none.yml","field":"","message":"spec file not found"}"""));
     }
 
     [Fact]

@@ -116,6 +116,23 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
     }
 
     [Fact]
+    public void ABadPropertyIsNamedAndReportedAtTheUsersProject()
+    {
+        var sample = package.CopySample();
+        var project = Path.Combine(sample, "PickCheckpoint.csproj");
+
+        var build = Build(sample, "-p:BomaxBudget=lots");
+
+        Assert.True(build.ExitCode != 0, build.ToString());
+        // file : error CODE: message — at the project, not at a line of the package's Bomax.Ci.targets.
+        string error = $"{project} : error BMX1002: BomaxBudget 'lots' is not a budget: expected a count of evaluations like 40";
+        Assert.True(build.Output.Contains(error, StringComparison.Ordinal), $"no '{error}' in:\n{build}");
+        Assert.DoesNotContain("Bomax.Ci.targets(", build.Output);
+        Assert.DoesNotContain("Shipping", build.Output);
+        Assert.False(File.Exists(Journal(sample)), "a study with a bad budget evaluated something");
+    }
+
+    [Fact]
     public void ASecondBuildWithNothingChangedIsSkippedAndStillSetsTheProperties()
     {
         var sample = package.CopySample();

@@ -22,6 +22,21 @@ public sealed class BuildLogTests
     }
 
     [Fact]
+    public void AUsageErrorAboutAnOptionTheBuildSetNamesItsPropertyAtTheProject()
+    {
+        var budget = new BomaxMessage.Error("usage", "--budget 'lots' is not a budget: expected a count", "--budget");
+        var device = new BomaxMessage.Error("usage", "bad device", "--device");
+
+        Assert.Equal(new LogEntry(LogLevel.Error, "BomaxBudget 'lots' is not a budget: expected a count", "BMX1002", "/w/Pick.csproj"),
+            BuildLog.ForMessage(budget, "/w/Pick.csproj"));
+        Assert.Equal(new LogEntry(LogLevel.Error, "BomaxDevice: bad device", "BMX1002", "/w/Pick.csproj"),
+            BuildLog.ForMessage(device, "/w/Pick.csproj"));
+        // An option no property sets is said as bomax said it.
+        Assert.Equal(new LogEntry(LogLevel.Error, "--count 'x' is not a whole number", "BMX1002"),
+            BuildLog.ForMessage(new BomaxMessage.Error("usage", "--count 'x' is not a whole number", "--count"), "/w/Pick.csproj"));
+    }
+
+    [Fact]
     public void WarningsCarryTheirCode() =>
         Assert.Equal(new LogEntry(LogLevel.Warning, "ckpt-1 × a failed after 2 attempt(s)", "BMX1101"), BuildLog.ForMessage(new BomaxMessage.Warning("ckpt-1 × a failed after 2 attempt(s)")));
 

@@ -42,7 +42,7 @@ internal static class StudyCommands
     {
         var device = EngineWords.Devices.Option("--device", $"Override engine.device: {EngineWords.Devices.List}.");
         var threads = new Option<int?>("--threads") { Description = "Override engine.threads: LibTorch's threads while the engine fits (default 1)." };
-        return new(budget ? new Option<string?>("--budget") { Description = $"Override budget.max-evals: {BudgetSpec.MaxEvalsForms}." } : null, device, threads);
+        return new(budget ? OptionValues.Budget("--budget", $"Override budget.max-evals: {BudgetSpec.MaxEvalsForms}.") : null, device, threads);
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ internal static class StudyCommands
     static GitHubOptionSet GitHubOptions()
     {
         var comment = new Option<string>("--comment") { Description = "On a pull request: upsert (one sticky comment per study, edited in place), recreate (delete and post anew) or off.", DefaultValueFactory = _ => "upsert" };
-        comment.AcceptOnlyFromAmong("upsert", "recreate", "off");
+        comment.OneOf("upsert", "recreate", "off");
         var repository = new Option<string?>("--repo") { Description = "owner/name of the repository to comment on (default: GITHUB_REPOSITORY); with --pr, comments from any CI." };
         var pr = new Option<int?>("--pr") { Description = "Pull request number to comment on (default: the one in GITHUB_EVENT_PATH)." };
         return new(comment, new Option<string?>("--github-token") { Description = "Token for the pull-request comment (default: GITHUB_TOKEN). Never printed." }, repository, pr);
@@ -72,7 +72,7 @@ internal static class StudyCommands
         var fresh = new Option<bool>("--fresh") { Description = "Start over: move the existing journal aside (kept as <journal>.<time>.bak) and evaluate from scratch." };
         var output = new Option<string?>("--output", "-o") { Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal)." };
         var messages = new Option<string>("--messages") { Description = "text (default), or json: one JSON object per line on stdout (progress, warnings, spec errors, the result) for tools; the text goes to stderr.", DefaultValueFactory = _ => "text" };
-        messages.AcceptOnlyFromAmong("text", "json");
+        messages.OneOf("text", "json");
         var result = new Option<string?>("--result") { Description = "Write the decision as a JSON file here (removed at the start, written only when a checkpoint is selected)." };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "Evaluate again the pairs that failed before (their failures no longer count against the budget); without it, only failures whose benchmark's command or score rule has changed are tried again." };
         var github = GitHubOptions();
@@ -93,7 +93,8 @@ internal static class StudyCommands
         var spec = SpecArgument();
         var count = new Option<int>("--count") { Description = "How many pairs to suggest.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print a JSON array (usable as a GitHub Actions matrix)." };
-        var lease = new Option<string?>("--lease") { Description = "How long the suggested pairs stay reserved for this worker (default: eval.timeout × (1 + eval.retries) + 10m); until then no other suggest or run hands them out." };
+        var lease = OptionValues.PositiveDuration("--lease", "How long the suggested pairs stay reserved for this worker "
+            + "(default: eval.timeout × (1 + eval.retries) + 10m); until then no other suggest or run hands them out.");
         var owner = new Option<string?>("--owner") { Description = "The name the leases are taken under (default suggest:USER@HOST)." };
         var noLease = new Option<bool>("--no-lease") { Description = "Only show the next pairs: reserve nothing." };
         var release = new Option<bool>("--release") { Description = "Give back the owner's leases (all, or the pair named by --checkpoint and --benchmark) instead of suggesting." };
@@ -309,19 +310,12 @@ internal static class StudyCommands
         return plan.Next;
     }
 
-    static int SuggestPairs(Terminal io, TimeProvider time, string specPath, StudyOverrides overrides, int count, bool json, string? owner, string? leaseText)
+    static int SuggestPairs(Terminal io, TimeProvider time, string specPath, StudyOverrides overrides, int count, bool json, string? owner,
+        TimeSpan? lease)
     {
         if (count < 1) { io.Error.WriteLine("bomax: --count must be at least 1"); return ExitCodes.UsageError; }
         if (Load(io, specPath, overrides) is not { } study) return ExitCodes.UsageError;
-        var leaseLength = study.LeaseLength;
-        if (leaseText is not null)
-        {
-            if (!Durations.TryParse(leaseText, out leaseLength, out string error) || leaseLength <= TimeSpan.Zero)
-            {
-                io.Error.WriteLine($"bomax: --lease: {(error.Length > 0 ? error : $"'{leaseText}' must be longer than 0")}");
-                return ExitCodes.UsageError;
-            }
-        }
+        var leaseLength = lease ?? study.LeaseLength;
         var environment = ActionsEnvironment.FromProcess();
         if (environment.IsActions && MatrixPairs.CapCount(count) is (var capped, { } capWarning))
         {

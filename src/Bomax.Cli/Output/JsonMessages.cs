@@ -8,8 +8,9 @@ namespace Bomax.Cli.Output;
 /// <summary>
 /// The machine-readable channel of <c>bomax run --messages json</c> (its names: <c>src/Protocol/BomaxProtocol.cs</c>): one JSON object per line on
 /// <paramref name="writer"/> (stdout), each with a <c>type</c>: <c>progress</c>, <c>info</c>,
-/// <c>warning</c> and <c>error</c> carry a <c>message</c>; <c>spec-error</c> carries <c>file</c>,
-/// <c>line</c>, <c>column</c>, <c>field</c> and <c>message</c>; <c>result</c> is the decision
+/// <c>warning</c> and <c>error</c> carry a <c>message</c> (a usage <c>error</c> also its <c>option</c>,
+/// if any); <c>spec-error</c> carries <c>file</c>, <c>line</c> and <c>column</c> (left out for the file as a whole),
+/// <c>field</c> and <c>message</c>; <c>result</c> is the decision
 /// (see <see cref="Reports.ResultJson"/>). A tool such as the MSBuild task reads these instead of the
 /// human text, which then goes to stderr. Thread-safe: evaluations report from several threads.
 /// </summary>
@@ -25,19 +26,33 @@ internal sealed class JsonMessages(TextWriter writer)
     public void Warning(string message) => Text(MessageTypes.Warning, message);
 
     /// <param name="reason">One of <see cref="ErrorReasons"/>.</param>
-    public void Error(string reason, string message) =>
-        Write(new JsonObject { [MessageFields.Type] = MessageTypes.Error, [MessageFields.Reason] = reason, [MessageFields.Message] = message });
-
-    /// <summary>A spec problem, its file made absolute so an IDE or a build log can open it.</summary>
-    public void SpecError(SpecError error) => Write(new JsonObject
+    /// <param name="option">The command-line option a usage error is about (<c>--budget</c>), left out when none.</param>
+    public void Error(string reason, string message, string? option = null)
     {
-        [MessageFields.Type] = MessageTypes.SpecError,
-        [MessageFields.File] = error.File.Length == 0 ? "" : Path.GetFullPath(error.File),
-        [MessageFields.Line] = error.Line,
-        [MessageFields.Column] = error.Column,
-        [MessageFields.Field] = error.Field,
-        [MessageFields.Message] = error.Message,
-    });
+        var error = new JsonObject { [MessageFields.Type] = MessageTypes.Error, [MessageFields.Reason] = reason };
+        if (option is not null) error[MessageFields.Option] = option;
+        error[MessageFields.Message] = message;
+        Write(error);
+    }
+
+    /// <summary>A spec problem, its file made absolute so an IDE or a build log can open it. A problem with the file as a whole
+    /// (not found, unreadable) has no line and column: they are left out rather than written as 0, which is no position.</summary>
+    public void SpecError(SpecError error)
+    {
+        var message = new JsonObject
+        {
+            [MessageFields.Type] = MessageTypes.SpecError,
+            [MessageFields.File] = error.File.Length == 0 ? "" : Path.GetFullPath(error.File),
+        };
+        if (error.Line > 0)
+        {
+            message[MessageFields.Line] = error.Line;
+            message[MessageFields.Column] = error.Column;
+        }
+        message[MessageFields.Field] = error.Field;
+        message[MessageFields.Message] = error.Message;
+        Write(message);
+    }
 
     public void Result(JsonObject result) => Write(result);
 

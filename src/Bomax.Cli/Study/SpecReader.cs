@@ -8,12 +8,13 @@ namespace Bomax.Cli.Study;
 /// <summary>
 /// One problem in a spec: the file, the 1-based line and column of the offending key or value, the
 /// dotted path of the field (<c>eval.timeout</c>, <c>benchmarks[2].weight</c>) and what is wrong.
-/// Problems with the file as a whole (it cannot be read) have line and column 0 and no field.
+/// Problems with the file as a whole (it cannot be read) have line and column 0 and no field, and print without a position
+/// (<c>nosuch.yml: spec file not found</c>): <c>:0:0</c> would point at no place in it.
 /// </summary>
 internal sealed record SpecError(string File, int Line, int Column, string Field, string Message)
 {
     public override string ToString() =>
-        Field.Length == 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}:{Line}:{Column}: {Field}: {Message}";
+        $"{File}{(Line > 0 ? $":{Line}:{Column}" : "")}: {(Field.Length == 0 ? "" : Field + ": ")}{Message}";
 }
 
 /// <summary>The outcome of reading a spec: the study, or every problem found, ordered by line.</summary>

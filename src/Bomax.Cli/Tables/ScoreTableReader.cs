@@ -4,10 +4,11 @@ using Bomax.Engine.Replay;
 
 namespace Bomax.Cli.Tables;
 
-/// <summary>One problem found in a score table, pointing at a 1-based line and field (column).</summary>
+/// <summary>One problem found in a score table, pointing at a 1-based line and field (column); line 0 is the file as a
+/// whole (not found, unreadable), printed without a position.</summary>
 internal sealed record TableError(string Path, int Line, int Column, string Message)
 {
-    public override string ToString() => $"{Path}:{Line}:{Column}: {Message}";
+    public override string ToString() => Line > 0 ? $"{Path}:{Line}:{Column}: {Message}" : $"{Path}: {Message}";
 }
 
 /// <summary>The outcome of reading a score table: the table, or the first problem found.</summary>

@@ -114,4 +114,96 @@ public sealed class InProcessCommandTests : IDisposable
         Assert.Equal("bomax: --count must be at least 1\n", badCount.Error);
         Assert.False(File.Exists(Path.Combine(directory, "journal.jsonl")), "nothing may be written");
     }
+
+    [Theory]
+    [InlineData("rnu", "bomax: unknown command 'rnu'; did you mean 'run'?\nRun 'bomax --help' for usage.\n")]
+    [InlineData("run study.yml --bugdet 5%", "bomax: unknown option '--bugdet'; did you mean '--budget'?\nRun 'bomax run --help' for usage.\n")]
+    [InlineData("run study.yml --bugdet=5%", "bomax: unknown option '--bugdet'; did you mean '--budget'?\nRun 'bomax run --help' for usage.\n")]
+    [InlineData("journal mrege", "bomax: unknown command 'mrege' after 'journal'; did you mean 'merge'?\nRun 'bomax journal --help' for usage.\n")]
+    [InlineData("",
+        "bomax: no command given: one of init, run, suggest, record, report, check, journal, paths, replay\nRun 'bomax --help' for usage.\n")]
+    [InlineData("run a.yml b.yml", "bomax: unexpected argument 'b.yml'\nRun 'bomax run --help' for usage.\n")]
+    [InlineData("run study.yml --frobnicate", "bomax: unknown option '--frobnicate'\nRun 'bomax run --help' for usage.\n")]
+    [InlineData("run", "bomax: missing <spec>: bomax run <spec>\nRun 'bomax run --help' for usage.\n")]
+    public async Task AMistypedCommandOrOptionIsNamedWithTheNearestKnownOne(string line, string error)
+    {
+        var run = await Bomax(line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.Equal((ExitCodes.UsageError, "", error), run);
+    }
+
+    /// <summary>Every whole-number and number option of every command, given a word: its error says what it expected, in words.</summary>
+    [Fact]
+    public async Task EveryNumericOptionRefusesAWordInWords()
+    {
+        var typed = new List<(string[] Command, string Option, string Expected)>();
+        void Walk(System.CommandLine.Command command, string[] path)
+        {
+            foreach (var option in command.Options)
+            {
+                var type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
+                if (type == typeof(int)) typed.Add((path, option.Name, "is not a whole number"));
+                else if (type == typeof(double)) typed.Add((path, option.Name, "is not a number"));
+            }
+            foreach (var sub in command.Subcommands) Walk(sub, [.. path, sub.Name]);
+        }
+        Walk(BomaxCommand.Create(TimeProvider.System), []);
+        Assert.Contains(typed, t => t.Option == "--count");
+        Assert.Contains(typed, t => t.Option == "--seconds");
+        Assert.True(typed.Count >= 10, string.Join(", ", typed.Select(t => t.Option)));
+
+        foreach (var (command, option, expected) in typed)
+        {
+            var run = await Bomax([.. command, option, "abc"]);
+            Assert.Equal(ExitCodes.UsageError, run.Exit);
+            Assert.Contains($"bomax: {option} 'abc' {expected}\n", run.Error);
+            Assert.DoesNotContain("System.", run.Error);
+        }
+        var tooLarge = await Bomax("replay", "--seeds", "99999999999");
+        Assert.StartsWith("bomax: --seeds '99999999999' is out of range: expected a whole number from -2147483648 to 2147483647\n", tooLarge.Error);
+    }
+
+    [Theory]
+    [InlineData("suggest study.yml --lease soon", "bomax: --lease 'soon' is not a duration: expected ")]
+    [InlineData("suggest study.yml --lease 0s", "bomax: --lease '0s' must be longer than 0\n")]
+    [InlineData("run study.yml --budget lots", "bomax: --budget 'lots' is not a budget: expected ")]
+    [InlineData("run study.yml --comment upsret", "bomax: --comment 'upsret' is not one of upsert, recreate, off; did you mean 'upsert'?\n")]
+    [InlineData("run study.yml --messages xml", "bomax: --messages 'xml' is not one of text, json\n")]
+    [InlineData("suggest study.yml --count", "bomax: --count needs a value\n")]
+    [InlineData("record study.yml --benchmark a --score 1", "bomax: --checkpoint is required\n")]
+    public async Task ABadValueIsRefusedInWordsBeforeTheSpecIsRead(string line, string error)
+    {
+        var run = await Bomax(line.Split(' '));
+
+        Assert.Equal((ExitCodes.UsageError, ""), (run.Exit, run.Out));
+        Assert.StartsWith(error, run.Error);
+    }
+
+    [Fact]
+    public async Task AMissingSpecIsNamedWithoutAPositionInTextAndInJson()
+    {
+        string missing = Path.Combine(directory, "nosuch.yml");
+
+        var text = await Bomax("run", missing);
+        var json = await Bomax("run", missing, "--messages", "json");
+
+        Assert.Equal((ExitCodes.UsageError, $"bomax: {missing}: spec file not found\n"), (text.Exit, text.Error.Split('\n')[0] + "\n"));
+        var message = JsonDocument.Parse(json.Out.Trim()).RootElement;
+        Assert.Equal(("spec-error", missing, "spec file not found"),
+            (message.GetProperty("type").GetString(), message.GetProperty("file").GetString(), message.GetProperty("message").GetString()));
+        Assert.False(message.TryGetProperty("line", out _), json.Out);
+        Assert.False(message.TryGetProperty("column", out _), json.Out);
+    }
+
+    [Fact]
+    public async Task AUsageErrorIsAlsoAJsonMessageNamingItsOptionWhenJsonWasAsked()
+    {
+        var run = await Bomax("run", "study.yml", "--messages", "json", "--device", "gpu");
+
+        Assert.Equal(ExitCodes.UsageError, run.Exit);
+        var message = JsonDocument.Parse(run.Out.Trim()).RootElement;
+        Assert.Equal(("error", "usage", "--device", "--device 'gpu' is not one of auto, cpu, cuda; did you mean 'cuda'?"),
+            (message.GetProperty("type").GetString(), message.GetProperty("reason").GetString(), message.GetProperty("option").GetString(),
+             message.GetProperty("message").GetString()));
+    }
 }

@@ -544,11 +544,11 @@ public class SpecReaderTests
     }
 
     [Fact]
-    public void FormatsAnErrorAsFileLineColumnFieldMessage()
+    public void FormatsAnErrorAsFileLineColumnFieldMessageAndOneAboutTheWholeFileWithoutAPosition()
     {
         var error = new SpecError("study.yml", 3, 14, "eval.timeout", "'soon' is not a duration");
         Assert.Equal("study.yml:3:14: eval.timeout: 'soon' is not a duration", error.ToString());
-        Assert.Equal("study.yml:0:0: spec file not found", new SpecError("study.yml", 0, 0, "", "spec file not found").ToString());
+        Assert.Equal("study.yml: spec file not found", new SpecError("study.yml", 0, 0, "", "spec file not found").ToString());
     }
 
     [Fact]
@@ -566,7 +566,7 @@ public class SpecReaderTests
 
             string missing = Path.Combine(directory, "nope.yml");
             var invalid = Assert.IsType<SpecReadResult.Invalid>(SpecReader.ReadFile(missing));
-            Assert.Equal($"{missing}:0:0: spec file not found", Assert.Single(invalid.Errors).ToString());
+            Assert.Equal($"{missing}: spec file not found", Assert.Single(invalid.Errors).ToString());
         }
         finally
         {
