@@ -41,6 +41,9 @@ internal static class ReplayOutput
             ["fit_seconds_median"] = Number(s.FitSecondsMedian),
             ["acquire_seconds_median"] = Number(s.AcquireSecondsMedian),
             ["round_seconds_median"] = Number(s.RoundSecondsMedian),
+            ["round_seconds_mean"] = Number(s.RoundSecondsSpread.Mean),
+            ["round_seconds_max"] = Number(s.RoundSecondsSpread.Max),
+            ["fit_seconds_max"] = Number(s.FitSecondsMax),
             ["wall_seconds"] = s.WallSeconds,
             ["rounds"] = s.Rounds,
             ["peak_resident_mib"] = Math.Round(peakResidentBytes / 1048576.0, 1),
@@ -86,7 +89,7 @@ internal static class ReplayOutput
             + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1} / {2}", 100 * b.Fraction, Share(b.IntervalCoverageMean), Share(b.TopIntervalCoverageMean)))));
         foreach (var cal in s.Calibration.Where(x => x.Picks > 0))
             text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, right {100 * cal.RightRate:0}% of the time");
-        text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, round median {s.RoundSecondsMedian:0.000}, wall {s.WallSeconds:0.0}");
+        text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, round median {s.RoundSecondsMedian:0.000}, mean {s.RoundSecondsSpread.Mean:0.000}, longest {s.RoundSecondsSpread.Max:0.000}, wall {s.WallSeconds:0.0}");
         string live = s.LiveTensors is { } l ? $"; live tensors after round 1: {l.AfterFirstRound}, after the last: {l.AfterLastRound}, most: {l.Most}" : "";
         string byRound = s.PeakResident.Count > 0 ? " (" + string.Join(", ", s.PeakResident.Select(p => string.Format(c, "{0:0} MiB by round {1}", p.Bytes / 1048576.0, p.Round))) + ")" : "";
         text.AppendLine(c, $"memory: peak resident {peakResidentBytes / 1048576.0:0} MiB over {s.Rounds} rounds{byRound}{live}");

@@ -26,6 +26,13 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
     /// <summary>Rounds replayed, over all seeds.</summary>
     public int Rounds => Runs.Sum(r => r.RoundSeconds.Count);
 
+    /// <summary>A round's time on average (refits included, where the median leaves them out) and at most, over all seeds.</summary>
+    public (double Mean, double Max) RoundSecondsSpread =>
+        Runs.SelectMany(r => r.RoundSeconds).ToList() is { Count: > 0 } all ? (all.Average(), all.Max()) : (double.NaN, double.NaN);
+
+    /// <summary>The longest refit (a cold first fit included), over all seeds.</summary>
+    public double FitSecondsMax => Runs.SelectMany(r => r.FitSeconds).DefaultIfEmpty(double.NaN).Max();
+
     /// <summary>Native tensors alive after the first round and after the last, and the most after any round.</summary>
     public (long AfterFirstRound, long AfterLastRound, long Most)? LiveTensors =>
         Runs.Any(r => r.LiveTensors.Count > 0)
