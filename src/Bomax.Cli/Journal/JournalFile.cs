@@ -27,8 +27,13 @@ internal sealed record JournalContents(IReadOnlyList<JournalRecord> Records, IRe
 internal static class JournalFile
 {
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-    /// <summary>How long an open waits for another process's lock before it gives up.</summary>
-    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long an open waits for another process's lock before it gives up. Generous on purpose: every bomax holds the lock
+    /// only for one read or append, and the kernel drops a lock with the process that held it, so only a process stuck while
+    /// holding it can keep it; but readers share the lock, and on a loaded machine with many workers reading in turn a
+    /// writer's non-blocking tries can go unanswered for tens of seconds (a 14-process test on 2 busy cores waited past 30 s).
+    /// </summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(10);
 
     public static string Serialise(JournalRecord record) => JsonSerializer.Serialize(record, Json);
 
@@ -142,7 +147,7 @@ internal static class JournalFile
         }
         catch (IOException e) when (File.Exists(path) && clock.GetUtcNow() >= deadline)
         {
-            throw new IOException($"'{path}' stayed locked by another process for {LockWait.TotalSeconds:0} s ({e.Message})", e);
+            throw new IOException($"'{path}' stayed locked by another process for {Study.Durations.Human(LockWait.TotalSeconds)} ({e.Message})", e);
         }
     }
 }
