@@ -33,7 +33,8 @@ static class TorchPlatform
             + $"bomax runs on {string.Join(", ", supported)}.";
     }
 
-    /// <summary>This machine as a portable runtime identifier (linux-x64, osx-arm64, linux-musl-x64, …), whatever the runtime's build calls it.</summary>
+    /// <summary>This machine as a portable runtime identifier (linux-x64, osx-arm64, linux-musl-x64, …), whatever the runtime's
+    /// own build calls it (a distribution's .NET may say ubuntu.24.04-x64).</summary>
     static string Current()
     {
         string os = OperatingSystem.IsWindows() ? "win"
