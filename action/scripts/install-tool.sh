@@ -13,5 +13,9 @@ bin="${RUNNER_TEMP:?RUNNER_TEMP is not set}/bomax-bin"
 mkdir -p "$bin"
 printf '#!/usr/bin/env bash\nexec dotnet %q "$@"\n' "$BOMAX_TOOL_DIR/bomax.dll" > "$bin/bomax"
 chmod +x "$bin/bomax"
+if [ "${RUNNER_OS:-}" = Windows ]; then
+  # pwsh and cmd steps do not run a #! script: give them a bomax.cmd beside it.
+  printf '@dotnet "%s" %%*\r\n' "$BOMAX_TOOL_DIR/bomax.dll" > "$bin/bomax.cmd"
+fi
 echo "$bin" >> "$GITHUB_PATH"
 echo "Bomax.Ci: bomax is on PATH ($bin/bomax)"

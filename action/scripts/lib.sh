@@ -14,5 +14,10 @@ escape() {
 error() { printf '::error title=Bomax.Ci action::%s\n' "$(escape "$1")"; }
 warning() { printf '::warning title=Bomax.Ci action::%s\n' "$(escape "$1")"; }
 
+# sha256 FILE… (or - for stdin): sha256sum's output, also where only shasum is there (macOS runners).
+sha256() {
+  if command -v sha256sum >/dev/null; then sha256sum "$@"; else shasum -a 256 "$@"; fi
+}
+
 # output NAME VALUE: one step output (VALUE on one line).
 output() { printf '%s=%s\n' "$1" "$2" >> "$GITHUB_OUTPUT"; }

@@ -19,7 +19,7 @@ case "$journal" in
   "$workspace"/*) cache_path=${journal#"$workspace"/} ;;
   *) cache_path=$journal ;;
 esac
-where=$(printf '%s' "$cache_path" | sha256sum | cut -c1-12)
+where=$(printf '%s' "$cache_path" | sha256 - | cut -c1-12)
 prefix="bomax-journal-v1-${study}-${where}-"
 output journal-cache-path "$cache_path"
 output journal-key-prefix "$prefix"

@@ -21,9 +21,11 @@ internal sealed class DotnetProcess : IDisposable
 
     DotnetProcess(Process process) => Process = process;
 
-    public static DotnetProcess Start(string workingDirectory, IEnumerable<string> arguments, string? packages = null)
+    /// <param name="program">What to run instead of dotnet itself (an installed tool's command); it gets the same environment.</param>
+    public static DotnetProcess Start(string workingDirectory, IEnumerable<string> arguments, string? packages = null, string? program = null)
     {
-        var start = new ProcessStartInfo(Host)
+        program ??= Host;
+        var start = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -40,7 +42,7 @@ internal sealed class DotnetProcess : IDisposable
             start.FileName = "/usr/bin/perl";
             start.ArgumentList.Add("-e");
             start.ArgumentList.Add("$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec: $!\"");
-            start.ArgumentList.Add(Host);
+            start.ArgumentList.Add(program);
         }
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -52,6 +54,8 @@ internal sealed class DotnetProcess : IDisposable
         // The test host's own MSBuild/SDK settings must not leak into the child build.
         foreach (var name in new[] { "MSBuildSDKsPath", "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "VSTEST_HOST_DEBUG" }) start.Environment.Remove(name);
         if (packages is not null) start.Environment["NUGET_PACKAGES"] = packages;
+        // An installed tool's command finds the runtime through DOTNET_ROOT first: the one running these tests.
+        if (program != Host && Path.IsPathRooted(Host)) start.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(Host);
         var child = new DotnetProcess(new Process { StartInfo = start });
         child.Process.OutputDataReceived += (_, e) => child.Append(e.Data);
         child.Process.ErrorDataReceived += (_, e) => child.Append(e.Data);
@@ -75,9 +79,10 @@ internal sealed class DotnetProcess : IDisposable
     public static string Host =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
 
-    public static DotnetResult Run(string workingDirectory, TimeSpan limit, IEnumerable<string> arguments, string? packages = null)
+    public static DotnetResult Run(string workingDirectory, TimeSpan limit, IEnumerable<string> arguments,
+                                   string? packages = null, string? program = null)
     {
-        using var child = Start(workingDirectory, arguments, packages);
+        using var child = Start(workingDirectory, arguments, packages, program);
         return child.Wait(limit);
     }
 

