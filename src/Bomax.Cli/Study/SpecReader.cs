@@ -8,7 +8,8 @@ namespace Bomax.Cli.Study;
 /// <summary>
 /// One problem in a spec: the file, the 1-based line and column of the offending key or value, the
 /// dotted path of the field (<c>eval.timeout</c>, <c>benchmarks[2].weight</c>) and what is wrong.
-/// Problems with the file as a whole (it cannot be read) have line and column 0 and no field.
+/// Problems with the file as a whole (it cannot be read) have line and column 0 and no field. A warning (a form that is
+/// read but deprecated) has the same shape.
 /// </summary>
 internal sealed record SpecError(string File, int Line, int Column, string Field, string Message)
 {
@@ -16,7 +17,8 @@ internal sealed record SpecError(string File, int Line, int Column, string Field
         Field.Length == 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}:{Line}:{Column}: {Field}: {Message}";
 }
 
-/// <summary>The outcome of reading a spec: the study, or every problem found, ordered by line.</summary>
+/// <summary>The outcome of reading a spec: the study (with its warnings, <see cref="StudySpec.Warnings"/>), or every
+/// problem found, ordered by line.</summary>
 internal abstract record SpecReadResult
 {
     private SpecReadResult() { }
@@ -82,7 +84,7 @@ internal static partial class SpecReader
         var spec = Load(fields, yamlText) is { } root ? ReadSpec(fields, root) : null;
         if (fields.Errors.Count > 0 || spec is null)
             return new SpecReadResult.Invalid(ByPosition(fields.Errors));
-        return new SpecReadResult.Ok(spec);
+        return new SpecReadResult.Ok(spec with { Warnings = ByPosition(fields.Warnings) });
     }
 
     private static List<SpecError> ByPosition(IEnumerable<SpecError> problems) =>

@@ -225,7 +225,7 @@ public class YamlFieldsTests
         Assert.Null(fields.Template(Value("k: [run]\n"), "c"));
     }
 
-    // ---- checks --------------------------------------------------------------------------------
+    // ---- checks and warnings -------------------------------------------------------------------
 
     [Fact]
     public void CheckedPassesAGoodValueRefusesABadOneAndLeavesANullAlone()
@@ -237,5 +237,15 @@ public class YamlFieldsTests
 
         Assert.Null(fields.Checked<int>(12, node, "f", v => v > 9 ? $"too big: {v}" : null));
         AssertError(1, 4, "f", "too big: 12");
+    }
+
+    [Fact]
+    public void AWarningIsKeptApartFromTheErrors()
+    {
+        fields.Warn(Value("a: 1\nk: old\n"), "f", "deprecated");
+
+        Assert.Empty(fields.Errors);
+        var warning = Assert.Single(fields.Warnings);
+        Assert.Equal("spec.yml:2:4: f: deprecated", warning.ToString());
     }
 }

@@ -5,8 +5,9 @@ namespace Bomax.Cli.Study.Spec;
 
 /// <summary>
 /// A score rule (<c>eval.score</c>, <c>benchmarks[].score</c>): <c>last-number</c>, or a mapping with one of
-/// <c>lm-eval:</c> (a metric), <c>json:</c> (a path) and <c>regex:</c> (a pattern with a capture group). Paths and
-/// patterns are checked here, so a bad one is a spec error and not a failure of every evaluation.
+/// <c>lm-eval:</c> (a metric), <c>json:</c> (a path, see <see cref="JsonScorePath"/>) and <c>regex:</c> (a pattern with
+/// a capture group). Paths and patterns are checked here, so a bad one is a spec error and not a failure of every
+/// evaluation; a dotted JSON path in a deprecated form is accepted with a warning naming the form to write instead.
 /// </summary>
 internal static class ScoreRuleReader
 {
@@ -60,15 +61,17 @@ internal static class ScoreRuleReader
 
     private static ScoreRule? Json(YamlFields fields, YamlNode node, string field)
     {
-        string? path = fields.Text(node, field,
-            "a dotted path into a JSON document such as 'results.score', or a JSON Pointer such as '/results/score'");
-        if (path is null) return null;
-        if (!path.TrimStart().StartsWith('/') && path.Split('.').Any(part => part.Length == 0))
+        string? text = fields.Text(node, field,
+            "a path into a JSON document such as 'results.score' or \"results['acc,none']\", or a JSON Pointer such as '/results/score'");
+        if (text is null) return null;
+        var (path, problem) = JsonScorePath.Parse(text);
+        if (path is null)
         {
-            fields.Error(node, field, $"'{path}' is not a dotted path: no part may be empty (e.g. 'results.score'; a JSON Pointer starts with '/')");
+            fields.Error(node, field, problem!);
             return null;
         }
-        return fields.Checked(path, node, field, ScoreExtractor.PathProblem) is { } checkedPath ? new ScoreRule.JsonPath(checkedPath) : null;
+        if (path.Deprecation is { } deprecation) fields.Warn(node, field, deprecation);
+        return new ScoreRule.JsonPath(text);
     }
 
     private static ScoreRule? Pattern(YamlFields fields, YamlNode node, string field) =>

@@ -18,9 +18,14 @@ internal sealed class YamlFields(string file)
     /// <summary>Every problem recorded so far, in the order found.</summary>
     public List<SpecError> Errors { get; } = [];
 
+    /// <summary>What is accepted but should be written otherwise (a deprecated form), in the order found.</summary>
+    public List<SpecError> Warnings { get; } = [];
+
     public void Error(Mark mark, string field, string message) => Errors.Add(At(mark, field, message));
 
     public void Error(YamlNode node, string field, string message) => Error(node.Start, field, message);
+
+    public void Warn(YamlNode node, string field, string message) => Warnings.Add(At(node.Start, field, message));
 
     private SpecError At(Mark mark, string field, string message) =>
         new(File, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column), field, message);
