@@ -45,6 +45,7 @@ internal static class CheckCommand
         var c = CultureInfo.InvariantCulture;
         output.WriteLine($"check {study.Spec.Name}: {study.Grid.CheckpointCount} checkpoints × {study.Grid.BenchmarkCount} benchmarks; "
             + $"{benchmarks.Count} pair(s) to try, nothing is journaled");
+        foreach (var warning in study.Spec.Warnings) Warn(output, warning.ToString()); // deprecated forms the spec still reads
         foreach (int b in benchmarks)
         {
             var cell = new Engine.Cell(i, b);

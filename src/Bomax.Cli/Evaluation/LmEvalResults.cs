@@ -1,5 +1,7 @@
 using System.Text.Json;
-using static Bomax.Cli.Evaluation.ScoreExtractor;
+using static Bomax.Cli.Evaluation.LenientJson;
+using static Bomax.Cli.Evaluation.ScoreDescriptions;
+using static Bomax.Cli.Evaluation.ScoreFiles;
 
 namespace Bomax.Cli.Evaluation;
 
@@ -18,7 +20,7 @@ namespace Bomax.Cli.Evaluation;
 /// <c>D/STEM_&lt;timestamp&gt;.json</c>, with no model directory.</item>
 /// </list>
 /// The timestamp is <c>datetime.now().isoformat()</c> with ':' replaced by '-' (see
-/// <see cref="ScoreExtractor.TimestampInName"/>). Per-sample logs are <c>samples_&lt;task&gt;_&lt;timestamp&gt;.jsonl</c>.
+/// <see cref="ScoreFiles.TimestampInName"/>). Per-sample logs are <c>samples_&lt;task&gt;_&lt;timestamp&gt;.jsonl</c>.
 /// </remarks>
 internal static class LmEvalResults
 {
@@ -48,7 +50,7 @@ internal static class LmEvalResults
         string? firstProblem = null;
         foreach (var file in files)
         {
-            using var document = TryParseJsonFile(file, out string? readError);
+            using var document = TryParseFile(file, out string? readError);
             string name = RelativeName(file, outputDirectory);
             if (others && (document is null || document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("results", out _)))
                 continue; // not results at all: the message says none was found

@@ -17,7 +17,7 @@ internal abstract record StudyLoad
 /// What the journal says about the current grid: observations (oriented: a minimised benchmark's scores with their
 /// sign changed), the failed pairs that still count, failures that a changed score rule may read again from their kept
 /// output (<see cref="Rereadable"/>), how many failed pairs no longer count (<see cref="Healed"/>), records that no
-/// longer apply, each benchmark's direction, and warnings.
+/// longer apply, each benchmark's direction, and warnings (the journal's own first, then the spec's).
 /// </summary>
 internal sealed record JournalState(List<Observation> Observations, HashSet<Cell> Failed, int NotApplicable, IReadOnlyList<string> Warnings)
 {
@@ -100,6 +100,7 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
     public JournalState Observe(JournalContents journal, DateTimeOffset? ignoreFailuresUntil = null)
     {
         var warnings = new List<string>(journal.Warnings);
+        warnings.AddRange(Spec.Warnings.Select(w => w.ToString())); // said wherever the journal's are (run, status, report)
         var goals = Goals(journal, warnings);
         var observations = new List<Observation>();
         var seen = new Dictionary<Cell, int>(); // where each cell's observation is: a later record of a pair replaces it

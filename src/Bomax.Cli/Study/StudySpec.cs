@@ -32,6 +32,10 @@ internal sealed record StudySpec(
 {
     /// <summary>Where <c>journal:</c> was written, when it was (else problems with the journal's path are reported at the top).</summary>
     public SourcePosition? JournalPosition { get; init; }
+
+    /// <summary>What the spec writes in a form that is still read but deprecated (a dotted JSON score path that a key
+    /// with dots could make mean another thing), each saying what to write instead; ordered by line.</summary>
+    public IReadOnlyList<SpecError> Warnings { get; init; } = [];
 }
 
 /// <summary>
@@ -109,10 +113,11 @@ internal abstract record ScoreRule
     public sealed record LastNumber : ScoreRule;
 
     /// <summary>
-    /// A dotted path such as <c>results.score</c> or <c>a.b[0].c</c> into JSON (<c>score: { json: 'results.score' }</c>):
-    /// standard output as a whole, else its last line that is a JSON object, else the <c>*.json</c> files under the output
-    /// directory, newest first (by the timestamp in the name where there is one, see
-    /// <see cref="Evaluation.ScoreExtractor.OrderNewestFirst"/>). Only '.' separates keys, so keys like <c>acc,none</c> work.
+    /// A path into JSON (<c>score: { json: "results['acc,none']" }</c>; see <see cref="Evaluation.JsonScorePath"/>): bracketed
+    /// as in JSONPath and Python (<c>results['mmlu.high_school']['acc,none']</c>), a JSON Pointer (<c>/results/score</c>) or
+    /// the older dotted form (<c>results.score</c>, <c>a.b[0].c</c>), kept as written. Followed in standard output as a whole,
+    /// else its last line that is a JSON object, else the <c>*.json</c> files under the output directory, newest first (by the
+    /// timestamp in the name where there is one, see <see cref="Evaluation.ScoreFiles.OrderNewestFirst"/>).
     /// </summary>
     public sealed record JsonPath(string Path) : ScoreRule;
 

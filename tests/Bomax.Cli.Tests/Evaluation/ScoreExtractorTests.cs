@@ -471,7 +471,7 @@ public class ScoreExtractorTests : IDisposable
     [InlineData("my_run_2025-12-17T20-28-43.5.json", "2025-12-17T20:28:43.5000000")]
     public void TimestampInNameReadsTheHarnessDateId(string fileName, string expected)
     {
-        var time = ScoreExtractor.TimestampInName(fileName);
+        var time = ScoreFiles.TimestampInName(fileName);
         Assert.Equal(expected, time?.ToString("o", CultureInfo.InvariantCulture));
     }
 
@@ -484,7 +484,7 @@ public class ScoreExtractorTests : IDisposable
     [InlineData("results_2024-06-03T01-54-41.7539331.json")]
     public void TimestampInNameIsNullWithoutARealHarnessTimestamp(string fileName)
     {
-        Assert.Null(ScoreExtractor.TimestampInName(fileName));
+        Assert.Null(ScoreFiles.TimestampInName(fileName));
     }
 
     [Fact]

@@ -189,6 +189,37 @@ public class SpecReaderTests
     }
 
     [Theory]
+    [InlineData("\"results['acc,none']\"", "results['acc,none']")]
+    [InlineData("'results[\"mmlu.high_school\"][''acc,none'']'", "results[\"mmlu.high_school\"]['acc,none']")]
+    public void ReadsABracketedJsonPathWithoutAWarning(string yaml, string path)
+    {
+        var spec = ReadOk(Minimal($"  score: {{ json: {yaml} }}\n"));
+        Assert.Equal(new ScoreRule.JsonPath(path), spec.Eval.Score);
+        Assert.Empty(spec.Warnings);
+    }
+
+    [Fact]
+    public void WarnsOfADeprecatedDottedJsonPathNamingTheBracketedOne()
+    {
+        var spec = ReadOk(Minimal("  score: { json: 'results.mmlu.acc,none' }\n")
+            .Replace("  - mmlu\n", "  - { name: mmlu, score: { json: '$.x.y,z' } }\n"));
+
+        Assert.Equal(new ScoreRule.JsonPath("results.mmlu.acc,none"), spec.Eval.Score); // still read, as written
+        Assert.Equal(2, spec.Warnings.Count);
+        AssertError(spec.Warnings[0], 6, 34, "benchmarks[1].score.json", "write x['y,z'] instead");
+        AssertError(spec.Warnings[1], 9, 18, "eval.score.json",
+            "'results.mmlu.acc,none' is a dotted path with a key that is not a plain name ('acc,none'); such paths are deprecated");
+        Assert.Contains("write results.mmlu['acc,none'] instead", spec.Warnings[1].Message);
+    }
+
+    [Fact]
+    public void RejectsABracketedJsonPathItCannotRead()
+    {
+        var error = SingleError(Minimal("  score: { json: \"results['acc,none'\" }\n"));
+        AssertError(error, 9, 18, "eval.score.json", "the json score path 'results['acc,none'' cannot be read at character 19: expected ']'");
+    }
+
+    [Theory]
     [InlineData("40", 40, null, 30, 30)]
     [InlineData("40", 40, null, 1000, 40)]
     [InlineData("30%", null, 0.3, 11, 3)]

@@ -154,4 +154,16 @@ public sealed class StudyJournalStateTests : IDisposable
         Assert.Equal((6, 12, "eval.workdir"), (error.Line, error.Column, error.Field));
         Assert.Contains("does not exist", error.Message);
     }
+
+    [Fact]
+    public void TheSpecsWarningsAreAmongTheStatesWarnings()
+    {
+        string spec = Spec("  score: { json: 'results.mmlu.acc,none' }");
+
+        var state = Load(spec).Observe(JournalFile.Read(Path.Combine(directory, "j.jsonl")));
+
+        var warning = Assert.Single(state.Warnings);
+        Assert.StartsWith($"{spec}:6:18: eval.score.json: 'results.mmlu.acc,none' is a dotted path", warning);
+        Assert.Contains("write results.mmlu['acc,none'] instead", warning);
+    }
 }
