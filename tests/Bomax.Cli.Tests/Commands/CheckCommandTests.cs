@@ -56,6 +56,20 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task SaysTheSpecsDeprecationWarningsBeforeTrying()
+    {
+        WriteEval();
+        var spec = Spec("""
+              - { name: acc, score: { json: 'results.acc.acc,none' } }
+            """);
+        var (exit, output) = await Check(spec);
+        Assert.Equal(0, exit);
+        Assert.Contains("  warning: " + spec + ":4:", output);
+        Assert.Contains("such paths are deprecated", output);
+        Assert.Contains("results.acc['acc,none']", output);
+    }
+
+    [Fact]
     public async Task PrintsTheCommandAsRunTheFolderAndTheScoreWithItsSourceAndJournalsNothing()
     {
         WriteEval();
