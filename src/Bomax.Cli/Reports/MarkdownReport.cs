@@ -11,7 +11,8 @@ namespace Bomax.Cli.Reports;
 /// per-benchmark scores, a Mermaid chart of the average curve, and a collapsed details block with
 /// failures, warnings, settings and provenance. Everything outside the details block is a pure function
 /// of the report's numbers and names (the generation time appears only inside it), so a re-run with
-/// nothing new renders the same body.
+/// nothing new renders the same body. It uses no emoji: where the reader's fonts lack them they render
+/// as boxes; words and bold say the same.
 /// </summary>
 internal static class MarkdownReport
 {
@@ -52,7 +53,7 @@ internal static class MarkdownReport
         Line();
 
         var pick = report.Pick;
-        Line($"### ✅ Selected **{Inline(pick.Name)}**");
+        Line($"### Selected **{Inline(pick.Name)}**");
         Line();
         Line($"Estimated average **{Score(pick.Estimate)}** (95 % interval {Interval(pick.Low, pick.High)}) · P(best) **{Probability(pick.ProbabilityBest)}** · expected shortfall {Shortfall(pick)}");
         Line();
@@ -70,7 +71,7 @@ internal static class MarkdownReport
         {
             rank++;
             bool isPick = s == pick || (s.Name == pick.Name && s.Step == pick.Step);
-            string name = isPick ? $"✅ **{Cell(s.Name)}** (pick)" : Cell(s.Name);
+            string name = isPick ? $"**{Cell(s.Name)}** (pick)" : Cell(s.Name);
             Line($"| {rank.ToString(C)} | {name} | {s.Step.ToString(C)} | {Score(s.Estimate)} | {Interval(s.Low, s.High)} | {Probability(s.ProbabilityBest)} | {Shortfall(s)} | {s.BenchmarksEvaluated.ToString(C)}/{s.BenchmarkCount.ToString(C)} |");
         }
         Line();
@@ -133,7 +134,7 @@ internal static class MarkdownReport
             var parts = new List<string>();
             if (failures > 0) parts.Add(failures == 1 ? "1 evaluation failed" : $"{failures.ToString("N0", C)} evaluations failed");
             if (warnings > 0) parts.Add(warnings == 1 ? "1 warning" : $"{warnings.ToString("N0", C)} warnings");
-            Line($"⚠️ {string.Join(" · ", parts)} (see Details)");
+            Line($"**Warning:** {string.Join(" · ", parts)} (see Details)");
             Line();
         }
 

@@ -103,7 +103,7 @@ public class MarkdownReportTests
         var report = ReportFixture.Build();
         var md = MarkdownReport.Render(report);
         var p = report.Pick;
-        Assert.Contains($"### ✅ Selected **{p.Name}**", md);
+        Assert.Contains($"### Selected **{p.Name}**", md);
         Assert.Contains($"Estimated average **{p.Estimate.ToString("0.0000", C)}** (95 % interval {p.Low.ToString("0.0000", C)}–{p.High.ToString("0.0000", C)}) · P(best) **0.97**", md);
         // The expected shortfall in score units and as a share of the expected best average (estimate + shortfall).
         Assert.Contains($" · expected shortfall 0.0002 ({(100 * 0.0002 / (p.Estimate + 0.0002)).ToString("0.00", C)} %)", md);
@@ -118,11 +118,11 @@ public class MarkdownReportTests
         Assert.True(header >= 0);
         var rows = lines.Skip(header + 2).TakeWhile(l => l.StartsWith('|')).ToList();
         Assert.Equal(5, rows.Count);
-        Assert.Contains($"✅ **{report.Pick.Name}** (pick)", rows[0]);
+        Assert.Contains($"| **{report.Pick.Name}** (pick) |", rows[0]);
         for (int r = 0; r < 5; r++)
         {
             var s = report.Top[r];
-            Assert.Contains($"| {s.Name}", rows[r].Replace("✅ **", "").Replace("** (pick)", ""));
+            Assert.Contains($"| {s.Name}", rows[r].Replace("**", "").Replace(" (pick)", ""));
             Assert.Contains($"| {s.Estimate.ToString("0.0000", C)} | {s.Low.ToString("0.0000", C)}–{s.High.ToString("0.0000", C)} | {s.ProbabilityBest.ToString("0.00", C)} | {s.ExpectedShortfall.ToString("0.0000", C)} ({(100 * s.RelativeShortfall).ToString("0.00", C)} %) | {s.BenchmarksEvaluated}/{s.BenchmarkCount} |", rows[r]);
             Assert.Equal(r == 0, rows[r].Contains("(pick)"));
         }
@@ -256,7 +256,7 @@ public class MarkdownReportTests
         var outside = ReportFixture.OutsideDetails(md);
         Assert.DoesNotContain("killed: out of memory", outside);
         Assert.DoesNotContain("matern52", outside);
-        Assert.Contains("⚠️ 2 evaluations failed · 1 warning (see Details)", outside);
+        Assert.Contains("**Warning:** 2 evaluations failed · 1 warning (see Details)", outside);
     }
 
     [Fact]
@@ -266,8 +266,8 @@ public class MarkdownReportTests
         var md = MarkdownReport.Render(ReportFixture.Build(pickName: evil));
         Assert.DoesNotContain("<script", md);
         Assert.DoesNotContain(evil, md);
-        Assert.Contains("### ✅ Selected **a\\|b &lt;script&gt;**", md);
-        Assert.Contains("| ✅ **a\\|b &lt;script&gt;** (pick) |", md);
+        Assert.Contains("### Selected **a\\|b &lt;script&gt;**", md);
+        Assert.Contains("| **a\\|b &lt;script&gt;** (pick) |", md);
         // Every table row keeps its column count: the escaped pipe is not a separator.
         var lines = md.Split('\n');
         int header = Array.FindIndex(lines, l => l.StartsWith("| # | Checkpoint |", StringComparison.Ordinal));
