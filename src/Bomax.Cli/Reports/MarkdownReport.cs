@@ -32,6 +32,10 @@ internal static class MarkdownReport
     /// <summary>Where the HTML rendering puts its SVG charts instead of the Mermaid block.</summary>
     internal const string ChartsPlaceholder = "<!-- bomax:charts -->";
 
+    /// <summary>A table with more rows than this (the pick's per-benchmark table) is collapsed in <c>&lt;details&gt;</c>,
+    /// so that a study of hundreds of benchmarks does not push the rest of the PR conversation off the screen.</summary>
+    public const int MaxOpenTableRows = 20;
+
     const int MaxFailureRows = 100;
     const int MaxMessageLength = 300;
 
@@ -102,10 +106,19 @@ internal static class MarkdownReport
 
         Line($"#### {Inline(pick.Name)} by benchmark");
         Line();
-        Line("| Benchmark | Weight | Score | Source |");
-        Line("|---|---:|---:|---|");
         int pickIndex = PickIndex(report);
         var failedAtPick = report.Cells.Where(c => c.Checkpoint == pickIndex && c.Failed).Select(c => c.Benchmark).ToHashSet();
+        bool collapse = report.PickBenchmarks.Count > MaxOpenTableRows;
+        if (collapse)
+        {
+            int observedCount = report.PickBenchmarks.Count(b => b.Observed is not null);
+            Line($"<details><summary>{report.PickBenchmarks.Count.ToString("N0", C)} benchmarks: {observedCount.ToString("N0", C)} observed, "
+                + $"{(report.PickBenchmarks.Count - observedCount).ToString("N0", C)} predicted</summary>");
+            // GitHub renders Markdown inside <details> only after a blank line.
+            Line();
+        }
+        Line("| Benchmark | Weight | Score | Source |");
+        Line("|---|---:|---:|---|");
         for (int j = 0; j < report.PickBenchmarks.Count; j++)
         {
             var b = report.PickBenchmarks[j];
@@ -120,6 +133,11 @@ internal static class MarkdownReport
             }
         }
         Line();
+        if (collapse)
+        {
+            Line("</details>");
+            Line();
+        }
         var minimised = report.PickBenchmarks.Where(b => b.Goal == Study.ScoreGoal.Minimize).Select(b => Inline(b.Name)).ToList();
         if (minimised.Count > 0)
         {

@@ -66,11 +66,11 @@ internal static class ReportFixture
             "bomax 0.1.0", generatedAt ?? new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
     }
 
-    /// <summary>The text with the collapsed details block cut out.</summary>
+    /// <summary>The text with the collapsed Details block cut out (not the per-benchmark table's, which a long table has).</summary>
     public static string OutsideDetails(string text)
     {
-        int start = text.IndexOf("<details", StringComparison.Ordinal);
-        int end = text.IndexOf("</details>", StringComparison.Ordinal);
+        int start = text.IndexOf("<details><summary>Details</summary>", StringComparison.Ordinal);
+        int end = text.IndexOf("</details>", start, StringComparison.Ordinal);
         Assert.True(start >= 0 && end > start, "no details block");
         return text[..start] + text[(end + "</details>".Length)..];
     }
@@ -226,6 +226,41 @@ public class MarkdownReportTests
         Assert.Contains(999, shown);
         Assert.Contains(pick, shown);
         Assert.Equal(shown.Distinct().OrderBy(i => i), shown);
+    }
+
+    [Fact]
+    public void ALongPerBenchmarkTableIsCollapsedWithABlankLineBeforeIt()
+    {
+        var report = ReportFixture.Build(30, MarkdownReport.MaxOpenTableRows + 5);
+        var md = MarkdownReport.Render(report);
+        int observed = report.PickBenchmarks.Count(b => b.Observed is not null);
+        string summary = $"<details><summary>25 benchmarks: {observed} observed, {25 - observed} predicted</summary>\n\n"
+            + "| Benchmark | Weight | Score | Source |\n";
+        int open = md.IndexOf(summary, StringComparison.Ordinal);
+        int heading = md.IndexOf($"#### {report.Pick.Name} by benchmark", StringComparison.Ordinal);
+        Assert.True(open > heading, "the table is not collapsed under its heading");
+        int close = md.IndexOf("\n\n</details>\n", open, StringComparison.Ordinal);
+        var inside = md[open..close];
+        Assert.Equal(25 + 2, inside.Split('\n').Count(l => l.StartsWith('|')));
+        Assert.DoesNotContain("<details><summary>Details</summary>", inside);
+        Assert.Equal(Regex.Matches(md, "<details>").Count, Regex.Matches(md, "</details>").Count);
+
+        // Markdig (as GitHub) renders the table inside the collapsed block.
+        var html = HtmlReport.Render(report);
+        int htmlOpen = html.IndexOf("<details><summary>25 benchmarks:", StringComparison.Ordinal);
+        Assert.True(htmlOpen >= 0);
+        int table = html.IndexOf("<table>", htmlOpen, StringComparison.Ordinal);
+        Assert.True(table > htmlOpen && table < html.IndexOf("</details>", htmlOpen, StringComparison.Ordinal), "the table is not inside <details>");
+    }
+
+    [Fact]
+    public void AShortPerBenchmarkTableStaysOpen()
+    {
+        var report = ReportFixture.Build(30, MarkdownReport.MaxOpenTableRows);
+        var md = MarkdownReport.Render(report);
+        Assert.Single(Regex.Matches(md, "<details>"));
+        int table = md.IndexOf("| Benchmark | Weight | Score | Source |", StringComparison.Ordinal);
+        Assert.True(table >= 0 && table < md.IndexOf("<details>", StringComparison.Ordinal));
     }
 
     [Fact]
