@@ -7,12 +7,12 @@ namespace Bomax.Cli.Reports;
 
 /// <summary>
 /// The decision report as GitHub-flavoured Markdown: a hidden marker (to find the sticky PR comment),
-/// the pick with its estimate, interval and P(best), the top checkpoints, the cost, the pick's
-/// per-benchmark scores, a Mermaid chart of the average curve, and a collapsed details block with
-/// failures, warnings, settings and provenance. Everything outside the details block is a pure function
-/// of the report's numbers and names (the generation time appears only inside it), so a re-run with
-/// nothing new renders the same body. It uses no emoji: where the reader's fonts lack them they render
-/// as boxes; words and bold say the same.
+/// the pick with its estimate, interval and P(best), the top checkpoints, the cost, a Mermaid chart of the
+/// average curve (<see cref="MermaidChart"/>), the pick's per-benchmark scores (collapsed when long), and a
+/// collapsed details block with failures, warnings, settings and provenance. Everything outside the details
+/// block is a pure function of the report's numbers and names (the generation time appears only inside it),
+/// so a re-run with nothing new renders the same body. It uses no emoji: where the reader's fonts lack them
+/// they render as boxes; words and bold say the same.
 /// </summary>
 internal static class MarkdownReport
 {
@@ -22,9 +22,6 @@ internal static class MarkdownReport
     /// <summary>Starts the one line that carries the generation time (inside the collapsed details), so a
     /// comparison of two reports can leave it out.</summary>
     public const string GeneratedPrefix = "- Generated: ";
-
-    /// <summary>The most points the Mermaid chart shows; the first, last and picked checkpoints are always among them.</summary>
-    public const int MaxChartPoints = 60;
 
     /// <summary>What <see cref="Truncate"/> appends.</summary>
     public const string TruncatedNote = "… (truncated)";
@@ -101,7 +98,7 @@ internal static class MarkdownReport
         if (forHtml)
             Line(ChartsPlaceholder);
         else
-            md.Append(Mermaid(report));
+            md.Append(MermaidChart.Render(report));
         Line();
 
         Line($"#### {Inline(pick.Name)} by benchmark");
@@ -282,44 +279,7 @@ internal static class MarkdownReport
         }
     }
 
-    // ---- Mermaid ----
-
-    static string Mermaid(StudyReport report)
-    {
-        var curve = report.Curve;
-        var sb = new StringBuilder();
-        if (curve.Count == 0) return sb.ToString();
-        var shown = ChartIndices(curve);
-        double min = curve.Min(p => p.Low), max = curve.Max(p => p.High);
-        var (lo, hi, decimals) = NiceRange(min, max);
-        string pickName = curve.FirstOrDefault(p => p.IsPick)?.Name ?? report.Pick.Name;
-        sb.Append("```mermaid\n");
-        sb.Append("xychart-beta\n");
-        sb.Append($"    title \"Estimated average by step (pick: {MermaidText(pickName)})\"\n");
-        sb.Append("    x-axis \"step\" [").Append(string.Join(", ", shown.Select(i => $"\"{curve[i].Step.ToString(C)}\""))).Append("]\n");
-        sb.Append($"    y-axis \"estimated average\" {lo.ToString("F" + decimals, C)} --> {hi.ToString("F" + decimals, C)}\n");
-        sb.Append("    line [").Append(string.Join(", ", shown.Select(i => curve[i].Estimate.ToString("0.0000", C)))).Append("]\n");
-        sb.Append("```\n");
-        return sb.ToString();
-    }
-
-    /// <summary>
-    /// The curve's indices the Mermaid chart shows: all of them up to <see cref="MaxChartPoints"/>, else evenly
-    /// spaced ones, always with the first, the last and the pick.
-    /// </summary>
-    internal static IReadOnlyList<int> ChartIndices(IReadOnlyList<CurvePoint> curve, int maxPoints = MaxChartPoints)
-    {
-        int n = curve.Count;
-        if (n <= maxPoints) return Enumerable.Range(0, n).ToList();
-        int pick = -1;
-        for (int i = 0; i < n; i++) if (curve[i].IsPick) { pick = i; break; }
-        int evenly = pick < 0 ? maxPoints : maxPoints - 1;
-        var set = new SortedSet<int>();
-        for (int k = 0; k < evenly; k++)
-            set.Add((int)Math.Round(k * (n - 1) / (double)(evenly - 1)));
-        if (pick >= 0) set.Add(pick);
-        return set.ToList();
-    }
+    // ---- chart ----
 
     /// <summary>An axis range around [min, max] rounded outward to a step of about a tenth of the span, with the decimals that step needs.</summary>
     internal static (double Low, double High, int Decimals) NiceRange(double min, double max)
@@ -333,22 +293,6 @@ internal static class MarkdownReport
         if (hi <= lo) hi = lo + step;
         int decimals = Math.Clamp(-(int)Math.Floor(Math.Log10(step)), 0, 10);
         return (Math.Round(lo, decimals), Math.Round(hi, decimals), decimals);
-    }
-
-    static string MermaidText(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (char ch in text)
-            sb.Append(ch switch
-            {
-                '"' or '`' => '\'',
-                '<' => '‹',
-                '>' => '›',
-                '\\' => '/',
-                _ when char.IsControl(ch) => ' ',
-                _ => ch,
-            });
-        return Shorten(sb.ToString(), 80);
     }
 
     // ---- formatting ----
@@ -425,7 +369,8 @@ internal static class MarkdownReport
         return text[..cut] + "…";
     }
 
-    static int PickIndex(StudyReport report)
+    /// <summary>The pick's index on the curve (by its mark, else by name), or -1.</summary>
+    internal static int PickIndex(StudyReport report)
     {
         for (int i = 0; i < report.Curve.Count; i++)
             if (report.Curve[i].IsPick) return i;

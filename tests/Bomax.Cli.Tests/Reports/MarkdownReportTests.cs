@@ -170,64 +170,6 @@ public class MarkdownReportTests
         }
     }
 
-    [Theory]
-    [InlineData(30, 5)]
-    [InlineData(1000, 200)]
-    public void MermaidChartIsAnXyChartWithAtMostSixtyStepsIncludingThePick(int checkpoints, int benchmarks)
-    {
-        var report = ReportFixture.Build(checkpoints, benchmarks, evaluatedShare: 0.03);
-        var md = MarkdownReport.Render(report);
-        var block = Regex.Match(md, "```mermaid\n(.*?)\n```\n", RegexOptions.Singleline);
-        Assert.True(block.Success);
-        var lines = block.Groups[1].Value.Split('\n');
-        Assert.Equal("xychart-beta", lines[0]);
-        var pick = report.Curve.Single(p => p.IsPick);
-        var title = Regex.Match(lines[1], "^    title \"([^\"]*)\"$");
-        Assert.True(title.Success, lines[1]);
-        Assert.Contains(pick.Name, title.Groups[1].Value);
-
-        var x = Regex.Match(lines[2], "^    x-axis \"step\" \\[(.*)\\]$");
-        Assert.True(x.Success, lines[2]);
-        var steps = Regex.Matches(x.Groups[1].Value, "\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, C)).ToList();
-        Assert.Equal(x.Groups[1].Value.Split(", ").Length, steps.Count);
-        Assert.True(steps.Count <= 60, $"{steps.Count} x values");
-        Assert.Equal(Math.Min(checkpoints, 60), steps.Count);
-        Assert.Contains(pick.Step, steps);
-        Assert.Equal(report.Curve[0].Step, steps[0]);
-        Assert.Equal(report.Curve[^1].Step, steps[^1]);
-        Assert.Equal(steps.OrderBy(s => s), steps);
-
-        var y = Regex.Match(lines[3], "^    y-axis \"estimated average\" (-?[0-9.]+) --> (-?[0-9.]+)$");
-        Assert.True(y.Success, lines[3]);
-        double lo = double.Parse(y.Groups[1].Value, C), hi = double.Parse(y.Groups[2].Value, C);
-        Assert.True(lo <= report.Curve.Min(p => p.Low) && hi >= report.Curve.Max(p => p.High), $"{lo} {hi}");
-        Assert.True(hi - lo < 1.3 * (report.Curve.Max(p => p.High) - report.Curve.Min(p => p.Low)), "the range is rounded, not padded");
-
-        var line = Regex.Match(lines[4], "^    line \\[(.*)\\]$");
-        Assert.True(line.Success, lines[4]);
-        var values = line.Groups[1].Value.Split(", ").Select(v => double.Parse(v, C)).ToList();
-        Assert.Equal(steps.Count, values.Count);
-        Assert.Equal(pick.Estimate.ToString("0.0000", C), values[steps.IndexOf(pick.Step)].ToString("0.0000", C));
-        Assert.Equal(5, lines.Length);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(500)]
-    [InlineData(998)]
-    [InlineData(999)]
-    public void DownsamplingKeepsFirstLastAndPick(int pick)
-    {
-        var curve = Enumerable.Range(0, 1000).Select(i => new CurvePoint($"c{i}", i, 0.5, 0.4, 0.6, 0, i == pick)).ToList();
-        var shown = MarkdownReport.ChartIndices(curve);
-        Assert.True(shown.Count <= 60);
-        Assert.Contains(0, shown);
-        Assert.Contains(999, shown);
-        Assert.Contains(pick, shown);
-        Assert.Equal(shown.Distinct().OrderBy(i => i), shown);
-    }
-
     [Fact]
     public void ALongPerBenchmarkTableIsCollapsedWithABlankLineBeforeIt()
     {
