@@ -7,13 +7,18 @@ namespace Bomax.Cli.Reports;
 /// <summary>
 /// The self-contained <c>report.html</c>: the Markdown report converted with Markdig, with the Mermaid
 /// chart (which needs a script) replaced by two inline SVG charts: the estimated average across steps
-/// with its 95 % band, evaluated checkpoints and the pick; and the checkpoint × benchmark map. No
+/// with its 95 % band, evaluated checkpoints and the pick; and the checkpoint × benchmark map. Every curve point and
+/// map cell has an SVG <c>&lt;title&gt;</c>, which browsers show as a tooltip (no script needed). No
 /// scripts, fonts, stylesheets or images are loaded from anywhere; every user string is HTML-escaped.
 /// </summary>
 internal static class HtmlReport
 {
     /// <summary>The most columns the checkpoint × benchmark map draws; more checkpoints are averaged into bins.</summary>
     public const int MaxMapColumns = 250;
+
+    /// <summary>The most tooltips the map carries (each costs about 150 bytes); a larger map's tooltips each cover a few
+    /// neighbouring columns of one row.</summary>
+    public const int MaxMapTooltips = 5_000;
 
     static readonly CultureInfo C = CultureInfo.InvariantCulture;
     static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
@@ -133,6 +138,18 @@ internal static class HtmlReport
             svg.Append($"<text x=\"{F(right ? px + 8 : px - 8)}\" y=\"{F(Top - 8)}\" text-anchor=\"{(right ? "start" : "end")}\" font-size=\"13\" font-weight=\"600\" fill=\"#b31b1b\" style=\"fill:#b31b1b\">▼ pick: {E(label)}</text>\n");
         }
 
+        // Tooltips: each checkpoint owns the plot's full height between the midpoints to its neighbours, so a pointer anywhere
+        // above or below the line names the nearest checkpoint; painted (so they catch the pointer) but transparent.
+        svg.Append("<g class=\"tips\" fill=\"#fff\" fill-opacity=\"0\">");
+        for (int i = 0; i < curve.Count; i++)
+        {
+            double from = i == 0 ? Left : (X(curve[i - 1].Step) + X(curve[i].Step)) / 2;
+            double to = i == curve.Count - 1 ? Left + pw : (X(curve[i].Step) + X(curve[i + 1].Step)) / 2;
+            svg.Append($"<rect x=\"{F(from)}\" y=\"{F(Top)}\" width=\"{F(Math.Max(0, to - from))}\" height=\"{F(ph)}\">");
+            svg.Append($"<title>{E(PointTip(curve[i], report.BenchmarkCount))}</title></rect>");
+        }
+        svg.Append("</g>\n");
+
         // Legend, above the plot, laid out by an estimate of each label's width.
         double ly = 18, lx = Left;
         svg.Append("<g font-size=\"12\">");
@@ -246,6 +263,8 @@ internal static class HtmlReport
         if (fails.Length > 0)
             svg.Append($"<path d=\"{fails}\" fill=\"#d62728\" fill-opacity=\"0.35\" stroke=\"#d62728\" stroke-width=\"{F(Math.Clamp(Math.Min(colW, rowH) * 0.25, 1, 2.5))}\" vector-effect=\"non-scaling-stroke\"/>\n");
 
+        svg.Append(MapTips(report, cols, Bin));
+
         // The pick's column.
         int pickIndex = -1;
         for (int i = 0; i < checkpoints; i++) if (report.Curve[i].IsPick) { pickIndex = i; break; }
@@ -306,6 +325,66 @@ internal static class HtmlReport
         LegendText(svg, lx + 14, ly, "pick's column");
         svg.Append("</g>\n</svg>");
         return svg.ToString();
+    }
+
+    /// <summary>A curve point's tooltip: which checkpoint, its estimate and interval, and how much of it was observed.</summary>
+    internal static string PointTip(CurvePoint p, int benchmarks) =>
+        $"{p.Name} (step {p.Step.ToString(C)}): estimated average {MarkdownReport.Score(p.Estimate)}, 95 % interval "
+        + $"{MarkdownReport.Score(p.Low)}–{MarkdownReport.Score(p.High)}; {p.BenchmarksEvaluated.ToString(C)} of {benchmarks.ToString(C)} "
+        + $"benchmarks observed{(p.IsPick ? " (the pick)" : "")}";
+
+    /// <summary>
+    /// Transparent rectangles over the map (in its cell units), each with a <c>&lt;title&gt;</c> naming its checkpoint,
+    /// benchmark and score, observed or estimated. A tooltip covers one drawn cell, or on a map of more than
+    /// <see cref="MaxMapTooltips"/> cells a run of neighbouring columns in one row (its range of checkpoints and scores),
+    /// which keeps <c>report.html</c> small.
+    /// </summary>
+    static string MapTips(StudyReport report, int cols, Func<int, int> bin)
+    {
+        int rows = report.BenchmarkNames.Count, checkpoints = report.Curve.Count;
+        int width = (int)Math.Ceiling((double)rows * cols / MaxMapTooltips);
+        int tiles = (cols + width - 1) / width;
+        int Tile(int checkpoint) => bin(checkpoint) / width;
+        var cells = new List<CellEstimate>[rows, tiles];
+        foreach (var c in report.Cells)
+        {
+            if (c.Benchmark < 0 || c.Benchmark >= rows || c.Checkpoint < 0 || c.Checkpoint >= checkpoints) continue;
+            (cells[c.Benchmark, Tile(c.Checkpoint)] ??= []).Add(c);
+        }
+        var svg = new StringBuilder();
+        svg.Append("<g class=\"tips\" fill=\"#fff\" fill-opacity=\"0\">");
+        for (int j = 0; j < rows; j++)
+            for (int t = 0; t < tiles; t++)
+            {
+                if (cells[j, t] is not { Count: > 0 } tile) continue;
+                int from = t * width, to = Math.Min(cols, from + width);
+                svg.Append($"<rect x=\"{from.ToString(C)}\" y=\"{j.ToString(C)}\" width=\"{(to - from).ToString(C)}\" height=\"1\">");
+                svg.Append($"<title>{E(CellTip(report, tile))}</title></rect>");
+            }
+        return svg.Append("</g>\n").ToString();
+    }
+
+    /// <summary>A map tooltip: one cell's checkpoint, benchmark and score (observed, estimated, or failed and estimated), or for
+    /// several checkpoints of one benchmark their first and last, the range of scores and how many were observed or failed.</summary>
+    internal static string CellTip(StudyReport report, IReadOnlyList<CellEstimate> cells)
+    {
+        string benchmark = report.BenchmarkNames[cells[0].Benchmark];
+        if (cells.Count == 1)
+        {
+            var c = cells[0];
+            var p = report.Curve[c.Checkpoint];
+            string how = c.Failed ? "evaluation failed, estimated" : c.Observed ? "observed" : "estimated";
+            string value = c.Failed ? $"{how} {MarkdownReport.Score(c.Estimate)}" : $"{MarkdownReport.Score(c.Estimate)} {how}";
+            return $"{p.Name} (step {p.Step.ToString(C)}) · {benchmark}: {value}";
+        }
+        var first = report.Curve[cells.Min(c => c.Checkpoint)];
+        var last = report.Curve[cells.Max(c => c.Checkpoint)];
+        var finite = cells.Where(c => double.IsFinite(c.Estimate)).Select(c => c.Estimate).ToList();
+        string range = finite.Count == 0 ? "no estimate" : $"{MarkdownReport.Score(finite.Min())}–{MarkdownReport.Score(finite.Max())}";
+        int observed = cells.Count(c => c.Observed && !c.Failed), failed = cells.Count(c => c.Failed);
+        string failures = failed > 0 ? $", {failed.ToString(C)} failed" : "";
+        return $"{first.Name} … {last.Name} · {benchmark}: {range}; {observed.ToString(C)} observed{failures}, "
+            + $"{(cells.Count - observed - failed).ToString(C)} estimated";
     }
 
     /// <summary>Writes a legend label at <paramref name="x"/>; returns where the next item may start.</summary>

@@ -7,11 +7,12 @@ namespace Bomax.Cli.Reports;
 
 /// <summary>
 /// The decision report as GitHub-flavoured Markdown: a hidden marker (to find the sticky PR comment),
-/// the pick with its estimate, interval and P(best), the top checkpoints, the cost, the pick's
-/// per-benchmark scores, a Mermaid chart of the average curve, and a collapsed details block with
-/// failures, warnings, settings and provenance. Everything outside the details block is a pure function
-/// of the report's numbers and names (the generation time appears only inside it), so a re-run with
-/// nothing new renders the same body.
+/// the pick with its estimate, interval and P(best), the top checkpoints, the cost, a Mermaid chart of the
+/// average curve (<see cref="MermaidChart"/>), the pick's per-benchmark scores (collapsed when long), and a
+/// collapsed details block with failures, warnings, settings and provenance. Everything outside the details
+/// block is a pure function of the report's numbers and names (the generation time appears only inside it),
+/// so a re-run with nothing new renders the same body. It uses no emoji: where the reader's fonts lack them
+/// they render as boxes; words and bold say the same.
 /// </summary>
 internal static class MarkdownReport
 {
@@ -22,14 +23,15 @@ internal static class MarkdownReport
     /// comparison of two reports can leave it out.</summary>
     public const string GeneratedPrefix = "- Generated: ";
 
-    /// <summary>The most points the Mermaid chart shows; the first, last and picked checkpoints are always among them.</summary>
-    public const int MaxChartPoints = 60;
-
     /// <summary>What <see cref="Truncate"/> appends.</summary>
     public const string TruncatedNote = "… (truncated)";
 
     /// <summary>Where the HTML rendering puts its SVG charts instead of the Mermaid block.</summary>
     internal const string ChartsPlaceholder = "<!-- bomax:charts -->";
+
+    /// <summary>A table with more rows than this (the pick's per-benchmark table) is collapsed in <c>&lt;details&gt;</c>,
+    /// so that a study of hundreds of benchmarks does not push the rest of the PR conversation off the screen.</summary>
+    public const int MaxOpenTableRows = 20;
 
     const int MaxFailureRows = 100;
     const int MaxMessageLength = 300;
@@ -52,7 +54,7 @@ internal static class MarkdownReport
         Line();
 
         var pick = report.Pick;
-        Line($"### ✅ Selected **{Inline(pick.Name)}**");
+        Line($"### Selected **{Inline(pick.Name)}**");
         Line();
         Line($"Estimated average **{Score(pick.Estimate)}** (95 % interval {Interval(pick.Low, pick.High)}) · P(best) **{Probability(pick.ProbabilityBest)}** · expected shortfall {Shortfall(pick)}");
         Line();
@@ -70,7 +72,7 @@ internal static class MarkdownReport
         {
             rank++;
             bool isPick = s == pick || (s.Name == pick.Name && s.Step == pick.Step);
-            string name = isPick ? $"✅ **{Cell(s.Name)}** (pick)" : Cell(s.Name);
+            string name = isPick ? $"**{Cell(s.Name)}** (pick)" : Cell(s.Name);
             Line($"| {rank.ToString(C)} | {name} | {s.Step.ToString(C)} | {Score(s.Estimate)} | {Interval(s.Low, s.High)} | {Probability(s.ProbabilityBest)} | {Shortfall(s)} | {s.BenchmarksEvaluated.ToString(C)}/{s.BenchmarkCount.ToString(C)} |");
         }
         Line();
@@ -96,15 +98,24 @@ internal static class MarkdownReport
         if (forHtml)
             Line(ChartsPlaceholder);
         else
-            md.Append(Mermaid(report));
+            md.Append(MermaidChart.Render(report));
         Line();
 
         Line($"#### {Inline(pick.Name)} by benchmark");
         Line();
-        Line("| Benchmark | Weight | Score | Source |");
-        Line("|---|---:|---:|---|");
         int pickIndex = PickIndex(report);
         var failedAtPick = report.Cells.Where(c => c.Checkpoint == pickIndex && c.Failed).Select(c => c.Benchmark).ToHashSet();
+        bool collapse = report.PickBenchmarks.Count > MaxOpenTableRows;
+        if (collapse)
+        {
+            int observedCount = report.PickBenchmarks.Count(b => b.Observed is not null);
+            Line($"<details><summary>{report.PickBenchmarks.Count.ToString("N0", C)} benchmarks: {observedCount.ToString("N0", C)} observed, "
+                + $"{(report.PickBenchmarks.Count - observedCount).ToString("N0", C)} predicted</summary>");
+            // GitHub renders Markdown inside <details> only after a blank line.
+            Line();
+        }
+        Line("| Benchmark | Weight | Score | Source |");
+        Line("|---|---:|---:|---|");
         for (int j = 0; j < report.PickBenchmarks.Count; j++)
         {
             var b = report.PickBenchmarks[j];
@@ -119,6 +130,11 @@ internal static class MarkdownReport
             }
         }
         Line();
+        if (collapse)
+        {
+            Line("</details>");
+            Line();
+        }
         var minimised = report.PickBenchmarks.Where(b => b.Goal == Study.ScoreGoal.Minimize).Select(b => Inline(b.Name)).ToList();
         if (minimised.Count > 0)
         {
@@ -133,7 +149,7 @@ internal static class MarkdownReport
             var parts = new List<string>();
             if (failures > 0) parts.Add(failures == 1 ? "1 evaluation failed" : $"{failures.ToString("N0", C)} evaluations failed");
             if (warnings > 0) parts.Add(warnings == 1 ? "1 warning" : $"{warnings.ToString("N0", C)} warnings");
-            Line($"⚠️ {string.Join(" · ", parts)} (see Details)");
+            Line($"**Warning:** {string.Join(" · ", parts)} (see Details)");
             Line();
         }
 
@@ -263,44 +279,7 @@ internal static class MarkdownReport
         }
     }
 
-    // ---- Mermaid ----
-
-    static string Mermaid(StudyReport report)
-    {
-        var curve = report.Curve;
-        var sb = new StringBuilder();
-        if (curve.Count == 0) return sb.ToString();
-        var shown = ChartIndices(curve);
-        double min = curve.Min(p => p.Low), max = curve.Max(p => p.High);
-        var (lo, hi, decimals) = NiceRange(min, max);
-        string pickName = curve.FirstOrDefault(p => p.IsPick)?.Name ?? report.Pick.Name;
-        sb.Append("```mermaid\n");
-        sb.Append("xychart-beta\n");
-        sb.Append($"    title \"Estimated average by step (pick: {MermaidText(pickName)})\"\n");
-        sb.Append("    x-axis \"step\" [").Append(string.Join(", ", shown.Select(i => $"\"{curve[i].Step.ToString(C)}\""))).Append("]\n");
-        sb.Append($"    y-axis \"estimated average\" {lo.ToString("F" + decimals, C)} --> {hi.ToString("F" + decimals, C)}\n");
-        sb.Append("    line [").Append(string.Join(", ", shown.Select(i => curve[i].Estimate.ToString("0.0000", C)))).Append("]\n");
-        sb.Append("```\n");
-        return sb.ToString();
-    }
-
-    /// <summary>
-    /// The curve's indices the Mermaid chart shows: all of them up to <see cref="MaxChartPoints"/>, else evenly
-    /// spaced ones, always with the first, the last and the pick.
-    /// </summary>
-    internal static IReadOnlyList<int> ChartIndices(IReadOnlyList<CurvePoint> curve, int maxPoints = MaxChartPoints)
-    {
-        int n = curve.Count;
-        if (n <= maxPoints) return Enumerable.Range(0, n).ToList();
-        int pick = -1;
-        for (int i = 0; i < n; i++) if (curve[i].IsPick) { pick = i; break; }
-        int evenly = pick < 0 ? maxPoints : maxPoints - 1;
-        var set = new SortedSet<int>();
-        for (int k = 0; k < evenly; k++)
-            set.Add((int)Math.Round(k * (n - 1) / (double)(evenly - 1)));
-        if (pick >= 0) set.Add(pick);
-        return set.ToList();
-    }
+    // ---- chart ----
 
     /// <summary>An axis range around [min, max] rounded outward to a step of about a tenth of the span, with the decimals that step needs.</summary>
     internal static (double Low, double High, int Decimals) NiceRange(double min, double max)
@@ -314,22 +293,6 @@ internal static class MarkdownReport
         if (hi <= lo) hi = lo + step;
         int decimals = Math.Clamp(-(int)Math.Floor(Math.Log10(step)), 0, 10);
         return (Math.Round(lo, decimals), Math.Round(hi, decimals), decimals);
-    }
-
-    static string MermaidText(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (char ch in text)
-            sb.Append(ch switch
-            {
-                '"' or '`' => '\'',
-                '<' => '‹',
-                '>' => '›',
-                '\\' => '/',
-                _ when char.IsControl(ch) => ' ',
-                _ => ch,
-            });
-        return Shorten(sb.ToString(), 80);
     }
 
     // ---- formatting ----
@@ -406,7 +369,8 @@ internal static class MarkdownReport
         return text[..cut] + "…";
     }
 
-    static int PickIndex(StudyReport report)
+    /// <summary>The pick's index on the curve (by its mark, else by name), or -1.</summary>
+    internal static int PickIndex(StudyReport report)
     {
         for (int i = 0; i < report.Curve.Count; i++)
             if (report.Curve[i].IsPick) return i;
