@@ -30,7 +30,7 @@ internal static class ReplayCommand
         var rule = EngineWords.Acquisitions.Option("--acquisition", "row-first (the row with the best EI, then its most informative cell; the default), row (EI with what a cell says about its row) or cell (BOMAX's EI of the cell alone).");
         var rank = new Option<int>("--task-rank") { Description = "Rank of the task covariance; 0 = automatic.", DefaultValueFactory = _ => 0 };
         var noJitter = new Option<bool>("--no-jitter") { Description = "Leave out the checkpoint-level jitter term (for ablation)." };
-        var warp = new Option<bool>("--warp") { Description = "Learn a concave warping of the step axis (off by default; see README)." };
+        var warp = new Option<bool>("--warp") { Description = "Learn a concave warping of the step axis (off by default; see docs/engine.md)." };
         var noCheck = new Option<bool>("--no-predictive-check") { Description = "Report P(best) from the fitted posterior, without the held-out check's widening (for ablation)." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var threads = new Option<int>("--threads") { Description = "LibTorch's threads while the engine fits (default 1, as in a study).", DefaultValueFactory = _ => 1 };

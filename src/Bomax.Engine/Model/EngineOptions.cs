@@ -18,7 +18,7 @@ public enum AcquisitionRule
 }
 
 /// <summary>
-/// Modelling choices of the engine. The defaults are what the replay benchmark supports (see README):
+/// Modelling choices of the engine. The defaults are what the replay benchmark supports (see docs/measurements.md):
 /// task covariance of rank 1, floors on noise and lengthscale, a checkpoint-level jitter term.
 /// </summary>
 public sealed record EngineOptions
@@ -40,7 +40,7 @@ public sealed record EngineOptions
     /// <summary>
     /// Learn a concave warping of the step axis (Kumaraswamy CDF), for curves that change faster early than late.
     /// Off by default: fitted on a few cells per benchmark it stretches the start of the run until the
-    /// early checkpoints look independent, and the replay measured worse picks with it (see README).
+    /// early checkpoints look independent, and the replay measured worse picks with it (see docs/engine.md).
     /// </summary>
     public bool InputWarping { get; init; }
     /// <summary>Model checkpoint-level deviations shared across benchmarks (δ(x,x′) in the step kernel).</summary>
@@ -60,7 +60,7 @@ public sealed record EngineOptions
     /// LibTorch's intra-op threads while this engine fits and conditions. One by default: the engine runs beside the
     /// evaluations it starts and on shared CI machines, where LibTorch's default (every core, spinning OpenMP waits)
     /// was measured ten times slower under contention, and a study's matrices are small enough that one thread loses
-    /// little when the machine is idle (see README, "The engine's threads").
+    /// little when the machine is idle (see docs/measurements.md, "The engine's threads").
     /// </summary>
     public int Threads { get; init; } = 1;
 

@@ -12,7 +12,7 @@ public sealed record ThreadGain(int Observations, string Operation, double OneTh
 
 /// <summary>
 /// Measures what more LibTorch threads gain for the engine's two costly operations at each size, on a table's cells (a seeded
-/// random share of the grid, the neutral hyperparameters): the measurement behind the default of one thread (README, "The
+/// random share of the grid, the neutral hyperparameters): the measurement behind the default of one thread (docs/measurements.md, "The
 /// engine's threads"). Reads the clock it is given; run it on the machine in the state you want to know about (idle, or beside
 /// the evaluations).
 /// </summary>
