@@ -21,10 +21,6 @@ internal sealed record DecisionState(
     /// <summary>How that fit ended (<see cref="FitReport.Outcome"/>), so a decision from the state reports it as the run did.</summary>
     [JsonPropertyName("outcome")] public string Outcome { get; init; } = "";
 
-    /// <summary>The benchmarks' standardisation scales that fit belongs to (a decision between refits keeps them); a state
-    /// without them (written by an older bomax) is not used.</summary>
-    [JsonPropertyName("scales")] public double[]? Scales { get; init; }
-
     /// <summary>The held-out check's variance scale for that fit (null: not kept; the decision computes it).</summary>
     [JsonPropertyName("scale")] public double? Scale { get; init; }
 
@@ -37,7 +33,6 @@ internal sealed record DecisionState(
         new(journalHash, OptionsKey(options), state.Fit!.Hyperparameters.Benchmarks, state.Fit.Hyperparameters.Rank, state.FittedAt, state.Fit.Hyperparameters.Raw)
         {
             Outcome = state.Fit.Report.Outcome,
-            Scales = state.Fit.Standardisation.Scale,
             Scale = state.Scale,
         };
 
@@ -46,15 +41,14 @@ internal sealed record DecisionState(
     /// journal (the same decision again); when the journal has changed since, the same fit and the count it was fitted at, so
     /// the refit schedule decides whether to refit (as a run's next round would), but not the held-out check's scale, which
     /// belongs to the observations it was computed from. None when the options or the grid's shape differ. The
-    /// standardisation's means are recomputed by the decision; its scales are the fit's.
+    /// standardisation is recomputed by the decision.
     /// </summary>
     public PlannerState? StartFor(string journalHash, EngineOptions options, int benchmarks)
     {
         if (Options != OptionsKey(options) || Benchmarks != benchmarks || Rank != options.ResolvedTaskRank(benchmarks)
-            || Raw.Length != Hyperparameters.LengthFor(Benchmarks, Rank) || Raw.Any(x => !double.IsFinite(x)) || FittedAt < 0
-            || Scales is not { } scales || scales.Length != benchmarks || scales.Any(x => !double.IsFinite(x) || x <= 0))
+            || Raw.Length != Hyperparameters.LengthFor(Benchmarks, Rank) || Raw.Any(x => !double.IsFinite(x)) || FittedAt < 0)
             return null;
-        var fit = new ModelFit(new Hyperparameters(Benchmarks, Rank, Raw), new Standardisation(new double[benchmarks], scales),
+        var fit = new ModelFit(new Hyperparameters(Benchmarks, Rank, Raw), Standardisation.From(benchmarks, []),
             new FitReport(double.NaN, double.NaN, 0, true, Outcome.Length > 0 ? Outcome : "kept from the last decision"));
         return journalHash == JournalSha256
             ? new PlannerState(fit, FittedAt) { Scale = Scale is { } s && double.IsFinite(s) && s >= 1 ? s : null }

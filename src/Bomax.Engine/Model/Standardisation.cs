@@ -39,8 +39,5 @@ public sealed record Standardisation(double[] Mean, double[] Scale)
         return new Standardisation(mean, scale);
     }
 
-    /// <summary>These means with <paramref name="scale"/> (a fit's) as the scales: what a re-conditioning between refits uses.</summary>
-    public Standardisation Rescaled(double[] scale) => scale.Length == Scale.Length ? this with { Scale = scale } : this;
-
     public double Apply(Observation o) => (o.Score - Mean[o.Cell.Benchmark]) / Scale[o.Cell.Benchmark];
 }

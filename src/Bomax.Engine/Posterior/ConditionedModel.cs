@@ -85,7 +85,7 @@ public sealed class ConditionedModel : IDisposable
         Factorisation? factorisation = null;
         if (points.Count > 0)
         {
-            var key = new FactorKey(fit.Hyperparameters.Raw, s.Scale, options);
+            var key = new FactorKey(fit.Hyperparameters.Raw, options);
             factorisation = cache is null
                 ? Factorisation.Of(key, points, FromScratch())
                 : cache.Factor(key, points, Covariance, kernel.Noise.item<double>(), FromScratch);

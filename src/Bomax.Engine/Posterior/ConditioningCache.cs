@@ -55,13 +55,13 @@ public sealed class ConditioningCache : IDisposable
     }
 }
 
-/// <summary>What a factor belongs to: the raw hyperparameters, the standardisation's scale (it sets the known noise) and the
-/// options that shape the kernel. Compared by value, so a fit read back from disk matches the one it was written from.</summary>
-internal sealed record FactorKey(double[] Raw, double[] Scale, EngineOptions Options)
+/// <summary>What a factor belongs to: the raw hyperparameters and the options that shape the kernel (the known noise, which
+/// the standardisation sets, is compared point by point). Compared by value, so a fit read back from disk matches the one it
+/// was written from.</summary>
+internal sealed record FactorKey(double[] Raw, EngineOptions Options)
 {
     public bool Matches(FactorKey other) =>
-        Raw.AsSpan().SequenceEqual(other.Raw) && Scale.AsSpan().SequenceEqual(other.Scale)
-        && Options with { Threads = 1, Seed = 0 } == other.Options with { Threads = 1, Seed = 0 };
+        Raw.AsSpan().SequenceEqual(other.Raw) && Options with { Threads = 1, Seed = 0 } == other.Options with { Threads = 1, Seed = 0 };
 }
 
 /// <summary>The observations as the training covariance sees them: checkpoint, benchmark and known noise of each, in order.</summary>

@@ -51,9 +51,11 @@ public sealed class Decision : IDisposable
 /// budget and what the replay measures at each budget. (A warm refit forced there as well picked the same checkpoints on
 /// the shared table, 5 seeds at 2 % and 5 %, for one more fit.) Its state, kept beside the journal, lets <c>report</c>
 /// and <c>suggest</c> of the same journal decide exactly as the run printed, without refitting.
-/// Between refits the benchmarks' means follow the observations but their scales stay the fit's: the hyperparameters are in
-/// those units, and the known noise of every observation (its standard error over the scale) then stays as it was, so a study
-/// loop's <see cref="ConditioningCache"/> extends the last factor instead of factorising again.
+/// Between refits the observations are standardised afresh; the training covariance does not depend on that unless scores
+/// carry standard errors (their known noise is the error over the benchmark's scale), so a study loop's
+/// <see cref="ConditioningCache"/> extends the last factor instead of factorising again whenever the known noise of the
+/// observations it has already seen is unchanged. (Keeping the fit's scales between refits instead, so that it always is,
+/// changed picks on the shared table without making them better: 5 %, seeds 0–9, mean regret 0.088 % against 0.072 %.)
 /// </summary>
 public static class StudyDecision
 {
@@ -74,7 +76,7 @@ public static class StudyDecision
             bool refit = known is null || RefitSchedule.IsDue(observations.Count, previous.FittedAt, options.FitObservationLimit);
             var fit = refit
                 ? HyperparameterFit.Fit(grid, observations, options, known?.Hyperparameters)
-                : known! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations).Rescaled(known.Standardisation.Scale) };
+                : known! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
             var state = refit ? new PlannerState(fit, observations.Count) : previous with { Fit = fit, Scale = final ? null : previous.Scale };
             var model = ConditionedModel.Condition(grid, observations, fit, options, cache);
             return new Decision(model, state, refit, observations, options);

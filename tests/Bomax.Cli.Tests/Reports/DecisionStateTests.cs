@@ -22,10 +22,7 @@ public sealed class DecisionStateTests : IDisposable
     static readonly EngineOptions Options = new();
 
     static DecisionState State(int benchmarks = 3, string hash = "abc", int fittedAt = 12) =>
-        new(hash, DecisionState.OptionsKey(Options), benchmarks, 1, fittedAt, new double[Hyperparameters.LengthFor(benchmarks, 1)])
-        {
-            Scales = Enumerable.Range(1, benchmarks).Select(j => 0.1 * j).ToArray(),
-        };
+        new(hash, DecisionState.OptionsKey(Options), benchmarks, 1, fittedAt, new double[Hyperparameters.LengthFor(benchmarks, 1)]);
 
     [Fact]
     public void TheSameJournalStartsFromTheFitAsItWasAndAChangedOneLetsTheScheduleDecide()
@@ -37,7 +34,6 @@ public sealed class DecisionStateTests : IDisposable
         Assert.Equal(12, changed!.FittedAt); // the count the fit saw: the refit schedule decides, as in a run's next round
         Assert.Null(changed.Scale);          // the held-out check belongs to the observations it was made from
         Assert.Equal(State().Raw, changed.Fit!.Hyperparameters.Raw);
-        Assert.Equal([0.1, 0.2, 0.30000000000000004], changed.Fit.Standardisation.Scale); // the units the fit was made in
     }
 
     [Fact]
@@ -46,8 +42,6 @@ public sealed class DecisionStateTests : IDisposable
         Assert.Null(State().StartFor("abc", Options with { Kernel = StepKernel.Rbf }, 3));
         Assert.Null(State().StartFor("abc", Options, 4));
         Assert.Null((State() with { Raw = [1, 2] }).StartFor("abc", Options, 3));
-        Assert.Null((State() with { Scales = null }).StartFor("abc", Options, 3)); // written before the scales were kept
-        Assert.Null((State() with { Scales = [1, 0, 1] }).StartFor("abc", Options, 3));
         Assert.NotNull(State().StartFor("abc", Options with { Device = ComputeDevice.Cpu, Threads = 2 }, 3)); // where and how fast: no matter
     }
 
@@ -58,7 +52,6 @@ public sealed class DecisionStateTests : IDisposable
         state.Write(directory);
         var read = DecisionState.Read(directory);
         Assert.Equal(state.Raw, read!.Raw);
-        Assert.Equal(state.Scales, read.Scales);
         Assert.Equal((state.JournalSha256, state.FittedAt, state.Scale, state.Outcome), (read.JournalSha256, read.FittedAt, read.Scale, read.Outcome));
         Assert.Equal(1.7, read.StartFor("abc", Options, 3)!.Scale);   // the same journal: the check's scale is kept with the fit
         Assert.Null(read.StartFor("def", Options, 3)!.Scale);         // a changed one: computed again

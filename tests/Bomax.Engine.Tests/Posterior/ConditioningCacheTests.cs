@@ -88,7 +88,7 @@ public class ConditioningCacheTests
         Assert.Equal((3, 0), (cache.FromScratch, cache.Extended));
 
         // Another scale changes every known noise: not the same factor either.
-        var rescaled = refitted with { Standardisation = refitted.Standardisation.Rescaled(refitted.Standardisation.Scale.Select(x => 2 * x).ToArray()) };
+        var rescaled = refitted with { Standardisation = refitted.Standardisation with { Scale = refitted.Standardisation.Scale.Select(x => 2 * x).ToArray() } };
         ConditionedModel.Condition(Grid, history, rescaled, Options, cache).Dispose();
         Assert.Equal((4, 0), (cache.FromScratch, cache.Extended));
 
@@ -96,10 +96,12 @@ public class ConditioningCacheTests
         Assert.Equal((4, 1), (cache.FromScratch, cache.Extended));
     }
 
-    [Fact]
-    public void BetweenRefitsADecisionKeepsTheFitsScalesAndExtendsTheFactor()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BetweenRefitsADecisionExtendsTheFactorUnlessStandardErrorsMoveWithTheScales(bool standardErrors)
     {
-        var history = History(3);
+        var history = History(3).Select(o => standardErrors ? o : o with { StandardError = null }).ToList();
         var options = Options with { FirstFitIterations = 10 };
         using var cache = new ConditioningCache();
         using var first = StudyDecision.Decide(Grid, history.Take(30).ToList(), options, PlannerState.Empty, cache);
@@ -109,9 +111,13 @@ public class ConditioningCacheTests
         using var next = StudyDecision.Decide(Grid, history.Take(31).ToList(), options, state, cache);
 
         Assert.False(next.Refitted);
-        Assert.Equal(first.Model.Fit.Standardisation.Scale, next.Model.Fit.Standardisation.Scale);
-        var means = Standardisation.From(Grid.BenchmarkCount, history.Take(31).ToList()).Mean;
-        Assert.Equal(means, next.Model.Fit.Standardisation.Mean);
-        Assert.Equal((1, 1), (cache.FromScratch, cache.Extended));
+        var fresh = Standardisation.From(Grid.BenchmarkCount, history.Take(31).ToList()); // standardised afresh, as before
+        Assert.Equal(fresh.Mean, next.Model.Fit.Standardisation.Mean);
+        Assert.Equal(fresh.Scale, next.Model.Fit.Standardisation.Scale);
+        // Without standard errors the training covariance does not see the scales: the factor is extended. With them, the
+        // new scales move the known noise of earlier observations: factorised from scratch.
+        Assert.Equal(standardErrors ? (2, 0) : (1, 1), (cache.FromScratch, cache.Extended));
+        using var expected = ConditionedModel.Condition(Grid, history.Take(31).ToList(), next.Model.Fit, options);
+        AssertSameModel(expected, next.Model);
     }
 }
