@@ -23,9 +23,10 @@ internal static class MarginalLikelihood
         {
             var factor = Cholesky.Factor(k.detach());
             var alpha = cholesky_solve(data.Scores.unsqueeze(1), factor);
-            // ½(K⁻¹ − ααᵀ), written into K⁻¹ itself: two fewer n × n temporaries an evaluation.
-            var a = alpha.squeeze(1);
-            var g = cholesky_inverse(factor).addr_(a, a, beta: 0.5f, alpha: -0.5f);
+            var inverse = cholesky_inverse(factor);
+            // ½(K⁻¹ − ααᵀ) as written: computed in place in K⁻¹ (addr_) it saved two temporaries but rounded otherwise,
+            // and the fits' paths, then picks, moved on the shared table (5 %, seeds 3, 7, 9).
+            var g = (inverse - alpha.matmul(alpha.T)) * Const(0.5, inverse);
             value = 0.5 * data.Scores.dot(alpha.squeeze(1)).item<double>()
                 + factor.diagonal().log().sum().item<double>()
                 + 0.5 * data.Count * Math.Log(2 * Math.PI);
