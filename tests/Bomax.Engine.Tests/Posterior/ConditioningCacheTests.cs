@@ -51,7 +51,7 @@ public class ConditioningCacheTests
     {
         var history = History(1);
         var fit = FitOn(history.Take(20).ToList());
-        using var cache = new ConditioningCache();
+        using var cache = new ConditioningCache(extendFrom: 0); // these histories are small
         using (var first = ConditionedModel.Condition(Grid, history.Take(20).ToList(), fit, Options, cache))
         {
             first.ThroughInverse = true;
@@ -74,7 +74,7 @@ public class ConditioningCacheTests
     {
         var history = History(2);
         var fit = FitOn(history.Take(20).ToList());
-        using var cache = new ConditioningCache();
+        using var cache = new ConditioningCache(extendFrom: 0); // these histories are small
         ConditionedModel.Condition(Grid, history.Take(20).ToList(), fit, Options, cache).Dispose();
 
         var reordered = history.Take(20).Reverse().Concat(history.Skip(20)).ToList();
@@ -103,7 +103,7 @@ public class ConditioningCacheTests
     {
         var history = History(3).Select(o => standardErrors ? o : o with { StandardError = null }).ToList();
         var options = Options with { FirstFitIterations = 10 };
-        using var cache = new ConditioningCache();
+        using var cache = new ConditioningCache(extendFrom: 0); // these histories are small
         using var first = StudyDecision.Decide(Grid, history.Take(30).ToList(), options, PlannerState.Empty, cache);
         var state = first.State with { FittedAt = 31 }; // as if fitted later: so few observations refit every round
         Assert.False(RefitSchedule.IsDue(31, 31));
@@ -119,5 +119,17 @@ public class ConditioningCacheTests
         Assert.Equal(standardErrors ? (2, 0) : (1, 1), (cache.FromScratch, cache.Extended));
         using var expected = ConditionedModel.Condition(Grid, history.Take(31).ToList(), next.Model.Fit, options);
         AssertSameModel(expected, next.Model);
+    }
+
+    [Fact]
+    public void BelowTheSizeWhereItPaysTheFactorIsMadeFromScratch()
+    {
+        var history = History(4).Select(o => o with { StandardError = null }).ToList();
+        var fit = FitOn(history.Take(20).ToList());
+        using var cache = new ConditioningCache(extendFrom: 25);
+        ConditionedModel.Condition(Grid, history.Take(20).ToList(), fit, Options, cache).Dispose();
+        ConditionedModel.Condition(Grid, history.Take(30).ToList(), fit, Options, cache).Dispose(); // 20 cached: below 25
+        ConditionedModel.Condition(Grid, history.Take(40).ToList(), fit, Options, cache).Dispose(); // 30 cached: extended
+        Assert.Equal((2, 1), (cache.FromScratch, cache.Extended));
     }
 }
