@@ -68,21 +68,24 @@ internal sealed class OutputGuard : TextWriter
 
     void WriteRaw(string text)
     {
-        if (pending.Length > 0)
-        {
-            Emit(pending.ToString());
-            pending.Clear();
-        }
+        EmitPending();
         inner.Write(text);
         inner.Flush();
+    }
+
+    /// <summary>Writes, guarded, what has come since the last line break.</summary>
+    void EmitPending()
+    {
+        if (pending.Length == 0) return;
+        Emit(pending.ToString());
+        pending.Clear();
     }
 
     public override void Write(char value)
     {
         if (value is '\n' or '\r')
         {
-            Emit(pending.ToString());
-            pending.Clear();
+            EmitPending(); // an empty line writes nothing before its break, as Emit does
             inner.Write(value);
             inner.Flush();
         }
@@ -108,11 +111,7 @@ internal sealed class OutputGuard : TextWriter
 
     public override void Flush()
     {
-        if (pending.Length > 0)
-        {
-            Emit(pending.ToString());
-            pending.Clear();
-        }
+        EmitPending();
         inner.Flush();
     }
 

@@ -85,14 +85,14 @@ public sealed class ConditionedModel : IDisposable
         Factorisation? factorisation = null;
         if (points.Count > 0)
         {
-            var key = new FactorKey(fit.Hyperparameters.Raw, options);
-            factorisation = cache is null
-                ? Factorisation.Of(key, points, FromScratch())
-                : cache.Factor(key, points, Covariance, kernel.Noise.item<double>(), FromScratch);
-            // The model's own handles: the cache may replace (and dispose) its factorisation while this model lives.
-            factor = factorisation.Factor.alias();
-            inverse = factorisation.Inverse?.alias().DetachFromDisposeScope();
-            if (cache is null) { factorisation.Dispose(); factorisation = null; }
+            if (cache is null) factor = Cholesky.Factor(FromScratch());
+            else
+            {
+                factorisation = cache.Factor(new FactorKey(fit.Hyperparameters.Raw, options), points, Covariance, kernel.Noise.item<double>(), FromScratch);
+                // The model's own handles: the cache may replace (and dispose) its factorisation while this model lives.
+                factor = factorisation.Factor.alias();
+                inverse = factorisation.Inverse?.alias().DetachFromDisposeScope();
+            }
             var scores = tensor(observations.Select(s.Apply).ToArray(), dtype: float64, device: device);
             alpha = cholesky_solve(scores.unsqueeze(1), factor).squeeze(1);
         }
