@@ -27,7 +27,7 @@ public sealed class ConditioningCache(int extendFrom = ConditioningCache.ExtendF
 
     Factorisation? last;
 
-    /// <summary>Conditionings that extended the cached factor (what the replay reports beside its round times).</summary>
+    /// <summary>Conditionings that extended the cached factor (reused it whole when nothing was new); the tests read it.</summary>
     public int Extended { get; private set; }
 
     /// <summary>Conditionings that factorised from scratch (the first, and each after a refit or a changed history).</summary>
