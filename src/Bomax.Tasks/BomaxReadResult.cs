@@ -13,6 +13,8 @@ public sealed class BomaxReadResult : PickOutputs
     public bool ReportUpToDate { get; set; }
     /// <summary>A missing or unreadable file is an error (after a select); otherwise the outputs stay empty.</summary>
     public bool Required { get; set; }
+    /// <summary>The user's project (<c>$(MSBuildProjectFullPath)</c>): the up-to-date pick is logged as its output line.</summary>
+    public string ProjectFile { get; set; } = "";
 
     [Output] public string JournalPath { get; private set; } = "";
     [Output] public string SpecPath { get; private set; } = "";
@@ -31,7 +33,8 @@ public sealed class BomaxReadResult : PickOutputs
         JournalPath = result.Journal;
         SpecPath = result.Spec;
         if (ReportUpToDate)
-            TaskLog.Apply(Log, new LogEntry(LogLevel.Pick, $"Bomax: up to date (the spec and the journal have not changed since the last select): {result.Describe()}"));
+            TaskLog.Apply(Log, BuildLog.Pick(ProjectFile,
+                $"up to date (the spec and the journal have not changed since the last select): {result.Describe()}"));
         return !Log.HasLoggedErrors;
     }
 }

@@ -36,7 +36,7 @@ internal static class BuildLog
         BomaxMessage.Error { Option.Length: > 0 } e when BomaxArguments.PropertyOf(e.Option) is { } property =>
             new(LogLevel.Error, AboutProperty(e.Message, e.Option, property), CodeFor(e.Reason), projectFile.Length > 0 ? projectFile : null),
         BomaxMessage.Error e => new(LogLevel.Error, e.Message, CodeFor(e.Reason)),
-        BomaxMessage.Result r => new(LogLevel.Pick, Prefix + r.Study.Describe()),
+        BomaxMessage.Result r => Pick(projectFile, r.Study.Describe()),
         BomaxMessage.Other o => new(LogLevel.Detail, o.Line),
         BomaxMessage.Text t => new(LogLevel.Detail, t.Line),
         _ => throw new ArgumentOutOfRangeException(nameof(message)),
@@ -46,6 +46,18 @@ internal static class BuildLog
     /// name (the protocol says so); one that does not gets the property in front.</summary>
     static string AboutProperty(string message, string option, string property) =>
         message.StartsWith(option + " ", StringComparison.Ordinal) ? property + message[option.Length..] : $"{property}: {message}";
+
+    /// <summary>
+    /// The pick, as the project's output line "MyProject -> Bomax: selected …": .NET's terminal logger shows no message below
+    /// <c>-v:d</c>, but it does show a high-importance line that begins with the project's name and " -> " as the project's output
+    /// ("MyProject succeeded (3.1s) → Bomax: selected …"), and the console logger prints it as builds print "Foo -> bin/Foo.dll".
+    /// Without the project (a task run outside a project) the line begins with "Bomax: ".
+    /// </summary>
+    public static LogEntry Pick(string projectFile, string text)
+    {
+        string project = projectFile.Length > 0 ? Path.GetFileNameWithoutExtension(projectFile) : "";
+        return new(LogLevel.Pick, project.Length > 0 ? $"{project} -> {Prefix}{text}" : Prefix + text);
+    }
 
     /// <summary>A line of bomax's stderr: the human text, already said by the messages, so detail only.</summary>
     public static LogEntry ForStderr(string line) => new(LogLevel.Detail, line);

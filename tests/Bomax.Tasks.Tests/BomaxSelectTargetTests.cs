@@ -60,6 +60,20 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
     }
 
     [Fact]
+    public void TheTerminalLoggerShowsThePickAsTheProjectsOutput()
+    {
+        // .NET's terminal logger (the default at an interactive terminal) drops messages below -v:d, high-importance ones
+        // included, but shows a project's "Name -> output" line after "succeeded"; -tl:on forces it without a terminal.
+        var sample = package.CopySample();
+
+        var build = Build(sample, "-tl:on", "-v:m");
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var plain = Regex.Replace(build.Output, @"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x1b]*\x1b\\", "");
+        Assert.True(Regex.IsMatch(plain, @"PickCheckpoint [^\n]*succeeded[^\n]*→ Bomax: selected ckpt-400 \(step 400\)[^\n]*P\(best\)"), plain);
+    }
+
+    [Fact]
     public void TheBuildPrintsThePickAndALaterTargetReadsIt()
     {
         var sample = package.CopySample();

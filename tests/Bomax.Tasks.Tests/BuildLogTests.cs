@@ -2,6 +2,12 @@ namespace Bomax.Tasks.Tests;
 
 public sealed class BuildLogTests
 {
+    [Theory]
+    [InlineData("/w/MyProject.csproj", "MyProject -> Bomax: selected c-1")]
+    [InlineData("", "Bomax: selected c-1")]
+    public void ThePickIsTheProjectsOutputLine(string projectFile, string expected) =>
+        Assert.Equal(new LogEntry(LogLevel.Pick, expected), BuildLog.Pick(projectFile, "selected c-1"));
+
     [Fact]
     public void ProgressIsNormalThePickIsHighAndUnknownLinesAreDetail()
     {
