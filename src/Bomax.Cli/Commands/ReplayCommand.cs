@@ -35,16 +35,22 @@ internal static class ReplayCommand
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var threads = new Option<int>("--threads") { Description = "LibTorch's threads while the engine fits (default 1, as in a study).", DefaultValueFactory = _ => 1 };
         var threadGains = new Option<string?>("--thread-gains") { Description = "Instead of replaying: measure what --threads (default: every core) gains over one thread for a round's conditioning and a fit's likelihood at these numbers of observations, comma-separated (e.g. 250,1000,4000)." };
+        var stop = new Option<string?>("--stop")
+        {
+            Description = "End each study by a stop rule, as a spec's stop: does: prob-best=0.95 or expected-shortfall=0.1% "
+                + "(each budget is then the most a study may spend); reports where each stopped and how often it was right to.",
+        };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json, threads, threadGains,
+            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json, threads, threadGains, stop,
         };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
             ? MeasureThreads(Terminal.Of(parse), new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), null), sizes,
                 parse.GetResult(threads) is { Implicit: false } ? parse.GetValue(threads) : Environment.ProcessorCount, parse.GetValue(json))
             : Run(Terminal.Of(parse), 
             new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)), parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device) ?? ComputeDevice.Auto,
-            parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads)));
+            parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
+            parse.GetValue(stop), CommandLine(parse)));
         return command;
     }
 
@@ -66,6 +72,32 @@ internal static class ReplayCommand
         var gains = ThreadGains.Measure(scoreTable!, sizes, threads, () => clock.Elapsed.TotalSeconds);
         io.Out.Write(json ? ReplayOutput.ThreadGainsJson(scoreTable!.Source, gains) : ReplayOutput.ThreadGainsText(scoreTable!.Source, gains));
         return ExitCodes.Success;
+    }
+
+    /// <summary>The command as typed, for the JSON output: the numbers and the command that made them travel together.</summary>
+    static string CommandLine(ParseResult parse) =>
+        "bomax " + string.Join(" ", parse.Tokens.Select(t => t.Value.Length > 0 && t.Value.All(c => char.IsAsciiLetterOrDigit(c) || "-_./,=%:+@".Contains(c))
+            ? t.Value : "'" + t.Value.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+
+    /// <summary>Reads <c>--stop</c>: <c>prob-best=P</c> (0 &lt; P ≤ 1) or <c>expected-shortfall=L</c> (<see cref="ShortfallLimit.Forms"/>).</summary>
+    internal static (StopRule? Rule, string? Error) ReadStop(string text)
+    {
+        const string forms = "expected prob-best=P with 0 < P ≤ 1 (e.g. prob-best=0.95) or expected-shortfall=L with L "
+            + ShortfallLimit.Forms;
+        int equals = text.IndexOf('=', StringComparison.Ordinal);
+        string name = equals < 0 ? text.Trim() : text[..equals].Trim(), value = equals < 0 ? "" : text[(equals + 1)..].Trim();
+        switch (name)
+        {
+            case "prob-best":
+                return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) && p > 0 && p <= 1
+                    ? (new StopRule.Confident(p), null)
+                    : (null, $"--stop '{text}': the probability must be more than 0 and at most 1, like prob-best=0.95");
+            case "expected-shortfall":
+                var (limit, problem) = ShortfallLimit.Read(value);
+                return limit is not null ? (new StopRule.NearBest(limit), null) : (null, $"--stop '{text}': {problem}");
+            default:
+                return (null, $"--stop '{text}' is not a stop rule: {forms}");
+        }
     }
 
     /// <summary>The process's peak resident memory so far (VmHWM), read afresh.</summary>
@@ -98,7 +130,8 @@ internal static class ReplayCommand
         }
     }
 
-    static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device, AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount)
+    static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device, AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
+        string? stopText = null, string? commandLine = null)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -108,7 +141,9 @@ internal static class ReplayCommand
         }
         if (source.SavePath is { } save) ScoreTableWriter.WriteFile(save, scoreTable);
         var (budgets, budgetError) = BudgetList.Parse(budgetText, scoreTable.Grid.CellCount);
+        var (stopRule, stopError) = stopText is null ? (null, null) : ReadStop(stopText);
         string? error = budgetError
+            ?? stopError
             ?? (seeds < 1 ? "--seeds must be at least 1" : null)
             ?? (firstSeed < 0 ? "--first-seed must not be negative" : null)
             ?? (threadCount < 1 ? "--threads must be at least 1" : null)
@@ -129,7 +164,7 @@ internal static class ReplayCommand
             Threads = threadCount,
             Acquisition = rule,
         };
-        var settings = new ReplaySettings(budgets!, init, options, batch);
+        var settings = new ReplaySettings(budgets!, init, options, batch, stopRule);
         // Seeds run one after another on this thread. TorchSharp's implicit Scalars can be finalised by a
         // garbage collection that another thread triggers while a native call still reads them, so the
         // engine is never driven from two threads at once; LibTorch parallelises within each operation.
@@ -143,7 +178,7 @@ internal static class ReplayCommand
             outcomes[k] = ReplaySimulation.Run(scoreTable, settings, firstSeed + k, () => clock.Elapsed.TotalSeconds,
                 message => progress.Report($"[{k + 1}/{seeds}, {clock.Elapsed.TotalSeconds:0}s] {message}"), PeakResidentBytes);
         progress.Done();
-        var summary = ReplaySummary.From(scoreTable, outcomes, clock.Elapsed.TotalSeconds);
+        var summary = ReplaySummary.From(scoreTable, outcomes, clock.Elapsed.TotalSeconds, stopRule) with { Command = commandLine };
         long peak = PeakResidentBytes();
         io.Out.Write(json ? ReplayOutput.Json(summary, peak) : ReplayOutput.Text(summary, peak));
         return ExitCodes.Success;

@@ -15,6 +15,7 @@ internal static class ReplayOutput
         static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
         var root = new JsonObject
         {
+            ["command"] = s.Command,
             ["table"] = s.Table,
             ["checkpoints"] = s.Checkpoints,
             ["benchmarks"] = s.Benchmarks,
@@ -32,6 +33,18 @@ internal static class ReplayOutput
                 ["expected_regret_mean"] = b.ExpectedRegretMean,
                 ["interval_coverage"] = Number(b.IntervalCoverageMean),
                 ["interval_coverage_top"] = Number(b.TopIntervalCoverageMean),
+                ["stop"] = b.Stop is { } stop ? new JsonObject
+                {
+                    ["rule"] = stop.Rule,
+                    ["stopped"] = stop.Stopped,
+                    ["seeds"] = stop.Seeds,
+                    ["evaluations_mean"] = stop.SpentMean,
+                    ["saved_share"] = stop.SavedShare,
+                    ["right_rate"] = Number(stop.RightRate),
+                    ["within_rate"] = Number(stop.WithinRate),
+                    ["regret_median"] = Number(stop.RegretMedian),
+                    ["regret_max"] = Number(stop.RegretMax),
+                } : null,
                 ["baselines"] = new JsonObject
                 {
                     ["random"] = new JsonObject { ["regret_median"] = b.Random.RegretMedian, ["regret_max"] = b.Random.RegretMax },
@@ -60,11 +73,16 @@ internal static class ReplayOutput
                     ["evaluations"] = b.Evaluations, ["pick"] = b.Pick, ["regret"] = b.Regret, ["prob_best"] = b.ProbabilityBest,
                     ["random_regret"] = b.RandomRegret, ["subset_regret"] = b.SubsetRegret, ["expected_regret"] = b.ExpectedRegret,
                     ["interval_coverage"] = Number(b.IntervalCoverage), ["interval_coverage_top"] = Number(b.TopIntervalCoverage),
+                    ["spent"] = b.Spent, ["stopped"] = b.Stopped,
                 }).ToArray()),
             }).ToArray()),
             ["calibration"] = new JsonArray(s.Calibration.Select(c => (JsonNode)new JsonObject
             {
                 ["threshold"] = c.Threshold, ["picks"] = c.Picks, ["stated_mean"] = Number(c.StatedMean), ["right_rate"] = Number(c.RightRate),
+            }).ToArray()),
+            ["calibration_bands"] = new JsonArray(s.CalibrationBands.Select(c => (JsonNode)new JsonObject
+            {
+                ["from"] = c.From, ["to"] = c.To, ["picks"] = c.Picks, ["stated_mean"] = Number(c.StatedMean), ["right_rate"] = Number(c.RightRate),
             }).ToArray()),
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n";
@@ -89,6 +107,17 @@ internal static class ReplayOutput
             + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1} / {2}", 100 * b.Fraction, Share(b.IntervalCoverageMean), Share(b.TopIntervalCoverageMean)))));
         foreach (var cal in s.Calibration.Where(x => x.Picks > 0))
             text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, right {100 * cal.RightRate:0}% of the time");
+        text.AppendLine("picks by stated P(best), stated on average → right: " + string.Join("; ", s.CalibrationBands.Select(b => b.Picks == 0
+            ? string.Format(c, "{0:0.0}–{1:0.0}: none", b.From, b.To)
+            : string.Format(c, "{0:0.0}–{1:0.0}: {2} stated {3:0.00} → right {4:0}%", b.From, b.To, b.Picks, b.StatedMean, 100 * b.RightRate))));
+        foreach (var b in s.Budgets.Where(b => b.Stop is not null))
+        {
+            var stop = b.Stop!;
+            string how = stop.Stopped == 0 ? "" : string.Format(c, "; of those the true best {0:0}%, within the rule {1:0}%, regret median {2:0.000}% / worst {3:0.000}%",
+                100 * stop.RightRate, 100 * stop.WithinRate, 100 * stop.RegretMedian, 100 * stop.RegretMax);
+            text.AppendLine(c, $"stop {stop.Rule} within {100 * b.Fraction:0.0}% ({b.Evaluations}): stopped early in {stop.Stopped} of {stop.Seeds} seeds, "
+                + $"{stop.SpentMean:0} evaluations on average ({100 * stop.SavedShare:0}% of the budget saved){how}");
+        }
         text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, round median {s.RoundSecondsMedian:0.000}, mean {s.RoundSecondsSpread.Mean:0.000}, longest {s.RoundSecondsSpread.Max:0.000}, wall {s.WallSeconds:0.0}");
         string live = s.LiveTensors is { } l ? $"; live tensors after round 1: {l.AfterFirstRound}, after the last: {l.AfterLastRound}, most: {l.Most}" : "";
         string byRound = s.PeakResident.Count > 0 ? " (" + string.Join(", ", s.PeakResident.Select(p => string.Format(c, "{0:0} MiB by round {1}", p.Bytes / 1048576.0, p.Round))) + ")" : "";

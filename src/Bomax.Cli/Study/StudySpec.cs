@@ -179,34 +179,9 @@ internal sealed record BudgetSpec(int? MaxEvals, double? MaxEvalsFraction, TimeS
 
 /// <summary>The <c>stop:</c> section: stop early once the pick is the best with this probability, or once it is
 /// expected to fall no further below the best average than <see cref="ExpectedShortfall"/>.</summary>
-internal sealed record StopSpec(double? ProbBest, ShortfallLimit? ExpectedShortfall)
+internal sealed record StopSpec(double? ProbBest, Engine.ShortfallLimit? ExpectedShortfall)
 {
     public static StopSpec Default { get; } = new(null, null);
-}
-
-/// <summary><c>stop.expected-shortfall</c>: in score units (<c>0.0005</c>), or as a share of the best average (<c>0.1%</c>).</summary>
-internal sealed record ShortfallLimit(double Value, bool IsShare)
-{
-    public const string Forms = "a share of the best average like 0.1% or a score difference like 0.0005";
-
-    /// <summary>Reads a <c>stop.expected-shortfall</c> value: a percentage above 0 and below 100 (<c>0.1%</c>) or a score
-    /// difference above 0 (<c>0.0005</c>). Exactly one of Limit and Problem is set.</summary>
-    public static (ShortfallLimit? Limit, string? Problem) Read(string text)
-    {
-        string trimmed = text.Trim();
-        bool share = trimmed.EndsWith('%');
-        if (!double.TryParse(share ? trimmed[..^1] : trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-            return (null, $"expected {Forms}, found '{text}'");
-        if (!(value > 0) || (share && value >= 100))
-            return (null, $"must be more than 0{(share ? "% and less than 100%" : "")}, found '{text}'");
-        return (new ShortfallLimit(share ? value / 100 : value, share), null);
-    }
-
-    public bool Reached(Engine.Standing pick) => (IsShare ? pick.RelativeShortfall : pick.ExpectedShortfall) <= Value;
-
-    public override string ToString() => IsShare
-        ? (100 * Value).ToString("0.###", CultureInfo.InvariantCulture) + "%"
-        : Value.ToString("0.######", CultureInfo.InvariantCulture);
 }
 
 /// <summary>The <c>engine:</c> section, read into the engine's own types (words: <see cref="EngineWords"/>).</summary>

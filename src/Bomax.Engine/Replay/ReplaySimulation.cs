@@ -1,16 +1,21 @@
 namespace Bomax.Engine.Replay;
 
-/// <summary>What one replay measures: budgets in evaluations (ascending), initial cells per benchmark, engine options.</summary>
-public sealed record ReplaySettings(IReadOnlyList<int> Budgets, int InitialPerBenchmark, EngineOptions Engine, int Batch = 1);
+/// <summary>What one replay measures: budgets in evaluations (ascending), initial cells per benchmark, engine options, and the
+/// stop rule the studies end by (each budget then the most a study may spend), if any.</summary>
+public sealed record ReplaySettings(IReadOnlyList<int> Budgets, int InitialPerBenchmark, EngineOptions Engine, int Batch = 1,
+    StopRule? Stop = null);
 
 /// <summary>The engine's and the baselines' picks at one budget of one seed, and the initial design's cells at that budget.
 /// <see cref="ExpectedRegret"/> is the regret the engine expected of its pick: its expected shortfall over the expected best
 /// average, E[max_k a_k − a_pick] / E[max_k a_k], to set beside the true <see cref="Regret"/>.
 /// <see cref="IntervalCoverage"/> and <see cref="TopIntervalCoverage"/>: the share of the checkpoints not fully evaluated
-/// (all of them; the pick and its runners-up) whose reported 95 % interval holds the true average (NaN: none).</summary>
+/// (all of them; the pick and its runners-up) whose reported 95 % interval holds the true average (NaN: none).
+/// <see cref="Spent"/>: the evaluations the study made, fewer than <see cref="Evaluations"/> when its stop rule ended it
+/// (<see cref="Stopped"/>); <see cref="Gap"/>: how far the pick's true average is below the best, in score units.
+/// The baselines always spend the whole budget.</summary>
 public sealed record BudgetOutcome(int Evaluations, int Pick, double Regret, double ProbabilityBest,
     int RandomPick, double RandomRegret, int SubsetPick, double SubsetRegret, int DesignCells, double ExpectedRegret,
-    double IntervalCoverage, double TopIntervalCoverage);
+    double IntervalCoverage, double TopIntervalCoverage, int Spent, bool Stopped, double Gap);
 
 /// <summary>One seed's replay: outcomes per budget, the seconds spent per refit and per round, and the
 /// native tensors alive after each round (flat when nothing leaks).</summary>
@@ -81,22 +86,17 @@ public static class ReplaySimulation
                 cache: cache);
             if (plan.Refitted) fitSeconds.Add(plan.FitSeconds);
             acquireSeconds.Add(plan.AcquireSeconds);
+            // With a stop rule the round's pick decides, as in a run; it is read before the state, which then carries the
+            // held-out scale it needed (the search does not read the scale, so without a rule nothing else changes).
+            bool stopNow = settings.Stop is { } rule && plan.Decision is { } decision && rule.Reached(decision.Select().Pick);
             state = plan.State;
             while (pending.Count > 0 && plan.Decision is not null && (observations.Count >= pending.Peek() || observations.Count == grid.CellCount))
+                Record(pending.Dequeue(), stopped: false);
+            if (stopNow && pending.Count > 0)
             {
-                // What a run prints when it ends here: its final decision, from the planner's last fit.
-                int budget = pending.Dequeue();
-                using var final = StudyDecision.Final(grid, observations, options, state, cache);
-                var reported = final.Rows;
-                var selection = final.Select();
-                int randomPick = Baselines.Random(table, design, budget, seed);
-                int subsetPick = Baselines.Subset(table, budget, seed);
-                outcomes.Add(new BudgetOutcome(budget, selection.Pick.Checkpoint, Regret.Of(rowMeans, selection.Pick.Checkpoint), selection.Pick.ProbabilityBest,
-                    randomPick, Regret.Of(rowMeans, randomPick), subsetPick, Regret.Of(rowMeans, subsetPick), design.Count,
-                    selection.Pick.RelativeShortfall,
-                    IntervalCoverage.Of(reported, rowMeans, Enumerable.Range(0, grid.CheckpointCount)),
-                    IntervalCoverage.Of(reported, rowMeans, selection.RunnersUp.Prepend(selection.Pick).Select(s => s.Checkpoint))));
-                progress?.Invoke($"seed {seed}: {budget} evaluations, pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00}), regret {100 * outcomes[^1].Regret:0.000}%");
+                // The rule ended the study here: every larger budget would have ended here too.
+                while (pending.Count > 0) Record(pending.Dequeue(), stopped: true);
+                break;
             }
             if (room <= 0) continue; // a budget was reached and recorded: plan again toward the next one
             if (plan.Next.Count == 0) break;
@@ -111,5 +111,25 @@ public static class ReplaySimulation
             }
         }
         return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds) { LiveTensors = liveTensors, PeakResidentBytes = peakResident };
+
+        // What a run prints when it ends here: its final decision, from the planner's last fit.
+        void Record(int budget, bool stopped)
+        {
+            using var final = StudyDecision.Final(grid, observations, options, state, cache);
+            var reported = final.Rows;
+            var selection = final.Select();
+            int pick = selection.Pick.Checkpoint;
+            int randomPick = Baselines.Random(table, design, budget, seed);
+            int subsetPick = Baselines.Subset(table, budget, seed);
+            outcomes.Add(new BudgetOutcome(budget, pick, Regret.Of(rowMeans, pick), selection.Pick.ProbabilityBest,
+                randomPick, Regret.Of(rowMeans, randomPick), subsetPick, Regret.Of(rowMeans, subsetPick), design.Count,
+                selection.Pick.RelativeShortfall,
+                IntervalCoverage.Of(reported, rowMeans, Enumerable.Range(0, grid.CheckpointCount)),
+                IntervalCoverage.Of(reported, rowMeans, selection.RunnersUp.Prepend(selection.Pick).Select(s => s.Checkpoint)),
+                observations.Count, stopped, rowMeans.Max() - rowMeans[pick]));
+            string ended = stopped ? $", stopped by {settings.Stop} at {observations.Count}" : "";
+            progress?.Invoke($"seed {seed}: {budget} evaluations{ended}, pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00}), "
+                + $"regret {100 * outcomes[^1].Regret:0.000}%");
+        }
     }
 }

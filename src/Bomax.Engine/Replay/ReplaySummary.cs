@@ -8,7 +8,33 @@ public sealed record RegretSummary(double RegretMedian, double RegretMax);
 /// reported 95 % intervals that held the true average (see <see cref="BudgetOutcome.IntervalCoverage"/>; NaN: none to judge).</summary>
 public sealed record BudgetSummary(double Fraction, int Evaluations, int DesignCells, double RegretMedian, double RegretMax, double BestFoundRate,
     double ProbBestMedian, RegretSummary Random, RegretSummary Subset, double RegretMean, double ExpectedRegretMean,
-    double IntervalCoverageMean, double TopIntervalCoverageMean);
+    double IntervalCoverageMean, double TopIntervalCoverageMean)
+{
+    /// <summary>How the studies ended by the replay's stop rule did at this budget; null without a rule.</summary>
+    public StopSummary? Stop { get; init; }
+}
+
+/// <summary>
+/// A stop rule at one budget, over seeds: in how many it ended the study before the budget (<see cref="Stopped"/> of
+/// <see cref="Seeds"/>), the evaluations spent on average over all seeds and the share of the budget that saved, and of the
+/// stopped studies how often the pick was the true best, how often it was within the rule's own limit (for
+/// <see cref="StopRule.NearBest"/>: its true shortfall; for <see cref="StopRule.Confident"/>: the true best), and their
+/// median and worst regret (NaN when none stopped).
+/// </summary>
+public sealed record StopSummary(string Rule, int Seeds, int Stopped, double SpentMean, double SavedShare, double RightRate, double WithinRate,
+    double RegretMedian, double RegretMax)
+{
+    public static StopSummary Of(StopRule rule, int budget, IReadOnlyList<BudgetOutcome> outcomes)
+    {
+        var stopped = outcomes.Where(o => o.Stopped).ToList();
+        bool Within(BudgetOutcome o) => rule is StopRule.NearBest near ? near.Limit.Holds(o.Regret, o.Gap) : o.Regret == 0;
+        double Share(Func<BudgetOutcome, bool> test) => stopped.Count > 0 ? stopped.Count(test) / (double)stopped.Count : double.NaN;
+        double spent = outcomes.Average(o => o.Spent);
+        return new StopSummary(rule.ToString(), outcomes.Count, stopped.Count, spent, 1 - spent / budget, Share(o => o.Regret == 0), Share(Within),
+            stopped.Count > 0 ? ReplaySummary.Median(stopped.Select(o => o.Regret)) : double.NaN,
+            stopped.Count > 0 ? stopped.Max(o => o.Regret) : double.NaN);
+    }
+}
 
 /// <summary>
 /// Calibration of the reported probability of being best: picks reported at or above
@@ -16,12 +42,43 @@ public sealed record BudgetSummary(double Fraction, int Evaluations, int DesignC
 /// </summary>
 public sealed record Calibration(double Threshold, int Picks, double StatedMean, double RightRate);
 
+/// <summary>
+/// Calibration in a band of the reported probability, <see cref="From"/> ≤ P(best) &lt; <see cref="To"/> (the top band
+/// includes 1): the picks stated there, their mean stated probability and how often they were the true best. Honest when
+/// the two agree in every band.
+/// </summary>
+public sealed record CalibrationBand(double From, double To, int Picks, double StatedMean, double RightRate)
+{
+    /// <summary>The bands the targets are stated in: below 0.2, 0.2–0.5, 0.5–0.9, 0.9 and above.</summary>
+    public static IReadOnlyList<(double From, double To)> Edges { get; } = [(0, 0.2), (0.2, 0.5), (0.5, 0.9), (0.9, 1)];
+
+    public static IReadOnlyList<CalibrationBand> Of(IEnumerable<BudgetOutcome> outcomes)
+    {
+        var all = outcomes.ToList();
+        return Edges.Select(e =>
+        {
+            var picks = all.Where(o => o.ProbabilityBest >= e.From && (o.ProbabilityBest < e.To || e.To == 1)).ToList();
+            return new CalibrationBand(e.From, e.To, picks.Count, picks.Count > 0 ? picks.Average(o => o.ProbabilityBest) : double.NaN,
+                picks.Count > 0 ? picks.Count(o => o.Regret == 0) / (double)picks.Count : double.NaN);
+        }).ToList();
+    }
+}
+
 /// <summary>A whole replay summarised: what `bomax replay` prints.</summary>
 public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks, int Seeds, IReadOnlyList<BudgetSummary> Budgets,
     double FitSecondsMedian, double AcquireSecondsMedian, double RoundSecondsMedian, double WallSeconds, IReadOnlyList<Calibration> Calibration)
 {
     /// <summary>Every seed's own outcomes, so runs split over processes can be pooled.</summary>
     public IReadOnlyList<SeedOutcome> Runs { get; init; } = Array.Empty<SeedOutcome>();
+
+    /// <summary>The command that made this replay, as typed (what a measurement cites beside its numbers), when known.</summary>
+    public string? Command { get; init; }
+
+    /// <summary>The stop rule the studies ended by, if any (<see cref="BudgetSummary.Stop"/> says how they did).</summary>
+    public StopRule? Stop { get; init; }
+
+    /// <summary>Calibration in the bands of <see cref="CalibrationBand.Edges"/>, over every seed and budget.</summary>
+    public IReadOnlyList<CalibrationBand> CalibrationBands => CalibrationBand.Of(Runs.SelectMany(r => r.Budgets));
 
     /// <summary>Rounds replayed, over all seeds.</summary>
     public int Rounds => Runs.Sum(r => r.RoundSeconds.Count);
@@ -51,7 +108,7 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
         }
     }
 
-    public static ReplaySummary From(ScoreTable table, IReadOnlyList<SeedOutcome> seeds, double wallSeconds)
+    public static ReplaySummary From(ScoreTable table, IReadOnlyList<SeedOutcome> seeds, double wallSeconds, StopRule? stop = null)
     {
         var grid = table.Grid;
         var best = table.RowMeans().Max();
@@ -66,7 +123,10 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
                 new RegretSummary(Median(outcomes.Select(o => o.RandomRegret)), outcomes.Max(o => o.RandomRegret)),
                 new RegretSummary(Median(outcomes.Select(o => o.SubsetRegret)), outcomes.Max(o => o.SubsetRegret)),
                 outcomes.Average(o => o.Regret), outcomes.Average(o => o.ExpectedRegret),
-                MeanOfFinite(outcomes.Select(o => o.IntervalCoverage)), MeanOfFinite(outcomes.Select(o => o.TopIntervalCoverage)));
+                MeanOfFinite(outcomes.Select(o => o.IntervalCoverage)), MeanOfFinite(outcomes.Select(o => o.TopIntervalCoverage)))
+            {
+                Stop = stop is null ? null : StopSummary.Of(stop, b.Evaluations, outcomes),
+            };
         }).ToList();
         var all = seeds.SelectMany(s => s.Budgets).ToList();
         var calibration = new[] { 0.5, 0.8, 0.9 }.Select(t =>
@@ -77,7 +137,7 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
         }).ToList();
         return new ReplaySummary(table.Source, grid.CheckpointCount, grid.BenchmarkCount, seeds.Count, budgets,
             Median(seeds.SelectMany(s => s.FitSeconds)), Median(seeds.SelectMany(s => s.AcquireSeconds)),
-            Median(seeds.SelectMany(s => s.RoundSeconds)), wallSeconds, calibration) { Runs = seeds };
+            Median(seeds.SelectMany(s => s.RoundSeconds)), wallSeconds, calibration) { Runs = seeds, Stop = stop };
     }
 
     /// <summary>The mean of the finite values; NaN when there are none.</summary>
@@ -88,5 +148,5 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
     }
 
     /// <summary>The median (the mean of the middle two for an even count; NaN for none), MathNet's.</summary>
-    static double Median(IEnumerable<double> values) => MathNet.Numerics.Statistics.Statistics.Median(values);
+    internal static double Median(IEnumerable<double> values) => MathNet.Numerics.Statistics.Statistics.Median(values);
 }

@@ -250,6 +250,47 @@ public sealed class ReplayCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public void AStopRuleReplayIsReportedPerBudgetAndPerSeedWithItsCommandAndCalibrationBands()
+    {
+        var (path, _) = TinyTable();
+        var run = Bomax("replay", path, "--seeds", "2", "--budget", "0.5", "--stop", "expected-shortfall=50%", "--json");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
+        using var document = JsonDocument.Parse(run.Stdout);
+        var root = document.RootElement;
+
+        Assert.Equal($"bomax replay {path} --seeds 2 --budget 0.5 --stop expected-shortfall=50% --json", root.GetProperty("command").GetString());
+        // A shortfall of half the best average is reached at the first decision: both seeds stop after the design (3 cells).
+        var stop = Assert.Single(root.GetProperty("budgets").EnumerateArray()).GetProperty("stop");
+        Assert.Equal("expected-shortfall=50%", stop.GetProperty("rule").GetString());
+        Assert.Equal((2, 2), (stop.GetProperty("stopped").GetInt32(), stop.GetProperty("seeds").GetInt32()));
+        Assert.Equal(3, stop.GetProperty("evaluations_mean").GetDouble());
+        Assert.Equal(1 - 3 / 18.0, stop.GetProperty("saved_share").GetDouble(), 12);
+        Assert.Equal(1.0, stop.GetProperty("within_rate").GetDouble()); // no pick of this table is half the best below it
+        var seeds = root.GetProperty("runs").EnumerateArray().Select(r => Assert.Single(r.GetProperty("budgets").EnumerateArray())).ToList();
+        Assert.All(seeds, s => Assert.Equal((3, true), (s.GetProperty("spent").GetInt32(), s.GetProperty("stopped").GetBoolean())));
+
+        var bands = root.GetProperty("calibration_bands").EnumerateArray().ToList();
+        Assert.Equal([0.0, 0.2, 0.5, 0.9], bands.Select(b => b.GetProperty("from").GetDouble()));
+        Assert.Equal(2, bands.Sum(b => b.GetProperty("picks").GetInt32()));
+
+        var text = Bomax("replay", path, "--seeds", "2", "--budget", "0.5", "--stop", "expected-shortfall=50%");
+        Assert.Contains("stop expected-shortfall=50% within 50.0% (18): stopped early in 2 of 2 seeds, 3 evaluations on average (83% of the budget saved)", text.Stdout);
+        Assert.Contains("picks by stated P(best), stated on average → right: 0.0–0.2:", text.Stdout);
+    }
+
+    [Theory]
+    [InlineData("prob-best=1.2", "--stop 'prob-best=1.2': the probability must be more than 0 and at most 1")]
+    [InlineData("expected-shortfall=lots", "--stop 'expected-shortfall=lots': expected a share of the best average like 0.1%")]
+    [InlineData("confident", "--stop 'confident' is not a stop rule: expected prob-best=P")]
+    public void ABadStopRuleExitsWithTwoAndSaysTheForms(string value, string message)
+    {
+        var run = Bomax("replay", "--synthetic", "10x3", "--stop", value);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+        Assert.Equal("", run.Stdout);
+    }
+
     [Theory]
     [InlineData("--thread-gains", "250,lots", "--thread-gains '250,lots' is not a list of observation counts")]
     [InlineData("--threads", "1", "--threads 1 must be at least 2")]

@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace Bomax.Engine;
+
+/// <summary>
+/// A study's early stop, read each round from the round's pick: once it is the best with a stated probability
+/// (<see cref="Confident"/>, <c>stop.prob-best</c>), or once it is expected to fall no further below the best average than a
+/// limit (<see cref="NearBest"/>, <c>stop.expected-shortfall</c>). <c>bomax run</c> ends there; <c>bomax replay --stop</c>
+/// replays studies that end there and says how often they were right to.
+/// </summary>
+public abstract record StopRule
+{
+    /// <summary>Whether a round whose pick is <paramref name="pick"/> ends the study.</summary>
+    public abstract bool Reached(Standing pick);
+
+    /// <summary>Stop once the pick's P(best) is at least <paramref name="ProbabilityBest"/>.</summary>
+    public sealed record Confident(double ProbabilityBest) : StopRule
+    {
+        public override bool Reached(Standing pick) => pick.ProbabilityBest >= ProbabilityBest;
+        public override string ToString() => "prob-best=" + ProbabilityBest.ToString("0.###", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Stop once the pick's expected shortfall is within <paramref name="Limit"/>.</summary>
+    public sealed record NearBest(ShortfallLimit Limit) : StopRule
+    {
+        public override bool Reached(Standing pick) => Limit.Reached(pick);
+        public override string ToString() => "expected-shortfall=" + Limit;
+    }
+}
+
+/// <summary><c>stop.expected-shortfall</c>: in score units (<c>0.0005</c>), or as a share of the best average (<c>0.1%</c>).</summary>
+public sealed record ShortfallLimit(double Value, bool IsShare)
+{
+    public const string Forms = "a share of the best average like 0.1% or a score difference like 0.0005";
+
+    /// <summary>Reads a <c>stop.expected-shortfall</c> value: a percentage above 0 and below 100 (<c>0.1%</c>) or a score
+    /// difference above 0 (<c>0.0005</c>). Exactly one of Limit and Problem is set.</summary>
+    public static (ShortfallLimit? Limit, string? Problem) Read(string text)
+    {
+        string trimmed = text.Trim();
+        bool share = trimmed.EndsWith('%');
+        if (!double.TryParse(share ? trimmed[..^1] : trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            || !double.IsFinite(value))
+            return (null, $"expected {Forms}, found '{text}'");
+        if (!(value > 0) || (share && value >= 100))
+            return (null, $"must be more than 0{(share ? "% and less than 100%" : "")}, found '{text}'");
+        return (new ShortfallLimit(share ? value / 100 : value, share), null);
+    }
+
+    /// <summary>Whether <paramref name="pick"/>'s expected shortfall (as a share of the best average, or in score units) is within
+    /// the limit.</summary>
+    public bool Reached(Standing pick) => (IsShare ? pick.RelativeShortfall : pick.ExpectedShortfall) <= Value;
+
+    /// <summary>Whether a pick that fell <paramref name="regret"/> (a share of the best average) and <paramref name="gap"/> (score
+    /// units) below the true best is within the limit: what a replay checks a stop by.</summary>
+    public bool Holds(double regret, double gap) => (IsShare ? regret : gap) <= Value;
+
+    public override string ToString() => IsShare
+        ? (100 * Value).ToString("0.###", CultureInfo.InvariantCulture) + "%"
+        : Value.ToString("0.######", CultureInfo.InvariantCulture);
+}
