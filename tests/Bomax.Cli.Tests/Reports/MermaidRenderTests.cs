@@ -6,19 +6,23 @@ using Bomax.Cli.Reports;
 namespace Bomax.Cli.Tests.Reports;
 
 /// <summary>
-/// A test that renders with the real Mermaid: it runs only where <c>BOMAX_MMDC</c> names a mermaid-cli executable
-/// (<c>npm i @mermaid-js/mermaid-cli</c> in a folder of your own; nothing is fetched at test time) and Chromium is at
-/// <see cref="ChromiumFactAttribute.Chromium"/>; elsewhere it is skipped, saying so.
+/// A test that renders with the real Mermaid: it runs where mermaid-cli is installed in tests/render (<c>npm ci</c> there with
+/// <c>PUPPETEER_SKIP_DOWNLOAD=1</c>, as CI does; nothing is fetched at test time) or <c>BOMAX_MMDC</c> names another mmdc, and
+/// Chromium is at <see cref="ChromiumFactAttribute.Chromium"/>; elsewhere it is skipped, saying so.
 /// </summary>
 public sealed class MermaidCliFactAttribute : FactAttribute
 {
     public const string Variable = "BOMAX_MMDC";
 
+    /// <summary>The mmdc to render with: <c>BOMAX_MMDC</c>, else tests/render's.</summary>
+    public static string Mmdc => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } named
+        ? named
+        : Path.Combine(Bomax.Cli.Tests.Action.ActionHarness.SourceRoot, "tests", "render", "node_modules", ".bin", "mmdc");
+
     public MermaidCliFactAttribute()
     {
-        var mmdc = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrEmpty(mmdc) || !File.Exists(mmdc))
-            Skip = $"{Variable} does not name a mermaid-cli (mmdc) executable: the chart was not rendered by Mermaid";
+        if (!File.Exists(Mmdc))
+            Skip = $"no mermaid-cli at {Mmdc} (npm ci in tests/render, or {Variable}): the chart was not rendered by Mermaid";
         else if (!File.Exists(ChromiumFactAttribute.Chromium))
             Skip = $"{ChromiumFactAttribute.Chromium} is not installed: mermaid-cli has no browser to render in";
     }
@@ -80,7 +84,7 @@ public class MermaidRenderTests
             File.WriteAllText(Path.Combine(folder, "chart.mmd"), block.Groups[1].Value);
             File.WriteAllText(Path.Combine(folder, "puppeteer.json"),
                 $"{{\"executablePath\": \"{ChromiumFactAttribute.Chromium}\", \"args\": [\"--no-sandbox\"]}}");
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable(MermaidCliFactAttribute.Variable)!)
+            var start = new ProcessStartInfo(MermaidCliFactAttribute.Mmdc)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
