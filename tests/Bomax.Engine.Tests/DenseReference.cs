@@ -1,7 +1,9 @@
-using Bomax.Engine;
+using Bomax.Engine.Model;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Bomax.Engine.Tests;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>
 /// The model written out densely with plain matrices: the covariance of every cell's true score
@@ -20,7 +22,7 @@ static class DenseReference
     public static double StepKernel(double a, double b, double lengthscale, StepKernel kind, double warpA = 1, double warpB = 1)
     {
         double r = Math.Abs(Warp(a, warpA, warpB) - Warp(b, warpA, warpB)) / lengthscale;
-        if (kind == Engine.StepKernel.Rbf) return Math.Exp(-0.5 * r * r);
+        if (kind == Engine.Model.StepKernel.Rbf) return Math.Exp(-0.5 * r * r);
         double s = Math.Sqrt(5) * r;
         return (1 + s + s * s / 3) * Math.Exp(-s);
     }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Bomax.Engine;
+using Bomax.Engine.Model;
 
 // The engine is driven from one thread at a time (see TorchDevice): TorchSharp's implicit Scalars can be
 // finalised by a collection another thread triggers while a native call still reads them. Test classes

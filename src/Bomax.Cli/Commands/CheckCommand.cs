@@ -4,6 +4,7 @@ using System.Globalization;
 using Bomax.Cli.Evaluation;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Study;
+using Bomax.Engine.Grid;
 
 namespace Bomax.Cli.Commands;
 
@@ -48,7 +49,7 @@ internal static class CheckCommand
         foreach (var warning in study.Spec.Warnings) Warn(output, warning.ToString()); // deprecated forms the spec still reads
         foreach (int b in benchmarks)
         {
-            var cell = new Engine.Cell(i, b);
+            var cell = new Cell(i, b);
             var checkpoint = study.Checkpoints[i];
             var benchmark = study.Spec.Benchmarks[b];
             var request = study.Request(cell) with

@@ -4,8 +4,10 @@ using System.Globalization;
 using Bomax.Cli.Output;
 using Bomax.Cli.Study;
 using Bomax.Cli.Tables;
-using Bomax.Engine;
+using Bomax.Engine.Design;
+using Bomax.Engine.Model;
 using Bomax.Engine.Replay;
+using Bomax.Engine.Selection;
 
 namespace Bomax.Cli.Commands;
 

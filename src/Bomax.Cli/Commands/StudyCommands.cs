@@ -8,7 +8,10 @@ using Bomax.Cli.Journal;
 using Bomax.Cli.Output;
 using Bomax.Cli.Reports;
 using Bomax.Cli.Study;
-using Bomax.Engine;
+using Bomax.Engine.Design;
+using Bomax.Engine.Grid;
+using Bomax.Engine.Model;
+using Bomax.Engine.Study;
 
 namespace Bomax.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Bomax.Engine;
+using Bomax.Engine.Model;
+using Bomax.Engine.Study;
 
 namespace Bomax.Cli.Reports;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Bomax.Cli.Study;
+using Bomax.Engine.Selection;
 
 namespace Bomax.Cli.Reports;
 
@@ -76,7 +77,7 @@ internal static class MarkdownReport
             Line($"| {rank.ToString(C)} | {name} | {s.Step.ToString(C)} | {Score(s.Estimate)} | {Interval(s.Low, s.High)} | {Probability(s.ProbabilityBest)} | {Shortfall(s)} | {s.BenchmarksEvaluated.ToString(C)}/{s.BenchmarkCount.ToString(C)} |");
         }
         Line();
-        Line($"Ranked by {Engine.Selection.Ranking}: of two close estimates, the one resting on more evidence goes first. "
+        Line($"Ranked by {Selection.Ranking}: of two close estimates, the one resting on more evidence goes first. "
             + "Expected shortfall: how far below the best checkpoint's average each is expected to fall (its share of that average in brackets); "
             + "among near-ties every P(best) is small while the shortfall shows how little is at stake.");
         Line();

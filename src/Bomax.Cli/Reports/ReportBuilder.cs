@@ -1,7 +1,11 @@
 using System.Globalization;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Study;
-using Bomax.Engine;
+using Bomax.Engine.Grid;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
+using Bomax.Engine.Selection;
+using Bomax.Engine.Study;
 
 namespace Bomax.Cli.Reports;
 
@@ -57,14 +61,14 @@ internal static class ReportBuilder
         var pickRow = Enumerable.Range(0, pick.Cells.Length).Select(k =>
         {
             var benchmark = grid.Benchmarks[pick.Cells[k].Benchmark];
-            double half = Engine.Selection.Z95 * Math.Sqrt(scale) * pick.StandardDeviation[k];
+            double half = Selection.Z95 * Math.Sqrt(scale) * pick.StandardDeviation[k];
             var goal = state.Goals[pick.Cells[k].Benchmark];
             double mean = StudyContext.Orient(pick.Mean[k], goal); // back to the metric's own values
             return new BenchmarkRow(benchmark.Name, benchmark.Weight, pick.Observed[k] ? mean : null, mean, mean - half, mean + half) { Goal = goal };
         }).ToList();
         var curve = Enumerable.Range(0, grid.CheckpointCount).Select(i =>
         {
-            double half = Engine.Selection.Z95 * rows.StandardDeviation(i);
+            double half = Selection.Z95 * rows.StandardDeviation(i);
             return new CurvePoint(grid.Checkpoints[i].Name, grid.Checkpoints[i].Step, rows.Mean[i], rows.Mean[i] - half, rows.Mean[i] + half,
                 grid.BenchmarkCount - rows.UnobservedCount[i], i == selection.Pick.Checkpoint);
         }).ToList();

@@ -1,12 +1,14 @@
+using Bomax.Engine.Selection;
+
 namespace Bomax.Cli.Reports;
 
 /// <summary>One checkpoint's standing in a report: estimated average with its 95 % interval, probability of being best,
-/// and how far below the best average it is expected to fall (<see cref="Engine.Standing.ExpectedShortfall"/>).</summary>
+/// and how far below the best average it is expected to fall (<see cref="Standing.ExpectedShortfall"/>).</summary>
 internal sealed record ReportStanding(string Name, long Step, double Estimate, double Low, double High, double ProbabilityBest,
     int BenchmarksEvaluated, int BenchmarkCount, double ExpectedShortfall)
 {
-    /// <summary>The expected shortfall as a share of the expected best average (<see cref="Engine.Standing.RelativeShortfall"/>).</summary>
-    public double RelativeShortfall => Engine.Standing.ShareOfBest(ExpectedShortfall, Estimate);
+    /// <summary>The expected shortfall as a share of the expected best average (<see cref="Standing.RelativeShortfall"/>).</summary>
+    public double RelativeShortfall => Standing.ShareOfBest(ExpectedShortfall, Estimate);
 }
 
 /// <summary>One benchmark of the selected checkpoint: the observed score where evaluated, else the prediction with its 95 % interval,

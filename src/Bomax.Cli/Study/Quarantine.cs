@@ -1,4 +1,4 @@
-using Bomax.Engine;
+using Bomax.Engine.Grid;
 
 namespace Bomax.Cli.Study;
 

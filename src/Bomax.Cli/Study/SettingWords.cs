@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Bomax.Engine;
+using Bomax.Engine.Model;
 
 namespace Bomax.Cli.Study;
 

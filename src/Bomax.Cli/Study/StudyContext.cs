@@ -1,6 +1,7 @@
 using Bomax.Cli.Evaluation;
 using Bomax.Cli.Journal;
-using Bomax.Engine;
+using Bomax.Engine.Grid;
+using Bomax.Engine.Model;
 
 namespace Bomax.Cli.Study;
 

@@ -1,10 +1,12 @@
+using Bomax.Engine.Model;
+
 namespace Bomax.Cli.Study;
 
 /// <summary>
 /// Command-line values that replace the spec's own for one invocation (<c>--budget</c>, <c>--device</c>,
 /// <c>--threads</c>), so a CI step or a build property can change them without editing the spec.
 /// </summary>
-internal sealed record StudyOverrides(string? Budget, Engine.ComputeDevice? Device, int? Threads = null)
+internal sealed record StudyOverrides(string? Budget, ComputeDevice? Device, int? Threads = null)
 {
     public static StudyOverrides None { get; } = new(null, null);
 

@@ -1,7 +1,10 @@
 using Bomax.Cli.Evaluation;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Output;
-using Bomax.Engine;
+using Bomax.Engine.Grid;
+using Bomax.Engine.Posterior;
+using Bomax.Engine.Selection;
+using Bomax.Engine.Study;
 
 namespace Bomax.Cli.Study;
 
@@ -16,7 +19,7 @@ internal sealed record RunResult(RunEnd End, int Evaluations, int NewEvaluations
 
     /// <summary>The run stopped on the decision of its last round, made on the observations it ends with (a stop rule, the time
     /// limit, nothing left to choose): the decision it prints is that one, so what stopped it and what it says agree. Otherwise
-    /// evaluations came in after it, and the run ends with a final decision (<see cref="Engine.StudyDecision.Final"/>).</summary>
+    /// evaluations came in after it, and the run ends with a final decision (<see cref="StudyDecision.Final"/>).</summary>
     public bool OnLastDecision { get; init; }
 }
 
@@ -66,7 +69,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
         int started = 0, round = 0;
         var planner = PlannerState.Empty;
         using var conditioning = new ConditioningCache(); // each round extends the last round's factor (between refits)
-        Engine.Selection? selection = null;
+        Selection? selection = null;
 
         while (true)
         {

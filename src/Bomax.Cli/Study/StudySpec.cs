@@ -1,4 +1,6 @@
 using System.Globalization;
+using Bomax.Engine.Model;
+using Bomax.Engine.Selection;
 
 namespace Bomax.Cli.Study;
 
@@ -179,7 +181,7 @@ internal sealed record BudgetSpec(int? MaxEvals, double? MaxEvalsFraction, TimeS
 
 /// <summary>The <c>stop:</c> section: stop early once the pick is the best with this probability, or once it is
 /// expected to fall no further below the best average than <see cref="ExpectedShortfall"/>.</summary>
-internal sealed record StopSpec(double? ProbBest, Engine.ShortfallLimit? ExpectedShortfall)
+internal sealed record StopSpec(double? ProbBest, ShortfallLimit? ExpectedShortfall)
 {
     public static StopSpec Default { get; } = new(null, null);
 }
@@ -187,15 +189,15 @@ internal sealed record StopSpec(double? ProbBest, Engine.ShortfallLimit? Expecte
 /// <summary>The <c>engine:</c> section, read into the engine's own types (words: <see cref="EngineWords"/>).</summary>
 /// <param name="TaskRank">Rank of the task covariance; 0 means automatic.</param>
 /// <param name="Init">Initial cells per benchmark before the model chooses.</param>
-internal sealed record EngineSpec(Engine.ComputeDevice Device, Engine.StepKernel Kernel, int TaskRank, int Seed, int Init, Engine.AcquisitionRule Acquisition)
+internal sealed record EngineSpec(ComputeDevice Device, StepKernel Kernel, int TaskRank, int Seed, int Init, AcquisitionRule Acquisition)
 {
-    /// <summary>LibTorch's threads while the engine fits (<c>engine.threads</c>; <see cref="Engine.EngineOptions.Threads"/>).</summary>
+    /// <summary>LibTorch's threads while the engine fits (<c>engine.threads</c>; <see cref="EngineOptions.Threads"/>).</summary>
     public int Threads { get; init; } = 1;
 
-    public static EngineSpec Default { get; } = new(Engine.ComputeDevice.Auto, Engine.StepKernel.Matern52, 0, 0, 2, Engine.AcquisitionRule.RowFirst);
+    public static EngineSpec Default { get; } = new(ComputeDevice.Auto, StepKernel.Matern52, 0, 0, 2, AcquisitionRule.RowFirst);
 
     /// <summary>The engine's options for this section.</summary>
-    public Engine.EngineOptions Options => new()
+    public EngineOptions Options => new()
     {
         Device = Device, Kernel = Kernel, TaskRank = TaskRank, Seed = Seed, Threads = Threads, Acquisition = Acquisition,
     };

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Bomax.Engine;
+using Bomax.Engine.Grid;
 using Bomax.Engine.Replay;
 
 namespace Bomax.Cli.Tables;

@@ -1,4 +1,8 @@
-namespace Bomax.Engine;
+using Bomax.Engine.Grid;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
+
+namespace Bomax.Engine.Acquisition;
 
 /// <summary>A suggested cell with the log expected improvement of the best average it was chosen by.</summary>
 public sealed record Suggestion(Cell Cell, double LogExpectedImprovement);

@@ -1,6 +1,6 @@
 using MathNet.Numerics;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Acquisition;
 
 /// <summary>
 /// Expected improvement of a Gaussian with mean gap Δ = μ − best and spread s:

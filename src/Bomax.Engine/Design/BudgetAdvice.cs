@@ -1,4 +1,6 @@
-namespace Bomax.Engine;
+namespace Bomax.Engine.Design;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>
 /// The smallest budget that leaves the model room to choose: the initial design, plus enough adaptive

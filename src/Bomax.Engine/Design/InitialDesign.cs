@@ -1,4 +1,6 @@
-namespace Bomax.Engine;
+namespace Bomax.Engine.Design;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>
 /// The cells evaluated before the model chooses: <c>perBenchmark</c> cells of every benchmark, one in

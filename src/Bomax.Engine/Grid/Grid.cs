@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Grid;
 
 /// <summary>A training checkpoint: its name (as the user knows it) and its training step.</summary>
 public sealed record Checkpoint(string Name, long Step);

@@ -1,8 +1,8 @@
 using TorchSharp;
 using static TorchSharp.torch;
-using static Bomax.Engine.Constants;
+using static Bomax.Engine.Model.Constants;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Model;
 
 /// <summary>Cholesky factorisation with escalating diagonal jitter when the matrix is not numerically positive definite.</summary>
 internal static class Cholesky

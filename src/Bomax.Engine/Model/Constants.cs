@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Model;
 
 /// <summary>
 /// Numbers as 0-dimensional tensors for arithmetic with tensors. TorchSharp turns a bare <c>double</c> in

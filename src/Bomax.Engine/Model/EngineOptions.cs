@@ -1,4 +1,6 @@
-namespace Bomax.Engine;
+using Bomax.Engine.Posterior;
+
+namespace Bomax.Engine.Model;
 
 /// <summary>The stationary kernel over the normalised training step.</summary>
 public enum StepKernel { Matern52, Rbf }

@@ -1,4 +1,6 @@
-namespace Bomax.Engine;
+using Bomax.Engine.Grid;
+
+namespace Bomax.Engine.Model;
 
 /// <summary>
 /// The observations a hyperparameter fit sees. One marginal likelihood with its gradient costs O(n³) time and O(n²)

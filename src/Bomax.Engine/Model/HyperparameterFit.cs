@@ -2,7 +2,9 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
 using TorchSharp;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Model;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>How a hyperparameter fit ended: objective (NLL + prior), its gradient norm, and the work it took.</summary>
 public sealed record FitReport(double Objective, double GradientNorm, int Evaluations, bool Converged, string Outcome);

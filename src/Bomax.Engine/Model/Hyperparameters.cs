@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Model;
 
 /// <summary>
 /// The multi-task GP's hyperparameters as one unconstrained vector (what the optimiser moves).

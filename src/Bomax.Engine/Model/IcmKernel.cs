@@ -1,8 +1,9 @@
+using Bomax.Engine.Posterior;
 using TorchSharp;
 using static TorchSharp.torch;
-using static Bomax.Engine.Constants;
+using static Bomax.Engine.Model.Constants;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Model;
 
 /// <summary>
 /// The intrinsic coregionalisation kernel with a checkpoint-level jitter and a per-benchmark intercept:

@@ -1,8 +1,8 @@
 using TorchSharp;
 using static TorchSharp.torch;
-using static Bomax.Engine.Constants;
+using static Bomax.Engine.Model.Constants;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Model;
 
 /// <summary>
 /// Negative log marginal likelihood plus the weak priors, and its gradient with respect to the raw

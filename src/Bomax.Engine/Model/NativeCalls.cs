@@ -1,6 +1,6 @@
 using System.Runtime;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Model;
 
 /// <summary>
 /// Runs a stretch of LibTorch work with the garbage collector held off. TorchSharp creates Scalars

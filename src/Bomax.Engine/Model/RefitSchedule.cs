@@ -1,4 +1,4 @@
-namespace Bomax.Engine;
+namespace Bomax.Engine.Model;
 
 /// <summary>
 /// When to re-optimise hyperparameters: after every k new observations. Statistically k = n/80 (at

@@ -1,4 +1,6 @@
-namespace Bomax.Engine;
+using Bomax.Engine.Grid;
+
+namespace Bomax.Engine.Model;
 
 /// <summary>
 /// Per-benchmark centring and scaling of scores before fitting. With few observations a benchmark's

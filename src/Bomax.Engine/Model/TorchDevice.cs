@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using TorchSharp;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Model;
 
 /// <summary>Where the engine computes: CUDA when present (<see cref="Auto"/>), the CPU, or CUDA (an error without it).</summary>
 public enum ComputeDevice { Auto, Cpu, Cuda }

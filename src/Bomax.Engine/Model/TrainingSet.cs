@@ -1,7 +1,9 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Model;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>
 /// The observations as tensors on one device (float64): checkpoint index <c>n</c>, benchmark index

@@ -1,8 +1,11 @@
+using Bomax.Engine.Model;
 using TorchSharp;
 using static TorchSharp.torch;
-using static Bomax.Engine.Constants;
+using static Bomax.Engine.Model.Constants;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Posterior;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>
 /// The GP conditioned on the observations with fixed hyperparameters: the Cholesky factor of the

@@ -1,8 +1,10 @@
+using Bomax.Engine.Grid;
+using Bomax.Engine.Model;
 using TorchSharp;
 using static TorchSharp.torch;
-using static Bomax.Engine.Constants;
+using static Bomax.Engine.Model.Constants;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Posterior;
 
 /// <summary>
 /// The last conditioning's Cholesky factor of the training covariance, and K⁻¹ once a model formed it, kept from one round to

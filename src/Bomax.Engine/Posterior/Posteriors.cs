@@ -1,4 +1,6 @@
-namespace Bomax.Engine;
+using Bomax.Engine.Grid;
+
+namespace Bomax.Engine.Posterior;
 
 /// <summary>
 /// Joint posterior of the checkpoint averages a_i = Σ_j w_j f_ij (raw score units). Observed cells

@@ -1,4 +1,8 @@
-namespace Bomax.Engine;
+using Bomax.Engine.Model;
+
+namespace Bomax.Engine.Posterior;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>
 /// An out-of-sample check of the model's spread, and the variance scale that makes what the engine

@@ -1,3 +1,5 @@
+using Bomax.Engine.Grid;
+
 namespace Bomax.Engine.Replay;
 
 /// <summary>

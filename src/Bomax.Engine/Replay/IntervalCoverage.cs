@@ -1,4 +1,8 @@
+using Bomax.Engine.Posterior;
+
 namespace Bomax.Engine.Replay;
+
+using Bomax.Engine.Selection; // inside the namespace, or Selection would mean the namespace Bomax.Engine.Selection
 
 /// <summary>
 /// How often the reported 95 % intervals of the checkpoints' averages hold the table's true row means:

@@ -1,3 +1,10 @@
+using Bomax.Engine.Design;
+using Bomax.Engine.Grid;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
+using Bomax.Engine.Selection;
+using Bomax.Engine.Study;
+
 namespace Bomax.Engine.Replay;
 
 /// <summary>What one replay measures: budgets in evaluations (ascending), initial cells per benchmark, engine options, and the

@@ -1,3 +1,5 @@
+using Bomax.Engine.Selection;
+
 namespace Bomax.Engine.Replay;
 
 /// <summary>Regret statistics over seeds: median and worst.</summary>

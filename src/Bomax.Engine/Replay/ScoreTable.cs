@@ -1,5 +1,7 @@
 namespace Bomax.Engine.Replay;
 
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
+
 /// <summary>
 /// A complete score table behind a simulated study: every cell known, revealed only when asked for.
 /// <see cref="Scores"/> is N × M, rows in the order of <see cref="Grid"/>'s checkpoints (by step).

@@ -1,5 +1,7 @@
 namespace Bomax.Engine.Replay;
 
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
+
 /// <summary>
 /// Learning curves drawn with the features of real fine-tuning runs, for replays at any grid size (no
 /// real table of 1000 × 200 exists) and as a demo. Scores are accuracies in [0, 1]:

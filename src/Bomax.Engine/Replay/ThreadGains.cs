@@ -1,3 +1,7 @@
+using Bomax.Engine.Grid;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
+
 namespace Bomax.Engine.Replay;
 
 /// <summary>What one operation of the engine took at one size, with one thread and with more: the best of a few repeats each.</summary>

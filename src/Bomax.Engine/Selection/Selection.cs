@@ -1,8 +1,12 @@
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
 using TorchSharp;
 using static TorchSharp.torch;
-using static Bomax.Engine.Constants;
+using static Bomax.Engine.Model.Constants;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Selection;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>
 /// One checkpoint's standing: estimated average with a 95 % interval, probability of being the best, and

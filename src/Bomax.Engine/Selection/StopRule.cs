@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Bomax.Engine;
+namespace Bomax.Engine.Selection;
 
 /// <summary>
 /// A study's early stop, read each round from the round's pick: once it is the best with a stated probability

@@ -1,4 +1,10 @@
-namespace Bomax.Engine;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
+
+namespace Bomax.Engine.Study;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
+using Bomax.Engine.Selection; // inside the namespace, or Selection would mean the namespace Bomax.Engine.Selection
 
 /// <summary>
 /// A decision from the observations: the model conditioned on them (the caller disposes the decision), the held-out check's

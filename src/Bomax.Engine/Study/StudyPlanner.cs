@@ -1,4 +1,11 @@
-namespace Bomax.Engine;
+using Bomax.Engine.Acquisition;
+using Bomax.Engine.Design;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
+
+namespace Bomax.Engine.Study;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>What the planner carries from one round to the next: the last fit and how many observations it saw.</summary>
 public sealed record PlannerState(ModelFit? Fit, int FittedAt)
@@ -12,7 +19,7 @@ public sealed record PlannerState(ModelFit? Fit, int FittedAt)
 
 /// <summary>
 /// One round's plan: the cells to evaluate next (distinct, at most the count asked for), and — once the model has been
-/// fitted — the <see cref="Engine.Decision"/> they were chosen from (its selection is what the round's stop rules read).
+/// fitted — the <see cref="Engine.Study.Decision"/> they were chosen from (its selection is what the round's stop rules read).
 /// Dispose the plan: the decision holds the conditioned model.
 /// </summary>
 public sealed record Plan(IReadOnlyList<Cell> Next, Decision? Decision, PlannerState Start,

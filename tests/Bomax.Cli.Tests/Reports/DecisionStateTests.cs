@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Reports;
-using Bomax.Engine;
+using Bomax.Engine.Model;
 
 namespace Bomax.Cli.Tests.Reports;
 

@@ -2,7 +2,9 @@ using System.Globalization;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Reports;
 using Bomax.Cli.Study;
-using Bomax.Engine;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
+using Bomax.Engine.Selection;
 using Markdig;
 using Markdig.Extensions.Tables;
 using Markdig.Syntax;
@@ -57,7 +59,7 @@ public sealed class ReportBuilderTests : IDisposable
         var fit = HyperparameterFit.Fit(study.Grid, observations, study.Engine);
         using var model = ConditionedModel.Condition(study.Grid, observations, fit, study.Engine);
         var rows = model.Rows().Widened(PrequentialCheck.VarianceScale(study.Grid, observations, fit, study.Engine));
-        var selection = Engine.Selection.From(study.Grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed);
+        var selection = Selection.From(study.Grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed);
         Assert.Equal(selection.Pick.Name, report.Pick.Name);
         Assert.Equal(selection.Pick.Estimate, report.Pick.Estimate, 12);
         Assert.Equal(selection.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12);
@@ -65,7 +67,7 @@ public sealed class ReportBuilderTests : IDisposable
         Assert.Equal(22 * 3.0 / 22 * 4 * 10, report.FullGridSecondsEstimate!.Value, 9); // 3 s per evaluation × 40 cells
 
         var markdown = MarkdownReport.Render(report);
-        Assert.Contains($"Ranked by {Engine.Selection.Ranking}:", markdown);
+        Assert.Contains($"Ranked by {Selection.Ranking}:", markdown);
         var document = Markdown.Parse(markdown, new MarkdownPipelineBuilder().UseAdvancedExtensions().Build());
         var headline = Text(document.Descendants<HeadingBlock>().First(h => Text(h).Contains("Selected")));
         Assert.Contains(report.Pick.Name, headline);
@@ -81,7 +83,7 @@ public sealed class ReportBuilderTests : IDisposable
         var column = Array.FindIndex(table.Cast<TableRow>().First().Cast<TableCell>().Select(Text).ToArray(), h => h == "Estimate");
         var values = tableRows.Select(r => double.Parse(r[column], CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(report.Top.Take(5).Select(s => Math.Round(s.Estimate, 4)), values);
-        var cautious = report.Top.Take(5).Select(s => s.Estimate - Engine.Selection.Caution * (s.High - s.Low) / (2 * Engine.Selection.Z95)).ToList();
+        var cautious = report.Top.Take(5).Select(s => s.Estimate - Selection.Caution * (s.High - s.Low) / (2 * Selection.Z95)).ToList();
         Assert.Equal(cautious.OrderByDescending(v => v), cautious);
         Assert.Equal(new[] { selection.Pick.Name }.Concat(selection.RunnersUp.Take(4).Select(s => s.Name)),
             tableRows.Select(r => r[1].Replace(" (pick)", "")));
@@ -109,8 +111,8 @@ public sealed class ReportBuilderTests : IDisposable
         double scale = PrequentialCheck.VarianceScale(study.Grid, observations, fit, study.Engine);
         Assert.True(scale > 2, $"scale {scale}");
         using var model = ConditionedModel.Condition(study.Grid, observations, fit, study.Engine);
-        var plain = Engine.Selection.From(study.Grid, model.Rows(), study.Engine.ProbabilitySamples, study.Engine.Seed);
-        var widened = Engine.Selection.From(study.Grid, model.Rows().Widened(scale), study.Engine.ProbabilitySamples, study.Engine.Seed);
+        var plain = Selection.From(study.Grid, model.Rows(), study.Engine.ProbabilitySamples, study.Engine.Seed);
+        var widened = Selection.From(study.Grid, model.Rows().Widened(scale), study.Engine.ProbabilitySamples, study.Engine.Seed);
         Assert.Equal(plain.Pick.Name, report.Pick.Name); // the same pick ...
         Assert.Equal(plain.Pick.Estimate, report.Pick.Estimate, 12);
         Assert.Equal(widened.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12); // ... stated with the widened posterior

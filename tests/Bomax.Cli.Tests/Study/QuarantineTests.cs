@@ -1,5 +1,5 @@
 using Bomax.Cli.Study;
-using Bomax.Engine;
+using Bomax.Engine.Grid;
 
 namespace Bomax.Cli.Tests.Study;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Bomax.Cli.Study;
-using Bomax.Engine;
+using Bomax.Engine.Model;
 
 namespace Bomax.Cli.Tests.Study;
 

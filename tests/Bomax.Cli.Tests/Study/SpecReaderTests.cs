@@ -1,5 +1,6 @@
 using Bomax.Cli.Study;
-using Bomax.Engine;
+using Bomax.Engine.Model;
+using Bomax.Engine.Selection;
 
 namespace Bomax.Cli.Tests.Study;
 
@@ -154,7 +155,7 @@ public class SpecReaderTests
         Assert.Equal(value, limit.Value, 12);
         Assert.Equal(share, limit.IsShare);
         // A pick just inside the limit and one just outside it (a share is shortfall / (estimate + shortfall)).
-        var near = new Bomax.Engine.Standing(0, "c", 0.9, 0.8, 1.0, 0.5, 1, value * (share ? 0.9 / (1 - value) : 1) * 0.999);
+        var near = new Standing(0, "c", 0.9, 0.8, 1.0, 0.5, 1, value * (share ? 0.9 / (1 - value) : 1) * 0.999);
         var far = near with { ExpectedShortfall = near.ExpectedShortfall * 1.01 / 0.999 };
         Assert.True(limit.Reached(near));
         Assert.False(limit.Reached(far));

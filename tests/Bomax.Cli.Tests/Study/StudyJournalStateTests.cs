@@ -1,6 +1,6 @@
 using Bomax.Cli.Journal;
 using Bomax.Cli.Study;
-using Bomax.Engine;
+using Bomax.Engine.Grid;
 
 namespace Bomax.Cli.Tests.Study;
 

@@ -1,6 +1,6 @@
 using Bomax.Cli.Study;
 using Bomax.Cli.Study.Spec;
-using Bomax.Engine;
+using Bomax.Engine.Model;
 using YamlDotNet.RepresentationModel;
 
 namespace Bomax.Cli.Tests.Study;

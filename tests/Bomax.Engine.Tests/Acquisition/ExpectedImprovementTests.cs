@@ -1,4 +1,4 @@
-using Bomax.Engine;
+using Bomax.Engine.Acquisition;
 using MathNet.Numerics.Distributions;
 
 namespace Bomax.Engine.Tests.Acquisition;

@@ -1,6 +1,8 @@
-using Bomax.Engine;
+using Bomax.Engine.Design;
 
 namespace Bomax.Engine.Tests.Design;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 public class InitialDesignTests
 {

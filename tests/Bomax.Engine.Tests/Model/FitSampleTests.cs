@@ -1,6 +1,8 @@
-using Bomax.Engine;
+using Bomax.Engine.Model;
 
 namespace Bomax.Engine.Tests.Model;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>
 /// A fit sees at most <see cref="EngineOptions.FitObservationLimit"/> observations whatever the number of benchmarks; a

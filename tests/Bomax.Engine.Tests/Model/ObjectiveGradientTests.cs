@@ -1,7 +1,9 @@
-using Bomax.Engine;
+using Bomax.Engine.Model;
 using TorchSharp;
 
 namespace Bomax.Engine.Tests.Model;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>The fit's objective and the gradient it hands the optimiser agree: central differences of the value match the gradient.</summary>
 public class ObjectiveGradientTests

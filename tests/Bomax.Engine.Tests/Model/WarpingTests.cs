@@ -1,6 +1,8 @@
-using Bomax.Engine;
+using Bomax.Engine.Model;
 
 namespace Bomax.Engine.Tests.Model;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>The step warping may stretch the start of a run (curves move fastest there), never squash it.</summary>
 public class WarpingTests

@@ -1,6 +1,10 @@
-using Bomax.Engine;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
+using Bomax.Engine.Study;
 
 namespace Bomax.Engine.Tests.Posterior;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>A study loop's cache extends the last factor (and K⁻¹) by the new observations, and a model conditioned through it is
 /// the model conditioned from scratch; anything that is not the same fit on a longer history factorises from scratch.</summary>

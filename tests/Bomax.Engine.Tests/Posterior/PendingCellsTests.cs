@@ -1,6 +1,10 @@
-using Bomax.Engine;
+using Bomax.Engine.Design;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
 
 namespace Bomax.Engine.Tests.Posterior;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>
 /// A batch's pending cells are believed seen at their posterior means by a low-rank update of the

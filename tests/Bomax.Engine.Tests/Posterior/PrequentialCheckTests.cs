@@ -1,7 +1,11 @@
-using Bomax.Engine;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Bomax.Engine.Tests.Posterior;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
+using Bomax.Engine.Selection; // inside the namespace, or Selection would mean the namespace Bomax.Engine.Selection
 
 public class PrequentialCheckTests
 {
@@ -90,8 +94,8 @@ public class PrequentialCheckTests
         Assert.Equal(rows.Mean, wide.Mean);
         for (int i = 0; i < rows.Count; i++)
             for (int k = 0; k < rows.Count; k++) Assert.Equal(widened * rows.Covariance[i, k], wide.Covariance[i, k], 1e-15);
-        var sure = Engine.Selection.From(grid, rows, 4096, 1);
-        var honest = Engine.Selection.From(grid, wide, 4096, 1);
+        var sure = Selection.From(grid, rows, 4096, 1);
+        var honest = Selection.From(grid, wide, 4096, 1);
         int pick = sure.Pick.Checkpoint;
         Assert.True(honest.ProbabilityBest[pick] < sure.Pick.ProbabilityBest, $"{honest.ProbabilityBest[pick]} vs {sure.Pick.ProbabilityBest}");
     }

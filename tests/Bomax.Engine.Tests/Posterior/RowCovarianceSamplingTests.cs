@@ -1,7 +1,11 @@
-using Bomax.Engine;
+using Bomax.Engine.Design;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Bomax.Engine.Tests.Posterior;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>
 /// The average's covariance matches sampling: joint draws of every cell's true score from the dense

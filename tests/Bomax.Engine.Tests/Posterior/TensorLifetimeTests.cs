@@ -1,7 +1,13 @@
-using Bomax.Engine;
+using Bomax.Engine.Acquisition;
+using Bomax.Engine.Design;
+using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
 using TorchSharp;
 
 namespace Bomax.Engine.Tests.Posterior;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
+using Bomax.Engine.Selection; // inside the namespace, or Selection would mean the namespace Bomax.Engine.Selection
 
 /// <summary>A long study must not accumulate native tensors: every round's tensors are disposed.</summary>
 public class TensorLifetimeTests
@@ -25,7 +31,7 @@ public class TensorLifetimeTests
             {
                 var rows = model.Rows();
                 var suggestion = AverageImprovement.Best(model, rows.Marginals(), options.Acquisition, observations.Select(o => o.Cell).ToHashSet());
-                Engine.Selection.From(grid, rows, options.ProbabilitySamples, round);
+                Selection.From(grid, rows, options.ProbabilitySamples, round);
                 Assert.NotNull(suggestion);
                 observations.Add(new Observation(suggestion!.Cell, Score(suggestion.Cell)));
             }

@@ -1,7 +1,9 @@
-using Bomax.Engine;
+using Bomax.Engine.Design;
 using Bomax.Engine.Replay;
 
 namespace Bomax.Engine.Tests.Replay;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 public class BaselinesTests
 {

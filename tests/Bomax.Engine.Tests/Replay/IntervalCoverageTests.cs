@@ -1,4 +1,4 @@
-using Bomax.Engine;
+using Bomax.Engine.Posterior;
 using Bomax.Engine.Replay;
 
 namespace Bomax.Engine.Tests.Replay;
@@ -26,8 +26,8 @@ public class IntervalCoverageTests
         Assert.Equal(1.0, IntervalCoverage.Of(reported, truth, [0, 3]), 12);
         Assert.Equal(0.0, IntervalCoverage.Of(reported, truth, [1, 2]), 12);
         // Just inside and just outside the 95 % bound.
-        Assert.Equal(1.0, IntervalCoverage.Of(reported, [0.5 + 0.99 * Bomax.Engine.Selection.Z95 * 0.01, 0, 0, 0], [0]), 12);
-        Assert.Equal(0.0, IntervalCoverage.Of(reported, [0.5 - 1.01 * Bomax.Engine.Selection.Z95 * 0.01, 0, 0, 0], [0]), 12);
+        Assert.Equal(1.0, IntervalCoverage.Of(reported, [0.5 + 0.99 * Bomax.Engine.Selection.Selection.Z95 * 0.01, 0, 0, 0], [0]), 12);
+        Assert.Equal(0.0, IntervalCoverage.Of(reported, [0.5 - 1.01 * Bomax.Engine.Selection.Selection.Z95 * 0.01, 0, 0, 0], [0]), 12);
     }
 
     [Fact]

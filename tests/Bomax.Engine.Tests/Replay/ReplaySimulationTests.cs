@@ -1,8 +1,10 @@
 using System.Diagnostics;
-using Bomax.Engine;
+using Bomax.Engine.Model;
 using Bomax.Engine.Replay;
 
 namespace Bomax.Engine.Tests.Replay;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>A synthetic run: 25 checkpoints × 6 benchmarks, every benchmark peaking mid-run, small seeded noise.</summary>
 static class PeakedTable

@@ -1,5 +1,5 @@
-using Bomax.Engine;
 using Bomax.Engine.Replay;
+using Bomax.Engine.Selection;
 
 namespace Bomax.Engine.Tests.Replay;
 

@@ -1,4 +1,3 @@
-using Bomax.Engine;
 using Bomax.Engine.Replay;
 
 namespace Bomax.Engine.Tests.Replay;

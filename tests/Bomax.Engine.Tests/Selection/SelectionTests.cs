@@ -1,8 +1,11 @@
-using Bomax.Engine;
+using Bomax.Engine.Acquisition;
+using Bomax.Engine.Posterior;
 using MathNet.Numerics.Distributions;
-using EngineSelection = Bomax.Engine.Selection;
+using EngineSelection = Bomax.Engine.Selection.Selection;
 
 namespace Bomax.Engine.Tests.Selection;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 public class SelectionTests
 {

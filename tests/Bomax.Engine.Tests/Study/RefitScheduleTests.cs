@@ -1,4 +1,4 @@
-using Bomax.Engine;
+using Bomax.Engine.Model;
 
 namespace Bomax.Engine.Tests.Study;
 

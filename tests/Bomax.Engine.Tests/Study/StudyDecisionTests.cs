@@ -1,6 +1,9 @@
-using Bomax.Engine;
+using Bomax.Engine.Model;
+using Bomax.Engine.Study;
 
 namespace Bomax.Engine.Tests.Study;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>One decision function: a decision started from another's state on the same observations is that decision again,
 /// without a refit; the schedule decides otherwise; a final decision checks afresh.</summary>

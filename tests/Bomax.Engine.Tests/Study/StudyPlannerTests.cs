@@ -1,6 +1,10 @@
-using Bomax.Engine;
+using Bomax.Engine.Design;
+using Bomax.Engine.Model;
+using Bomax.Engine.Study;
 
 namespace Bomax.Engine.Tests.Study;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>The planner fills every batch it is asked for, from the design first, then from the model.</summary>
 public class StudyPlannerTests

@@ -1,9 +1,10 @@
+using Bomax.Engine.Selection;
 using YamlDotNet.RepresentationModel;
 
 namespace Bomax.Cli.Study.Spec;
 
 /// <summary>The optional <c>stop:</c> section: stop early at <c>prob-best:</c> (a probability) or once the
-/// <c>expected-shortfall:</c> is small enough (<see cref="Engine.ShortfallLimit"/>); never early when it is absent.</summary>
+/// <c>expected-shortfall:</c> is small enough (<see cref="ShortfallLimit"/>); never early when it is absent.</summary>
 internal static class StopReader
 {
     public static readonly string[] Keys = ["prob-best", "expected-shortfall"];
@@ -23,12 +24,12 @@ internal static class StopReader
         return read ? new StopSpec(probBest, shortfall) : null;
     }
 
-    private static Engine.ShortfallLimit? Shortfall(YamlFields fields, YamlNode node)
+    private static ShortfallLimit? Shortfall(YamlFields fields, YamlNode node)
     {
         const string field = "stop.expected-shortfall";
-        string? text = fields.Text(node, field, Engine.ShortfallLimit.Forms);
+        string? text = fields.Text(node, field, ShortfallLimit.Forms);
         if (text is null) return null;
-        var (limit, problem) = Engine.ShortfallLimit.Read(text);
+        var (limit, problem) = ShortfallLimit.Read(text);
         if (problem is not null) fields.Error(node, field, problem);
         return limit;
     }
