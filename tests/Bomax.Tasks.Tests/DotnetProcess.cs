@@ -11,7 +11,7 @@ internal sealed record DotnetResult(int ExitCode, string Output, TimeSpan Took)
 
 /// <summary>
 /// A <c>dotnet</c> command as a child process: arguments as a list, stdin closed, no telemetry, no banner,
-/// no build nodes or compiler servers left behind, packages in <paramref name="packages"/> when given.
+/// no build nodes or compiler servers left behind, packages in <c>packages</c> when given.
 /// </summary>
 internal sealed class DotnetProcess : IDisposable
 {

@@ -11,7 +11,7 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// <see cref="CheckpointsPerInitialCell"/> checkpoints (see <see cref="PerBenchmark"/>), so a grid of few
 /// checkpoints and many benchmarks starts from one cell per benchmark spread over the checkpoints instead
 /// of spending a large share of the grid before the model may choose.
-/// It also adapts to the budget: it takes at most <see cref="BudgetShare"/> of it (see <see cref="Size"/>).
+/// It also adapts to the budget: it takes at most <see cref="BudgetShare"/> of it (see <see cref="Size(int, int)"/>).
 /// Fitted to a design that is the whole budget, the model's trend is a straight line through one or two
 /// cells per benchmark and its maximum sits at an edge of the run; left half the budget, the model checks
 /// where it believes the best is and bends. Because a benchmark's scores say something about the

@@ -6,8 +6,8 @@ namespace Bomax.Cli.Study.Spec;
 /// The known keys of one mapping in the spec, as <see cref="YamlFields.Keys"/> read them, with the known keys that were
 /// suggested for unknown ones: a key already named in "did you mean …?" is not also reported missing.
 /// </summary>
-/// <param name="Node">The mapping itself: where a missing key is reported.</param>
-/// <param name="Field">The mapping's field (<c>eval</c>, <c>benchmarks[2]</c>; empty at the top).</param>
+/// <param name="node">The mapping itself: where a missing key is reported.</param>
+/// <param name="field">The mapping's field (<c>eval</c>, <c>benchmarks[2]</c>; empty at the top).</param>
 internal sealed class YamlSection(YamlMappingNode node, string field)
 {
     public YamlMappingNode Node { get; } = node;
