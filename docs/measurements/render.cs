@@ -35,7 +35,7 @@ if (args.Contains("--check"))
     return stale.Count == 0 ? 0 : 1;
 }
 File.WriteAllText(documentPath, rendered);
-Console.WriteLine($"docs/measurements.md: {block.Matches(document).Count} blocks, {stale.Count} rewritten");
+Console.WriteLine($"docs/measurements.md: {block.Count(document)} blocks, {stale.Count} rewritten");
 return 0;
 
 static string FindRoot(string from)

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace Bomax.Tasks;
 

@@ -1,5 +1,3 @@
-using Microsoft.Build.Framework;
-
 namespace Bomax.Tasks.Tests;
 
 /// <summary>

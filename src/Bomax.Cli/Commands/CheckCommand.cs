@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Bomax.Cli.Output;
 using System.Globalization;
 using Bomax.Cli.Evaluation;
 using Bomax.Cli.Journal;
+using Bomax.Cli.Output;
 using Bomax.Cli.Study;
 using Bomax.Engine.Grid;
 

@@ -1,5 +1,5 @@
-using Bomax.Cli.Study;
 using System.Globalization;
+using Bomax.Cli.Study;
 using Polly;
 using Polly.Retry;
 

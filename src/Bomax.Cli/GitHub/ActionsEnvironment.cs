@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Text;
 
 namespace Bomax.Cli.GitHub;
@@ -57,8 +58,8 @@ internal sealed record ActionsEnvironment(
     /// <summary>Every member but the token, which shows only as set or not.</summary>
     bool PrintMembers(StringBuilder builder)
     {
-        builder.Append($"IsActions = {IsActions}, OutputPath = {OutputPath}, StepSummaryPath = {StepSummaryPath}, ");
-        builder.Append($"EventName = {EventName}, EventPath = {EventPath}, Repository = {Repository}, ApiUrl = {ApiUrl}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"IsActions = {IsActions}, OutputPath = {OutputPath}, StepSummaryPath = {StepSummaryPath}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"EventName = {EventName}, EventPath = {EventPath}, Repository = {Repository}, ApiUrl = {ApiUrl}, ");
         builder.Append(Token is null ? "Token = (none)" : "Token = ***");
         return true;
     }

@@ -24,7 +24,7 @@ internal static class NativeAllocator
     public static void MapLargeBlocksApart()
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null) return;
-        try { Mallopt(MmapThreshold, LargeBlockBytes); }
+        try { _ = Mallopt(MmapThreshold, LargeBlockBytes); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { } // not glibc (musl): its own policy
     }
 }

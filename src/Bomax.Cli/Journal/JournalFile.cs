@@ -1,7 +1,7 @@
-using Polly;
-using Polly.Retry;
 using System.Text;
 using System.Text.Json;
+using Polly;
+using Polly.Retry;
 
 namespace Bomax.Cli.Journal;
 

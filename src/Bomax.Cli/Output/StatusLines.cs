@@ -1,7 +1,6 @@
-using Bomax.Cli.Study;
-
 using System.Text;
 using Bomax.Cli.GitHub;
+using Bomax.Cli.Study;
 
 namespace Bomax.Cli.Output;
 

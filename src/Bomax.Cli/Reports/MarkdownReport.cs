@@ -85,12 +85,12 @@ internal static class MarkdownReport
         Line("#### Cost");
         Line();
         var cost = new StringBuilder();
-        cost.Append($"**{report.Evaluations.ToString("N0", C)}** of {report.GridCells.ToString("N0", C)} checkpoint × benchmark evaluations ({Percent(report.Evaluations, report.GridCells)} of the full grid)");
-        cost.Append($" · evaluation time **{Durations.Human(report.EvaluationSeconds)}**");
+        cost.Append(C, $"**{report.Evaluations.ToString("N0", C)}** of {report.GridCells.ToString("N0", C)} checkpoint × benchmark evaluations ({Percent(report.Evaluations, report.GridCells)} of the full grid)");
+        cost.Append(C, $" · evaluation time **{Durations.Human(report.EvaluationSeconds)}**");
         if (report.FullGridSecondsEstimate is { } full && double.IsFinite(full))
-            cost.Append($" · the full grid would take about **{Durations.Human(full)}**");
+            cost.Append(C, $" · the full grid would take about **{Durations.Human(full)}**");
         if (report.PendingPairs > 0)
-            cost.Append($" · **{report.PendingPairs.ToString("N0", C)}** more leased to workers, not recorded yet");
+            cost.Append(C, $" · **{report.PendingPairs.ToString("N0", C)}** more leased to workers, not recorded yet");
         Line(cost.ToString());
         Line();
 

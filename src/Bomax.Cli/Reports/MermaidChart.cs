@@ -57,9 +57,9 @@ internal static class MermaidChart
         sb.Append("```mermaid\n");
         sb.Append("%%{init: {\"themeVariables\": {\"xyChart\": {\"plotColorPalette\": \"").Append(string.Join(", ", Palette)).Append("\"}}}}%%\n");
         sb.Append("xychart-beta\n");
-        sb.Append($"    title \"Estimated average by step (pick: {Text(pickName)})\"\n");
-        sb.Append($"    x-axis \"step\" {Number(grid.First)} --> {Number(grid.Last)}\n");
-        sb.Append($"    y-axis \"estimated average\" {lo.ToString("F" + decimals, C)} --> {hi.ToString("F" + decimals, C)}\n");
+        sb.Append(C, $"    title \"Estimated average by step (pick: {Text(pickName)})\"\n");
+        sb.Append(C, $"    x-axis \"step\" {Number(grid.First)} --> {Number(grid.Last)}\n");
+        sb.Append(C, $"    y-axis \"estimated average\" {lo.ToString("F" + decimals, C)} --> {hi.ToString("F" + decimals, C)}\n");
         sb.Append("    line [").Append(Values(DropLine(grid, lo))).Append("]\n");
         sb.Append("    line [").Append(Values(grid.High)).Append("]\n");
         sb.Append("    line [").Append(Values(grid.Low)).Append("]\n");
@@ -74,11 +74,11 @@ internal static class MermaidChart
     {
         var sb = new StringBuilder($"<sub>{Legend}");
         if (pick is not null)
-            sb.Append($" ({MarkdownReport.Inline(pick.Name)}, step {pick.Step.ToString(C)}, {MarkdownReport.Score(pick.Estimate)})");
-        sb.Append($". The curve of {checkpoints.ToString("N0", C)} checkpoints is drawn at ");
-        sb.Append($"{grid.Steps.Count.ToString(C)} evenly spaced steps from {Number(grid.First)} to {Number(grid.Last)}");
+            sb.Append(C, $" ({MarkdownReport.Inline(pick.Name)}, step {pick.Step.ToString(C)}, {MarkdownReport.Score(pick.Estimate)})");
+        sb.Append(C, $". The curve of {checkpoints.ToString("N0", C)} checkpoints is drawn at ");
+        sb.Append(C, $"{grid.Steps.Count.ToString(C)} evenly spaced steps from {Number(grid.First)} to {Number(grid.Last)}");
         if (grid.Interpolated) sb.Append(", interpolated linearly between checkpoints");
-        if (grid.PickSnapped) sb.Append($"; the pick is drawn at step {Number(grid.Steps[grid.PickNode])}, the nearest of them");
+        if (grid.PickSnapped) sb.Append(C, $"; the pick is drawn at step {Number(grid.Steps[grid.PickNode])}, the nearest of them");
         return sb.Append(".</sub>\n").ToString();
     }
 

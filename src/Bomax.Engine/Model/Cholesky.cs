@@ -1,6 +1,6 @@
 using TorchSharp;
-using static TorchSharp.torch;
 using static Bomax.Engine.Model.Constants;
+using static TorchSharp.torch;
 
 namespace Bomax.Engine.Model;
 

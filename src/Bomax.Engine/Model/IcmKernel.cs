@@ -1,7 +1,6 @@
 using Bomax.Engine.Posterior;
-using TorchSharp;
-using static TorchSharp.torch;
 using static Bomax.Engine.Model.Constants;
+using static TorchSharp.torch;
 
 namespace Bomax.Engine.Model;
 

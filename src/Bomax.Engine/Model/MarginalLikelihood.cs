@@ -1,6 +1,5 @@
-using TorchSharp;
-using static TorchSharp.torch;
 using static Bomax.Engine.Model.Constants;
+using static TorchSharp.torch;
 
 namespace Bomax.Engine.Model;
 

@@ -23,7 +23,7 @@ public static class TorchDevice
             _ = setenv("MKL_CBWR", "AUTO,STRICT", 0); // .NET's own SetEnvironmentVariable does not reach native code on Unix
     }
 
-    [DllImport("libc", CharSet = CharSet.Ansi)]
+    [DllImport("libc", CharSet = CharSet.Ansi, BestFitMapping = false)] // called on Unix only, where Ansi is UTF-8: no best fit
     static extern int setenv(string name, string value, int overwrite);
 
     public static torch.Device Cpu => torch.CPU;

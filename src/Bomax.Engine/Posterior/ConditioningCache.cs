@@ -1,8 +1,7 @@
 using Bomax.Engine.Grid;
 using Bomax.Engine.Model;
-using TorchSharp;
-using static TorchSharp.torch;
 using static Bomax.Engine.Model.Constants;
+using static TorchSharp.torch;
 
 namespace Bomax.Engine.Posterior;
 

@@ -1,8 +1,7 @@
 using Bomax.Engine.Model;
 using Bomax.Engine.Posterior;
-using TorchSharp;
-using static TorchSharp.torch;
 using static Bomax.Engine.Model.Constants;
+using static TorchSharp.torch;
 
 namespace Bomax.Engine.Selection;
 

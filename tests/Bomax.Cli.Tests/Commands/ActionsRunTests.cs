@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bomax.Cli.Tests.GitHub;
 
 namespace Bomax.Cli.Tests.Commands;

@@ -48,7 +48,7 @@ public sealed class CheckCommandTests : IDisposable
           score: { lm-eval: 'acc,none' }
         """);
 
-    async Task<(int Exit, string Output)> Check(string spec, string? checkpoint = null, string? benchmark = null)
+    static async Task<(int Exit, string Output)> Check(string spec, string? checkpoint = null, string? benchmark = null)
     {
         var output = new StringWriter();
         int exit = await CheckCommand.RunAsync(spec, checkpoint, benchmark, new Bomax.Cli.Output.Terminal(output, Console.Error), CancellationToken.None);

@@ -1,10 +1,10 @@
-using Bomax.Cli.Study;
 using System.Diagnostics;
 using Bomax.Cli.Evaluation;
+using Bomax.Cli.Study;
 
 namespace Bomax.Cli.Tests.Evaluation;
 
-public class EvaluationAttemptsTests : IDisposable
+public sealed class EvaluationAttemptsTests : IDisposable
 {
     private static readonly TimeSpan ShortDelay = TimeSpan.FromMilliseconds(10);
 
@@ -12,7 +12,7 @@ public class EvaluationAttemptsTests : IDisposable
 
     public void Dispose() => _box.Dispose();
 
-    private Task<AttemptsOutcome> Run(EvaluationRequest request, int retries, ScoreRule? score = null,
+    private static Task<AttemptsOutcome> Run(EvaluationRequest request, int retries, ScoreRule? score = null,
                                       TimeSpan? baseDelay = null, CancellationToken cancel = default) =>
         EvaluationAttempts.RunWithRetriesAsync(request, score ?? new ScoreRule.LastNumber(), retries,
                                                baseDelay ?? ShortDelay, new Random(7), cancel);

@@ -1,6 +1,6 @@
-using Bomax.Cli.Study;
 using System.Diagnostics;
 using Bomax.Cli.Evaluation;
+using Bomax.Cli.Study;
 
 namespace Bomax.Cli.Tests.Evaluation;
 
@@ -169,7 +169,7 @@ internal sealed class EvaluationSandbox : IDisposable
     }
 }
 
-public class EvaluationRunnerTests : IDisposable
+public sealed class EvaluationRunnerTests : IDisposable
 {
     private readonly EvaluationSandbox _box = new();
 

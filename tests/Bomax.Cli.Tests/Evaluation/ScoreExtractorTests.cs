@@ -1,10 +1,10 @@
-using Bomax.Cli.Study;
 using System.Globalization;
 using Bomax.Cli.Evaluation;
+using Bomax.Cli.Study;
 
 namespace Bomax.Cli.Tests.Evaluation;
 
-public class ScoreExtractorTests : IDisposable
+public sealed class ScoreExtractorTests : IDisposable
 {
     private readonly EvaluationSandbox _box = new();
 

@@ -14,7 +14,7 @@ public sealed class HostileApiTests
 
     static string Report(string text) => MarkdownReport.Marker(Study) + "\n## Bomax.Ci report: nightly\n\n" + text + "\n";
 
-    static Task<CommentOutcome> Upsert(FakeGitHubServer server, string body, CancellationToken cancel = default, GitHubRetryOptions? retry = null) =>
+    static Task<CommentOutcome> Upsert(FakeGitHubServer server, string body, GitHubRetryOptions? retry = null, CancellationToken cancel = default) =>
         StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), server.Owner, server.Repo, server.Issue, Study, body, StickyMode.Upsert, cancel,
             retry ?? GitHubRetryTests.Recording([]));
 
@@ -132,7 +132,7 @@ public sealed class HostileApiTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = GitHubRetryTests.Recording([]) with { Total = TimeSpan.FromMinutes(20), Time = clock };
 
-        var run = GitHubRetry.WithDeadline(options, deadline => Upsert(api, Report("x"), deadline, options), CancellationToken.None);
+        var run = GitHubRetry.WithDeadline(options, deadline => Upsert(api, Report("x"), options, deadline), CancellationToken.None);
         while (api.Requests.Count == 0) await Task.Delay(10); // the request is in flight, held by the server
         clock.Advance(TimeSpan.FromMinutes(19));
         Assert.False(run.IsCompleted);

@@ -37,7 +37,7 @@ public sealed class ReportBuilderTests : IDisposable
     static double Score(int checkpoint, int benchmark) =>
         0.7 + 0.05 * benchmark - 0.002 * (checkpoint - 6) * (checkpoint - 6) + 0.001 * ((checkpoint * 7 + benchmark * 3) % 5);
 
-    JournalContents Journal(StudyContext study)
+    static JournalContents Journal(StudyContext study)
     {
         var random = new Random(5);
         var cells = Enumerable.Range(0, study.Grid.CellCount).Select(study.Grid.CellAt).OrderBy(_ => random.Next()).Take(22).ToList();

@@ -31,7 +31,7 @@ public sealed class StudyJournalStateTests : IDisposable
 
     static StudyContext Load(string spec) => Assert.IsType<StudyLoad.Ok>(StudyContext.Load(spec)).Study;
 
-    FailureRecord Failure(StudyContext study, string checkpoint, string benchmark, string kind = FailureKinds.Exit, string? outputs = null)
+    static FailureRecord Failure(StudyContext study, string checkpoint, string benchmark, string kind = FailureKinds.Exit, string? outputs = null)
     {
         var prints = study.FingerprintsOf(study.BenchmarkIndex(benchmark));
         return new FailureRecord(checkpoint, 1, benchmark, 2, "exit code 2: no such file", "", 1, 2)

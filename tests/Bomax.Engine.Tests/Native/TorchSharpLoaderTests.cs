@@ -52,7 +52,7 @@ public partial class TorchSharpLoaderTests
         return File.ReadAllBytes(CacheOriginal);
     }
 
-    string WriteTemporary(byte[] bytes)
+    static string WriteTemporary(byte[] bytes)
     {
         var path = Path.Combine(Path.GetTempPath(), $"libLibTorchSharp-{Guid.NewGuid():N}.so");
         File.WriteAllBytes(path, bytes);

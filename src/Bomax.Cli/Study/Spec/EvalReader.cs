@@ -1,5 +1,5 @@
-using YamlDotNet.RepresentationModel;
 using Bomax.Cli.Evaluation;
+using YamlDotNet.RepresentationModel;
 
 namespace Bomax.Cli.Study.Spec;
 
