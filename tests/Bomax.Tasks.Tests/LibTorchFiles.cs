@@ -86,7 +86,7 @@ internal static class LibTorchFiles
             int header = (int)(sections + (long)s * size);
             if (BitConverter.ToUInt32(elf, header + 4) != shtGnuVerneed) continue;
             int strings = (int)BitConverter.ToUInt64(elf, (int)(sections + (long)BitConverter.ToUInt32(elf, header + 0x28) * size) + 0x18);
-            for (int need = (int)BitConverter.ToUInt64(elf, header + 0x18); ; )
+            for (int need = (int)BitConverter.ToUInt64(elf, header + 0x18); ;)
             {
                 int aux = need + (int)BitConverter.ToUInt32(elf, need + 8);
                 for (int a = BitConverter.ToUInt16(elf, need + 2); a > 0; a--)

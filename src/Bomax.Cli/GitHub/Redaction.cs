@@ -41,7 +41,7 @@ internal static class Redaction
     /// <summary>The text with every registered secret and every credential-looking value replaced by <see cref="Mask"/>.</summary>
     public static string Redact(string text)
     {
-        if (string.IsNullOrEmpty(text) ) return text;
+        if (string.IsNullOrEmpty(text)) return text;
         foreach (var secret in Secrets.Keys.OrderByDescending(s => s.Length))
             if (text.Contains(secret, StringComparison.Ordinal))
                 text = text.Replace(secret, Mask, StringComparison.Ordinal);

@@ -152,7 +152,8 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             int failures = recent.Count(ok => !ok);
             if (failures >= 3 && failures >= FailingShare * recent.Count)
                 return new RunResult(RunEnd.EvaluationsFailing, observations.Count, started,
-                    $"{failures} of the last {recent.Count} evaluations failed; stopping instead of spending the budget. Check eval.command in {spec.SpecPath} (the failures and their stderr are in {spec.JournalPath})") { Planner = planner };
+                    $"{failures} of the last {recent.Count} evaluations failed; stopping instead of spending the budget. Check eval.command in {spec.SpecPath} (the failures and their stderr are in {spec.JournalPath})")
+                { Planner = planner };
         }
     }
 
@@ -191,7 +192,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             if (result is Scored scored)
             {
                 JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(f.Checkpoint, f.Step, f.Benchmark, scored.Score, scored.StandardError, f.Seconds, f.Attempts)
-                    { Time = now(), HigherIsBetter = scored.HigherIsBetter });
+                { Time = now(), HigherIsBetter = scored.HigherIsBetter });
                 read++;
             }
             else
@@ -199,7 +200,10 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
                 var fingerprints = study.FingerprintsOf(cell.Benchmark);
                 JournalFile.Append(study.Spec.JournalPath, f with
                 {
-                    Message = ((Unparseable)result).Message, Time = now(), CommandFingerprint = fingerprints.Command, ScoreFingerprint = fingerprints.Score,
+                    Message = ((Unparseable)result).Message,
+                    Time = now(),
+                    CommandFingerprint = fingerprints.Command,
+                    ScoreFingerprint = fingerprints.Score,
                 });
                 progress.Warn($"{Name(cell)}: its kept output read again with the new score rule: {((Unparseable)result).Message}");
             }
@@ -219,7 +223,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
         JournalRecord record = outcome switch
         {
             AttemptsOutcome.Succeeded s => new EvaluationRecord(checkpoint.Name, checkpoint.Step, benchmark, s.Score.Score, s.Score.StandardError, outcome.Seconds, outcome.Attempts)
-                { Time = now(), HigherIsBetter = s.Score.HigherIsBetter },
+            { Time = now(), HigherIsBetter = s.Score.HigherIsBetter },
             AttemptsOutcome.Failed f => new FailureRecord(checkpoint.Name, checkpoint.Step, benchmark, f.ExitCode, f.Message, f.StderrTail, outcome.Seconds, outcome.Attempts)
             {
                 Time = now(), Kind = FailureKinds.Of(f.Kind), CommandFingerprint = fingerprints.Command, ScoreFingerprint = fingerprints.Score,

@@ -43,7 +43,8 @@ public sealed class ReportBuilderTests : IDisposable
         var cells = Enumerable.Range(0, study.Grid.CellCount).Select(study.Grid.CellAt).OrderBy(_ => random.Next()).Take(22).ToList();
         foreach (var cell in cells)
             JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
-                study.Grid.Benchmarks[cell.Benchmark].Name, Score(cell.Checkpoint, cell.Benchmark), null, 3.0, 1) { Time = DateTimeOffset.UnixEpoch });
+                study.Grid.Benchmarks[cell.Benchmark].Name, Score(cell.Checkpoint, cell.Benchmark), null, 3.0, 1)
+            { Time = DateTimeOffset.UnixEpoch });
         return JournalFile.Read(study.Spec.JournalPath);
     }
 
@@ -101,7 +102,8 @@ public sealed class ReportBuilderTests : IDisposable
             var cell = cells[k];
             double score = Score(cell.Checkpoint, cell.Benchmark) + (k >= 30 ? (random.Next(2) * 2 - 1) * 0.03 : 0.0);
             JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
-                study.Grid.Benchmarks[cell.Benchmark].Name, score, null, 3.0, 1) { Time = DateTimeOffset.UnixEpoch });
+                study.Grid.Benchmarks[cell.Benchmark].Name, score, null, 3.0, 1)
+            { Time = DateTimeOffset.UnixEpoch });
         }
         var journal = JournalFile.Read(study.Spec.JournalPath);
         var report = ReportBuilder.Build(study, journal, DateTimeOffset.UnixEpoch)!;
