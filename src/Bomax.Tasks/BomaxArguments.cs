@@ -1,7 +1,8 @@
 namespace Bomax.Tasks;
 
 /// <summary>What the task asks of bomax; empty strings mean "as the spec says".</summary>
-internal sealed record BomaxRunOptions(string ToolPath, string Spec, string ResultPath, string Budget, string Device, bool Comment, string ReportDirectory);
+internal sealed record BomaxRunOptions(string ToolPath, string Spec, string ResultPath, string Budget, string Device, bool Comment,
+    string ReportDirectory);
 
 /// <summary>The argument list of <c>dotnet bomax.dll run</c> for a build: JSON-lines messages and a result file, always.</summary>
 internal static class BomaxArguments

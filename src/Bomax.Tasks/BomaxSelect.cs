@@ -42,7 +42,8 @@ public sealed class BomaxSelect : PickOutputs, ICancelableTask
     public override bool Execute()
     {
         if (!File.Exists(ToolPath))
-            return Report(new LogEntry(LogLevel.Error, $"the bomax engine was not found at '{ToolPath}' (set BomaxToolPath to a built bomax.dll, or restore the Bomax.Ci package)", ErrorCodes.BomaxNotStarted));
+            return Report(new LogEntry(LogLevel.Error, $"the bomax engine was not found at '{ToolPath}' (set BomaxToolPath to a built bomax.dll, "
+                + $"or restore the Bomax.Ci package)", ErrorCodes.BomaxNotStarted));
         var arguments = BomaxArguments.For(new BomaxRunOptions(Path.GetFullPath(ToolPath), Path.GetFullPath(Spec), Path.GetFullPath(ResultPath),
             Budget, Device, Comment, ReportDirectory.Length > 0 ? Path.GetFullPath(ReportDirectory) : ""));
         string host = Host();
@@ -56,7 +57,8 @@ public sealed class BomaxSelect : PickOutputs, ICancelableTask
             }
             catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
             {
-                return Report(new LogEntry(LogLevel.Error, $"could not start '{host}' to run the bomax engine: {e.Message}", ErrorCodes.BomaxNotStarted));
+                return Report(new LogEntry(LogLevel.Error, $"could not start '{host}' to run the bomax engine: {e.Message}",
+                    ErrorCodes.BomaxNotStarted));
             }
         }
         using (var running = engine)

@@ -21,7 +21,8 @@ internal sealed record StudyResult(
             || Json.Number(o, ResultFields.Score) is not { } score || Json.Number(o, ResultFields.ProbabilityBest) is not { } probability)
             return null;
         return new StudyResult(Json.String(o, ResultFields.Study) ?? "", checkpoint, Json.String(o, ResultFields.CheckpointPath) ?? checkpoint,
-            Json.Number(o, ResultFields.Step) ?? "", score, Json.Number(o, ResultFields.Low) ?? score, Json.Number(o, ResultFields.High) ?? score, probability,
+            Json.Number(o, ResultFields.Step) ?? "", score, Json.Number(o, ResultFields.Low) ?? score, Json.Number(o, ResultFields.High) ?? score,
+            probability,
             Json.Int(o, ResultFields.Evaluations), Json.Int(o, ResultFields.NewEvaluations), Json.Int(o, ResultFields.GridCells),
             Json.String(o, ResultFields.End) ?? "", Json.String(o, ResultFields.Spec) ?? "", Json.String(o, ResultFields.Journal) ?? "",
             Json.String(o, ResultFields.Summary) ?? "")
@@ -36,7 +37,9 @@ internal sealed record StudyResult(
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return From(document.RootElement) is { } result ? (result, null) : (null, $"{path} has no {ResultFields.Checkpoint}, {ResultFields.Score} and {ResultFields.ProbabilityBest}");
+            return From(document.RootElement) is { } result
+                ? (result, null)
+                : (null, $"{path} has no {ResultFields.Checkpoint}, {ResultFields.Score} and {ResultFields.ProbabilityBest}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -46,9 +49,12 @@ internal sealed record StudyResult(
 
     /// <summary>One line for the build log: what was picked and how sure the study is.</summary>
     public string Describe() =>
-        $"selected {Checkpoint} (step {Step}): estimated average {Round(Score, "0.0000")} (95% interval {Round(Low, "0.0000")} – {Round(High, "0.0000")}), "
+        $"selected {Checkpoint} (step {Step}): estimated average {Round(Score, "0.0000")} "
+        + $"(95% interval {Round(Low, "0.0000")} – {Round(High, "0.0000")}), "
         + $"P(best) {Round(ProbabilityBest, "0.00")}; {Evaluations} of {GridCells} pairs evaluated";
 
     static string Round(string number, string format) =>
-        double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value.ToString(format, CultureInfo.InvariantCulture) : number;
+        double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value.ToString(format, CultureInfo.InvariantCulture)
+            : number;
 }

@@ -3,7 +3,8 @@ using Microsoft.Build.Utilities;
 
 namespace Bomax.Tasks;
 
-/// <summary>Writes a <see cref="LogEntry"/> to MSBuild: warnings and errors with their code, file, line and column (clickable in IDEs and build logs).</summary>
+/// <summary>Writes a <see cref="LogEntry"/> to MSBuild: warnings and errors with their code, file, line and column
+/// (clickable in IDEs and build logs).</summary>
 internal static class TaskLog
 {
     public static void Apply(TaskLoggingHelper log, LogEntry entry)

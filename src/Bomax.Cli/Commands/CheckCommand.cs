@@ -21,9 +21,18 @@ internal static class CheckCommand
     {
         var spec = new Argument<string>("spec") { Description = "The study spec (YAML)." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "The checkpoint to evaluate (default: the last one)." };
-        var benchmark = new Option<string?>("--benchmark") { Description = "The benchmark to evaluate (default: one per distinct command and score rule)." };
-        var command = new Command("check", "Try the spec: run one pair end to end (or one per distinct score rule) and show the command, the output folder and the score read. Nothing is journaled.") { spec, checkpoint, benchmark };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(spec)!, parse.GetValue(checkpoint), parse.GetValue(benchmark), Terminal.Of(parse), cancel));
+        var benchmark = new Option<string?>("--benchmark")
+        {
+            Description = "The benchmark to evaluate (default: one per distinct command and score rule).",
+        };
+        var command = new Command("check",
+            "Try the spec: run one pair end to end (or one per distinct score rule) and show the command, the output folder and the score read. "
+            + "Nothing is journaled.")
+        {
+            spec, checkpoint, benchmark,
+        };
+        command.SetAction((parse, cancel) =>
+            RunAsync(parse.GetValue(spec)!, parse.GetValue(checkpoint), parse.GetValue(benchmark), Terminal.Of(parse), cancel));
         return command;
     }
 
@@ -35,9 +44,11 @@ internal static class CheckCommand
         int i = checkpointName is null ? study.Grid.CheckpointCount - 1 : study.CheckpointIndex(checkpointName);
         int j = benchmarkName is null ? -1 : study.BenchmarkIndex(benchmarkName);
         if (i < 0)
-            return Usage(io, $"--checkpoint '{checkpointName}' is not a checkpoint of {specPath} {DidYouMean.Suggest(checkpointName!, study.Grid.Checkpoints.Select(c => c.Name))}");
+            return Usage(io, $"--checkpoint '{checkpointName}' is not a checkpoint of {specPath} "
+                + $"{DidYouMean.Suggest(checkpointName!, study.Grid.Checkpoints.Select(c => c.Name))}");
         if (benchmarkName is not null && j < 0)
-            return Usage(io, $"--benchmark '{benchmarkName}' is not a benchmark of {specPath} {DidYouMean.Suggest(benchmarkName, study.Grid.Benchmarks.Select(b => b.Name))}");
+            return Usage(io, $"--benchmark '{benchmarkName}' is not a benchmark of {specPath} "
+                + $"{DidYouMean.Suggest(benchmarkName, study.Grid.Benchmarks.Select(b => b.Name))}");
 
         var benchmarks = j >= 0 ? [j] : Representatives(study);
         var journal = study.Observe(JournalFile.Read(study.Spec.JournalPath));
@@ -58,7 +69,8 @@ internal static class CheckCommand
             };
             output.WriteLine();
             output.WriteLine($"{checkpoint.Name} × {benchmark.Name}");
-            var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreRuleOf(b), 0, TimeSpan.Zero, cancel, study.Spec.Eval.ScoreLimit);
+            var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreRuleOf(b), 0, TimeSpan.Zero, cancel,
+                study.Spec.Eval.ScoreLimit);
             output.WriteLine($"  command: {(outcome.CommandLine.Count > 0 ? ShellWords(outcome.CommandLine) : "(not started)")}");
             output.WriteLine($"  output:  {outcome.OutputDirectory}");
             switch (outcome)
@@ -66,12 +78,17 @@ internal static class CheckCommand
                 case AttemptsOutcome.Succeeded s:
                     string stderr = s.Score.StandardError is { } se ? string.Create(c, $" ± {se:G4}") : "";
                     output.WriteLine(string.Create(c, $"  score {s.Score.Score:G6}{stderr} from {s.Score.Source} ({outcome.Seconds:0.0} s)"));
-                    var goal = benchmark.Goal ?? (s.Score.HigherIsBetter is { } h ? (h ? ScoreGoal.Maximize : ScoreGoal.Minimize) : journal.Goals[b]);
-                    string why = benchmark.Goal is not null ? "goal: in the spec" : s.Score.HigherIsBetter is not null ? "the results say so" : "the default";
+                    var goal = benchmark.Goal
+                        ?? (s.Score.HigherIsBetter is { } h ? (h ? ScoreGoal.Maximize : ScoreGoal.Minimize) : journal.Goals[b]);
+                    string why = benchmark.Goal is not null ? "goal: in the spec"
+                        : s.Score.HigherIsBetter is not null ? "the results say so"
+                        : "the default";
                     output.WriteLine($"  goal: {StudyContext.GoalName(goal)} ({why})");
-                    if (benchmark.Goal is { } specGoal && s.Score.HigherIsBetter is { } higher && (higher ? ScoreGoal.Maximize : ScoreGoal.Minimize) != specGoal)
+                    if (benchmark.Goal is { } specGoal && s.Score.HigherIsBetter is { } higher
+                        && (higher ? ScoreGoal.Maximize : ScoreGoal.Minimize) != specGoal)
                         Warn(output, study.DirectionConflict(b, specGoal, higher ? ScoreGoal.Maximize : ScoreGoal.Minimize));
-                    if (ScoreChecks.OutOfPlace(s.Score.Score, journal.RawScores(b), $"{checkpoint.Name} × {benchmark.Name}") is { } outOfPlace) Warn(output, outOfPlace);
+                    if (ScoreChecks.OutOfPlace(s.Score.Score, journal.RawScores(b), $"{checkpoint.Name} × {benchmark.Name}") is { } outOfPlace)
+                        Warn(output, outOfPlace);
                     scores.Add((b, s.Score.Score));
                     break;
                 case AttemptsOutcome.Failed f:
@@ -97,7 +114,8 @@ internal static class CheckCommand
             .GroupBy(b => (study.Spec.Benchmarks[b].Command ?? study.Spec.Eval.Command, study.Spec.Benchmarks[b].Score ?? study.Spec.Eval.Score))
             .Select(g => g.First()).ToList();
 
-    /// <summary>A warning when some benchmarks score as fractions and others as percentages or larger: their weights then mean different things.</summary>
+    /// <summary>A warning when some benchmarks score as fractions and others as percentages or larger: their weights then mean different
+    /// things.</summary>
     static string? MixedScales(List<(int Benchmark, double Score)> scores, StudyContext study)
     {
         var fractions = scores.Where(s => Math.Abs(s.Score) <= 1).Select(s => study.Spec.Benchmarks[s.Benchmark].Name).ToList();

@@ -29,12 +29,21 @@ internal static partial class InitCommand
 
     public static Command Create()
     {
-        var checkpoints = new Option<string[]>("--checkpoints") { Description = "The checkpoints: a pattern of folders or files, relative to the spec's folder, in quotes (e.g. 'runs/x/checkpoint-*'). It need not match anything yet.", AllowMultipleArgumentsPerToken = true };
+        var checkpoints = new Option<string[]>("--checkpoints")
+        {
+            Description = "The checkpoints: a pattern of folders or files, relative to the spec's folder, in quotes (e.g. 'runs/x/checkpoint-*'). "
+                + "It need not match anything yet.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var tasks = new Option<string[]>("--tasks") { Description = "The lm-evaluation-harness tasks, comma-separated (e.g. mmlu,gsm8k,hellaswag)." };
         var output = new Option<string>("--output", "-o") { Description = "The spec file to write.", DefaultValueFactory = _ => DefaultOutput };
         var study = new Option<string?>("--study") { Description = "The study's name (default: the checkpoints' folder name)." };
         var force = new Option<bool>("--force") { Description = "Replace the spec file if it exists." };
-        var command = new Command("init", "Write a commented study spec for lm-evaluation-harness, each task scored by the metric the harness reports for it.") { checkpoints, tasks, output, study, force };
+        var command = new Command("init",
+            "Write a commented study spec for lm-evaluation-harness, each task scored by the metric the harness reports for it.")
+        {
+            checkpoints, tasks, output, study, force,
+        };
         command.SetAction(parse => Run(new InitOptions(parse.GetValue(checkpoints) ?? [], parse.GetValue(tasks) ?? [], parse.GetValue(output)!,
             parse.GetValue(study), parse.GetValue(force)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
@@ -155,12 +164,14 @@ internal static partial class InitCommand
         var unknown = tasks.Where(t => LmEvalTasks.Find(t) is null).ToList();
         if (unknown.Count > 0)
             yield return $"unknown to bomax init: {string.Join(", ", unknown)}; {(unknown.Count == 1 ? "it is" : "they are")} scored by eval.score "
-                         + $"({LmEvalTasks.DefaultMetric}): check the metric the harness reports with `bomax check {CheckCommand.ShellWords([specPath])} "
-                         + $"--benchmark {unknown[0]}` and set score: on {(unknown.Count == 1 ? "its" : "each")} entry if it differs";
+                         + $"({LmEvalTasks.DefaultMetric}): check the metric the harness reports with "
+                         + $"`bomax check {CheckCommand.ShellWords([specPath])} --benchmark {unknown[0]}` "
+                         + $"and set score: on {(unknown.Count == 1 ? "its" : "each")} entry if it differs";
         var unsafeCode = tasks.Where(t => t is "humaneval" or "mbpp").ToList();
         if (unsafeCode.Count > 0)
             yield return $"{string.Join(" and ", unsafeCode)} {(unsafeCode.Count == 1 ? "runs" : "run")} the model's code on this machine: lm_eval "
-                         + "refuses unless its command has --confirm_run_unsafe_code and eval.env has HF_ALLOW_CODE_EVAL: \"1\"; add them once you accept that";
+                         + "refuses unless its command has --confirm_run_unsafe_code and eval.env has HF_ALLOW_CODE_EVAL: \"1\"; "
+                         + "add them once you accept that";
     }
 
     /// <summary>

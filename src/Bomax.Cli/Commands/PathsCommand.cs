@@ -14,7 +14,11 @@ internal static class PathsCommand
     public static Command Create()
     {
         var spec = new Argument<string>("spec") { Description = "The study spec (YAML)." };
-        var command = new Command("paths", "Print the study's name, journal path and report directory (name=value lines; step outputs under GitHub Actions).") { spec };
+        var command = new Command("paths",
+            "Print the study's name, journal path and report directory (name=value lines; step outputs under GitHub Actions).")
+        {
+            spec,
+        };
         command.SetAction(parse => Print(Terminal.Of(parse), parse.GetValue(spec)!));
         return command;
     }

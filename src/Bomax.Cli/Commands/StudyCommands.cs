@@ -37,13 +37,17 @@ internal static class StudyCommands
     {
         public IEnumerable<Option> All => Budget is null ? new Option[] { Device, Threads } : new Option[] { Budget, Device, Threads };
 
-        public StudyOverrides From(ParseResult parse) => new(Budget is null ? null : parse.GetValue(Budget), parse.GetValue(Device), parse.GetValue(Threads));
+        public StudyOverrides From(ParseResult parse) =>
+            new(Budget is null ? null : parse.GetValue(Budget), parse.GetValue(Device), parse.GetValue(Threads));
     }
 
     static OverrideOptionSet OverrideOptions(bool budget = true)
     {
         var device = EngineWords.Devices.Option("--device", $"Override engine.device: {EngineWords.Devices.List}.");
-        var threads = new Option<int?>("--threads") { Description = "Override engine.threads: LibTorch's threads while the engine fits (default 1)." };
+        var threads = new Option<int?>("--threads")
+        {
+            Description = "Override engine.threads: LibTorch's threads while the engine fits (default 1).",
+        };
         return new(budget ? OptionValues.Budget("--budget", $"Override budget.max-evals: {BudgetSpec.MaxEvalsForms}.") : null, device, threads);
     }
 
@@ -61,31 +65,66 @@ internal static class StudyCommands
 
     static GitHubOptionSet GitHubOptions()
     {
-        var comment = new Option<string>("--comment") { Description = "On a pull request: upsert (one sticky comment per study, edited in place), recreate (delete and post anew) or off.", DefaultValueFactory = _ => "upsert" };
+        var comment = new Option<string>("--comment")
+        {
+            Description = "On a pull request: upsert (one sticky comment per study, edited in place), recreate (delete and post anew) or off.",
+            DefaultValueFactory = _ => "upsert",
+        };
         comment.OneOf("upsert", "recreate", "off");
-        var repository = new Option<string?>("--repo") { Description = "owner/name of the repository to comment on (default: GITHUB_REPOSITORY); with --pr, comments from any CI." };
+        var repository = new Option<string?>("--repo")
+        {
+            Description = "owner/name of the repository to comment on (default: GITHUB_REPOSITORY); with --pr, comments from any CI.",
+        };
         var pr = new Option<int?>("--pr") { Description = "Pull request number to comment on (default: the one in GITHUB_EVENT_PATH)." };
-        return new(comment, new Option<string?>("--github-token") { Description = "Token for the pull-request comment (default: GITHUB_TOKEN). Never printed." }, repository, pr);
+        var token = new Option<string?>("--github-token")
+        {
+            Description = "Token for the pull-request comment (default: GITHUB_TOKEN). Never printed.",
+        };
+        return new(comment, token, repository, pr);
     }
 
     public static Command Run(TimeProvider time)
     {
         var spec = SpecArgument();
-        var fresh = new Option<bool>("--fresh") { Description = "Start over: move the existing journal aside (kept as <journal>.<time>.bak) and evaluate from scratch." };
-        var output = new Option<string?>("--output", "-o") { Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal)." };
-        var messages = new Option<string>("--messages") { Description = "text (default), or json: one JSON object per line on stdout (progress, warnings, spec errors, the result) for tools; the text goes to stderr.", DefaultValueFactory = _ => "text" };
+        var fresh = new Option<bool>("--fresh")
+        {
+            Description = "Start over: move the existing journal aside (kept as <journal>.<time>.bak) and evaluate from scratch.",
+        };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal).",
+        };
+        var messages = new Option<string>("--messages")
+        {
+            Description = "text (default), or json: one JSON object per line on stdout (progress, warnings, spec errors, the result) for tools; "
+                + "the text goes to stderr.",
+            DefaultValueFactory = _ => "text",
+        };
         messages.OneOf("text", "json");
-        var result = new Option<string?>("--result") { Description = "Write the decision as a JSON file here (removed at the start, written only when a checkpoint is selected)." };
-        var retryFailed = new Option<bool>("--retry-failed") { Description = "Evaluate again the pairs that failed before (their failures no longer count against the budget); without it, only failures whose benchmark's command or score rule has changed are tried again." };
+        var result = new Option<string?>("--result")
+        {
+            Description = "Write the decision as a JSON file here (removed at the start, written only when a checkpoint is selected).",
+        };
+        var retryFailed = new Option<bool>("--retry-failed")
+        {
+            Description = "Evaluate again the pairs that failed before (their failures no longer count against the budget); "
+                + "without it, only failures whose benchmark's command or score rule has changed are tried again.",
+        };
         var github = GitHubOptions();
         var overrides = OverrideOptions();
-        var command = new Command("run", "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.") { spec, fresh, retryFailed, output, messages, result };
+        var command = new Command("run",
+            "Run a study: evaluate the pairs the engine picks with your eval command, refit between rounds, and name the best checkpoint.")
+        {
+            spec, fresh, retryFailed, output, messages, result,
+        };
         foreach (var option in overrides.All.Concat(github.All)) command.Options.Add(option);
         command.SetAction((parse, cancel) =>
         {
             var io = Terminal.Of(parse);
             return RunAsync(parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(fresh), parse.GetValue(retryFailed), github.From(parse),
-                new RunChannels(parse.GetValue(messages) == "json" ? new JsonMessages(io.Out) : null, parse.GetValue(result), parse.GetValue(output), io), time, cancel);
+                new RunChannels(parse.GetValue(messages) == "json" ? new JsonMessages(io.Out) : null,
+                    parse.GetValue(result), parse.GetValue(output), io),
+                time, cancel);
         });
         return command;
     }
@@ -99,11 +138,18 @@ internal static class StudyCommands
             + "(default: eval.timeout × (1 + eval.retries) + 10m); until then no other suggest or run hands them out.");
         var owner = new Option<string?>("--owner") { Description = "The name the leases are taken under (default suggest:USER@HOST)." };
         var noLease = new Option<bool>("--no-lease") { Description = "Only show the next pairs: reserve nothing." };
-        var release = new Option<bool>("--release") { Description = "Give back the owner's leases (all, or the pair named by --checkpoint and --benchmark) instead of suggesting." };
+        var release = new Option<bool>("--release")
+        {
+            Description = "Give back the owner's leases (all, or the pair named by --checkpoint and --benchmark) instead of suggesting.",
+        };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "With --release: the checkpoint of the pair to give back." };
         var benchmark = new Option<string?>("--benchmark") { Description = "With --release: the benchmark of the pair to give back." };
         var overrides = OverrideOptions();
-        var command = new Command("suggest", "Print the next pairs to evaluate and lease them to this worker, for an external scheduler; record results with 'bomax record'.") { spec, count, json, lease, owner, noLease, release, checkpoint, benchmark };
+        var command = new Command("suggest",
+            "Print the next pairs to evaluate and lease them to this worker, for an external scheduler; record results with 'bomax record'.")
+        {
+            spec, count, json, lease, owner, noLease, release, checkpoint, benchmark,
+        };
         foreach (var option in overrides.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
@@ -111,7 +157,8 @@ internal static class StudyCommands
             var io = Terminal.Of(parse);
             return parse.GetValue(release)
                 ? ReleasePairs(io, time, parse.GetValue(spec)!, who, parse.GetValue(checkpoint), parse.GetValue(benchmark))
-                : SuggestPairs(io, time, parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(count), parse.GetValue(json), parse.GetValue(noLease) ? null : who, parse.GetValue(lease));
+                : SuggestPairs(io, time, parse.GetValue(spec)!, overrides.From(parse), parse.GetValue(count), parse.GetValue(json),
+                    parse.GetValue(noLease) ? null : who, parse.GetValue(lease));
         });
         return command;
     }
@@ -124,18 +171,33 @@ internal static class StudyCommands
         var score = new Option<string>("--score") { Description = "The score.", Required = true };
         var stderr = new Option<string?>("--stderr") { Description = "Its standard error, if known." };
         var seconds = new Option<double>("--seconds") { Description = "How long the evaluation took.", DefaultValueFactory = _ => 0 };
-        var replace = new Option<bool>("--replace") { Description = "Record a pair that is already recorded: this record supersedes the earlier one (the latest record of a pair wins)." };
-        var command = new Command("record", "Append one evaluation result to the study's journal (it settles the pair's lease).") { spec, checkpoint, benchmark, score, stderr, seconds, replace };
-        command.SetAction(parse => RecordResult(Terminal.Of(parse), time, parse.GetValue(spec)!, parse.GetValue(checkpoint)!, parse.GetValue(benchmark)!, parse.GetValue(score)!, parse.GetValue(stderr), parse.GetValue(seconds), parse.GetValue(replace)));
+        var replace = new Option<bool>("--replace")
+        {
+            Description = "Record a pair that is already recorded: this record supersedes the earlier one (the latest record of a pair wins).",
+        };
+        var command = new Command("record", "Append one evaluation result to the study's journal (it settles the pair's lease).")
+        {
+            spec, checkpoint, benchmark, score, stderr, seconds, replace,
+        };
+        command.SetAction(parse => RecordResult(Terminal.Of(parse), time, parse.GetValue(spec)!, parse.GetValue(checkpoint)!,
+            parse.GetValue(benchmark)!, parse.GetValue(score)!, parse.GetValue(stderr), parse.GetValue(seconds), parse.GetValue(replace)));
         return command;
     }
 
     public static Command JournalCommand()
     {
         var inputs = new Argument<string[]>("journals") { Description = "Journals to merge.", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--output", "-o") { Description = "The merged journal: created, or appended to under its lock when it exists (what it already holds is kept).", Required = true };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "The merged journal: created, or appended to under its lock when it exists (what it already holds is kept).",
+            Required = true,
+        };
         var force = new Option<bool>("--force") { Description = "Merge journals of different studies or grids anyway." };
-        var merge = new Command("merge", "Combine journals from parallel jobs into one: each pair's latest evaluation, conflicting scores reported.") { inputs, output, force };
+        var merge = new Command("merge",
+            "Combine journals from parallel jobs into one: each pair's latest evaluation, conflicting scores reported.")
+        {
+            inputs, output, force,
+        };
         merge.SetAction(parse => MergeJournals(Terminal.Of(parse), parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(force)));
         return new Command("journal", "Work with study journals.") { merge };
     }
@@ -158,7 +220,8 @@ internal static class StudyCommands
                     messages?.SpecError(error);
                     // GitHub shows at most 10 annotations of a kind per step; the rest are in the log.
                     if (actions && annotated++ < WorkflowCommands.AnnotationsPerKind)
-                        io.Out.WriteLine(WorkflowCommands.Error($"{error.Field}: {error.Message}", error.File, error.Line > 0 ? error.Line : null, error.Column > 0 ? error.Column : null, title: "bomax spec"));
+                        io.Out.WriteLine(WorkflowCommands.Error($"{error.Field}: {error.Message}", error.File,
+                            error.Line > 0 ? error.Line : null, error.Column > 0 ? error.Column : null, title: "bomax spec"));
                 }
                 io.Error.WriteLine($"bomax: {invalid.Errors.Count} problem(s) in {specPath}; nothing was evaluated");
                 return null;
@@ -166,7 +229,8 @@ internal static class StudyCommands
         }
     }
 
-    static async Task<int> RunAsync(string specPath, StudyOverrides overrides, bool fresh, bool retryFailed, Publishing publishing, RunChannels channels, TimeProvider time, CancellationToken cancel)
+    static async Task<int> RunAsync(string specPath, StudyOverrides overrides, bool fresh, bool retryFailed, Publishing publishing,
+        RunChannels channels, TimeProvider time, CancellationToken cancel)
     {
         if (channels.ResultPath is { } stale && File.Exists(stale)) File.Delete(stale); // a failed run leaves no result behind
         if (Load(channels.Io, specPath, overrides, channels.Messages) is not { } study) return ExitCodes.UsageError;
@@ -177,7 +241,9 @@ internal static class StudyCommands
             File.Move(study.Spec.JournalPath, aside);
             progress.Info($"--fresh: moved the old journal to {aside}");
         }
-        progress.Info($"study {study.Spec.Name}: {study.Grid.CheckpointCount} checkpoints × {study.Grid.BenchmarkCount} benchmarks = {study.Grid.CellCount} pairs; budget {study.Budget} evaluations ({100.0 * study.Budget / study.Grid.CellCount:0.#}%), {study.Spec.Eval.Parallel} at a time; smallest sensible budget {Smallest(study)}");
+        progress.Info($"study {study.Spec.Name}: {study.Grid.CheckpointCount} checkpoints × {study.Grid.BenchmarkCount} benchmarks = "
+            + $"{study.Grid.CellCount} pairs; budget {study.Budget} evaluations ({100.0 * study.Budget / study.Grid.CellCount:0.#}%), "
+            + $"{study.Spec.Eval.Parallel} at a time; smallest sensible budget {Smallest(study)}");
         if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) progress.Warn(advice);
 
         // Ctrl+C and SIGTERM cancel: running evaluations are killed, the journal keeps every finished one.
@@ -201,7 +267,8 @@ internal static class StudyCommands
         return $"{smallest} ({100.0 * smallest / study.Grid.CellCount:0.#}%)";
     }
 
-    static async Task<int> Report(StudyContext study, RunResult result, Publishing publishing, RunChannels channels, TimeProvider time, CancellationToken cancel)
+    static async Task<int> Report(StudyContext study, RunResult result, Publishing publishing, RunChannels channels, TimeProvider time,
+        CancellationToken cancel)
     {
         if (result.End == RunEnd.Interrupted)
         {
@@ -231,19 +298,23 @@ internal static class StudyCommands
     /// Builds the report from the journal, writes report.md and report.html, prints the decision; after a
     /// run (<paramref name="run"/>) also sends it as the <c>result</c> message and writes the result file.
     /// </summary>
-    static async Task<int> Decide(StudyContext study, string note, Publishing publishing, RunChannels channels, TimeProvider time, CancellationToken cancel, RunResult? run = null)
+    static async Task<int> Decide(StudyContext study, string note, Publishing publishing, RunChannels channels, TimeProvider time,
+        CancellationToken cancel, RunResult? run = null)
     {
         var journal = JournalFile.Read(study.Spec.JournalPath);
         // A run that spent its budget ends with a final decision: its last fit (refitted if the schedule says so) conditioned
         // on every observation, with the held-out check made afresh (StudyDecision.Final, what the replay measures at each
-        // budget); one stopped by a rule prints the decision that stopped it. The state it keeps beside the journal lets a report of the same journal reuse that fit, so
-        // it gives the same decision without refitting (DecisionState); a report of a changed journal starts from it and
+        // budget); one stopped by a rule prints the decision that stopped it. The state it keeps beside the journal lets a
+        // report of the same journal reuse that fit, so it gives the same decision without refitting (DecisionState); a
+        // report of a changed journal starts from it and
         // refits only when the schedule says so.
         string stateFolder = study.StudyFolder;
         string journalHash = journal.Sha256;
         var (start, final) = run is not null
             ? (run.Planner, !run.OnLastDecision)
-            : DecisionState.Read(stateFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) is { } kept ? (kept, false) : (PlannerState.Empty, true);
+            : DecisionState.Read(stateFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) is { } kept
+                ? (kept, false)
+                : (PlannerState.Empty, true);
         var (built, decided) = ReportBuilder.Build(study, journal, time.GetUtcNow(), start, final);
         if (decided is { Fit: not null }) DecisionState.From(decided, journalHash, study.Engine).Write(stateFolder);
         if (built is not { } report)
@@ -259,16 +330,22 @@ internal static class StudyCommands
         var c = CultureInfo.InvariantCulture;
         var output = channels.Human;
         output.WriteLine(string.Create(c, $"selected: {PlainText.Line(pick.Name)} (step {pick.Step})"));
-        output.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, expected shortfall {pick.ExpectedShortfall:0.0000} ({100 * pick.RelativeShortfall:0.00}%), {pick.BenchmarksEvaluated}/{pick.BenchmarkCount} benchmarks evaluated"));
+        output.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), "
+            + $"P(best) {pick.ProbabilityBest:0.00}, expected shortfall {pick.ExpectedShortfall:0.0000} ({100 * pick.RelativeShortfall:0.00}%), "
+            + $"{pick.BenchmarksEvaluated}/{pick.BenchmarkCount} benchmarks evaluated"));
         var minimised = report.PickBenchmarks.Where(b => b.Goal == ScoreGoal.Minimize).Select(b => b.Name).ToList();
         if (minimised.Count > 0)
-            output.WriteLine($"  (lower is better for {string.Join(", ", minimised.Select(PlainText.Line))}: {(minimised.Count == 1 ? "it enters" : "they enter")} the average with the sign changed, so higher is better throughout)");
+            output.WriteLine($"  (lower is better for {string.Join(", ", minimised.Select(PlainText.Line))}: "
+                + $"{(minimised.Count == 1 ? "it enters" : "they enter")} the average with the sign changed, so higher is better throughout)");
         foreach (var r in report.Top.Skip(1).Take(3))
-            output.WriteLine(string.Create(c, $"  runner-up {PlainText.Line(r.Name)}: {r.Estimate:0.0000} ({r.Low:0.0000} – {r.High:0.0000}), P(best) {r.ProbabilityBest:0.00}"));
-        output.WriteLine(string.Create(c, $"  {report.Evaluations} of {report.GridCells} pairs evaluated ({100.0 * report.Evaluations / report.GridCells:0.0}%){(note.Length > 0 ? ", " + note : "")}"));
+            output.WriteLine(string.Create(c, $"  runner-up {PlainText.Line(r.Name)}: {r.Estimate:0.0000} ({r.Low:0.0000} – {r.High:0.0000}), "
+                + $"P(best) {r.ProbabilityBest:0.00}"));
+        output.WriteLine(string.Create(c, $"  {report.Evaluations} of {report.GridCells} pairs evaluated "
+            + $"({100.0 * report.Evaluations / report.GridCells:0.0}%){(note.Length > 0 ? ", " + note : "")}"));
         output.WriteLine($"  journal: {study.Spec.JournalPath}");
         output.WriteLine($"  report: {paths.Markdown} (and report.html)");
-        await ActionsPublisher.PublishAsync(ActionsEnvironment.FromProcess(publishing.Token), publishing, report, markdown, paths, output, cancel, errors: channels.Io.Error);
+        await ActionsPublisher.PublishAsync(ActionsEnvironment.FromProcess(publishing.Token), publishing, report, markdown, paths, output, cancel,
+            errors: channels.Io.Error);
         if (run is not null)
         {
             var checkpointPath = study.Checkpoints[study.CheckpointIndex(pick.Name)].Path;
@@ -282,16 +359,25 @@ internal static class StudyCommands
     public static Command ReportCommand(TimeProvider time)
     {
         var spec = SpecArgument();
-        var output = new Option<string?>("--output", "-o") { Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal)." };
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Directory for report.md and report.html (default: .bomax/<study>/ beside the journal).",
+        };
         var github = GitHubOptions();
         var overrides = OverrideOptions(budget: false);
-        var command = new Command("report", "Write the decision report (Markdown and HTML) from the journal alone, evaluating nothing; under GitHub Actions also the summary, outputs and PR comment.") { spec, output };
+        var command = new Command("report",
+            "Write the decision report (Markdown and HTML) from the journal alone, evaluating nothing; "
+            + "under GitHub Actions also the summary, outputs and PR comment.")
+        {
+            spec, output,
+        };
         foreach (var option in overrides.All.Concat(github.All)) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
             var io = Terminal.Of(parse);
             if (Load(io, parse.GetValue(spec)!, overrides.From(parse)) is not { } study) return ExitCodes.UsageError;
-            foreach (var warning in study.Observe(JournalFile.Read(study.Spec.JournalPath)).Warnings) io.Error.WriteLine($"bomax: warning: {warning}");
+            foreach (var warning in study.Observe(JournalFile.Read(study.Spec.JournalPath)).Warnings)
+                io.Error.WriteLine($"bomax: warning: {warning}");
             return await Decide(study, "", github.From(parse), RunChannels.Text(io, parse.GetValue(output)), time, cancel);
         });
         return command;
@@ -302,11 +388,13 @@ internal static class StudyCommands
     /// a run's round would), and the state it leaves written back, so workers that call <c>suggest</c> in turn share one fit
     /// instead of each fitting from cold. (Nothing to plan, nothing fitted: the caller does not call this.)
     /// </summary>
-    static IReadOnlyList<Cell> Plan(StudyContext study, JournalContents journal, JournalState state, int count, IReadOnlySet<Cell> excluded, IReadOnlyList<Cell> leased)
+    static IReadOnlyList<Cell> Plan(StudyContext study, JournalContents journal, JournalState state, int count, IReadOnlySet<Cell> excluded,
+        IReadOnlyList<Cell> leased)
     {
         string journalHash = journal.Sha256;
         var start = DecisionState.Read(study.StudyFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) ?? PlannerState.Empty;
-        using var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, study.Budget, count, excluded, start, pending: leased);
+        using var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, study.Budget, count, excluded, start,
+            pending: leased);
         if (plan.Decision is not null && plan.State.Fit is not null)
             DecisionState.From(plan.State, journalHash, study.Engine).Write(study.StudyFolder);
         return plan.Next;
@@ -332,7 +420,9 @@ internal static class StudyCommands
         int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count - leased.Count);
         var quarantine = Quarantine.From(study.Grid, state.Observations, state.Failed);
         foreach (var warning in quarantine.Warnings(study.Grid)) io.Error.WriteLine($"bomax: warning: {warning}");
-        IReadOnlyList<Cell> next = left == 0 ? [] : Plan(study, journal, state, Math.Min(count, left), quarantine.Excluding(study.Grid, state.Failed), leased);
+        IReadOnlyList<Cell> next = left == 0
+            ? []
+            : Plan(study, journal, state, Math.Min(count, left), quarantine.Excluding(study.Grid, state.Failed), leased);
         if (owner is not null && next.Count > 0)
         {
             // Under the journal's lock: pairs another worker leased or recorded since it was read are not handed out twice.
@@ -346,11 +436,13 @@ internal static class StudyCommands
         if (json) io.Out.WriteLine(new JsonArray(pairs.Select(p => (JsonNode?)p.ToJson()).ToArray()).ToJsonString());
         else foreach (var p in pairs) io.Out.WriteLine($"{p.Checkpoint}\t{p.Benchmark}");
         if (pairs.Count == 0)
-            io.Error.WriteLine(left == 0 && leased.Count > 0 ? $"bomax: nothing to suggest: the rest of the budget is leased to workers ({leased.Count} pair(s))"
+            io.Error.WriteLine(left == 0 && leased.Count > 0
+                ? $"bomax: nothing to suggest: the rest of the budget is leased to workers ({leased.Count} pair(s))"
                 : left == 0 ? "bomax: the budget is spent; nothing to suggest"
                 : "bomax: every pair is evaluated, failed or leased; nothing to suggest");
         else if (owner is not null)
-            io.Error.WriteLine($"bomax: leased {pairs.Count} pair(s) to {owner} for {Durations.Describe(leaseLength)}; `bomax record` settles each, `bomax suggest --release` gives them back");
+            io.Error.WriteLine($"bomax: leased {pairs.Count} pair(s) to {owner} for {Durations.Describe(leaseLength)}; "
+                + "`bomax record` settles each, `bomax suggest --release` gives them back");
         if (environment.IsActions)
         {
             // The matrix a fan-out workflow expands: within GitHub's job and output limits, said when cut.
@@ -364,7 +456,11 @@ internal static class StudyCommands
     /// <summary><c>suggest --release</c>: gives back <paramref name="owner"/>'s active leases, all of them or one pair's.</summary>
     static int ReleasePairs(Terminal io, TimeProvider time, string specPath, string owner, string? checkpoint, string? benchmark)
     {
-        if ((checkpoint is null) != (benchmark is null)) { io.Error.WriteLine("bomax: --release: give both --checkpoint and --benchmark, or neither"); return ExitCodes.UsageError; }
+        if ((checkpoint is null) != (benchmark is null))
+        {
+            io.Error.WriteLine("bomax: --release: give both --checkpoint and --benchmark, or neither");
+            return ExitCodes.UsageError;
+        }
         if (Load(io, specPath) is not { } study) return ExitCodes.UsageError;
         var released = JournalFile.Update(study.Spec.JournalPath, contents =>
             Leases.Active(contents, time.GetUtcNow()).Values
@@ -374,20 +470,29 @@ internal static class StudyCommands
         return ExitCodes.Success;
     }
 
-    static int RecordResult(Terminal io, TimeProvider time, string specPath, string checkpoint, string benchmark, string scoreText, string? stderrText, double seconds, bool replace)
+    static int RecordResult(Terminal io, TimeProvider time, string specPath, string checkpoint, string benchmark, string scoreText,
+        string? stderrText, double seconds, bool replace)
     {
         if (Load(io, specPath) is not { } study) return ExitCodes.UsageError;
         int i = study.CheckpointIndex(checkpoint), j = study.BenchmarkIndex(benchmark);
-        string? error = i < 0 ? $"--checkpoint '{checkpoint}' is not a checkpoint of {specPath} {DidYouMean.Suggest(checkpoint, study.Grid.Checkpoints.Select(c => c.Name))}"
-            : j < 0 ? $"--benchmark '{benchmark}' is not a benchmark of {specPath} {DidYouMean.Suggest(benchmark, study.Grid.Benchmarks.Select(b => b.Name))}"
-            : !double.TryParse(scoreText, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) || !double.IsFinite(score) ? $"--score '{scoreText}' is not a finite number"
+        string? error = i < 0
+                ? $"--checkpoint '{checkpoint}' is not a checkpoint of {specPath} "
+                    + $"{DidYouMean.Suggest(checkpoint, study.Grid.Checkpoints.Select(c => c.Name))}"
+            : j < 0
+                ? $"--benchmark '{benchmark}' is not a benchmark of {specPath} "
+                    + $"{DidYouMean.Suggest(benchmark, study.Grid.Benchmarks.Select(b => b.Name))}"
+            : !double.TryParse(scoreText, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) || !double.IsFinite(score)
+                ? $"--score '{scoreText}' is not a finite number"
             : ScoreChecks.Refusal(score, study.Spec.Eval.ScoreLimit) is { } refusal ? $"--score: {refusal}"
-            : stderrText is not null && (!double.TryParse(stderrText, NumberStyles.Float, CultureInfo.InvariantCulture, out var se) || !(se >= 0)) ? $"--stderr '{stderrText}' is not a non-negative number"
+            : stderrText is not null && (!double.TryParse(stderrText, NumberStyles.Float, CultureInfo.InvariantCulture, out var se) || !(se >= 0))
+                ? $"--stderr '{stderrText}' is not a non-negative number"
             : null;
         if (error is not null) { io.Error.WriteLine($"bomax: {error.TrimEnd()}"); return ExitCodes.UsageError; }
         var journal = JournalFile.Read(study.Spec.JournalPath);
         var others = study.Observe(journal);
-        if (ScoreChecks.OutOfPlace(double.Parse(scoreText, CultureInfo.InvariantCulture), others.RawScores(j), $"{checkpoint} × {benchmark}") is { } outOfPlace) io.Error.WriteLine($"bomax: warning: {outOfPlace}");
+        if (ScoreChecks.OutOfPlace(double.Parse(scoreText, CultureInfo.InvariantCulture), others.RawScores(j), $"{checkpoint} × {benchmark}")
+            is { } outOfPlace)
+            io.Error.WriteLine($"bomax: warning: {outOfPlace}");
         double? standardError = stderrText is null ? null : double.Parse(stderrText, CultureInfo.InvariantCulture);
         EvaluationRecord? earlier = null;
         // Under the journal's lock: two workers recording one pair at once cannot both pass the check.
@@ -397,13 +502,16 @@ internal static class StudyCommands
             if (earlier is not null && !replace) return [];
             var records = new List<JournalRecord>();
             if (study.HeaderIfChanged(contents, time.GetUtcNow()) is { } header) records.Add(header);
-            records.Add(new EvaluationRecord(checkpoint, study.Checkpoints[i].Step, benchmark, double.Parse(scoreText, CultureInfo.InvariantCulture), standardError, seconds, 1) { Time = time.GetUtcNow() });
+            records.Add(new EvaluationRecord(checkpoint, study.Checkpoints[i].Step, benchmark, double.Parse(scoreText, CultureInfo.InvariantCulture),
+                standardError, seconds, 1)
+            { Time = time.GetUtcNow() });
             return records;
         });
         if (written.Count == 0)
         {
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"bomax: {checkpoint} × {benchmark} is already recorded ({study.Spec.JournalPath}:{earlier!.Line}: score {earlier.Score}); nothing was written. Use --replace to record this score instead (the latest record of a pair wins)"));
+                $"bomax: {checkpoint} × {benchmark} is already recorded ({study.Spec.JournalPath}:{earlier!.Line}: score {earlier.Score}); "
+                + $"nothing was written. Use --replace to record this score instead (the latest record of a pair wins)"));
             return ExitCodes.UsageError;
         }
         io.Error.WriteLine(earlier is null
@@ -425,7 +533,10 @@ internal static class StudyCommands
         // Into the output under its lock, appending only what it lacks: a worker recording into it meanwhile loses nothing.
         JournalFile.Update(output, existing =>
         {
-            var grids = journals.Select((j, k) => (Name: inputs[k], j.Header)).Append((Name: output, existing.Header)).Where(x => x.Header is not null).ToList();
+            var grids = journals.Select((j, k) => (Name: inputs[k], j.Header))
+                .Append((Name: output, existing.Header))
+                .Where(x => x.Header is not null)
+                .ToList();
             var first = grids.FirstOrDefault();
             var other = grids.FirstOrDefault(x => x.Header!.Study != first.Header!.Study
                 || !x.Header.Checkpoints.SequenceEqual(first.Header.Checkpoints) || !x.Header.Benchmarks.SequenceEqual(first.Header.Benchmarks));
@@ -449,7 +560,13 @@ internal static class StudyCommands
         }
         foreach (var conflict in conflicts) io.Error.WriteLine($"bomax: warning: conflicting scores: {conflict}");
         var result = JournalFile.Read(output);
-        io.Error.WriteLine($"bomax: merged {inputs.Length} journals into {output}: {result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).Distinct().Count()} evaluations, {result.Failures.Select(f => (f.Checkpoint, f.Benchmark)).Except(result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark))).Distinct().Count()} failed pairs ({written} records appended)");
+        int evaluated = result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)).Distinct().Count();
+        int failedPairs = result.Failures.Select(f => (f.Checkpoint, f.Benchmark))
+            .Except(result.Evaluations.Select(e => (e.Checkpoint, e.Benchmark)))
+            .Distinct()
+            .Count();
+        io.Error.WriteLine($"bomax: merged {inputs.Length} journals into {output}: {evaluated} evaluations, {failedPairs} failed pairs "
+            + $"({written} records appended)");
         return ExitCodes.Success;
     }
 }

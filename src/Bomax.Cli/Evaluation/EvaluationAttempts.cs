@@ -88,7 +88,8 @@ internal static class EvaluationAttempts
                 {
                     MaxRetryAttempts = retries,
                     ShouldHandle = args => ValueTask.FromResult(
-                        args.Outcome.Result is { Failure: { } kind } && kind is not (EvaluationFailureKind.Cancelled or EvaluationFailureKind.Unparseable)),
+                        args.Outcome.Result is { Failure: { } kind }
+                        && kind is not (EvaluationFailureKind.Cancelled or EvaluationFailureKind.Unparseable)),
                     DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                         BackoffDelay(args.AttemptNumber + 1, baseDelay, random)),
                 })
@@ -107,7 +108,8 @@ internal static class EvaluationAttempts
                 {
                     attempts++;
                     last = new Attempt(new ProcessOutcome(null, false, false, "", "", 0, null) { OutputDirectory = request.OutputDirectory },
-                        null, EvaluationFailureKind.StartError, $"could not create an output directory under '{request.OutputDirectory}': {e.Message}");
+                        null, EvaluationFailureKind.StartError, $"could not create an output directory under '{request.OutputDirectory}': "
+                            + $"{e.Message}");
                     return last;
                 }
                 var attemptRequest = request with { OutputDirectory = folder };
@@ -245,7 +247,8 @@ internal static class EvaluationAttempts
         {
             Scored scored => new Attempt(process, scored, null, ""),
             Unparseable unparseable => new Attempt(process, null, EvaluationFailureKind.Unparseable, process.StdoutTruncated
-                ? string.Create(CultureInfo.InvariantCulture, $"{unparseable.Message} (standard output was longer than {EvaluationRunner.StdoutCapChars:N0} characters; only its end was read)")
+                ? string.Create(CultureInfo.InvariantCulture, $"{unparseable.Message} (standard output was longer than "
+                    + $"{EvaluationRunner.StdoutCapChars:N0} characters; only its end was read)")
                 : unparseable.Message),
             var other => throw new InvalidOperationException($"unexpected score result {other}"),
         };

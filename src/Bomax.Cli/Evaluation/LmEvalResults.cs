@@ -52,7 +52,8 @@ internal static class LmEvalResults
         {
             using var document = TryParseFile(file, out string? readError);
             string name = RelativeName(file, outputDirectory);
-            if (others && (document is null || document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("results", out _)))
+            if (others && (document is null || document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("results", out _)))
                 continue; // not results at all: the message says none was found
             if (document is null)
             {

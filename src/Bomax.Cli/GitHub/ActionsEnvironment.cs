@@ -59,7 +59,8 @@ internal sealed record ActionsEnvironment(
     bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture, $"IsActions = {IsActions}, OutputPath = {OutputPath}, StepSummaryPath = {StepSummaryPath}, ");
-        builder.Append(CultureInfo.InvariantCulture, $"EventName = {EventName}, EventPath = {EventPath}, Repository = {Repository}, ApiUrl = {ApiUrl}, ");
+        builder.Append(CultureInfo.InvariantCulture, $"EventName = {EventName}, EventPath = {EventPath}, Repository = {Repository}, "
+            + $"ApiUrl = {ApiUrl}, ");
         builder.Append(Token is null ? "Token = (none)" : "Token = ***");
         return true;
     }

@@ -16,10 +16,11 @@ internal sealed record Publishing(StickyMode Comment, string? Token, string? Rep
 /// </summary>
 internal static class ActionsPublisher
 {
-    /// <param name="retry">Rate-limit waits and the comment's deadline (tests pass a fake clock); default <see cref="GitHubRetryOptions.Default"/>.</param>
+    /// <param name="retry">Rate-limit waits and the comment's deadline (tests pass a fake clock); default
+    /// <see cref="GitHubRetryOptions.Default"/>.</param>
     /// <param name="errors">Where plain messages go (default stderr).</param>
-    public static async Task PublishAsync(ActionsEnvironment environment, Publishing publishing, StudyReport report, string markdown, ReportPaths paths,
-        TextWriter output, CancellationToken cancel, GitHubRetryOptions? retry = null, TextWriter? errors = null)
+    public static async Task PublishAsync(ActionsEnvironment environment, Publishing publishing, StudyReport report, string markdown,
+        ReportPaths paths, TextWriter output, CancellationToken cancel, GitHubRetryOptions? retry = null, TextWriter? errors = null)
     {
         errors ??= Console.Error;
         Redaction.Register(environment.Token);
@@ -46,12 +47,15 @@ internal static class ActionsPublisher
                     new(ActionsOutputNames.ReportPath, paths.Markdown),
                 });
                 output.WriteLine(WorkflowCommands.Notice(Redaction.Redact(string.Create(c,
-                    $"{PlainText.Line(report.Study)}: selected {PlainText.Line(pick.Name)}, estimated average {pick.Estimate:0.0000} ({pick.Low:0.0000}–{pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, {report.Evaluations} of {report.GridCells} pairs evaluated")),
+                    $"{PlainText.Line(report.Study)}: selected {PlainText.Line(pick.Name)}, estimated average {pick.Estimate:0.0000} "
+                        + $"({pick.Low:0.0000}–{pick.High:0.0000}), P(best) {pick.ProbabilityBest:0.00}, "
+                        + $"{report.Evaluations} of {report.GridCells} pairs evaluated")),
                     title: "Bomax.Ci"));
             }
             var notices = errors;
             var retries = (retry ?? GitHubRetryOptions.Default) with { Notice = line => notices.WriteLine(Redaction.Redact(line)) };
-            await CommentAsync(environment, publishing, report.Study, markdown, paths, outputs, output, errors, retries, cancel).ConfigureAwait(false);
+            await CommentAsync(environment, publishing, report.Study, markdown, paths, outputs, output, errors, retries, cancel)
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -71,7 +75,8 @@ internal static class ActionsPublisher
         if (target.IsNone) return;
         if (where.Token is not { Length: > 0 } || !where.TryGetRepository(out var owner, out var repo))
         {
-            Warn(output, errors, environment, "no pull-request comment: a token (GITHUB_TOKEN or --github-token) and a repository (GITHUB_REPOSITORY or --repo owner/name) are needed");
+            Warn(output, errors, environment, "no pull-request comment: a token (GITHUB_TOKEN or --github-token) "
+                + "and a repository (GITHUB_REPOSITORY or --repo owner/name) are needed");
             return;
         }
         var which = target.Number is int known ? $"pull request #{known}" : $"the pull request of commit {target.HeadSha}";
@@ -84,20 +89,26 @@ internal static class ActionsPublisher
                 if (pr is null)
                 {
                     // A fork's workflow_run lists no pull request: find the open one in this repository whose head the run evaluated.
-                    var found = await StickyComment.PullRequestsWithHeadAsync(client, owner, repo, target.HeadSha!, retry, deadline).ConfigureAwait(false);
+                    var found = await StickyComment.PullRequestsWithHeadAsync(client, owner, repo, target.HeadSha!, retry, deadline)
+                        .ConfigureAwait(false);
                     if (found.Count == 0) return ((int?)null, (CommentOutcome?)null);
                     pr = found[0];
                 }
                 var body = MarkdownReport.Truncate(markdown, MarkdownReport.CommentLimit);
-                return (pr, await StickyComment.UpsertAsync(client, owner, repo, pr.Value, study, body, publishing.Comment, deadline, retry).ConfigureAwait(false));
+                return (pr, await StickyComment.UpsertAsync(client, owner, repo, pr.Value, study, body, publishing.Comment, deadline, retry)
+                    .ConfigureAwait(false));
             }, cancel).ConfigureAwait(false);
 
             if (number is not int pr || comment is null)
-                Warn(output, errors, environment, $"no pull-request comment: no open pull request of {owner}/{repo} has the commit {target.HeadSha} the run evaluated as its head (give --pr N, as the fork-safe sample does from its artifact)");
+                Warn(output, errors, environment, $"no pull-request comment: no open pull request of {owner}/{repo} has the commit {target.HeadSha} "
+                    + $"the run evaluated as its head (give --pr N, as the fork-safe sample does from its artifact)");
             else if (comment.Action == "forbidden")
-                Warn(output, errors, environment, $"could not comment on pull request #{pr}: the token may not write there (a pull request from a fork gets a read-only token); the report is in the step summary and {paths.Markdown}");
+                Warn(output, errors, environment, $"could not comment on pull request #{pr}: "
+                    + $"the token may not write there (a pull request from a fork gets a read-only token); "
+                    + $"the report is in the step summary and {paths.Markdown}");
             else if (comment.Action == "not-found")
-                Warn(output, errors, environment, $"could not comment on pull request #{pr}: GitHub answered 404, no pull request #{pr} in {owner}/{repo} (or the token cannot see that repository); the report is in {paths.Markdown}");
+                Warn(output, errors, environment, $"could not comment on pull request #{pr}: GitHub answered 404, "
+                    + $"no pull request #{pr} in {owner}/{repo} (or the token cannot see that repository); the report is in {paths.Markdown}");
             else
             {
                 if (comment.Id is long id) outputs.Add(new(ActionsOutputNames.CommentId, id.ToString(CultureInfo.InvariantCulture)));
@@ -118,7 +129,8 @@ internal static class ActionsPublisher
         if (message.Length > 500) message = message[..500] + "…";
         return e switch
         {
-            Octokit.ApiException api when (int)api.StatusCode != 0 => string.Create(CultureInfo.InvariantCulture, $"GitHub answered {(int)api.StatusCode}: {message}"),
+            Octokit.ApiException api when (int)api.StatusCode != 0 =>
+                string.Create(CultureInfo.InvariantCulture, $"GitHub answered {(int)api.StatusCode}: {message}"),
             GitHubTimeoutException or ApiOriginHandler.CrossOriginException => message,
             ArgumentException when message.Contains("GITHUB_API_URL", StringComparison.Ordinal) => message,
             HttpRequestException or TaskCanceledException => $"the GitHub API could not be reached: {message}",

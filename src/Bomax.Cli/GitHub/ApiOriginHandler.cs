@@ -36,7 +36,8 @@ internal sealed class ApiOriginHandler : DelegatingHandler
         if (request.RequestUri is not { IsAbsoluteUri: true } target || !SameOrigin(target, origin))
         {
             request.Headers.Authorization = null;
-            throw new CrossOriginException($"refused to send a request to {Describe(request.RequestUri)}, outside the GitHub API at {origin.GetLeftPart(UriPartial.Authority)}");
+            throw new CrossOriginException($"refused to send a request to {Describe(request.RequestUri)}, "
+                + $"outside the GitHub API at {origin.GetLeftPart(UriPartial.Authority)}");
         }
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
@@ -45,7 +46,8 @@ internal sealed class ApiOriginHandler : DelegatingHandler
             if (!SameOrigin(next, origin))
             {
                 response.Dispose();
-                throw new CrossOriginException($"the GitHub API answered {(int)response.StatusCode} with a redirect to {Describe(next)}, another origin; not followed, so the token stays with {origin.GetLeftPart(UriPartial.Authority)}");
+                throw new CrossOriginException($"the GitHub API answered {(int)response.StatusCode} with a redirect to {Describe(next)}, "
+                    + $"another origin; not followed, so the token stays with {origin.GetLeftPart(UriPartial.Authority)}");
             }
         }
         return response;

@@ -61,11 +61,13 @@ internal static class GitHubRetry
             {
                 MaxRetryAttempts = options.MaxAttempts - 1,
                 ShouldHandle = args => ValueTask.FromResult(Retried(args.Outcome, args.AttemptNumber + 1)),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(WaitFor((ApiException)args.Outcome.Exception!, args.AttemptNumber + 1, options)),
+                DelayGenerator = args =>
+                    ValueTask.FromResult<TimeSpan?>(WaitFor((ApiException)args.Outcome.Exception!, args.AttemptNumber + 1, options)),
                 OnRetry = args =>
                 {
                     options.Notice(string.Create(CultureInfo.InvariantCulture,
-                        $"bomax: GitHub rate limit ({(int)((ApiException)args.Outcome.Exception!).StatusCode}); retrying in {args.RetryDelay.TotalSeconds:0} s (attempt {args.AttemptNumber + 2} of {options.MaxAttempts})"));
+                        $"bomax: GitHub rate limit ({(int)((ApiException)args.Outcome.Exception!).StatusCode}); "
+                            + $"retrying in {args.RetryDelay.TotalSeconds:0} s (attempt {args.AttemptNumber + 2} of {options.MaxAttempts})"));
                     return ValueTask.CompletedTask;
                 },
             })
@@ -134,7 +136,8 @@ internal static class GitHubRetry
         return FirstBackoff * Math.Pow(2, doublings);
     }
 
-    /// <summary>The response's <c>Date</c> when it has one (the same clock as <c>x-ratelimit-reset</c>), else <see cref="GitHubRetryOptions.Time"/>.</summary>
+    /// <summary>The response's <c>Date</c> when it has one (the same clock as <c>x-ratelimit-reset</c>), else
+    /// <see cref="GitHubRetryOptions.Time"/>.</summary>
     static DateTimeOffset Clock(ApiException e, GitHubRetryOptions options) =>
         Header(e, "date") is { } date
         && DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)

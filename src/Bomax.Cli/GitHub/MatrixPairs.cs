@@ -35,7 +35,8 @@ internal sealed record MatrixPairs(string Json, int Kept, string? Warning)
     /// <summary>How many pairs to ask the planner for: <paramref name="requested"/>, at most <see cref="MaxJobs"/>.</summary>
     public static (int Count, string? Warning) CapCount(int requested) => requested <= MaxJobs
         ? (requested, null)
-        : (MaxJobs, string.Create(CultureInfo.InvariantCulture, $"--count {requested} is more than the {MaxJobs} jobs GitHub runs from one matrix; pending-pairs holds the first {MaxJobs}"));
+        : (MaxJobs, string.Create(CultureInfo.InvariantCulture, $"--count {requested} is more than the {MaxJobs} jobs GitHub runs from one matrix; "
+            + $"pending-pairs holds the first {MaxJobs}"));
 
     /// <summary>
     /// The pairs in order, as many as fit in <paramref name="maxBytes"/> UTF-8 bytes and <paramref name="maxJobs"/> jobs;
@@ -50,7 +51,8 @@ internal sealed record MatrixPairs(string Json, int Kept, string? Warning)
         {
             if (kept == maxJobs)
             {
-                warning = string.Create(CultureInfo.InvariantCulture, $"{pairs.Count} pairs suggested, pending-pairs holds the first {maxJobs}: GitHub runs at most {maxJobs} jobs from one matrix");
+                warning = string.Create(CultureInfo.InvariantCulture, $"{pairs.Count} pairs suggested, pending-pairs holds the first {maxJobs}: "
+                    + $"GitHub runs at most {maxJobs} jobs from one matrix");
                 break;
             }
             var item = Item(pair);
@@ -58,7 +60,8 @@ internal sealed record MatrixPairs(string Json, int Kept, string? Warning)
             int itemBytes = separator.Length + Encoding.UTF8.GetByteCount(item);
             if (bytes + itemBytes > maxBytes)
             {
-                warning = string.Create(CultureInfo.InvariantCulture, $"{pairs.Count} pairs suggested, pending-pairs holds the first {kept}: more would pass {maxBytes} bytes, within GitHub's 1 MB limit on a job output");
+                warning = string.Create(CultureInfo.InvariantCulture, $"{pairs.Count} pairs suggested, pending-pairs holds the first {kept}: "
+                    + $"more would pass {maxBytes} bytes, within GitHub's 1 MB limit on a job output");
                 break;
             }
             json.Append(separator).Append(item);

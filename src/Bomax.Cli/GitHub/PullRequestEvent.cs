@@ -60,7 +60,9 @@ internal static class PullRequestEvent
     static PullRequestTarget WorkflowRun(JsonElement root, string? repository)
     {
         if (Child(root, "workflow_run") is not { } run) return PullRequestTarget.None;
-        var repositoryId = Child(Child(root, "repository"), "id") is { ValueKind: JsonValueKind.Number } id && id.TryGetInt64(out var value) ? value : (long?)null;
+        var repositoryId = Child(Child(root, "repository"), "id") is { ValueKind: JsonValueKind.Number } id && id.TryGetInt64(out var value)
+            ? value
+            : (long?)null;
         var fullName = Child(Child(root, "repository"), "full_name") is { ValueKind: JsonValueKind.String } name ? name.GetString() : repository;
         if (Child(run, "pull_requests") is { ValueKind: JsonValueKind.Array } pulls)
             foreach (var pull in pulls.EnumerateArray())

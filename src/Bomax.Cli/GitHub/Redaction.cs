@@ -21,7 +21,8 @@ internal static class Redaction
         // Authorization: Token abc / "Authorization":"Bearer abc" / authorization=abc
         new(@"(?<keep>\bauthorization\b[""']?\s*[:=]\s*[""']?)[^\r\n""',;}]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
         // Token abc, Bearer abc, Basic abc: a value with a digit, '_' or '-', 16 characters or more (not a word of prose)
-        new(@"(?<keep>\b(?:token|bearer|basic)\s+)(?=[A-Za-z0-9._~+/=-]*[0-9_-])[A-Za-z0-9._~+/-]{16,}=*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+        new(@"(?<keep>\b(?:token|bearer|basic)\s+)(?=[A-Za-z0-9._~+/=-]*[0-9_-])[A-Za-z0-9._~+/-]{16,}=*",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
         // ?access_token=abc, &token=abc
         new(@"(?<keep>[?&](?:access_token|token)=)[^&\s""'#]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
         // "token": "abc", "access_token":"abc"

@@ -44,7 +44,8 @@ internal sealed record CommentAuthor(bool IsApp, long? UserId, string? Login)
 /// </summary>
 internal static class StickyComment
 {
-    /// <summary>The longest a request may take before the HTTP client gives up on it (the whole comment has its own deadline, <see cref="GitHubRetryOptions.Total"/>).</summary>
+    /// <summary>The longest a request may take before the HTTP client gives up on it (the whole comment has its own deadline,
+    /// <see cref="GitHubRetryOptions.Total"/>).</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(100);
 
     /// <summary>
@@ -131,7 +132,8 @@ internal static class StickyComment
 
             if (mode == StickyMode.Recreate)
                 foreach (var old in mine)
-                    await GitHubRetry.RunAsync(() => client.Issue.Comment.Delete(owner, repo, old.Id).WaitAsync(cancel), options, cancel).ConfigureAwait(false);
+                    await GitHubRetry.RunAsync(() => client.Issue.Comment.Delete(owner, repo, old.Id).WaitAsync(cancel), options, cancel)
+                        .ConfigureAwait(false);
 
             var created = await Run(() => client.Issue.Comment.Create(owner, repo, number, body).WaitAsync(cancel)).ConfigureAwait(false);
             return new CommentOutcome(mode == StickyMode.Recreate && mine.Count > 0 ? "recreated" : "created", created.Id, created.HtmlUrl);
@@ -184,7 +186,8 @@ internal static class StickyComment
     public static async Task<IReadOnlyList<int>> PullRequestsWithHeadAsync(IGitHubClient client, string owner, string repo, string sha,
         GitHubRetryOptions retry, CancellationToken cancel)
     {
-        var pulls = await GitHubRetry.RunAsync(() => client.Repository.Commit.PullRequests(owner, repo, sha).WaitAsync(cancel), retry, cancel).ConfigureAwait(false);
+        var pulls = await GitHubRetry.RunAsync(() => client.Repository.Commit.PullRequests(owner, repo, sha).WaitAsync(cancel), retry, cancel)
+            .ConfigureAwait(false);
         var full = $"{owner}/{repo}";
         return pulls
             .Where(p => p.State.StringValue == "open"

@@ -81,6 +81,7 @@ internal static class WorkflowCommands
     /// <summary>True (once per time it was made) when <paramref name="line"/> is a command made here, other than a mask.</summary>
     internal static bool TakeIssued(string line) => Take(Issued, line);
 
-    /// <summary>True (once per time it was made) when <paramref name="line"/> is an <c>add-mask</c> command made here: the one line that may carry a secret.</summary>
+    /// <summary>True (once per time it was made) when <paramref name="line"/> is an <c>add-mask</c> command made here:
+    /// the one line that may carry a secret.</summary>
     internal static bool TakeMask(string line) => Take(Masks, line);
 }

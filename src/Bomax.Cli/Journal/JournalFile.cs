@@ -89,7 +89,8 @@ internal static class JournalFile
     /// Reads the journal and appends what <paramref name="decide"/> makes of it, under one exclusive lock, so that no other
     /// writer can append in between (two workers leasing pairs, a merge into a journal being written). Returns what was appended.
     /// </summary>
-    public static IReadOnlyList<JournalRecord> Update(string path, Func<JournalContents, IEnumerable<JournalRecord>> decide, TimeProvider? time = null)
+    public static IReadOnlyList<JournalRecord> Update(string path, Func<JournalContents, IEnumerable<JournalRecord>> decide,
+        TimeProvider? time = null)
     {
         using var stream = OpenForAppend(path, time);
         var records = decide(stream.Length > 0 ? ReadFrom(stream, path) : JournalContents.Empty).ToList();
@@ -133,7 +134,8 @@ internal static class JournalFile
         var pipeline = new ResiliencePipelineBuilder { TimeProvider = clock }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is IOException && File.Exists(path) && clock.GetUtcNow() < deadline),
+                ShouldHandle = args =>
+                    ValueTask.FromResult(args.Outcome.Exception is IOException && File.Exists(path) && clock.GetUtcNow() < deadline),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromMilliseconds(5),

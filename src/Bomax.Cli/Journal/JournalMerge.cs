@@ -40,12 +40,15 @@ internal static class JournalMerge
     {
         var c = CultureInfo.InvariantCulture;
         var latest = journals
-            .SelectMany((j, k) => j.Evaluations.GroupBy(e => (e.Checkpoint, e.Benchmark)).Select(g => (Journal: names[k], Record: g.OrderBy(e => e.Time).Last())))
+            .SelectMany((j, k) => j.Evaluations
+                .GroupBy(e => (e.Checkpoint, e.Benchmark))
+                .Select(g => (Journal: names[k], Record: g.OrderBy(e => e.Time).Last())))
             .GroupBy(x => (x.Record.Checkpoint, x.Record.Benchmark));
         var winners = kept.ToDictionary(e => (e.Checkpoint, e.Benchmark));
         return latest
             .Where(g => g.Select(x => x.Record.Score).Distinct().Count() > 1)
-            .Select(g => string.Create(c, $"{g.Key.Checkpoint} × {g.Key.Benchmark}: {string.Join(", ", g.Select(x => $"{x.Record.Score} in {x.Journal}"))}; kept the latest, {winners[g.Key].Score}"))
+            .Select(g => string.Create(c, $"{g.Key.Checkpoint} × {g.Key.Benchmark}: "
+                + $"{string.Join(", ", g.Select(x => $"{x.Record.Score} in {x.Journal}"))}; kept the latest, {winners[g.Key].Score}"))
             .ToList();
     }
 

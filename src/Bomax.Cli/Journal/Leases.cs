@@ -18,7 +18,8 @@ internal static class Leases
                 case LeaseRecord lease:
                     active[(lease.Checkpoint, lease.Benchmark)] = lease;
                     break;
-                case ReleaseRecord release when active.TryGetValue((release.Checkpoint, release.Benchmark), out var held) && held.Owner == release.Owner:
+                case ReleaseRecord release
+                    when active.TryGetValue((release.Checkpoint, release.Benchmark), out var held) && held.Owner == release.Owner:
                     active.Remove((release.Checkpoint, release.Benchmark));
                     break;
                 case EvaluationRecord evaluation:

@@ -31,7 +31,9 @@ internal static class StatusLines
         var pick = status.Pick is { } p
             ? $"pick {PlainText.Line(p.Name)} · P(best) {p.ProbabilityBest:0.00} · shortfall {100 * p.RelativeShortfall:0.00}%"
             : "initial design";
-        string running = status.Running.Count == 0 ? "" : $" · running {status.Running.Count}: {string.Join(", ", status.Running.Select(PlainText.Line))}";
+        string running = status.Running.Count == 0
+            ? ""
+            : $" · running {status.Running.Count}: {string.Join(", ", status.Running.Select(PlainText.Line))}";
         string elsewhere = status.Elsewhere > 0 ? $" (+{status.Elsewhere} elsewhere)" : "";
         string second = Fit(pick + running + elsewhere, room);
         if (!color) return [first, second];

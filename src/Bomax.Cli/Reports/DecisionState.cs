@@ -31,7 +31,8 @@ internal sealed record DecisionState(
     public static string OptionsKey(EngineOptions options) => (options with { Device = ComputeDevice.Auto, Threads = 1 }).ToString();
 
     public static DecisionState From(PlannerState state, string journalHash, EngineOptions options) =>
-        new(journalHash, OptionsKey(options), state.Fit!.Hyperparameters.Benchmarks, state.Fit.Hyperparameters.Rank, state.FittedAt, state.Fit.Hyperparameters.Raw)
+        new(journalHash, OptionsKey(options), state.Fit!.Hyperparameters.Benchmarks, state.Fit.Hyperparameters.Rank, state.FittedAt,
+            state.Fit.Hyperparameters.Raw)
         {
             Outcome = state.Fit.Report.Outcome,
             Scale = state.Scale,

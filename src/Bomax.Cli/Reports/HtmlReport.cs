@@ -68,9 +68,11 @@ internal static class HtmlReport
         var curve = report.Curve;
         var svg = new StringBuilder();
         string pickName = curve.FirstOrDefault(p => p.IsPick)?.Name ?? report.Pick.Name;
-        svg.Append(C, $"<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-labelledby=\"curve-title curve-desc\">\n");
+        svg.Append(C, $"<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" "
+            + $"aria-labelledby=\"curve-title curve-desc\">\n");
         svg.Append(C, $"<title id=\"curve-title\">Estimated average by step for {E(report.Study)}</title>\n");
-        svg.Append(C, $"<desc id=\"curve-desc\">Estimated weighted average of {curve.Count.ToString(C)} checkpoints with its 95 % interval; the pick is {E(pickName)} at {MarkdownReport.Score(report.Pick.Estimate)}.</desc>\n");
+        svg.Append(C, $"<desc id=\"curve-desc\">Estimated weighted average of {curve.Count.ToString(C)} checkpoints with its 95 % interval; "
+            + $"the pick is {E(pickName)} at {MarkdownReport.Score(report.Pick.Estimate)}.</desc>\n");
         svg.Append(C, $"<rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"#fff\"/>\n");
         if (curve.Count == 0)
         {
@@ -92,7 +94,8 @@ internal static class HtmlReport
         foreach (var t in yTicks)
         {
             svg.Append(C, $"<line x1=\"{F(Left)}\" x2=\"{F(Left + pw)}\" y1=\"{F(Y(t))}\" y2=\"{F(Y(t))}\" stroke=\"#eaeef2\"/>");
-            svg.Append(C, $"<text x=\"{F(Left - 8)}\" y=\"{F(Y(t) + 4)}\" text-anchor=\"end\" font-size=\"12\">{t.ToString("F" + yDecimals, C)}</text>\n");
+            svg.Append(C, $"<text x=\"{F(Left - 8)}\" y=\"{F(Y(t) + 4)}\" text-anchor=\"end\" "
+                + $"font-size=\"12\">{t.ToString("F" + yDecimals, C)}</text>\n");
         }
         var xTicks = NiceTicks(xMin, xMax, Math.Max(2, (int)(pw / 95))).Where(t => t >= xMin - 1e-9 && t <= xMax + 1e-9).ToList();
         foreach (var t in xTicks)
@@ -103,13 +106,15 @@ internal static class HtmlReport
         svg.Append(C, $"<line x1=\"{F(Left)}\" x2=\"{F(Left)}\" y1=\"{F(Top)}\" y2=\"{F(Top + ph)}\" stroke=\"#57606a\"/>");
         svg.Append(C, $"<line x1=\"{F(Left)}\" x2=\"{F(Left + pw)}\" y1=\"{F(Top + ph)}\" y2=\"{F(Top + ph)}\" stroke=\"#57606a\"/>\n");
         svg.Append(C, $"<text x=\"{F(Left + pw / 2)}\" y=\"{F(H - 12)}\" text-anchor=\"middle\" font-size=\"13\">checkpoint step</text>\n");
-        svg.Append(C, $"<text transform=\"translate(16 {F(Top + ph / 2)}) rotate(-90)\" text-anchor=\"middle\" font-size=\"13\">estimated weighted average</text>\n");
+        svg.Append(C, $"<text transform=\"translate(16 {F(Top + ph / 2)}) rotate(-90)\" text-anchor=\"middle\" "
+            + $"font-size=\"13\">estimated weighted average</text>\n");
 
         // The 95 % band, then the estimate.
         var band = new StringBuilder();
         foreach (var p in curve) band.Append(F(X(p.Step))).Append(',').Append(F(Y(p.High))).Append(' ');
         for (int i = curve.Count - 1; i >= 0; i--) band.Append(F(X(curve[i].Step))).Append(',').Append(F(Y(curve[i].Low))).Append(' ');
-        svg.Append(C, $"<polygon points=\"{band.ToString().TrimEnd()}\" fill=\"#6baed6\" fill-opacity=\"0.45\" stroke=\"#6baed6\" stroke-opacity=\"0.6\" stroke-width=\"0.8\"/>\n");
+        svg.Append(C, $"<polygon points=\"{band.ToString().TrimEnd()}\" fill=\"#6baed6\" fill-opacity=\"0.45\" stroke=\"#6baed6\" "
+            + $"stroke-opacity=\"0.6\" stroke-width=\"0.8\"/>\n");
 
         // Evaluated checkpoints: size and colour by the share of benchmarks evaluated.
         int benchmarks = Math.Max(1, report.BenchmarkCount);
@@ -119,23 +124,28 @@ internal static class HtmlReport
         foreach (var p in curve.Where(p => p.BenchmarksEvaluated > 0 && !p.IsPick))
         {
             double share = Math.Clamp(p.BenchmarksEvaluated / (double)benchmarks, 0, 1);
-            svg.Append(C, $"<circle cx=\"{F(X(p.Step))}\" cy=\"{F(Y(p.Estimate))}\" r=\"{F(baseRadius + 4.2 * Math.Sqrt(share))}\" fill=\"{Mix("#a1d99b", "#00441b", share)}\"/>");
+            svg.Append(C, $"<circle cx=\"{F(X(p.Step))}\" cy=\"{F(Y(p.Estimate))}\" r=\"{F(baseRadius + 4.2 * Math.Sqrt(share))}\" "
+                + $"fill=\"{Mix("#a1d99b", "#00441b", share)}\"/>");
         }
         svg.Append("</g>\n");
         var line = string.Join(" ", curve.Select(p => $"{F(X(p.Step))},{F(Y(p.Estimate))}"));
-        svg.Append(C, $"<polyline points=\"{line}\" fill=\"none\" stroke=\"#08519c\" stroke-width=\"{(curve.Count > 200 ? "1.4" : "1.8")}\" stroke-linejoin=\"round\"/>\n");
+        svg.Append(C, $"<polyline points=\"{line}\" fill=\"none\" stroke=\"#08519c\" stroke-width=\"{(curve.Count > 200 ? "1.4" : "1.8")}\" "
+            + $"stroke-linejoin=\"round\"/>\n");
 
         // The pick.
         var pick = curve.FirstOrDefault(p => p.IsPick);
         if (pick is not null)
         {
             double px = X(pick.Step), py = Y(pick.Estimate);
-            svg.Append(C, $"<line x1=\"{F(px)}\" x2=\"{F(px)}\" y1=\"{F(Top)}\" y2=\"{F(Top + ph)}\" stroke=\"#d62728\" stroke-dasharray=\"4 3\" stroke-width=\"1.2\"/>");
-            svg.Append(C, $"<line x1=\"{F(px)}\" x2=\"{F(px)}\" y1=\"{F(Y(pick.Low))}\" y2=\"{F(Y(pick.High))}\" stroke=\"#d62728\" stroke-width=\"2.5\"/>");
+            svg.Append(C, $"<line x1=\"{F(px)}\" x2=\"{F(px)}\" y1=\"{F(Top)}\" y2=\"{F(Top + ph)}\" stroke=\"#d62728\" stroke-dasharray=\"4 3\" "
+                + $"stroke-width=\"1.2\"/>");
+            svg.Append(C, $"<line x1=\"{F(px)}\" x2=\"{F(px)}\" y1=\"{F(Y(pick.Low))}\" y2=\"{F(Y(pick.High))}\" stroke=\"#d62728\" "
+                + $"stroke-width=\"2.5\"/>");
             svg.Append(C, $"<circle cx=\"{F(px)}\" cy=\"{F(py)}\" r=\"6.5\" fill=\"#d62728\" stroke=\"#fff\" stroke-width=\"1.5\"/>\n");
             bool right = px < Left + pw * 0.62;
             string label = $"{Shorten(pick.Name, 40)} · {MarkdownReport.Score(pick.Estimate)} (step {pick.Step.ToString(C)})";
-            svg.Append(C, $"<text x=\"{F(right ? px + 8 : px - 8)}\" y=\"{F(Top - 8)}\" text-anchor=\"{(right ? "start" : "end")}\" font-size=\"13\" font-weight=\"600\" fill=\"#b31b1b\" style=\"fill:#b31b1b\">▼ pick: {E(label)}</text>\n");
+            svg.Append(C, $"<text x=\"{F(right ? px + 8 : px - 8)}\" y=\"{F(Top - 8)}\" text-anchor=\"{(right ? "start" : "end")}\" font-size=\"13\" "
+                + $"font-weight=\"600\" fill=\"#b31b1b\" style=\"fill:#b31b1b\">▼ pick: {E(label)}</text>\n");
         }
 
         // Tooltips: each checkpoint owns the plot's full height between the midpoints to its neighbours, so a pointer anywhere
@@ -153,7 +163,8 @@ internal static class HtmlReport
         // Legend, above the plot, laid out by an estimate of each label's width.
         double ly = 18, lx = Left;
         svg.Append("<g font-size=\"12\">");
-        svg.Append(C, $"<rect x=\"{F(lx)}\" y=\"{F(ly - 9)}\" width=\"22\" height=\"12\" fill=\"#6baed6\" fill-opacity=\"0.45\" stroke=\"#6baed6\"/>");
+        svg.Append(C, $"<rect x=\"{F(lx)}\" y=\"{F(ly - 9)}\" width=\"22\" height=\"12\" "
+            + $"fill=\"#6baed6\" fill-opacity=\"0.45\" stroke=\"#6baed6\"/>");
         lx = LegendText(svg, lx + 28, ly, "95 % interval");
         svg.Append(C, $"<line x1=\"{F(lx)}\" x2=\"{F(lx + 22)}\" y1=\"{F(ly - 3)}\" y2=\"{F(ly - 3)}\" stroke=\"#08519c\" stroke-width=\"2\"/>");
         lx = LegendText(svg, lx + 28, ly, "estimate");
@@ -177,7 +188,8 @@ internal static class HtmlReport
         if (rows == 0 || checkpoints == 0)
         {
             svg.Append(C, $"<svg class=\"chart\" viewBox=\"0 0 {W} 60\" width=\"{W}\" height=\"60\" role=\"img\" aria-labelledby=\"map-title\">");
-            svg.Append(C, $"<title id=\"map-title\">Checkpoint × benchmark map for {E(report.Study)}</title><text x=\"10\" y=\"30\">No cells</text></svg>");
+            svg.Append(C, $"<title id=\"map-title\">Checkpoint × benchmark map for {E(report.Study)}</title><text x=\"10\" "
+                + $"y=\"30\">No cells</text></svg>");
             return svg.ToString();
         }
 
@@ -205,9 +217,12 @@ internal static class HtmlReport
         double H = top + mapH + bottom;
         double colW = mapW / cols;
 
-        svg.Append(C, $"<svg class=\"chart\" viewBox=\"0 0 {W} {F(H)}\" width=\"{W}\" height=\"{F(H)}\" role=\"img\" aria-labelledby=\"map-title map-desc\">\n");
+        svg.Append(C, $"<svg class=\"chart\" viewBox=\"0 0 {W} {F(H)}\" width=\"{W}\" height=\"{F(H)}\" role=\"img\" "
+            + $"aria-labelledby=\"map-title map-desc\">\n");
         svg.Append(C, $"<title id=\"map-title\">Checkpoint × benchmark map for {E(report.Study)}</title>\n");
-        svg.Append(C, $"<desc id=\"map-desc\">Estimated score of each of {rows.ToString(C)} benchmarks (rows) at each of {checkpoints.ToString(C)} checkpoints (columns{(cols < checkpoints ? $", averaged into {cols.ToString(C)} bins" : "")}); each row coloured from its own minimum to its maximum; evaluated cells dotted, failed cells outlined in red.</desc>\n");
+        svg.Append(C, $"<desc id=\"map-desc\">Estimated score of each of {rows.ToString(C)} benchmarks (rows) "
+            + $"at each of {checkpoints.ToString(C)} checkpoints (columns{(cols < checkpoints ? $", averaged into {cols.ToString(C)} bins" : "")}); "
+            + $"each row coloured from its own minimum to its maximum; evaluated cells dotted, failed cells outlined in red.</desc>\n");
         svg.Append(C, $"<rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{F(H)}\" fill=\"#fff\"/>\n");
 
         // Cells: one path per colour level, horizontal runs of a level merged, in cell units.
@@ -235,11 +250,13 @@ internal static class HtmlReport
                 while (e + 1 < cols && level[e + 1] == level[b]) e++;
                 int len = e - b + 1;
                 var target = level[b] < 0 ? empty : paths[level[b]];
-                target.Append('M').Append(b.ToString(C)).Append(' ').Append(j.ToString(C)).Append('h').Append(len.ToString(C)).Append("v1h-").Append(len.ToString(C)).Append('z');
+                target.Append('M').Append(b.ToString(C)).Append(' ').Append(j.ToString(C))
+                    .Append('h').Append(len.ToString(C)).Append("v1h-").Append(len.ToString(C)).Append('z');
                 b = e + 1;
             }
         }
-        svg.Append(C, $"<svg x=\"{F(left)}\" y=\"{F(top)}\" width=\"{F(mapW)}\" height=\"{F(mapH)}\" viewBox=\"0 0 {cols.ToString(C)} {rows.ToString(C)}\" preserveAspectRatio=\"none\" shape-rendering=\"crispEdges\">\n");
+        svg.Append(C, $"<svg x=\"{F(left)}\" y=\"{F(top)}\" width=\"{F(mapW)}\" height=\"{F(mapH)}\" "
+            + $"viewBox=\"0 0 {cols.ToString(C)} {rows.ToString(C)}\" preserveAspectRatio=\"none\" shape-rendering=\"crispEdges\">\n");
         for (int i = 0; i < Levels; i++)
             if (paths[i].Length > 0) svg.Append(C, $"<path fill=\"{palette[i]}\" d=\"{paths[i]}\"/>\n");
         if (empty.Length > 0) svg.Append(C, $"<path fill=\"#eaeef2\" d=\"{empty}\"/>\n");
@@ -256,12 +273,15 @@ internal static class HtmlReport
             }
         if (dots.Length > 0)
         {
-            svg.Append(C, $"<path d=\"{dots}\" fill=\"none\" stroke=\"#111\" stroke-width=\"{F(dot)}\" stroke-linecap=\"round\" vector-effect=\"non-scaling-stroke\" shape-rendering=\"auto\"/>\n");
+            svg.Append(C, $"<path d=\"{dots}\" fill=\"none\" stroke=\"#111\" stroke-width=\"{F(dot)}\" stroke-linecap=\"round\" "
+                + $"vector-effect=\"non-scaling-stroke\" shape-rendering=\"auto\"/>\n");
             if (dot >= 3)
-                svg.Append(C, $"<path d=\"{dots}\" fill=\"none\" stroke=\"#fff\" stroke-width=\"{F(dot * 0.5)}\" stroke-linecap=\"round\" vector-effect=\"non-scaling-stroke\" shape-rendering=\"auto\"/>\n");
+                svg.Append(C, $"<path d=\"{dots}\" fill=\"none\" stroke=\"#fff\" stroke-width=\"{F(dot * 0.5)}\" stroke-linecap=\"round\" "
+                    + $"vector-effect=\"non-scaling-stroke\" shape-rendering=\"auto\"/>\n");
         }
         if (fails.Length > 0)
-            svg.Append(C, $"<path d=\"{fails}\" fill=\"#d62728\" fill-opacity=\"0.35\" stroke=\"#d62728\" stroke-width=\"{F(Math.Clamp(Math.Min(colW, rowH) * 0.25, 1, 2.5))}\" vector-effect=\"non-scaling-stroke\"/>\n");
+            svg.Append(C, $"<path d=\"{fails}\" fill=\"#d62728\" fill-opacity=\"0.35\" stroke=\"#d62728\" "
+                + $"stroke-width=\"{F(Math.Clamp(Math.Min(colW, rowH) * 0.25, 1, 2.5))}\" vector-effect=\"non-scaling-stroke\"/>\n");
 
         svg.Append(MapTips(report, cols, Bin));
 
@@ -270,16 +290,19 @@ internal static class HtmlReport
         for (int i = 0; i < checkpoints; i++) if (report.Curve[i].IsPick) { pickIndex = i; break; }
         int pickBin = pickIndex >= 0 ? Bin(pickIndex) : -1;
         if (pickBin >= 0)
-            svg.Append(C, $"<rect x=\"{pickBin.ToString(C)}\" y=\"0\" width=\"1\" height=\"{rows.ToString(C)}\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\" vector-effect=\"non-scaling-stroke\"/>\n");
+            svg.Append(C, $"<rect x=\"{pickBin.ToString(C)}\" y=\"0\" width=\"1\" height=\"{rows.ToString(C)}\" fill=\"none\" stroke=\"#d62728\" "
+                + $"stroke-width=\"2\" vector-effect=\"non-scaling-stroke\"/>\n");
         svg.Append("</svg>\n");
-        svg.Append(C, $"<rect x=\"{F(left)}\" y=\"{F(top)}\" width=\"{F(mapW)}\" height=\"{F(mapH)}\" fill=\"none\" stroke=\"#57606a\" stroke-width=\"0.8\"/>\n");
+        svg.Append(C, $"<rect x=\"{F(left)}\" y=\"{F(top)}\" width=\"{F(mapW)}\" height=\"{F(mapH)}\" fill=\"none\" stroke=\"#57606a\" "
+            + $"stroke-width=\"0.8\"/>\n");
 
         // Row labels: every row when there is room, else every k-th.
         int every = Math.Max(1, (int)Math.Ceiling(12.5 / rowH));
         double labelSize = Math.Min(12, Math.Max(9, rowH - 2));
         svg.Append(C, $"<g font-size=\"{F(labelSize)}\" text-anchor=\"end\">");
         for (int j = 0; j < rows; j += every)
-            svg.Append(C, $"<text x=\"{F(left - 6)}\" y=\"{F(top + (j + 0.5) * rowH + labelSize * 0.35)}\">{E(Shorten(report.BenchmarkNames[j], 32))}</text>");
+            svg.Append(C, $"<text x=\"{F(left - 6)}\" "
+                + $"y=\"{F(top + (j + 0.5) * rowH + labelSize * 0.35)}\">{E(Shorten(report.BenchmarkNames[j], 32))}</text>");
         svg.Append("</g>\n");
 
         // Column labels: round steps, at the column where the run reaches them, below the map.
@@ -300,13 +323,16 @@ internal static class HtmlReport
             lastX = x;
         }
         svg.Append("</g>\n");
-        svg.Append(C, $"<text x=\"{F(left + mapW / 2)}\" y=\"{F(H - 10)}\" text-anchor=\"middle\" font-size=\"13\">checkpoint step{(cols < checkpoints ? $" ({checkpoints.ToString(C)} checkpoints in {cols.ToString(C)} columns)" : "")}</text>\n");
+        svg.Append(C, $"<text x=\"{F(left + mapW / 2)}\" y=\"{F(H - 10)}\" text-anchor=\"middle\" font-size=\"13\">checkpoint step"
+            + $"{(cols < checkpoints ? $" ({checkpoints.ToString(C)} checkpoints in {cols.ToString(C)} columns)" : "")}</text>\n");
 
         if (pickBin >= 0)
         {
             double x = left + (pickBin + 0.5) * colW;
             bool rightOf = x < left + mapW * 0.62;
-            svg.Append(C, $"<text x=\"{F(rightOf ? x - 4 : x + 4)}\" y=\"{F(top - 6)}\" text-anchor=\"{(rightOf ? "start" : "end")}\" font-size=\"12\" font-weight=\"600\" fill=\"#b31b1b\" style=\"fill:#b31b1b\">▼ pick: {E(Shorten(report.Curve[pickIndex].Name, 40))}</text>\n");
+            svg.Append(C, $"<text x=\"{F(rightOf ? x - 4 : x + 4)}\" y=\"{F(top - 6)}\" text-anchor=\"{(rightOf ? "start" : "end")}\" "
+                + $"font-size=\"12\" font-weight=\"600\" fill=\"#b31b1b\" style=\"fill:#b31b1b\">▼ pick: "
+                + $"{E(Shorten(report.Curve[pickIndex].Name, 40))}</text>\n");
         }
 
         // Legend, above the map.
@@ -319,7 +345,8 @@ internal static class HtmlReport
         lx = LegendText(svg, lx + 116, ly, "row max (estimated score)");
         svg.Append(C, $"<circle cx=\"{F(lx + 4)}\" cy=\"{F(ly - 3)}\" r=\"4\" fill=\"#fff\" stroke=\"#111\" stroke-width=\"2\"/>");
         lx = LegendText(svg, lx + 14, ly, "evaluated");
-        svg.Append(C, $"<rect x=\"{F(lx)}\" y=\"{F(ly - 9)}\" width=\"12\" height=\"12\" fill=\"#d62728\" fill-opacity=\"0.35\" stroke=\"#d62728\" stroke-width=\"2\"/>");
+        svg.Append(C, $"<rect x=\"{F(lx)}\" y=\"{F(ly - 9)}\" width=\"12\" height=\"12\" fill=\"#d62728\" fill-opacity=\"0.35\" stroke=\"#d62728\" "
+            + $"stroke-width=\"2\"/>");
         lx = LegendText(svg, lx + 18, ly, "failed");
         svg.Append(C, $"<rect x=\"{F(lx)}\" y=\"{F(ly - 9)}\" width=\"8\" height=\"12\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\"/>");
         LegendText(svg, lx + 14, ly, "pick's column");

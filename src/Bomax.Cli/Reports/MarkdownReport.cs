@@ -57,9 +57,11 @@ internal static class MarkdownReport
         var pick = report.Pick;
         Line($"### Selected **{Inline(pick.Name)}**");
         Line();
-        Line($"Estimated average **{Score(pick.Estimate)}** (95 % interval {Interval(pick.Low, pick.High)}) · P(best) **{Probability(pick.ProbabilityBest)}** · expected shortfall {Shortfall(pick)}");
+        Line($"Estimated average **{Score(pick.Estimate)}** (95 % interval {Interval(pick.Low, pick.High)}) · P(best) "
+            + $"**{Probability(pick.ProbabilityBest)}** · expected shortfall {Shortfall(pick)}");
         Line();
-        Line($"Step {pick.Step.ToString(C)} · {pick.BenchmarksEvaluated.ToString(C)}/{pick.BenchmarkCount.ToString(C)} benchmarks evaluated at this checkpoint · {report.CheckpointCount.ToString("N0", C)} checkpoints × {report.BenchmarkCount.ToString("N0", C)} benchmarks");
+        Line($"Step {pick.Step.ToString(C)} · {pick.BenchmarksEvaluated.ToString(C)}/{pick.BenchmarkCount.ToString(C)} benchmarks evaluated at this "
+            + $"checkpoint · {report.CheckpointCount.ToString("N0", C)} checkpoints × {report.BenchmarkCount.ToString("N0", C)} benchmarks");
         Line();
         Line(Basis(report.PickBenchmarks));
         Line();
@@ -74,7 +76,8 @@ internal static class MarkdownReport
             rank++;
             bool isPick = s == pick || (s.Name == pick.Name && s.Step == pick.Step);
             string name = isPick ? $"**{Cell(s.Name)}** (pick)" : Cell(s.Name);
-            Line($"| {rank.ToString(C)} | {name} | {s.Step.ToString(C)} | {Score(s.Estimate)} | {Interval(s.Low, s.High)} | {Probability(s.ProbabilityBest)} | {Shortfall(s)} | {s.BenchmarksEvaluated.ToString(C)}/{s.BenchmarkCount.ToString(C)} |");
+            Line($"| {rank.ToString(C)} | {name} | {s.Step.ToString(C)} | {Score(s.Estimate)} | {Interval(s.Low, s.High)} | "
+                + $"{Probability(s.ProbabilityBest)} | {Shortfall(s)} | {s.BenchmarksEvaluated.ToString(C)}/{s.BenchmarkCount.ToString(C)} |");
         }
         Line();
         Line($"Ranked by {Selection.Ranking}: of two close estimates, the one resting on more evidence goes first. "
@@ -85,7 +88,8 @@ internal static class MarkdownReport
         Line("#### Cost");
         Line();
         var cost = new StringBuilder();
-        cost.Append(C, $"**{report.Evaluations.ToString("N0", C)}** of {report.GridCells.ToString("N0", C)} checkpoint × benchmark evaluations ({Percent(report.Evaluations, report.GridCells)} of the full grid)");
+        cost.Append(C, $"**{report.Evaluations.ToString("N0", C)}** of {report.GridCells.ToString("N0", C)} checkpoint × benchmark evaluations "
+            + $"({Percent(report.Evaluations, report.GridCells)} of the full grid)");
         cost.Append(C, $" · evaluation time **{Durations.Human(report.EvaluationSeconds)}**");
         if (report.FullGridSecondsEstimate is { } full && double.IsFinite(full))
             cost.Append(C, $" · the full grid would take about **{Durations.Human(full)}**");
@@ -139,8 +143,10 @@ internal static class MarkdownReport
         var minimised = report.PickBenchmarks.Where(b => b.Goal == Study.ScoreGoal.Minimize).Select(b => Inline(b.Name)).ToList();
         if (minimised.Count > 0)
         {
-            Line($"Lower is better for {string.Join(", ", minimised)}: {(minimised.Count == 1 ? "its scores enter" : "their scores enter")} the weighted average "
-                + "with the sign changed (− score × weight), so a higher average is better throughout; the scores above are as the metric states them.");
+            Line($"Lower is better for {string.Join(", ", minimised)}: "
+                + $"{(minimised.Count == 1 ? "its scores enter" : "their scores enter")} the weighted average "
+                + "with the sign changed (− score × weight), so a higher average is better throughout; "
+                + "the scores above are as the metric states them.");
             Line();
         }
 
@@ -163,7 +169,8 @@ internal static class MarkdownReport
             Line("| Checkpoint | Benchmark | Exit code | Message |");
             Line("|---|---|---:|---|");
             foreach (var f in report.Failures.Take(MaxFailureRows))
-                Line($"| {Cell(f.Checkpoint)} | {Cell(f.Benchmark)} | {(f.ExitCode is { } code ? code.ToString(C) : "–")} | {Cell(Shorten(f.Message, MaxMessageLength))} |");
+                Line($"| {Cell(f.Checkpoint)} | {Cell(f.Benchmark)} | {(f.ExitCode is { } code ? code.ToString(C) : "–")} | "
+                    + $"{Cell(Shorten(f.Message, MaxMessageLength))} |");
             if (failures > MaxFailureRows)
             {
                 Line();

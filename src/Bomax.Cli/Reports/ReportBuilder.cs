@@ -27,7 +27,8 @@ internal static class ReportBuilder
     /// (<see cref="DecisionState"/>), refitted only when the schedule says so; or, <paramref name="final"/>, a run's last word
     /// (<see cref="StudyDecision.Final"/>: warm from the run's last fit, cold from <see cref="PlannerState.Empty"/>).
     /// </summary>
-    public static (StudyReport? Report, PlannerState? State) Build(StudyContext study, JournalContents journal, DateTimeOffset now, PlannerState start, bool final) =>
+    public static (StudyReport? Report, PlannerState? State) Build(StudyContext study, JournalContents journal, DateTimeOffset now,
+        PlannerState start, bool final) =>
         NativeCalls.WithoutCollections(() => Compute(study, journal, now, start, final));
 
     static (StudyReport?, PlannerState?) Compute(StudyContext study, JournalContents journal, DateTimeOffset now, PlannerState start, bool final)
@@ -41,7 +42,8 @@ internal static class ReportBuilder
         var (model, rows, scale, selection) = (decision.Model, decision.Rows, decision.Scale, decision.Select(runnersUp: 4));
         var fit = decision.State.Fit!;
 
-        ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest, s.BenchmarksEvaluated, grid.BenchmarkCount, s.ExpectedShortfall);
+        ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest,
+            s.BenchmarksEvaluated, grid.BenchmarkCount, s.ExpectedShortfall);
         var top = selection.RunnersUp.Prepend(selection.Pick).Select(Stand).ToList();
 
         // Every cell's estimate for the map (means only: cheap at any size), and the pick's row with intervals.
@@ -82,16 +84,21 @@ internal static class ReportBuilder
         var perBenchmark = state.Observations.GroupBy(o => o.Cell.Benchmark).ToDictionary(g => g.Key, g => g.Count());
         var warnings = state.Warnings
             .Concat(grid.Benchmarks.Select((b, j) => (b, j)).Where(x => perBenchmark.GetValueOrDefault(x.j) < 2)
-                .Select(x => $"benchmark {x.b.Name} has {perBenchmark.GetValueOrDefault(x.j)} observation(s): its scores rest on the other benchmarks"))
+                .Select(x => $"benchmark {x.b.Name} has {perBenchmark.GetValueOrDefault(x.j)} observation(s): "
+                    + $"its scores rest on the other benchmarks"))
             .ToList();
         var values = fit.Hyperparameters.Values(study.Engine);
         var c = CultureInfo.InvariantCulture;
         var settings = new List<KeyValuePair<string, string>>
         {
-            new("kernel", EngineWords.Kernels.Word(study.Engine.Kernel)), new("task rank", study.Engine.ResolvedTaskRank(grid.BenchmarkCount).ToString(c)),
-            new("acquisition", EngineWords.Acquisitions.Word(study.Engine.Acquisition)), new("device", EngineWords.Devices.Word(study.Engine.Device)), new("seed", study.Engine.Seed.ToString(c)),
+            new("kernel", EngineWords.Kernels.Word(study.Engine.Kernel)),
+            new("task rank", study.Engine.ResolvedTaskRank(grid.BenchmarkCount).ToString(c)),
+            new("acquisition", EngineWords.Acquisitions.Word(study.Engine.Acquisition)),
+            new("device", EngineWords.Devices.Word(study.Engine.Device)),
+            new("seed", study.Engine.Seed.ToString(c)),
             new("initial cells per benchmark", study.Spec.Engine.Init.ToString(c)),
-            new("lengthscale (share of the run)", values.Lengthscale.ToString("0.000", c)), new("noise variance (standardised)", values.Noise.ToString("0.000", c)),
+            new("lengthscale (share of the run)", values.Lengthscale.ToString("0.000", c)),
+            new("noise variance (standardised)", values.Noise.ToString("0.000", c)),
             new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)),
             new("fit", $"{fit.Report.Outcome}, fitted at {decision.State.FittedAt.ToString(c)} observations"),
         };
@@ -103,7 +110,8 @@ internal static class ReportBuilder
         }, decision.State);
     }
 
-    /// <summary>The whole grid's time from measured durations: each benchmark's mean seconds × checkpoints (the overall mean for benchmarks never timed).</summary>
+    /// <summary>The whole grid's time from measured durations: each benchmark's mean seconds × checkpoints
+    /// (the overall mean for benchmarks never timed).</summary>
     static double? FullGridSeconds(StudyContext study, IReadOnlyList<EvaluationRecord> evaluations)
     {
         var timed = evaluations.Where(e => e.Seconds > 0).ToList();

@@ -54,7 +54,8 @@ internal static class ResultJson
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temporary = full + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(temporary, result.ToJsonString(new JsonSerializerOptions(Output.JsonMessages.Options) { WriteIndented = true }) + "\n", new UTF8Encoding(false));
+        File.WriteAllText(temporary, result.ToJsonString(new JsonSerializerOptions(Output.JsonMessages.Options) { WriteIndented = true }) + "\n",
+            new UTF8Encoding(false));
         File.Move(temporary, full, overwrite: true);
     }
 }

@@ -108,7 +108,11 @@ internal static partial class Durations
     public static string Human(double seconds)
     {
         if (!double.IsFinite(seconds) || seconds < 0) return "–";
-        if (seconds < 59.5) return (seconds < 10 ? Math.Round(seconds, 1) : Math.Round(seconds)).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "s";
+        if (seconds < 59.5)
+        {
+            double shown = seconds < 10 ? Math.Round(seconds, 1) : Math.Round(seconds);
+            return shown.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "s";
+        }
         // Rounded to the unit shown last: seconds under an hour, minutes under a day, hours beyond.
         if (seconds >= 86400 - 1800)
         {

@@ -85,7 +85,8 @@ internal static class LmEvalTasks
         // gpqa/n_shot/gpqa_diamond_n_shot.yaml: includes _gpqa_n_shot_yaml (acc, acc_norm; no filter_list).
         new("gpqa_diamond_n_shot", "acc_norm,none", ScoreGoal.Maximize, "also acc,none"),
         // humaneval/humaneval.yaml: !function utils.pass_at_k with k [1], which returns {"pass@1": …}; filter_list create_test.
-        new("humaneval", "pass@1,create_test", ScoreGoal.Maximize, "runs the model's code: lm_eval needs --confirm_run_unsafe_code and HF_ALLOW_CODE_EVAL=1"),
+        new("humaneval", "pass@1,create_test", ScoreGoal.Maximize,
+            "runs the model's code: lm_eval needs --confirm_run_unsafe_code and HF_ALLOW_CODE_EVAL=1"),
         // mbpp/mbpp.yaml: !function utils.pass_at_1, which returns a number; no filter_list.
         new("mbpp", "pass_at_1,none", ScoreGoal.Maximize, "runs the model's code: lm_eval needs --confirm_run_unsafe_code and HF_ALLOW_CODE_EVAL=1"),
         // leaderboard/mmlu_pro/mmlu_pro.yaml: acc; no filter_list.

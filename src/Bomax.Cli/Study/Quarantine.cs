@@ -51,8 +51,10 @@ internal sealed record Quarantine(IReadOnlyList<int> Benchmarks, IReadOnlyList<i
     public IEnumerable<string> Warnings(Grid grid)
     {
         foreach (int j in Benchmarks)
-            yield return $"benchmark {grid.Benchmarks[j].Name}: every evaluation failed so far; its other pairs are skipped in this run (fix its command and run again)";
+            yield return $"benchmark {grid.Benchmarks[j].Name}: every evaluation failed so far; "
+                + $"its other pairs are skipped in this run (fix its command and run again)";
         foreach (int i in Checkpoints)
-            yield return $"checkpoint {grid.Checkpoints[i].Name}: every evaluation failed so far; its other pairs are skipped in this run (check the checkpoint and run again)";
+            yield return $"checkpoint {grid.Checkpoints[i].Name}: every evaluation failed so far; "
+                + $"its other pairs are skipped in this run (check the checkpoint and run again)";
     }
 }

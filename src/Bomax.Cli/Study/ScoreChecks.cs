@@ -16,7 +16,8 @@ internal static class ScoreChecks
         if (double.IsNaN(score)) return "the score is NaN, not a number";
         if (double.IsInfinity(score)) return $"the score is {(score > 0 ? "" : "-")}Infinity, not a finite number";
         if (Math.Abs(score) > limit)
-            return $"the score {Number(score)} is outside ±{Number(limit)} (eval.score-limit): not recorded, so it cannot overwhelm the model; if the metric really is this large, raise eval.score-limit";
+            return $"the score {Number(score)} is outside ±{Number(limit)} (eval.score-limit): not recorded, so it cannot overwhelm the model; "
+                + $"if the metric really is this large, raise eval.score-limit";
         return null;
     }
 
@@ -53,6 +54,7 @@ internal static class ScoreChecks
             : fractionAmongPercentages
                 ? "it looks like a fraction among percentages"
                 : "check the metric and its scale";
-        return string.Create(c, $"{pair}: score {score:G6} is far outside the benchmark's other {others.Count} scores ({low:G4} – {high:G4}); {cause}");
+        return string.Create(c, $"{pair}: score {score:G6} is far outside the benchmark's other {others.Count} scores ({low:G4} – {high:G4}); "
+            + $"{cause}");
     }
 }

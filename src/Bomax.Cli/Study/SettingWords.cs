@@ -62,10 +62,11 @@ internal sealed class SettingWords<T>(params (string Word, T Value)[] pairs) whe
 /// <c>engine.acquisition</c>/<c>--acquisition</c>, <c>benchmarks[].goal</c>.</summary>
 internal static class EngineWords
 {
-    public static readonly SettingWords<ComputeDevice> Devices = new(("auto", ComputeDevice.Auto), ("cpu", ComputeDevice.Cpu), ("cuda", ComputeDevice.Cuda))
-    {
-        Synonyms = [("gpu", "cuda")],
-    };
+    public static readonly SettingWords<ComputeDevice> Devices =
+        new(("auto", ComputeDevice.Auto), ("cpu", ComputeDevice.Cpu), ("cuda", ComputeDevice.Cuda))
+        {
+            Synonyms = [("gpu", "cuda")],
+        };
 
     public static readonly SettingWords<StepKernel> Kernels = new(("matern52", StepKernel.Matern52), ("rbf", StepKernel.Rbf));
 

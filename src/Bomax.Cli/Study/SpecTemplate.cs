@@ -56,7 +56,8 @@ internal static class SpecTemplate
         Line("eval:", "how one checkpoint is evaluated on one benchmark");
         Line("  ", $"placeholders: {string.Join(' ', Evaluation.CommandTemplate.Placeholders.Select(p => $"{{{p}}}"))}; no shell (see shell:)");
         Line($"  command: {LmEvalCommand}");
-        Line($"  score: {{ lm-eval: {SingleQuoted(LmEvalTasks.DefaultMetric)} }}", "for benchmarks without score:; or last-number | { json: PATH } | { regex: RE }");
+        Line($"  score: {{ lm-eval: {SingleQuoted(LmEvalTasks.DefaultMetric)} }}",
+            "for benchmarks without score:; or last-number | { json: PATH } | { regex: RE }");
         Line("  timeout: 1h", "per attempt: 90s, 30m, 2h, 1h30m");
         Line("  retries: 1", "extra attempts after a failure (0 for none)");
         Line("  parallel: 1", "evaluations at once (each lm_eval uses every GPU it sees)");
@@ -65,7 +66,8 @@ internal static class SpecTemplate
         Line("  # env: { HF_HOME: /data/hf }", "extra environment variables");
         Line("  # score-limit: 1e6", "scores beyond ± this are failures, not observations");
         Line();
-        Line($"budget: {{ max-evals: {Percent(BudgetSpec.DefaultFraction)} }}", "evaluations in all: a % of the grid or a count (40); max-time: 6h ends a run");
+        Line($"budget: {{ max-evals: {Percent(BudgetSpec.DefaultFraction)} }}",
+            "evaluations in all: a % of the grid or a count (40); max-time: 6h ends a run");
         Line();
         Line("# stop: { prob-best: 0.95 }", "stop once the pick is this likely the best (or expected-shortfall: 0.1%)");
         Line("# engine: { device: auto, seed: 0 }", "device auto|cpu|cuda; kernel, task-rank, seed, init, acquisition");

@@ -161,7 +161,8 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
             foreach (var (cell, score) in raw)
             {
                 var others = raw.Where(r => r.Cell != cell).Select(r => r.Score).ToList();
-                if (ScoreChecks.OutOfPlace(score, others, $"{Grid.Checkpoints[cell.Checkpoint].Name} × {Grid.Benchmarks[cell.Benchmark].Name}") is { } warning)
+                string pair = $"{Grid.Checkpoints[cell.Checkpoint].Name} × {Grid.Benchmarks[cell.Benchmark].Name}";
+                if (ScoreChecks.OutOfPlace(score, others, pair) is { } warning)
                     yield return warning;
             }
         }
@@ -240,7 +241,8 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         var names = Grid.Checkpoints.Select(c => c.Name).ToList();
         var benchmarks = Grid.Benchmarks.Select(b => b.Name).ToList();
         var last = journal.Header;
-        if (last is not null && last.Study == Spec.Name && last.Checkpoints.SequenceEqual(names) && last.Benchmarks.SequenceEqual(benchmarks)) return null;
+        if (last is not null && last.Study == Spec.Name && last.Checkpoints.SequenceEqual(names) && last.Benchmarks.SequenceEqual(benchmarks))
+            return null;
         return new HeaderRecord(Spec.Name, 1, names, benchmarks, "bomax " + ToolVersion) { Time = now };
     }
 
@@ -258,8 +260,8 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         var checkpoint = Checkpoints[cell.Checkpoint];
         var benchmark = Spec.Benchmarks[cell.Benchmark];
         var outputs = OutputFolders.Pair(OutputsFolder, checkpoint.Name, benchmark.Name);
-        return new EvaluationRequest(benchmark.Command ?? Spec.Eval.Command, Spec.Eval.Shell == "bash", checkpoint.Name, checkpoint.Path, checkpoint.Step,
-            benchmark.Name, outputs, Spec.Eval.WorkingDirectory, Spec.Eval.Timeout, Spec.Eval.Environment);
+        return new EvaluationRequest(benchmark.Command ?? Spec.Eval.Command, Spec.Eval.Shell == "bash", checkpoint.Name, checkpoint.Path,
+            checkpoint.Step, benchmark.Name, outputs, Spec.Eval.WorkingDirectory, Spec.Eval.Timeout, Spec.Eval.Environment);
     }
 
     /// <summary>How benchmark <paramref name="benchmark"/>'s score is read: its own <c>score:</c>, else <c>eval.score</c>.</summary>

@@ -57,7 +57,10 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             progress.Info($"resuming from {spec.JournalPath}: {state.Observations.Count} evaluations apply to this grid"
                 + (state.NotApplicable > 0 ? $", {state.NotApplicable} no longer do (kept in the journal)" : "")
                 + (state.Failed.Count > 0 ? $", {state.Failed.Count} pairs failed before and are skipped" : "")
-                + (state.Healed > 0 ? $", {state.Healed} failed pairs no longer count ({(retryFailed ? "--retry-failed" : "their benchmark's command or score rule changed")}) and are tried again" : ""));
+                + (state.Healed > 0
+                    ? $", {state.Healed} failed pairs no longer count "
+                        + $"({(retryFailed ? "--retry-failed" : "their benchmark's command or score rule changed")}) and are tried again"
+                    : ""));
         Reread(state.Rereadable);
 
         int budget = study.Budget;
@@ -76,15 +79,19 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             // The journal is read again every round: other runs and workers append to it too.
             journal = JournalFile.Read(spec.JournalPath);
             state = study.Observe(journal, retryUntil);
-            foreach (var warning in state.Warnings.Skip(journal.Warnings.Count).Where(warned.Add)) progress.Warn(warning); // the file's own were said at the start
+            foreach (var warning in state.Warnings.Skip(journal.Warnings.Count).Where(warned.Add))
+                progress.Warn(warning); // the file's own were said at the start
             for (int j = 0; j < goals.Count; j++)
                 if (goals[j] != state.Goals[j] && spec.Benchmarks[j].Goal is null)
-                    progress.Info($"benchmark {spec.Benchmarks[j].Name}: its results say {(state.Goals[j] == ScoreGoal.Maximize ? "higher" : "lower")} is better, so it is {StudyContext.GoalName(state.Goals[j])}d");
+                    progress.Info($"benchmark {spec.Benchmarks[j].Name}: its results say "
+                        + $"{(state.Goals[j] == ScoreGoal.Maximize ? "higher" : "lower")} is better, "
+                        + $"so it is {StudyContext.GoalName(state.Goals[j])}d");
             goals = state.Goals;
             var observations = state.Observations;
             var failed = state.Failed;
             var elsewhere = study.Leased(journal, now(), owner);
-            int left = budget - observations.Count - failed.Count - elsewhere.Count; // a failed pair cost its attempts too; leased ones are being spent
+            // a failed pair cost its attempts too; leased ones are being spent
+            int left = budget - observations.Count - failed.Count - elsewhere.Count;
             var quarantine = Quarantine.From(study.Grid, observations, failed);
             foreach (var warning in quarantine.Warnings(study.Grid).Where(warned.Add)) progress.Warn(warning);
             var excluded = quarantine.Excluding(study.Grid, failed);
@@ -95,12 +102,13 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             if (settled is { } early)
             {
                 if (elsewhere.Count > 0)
-                    progress.Info($"{elsewhere.Count} pair(s) are still leased to other workers; `bomax report` includes them once they are recorded");
+                    progress.Info($"{elsewhere.Count} pair(s) are still leased to other workers; "
+                        + "`bomax report` includes them once they are recorded");
                 return new RunResult(early, observations.Count, started, null) { Planner = planner };
             }
             IReadOnlyList<Cell> next;
-            using (var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget, Math.Clamp(parallel, 0, Math.Max(0, left)),
-                excluded, planner, pending: elsewhere, cache: conditioning))
+            using (var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget,
+                Math.Clamp(parallel, 0, Math.Max(0, left)), excluded, planner, pending: elsewhere, cache: conditioning))
             {
                 // The round's decision: its pick and P(best) are what the stop rules and the status line read. The model is
                 // let go before the evaluations run.
@@ -118,7 +126,8 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             if (end is { } stop)
             {
                 if (elsewhere.Count > 0)
-                    progress.Info($"{elsewhere.Count} pair(s) are still leased to other workers; `bomax report` includes them once they are recorded");
+                    progress.Info($"{elsewhere.Count} pair(s) are still leased to other workers; "
+                        + "`bomax report` includes them once they are recorded");
                 return new RunResult(stop, observations.Count, started, null) { Planner = planner, OnLastDecision = selection is not null };
             }
 
@@ -138,7 +147,9 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
                 while (recent.Count > Math.Max(5, 2 * parallel)) recent.Dequeue();
                 if (outcome is AttemptsOutcome.Succeeded s)
                 {
-                    if (ScoreChecks.OutOfPlace(s.Score.Score, state.RawScores(cell.Benchmark), Name(cell)) is { } outOfPlace && warned.Add(outOfPlace)) progress.Warn(outOfPlace);
+                    if (ScoreChecks.OutOfPlace(s.Score.Score, state.RawScores(cell.Benchmark), Name(cell)) is { } outOfPlace
+                        && warned.Add(outOfPlace))
+                        progress.Warn(outOfPlace);
                 }
                 else
                 {
@@ -148,11 +159,15 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             }
             if (unfinished.Count > 0) Release(unfinished);
             if (cancel.IsCancellationRequested)
-                return new RunResult(RunEnd.Interrupted, study.Observe(JournalFile.Read(spec.JournalPath), retryUntil).Observations.Count, started, null) { Planner = planner };
+            {
+                int observed = study.Observe(JournalFile.Read(spec.JournalPath), retryUntil).Observations.Count;
+                return new RunResult(RunEnd.Interrupted, observed, started, null) { Planner = planner };
+            }
             int failures = recent.Count(ok => !ok);
             if (failures >= 3 && failures >= FailingShare * recent.Count)
                 return new RunResult(RunEnd.EvaluationsFailing, observations.Count, started,
-                    $"{failures} of the last {recent.Count} evaluations failed; stopping instead of spending the budget. Check eval.command in {spec.SpecPath} (the failures and their stderr are in {spec.JournalPath})")
+                    $"{failures} of the last {recent.Count} evaluations failed; stopping instead of spending the budget. "
+                        + $"Check eval.command in {spec.SpecPath} (the failures and their stderr are in {spec.JournalPath})")
                 { Planner = planner };
         }
     }
@@ -174,9 +189,11 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
 
     /// <summary>Gives back this run's leases of cells it did not finish (a cancelled run), so others need not wait for them to expire.</summary>
     void Release(IEnumerable<Cell> cells) =>
-        JournalFile.AppendAll(study.Spec.JournalPath, cells.Select(c => new ReleaseRecord(Pair(c).Checkpoint, Pair(c).Benchmark, owner) { Time = now() }));
+        JournalFile.AppendAll(study.Spec.JournalPath,
+            cells.Select(c => new ReleaseRecord(Pair(c).Checkpoint, Pair(c).Benchmark, owner) { Time = now() }));
 
-    (string Checkpoint, string Benchmark) Pair(Cell cell) => (study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Benchmarks[cell.Benchmark].Name);
+    (string Checkpoint, string Benchmark) Pair(Cell cell) =>
+        (study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Benchmarks[cell.Benchmark].Name);
 
     /// <summary>
     /// Failures of the score side whose benchmark's score rule (or limit) changed since: their kept output is read again
@@ -191,8 +208,11 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             var result = EvaluationAttempts.Reread(f.OutputDirectory!, f.Benchmark, study.ScoreRuleOf(cell.Benchmark), study.Spec.Eval.ScoreLimit);
             if (result is Scored scored)
             {
-                JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(f.Checkpoint, f.Step, f.Benchmark, scored.Score, scored.StandardError, f.Seconds, f.Attempts)
-                { Time = now(), HigherIsBetter = scored.HigherIsBetter });
+                JournalFile.Append(study.Spec.JournalPath,
+                    new EvaluationRecord(f.Checkpoint, f.Step, f.Benchmark, scored.Score, scored.StandardError, f.Seconds, f.Attempts)
+                    {
+                        Time = now(), HigherIsBetter = scored.HigherIsBetter,
+                    });
                 read++;
             }
             else
@@ -215,16 +235,21 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
     async Task<(Cell Cell, AttemptsOutcome? Outcome)> EvaluateAsync(Cell cell, CancellationToken cancel)
     {
         var request = study.Request(cell);
-        var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreRuleOf(cell.Benchmark), study.Spec.Eval.Retries, TimeSpan.FromSeconds(2), cancel, study.Spec.Eval.ScoreLimit);
+        var outcome = await EvaluationAttempts.RunWithRetriesAsync(request, study.ScoreRuleOf(cell.Benchmark), study.Spec.Eval.Retries,
+            TimeSpan.FromSeconds(2), cancel, study.Spec.Eval.ScoreLimit);
         if (outcome is AttemptsOutcome.Failed { Kind: EvaluationFailureKind.Cancelled }) return (cell, null);
         var checkpoint = study.Checkpoints[cell.Checkpoint];
         var benchmark = study.Spec.Benchmarks[cell.Benchmark].Name;
         var fingerprints = study.FingerprintsOf(cell.Benchmark);
         JournalRecord record = outcome switch
         {
-            AttemptsOutcome.Succeeded s => new EvaluationRecord(checkpoint.Name, checkpoint.Step, benchmark, s.Score.Score, s.Score.StandardError, outcome.Seconds, outcome.Attempts)
-            { Time = now(), HigherIsBetter = s.Score.HigherIsBetter },
-            AttemptsOutcome.Failed f => new FailureRecord(checkpoint.Name, checkpoint.Step, benchmark, f.ExitCode, f.Message, f.StderrTail, outcome.Seconds, outcome.Attempts)
+            AttemptsOutcome.Succeeded s => new EvaluationRecord(checkpoint.Name, checkpoint.Step, benchmark, s.Score.Score, s.Score.StandardError,
+                outcome.Seconds, outcome.Attempts)
+            {
+                Time = now(), HigherIsBetter = s.Score.HigherIsBetter,
+            },
+            AttemptsOutcome.Failed f => new FailureRecord(checkpoint.Name, checkpoint.Step, benchmark, f.ExitCode, f.Message, f.StderrTail,
+                outcome.Seconds, outcome.Attempts)
             {
                 Time = now(), Kind = FailureKinds.Of(f.Kind), CommandFingerprint = fingerprints.Command, ScoreFingerprint = fingerprints.Score,
                 OutputDirectory = f.OutputDirectory,

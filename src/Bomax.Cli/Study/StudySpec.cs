@@ -157,7 +157,8 @@ internal sealed record BudgetSpec(int? MaxEvals, double? MaxEvalsFraction, TimeS
             return (null, null, percent ? $"'{text}' is not a percentage: expected {MaxEvalsForms}" : $"expected {MaxEvalsForms}, found '{text}'");
         if (percent)
             return value <= 0 || value > 100
-                ? (null, null, $"'{text}' is not a share of the grid: a percentage must be more than 0% and at most 100% (more than the whole grid is not a budget)")
+                ? (null, null, $"'{text}' is not a share of the grid: a percentage must be more than 0% and at most 100% "
+                    + $"(more than the whole grid is not a budget)")
                 : (null, value / 100, null);
         if (value <= 0) return (null, null, $"must be more than 0, found {trimmed}");
         if (value < 1) return (null, value, null);

@@ -17,7 +17,8 @@ internal static class ScoreTableWriter
         for (int i = 0; i < grid.CheckpointCount; i++)
         {
             text.Append(Field(grid.Checkpoints[i].Name));
-            for (int j = 0; j < grid.BenchmarkCount; j++) text.Append('\t').Append(table.Scores[i, j].ToString("0.######", CultureInfo.InvariantCulture));
+            for (int j = 0; j < grid.BenchmarkCount; j++)
+                text.Append('\t').Append(table.Scores[i, j].ToString("0.######", CultureInfo.InvariantCulture));
             text.Append('\n');
         }
         return text.ToString();

@@ -20,7 +20,8 @@ public static class AverageImprovement
 
     /// <param name="rows">The rows' means and variances, given the data and <paramref name="pending"/>.</param>
     /// <param name="pending">Cells already chosen for this batch, believed seen at their posterior means.</param>
-    public static Suggestion? Best(ConditionedModel model, RowMarginals rows, AcquisitionRule rule, IReadOnlySet<Cell>? exclude = null, IReadOnlyList<Cell>? pending = null)
+    public static Suggestion? Best(ConditionedModel model, RowMarginals rows, AcquisitionRule rule, IReadOnlySet<Cell>? exclude = null,
+        IReadOnlyList<Cell>? pending = null)
     {
         if (rule == AcquisitionRule.RowFirst) return RowFirst(model, rows, exclude, pending);
         var weights = model.Grid.Weights;
@@ -33,7 +34,8 @@ public static class AverageImprovement
         Suggestion? chosen = null;
         for (int start = 0; start < candidates.Count; start += RowsPerBatch)
         {
-            if (rule == AcquisitionRule.RowExpectedImprovement && chosen is not null && candidates[start].Bound < chosen.LogExpectedImprovement) break;
+            if (rule == AcquisitionRule.RowExpectedImprovement && chosen is not null && candidates[start].Bound < chosen.LogExpectedImprovement)
+                break;
             var batch = candidates.Skip(start).Take(RowsPerBatch).Select(c => c.Row).ToList();
             var cells = model.Cells(batch, pending);
             for (int k = 0; k < cells.Cells.Length; k++)
@@ -56,7 +58,11 @@ public static class AverageImprovement
         // leader, the expected loss avoided if it falls below the runner-up.
         int leader = 0;
         for (int i = 1; i < rows.Count; i++) if (rows.Mean[i] > rows.Mean[leader]) leader = i;
-        double runnerUp = Enumerable.Range(0, rows.Count).Where(i => i != leader).Select(i => rows.Mean[i]).DefaultIfEmpty(double.NegativeInfinity).Max();
+        double runnerUp = Enumerable.Range(0, rows.Count)
+            .Where(i => i != leader)
+            .Select(i => rows.Mean[i])
+            .DefaultIfEmpty(double.NegativeInfinity)
+            .Max();
         double Gap(int i) => i == leader ? runnerUp - rows.Mean[leader] : rows.Mean[i] - rows.Mean[leader];
         var order = Enumerable.Range(0, rows.Count)
             .Where(i => rows.UnobservedCount[i] > 0)

@@ -50,7 +50,8 @@ public static class InitialDesign
         return budget is int b ? Size(whole, b) : whole;
     }
 
-    /// <summary>How many bands of checkpoints a design of <paramref name="perBenchmark"/> cells per benchmark uses: one per cell, at most one per checkpoint.</summary>
+    /// <summary>How many bands of checkpoints a design of <paramref name="perBenchmark"/> cells per benchmark uses: one per cell,
+    /// at most one per checkpoint.</summary>
     static int Bands(int perBenchmark, int checkpoints) => Math.Clamp(perBenchmark, 1, checkpoints);
 
     static IReadOnlyList<Cell> Spread(Grid grid, int perBenchmark, int seed)

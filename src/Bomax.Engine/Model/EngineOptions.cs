@@ -47,7 +47,8 @@ public sealed record EngineOptions
     public bool InputWarping { get; init; }
     /// <summary>Model checkpoint-level deviations shared across benchmarks (δ(x,x′) in the step kernel).</summary>
     public bool CheckpointJitter { get; init; } = true;
-    /// <summary>Widen the reported posterior (P(best), intervals) by the held-out check of the latest observations (<see cref="PrequentialCheck"/>).</summary>
+    /// <summary>Widen the reported posterior (P(best), intervals) by the held-out check of the latest observations
+    /// (<see cref="PrequentialCheck"/>).</summary>
     public bool PredictiveCheck { get; init; } = true;
     public AcquisitionRule Acquisition { get; init; } = AcquisitionRule.RowFirst;
     /// <summary>Monte Carlo draws for the probability that each checkpoint is the best.</summary>

@@ -19,7 +19,8 @@ public sealed record ModelFit(Hyperparameters Hyperparameters, Standardisation S
 /// </summary>
 public static class HyperparameterFit
 {
-    public static ModelFit Fit(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, Hyperparameters? warmStart = null, int? iterations = null)
+    public static ModelFit Fit(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, Hyperparameters? warmStart = null,
+        int? iterations = null)
     {
         var standardisation = Standardisation.From(grid.BenchmarkCount, observations);
         int rank = options.ResolvedTaskRank(grid.BenchmarkCount);
@@ -29,7 +30,8 @@ public static class HyperparameterFit
         if (observations.Count == 0 || limit == 0)
             return new ModelFit(start, standardisation, new FitReport(double.NaN, double.NaN, 0, false, "not optimised"));
 
-        if (iterations is null && ReferenceEquals(start, neutral) && Math.Min(observations.Count, options.FitObservationLimit) > ColdStartObservations)
+        if (iterations is null && ReferenceEquals(start, neutral)
+            && Math.Min(observations.Count, options.FitObservationLimit) > ColdStartObservations)
             return CoarseToFine(grid, observations, options);
 
         using var scope = torch.NewDisposeScope();
@@ -48,10 +50,12 @@ public static class HyperparameterFit
             }
             catch (ModelFitException e) { failure = e.Message; }
         }
-        return new ModelFit(start, standardisation, new FitReport(double.NaN, double.NaN, 0, false, "fit failed, kept the starting point: " + failure));
+        return new ModelFit(start, standardisation,
+            new FitReport(double.NaN, double.NaN, 0, false, "fit failed, kept the starting point: " + failure));
     }
 
-    /// <summary>A cold fit that would see more observations than this first fits a seeded sample of this many (see <see cref="CoarseToFine"/>).</summary>
+    /// <summary>A cold fit that would see more observations than this first fits a seeded sample of this many
+    /// (see <see cref="CoarseToFine"/>).</summary>
     public const int ColdStartObservations = 500;
 
     /// <summary>
@@ -93,7 +97,8 @@ public static class HyperparameterFit
     static int[] Frozen(Hyperparameters layout, IReadOnlySet<int> leftOut) =>
         leftOut.SelectMany(j => Enumerable.Range(j * layout.Rank, layout.Rank).Append(layout.DiagonalOffset + j)).ToArray();
 
-    static (double[] Raw, FitReport Report) Minimise(TrainingSet data, Hyperparameters start, EngineOptions options, int iterations, IReadOnlySet<int> leftOut)
+    static (double[] Raw, FitReport Report) Minimise(TrainingSet data, Hyperparameters start, EngineOptions options, int iterations,
+        IReadOnlySet<int> leftOut)
     {
         var frozen = Frozen(start, leftOut);
         // Track the best point seen: MathNet throws when it runs out of iterations or its line search

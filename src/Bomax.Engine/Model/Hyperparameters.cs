@@ -56,5 +56,5 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
 /// checkpoint jitter η (spread by B), benchmark intercept variance τ, noise variance σ², and the
 /// checkpoint jitter ρ shared equally by all benchmarks (standardised units), and the Kumaraswamy
 /// warping x ↦ 1 − (1 − x^a)^b of the normalised step (a = b = 1: no warping).</summary>
-public sealed record HyperparameterValues(double[] Loadings, double[] Diagonal, double Lengthscale, double Jitter, double TaskBias, double Noise, double SharedJitter,
-    double WarpA = 1.0, double WarpB = 1.0);
+public sealed record HyperparameterValues(double[] Loadings, double[] Diagonal, double Lengthscale, double Jitter, double TaskBias, double Noise,
+    double SharedJitter, double WarpA = 1.0, double WarpB = 1.0);

@@ -8,9 +8,11 @@ namespace Bomax.Engine.Model;
 /// The intrinsic coregionalisation kernel with a checkpoint-level jitter and a per-benchmark intercept:
 /// k((x,t),(x′,t′)) = (k_x(x,x′) + η δ(x,x′)) · B[t,t′] + ρ δ(x,x′) + τ δ(t,t′), with B = W Wᵀ + diag(v),
 /// plus observation noise σ² on the diagonal. η δ B is checkpoint jitter shaped like the trends; ρ δ is
-/// jitter that moves every benchmark of a checkpoint together (a checkpoint that is good everywhere). Every tensor is float64; shapes are in the comments.
+/// jitter that moves every benchmark of a checkpoint together (a checkpoint that is good everywhere). Every tensor is float64;
+/// shapes are in the comments.
 /// </summary>
-internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Lengthscale, Tensor Jitter, Tensor TaskBias, Tensor Noise, Tensor SharedJitter, Tensor? WarpA, Tensor? WarpB, StepKernel Kind, bool HasJitter)
+internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Lengthscale, Tensor Jitter, Tensor TaskBias, Tensor Noise,
+    Tensor SharedJitter, Tensor? WarpA, Tensor? WarpB, StepKernel Kind, bool HasJitter)
 {
     /// <summary>Decodes the raw vector <c>P</c> (differentiable) into kernel parameters.</summary>
     public static IcmKernel Decode(Tensor raw, Hyperparameters layout, EngineOptions options)

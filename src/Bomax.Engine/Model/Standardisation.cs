@@ -28,7 +28,9 @@ public sealed record Standardisation(double[] Mean, double[] Scale)
         if (!(pooled > 1e-18))
         {
             // No spread within any benchmark yet: fall back to the spread of everything, or 1.
-            double all = observations.Count > 1 ? observations.Select(o => (o.Score - grandMean) * (o.Score - grandMean)).Sum() / (observations.Count - 1) : 0.0;
+            double all = observations.Count > 1
+                ? observations.Select(o => (o.Score - grandMean) * (o.Score - grandMean)).Sum() / (observations.Count - 1)
+                : 0.0;
             pooled = all > 1e-18 ? all : 1.0;
         }
         var scale = new double[benchmarks];

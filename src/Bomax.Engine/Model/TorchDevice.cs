@@ -30,7 +30,8 @@ public static class TorchDevice
 
     static int threadsSet;
 
-    /// <summary>Sets LibTorch's intra-op thread count (when it differs from the last one set). Results for a seed depend on it (summation order).</summary>
+    /// <summary>Sets LibTorch's intra-op thread count (when it differs from the last one set). Results for a seed depend on it
+    /// (summation order).</summary>
     public static void UseThreads(int threads)
     {
         threads = Math.Max(1, threads);
@@ -43,7 +44,8 @@ public static class TorchDevice
         ComputeDevice.Cpu => torch.CPU,
         ComputeDevice.Cuda => torch.cuda.is_available()
             ? torch.CUDA
-            : throw new InvalidOperationException("device 'cuda' was requested but CUDA is not available (build with -p:BomaxTorchBackend=cuda on a machine with an NVIDIA GPU)"),
+            : throw new InvalidOperationException("device 'cuda' was requested but CUDA is not available "
+                + "(build with -p:BomaxTorchBackend=cuda on a machine with an NVIDIA GPU)"),
         _ => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
     };
 }

@@ -35,7 +35,8 @@ public sealed class ConditionedModel : IDisposable
     /// kernel's structure, false always by a triangular solve per cell (tests compare the two).</summary>
     internal bool? ThroughInverse { get; set; }
 
-    ConditionedModel(Grid grid, ModelFit fit, Tensor[] owned, double bias, double noise, double shared, bool[] observed, double[] observedScore, double[] constantPart)
+    ConditionedModel(Grid grid, ModelFit fit, Tensor[] owned, double bias, double noise, double shared, bool[] observed, double[] observedScore,
+        double[] constantPart)
     {
         Grid = grid; Fit = fit;
         (factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB) =
@@ -90,7 +91,8 @@ public sealed class ConditionedModel : IDisposable
             if (cache is null) factor = Cholesky.Factor(FromScratch());
             else
             {
-                factorisation = cache.Factor(new FactorKey(fit.Hyperparameters.Raw, options), points, Covariance, kernel.Noise.item<double>(), FromScratch);
+                factorisation = cache.Factor(new FactorKey(fit.Hyperparameters.Raw, options), points, Covariance, kernel.Noise.item<double>(),
+                    FromScratch);
                 // The model's own handles: the cache may replace (and dispose) its factorisation while this model lives.
                 factor = factorisation.Factor.alias();
                 inverse = factorisation.Inverse?.alias().DetachFromDisposeScope();
@@ -107,9 +109,14 @@ public sealed class ConditionedModel : IDisposable
         var coefficients = tensor(c, dtype: float64, device: device).reshape(n, m);
         // C B = (C W) Wᵀ + C diag(v): N × M without the M × M task covariance.
         var coefficientsTimesB = coefficients.matmul(kernel.Loadings).matmul(kernel.Loadings.T) + coefficients * kernel.Diagonal.unsqueeze(0);
-        var owned = new[] { factor, alpha, indices.Checkpoint, indices.Benchmark, stepCov, kernel.Loadings.detach().clone(), kernel.Diagonal.detach().clone(), coefficients, coefficientsTimesB };
+        var owned = new[]
+        {
+            factor, alpha, indices.Checkpoint, indices.Benchmark, stepCov, kernel.Loadings.detach().clone(), kernel.Diagonal.detach().clone(),
+            coefficients, coefficientsTimesB,
+        };
         foreach (var t in owned) t.DetachFromDisposeScope();
-        return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), kernel.SharedJitter.item<double>(), observed, observedScore, constant)
+        return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), kernel.SharedJitter.item<double>(),
+            observed, observedScore, constant)
         {
             inverse = inverse,
             cache = cache,
@@ -322,7 +329,8 @@ public sealed class ConditionedModel : IDisposable
         var prior = stepCov.index_select(0, cellRow).index_select(1, terms.Row) * Task(cellBenchmark, terms.Benchmark)
             + cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
             + cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)).to(float64) * Const(shared, factor)
-            + (cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)) & cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0))).to(float64) * Const(noise, factor);
+            + (cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)) & cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0))).to(float64)
+                * Const(noise, factor);
         return explained is null ? prior : prior - explained;
     }
 
@@ -332,9 +340,11 @@ public sealed class ConditionedModel : IDisposable
         // Before the data: (Kx+ηI)[i,i′] (C B)[i,j′] + τ C[i,j′] + [i = i′] (ρ Σ_j c_ij + σ² C[i,j′]).
         var coefficientAt = coefficients.index_select(0, rowIndex).index_select(1, terms.Benchmark);
         var sameRow = rowIndex.unsqueeze(1).eq(terms.Row.unsqueeze(0)).to(float64);
-        var prior = stepCov.index_select(0, rowIndex).index_select(1, terms.Row) * coefficientsTimesB.index_select(0, rowIndex).index_select(1, terms.Benchmark)
+        var prior = stepCov.index_select(0, rowIndex).index_select(1, terms.Row)
+                * coefficientsTimesB.index_select(0, rowIndex).index_select(1, terms.Benchmark)
             + coefficientAt * Const(bias, factor)
-            + sameRow * (coefficients.sum(dim: 1).index_select(0, rowIndex).unsqueeze(1) * Const(shared, factor) + coefficientAt * Const(noise, factor));
+            + sameRow * (coefficients.sum(dim: 1).index_select(0, rowIndex).unsqueeze(1) * Const(shared, factor)
+                + coefficientAt * Const(noise, factor));
         if (terms.Solve is null) return prior;
         return prior - RowSolve().index_select(1, rowIndex).T.matmul(terms.Solve);
     }
@@ -458,7 +468,8 @@ public sealed class ConditionedModel : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in new[] { factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB }) t.Dispose();
+        foreach (var t in new[] { factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB })
+            t.Dispose();
         rowSolve?.Dispose();
         inverse?.Dispose();
         inverseSameBenchmark?.Dispose();

@@ -50,7 +50,8 @@ public static class StudyPlanner
     public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
         int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null, IReadOnlyCollection<Cell>? pending = null,
         ConditioningCache? cache = null) =>
-        NativeCalls.WithoutCollections(() => Choose(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? [], cache));
+        NativeCalls.WithoutCollections(() =>
+            Choose(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? [], cache));
 
     static Plan Choose(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
         int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock, IReadOnlyCollection<Cell> pending, ConditioningCache? cache)
@@ -65,7 +66,10 @@ public static class StudyPlanner
         // so a batch larger than the design is filled by spreading further. (A count of 0 asks only for
         // the posterior.)
         if (observations.Count == 0)
-            return new Plan(design.Concat(InitialDesign.Continuation(grid, initialPerBenchmark, options.Seed).Where(Open)).Distinct().Take(count).ToList(), null, state);
+            return new Plan(design.Concat(InitialDesign.Continuation(grid, initialPerBenchmark, options.Seed).Where(Open))
+                .Distinct()
+                .Take(count)
+                .ToList(), null, state);
         if (count > 0 && design.Count >= count)
             return new Plan(design.Take(count).ToList(), null, state);
 
