@@ -57,7 +57,8 @@ internal sealed class BomaxProcess : IDisposable
     }
 
     /// <summary>Starts bomax and waits for it, failing the test when it runs past <paramref name="limit"/>.</summary>
-    public static BomaxResult Run(string workingDirectory, TimeSpan limit, IEnumerable<string> arguments, Action<IDictionary<string, string?>>? environment = null)
+    public static BomaxResult Run(string workingDirectory, TimeSpan limit, IEnumerable<string> arguments,
+        Action<IDictionary<string, string?>>? environment = null)
     {
         using var child = Start(workingDirectory, arguments, environment);
         return child.Wait(limit);

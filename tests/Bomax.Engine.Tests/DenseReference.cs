@@ -33,7 +33,8 @@ static class DenseReference
         double task = 0;
         for (int k = 0; k < rank; k++) task += h.Loadings[a.Benchmark * rank + k] * h.Loadings[b.Benchmark * rank + k];
         if (a.Benchmark == b.Benchmark) task += h.Diagonal[a.Benchmark];
-        double step = StepKernel(steps[a.Checkpoint], steps[b.Checkpoint], h.Lengthscale, kind, h.WarpA, h.WarpB) + (a.Checkpoint == b.Checkpoint ? h.Jitter : 0);
+        double step = StepKernel(steps[a.Checkpoint], steps[b.Checkpoint], h.Lengthscale, kind, h.WarpA, h.WarpB)
+            + (a.Checkpoint == b.Checkpoint ? h.Jitter : 0);
         return step * task + (a.Benchmark == b.Benchmark ? h.TaskBias : 0) + (a.Checkpoint == b.Checkpoint ? h.SharedJitter : 0);
     }
 
@@ -42,7 +43,8 @@ static class DenseReference
         Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options)
     {
         var (cellMean, cellCov) = CellPosterior(grid, observations, fit, options);
-        var weights = Matrix<double>.Build.Dense(grid.CheckpointCount, grid.CellCount, (i, c) => grid.CellAt(c).Checkpoint == i ? grid.Weights[grid.CellAt(c).Benchmark] : 0);
+        var weights = Matrix<double>.Build.Dense(grid.CheckpointCount, grid.CellCount,
+            (i, c) => grid.CellAt(c).Checkpoint == i ? grid.Weights[grid.CellAt(c).Benchmark] : 0);
         var rowMean = (weights * Vector<double>.Build.DenseOfArray(cellMean)).ToArray();
         var rowCov = weights * cellCov * weights.Transpose();
         var variance = Enumerable.Range(0, grid.CellCount).Select(c => cellCov[c, c]).ToArray();

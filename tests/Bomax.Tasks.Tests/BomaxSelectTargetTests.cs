@@ -92,7 +92,8 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
         Assert.InRange(shipped.ExpectedShortfall, 0.0, 0.01);
         Assert.Equal(shipped.ProbabilityBest < 1, shipped.ExpectedShortfall > 0);
         Assert.Contains($"report: {Path.Combine(sample, ".bomax", "msbuild-sample", "report.md")}", build.Output);
-        Assert.Equal("stand-in weights of the checkpoint at step 400\n", File.ReadAllText(Path.Combine(sample, "release", "ckpt-400", "weights.txt")));
+        Assert.Equal("stand-in weights of the checkpoint at step 400\n",
+            File.ReadAllText(Path.Combine(sample, "release", "ckpt-400", "weights.txt")));
         Assert.Equal(8, JournalEvaluations(sample).Count);
 
         // The consuming project got the task and the engine, and no reference to TorchSharp.
@@ -160,7 +161,8 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
 
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("Skipping target \"_BomaxRunStudy\" because all output files are up-to-date", second.Output);
-        Assert.Contains("Bomax: up to date (the spec and the journal have not changed since the last select): selected ckpt-400 (step 400)", second.Output);
+        Assert.Contains("Bomax: up to date (the spec and the journal have not changed since the last select): selected ckpt-400 (step 400)",
+            second.Output);
         Assert.Equal(Shipped(first.Output), Shipped(second.Output));
         Assert.DoesNotContain("Bomax: round", second.Output);
         Assert.Equal(8, Calls(sample).Count);
@@ -196,7 +198,8 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
 
         using (var build = StartBuild(sample))
         {
-            WaitUntil(() => File.Exists(running) || build.Process.HasExited, TimeSpan.FromSeconds(120), () => "an evaluation to be running:\n" + build.OutputSoFar);
+            WaitUntil(() => File.Exists(running) || build.Process.HasExited, TimeSpan.FromSeconds(120),
+                () => "an evaluation to be running:\n" + build.OutputSoFar);
             Assert.False(build.Process.HasExited, "the build ended before an evaluation ran:\n" + build.OutputSoFar);
             Interrupt(build.Process.Id);
             var clock = Stopwatch.StartNew();

@@ -47,11 +47,13 @@ public sealed class BomaxSelectTaskTests : IDisposable
             "message normal: Bomax: study s: 6 checkpoints × 2 benchmarks = 12 pairs",
             "message normal: Bomax: round 1: 0/8 evaluations",
             "warning BMX1101 the budget is small",
-            "message high: Bomax: selected ckpt-400 (step 400): estimated average 0.7250 (95% interval 0.7000 – 0.7500), P(best) 0.97; 8 of 12 pairs evaluated",
+            "message high: Bomax: selected ckpt-400 (step 400): estimated average 0.7250 (95% interval 0.7000 – 0.7500), P(best) 0.97; "
+                + "8 of 12 pairs evaluated",
             "message low: Bomax: the engine exited with code 0",
         ], log.Where(l => !l.StartsWith("message low: args:", StringComparison.Ordinal)));
         // The engine was asked for JSON lines and a result file, with the spec and no PR comment.
-        Assert.Contains($"message low: args: run {Path.Combine(directory, "bomax.yml")} --messages json --result {Path.Combine(directory, "obj", "bomax.result.json")} --comment off", log);
+        Assert.Contains($"message low: args: run {Path.Combine(directory, "bomax.yml")} --messages json --result "
+            + $"{Path.Combine(directory, "obj", "bomax.result.json")} --comment off", log);
         Assert.Equal(("ckpt-400", "/c/ckpt-400", "400", "0.725", "0.97", "0.0004", "/w/report.md"),
             (task.Checkpoint, task.CheckpointPath, task.Step, task.Score, task.ProbabilityBest, task.ExpectedShortfall, task.SummaryPath));
     }
@@ -78,7 +80,8 @@ public sealed class BomaxSelectTaskTests : IDisposable
 
     [Theory]
     [InlineData(3, "error BMX1003 evaluations are failing; no checkpoint was selected: bomax: 5 of the last 5 evaluations failed")]
-    [InlineData(130, "error BMX1004 interrupted; the journal keeps every finished evaluation and the next build resumes: bomax: 5 of the last 5 evaluations failed")]
+    [InlineData(130, "error BMX1004 interrupted; the journal keeps every finished evaluation and the next build resumes: "
+        + "bomax: 5 of the last 5 evaluations failed")]
     [InlineData(2, "error BMX1002 bomax rejected its input; nothing was evaluated: bomax: 5 of the last 5 evaluations failed")]
     [InlineData(139, "error BMX1006 bomax exited with code 139: bomax: 5 of the last 5 evaluations failed")]
     public void AnExitCodeWithoutAnErrorMessageIsAnErrorWithItsCode(int exitCode, string error)
@@ -103,7 +106,8 @@ public sealed class BomaxSelectTaskTests : IDisposable
 
         Assert.False(task.Execute());
 
-        Assert.Equal(["error BMX1003 4 of the last 5 evaluations failed; check eval.command"], engine.Log.Where(l => l.StartsWith("error", StringComparison.Ordinal)));
+        Assert.Equal(["error BMX1003 4 of the last 5 evaluations failed; check eval.command"],
+            engine.Log.Where(l => l.StartsWith("error", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -113,7 +117,8 @@ public sealed class BomaxSelectTaskTests : IDisposable
 
         Assert.False(task.Execute());
 
-        Assert.Equal(["error BMX1006 bomax exited without reporting a result"], engine.Log.Where(l => l.StartsWith("error", StringComparison.Ordinal)));
+        Assert.Equal(["error BMX1006 bomax exited without reporting a result"],
+            engine.Log.Where(l => l.StartsWith("error", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -138,7 +143,8 @@ public sealed class BomaxSelectTaskTests : IDisposable
         // with SIGINT ignored (under `dotnet test` of the solution it can, and SIGINT then never arrived).
         Assert.True(await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(10))) == running, "Execute did not return after Cancel");
         Assert.False(await running);
-        Assert.Equal(["error BMX1004 the build was cancelled: interrupted; 4 evaluations are in j.jsonl"], engine.Log.Where(l => l.StartsWith("error", StringComparison.Ordinal)));
+        Assert.Equal(["error BMX1004 the build was cancelled: interrupted; 4 evaluations are in j.jsonl"],
+            engine.Log.Where(l => l.StartsWith("error", StringComparison.Ordinal)));
         Assert.DoesNotContain("message low: not interrupted", engine.Log);
     }
 
@@ -162,7 +168,15 @@ public sealed class BomaxSelectTaskTests : IDisposable
         }
         finally
         {
-            if (File.Exists(pid)) try { System.Diagnostics.Process.GetProcessById(int.Parse(File.ReadAllText(pid).Trim(), System.Globalization.CultureInfo.InvariantCulture)).Kill(); } catch (ArgumentException) { }
+            if (File.Exists(pid))
+            {
+                try
+                {
+                    int id = int.Parse(File.ReadAllText(pid).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                    System.Diagnostics.Process.GetProcessById(id).Kill();
+                }
+                catch (ArgumentException) { }
+            }
         }
     }
 
@@ -174,6 +188,7 @@ public sealed class BomaxSelectTaskTests : IDisposable
 
         Assert.False(task.Execute());
 
-        Assert.Equal([$"error BMX1005 the bomax engine was not found at '{task.ToolPath}' (set BomaxToolPath to a built bomax.dll, or restore the Bomax.Ci package)"], engine.Log);
+        Assert.Equal([$"error BMX1005 the bomax engine was not found at '{task.ToolPath}' (set BomaxToolPath to a built bomax.dll, "
+            + $"or restore the Bomax.Ci package)"], engine.Log);
     }
 }

@@ -11,9 +11,12 @@ public sealed class BuildLogTests
     [Fact]
     public void ProgressIsNormalThePickIsHighAndUnknownLinesAreDetail()
     {
-        Assert.Equal(new LogEntry(LogLevel.Progress, "Bomax: round 2: 2/8 evaluations"), BuildLog.ForMessage(new BomaxMessage.Progress("round 2: 2/8 evaluations")));
-        Assert.Equal(new LogEntry(LogLevel.Progress, "Bomax: resuming from j.jsonl"), BuildLog.ForMessage(new BomaxMessage.Info("resuming from j.jsonl")));
-        Assert.Equal(LogLevel.Pick, BuildLog.ForMessage(new BomaxMessage.Result(new StudyResult("s", "c-1", "c-1", "1", "0.5", "0.4", "0.6", "0.9", 3, 3, 6, "budget-spent", "", "", ""))).Level);
+        Assert.Equal(new LogEntry(LogLevel.Progress, "Bomax: round 2: 2/8 evaluations"),
+            BuildLog.ForMessage(new BomaxMessage.Progress("round 2: 2/8 evaluations")));
+        Assert.Equal(new LogEntry(LogLevel.Progress, "Bomax: resuming from j.jsonl"),
+            BuildLog.ForMessage(new BomaxMessage.Info("resuming from j.jsonl")));
+        Assert.Equal(LogLevel.Pick, BuildLog.ForMessage(new BomaxMessage.Result(
+            new StudyResult("s", "c-1", "c-1", "1", "0.5", "0.4", "0.6", "0.9", 3, 3, 6, "budget-spent", "", "", ""))).Level);
         Assert.Equal(new LogEntry(LogLevel.Detail, "noise"), BuildLog.ForMessage(new BomaxMessage.Text("noise")));
         Assert.Equal(new LogEntry(LogLevel.Detail, "09:12:01 round 1"), BuildLog.ForStderr("09:12:01 round 1"));
     }
@@ -44,7 +47,8 @@ public sealed class BuildLogTests
 
     [Fact]
     public void WarningsCarryTheirCode() =>
-        Assert.Equal(new LogEntry(LogLevel.Warning, "ckpt-1 × a failed after 2 attempt(s)", "BMX1101"), BuildLog.ForMessage(new BomaxMessage.Warning("ckpt-1 × a failed after 2 attempt(s)")));
+        Assert.Equal(new LogEntry(LogLevel.Warning, "ckpt-1 × a failed after 2 attempt(s)", "BMX1101"),
+            BuildLog.ForMessage(new BomaxMessage.Warning("ckpt-1 × a failed after 2 attempt(s)")));
 
     [Theory]
     [InlineData("usage", "BMX1002")]
@@ -57,10 +61,13 @@ public sealed class BuildLogTests
     [Theory]
     [InlineData(2, "BMX1002", "bomax rejected its input; nothing was evaluated: bomax: Unrecognized command or argument '--bogus'.")]
     [InlineData(3, "BMX1003", "evaluations are failing; no checkpoint was selected: bomax: Unrecognized command or argument '--bogus'.")]
-    [InlineData(130, "BMX1004", "interrupted; the journal keeps every finished evaluation and the next build resumes: bomax: Unrecognized command or argument '--bogus'.")]
+    [InlineData(130, "BMX1004",
+        "interrupted; the journal keeps every finished evaluation and the next build resumes: bomax: Unrecognized command or argument '--bogus'.")]
     [InlineData(134, "BMX1006", "bomax exited with code 134: bomax: Unrecognized command or argument '--bogus'.")]
     public void AnExitCodeTheMessagesDidNotExplainIsAnErrorWithItsCode(int exitCode, string code, string text) =>
-        Assert.Equal(new LogEntry(LogLevel.Error, text, code), BuildLog.ForExit(exitCode, errorLogged: false, resultSeen: false, cancelled: false, ["bomax: Unrecognized command or argument '--bogus'."]));
+        Assert.Equal(new LogEntry(LogLevel.Error, text, code),
+            BuildLog.ForExit(exitCode, errorLogged: false, resultSeen: false, cancelled: false,
+                ["bomax: Unrecognized command or argument '--bogus'."]));
 
     [Fact]
     public void AnExitCodeTheMessagesExplainedAddsNothing()
@@ -71,7 +78,8 @@ public sealed class BuildLogTests
 
     [Fact]
     public void SuccessWithoutAResultIsAnError() =>
-        Assert.Equal(new LogEntry(LogLevel.Error, "bomax exited without reporting a result", "BMX1006"), BuildLog.ForExit(0, false, false, false, []));
+        Assert.Equal(new LogEntry(LogLevel.Error, "bomax exited without reporting a result", "BMX1006"),
+            BuildLog.ForExit(0, false, false, false, []));
 
     [Fact]
     public void ACancelledBuildSaysSo() =>

@@ -52,7 +52,8 @@ internal sealed class DotnetProcess : IDisposable
         start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         start.Environment["UseSharedCompilation"] = "false";
         // The test host's own MSBuild/SDK settings must not leak into the child build.
-        foreach (var name in new[] { "MSBuildSDKsPath", "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "VSTEST_HOST_DEBUG" }) start.Environment.Remove(name);
+        foreach (var name in new[] { "MSBuildSDKsPath", "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "VSTEST_HOST_DEBUG" })
+            start.Environment.Remove(name);
         if (packages is not null) start.Environment["NUGET_PACKAGES"] = packages;
         // An installed tool's command finds the runtime through DOTNET_ROOT first: the one running these tests.
         if (program != Host && Path.IsPathRooted(Host)) start.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(Host);
@@ -72,7 +73,9 @@ internal sealed class DotnetProcess : IDisposable
         const string path = "/proc/self/status";
         if (!File.Exists(path)) return false;
         var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return line is not null && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, null, out var mask) && (mask & 0x2) != 0;
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, null, out var mask)
+            && (mask & 0x2) != 0;
     }
 
     /// <summary>The dotnet host running these tests (DOTNET_HOST_PATH), else dotnet on PATH.</summary>

@@ -14,7 +14,8 @@ public sealed class PackedPackage : IDisposable
     public string Root { get; } = Directory.CreateTempSubdirectory("bomax-tasks-tests-").FullName;
     public string Feed => Path.Combine(Root, "feed");
     public string Packages => Path.Combine(Root, "packages");
-    public string Version { get; } = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "." + Environment.ProcessId;
+    public string Version { get; } =
+        "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "." + Environment.ProcessId;
     public string PackageFile => Path.Combine(Feed, $"Bomax.Ci.{Version}.nupkg");
     internal DotnetResult Pack { get; }
 

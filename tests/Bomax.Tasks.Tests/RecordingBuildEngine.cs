@@ -22,5 +22,6 @@ internal sealed class RecordingBuildEngine : IBuildEngine
     public int ColumnNumberOfTaskNode => 0;
     /// <summary>Empty, so an entry without a file of its own shows none (MSBuild would show the project).</summary>
     public string ProjectFileOfTaskNode => "";
-    public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => throw new NotSupportedException();
+    public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) =>
+        throw new NotSupportedException();
 }

@@ -37,8 +37,8 @@ public sealed class StudyResultTests : IDisposable
         var (result, error) = StudyResult.ReadFile(path);
 
         Assert.Null(error);
-        Assert.Equal(new StudyResult("msbuild-sample", "ckpt-400", "/w/checkpoints/ckpt-400", "400", "0.725", "0.725", "0.725", "0.978271484375", 8, 0, 12, "budget-spent",
-            "/w/bomax.yml", "/w/.bomax/msbuild-sample.jsonl", "/w/.bomax/msbuild-sample/report.md")
+        Assert.Equal(new StudyResult("msbuild-sample", "ckpt-400", "/w/checkpoints/ckpt-400", "400", "0.725", "0.725", "0.725", "0.978271484375",
+            8, 0, 12, "budget-spent", "/w/bomax.yml", "/w/.bomax/msbuild-sample.jsonl", "/w/.bomax/msbuild-sample/report.md")
         { ExpectedShortfall = "0.000312" }, result);
         // A result from an engine that did not report the shortfall still reads, with it empty.
         File.WriteAllText(path, """{"type":"result","checkpoint":"c-1","step":1,"score":0.5,"prob_best":0.9}""");

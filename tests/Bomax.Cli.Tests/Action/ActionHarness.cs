@@ -40,8 +40,13 @@ internal sealed class ActionHarness : IDisposable
         EventPath = Fixture("pull_request.synchronize.json");
         Steps = new StepRunner(ActionDirectory, new Dictionary<string, UsesHandler>
         {
-            ["actions/checkout"] = (job, _) => { FakeServices.CopyDirectory(Consumer, job.Workspace); return new UsesOutcome(true, new Dictionary<string, string>()); },
-            ["actions/setup-dotnet"] = (_, _) => new UsesOutcome(true, new Dictionary<string, string> { ["dotnet-version"] = "10.0.100" }, "(stand-in: .NET would be installed here)\n"),
+            ["actions/checkout"] = (job, _) =>
+            {
+                FakeServices.CopyDirectory(Consumer, job.Workspace);
+                return new UsesOutcome(true, new Dictionary<string, string>());
+            },
+            ["actions/setup-dotnet"] = (_, _) => new UsesOutcome(true, new Dictionary<string, string> { ["dotnet-version"] = "10.0.100" },
+                "(stand-in: .NET would be installed here)\n"),
             ["actions/cache/restore"] = Services.CacheRestore,
             ["actions/cache/save"] = Services.CacheSave,
             ["actions/upload-artifact"] = Services.Upload,
@@ -105,7 +110,8 @@ internal sealed class ActionHarness : IDisposable
     }
 
     /// <summary>Runs the action as one step of a job that checked out the consumer repository first.</summary>
-    public (bool Success, Dictionary<string, string> Outputs, RunnerJob Job) RunAction(IReadOnlyDictionary<string, string> with, RunnerJob? job = null)
+    public (bool Success, Dictionary<string, string> Outputs, RunnerJob Job) RunAction(IReadOnlyDictionary<string, string> with,
+        RunnerJob? job = null)
     {
         job ??= NewRunner("study");
         FakeServices.CopyDirectory(Consumer, job.Workspace);
@@ -122,7 +128,8 @@ internal sealed class ActionHarness : IDisposable
     {
         var directory = Directory.CreateDirectory(Path.Combine(Consumer, folder)).FullName;
         var script = Path.Combine(directory, "evaluate.sh");
-        File.WriteAllText(script, "#!/usr/bin/env bash\n# score of checkpoint $1 on benchmark $2: best at step 500\nstep=${1##*-}\necho \"score: $(awk -v s=$step -v b=${#2} 'BEGIN { d = (s - 500) / 300; print 0.8 - 0.3 * d * d + b / 1000 }')\"\n");
+        File.WriteAllText(script, "#!/usr/bin/env bash\n# score of checkpoint $1 on benchmark $2: best at step 500\nstep=${1##*-}\n"
+            + "echo \"score: $(awk -v s=$step -v b=${#2} 'BEGIN { d = (s - 500) / 300; print 0.8 - 0.3 * d * d + b / 1000 }')\"\n");
         MakeExecutable(script);
         File.WriteAllText(Path.Combine(directory, "study.yml"), $$"""
             study: pr-study

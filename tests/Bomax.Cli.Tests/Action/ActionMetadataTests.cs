@@ -44,7 +44,9 @@ public sealed class ActionMetadataTests
     public void EveryOutputIsDescribedDocumentedAndComesFromAStepThatSetsIt()
     {
         var ids = Steps().Select(s => Yaml.Text(s, "id")).OfType<string>().ToHashSet();
-        var written = typeof(ActionsOutputNames).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!).ToHashSet();
+        var written = typeof(ActionsOutputNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => (string)f.GetValue(null)!)
+            .ToHashSet();
         foreach (var (name, body) in Entries("outputs"))
         {
             Assert.False(string.IsNullOrWhiteSpace(Yaml.Text(body, "description")), $"output {name} has no description");
@@ -56,7 +58,8 @@ public sealed class ActionMetadataTests
             Assert.Equal(name, match.Groups[2].Value);
             Assert.Contains(name, written); // bomax writes it (ActionsOutputNames), so the names agree
         }
-        foreach (var name in new[] { "checkpoint", "score", "score-low", "score-high", "prob-best", "expected-shortfall", "evaluations", "report-path", "pending-pairs" })
+        foreach (var name in new[] { "checkpoint", "score", "score-low", "score-high", "prob-best", "expected-shortfall", "evaluations",
+                                     "report-path", "pending-pairs" })
             Assert.Contains(name, Entries("outputs").Select(e => e.Name));
     }
 
@@ -87,7 +90,8 @@ public sealed class ActionMetadataTests
         foreach (var file in files)
             foreach (var (id, job) in Yaml.Map(Yaml.ReadFile(file)["jobs"], "jobs"))
                 foreach (var step in Yaml.List(Yaml.Map(job, (string)id)["steps"], "steps").Select(s => Yaml.Map(s, "step")))
-                    if (Yaml.Text(step, "run") is { } run) Assert.False(run.Contains("${{", StringComparison.Ordinal), $"{file}, job {id}: a run script contains an expression:\n{run}");
+                    if (Yaml.Text(step, "run") is { } run)
+                        Assert.False(run.Contains("${{", StringComparison.Ordinal), $"{file}, job {id}: a run script contains an expression:\n{run}");
     }
 
     [Fact]
@@ -95,8 +99,10 @@ public sealed class ActionMetadataTests
     {
         var uses = Steps().Where(s => s.ContainsKey("uses")).ToList();
         Assert.All(uses, s => Assert.Matches(@"^actions/[a-z-]+(/[a-z]+)?@v\d+$", Yaml.Text(s, "uses")));
-        Assert.Equal("steps.dotnet.outputs.missing == 'true'", Yaml.Text(uses.Single(s => Yaml.Text(s, "uses")!.StartsWith("actions/setup-dotnet", StringComparison.Ordinal)), "if"));
-        var always = uses.Where(s => Yaml.Text(s, "uses")!.StartsWith("actions/upload-artifact@", StringComparison.Ordinal) || Yaml.Text(s, "name") == "Save the journal").ToList();
+        Assert.Equal("steps.dotnet.outputs.missing == 'true'",
+            Yaml.Text(uses.Single(s => Yaml.Text(s, "uses")!.StartsWith("actions/setup-dotnet", StringComparison.Ordinal)), "if"));
+        var always = uses.Where(s => Yaml.Text(s, "uses")!.StartsWith("actions/upload-artifact@", StringComparison.Ordinal)
+            || Yaml.Text(s, "name") == "Save the journal").ToList();
         Assert.Equal(3, always.Count);
         Assert.All(always, s => Assert.StartsWith("always() && ", Yaml.Text(s, "if")));
     }

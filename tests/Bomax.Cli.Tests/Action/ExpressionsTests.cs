@@ -9,7 +9,10 @@ public sealed class ExpressionsTests
     {
         ["inputs"] = new JsonObject { ["mode"] = "run", ["journal-cache"] = "true", ["budget"] = "" },
         ["steps"] = new JsonObject { ["tool-cache"] = new JsonObject { ["outputs"] = new JsonObject { ["cache-hit"] = "true" } } },
-        ["needs"] = new JsonObject { ["plan"] = new JsonObject { ["outputs"] = new JsonObject { ["pending-pairs"] = """[{"checkpoint":"c-1","step":1}]""" } } },
+        ["needs"] = new JsonObject
+        {
+            ["plan"] = new JsonObject { ["outputs"] = new JsonObject { ["pending-pairs"] = """[{"checkpoint":"c-1","step":1}]""" } },
+        },
         ["github"] = new JsonObject { ["event"] = new JsonObject { ["number"] = 42 } },
     }, () => status);
 

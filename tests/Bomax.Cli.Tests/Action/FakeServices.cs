@@ -25,7 +25,8 @@ internal sealed class FakeServices(string root)
         var paths = Lines(with["path"]).ToList();
         var restoreKeys = Lines(with.GetValueOrDefault("restore-keys", "")).ToList();
         var matched = cacheKeys.Contains(key) ? key
-            : restoreKeys.Select(prefix => cacheKeys.LastOrDefault(k => k.StartsWith(prefix, StringComparison.Ordinal))).FirstOrDefault(k => k is not null);
+            : restoreKeys.Select(prefix => cacheKeys.LastOrDefault(k => k.StartsWith(prefix, StringComparison.Ordinal)))
+                .FirstOrDefault(k => k is not null);
         if (matched is null && PrebuiltTool is not null && key.StartsWith("bomax-tool-", StringComparison.Ordinal))
         {
             var target = Path.GetFullPath(Assert.Single(paths), job.Workspace);
@@ -33,12 +34,14 @@ internal sealed class FakeServices(string root)
             Remove(target);
             Directory.CreateSymbolicLink(target, PrebuiltTool);
             Log.Add($"restore {key}: the prebuilt tool");
-            return new UsesOutcome(true, new Dictionary<string, string> { ["cache-hit"] = "true", ["cache-primary-key"] = key, ["cache-matched-key"] = key });
+            return new UsesOutcome(true,
+                new Dictionary<string, string> { ["cache-hit"] = "true", ["cache-primary-key"] = key, ["cache-matched-key"] = key });
         }
         if (matched is null)
         {
             Log.Add($"restore {key}: miss");
-            return new UsesOutcome(true, new Dictionary<string, string> { ["cache-hit"] = "false", ["cache-primary-key"] = key }, $"Cache not found for input keys: {key}\n");
+            return new UsesOutcome(true, new Dictionary<string, string> { ["cache-hit"] = "false", ["cache-primary-key"] = key },
+                $"Cache not found for input keys: {key}\n");
         }
         var stored = Path.Combine(cacheRoot, Sanitise(matched));
         for (int i = 0; i < paths.Count; i++)
@@ -49,7 +52,10 @@ internal sealed class FakeServices(string root)
             else if (Directory.Exists(source)) CopyDirectory(source, target);
         }
         Log.Add($"restore {key}: {matched}");
-        return new UsesOutcome(true, new Dictionary<string, string> { ["cache-hit"] = (matched == key).ToString().ToLowerInvariant(), ["cache-primary-key"] = key, ["cache-matched-key"] = matched });
+        return new UsesOutcome(true, new Dictionary<string, string>
+        {
+            ["cache-hit"] = (matched == key).ToString().ToLowerInvariant(), ["cache-primary-key"] = key, ["cache-matched-key"] = matched,
+        });
     }
 
     public UsesOutcome CacheSave(RunnerJob job, IReadOnlyDictionary<string, string> with)
@@ -57,7 +63,12 @@ internal sealed class FakeServices(string root)
         var key = with["key"];
         var paths = Lines(with["path"]).ToList();
         Assert.NotEmpty(paths);
-        if (cacheKeys.Contains(key)) { Log.Add($"save {key}: exists"); return new UsesOutcome(true, new Dictionary<string, string>(), $"::warning::Failed to save: Unable to reserve cache with key {key}, another job may be creating this cache.\n"); }
+        if (cacheKeys.Contains(key))
+        {
+            Log.Add($"save {key}: exists");
+            return new UsesOutcome(true, new Dictionary<string, string>(),
+                $"::warning::Failed to save: Unable to reserve cache with key {key}, another job may be creating this cache.\n");
+        }
         var stored = Path.Combine(cacheRoot, Sanitise(key));
         bool any = false;
         for (int i = 0; i < paths.Count; i++)
@@ -68,7 +79,12 @@ internal sealed class FakeServices(string root)
             if (File.Exists(source)) { File.Copy(source, target); any = true; }
             else if (Directory.Exists(source)) { CopyDirectory(source, target); any = true; }
         }
-        if (!any) { Log.Add($"save {key}: no files"); return new UsesOutcome(true, new Dictionary<string, string>(), "::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.\n"); }
+        if (!any)
+        {
+            Log.Add($"save {key}: no files");
+            return new UsesOutcome(true, new Dictionary<string, string>(),
+                "::warning::Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.\n");
+        }
         cacheKeys.Add(key);
         Log.Add($"save {key}");
         return new UsesOutcome(true, new Dictionary<string, string>());
@@ -85,13 +101,16 @@ internal sealed class FakeServices(string root)
             .Distinct().ToList();
         if (files.Count == 0)
             return with.GetValueOrDefault("if-no-files-found", "warn") == "error"
-                ? new UsesOutcome(false, new Dictionary<string, string>(), $"##[error]No files were found with the provided path: {with["path"]}. No artifacts will be uploaded.\n")
-                : new UsesOutcome(true, new Dictionary<string, string>(), $"::warning::No files were found with the provided path: {with["path"]}. No artifacts will be uploaded.\n");
+                ? new UsesOutcome(false, new Dictionary<string, string>(), $"##[error]No files were found with the provided path: {with["path"]}. "
+                    + $"No artifacts will be uploaded.\n")
+                : new UsesOutcome(true, new Dictionary<string, string>(), $"::warning::No files were found with the provided path: {with["path"]}. "
+                    + $"No artifacts will be uploaded.\n");
         var target = Path.Combine(artifactRoot, runId, name);
         if (Directory.Exists(target))
         {
             if (with.GetValueOrDefault("overwrite", "false") != "true")
-                return new UsesOutcome(false, new Dictionary<string, string>(), $"##[error]Failed to CreateArtifact: an artifact with this name already exists on the workflow run: {name}\n");
+                return new UsesOutcome(false, new Dictionary<string, string>(), $"##[error]Failed to CreateArtifact: an artifact with this name "
+                    + $"already exists on the workflow run: {name}\n");
             Directory.Delete(target, recursive: true);
         }
         // As upload-artifact does: the least common ancestor of the files is the artifact's root.
@@ -114,22 +133,28 @@ internal sealed class FakeServices(string root)
         var available = Directory.Exists(store) ? Directory.GetDirectories(store).Select(Path.GetFileName).OfType<string>().ToList() : [];
         if (with.GetValueOrDefault("name") is { Length: > 0 } name)
         {
-            if (!available.Contains(name)) return new UsesOutcome(false, new Dictionary<string, string>(), $"##[error]Unable to download artifact(s): Artifact not found for name: {name}\n");
+            if (!available.Contains(name))
+                return new UsesOutcome(false, new Dictionary<string, string>(),
+                    $"##[error]Unable to download artifact(s): Artifact not found for name: {name}\n");
             CopyDirectory(Path.Combine(store, name), destination);
             return new UsesOutcome(true, new Dictionary<string, string> { ["download-path"] = destination });
         }
         var pattern = with.GetValueOrDefault("pattern", "*");
-        var regex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$");
+        var regex = new System.Text.RegularExpressions.Regex(
+            "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$");
         bool merge = with.GetValueOrDefault("merge-multiple", "false") == "true";
         var matched = available.Where(a => regex.IsMatch(a)).ToList();
         foreach (var artifact in matched) CopyDirectory(Path.Combine(store, artifact), merge ? destination : Path.Combine(destination, artifact));
         Log.Add($"download {pattern}: {matched.Count}");
         Directory.CreateDirectory(destination);
-        return new UsesOutcome(true, new Dictionary<string, string> { ["download-path"] = destination }, $"Total of {matched.Count} artifact(s) downloaded\n");
+        return new UsesOutcome(true, new Dictionary<string, string> { ["download-path"] = destination },
+            $"Total of {matched.Count} artifact(s) downloaded\n");
     }
 
     public IReadOnlyList<string> Artifacts(string runId) =>
-        Directory.Exists(Path.Combine(artifactRoot, runId)) ? Directory.GetDirectories(Path.Combine(artifactRoot, runId)).Select(d => Path.GetFileName(d)!).Order().ToList() : [];
+        Directory.Exists(Path.Combine(artifactRoot, runId))
+            ? Directory.GetDirectories(Path.Combine(artifactRoot, runId)).Select(d => Path.GetFileName(d)!).Order().ToList()
+            : [];
 
     public string ArtifactPath(string runId, string name) => Path.Combine(artifactRoot, runId, name);
 

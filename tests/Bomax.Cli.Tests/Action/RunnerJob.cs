@@ -52,7 +52,9 @@ internal sealed class RunnerJob
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
         {
             var name = (string)e.Key;
-            if (name.StartsWith("GITHUB_", StringComparison.Ordinal) || name.StartsWith("RUNNER_", StringComparison.Ordinal) || name.StartsWith("INPUT_", StringComparison.Ordinal)) continue;
+            if (name.StartsWith("GITHUB_", StringComparison.Ordinal) || name.StartsWith("RUNNER_", StringComparison.Ordinal)
+                || name.StartsWith("INPUT_", StringComparison.Ordinal))
+                continue;
             env[name] = e.Value as string;
         }
         string G(string key) => Github[key]?.GetValue<string>() ?? "";
@@ -80,7 +82,8 @@ internal sealed class RunnerJob
     /// Runs a <c>run:</c> script with bash as the runner does (<c>bash --noprofile --norc -eo pipefail FILE</c>) and
     /// reads back its outputs, GITHUB_ENV, GITHUB_PATH and step summary. Returns (exit code, outputs, log).
     /// </summary>
-    public (int ExitCode, Dictionary<string, string> Outputs, string Log) Bash(string script, IReadOnlyDictionary<string, string> stepEnv, string? workingDirectory, string? actionPath)
+    public (int ExitCode, Dictionary<string, string> Outputs, string Log) Bash(string script, IReadOnlyDictionary<string, string> stepEnv,
+        string? workingDirectory, string? actionPath)
     {
         int n = ++scripts;
         var files = Path.Combine(RunnerTemp, "_runner_file_commands");

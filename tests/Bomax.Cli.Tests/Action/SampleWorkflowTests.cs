@@ -15,7 +15,8 @@ public sealed class SampleWorkflowTests : IDisposable
 
     public void Dispose() => harness.Dispose();
 
-    static string Describe(JobOutcome job) => string.Join("\n", job.Runs.Select(r => string.Join("\n", r.Steps.Select(s => $"[{s.Outcome}] {s.Name}")) + "\n--- log ---\n" + r.Log));
+    static string Describe(JobOutcome job) =>
+        string.Join("\n", job.Runs.Select(r => string.Join("\n", r.Steps.Select(s => $"[{s.Outcome}] {s.Name}")) + "\n--- log ---\n" + r.Log));
 
     static void Succeeded(Dictionary<string, JobOutcome> jobs, params string[] ids)
     {
@@ -49,7 +50,8 @@ public sealed class SampleWorkflowTests : IDisposable
             Assert.Equal(6, pairs.Count);
             foreach (var pair in pairs) Assert.True(seen.Add($"{pair!["checkpoint"]}×{pair["benchmark"]}"), $"round {round} suggested {pair} again");
             Assert.Equal(6, jobs["evaluate"].Runs.Count); // one runner per pair
-            Assert.Equal(Enumerable.Range(0, 6).Select(i => $"bomax-fragment-{i}").Concat(["bomax-sample"]).Order(), harness.Services.Artifacts(harness.RunId));
+            Assert.Equal(Enumerable.Range(0, 6).Select(i => $"bomax-fragment-{i}").Concat(["bomax-sample"]).Order(),
+                harness.Services.Artifacts(harness.RunId));
             var fragment = File.ReadAllLines(Path.Combine(harness.Services.ArtifactPath(harness.RunId, "bomax-fragment-0"), "sample.jsonl"));
             Assert.Single(fragment, l => l.Contains("\"evaluation\"", StringComparison.Ordinal)); // a fragment holds its own pair only
 
@@ -82,7 +84,8 @@ public sealed class SampleWorkflowTests : IDisposable
         harness.EventPath = harness.Fixture("workflow_run.fork.json"); // pull_requests is empty for a fork
         harness.RunId = "13612400001";
         harness.GitHub.Enqueue("GET", $"/repos/{harness.GitHub.Owner}/{harness.GitHub.Repo}/pulls/42", 200,
-            new Dictionary<string, string> { ["Content-Type"] = "application/json" }, "{\"number\": 42, \"head\": {\"sha\": \"" + headOfPullRequest + "\"}}");
+            new Dictionary<string, string> { ["Content-Type"] = "application/json" },
+            "{\"number\": 42, \"head\": {\"sha\": \"" + headOfPullRequest + "\"}}");
         return harness.RunWorkflow("samples/github/fork-safe-comment.yml");
     }
 
@@ -94,9 +97,11 @@ public sealed class SampleWorkflowTests : IDisposable
         var log = comment["comment"].Runs[0].Log.ToString();
         Assert.DoesNotContain("round 1:", log); // bomax report only: nothing evaluated in the base repository
         Assert.StartsWith("<!-- bomax:study=sample -->", Assert.Single(harness.GitHub.Comments).Body);
-        Assert.Equal($"/repos/{harness.GitHub.Owner}/{harness.GitHub.Repo}/issues/42/comments", harness.GitHub.Requests.Single(r => r.Method == "POST").Path);
+        Assert.Equal($"/repos/{harness.GitHub.Owner}/{harness.GitHub.Repo}/issues/42/comments",
+            harness.GitHub.Requests.Single(r => r.Method == "POST").Path);
         Assert.Equal("12", StepOutputs(comment["comment"], "__3")["evaluations"]);
-        Assert.DoesNotContain(harness.Services.CacheKeys, k => k.Contains("-13612400001-", StringComparison.Ordinal)); // the fork's journal is not cached
+        // the fork's journal is not cached
+        Assert.DoesNotContain(harness.Services.CacheKeys, k => k.Contains("-13612400001-", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -104,7 +109,8 @@ public sealed class SampleWorkflowTests : IDisposable
     {
         var comment = EvaluateThenComment("0000000000000000000000000000000000000000");
         Assert.Equal("failure", comment["comment"].Result);
-        Assert.Contains("::error::pull request #42 is at 0000000000000000000000000000000000000000, not at the evaluated commit", comment["comment"].Runs[0].Log.ToString());
+        Assert.Contains("::error::pull request #42 is at 0000000000000000000000000000000000000000, not at the evaluated commit",
+            comment["comment"].Runs[0].Log.ToString());
         Assert.Empty(harness.GitHub.Comments);
     }
 }

@@ -18,7 +18,10 @@ public sealed class ShellcheckTests
 {
     static (int ExitCode, string Output) Shellcheck(IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(ShellcheckFactAttribute.Shellcheck) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ActionHarness.SourceRoot };
+        var start = new ProcessStartInfo(ShellcheckFactAttribute.Shellcheck)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ActionHarness.SourceRoot,
+        };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();

@@ -113,7 +113,8 @@ internal sealed class StepRunner(string actionDirectory, IReadOnlyDictionary<str
             Assert.True(shell is null or "bash", $"step '{name}': the harness runs only shell: bash, not '{shell}'");
             var directory = Yaml.Text(step, "working-directory") is { } wd ? expressions.Interpolate(wd) : null;
             var (code, outputs, log) = job.Bash(expressions.Interpolate(run), stepEnv, directory, scope.ActionPath);
-            Record(job, scope, id, name, code == 0 ? "success" : "failure", outputs, log + (code == 0 ? "" : $"##[error]Process completed with exit code {code}.\n"));
+            Record(job, scope, id, name, code == 0 ? "success" : "failure", outputs,
+                log + (code == 0 ? "" : $"##[error]Process completed with exit code {code}.\n"));
             return;
         }
 
@@ -132,7 +133,8 @@ internal sealed class StepRunner(string actionDirectory, IReadOnlyDictionary<str
         Record(job, scope, id, name, outcome.Success ? "success" : "failure", outcome.Outputs, outcome.Log);
     }
 
-    static void Record(RunnerJob job, Scope scope, string id, string name, string outcome, IReadOnlyDictionary<string, string> outputs, string log, bool logged = false)
+    static void Record(RunnerJob job, Scope scope, string id, string name, string outcome, IReadOnlyDictionary<string, string> outputs, string log,
+        bool logged = false)
     {
         var outputNode = new JsonObject();
         foreach (var (k, v) in outputs) outputNode[k] = v;

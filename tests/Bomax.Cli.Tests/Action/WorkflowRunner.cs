@@ -111,7 +111,9 @@ internal sealed class WorkflowRunner(StepRunner steps, Func<string, RunnerJob> n
             };
             Assert.True(values.Count > 0, $"matrix.{name} is empty: GitHub fails such a job ('Matrix vector does not contain any values')");
             Assert.True(values.Count <= 256, $"matrix.{name} has {values.Count} values; GitHub runs at most 256 jobs from one matrix");
-            combinations = combinations.SelectMany(c => values.Select(v => new Dictionary<string, JsonNode?>(c) { [name] = v?.DeepClone() })).ToList();
+            combinations = combinations
+                .SelectMany(c => values.Select(v => new Dictionary<string, JsonNode?>(c) { [name] = v?.DeepClone() }))
+                .ToList();
         }
         return combinations;
     }

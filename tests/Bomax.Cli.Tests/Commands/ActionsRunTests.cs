@@ -23,7 +23,8 @@ public sealed class ActionsRunTests : IDisposable
     string Setup()
     {
         var script = Path.Combine(directory, "eval.sh");
-        File.WriteAllText(script, "#!/usr/bin/env bash\nstep=${BOMAX_STEP}\necho \"score: $(awk -v s=$step -v b=${#2} 'BEGIN { d = (s - 500) / 300; print 0.8 - 0.3 * d * d + b / 1000 }')\"\n");
+        File.WriteAllText(script, "#!/usr/bin/env bash\nstep=${BOMAX_STEP}\n"
+            + "echo \"score: $(awk -v s=$step -v b=${#2} 'BEGIN { d = (s - 500) / 300; print 0.8 - 0.3 * d * d + b / 1000 }')\"\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var spec = Path.Combine(directory, "study.yml");
         File.WriteAllText(spec, """
@@ -47,7 +48,8 @@ public sealed class ActionsRunTests : IDisposable
     BomaxResult Bomax(bool actions, params string[] arguments) => BomaxProcess.Run(directory, TimeSpan.FromMinutes(2), arguments, environment =>
     {
         environment["GITHUB_API_URL"] = github.ApiUrl;
-        foreach (var name in new[] { "GITHUB_ACTIONS", "GITHUB_TOKEN", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_REPOSITORY" })
+        foreach (var name in new[] { "GITHUB_ACTIONS", "GITHUB_TOKEN", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_EVENT_NAME",
+                                     "GITHUB_EVENT_PATH", "GITHUB_REPOSITORY" })
             environment.Remove(name);
         if (!actions) return;
         environment["GITHUB_ACTIONS"] = "true";
@@ -73,13 +75,15 @@ public sealed class ActionsRunTests : IDisposable
         var outputs = Outputs(Path.Combine(directory, "output.txt"));
         Assert.Equal("ckpt-500", outputs["checkpoint"]);
         Assert.Equal("12", outputs["evaluations"]);
-        Assert.True(double.Parse(outputs["score-low"], System.Globalization.CultureInfo.InvariantCulture) <= double.Parse(outputs["score"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(double.Parse(outputs["score-low"], System.Globalization.CultureInfo.InvariantCulture)
+            <= double.Parse(outputs["score"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.EndsWith("report.md", outputs["report-path"]);
         Assert.True(File.Exists(outputs["report-path"]));
         Assert.Contains("::notice title=Bomax.Ci::pr-study: selected ckpt-500", run.Stdout);
         Assert.Contains($"::add-mask::{Token}", run.Stdout);
         Assert.Contains("::group::bomax run pr-study: rounds", run.Stdout);
-        Assert.True(run.Stdout.IndexOf("::endgroup::", StringComparison.Ordinal) < run.Stdout.IndexOf("selected: ", StringComparison.Ordinal), "the round log's group closes before the decision");
+        Assert.True(run.Stdout.IndexOf("::endgroup::", StringComparison.Ordinal) < run.Stdout.IndexOf("selected: ", StringComparison.Ordinal),
+            "the round log's group closes before the decision");
         Assert.Single(run.Stdout.Split('\n'), line => line.Contains(Token));
         Assert.DoesNotContain(Token, run.Stderr);
         Assert.StartsWith("<!-- bomax:study=pr-study -->", File.ReadAllText(Path.Combine(directory, "summary.md")));

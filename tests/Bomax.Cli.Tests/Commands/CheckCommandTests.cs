@@ -21,7 +21,8 @@ public sealed class CheckCommandTests : IDisposable
     {
         string path = Path.Combine(directory, name);
         File.WriteAllText(path, text.ReplaceLineEndings("\n"));
-        if (executable && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (executable && !OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }
 
@@ -51,7 +52,8 @@ public sealed class CheckCommandTests : IDisposable
     static async Task<(int Exit, string Output)> Check(string spec, string? checkpoint = null, string? benchmark = null)
     {
         var output = new StringWriter();
-        int exit = await CheckCommand.RunAsync(spec, checkpoint, benchmark, new Bomax.Cli.Output.Terminal(output, Console.Error), CancellationToken.None);
+        int exit = await CheckCommand.RunAsync(spec, checkpoint, benchmark, new Bomax.Cli.Output.Terminal(output, Console.Error),
+            CancellationToken.None);
         return (exit, output.ToString());
     }
 

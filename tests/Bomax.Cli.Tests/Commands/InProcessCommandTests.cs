@@ -88,7 +88,8 @@ public sealed class InProcessCommandTests : IDisposable
             if (pairs.Count == 0) { Assert.Contains("the budget is spent", error); break; }
             foreach (var (checkpoint, benchmark) in pairs)
             {
-                var recorded = await Bomax("record", spec, "--checkpoint", checkpoint, "--benchmark", benchmark, "--score", Score(checkpoint, benchmark).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                var recorded = await Bomax("record", spec, "--checkpoint", checkpoint, "--benchmark", benchmark,
+                    "--score", Score(checkpoint, benchmark).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
                 Assert.True(recorded.Exit == 0, recorded.Error);
                 Assert.Contains($"recorded {checkpoint} × {benchmark}", recorded.Error);
             }

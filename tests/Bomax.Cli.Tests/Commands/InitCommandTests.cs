@@ -85,7 +85,8 @@ public sealed class InitCommandTests : IDisposable
 
         var lines = File.ReadAllLines(SpecPath);
         Assert.StartsWith("# ", lines[0]);
-        Assert.Contains(lines.TakeWhile(l => l.StartsWith('#')), l => l.Contains("bomax init --checkpoints 'runs/x/checkpoint-*' --tasks mmlu,gsm8k"));
+        Assert.Contains(lines.TakeWhile(l => l.StartsWith('#')),
+            l => l.Contains("bomax init --checkpoints 'runs/x/checkpoint-*' --tasks mmlu,gsm8k"));
         Assert.Contains(lines.TakeWhile(l => l.StartsWith('#')), l => l.Contains($"bomax check {SpecPath}"));
         var keyLines = lines.Where(l => l.Length > 0 && !l.StartsWith('#') && !l.TrimStart().StartsWith('#')).ToList();
         Assert.All(keyLines.Where(l => !l.TrimStart().StartsWith("command:")), l => Assert.Contains(" # ", l));

@@ -84,7 +84,8 @@ public sealed class ManyWorkersTests : IDisposable
         // worker-2's leases expire (written here with an expiry in the past, as the clock would make them).
         File.AppendAllLines(Journal, second.Select(p => JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["type"] = "lease", ["checkpoint"] = p.Item1, ["benchmark"] = p.Item2, ["owner"] = "worker-2", ["expires"] = "2001-01-01T00:00:00+00:00", ["time"] = "2001-01-01T00:00:00+00:00",
+            ["type"] = "lease", ["checkpoint"] = p.Item1, ["benchmark"] = p.Item2, ["owner"] = "worker-2",
+            ["expires"] = "2001-01-01T00:00:00+00:00", ["time"] = "2001-01-01T00:00:00+00:00",
         })));
 
         var all = Suggested(Bomax("suggest", spec, "--count", "17", "--json", "--owner", "worker-3"));
@@ -174,7 +175,8 @@ public sealed class ManyWorkersTests : IDisposable
         var processes = new List<BomaxProcess>();
         foreach (var checkpoint in Checkpoints)
             foreach (var benchmark in new[] { "a", "b" })
-                processes.Add(BomaxProcess.Start(directory, ["record", spec, "--checkpoint", checkpoint, "--benchmark", benchmark, "--score", "0.5"]));
+                processes.Add(BomaxProcess.Start(directory,
+                    ["record", spec, "--checkpoint", checkpoint, "--benchmark", benchmark, "--score", "0.5"]));
         processes.Add(BomaxProcess.Start(directory, ["journal", "merge", fragmentA, "-o", Journal]));
         processes.Add(BomaxProcess.Start(directory, ["journal", "merge", fragmentB, "-o", Journal]));
         var results = processes.Select(p => p.Wait(ProcessLimit)).ToList();

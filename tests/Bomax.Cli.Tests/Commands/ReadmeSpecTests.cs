@@ -71,7 +71,8 @@ public sealed class ReadmeSpecTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("4 pair(s) to try", result.Stdout);
-        Assert.Equal(4, Regex.Matches(result.Stdout, @"  score [0-9.]+.* from __data__runs__model/results_2025-01-01T00-00-00\.000000\.json: results\.").Count);
+        Assert.Equal(4,
+            Regex.Matches(result.Stdout, @"  score [0-9.]+.* from __data__runs__model/results_2025-01-01T00-00-00\.000000\.json: results\.").Count);
         Assert.Contains("results.gsm8k.\"exact_match,strict-match\"", result.Stdout);
         Assert.Contains("results.hellaswag.\"acc_norm\"", result.Stdout);
         Assert.Contains("  goal: minimize (goal: in the spec)", result.Stdout);

@@ -30,7 +30,8 @@ public sealed class RealSuiteTests : IDisposable
         string path = Path.Combine(directory, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text.ReplaceLineEndings("\n"));
-        if (executable && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (executable && !OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }
 
@@ -81,7 +82,8 @@ public sealed class RealSuiteTests : IDisposable
         journal: journal.jsonl
         """);
 
-    const string HarnessCommand = "  command: ./lm_eval.sh --model hf --model_args pretrained=runs/{checkpoint} --tasks {benchmark} --output_path {output_dir}";
+    const string HarnessCommand = "  command: ./lm_eval.sh --model hf --model_args pretrained=runs/{checkpoint} "
+        + "--tasks {benchmark} --output_path {output_dir}";
 
     BomaxResult Bomax(params string[] arguments) => BomaxProcess.Run(directory, ProcessLimit, arguments);
 
@@ -102,7 +104,8 @@ public sealed class RealSuiteTests : IDisposable
         const string task = "nl2foam_perplexity_original";
         UseFixture(task, "H_v0492_perplexity.json", """s/"word_perplexity,none": [0-9.]*/"word_perplexity,none": 2.STEP/""");
         WriteHarness();
-        var spec = Spec("ckpt-100, ckpt-200, ckpt-300, ckpt-400, ckpt-500", $"  - {task}", HarnessCommand + "\n  score: { lm-eval: 'word_perplexity,none' }");
+        var spec = Spec("ckpt-100, ckpt-200, ckpt-300, ckpt-400, ckpt-500", $"  - {task}",
+            HarnessCommand + "\n  score: { lm-eval: 'word_perplexity,none' }");
         // 2.100 … 2.500: the lowest perplexity is step 100's.
 
         var result = Bomax("run", spec);
@@ -183,7 +186,8 @@ public sealed class RealSuiteTests : IDisposable
     public void FixingABrokenBenchmarksCommandAndRunningAgainEvaluatesItsFailedPairs()
     {
         Write("eval.sh", "#!/bin/bash\necho \"score $BOMAX_STEP\" | awk '{ print $2 / 1000 }'\n", executable: true);
-        string broken = Spec("ckpt-1, ckpt-2, ckpt-3, ckpt-4", "  - a\n  - { name: b, command: './evl.sh {checkpoint}' }", "  command: ./eval.sh {benchmark}\n  retries: 0");
+        string broken = Spec("ckpt-1, ckpt-2, ckpt-3, ckpt-4", "  - a\n  - { name: b, command: './evl.sh {checkpoint}' }",
+            "  command: ./eval.sh {benchmark}\n  retries: 0");
 
         var first = Bomax("run", broken);
 
@@ -194,7 +198,8 @@ public sealed class RealSuiteTests : IDisposable
         Assert.All(failures, f => Assert.Equal("start-error", f.GetProperty("kind").GetString()));
         Assert.DoesNotContain("checkpoint ckpt-", first.Stderr); // no healthy checkpoint was quarantined
 
-        Spec("ckpt-1, ckpt-2, ckpt-3, ckpt-4", "  - a\n  - { name: b, command: './eval.sh {checkpoint}' }", "  command: ./eval.sh {benchmark}\n  retries: 0");
+        Spec("ckpt-1, ckpt-2, ckpt-3, ckpt-4", "  - a\n  - { name: b, command: './eval.sh {checkpoint}' }",
+            "  command: ./eval.sh {benchmark}\n  retries: 0");
         var second = Bomax("run", broken);
 
         Assert.True(second.ExitCode == 0, second.ToString());
@@ -208,7 +213,8 @@ public sealed class RealSuiteTests : IDisposable
     {
         // ckpt-2 fails while the file 'broken' exists (a flaky mount, say).
         Write("broken", "");
-        Write("eval.sh", "#!/bin/bash\nif [ \"$1\" = ckpt-2 ] && [ -f broken ]; then echo 'mount lost' >&2; exit 1; fi\necho 0.$BOMAX_STEP\n", executable: true);
+        Write("eval.sh", "#!/bin/bash\nif [ \"$1\" = ckpt-2 ] && [ -f broken ]; then echo 'mount lost' >&2; exit 1; fi\necho 0.$BOMAX_STEP\n",
+            executable: true);
         var spec = Spec("ckpt-1, ckpt-2, ckpt-3", "  - a", "  command: ./eval.sh {checkpoint}\n  retries: 0");
 
         Assert.Equal(0, Bomax("run", spec).ExitCode);
@@ -309,7 +315,9 @@ public sealed class RealSuiteTests : IDisposable
 
         // A journal written by an older bomax may hold one: the report skips it, naming the line.
         string journal = Path.Combine(directory, "journal.jsonl");
-        File.AppendAllText(journal, """{"type":"evaluation","checkpoint":"ckpt-2","step":2,"benchmark":"a","score":1e308,"stderr":null,"seconds":1,"attempt":1,"time":"2026-01-01T00:00:00+00:00"}""" + "\n");
+        File.AppendAllText(journal,
+            """{"type":"evaluation","checkpoint":"ckpt-2","step":2,"benchmark":"a","score":1e308,"stderr":null,"seconds":1,"attempt":1,"time":"2026-01-01T00:00:00+00:00"}"""
+            + "\n");
         int line = File.ReadAllLines(journal).Length;
         var report = Bomax("report", spec);
 

@@ -303,7 +303,8 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.True(second.ExitCode == 0, second.ToString());
         int stillApply = before.Count(p => p.Item2 != "b");
-        Assert.Contains($"{stillApply} evaluations apply to this grid, {before.Count - stillApply} no longer do (kept in the journal)", second.Stderr);
+        Assert.Contains($"{stillApply} evaluations apply to this grid, {before.Count - stillApply} no longer do (kept in the journal)",
+            second.Stderr);
         var journal = ReadJournal(Path.Combine(directory, "journal.jsonl"));
         Assert.Equal(2, journal.Headers.Count); // the grid changed: a second header describes it
         Assert.Equal(before.Count + (12 - stillApply), journal.Evaluations.Count); // old records kept, b's included
@@ -345,7 +346,8 @@ public sealed class RunCommandTests : IDisposable
             }
             catch (JsonException)
             {
-                Assert.True(tornAtKill && i == linesAtKill.Count - 1, $"line {i + 1} of the journal is unreadable and not the torn last one: {linesAtKill[i]}");
+                Assert.True(tornAtKill && i == linesAtKill.Count - 1, $"line {i + 1} of the journal is unreadable and not the torn last one: "
+                    + $"{linesAtKill[i]}");
             }
         }
         Assert.InRange(recordedBefore.Count, 4, 15);
@@ -481,7 +483,8 @@ public sealed class RunCommandTests : IDisposable
 
             // They got SIGTERM and answered it with a score.
             Assert.Equal(2, interrupted.Count);
-            Assert.Equal(interrupted.OrderBy(p => p).ToList(), Lines(trapped).Select(l => l.Split('|')).Select(p => (p[0], p[1])).OrderBy(p => p).ToList());
+            Assert.Equal(interrupted.OrderBy(p => p).ToList(),
+                Lines(trapped).Select(l => l.Split('|')).Select(p => (p[0], p[1])).OrderBy(p => p).ToList());
             var evalPids = Lines(pids).Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToList();
             WaitUntil(() => evalPids.All(Gone) && SleepsLeft(sleep).Count == 0, TimeSpan.FromSeconds(20),
                 () => "the evaluations and their sleeps to be gone");
@@ -501,12 +504,14 @@ public sealed class RunCommandTests : IDisposable
             var after = ReadJournal(journalPath);
             Assert.Empty(after.Failures);
             Assert.Equal(interrupted.OrderBy(p => p).ToList(), after.EvaluatedPairs.OrderBy(p => p).ToList());
-            Assert.All(after.Evaluations, e => Assert.Equal(ExpectedScore(StepOf(Pair(e).Checkpoint), Pair(e).Benchmark), e.GetProperty("score").GetDouble(), 6));
+            Assert.All(after.Evaluations,
+                e => Assert.Equal(ExpectedScore(StepOf(Pair(e).Checkpoint), Pair(e).Benchmark), e.GetProperty("score").GetDouble(), 6));
         }
         finally
         {
             foreach (int pid in SleepsLeft(sleep))
-                try { using var p = Process.GetProcessById(pid); p.Kill(); } catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
+                try { using var p = Process.GetProcessById(pid); p.Kill(); }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
         }
     }
 
@@ -519,7 +524,8 @@ public sealed class RunCommandTests : IDisposable
             if (!int.TryParse(Path.GetFileName(entry), out int pid)) continue;
             try
             {
-                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ').Contains("sleep " + duration, StringComparison.Ordinal) && !Gone(pid))
+                if (File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ').Contains("sleep " + duration, StringComparison.Ordinal)
+                    && !Gone(pid))
                     found.Add(pid);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
@@ -720,7 +726,8 @@ public sealed class RunCommandTests : IDisposable
         // Nothing ran and nothing was written: no calls, no journal, no output directories.
         Assert.False(File.Exists(Path.Combine(directory, "calls.log")), "the eval script was called");
         Assert.False(File.Exists(Path.Combine(directory, "journal.jsonl")), "a journal was created");
-        Assert.Equal(before, Directory.EnumerateFileSystemEntries(directory).Select(p => Path.GetFileName(p)).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(before,
+            Directory.EnumerateFileSystemEntries(directory).Select(p => Path.GetFileName(p)).OrderBy(n => n, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -729,10 +736,13 @@ public sealed class RunCommandTests : IDisposable
         WriteScoringScript(directory);
         string spec = WriteSpec(directory, "100%");
         var pairs = Enumerable.Range(0, 8)
-            .Select(i => (Checkpoint: Checkpoints[i], Benchmark: Benchmarks[i % 3], Score: (0.5 + i / 100.0).ToString("0.00", CultureInfo.InvariantCulture)))
+            .Select(i => (Checkpoint: Checkpoints[i], Benchmark: Benchmarks[i % 3],
+                Score: (0.5 + i / 100.0).ToString("0.00", CultureInfo.InvariantCulture)))
             .ToList();
 
-        var children = pairs.Select(p => Start("record", spec, "--checkpoint", p.Checkpoint, "--benchmark", p.Benchmark, "--score", p.Score, "--stderr", "0.01")).ToList();
+        var children = pairs
+            .Select(p => Start("record", spec, "--checkpoint", p.Checkpoint, "--benchmark", p.Benchmark, "--score", p.Score, "--stderr", "0.01"))
+            .ToList();
         var results = children.Select(c => c.Wait(ProcessLimit)).ToList();
         foreach (var c in children) c.Dispose();
 

@@ -121,7 +121,8 @@ public sealed class RunMessagesTests : IDisposable
         Assert.Equal("result", Type(result));
         Assert.Equal("near-best", result.GetProperty("end").GetString());
         Assert.InRange(result.GetProperty("evaluations").GetInt32(), 1, 11);
-        double share = result.GetProperty("expected_shortfall").GetDouble() / (result.GetProperty("score").GetDouble() + result.GetProperty("expected_shortfall").GetDouble());
+        double share = result.GetProperty("expected_shortfall").GetDouble()
+            / (result.GetProperty("score").GetDouble() + result.GetProperty("expected_shortfall").GetDouble());
         Assert.True(share <= 0.5, $"stopped at a shortfall of {share:P2}");
         Assert.Contains("stopped early: the pick's expected shortfall reached 50%", run.Stderr);
     }
@@ -132,13 +133,15 @@ public sealed class RunMessagesTests : IDisposable
         string spec = WriteStudy("8");
         string resultPath = Path.Combine(directory, "obj", "result.json");
 
-        var run = BomaxProcess.Run(directory, ProcessLimit, ["run", spec, "--messages", "json", "--result", resultPath, "-o", Path.Combine(directory, "reports")]);
+        var run = BomaxProcess.Run(directory, ProcessLimit,
+            ["run", spec, "--messages", "json", "--result", resultPath, "-o", Path.Combine(directory, "reports")]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var messages = JsonLines(run.Stdout);
         Assert.Equal("info", Type(messages[0]));
         Assert.Contains("6 checkpoints × 2 benchmarks = 12 pairs", messages[0].GetProperty("message").GetString());
-        Assert.Contains(messages, m => Type(m) == "progress" && m.GetProperty("message").GetString()!.StartsWith("round 1: 0/8 evaluations", StringComparison.Ordinal));
+        Assert.Contains(messages, m => Type(m) == "progress"
+            && m.GetProperty("message").GetString()!.StartsWith("round 1: 0/8 evaluations", StringComparison.Ordinal));
         var result = messages[^1];
         Assert.Equal("result", Type(result));
         Assert.Equal("ckpt-400", result.GetProperty("checkpoint").GetString());

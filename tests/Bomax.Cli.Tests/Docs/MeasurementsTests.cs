@@ -65,7 +65,8 @@ public sealed class MeasurementsTests : IDisposable
 
         // A number changed by hand inside a block: the check names the block; rendering puts the JSON's number back.
         int block = before.IndexOf("<!-- replay-pool ", StringComparison.Ordinal);
-        int cell = before.IndexOf(" | ", before.IndexOf("\n| ", before.IndexOf("|---", block, StringComparison.Ordinal), StringComparison.Ordinal) + 3,
+        int cell = before.IndexOf(" | ",
+            before.IndexOf("\n| ", before.IndexOf("|---", block, StringComparison.Ordinal), StringComparison.Ordinal) + 3,
             StringComparison.Ordinal);
         File.WriteAllText(measurements, before[..(cell + 3)] + "doctored " + before[(cell + 3)..]);
         var stale = Render("--check");

@@ -459,7 +459,8 @@ public sealed class EvaluationRunnerTests : IDisposable
             using (var cancel = new CancellationTokenSource())
             {
                 var running = Run(_box.Request(EvaluationSandbox.Quote(script), benchmark: "runner", timeoutSeconds: 60), cancel.Token);
-                Assert.True(await EvaluationSandbox.WaitForFileAsync(Path.Combine(_box.Root, "ready-runner"), GoneWithin), "the command did not start");
+                Assert.True(await EvaluationSandbox.WaitForFileAsync(Path.Combine(_box.Root, "ready-runner"), GoneWithin),
+                    "the command did not start");
                 cancel.Cancel();
                 var outcome = await running;
                 Assert.True(outcome.Cancelled);
@@ -470,9 +471,11 @@ public sealed class EvaluationRunnerTests : IDisposable
             // With retries: no score, no failure worth another try; cancelled after the one attempt.
             using (var cancel = new CancellationTokenSource())
             {
-                var request = _box.Request(EvaluationSandbox.Quote(script), benchmark: "attempts", output: Path.Combine(_box.Root, "pair"), timeoutSeconds: 60);
+                var request = _box.Request(EvaluationSandbox.Quote(script), benchmark: "attempts", output: Path.Combine(_box.Root, "pair"),
+                    timeoutSeconds: 60);
                 var running = EvaluationAttempts.RunWithRetriesAsync(request, new ScoreRule.LastNumber(), retries: 3, TimeSpan.Zero, cancel.Token);
-                Assert.True(await EvaluationSandbox.WaitForFileAsync(Path.Combine(_box.Root, "pair", "ready-attempts"), GoneWithin), "the command did not start");
+                Assert.True(await EvaluationSandbox.WaitForFileAsync(Path.Combine(_box.Root, "pair", "ready-attempts"), GoneWithin),
+                    "the command did not start");
                 cancel.Cancel();
                 var outcome = await running;
                 var failed = Assert.IsType<AttemptsOutcome.Failed>(outcome);

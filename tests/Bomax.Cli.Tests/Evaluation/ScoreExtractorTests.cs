@@ -446,8 +446,10 @@ public sealed class ScoreExtractorTests : IDisposable
     [InlineData("E_v042_steer_groups.json", "steer", "acc,none", 0.3029822457741848, 0.0026757503945107407, true, "acc,none")]
     [InlineData("F1_v043_llama31_mmlu.json", "mmlu", "acc,none", 0.653681811707734, 0.0037948605314617194, true, "acc,none")]
     [InlineData("F1_v043_llama31_mmlu.json", "mmlu_stem", "acc", 0.5601014906438313, 0.0084989915040174, true, "acc,none")]
-    [InlineData("G_gsm8k_cot_llama.json", "gsm8k_cot_llama", "exact_match,strict-match", 0.7725549658832449, 0.01154636331254809, true, "exact_match,strict-match")]
-    [InlineData("H_v0492_perplexity.json", "nl2foam_perplexity_original", "bits_per_byte,none", 0.16634296163172285, null, false, "bits_per_byte,none")]
+    [InlineData("G_gsm8k_cot_llama.json", "gsm8k_cot_llama", "exact_match,strict-match", 0.7725549658832449, 0.01154636331254809, true,
+        "exact_match,strict-match")]
+    [InlineData("H_v0492_perplexity.json", "nl2foam_perplexity_original", "bits_per_byte,none", 0.16634296163172285, null, false,
+        "bits_per_byte,none")]
     [InlineData("I1_v0413_negtom_old.json", "negotiationtom", "acc,none", 0.525, 0.08009040943964843, true, "acc,none")]
     [InlineData("I2_v0413_negtom_new.json", "negotiationtom", "macro_f1,none", 0.24025974025974023, null, true, "macro_f1,none")]
     public void ReadsARealMetricFromEachFixture(string fixture, string task, string metric, double score,

@@ -43,19 +43,26 @@ public sealed class ActionsPublisherTests : IDisposable
     }
 
     static string PullRequestEvent(int number) =>
-        new JsonObject { ["action"] = "synchronize", ["number"] = number, ["pull_request"] = new JsonObject { ["number"] = number, ["state"] = "open" } }.ToJsonString();
+        new JsonObject
+        {
+            ["action"] = "synchronize", ["number"] = number, ["pull_request"] = new JsonObject { ["number"] = number, ["state"] = "open" },
+        }.ToJsonString();
 
-    Task Publish(ActionsEnvironment environment, GitHubRetryOptions? retry = null, Publishing? publishing = null, Func<StudyReport, StudyReport>? change = null)
+    Task Publish(ActionsEnvironment environment, GitHubRetryOptions? retry = null, Publishing? publishing = null,
+        Func<StudyReport, StudyReport>? change = null)
     {
         var report = (change ?? (r => r))(ReportFixture.Build());
         var paths = ReportPaths.For(Path.Combine(directory, "journal.jsonl"), report.Study);
         var markdown = paths.Write(report);
-        return ActionsPublisher.PublishAsync(environment, publishing ?? new Publishing(StickyMode.Upsert, null), report, markdown, paths, output, CancellationToken.None,
-            retry ?? GitHubRetryTests.Recording([]), errors);
+        return ActionsPublisher.PublishAsync(environment, publishing ?? new Publishing(StickyMode.Upsert, null), report, markdown, paths, output,
+            CancellationToken.None, retry ?? GitHubRetryTests.Recording([]), errors);
     }
 
     Dictionary<string, string> Outputs() =>
-        File.ReadAllLines(OutputFile).Where(l => l.Contains('=') && !l.Contains("<<")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+        File.ReadAllLines(OutputFile)
+            .Where(l => l.Contains('=') && !l.Contains("<<"))
+            .Select(l => l.Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1]);
 
     void AssertOneWarningAndOutputsWritten(string expected)
     {
@@ -108,7 +115,8 @@ public sealed class ActionsPublisherTests : IDisposable
         api.Enqueue("GET", "/repos/octo-org/llm-train/issues/42/comments", 200, null, "[]", until: never.Task);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
-        var publish = Publish(Environment("pull_request", PullRequestEvent(42)), GitHubRetryTests.Recording([]) with { Total = TimeSpan.FromMinutes(5), Time = clock });
+        var publish = Publish(Environment("pull_request", PullRequestEvent(42)),
+            GitHubRetryTests.Recording([]) with { Total = TimeSpan.FromMinutes(5), Time = clock });
         while (api.Requests.Count == 0) await Task.Delay(10);
         clock.Advance(TimeSpan.FromMinutes(5));
         await publish;
@@ -116,7 +124,8 @@ public sealed class ActionsPublisherTests : IDisposable
         AssertOneWarningAndOutputsWritten("GitHub did not finish answering within 300 s");
     }
 
-    /// <summary>GitHub's real workflow_run payload, for this fake repository, triggered by <paramref name="triggeredBy"/> with these pull_requests.</summary>
+    /// <summary>GitHub's real workflow_run payload, for this fake repository, triggered by <paramref name="triggeredBy"/> with these
+    /// pull_requests.</summary>
     string WorkflowRun(string triggeredBy, string headSha, params JsonObject[] pullRequests)
     {
         var payload = JsonNode.Parse(PullRequestEventTests.Fixture("workflow_run.completed.payload.json"))!;
@@ -160,8 +169,22 @@ public sealed class ActionsPublisherTests : IDisposable
         var other = new JsonObject
         {
             ["url"] = "https://api.github.com/repos/Codertocat/Hello-World/pulls/2", ["id"] = 279147437, ["number"] = 2,
-            ["head"] = new JsonObject { ["ref"] = "changes", ["sha"] = "ec26c3e57ca3a959ca5aad62de7213c562f8c821", ["repo"] = new JsonObject { ["id"] = 186853002, ["url"] = "https://api.github.com/repos/Codertocat/Hello-World", ["name"] = "Hello-World" } },
-            ["base"] = new JsonObject { ["ref"] = "master", ["sha"] = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", ["repo"] = new JsonObject { ["id"] = 186853002, ["url"] = "https://api.github.com/repos/Codertocat/Hello-World", ["name"] = "Hello-World" } },
+            ["head"] = new JsonObject
+            {
+                ["ref"] = "changes", ["sha"] = "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+                ["repo"] = new JsonObject
+                {
+                    ["id"] = 186853002, ["url"] = "https://api.github.com/repos/Codertocat/Hello-World", ["name"] = "Hello-World",
+                },
+            },
+            ["base"] = new JsonObject
+            {
+                ["ref"] = "master", ["sha"] = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+                ["repo"] = new JsonObject
+                {
+                    ["id"] = 186853002, ["url"] = "https://api.github.com/repos/Codertocat/Hello-World", ["name"] = "Hello-World",
+                },
+            },
         };
 
         await Publish(Environment("workflow_run", WorkflowRun("repository_dispatch", "3484a3fb816e0859fd6e1cea078d76385ff50625", other)));

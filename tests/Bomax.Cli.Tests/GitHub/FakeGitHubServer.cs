@@ -40,13 +40,15 @@ internal sealed class FakeGitHubServer : IDisposable
 
     /// <summary>A response given once, before normal handling, to the next request whose method and path match;
     /// with <paramref name="Until"/>, only once that task has finished (or the server stops).</summary>
-    public sealed record Scripted(string Method, string PathPrefix, int Status, IReadOnlyDictionary<string, string> Headers, string Body, Task? Until = null);
+    public sealed record Scripted(string Method, string PathPrefix, int Status, IReadOnlyDictionary<string, string> Headers, string Body,
+        Task? Until = null);
 
     /// <summary>A user's personal access token: GET /user answers <c>bomax-bot</c>, a user (a machine account).</summary>
     public const string UserToken = "ghp_UserToken0123456789abcdefABCDEF012345";
     /// <summary>GITHUB_TOKEN: an installation token of the GitHub Actions app, writing as <c>github-actions[bot]</c>.</summary>
     public const string ActionsToken = "ghs_ActionsToken0123456789abcdefABCDEF0123";
-    /// <summary>A third-party GitHub App's installation token (as actions/create-github-app-token makes), writing as <c>bomax-ci-app[bot]</c>.</summary>
+    /// <summary>A third-party GitHub App's installation token (as actions/create-github-app-token makes),
+    /// writing as <c>bomax-ci-app[bot]</c>.</summary>
     public const string AppToken = "ghs_AppToken0123456789abcdefABCDEF01234567";
     /// <summary>The read-only GITHUB_TOKEN of a pull request from a fork.</summary>
     public const string ReadOnlyToken = "ghs_ReadOnlyToken0123456789abcdefABCDEF01";
@@ -74,7 +76,8 @@ internal sealed class FakeGitHubServer : IDisposable
     readonly Dictionary<string, int> used = new(StringComparer.Ordinal);
     long nextId = 900_000_001;
 
-    public FakeGitHubServer(string owner = "octo-org", string repo = "llm-train", int issue = 42, string pathPrefix = "", long repositoryId = 771234567)
+    public FakeGitHubServer(string owner = "octo-org", string repo = "llm-train", int issue = 42, string pathPrefix = "",
+        long repositoryId = 771234567)
     {
         (Owner, Repo, Issue, PathPrefix, RepositoryId) = (owner, repo, issue, pathPrefix.TrimEnd('/'), repositoryId);
         for (var attempt = 0; ; attempt++)
@@ -154,7 +157,8 @@ internal sealed class FakeGitHubServer : IDisposable
     /// it (no token check). <c>{authorization}</c> in the body is replaced by the request's Authorization header, as a
     /// hostile or careless API might echo it. Scripted responses are used in the order enqueued.
     /// </summary>
-    public void Enqueue(string method, string pathPrefix, int status, IReadOnlyDictionary<string, string>? headers = null, string body = "", Task? until = null)
+    public void Enqueue(string method, string pathPrefix, int status, IReadOnlyDictionary<string, string>? headers = null, string body = "",
+        Task? until = null)
     {
         lock (gate) scripted.Add(new Scripted(method, pathPrefix, status, headers ?? new Dictionary<string, string>(), body, until));
     }
@@ -250,7 +254,8 @@ internal sealed class FakeGitHubServer : IDisposable
         lock (gate) identity = token is not null && identities.TryGetValue(token, out var known) ? known : null;
         if (identity is null)
         {
-            Write(response, 401, new JsonObject { ["message"] = "Bad credentials", ["documentation_url"] = "https://docs.github.com/rest", ["status"] = "401" });
+            Write(response, 401,
+                new JsonObject { ["message"] = "Bad credentials", ["documentation_url"] = "https://docs.github.com/rest", ["status"] = "401" });
             return;
         }
         int count;
@@ -334,7 +339,8 @@ internal sealed class FakeGitHubServer : IDisposable
                 else if (http.HttpMethod == "PATCH")
                 {
                     var text = JsonNode.Parse(body)!["body"]!.GetValue<string>();
-                    if (text.Length > CommentBodyLimit) Write(response, 422, new JsonObject { ["message"] = "Validation Failed", ["status"] = "422" });
+                    if (text.Length > CommentBodyLimit)
+                        Write(response, 422, new JsonObject { ["message"] = "Validation Failed", ["status"] = "422" });
                     else
                     {
                         comments[index] = comments[index] with { Body = text };
@@ -359,7 +365,8 @@ internal sealed class FakeGitHubServer : IDisposable
             if (pull is null) NotFound(response);
             else Write(response, 200, Json(pull));
         }
-        else if (http.HttpMethod == "GET" && route.StartsWith(commits, StringComparison.Ordinal) && route.EndsWith("/pulls", StringComparison.Ordinal))
+        else if (http.HttpMethod == "GET" && route.StartsWith(commits, StringComparison.Ordinal)
+            && route.EndsWith("/pulls", StringComparison.Ordinal))
         {
             var sha = route[commits.Length..^"/pulls".Length];
             List<PullRequest> found;
@@ -384,7 +391,8 @@ internal sealed class FakeGitHubServer : IDisposable
         lock (gate) all = comments.ToList();
         var last = Math.Max(1, (all.Count + perPage - 1) / perPage);
         // GitHub's own form: the repository by id, whichever address the first page was asked at.
-        string Link(int n, string rel) => $"<{ApiUrl}/repositories/{RepositoryId}/issues/{Issue}/comments?per_page={perPage}&page={n}>; rel=\"{rel}\"";
+        string Link(int n, string rel) => $"<{ApiUrl}/repositories/{RepositoryId}/issues/{Issue}/comments?per_page={perPage}&page={n}>; "
+            + $"rel=\"{rel}\"";
         var links = new List<string>();
         if (page > 1) links.Add(Link(page - 1, "prev"));
         if (page < last) links.Add(Link(page + 1, "next"));
@@ -432,8 +440,15 @@ internal sealed class FakeGitHubServer : IDisposable
             ["state"] = p.State,
             ["title"] = "Warm-up 0.01",
             ["user"] = User(p.HeadRepository.Split('/')[0]),
-            ["head"] = new JsonObject { ["label"] = p.HeadRepository.Replace('/', ':'), ["ref"] = "patch-1", ["sha"] = p.HeadSha, ["repo"] = Repository(p.HeadRepository) },
-            ["base"] = new JsonObject { ["label"] = baseRepository.Split('/')[0] + ":main", ["ref"] = "main", ["sha"] = "9049f1265b7d61be4a8904a9a27120d2064dab3b", ["repo"] = Repository(baseRepository) },
+            ["head"] = new JsonObject
+            {
+                ["label"] = p.HeadRepository.Replace('/', ':'), ["ref"] = "patch-1", ["sha"] = p.HeadSha, ["repo"] = Repository(p.HeadRepository),
+            },
+            ["base"] = new JsonObject
+            {
+                ["label"] = baseRepository.Split('/')[0] + ":main", ["ref"] = "main", ["sha"] = "9049f1265b7d61be4a8904a9a27120d2064dab3b",
+                ["repo"] = Repository(baseRepository),
+            },
             ["created_at"] = "2025-03-04T17:00:00Z",
             ["updated_at"] = "2025-03-04T17:48:10Z",
         };

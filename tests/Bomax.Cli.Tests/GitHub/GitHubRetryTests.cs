@@ -34,7 +34,8 @@ public sealed class GitHubRetryTests
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
-            if (dueTime == Timeout.InfiniteTimeSpan || dueTime > instant) return System.CreateTimer(callback, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (dueTime == Timeout.InfiniteTimeSpan || dueTime > instant)
+                return System.CreateTimer(callback, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             lock (waits) waits.Add(dueTime);
             return System.CreateTimer(callback, state, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
@@ -75,7 +76,9 @@ public sealed class GitHubRetryTests
 
         await Post(server, Recording([], notices: notices));
 
-        Assert.Equal(["bomax: GitHub rate limit (403); retrying in 60 s (attempt 2 of 4)", "bomax: GitHub rate limit (429); retrying in 5 s (attempt 3 of 4)"], notices);
+        Assert.Equal(
+            ["bomax: GitHub rate limit (403); retrying in 60 s (attempt 2 of 4)", "bomax: GitHub rate limit (429); retrying in 5 s (attempt 3 of 4)"],
+            notices);
     }
 
     [Fact]
@@ -101,7 +104,8 @@ public sealed class GitHubRetryTests
     {
         using var server = new FakeGitHubServer();
         var reset = DateTimeOffset.UtcNow.AddSeconds(45);
-        server.Enqueue("POST", Comments, 403, Headers(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", Epoch(reset))), """{"message":"Forbidden"}""");
+        server.Enqueue("POST", Comments, 403, Headers(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", Epoch(reset))),
+            """{"message":"Forbidden"}""");
         var waits = new List<TimeSpan>();
 
         await Post(server, Recording(waits));
@@ -167,7 +171,8 @@ public sealed class GitHubRetryTests
             headers["X-RateLimit-Remaining"] = "0";
             headers["X-RateLimit-Reset"] = Epoch(DateTimeOffset.UtcNow.AddSeconds(s));
         }
-        server.Enqueue("POST", Comments, retryAfter is null ? 403 : 429, headers, retryAfter is null ? PrimaryBody : """{"message":"Too Many Requests"}""");
+        server.Enqueue("POST", Comments, retryAfter is null ? 403 : 429, headers,
+            retryAfter is null ? PrimaryBody : """{"message":"Too Many Requests"}""");
         var waits = new List<TimeSpan>();
 
         var e = await Assert.ThrowsAnyAsync<ApiException>(() => Post(server, Recording(waits)));
@@ -228,7 +233,9 @@ public sealed class GitHubRetryTests
         var options = Recording([]) with { Time = clock };
         using var cancel = new CancellationTokenSource();
 
-        var post = GitHubRetry.RunAsync(() => StickyComment.Client(server.ApiUrl, Token).Issue.Comment.Create(server.Owner, server.Repo, server.Issue, "x"), options, cancel.Token);
+        var post = GitHubRetry.RunAsync(
+            () => StickyComment.Client(server.ApiUrl, Token).Issue.Comment.Create(server.Owner, server.Repo, server.Issue, "x"),
+            options, cancel.Token);
         while (Posts(server) == 0) await Task.Delay(10);
         cancel.Cancel();
 

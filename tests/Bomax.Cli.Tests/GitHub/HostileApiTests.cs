@@ -5,7 +5,8 @@ using Octokit;
 
 namespace Bomax.Cli.Tests.GitHub;
 
-/// <summary>The comment's HTTP client against an API that misbehaves: redirects and links to another origin, a body too long, an answer that never comes.</summary>
+/// <summary>The comment's HTTP client against an API that misbehaves: redirects and links to another origin, a body too long,
+/// an answer that never comes.</summary>
 public sealed class HostileApiTests
 {
     const string Token = FakeGitHubServer.ActionsToken;
@@ -15,8 +16,8 @@ public sealed class HostileApiTests
     static string Report(string text) => MarkdownReport.Marker(Study) + "\n## Bomax.Ci report: nightly\n\n" + text + "\n";
 
     static Task<CommentOutcome> Upsert(FakeGitHubServer server, string body, GitHubRetryOptions? retry = null, CancellationToken cancel = default) =>
-        StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), server.Owner, server.Repo, server.Issue, Study, body, StickyMode.Upsert, cancel,
-            retry ?? GitHubRetryTests.Recording([]));
+        StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), server.Owner, server.Repo, server.Issue, Study, body, StickyMode.Upsert,
+            cancel, retry ?? GitHubRetryTests.Recording([]));
 
     [Theory]
     [InlineData(307)]
@@ -41,7 +42,8 @@ public sealed class HostileApiTests
         using var api = new FakeGitHubServer();
         var mine = api.Seed(FakeGitHubServer.ActionsBot, Report("old"));
         // A renamed repository answers 301 to its /repositories/{id} address, as GitHub does.
-        api.Enqueue("GET", Comments, 301, new Dictionary<string, string> { ["Location"] = $"{api.ApiUrl}/repositories/{api.RepositoryId}/issues/42/comments?per_page=100" });
+        api.Enqueue("GET", Comments, 301,
+            new Dictionary<string, string> { ["Location"] = $"{api.ApiUrl}/repositories/{api.RepositoryId}/issues/42/comments?per_page=100" });
 
         var outcome = await Upsert(api, Report("new"));
 
@@ -70,7 +72,8 @@ public sealed class HostileApiTests
         using var api = new FakeGitHubServer();
 
         var e = await Assert.ThrowsAsync<AuthorizationException>(() =>
-            StickyComment.UpsertAsync(StickyComment.Client(api.ApiUrl, "ghs_NotAValidToken000000000000000000000000"), api.Owner, api.Repo, api.Issue, Study, Report("x"), StickyMode.Upsert, default));
+            StickyComment.UpsertAsync(StickyComment.Client(api.ApiUrl, "ghs_NotAValidToken000000000000000000000000"), api.Owner, api.Repo, api.Issue,
+                Study, Report("x"), StickyMode.Upsert, default));
 
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, e.StatusCode);
         Assert.Empty(api.Comments);
@@ -97,7 +100,8 @@ public sealed class HostileApiTests
         using var api = new FakeGitHubServer();
         var client = StickyComment.Client(api.ApiUrl, Token);
 
-        var e = await Assert.ThrowsAsync<ApiValidationException>(() => client.Issue.Comment.Create(api.Owner, api.Repo, api.Issue, new string('x', FakeGitHubServer.CommentBodyLimit + 1)));
+        var e = await Assert.ThrowsAsync<ApiValidationException>(() =>
+            client.Issue.Comment.Create(api.Owner, api.Repo, api.Issue, new string('x', FakeGitHubServer.CommentBodyLimit + 1)));
 
         Assert.Contains("Body is too long", e.ApiError.Errors[0].Message);
     }

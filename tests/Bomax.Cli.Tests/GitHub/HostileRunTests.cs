@@ -10,7 +10,8 @@ public sealed class EvaluatedStudy : IDisposable
     public EvaluatedStudy()
     {
         var script = Path.Combine(Directory, "eval.sh");
-        File.WriteAllText(script, "#!/usr/bin/env bash\nstep=${BOMAX_STEP}\necho \"score: $(awk -v s=$step -v b=${#2} 'BEGIN { d = (s - 500) / 300; print 0.8 - 0.3 * d * d + b / 1000 }')\"\n");
+        File.WriteAllText(script, "#!/usr/bin/env bash\nstep=${BOMAX_STEP}\n"
+            + "echo \"score: $(awk -v s=$step -v b=${#2} 'BEGIN { d = (s - 500) / 300; print 0.8 - 0.3 * d * d + b / 1000 }')\"\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.WriteAllText(Path.Combine(Directory, "study.yml"), """
             study: pr-study
@@ -66,7 +67,8 @@ public sealed class HostileRunTests : IClassFixture<EvaluatedStudy>, IDisposable
             actions ? ["report", spec] : ["report", spec, "--repo", "octo-org/llm-train", "--pr", "42", "--github-token", Token],
             environment =>
             {
-                foreach (var name in environment.Keys.Where(k => k.StartsWith("GITHUB_", StringComparison.Ordinal)).ToList()) environment.Remove(name);
+                foreach (var name in environment.Keys.Where(k => k.StartsWith("GITHUB_", StringComparison.Ordinal)).ToList())
+                    environment.Remove(name);
                 environment["GITHUB_API_URL"] = apiUrl ?? github.ApiUrl;
                 if (!actions) return;
                 environment["GITHUB_ACTIONS"] = "true";
@@ -85,10 +87,20 @@ public sealed class HostileRunTests : IClassFixture<EvaluatedStudy>, IDisposable
         var data = new TheoryData<string, string, int, string, bool>();
         foreach (var actions in new[] { true, false })
         {
-            data.Add("GET", Comments, 401, Json(new { message = "Bad credentials: {authorization}", request = new { headers = new { Authorization = "{authorization}" } } }), actions);
-            data.Add("POST", Comments, 422, Json(new { message = "Validation Failed for Authorization: {authorization}", errors = new[] { new { resource = "IssueComment", code = "custom", message = "sent with {authorization}" } } }), actions);
+            data.Add("GET", Comments, 401,
+                Json(new { message = "Bad credentials: {authorization}", request = new { headers = new { Authorization = "{authorization}" } } }),
+                actions);
+            data.Add("POST", Comments, 422, Json(new
+            {
+                message = "Validation Failed for Authorization: {authorization}",
+                errors = new[] { new { resource = "IssueComment", code = "custom", message = "sent with {authorization}" } },
+            }), actions);
             data.Add("POST", Comments, 500, Json(new { message = "Internal Server Error while handling Authorization: {authorization}" }), actions);
-            data.Add("GET", Comments, 403, Json(new { message = "API rate limit exceeded for {authorization}.", documentation_url = "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting" }), actions);
+            data.Add("GET", Comments, 403, Json(new
+            {
+                message = "API rate limit exceeded for {authorization}.",
+                documentation_url = "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
+            }), actions);
         }
         return data;
     }
@@ -101,7 +113,8 @@ public sealed class HostileRunTests : IClassFixture<EvaluatedStudy>, IDisposable
         if (status == 403)
         {
             headers["X-RateLimit-Remaining"] = "0";
-            headers["X-RateLimit-Reset"] = DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Reset"] =
+                DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         github.Enqueue(method, path, status, headers, body);
 
@@ -179,7 +192,8 @@ public sealed class HostileRunTests : IClassFixture<EvaluatedStudy>, IDisposable
                 e["GITHUB_API_URL"] = github.ApiUrl;
             });
         var first = Run();
-        var record = BomaxProcess.Run(directory, TimeSpan.FromMinutes(1), ["record", "study.yml", "--checkpoint", "ckpt-800", "--benchmark", "a", "--score", "0.99", "--replace"]);
+        var record = BomaxProcess.Run(directory, TimeSpan.FromMinutes(1),
+            ["record", "study.yml", "--checkpoint", "ckpt-800", "--benchmark", "a", "--score", "0.99", "--replace"]);
         Assert.True(record.ExitCode == 0, record.ToString()); // a new score: the next report differs
         var second = Run();
 
@@ -215,7 +229,8 @@ public sealed class HostileRunTests : IClassFixture<EvaluatedStudy>, IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = (run.Stdout + "\n" + run.Stderr).Split('\n').Select(l => l.TrimStart()).ToList();
         Assert.Contains(lines, l => l.StartsWith("selected: ckpt-500::error::INJECTED red", StringComparison.Ordinal)); // one line, escapes gone
-        Assert.All(lines.Where(l => l.StartsWith("::", StringComparison.Ordinal)), l => Assert.Matches("^::(group|endgroup|notice title=Bomax.Ci)::", l));
+        Assert.All(lines.Where(l => l.StartsWith("::", StringComparison.Ordinal)),
+            l => Assert.Matches("^::(group|endgroup|notice title=Bomax.Ci)::", l));
         Assert.DoesNotContain(lines, l => l.Contains("##[", StringComparison.Ordinal) && !l.StartsWith("::notice", StringComparison.Ordinal));
         Assert.DoesNotContain('\u001b', run.Stdout + run.Stderr);
     }

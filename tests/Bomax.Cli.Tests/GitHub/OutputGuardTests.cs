@@ -2,7 +2,8 @@ using Bomax.Cli.GitHub;
 
 namespace Bomax.Cli.Tests.GitHub;
 
-/// <summary>What leaves the process: credentials removed, escapes and control characters dropped, and under Actions no line a name can make is a workflow command.</summary>
+/// <summary>What leaves the process: credentials removed, escapes and control characters dropped,
+/// and under Actions no line a name can make is a workflow command.</summary>
 public sealed class OutputGuardTests
 {
     const string Secret = "ghs_GuardTestToken0123456789abcdefABCDEF";
@@ -25,7 +26,8 @@ public sealed class OutputGuardTests
     [InlineData("see https://api.example.com/x?access_token=abcdef123&page=2", "see https://api.example.com/x?access_token=***&page=2")]
     [InlineData("""{"token": "v1.abcdef0123456789"}""", """{"token": "***"}""")]
     [InlineData("leaked github_pat_11ABCDEFG0123456789_abcdefghijklmnop here", "leaked *** here")]
-    [InlineData("a token (GITHUB_TOKEN or --github-token) and a repository are needed", "a token (GITHUB_TOKEN or --github-token) and a repository are needed")]
+    [InlineData("a token (GITHUB_TOKEN or --github-token) and a repository are needed",
+        "a token (GITHUB_TOKEN or --github-token) and a repository are needed")]
     [InlineData("the token may not write there", "the token may not write there")]
     public void Credentials_are_removed_and_prose_is_left_alone(string text, string expected) =>
         Assert.Equal(expected, Redaction.Redact(text));
@@ -75,7 +77,11 @@ public sealed class OutputGuardTests
         });
 
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["selected: x", ":\u200B:error::INJECTED", "  :\u200B:add-mask::nothing", "run ##\u200B[error]legacy (step 5)", "::notice::selected x%0A::error::INJECTED%0A  ::add-mask::nothing%0Arun ##[error]legacy"], lines);
+        Assert.Equal(
+            [
+                "selected: x", ":\u200B:error::INJECTED", "  :\u200B:add-mask::nothing", "run ##\u200B[error]legacy (step 5)",
+                "::notice::selected x%0A::error::INJECTED%0A  ::add-mask::nothing%0Arun ##[error]legacy",
+            ], lines);
         Assert.Single(lines, l => l.TrimStart().StartsWith("::", StringComparison.Ordinal));
     }
 

@@ -81,8 +81,22 @@ public sealed class PullRequestEventTests
         ["url"] = $"https://api.github.com/repos/{baseFullName}/pulls/{number}",
         ["id"] = 279147437,
         ["number"] = number,
-        ["head"] = new JsonObject { ["ref"] = "changes", ["sha"] = "ec26c3e57ca3a959ca5aad62de7213c562f8c821", ["repo"] = new JsonObject { ["id"] = baseId, ["url"] = $"https://api.github.com/repos/{baseFullName}", ["name"] = baseFullName.Split('/')[1] } },
-        ["base"] = new JsonObject { ["ref"] = "master", ["sha"] = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", ["repo"] = new JsonObject { ["id"] = baseId, ["url"] = $"https://api.github.com/repos/{baseFullName}", ["name"] = baseFullName.Split('/')[1] } },
+        ["head"] = new JsonObject
+        {
+            ["ref"] = "changes", ["sha"] = "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+            ["repo"] = new JsonObject
+            {
+                ["id"] = baseId, ["url"] = $"https://api.github.com/repos/{baseFullName}", ["name"] = baseFullName.Split('/')[1],
+            },
+        },
+        ["base"] = new JsonObject
+        {
+            ["ref"] = "master", ["sha"] = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
+            ["repo"] = new JsonObject
+            {
+                ["id"] = baseId, ["url"] = $"https://api.github.com/repos/{baseFullName}", ["name"] = baseFullName.Split('/')[1],
+            },
+        },
     };
 
     [Fact]
@@ -105,7 +119,8 @@ public sealed class PullRequestEventTests
     [Fact]
     public void Without_a_repository_id_the_base_is_matched_by_its_api_address()
     {
-        var payload = JsonNode.Parse(WorkflowRun("pull_request", Pull(2, 186853002, "Codertocat/Hello-World"), Pull(17, 300029405, "octo-org/octo-repo")))!;
+        var payload = JsonNode.Parse(
+            WorkflowRun("pull_request", Pull(2, 186853002, "Codertocat/Hello-World"), Pull(17, 300029405, "octo-org/octo-repo")))!;
         payload["repository"]!.AsObject().Remove("id");
         payload["repository"]!.AsObject().Remove("full_name");
 
@@ -124,7 +139,8 @@ public sealed class PullRequestEventTests
     [Fact]
     public void A_workflow_run_of_another_repositorys_pull_request_looks_up_the_head_commit_in_this_one()
     {
-        var target = PullRequestEvent.Target("workflow_run", WorkflowRun("pull_request", Pull(2, 186853002, "Codertocat/Hello-World")), "octo-org/octo-repo");
+        var target = PullRequestEvent.Target("workflow_run", WorkflowRun("pull_request", Pull(2, 186853002, "Codertocat/Hello-World")),
+            "octo-org/octo-repo");
 
         Assert.Equal(new PullRequestTarget(null, "3484a3fb816e0859fd6e1cea078d76385ff50625"), target);
     }

@@ -13,8 +13,10 @@ public sealed class StickyCommentTests
 
     static string Report(string text) => MarkdownReport.Marker(Study) + "\n## Bomax.Ci report: nightly\n\n" + text + "\n";
 
-    static Task<CommentOutcome> Upsert(FakeGitHubServer server, string body, StickyMode mode, string study = Study, GitHubRetryOptions? retry = null, string token = Token) =>
-        StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, token), server.Owner, server.Repo, server.Issue, study, body, mode, None, retry);
+    static Task<CommentOutcome> Upsert(FakeGitHubServer server, string body, StickyMode mode, string study = Study, GitHubRetryOptions? retry = null,
+        string token = Token) =>
+        StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, token), server.Owner, server.Repo, server.Issue, study, body, mode, None,
+            retry);
 
     const string Comments = "/repos/octo-org/llm-train/issues/42/comments";
     const string NotAccessible = """{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/issues/comments#create-an-issue-comment","status":"403"}""";
@@ -172,7 +174,8 @@ public sealed class StickyCommentTests
     public async Task The_actions_token_takes_the_bots_comment_without_asking_who_it_is_and_never_a_users_copy()
     {
         using var server = new FakeGitHubServer();
-        var mine = SeedThreePages(server, FakeGitHubServer.ActionsBot, Report("old"), otherAuthor: "mallory"); // mallory's copy of the marker comes first
+        // mallory's copy of the marker comes first
+        var mine = SeedThreePages(server, FakeGitHubServer.ActionsBot, Report("old"), otherAuthor: "mallory");
         var body = Report("new");
 
         var outcome = await Upsert(server, body, StickyMode.Upsert, token: FakeGitHubServer.ActionsToken);
@@ -254,7 +257,10 @@ public sealed class StickyCommentTests
 
         Assert.Equal("updated", outcome.Action);
         Assert.Equal(
-            ["GET /api/v3/user", "GET /api/v3/repos/octo-org/llm-train/issues/42/comments", $"PATCH /api/v3/repos/octo-org/llm-train/issues/comments/{mine}"],
+            [
+                "GET /api/v3/user", "GET /api/v3/repos/octo-org/llm-train/issues/42/comments",
+                $"PATCH /api/v3/repos/octo-org/llm-train/issues/comments/{mine}",
+            ],
             server.Requests.Select(r => $"{r.Method} {r.Path}"));
     }
 
@@ -263,7 +269,8 @@ public sealed class StickyCommentTests
     {
         using var server = new FakeGitHubServer(pathPrefix: "/api/v3");
 
-        await StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl + "/", Token), server.Owner, server.Repo, server.Issue, Study, Report("x"), StickyMode.Upsert, None);
+        await StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl + "/", Token), server.Owner, server.Repo, server.Issue, Study, Report("x"),
+            StickyMode.Upsert, None);
 
         Assert.Equal(["/api/v3/user", "/api/v3/repos/octo-org/llm-train/issues/42/comments", "/api/v3/repos/octo-org/llm-train/issues/42/comments"],
             server.Requests.Select(r => r.Path));
@@ -280,7 +287,8 @@ public sealed class StickyCommentTests
             server.Requests.Select(r => $"{r.Method} {r.Path}"));
     }
 
-    /// <summary>Why <see cref="StickyComment.Client"/> does not use this constructor: it rewrites the path of every non-github.com host to /api/v3/.</summary>
+    /// <summary>Why <see cref="StickyComment.Client"/> does not use this constructor: it rewrites the path of every non-github.com host to
+    /// /api/v3/.</summary>
     [Theory]
     [InlineData("")]
     [InlineData("/")]
@@ -304,7 +312,8 @@ public sealed class StickyCommentTests
         cancel.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), "octo-org", "llm-train", 42, Study, "x", StickyMode.Upsert, cancel.Token));
+            StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), "octo-org", "llm-train", 42, Study, "x", StickyMode.Upsert,
+                cancel.Token));
 
         Assert.Empty(server.Requests);
     }
@@ -388,7 +397,8 @@ public sealed class StickyCommentTests
         using var server = new FakeGitHubServer();
         var waits = new List<TimeSpan>();
 
-        var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits), token: FakeGitHubServer.ReadOnlyToken);
+        var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits),
+            token: FakeGitHubServer.ReadOnlyToken);
 
         Assert.Equal(new CommentOutcome("forbidden", null, null), outcome);
         Assert.Empty(waits);
@@ -429,7 +439,8 @@ public sealed class StickyCommentTests
     public async Task A_404_on_the_comment_list_says_not_found_rather_than_forbidden()
     {
         using var server = new FakeGitHubServer();
-        server.Enqueue("GET", Comments, 404, null, """{"message":"Not Found","documentation_url":"https://docs.github.com/rest/issues/comments#list-issue-comments","status":"404"}""");
+        server.Enqueue("GET", Comments, 404, null,
+            """{"message":"Not Found","documentation_url":"https://docs.github.com/rest/issues/comments#list-issue-comments","status":"404"}""");
 
         var outcome = await Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording([]));
 
@@ -442,7 +453,8 @@ public sealed class StickyCommentTests
     {
         using var server = new FakeGitHubServer(); // it serves issue 42 only
 
-        var outcome = await StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), server.Owner, server.Repo, 7, Study, Report("x"), StickyMode.Upsert, None);
+        var outcome = await StickyComment.UpsertAsync(StickyComment.Client(server.ApiUrl, Token), server.Owner, server.Repo, 7, Study, Report("x"),
+            StickyMode.Upsert, None);
 
         Assert.Equal("not-found", outcome.Action);
         Assert.Empty(Writes(server));
@@ -455,7 +467,8 @@ public sealed class StickyCommentTests
         server.Enqueue("POST", Comments, 500, null, """{"message":"Server Error"}""");
         var waits = new List<TimeSpan>();
 
-        var e = await Assert.ThrowsAnyAsync<ApiException>(() => Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits)));
+        var e = await Assert.ThrowsAnyAsync<ApiException>(() =>
+            Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits)));
 
         Assert.Equal(System.Net.HttpStatusCode.InternalServerError, e.StatusCode);
         Assert.Empty(waits);
@@ -473,7 +486,8 @@ public sealed class StickyCommentTests
         }, """{"message":"API rate limit exceeded for installation ID 12345678."}""");
         var waits = new List<TimeSpan>();
 
-        var e = await Assert.ThrowsAnyAsync<ApiException>(() => Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits)));
+        var e = await Assert.ThrowsAnyAsync<ApiException>(() =>
+            Upsert(server, Report("x"), StickyMode.Upsert, retry: GitHubRetryTests.Recording(waits)));
 
         Assert.True(GitHubRetry.IsRateLimited(e));
         Assert.Empty(waits);

@@ -8,7 +8,10 @@ public sealed class JournalFileTests : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     static EvaluationRecord Evaluation(string checkpoint, string benchmark, double score, int minute = 0) =>
-        new(checkpoint, long.Parse(checkpoint.Split('-')[^1]), benchmark, score, null, 1.5, 1) { Time = new DateTimeOffset(2026, 1, 1, 0, minute, 0, TimeSpan.Zero) };
+        new(checkpoint, long.Parse(checkpoint.Split('-')[^1]), benchmark, score, null, 1.5, 1)
+        {
+            Time = new DateTimeOffset(2026, 1, 1, 0, minute, 0, TimeSpan.Zero),
+        };
 
     [Fact]
     public void AppendedRecordsReadBackInOrderWithEveryField()
@@ -17,7 +20,8 @@ public sealed class JournalFileTests : IDisposable
         var header = new HeaderRecord("s", 1, new[] { "checkpoint-100" }, new[] { "arc" }, "bomax 0.1.0") { Time = DateTimeOffset.UnixEpoch };
         var failure = new FailureRecord("checkpoint-100", 100, "mmlu", 2, "exit code 2: boom", "boom\n", 3.25, 2)
         {
-            Time = DateTimeOffset.UnixEpoch, Kind = FailureKinds.Exit, CommandFingerprint = "0123456789ab", ScoreFingerprint = "ba9876543210", OutputDirectory = "/o/attempt-2",
+            Time = DateTimeOffset.UnixEpoch, Kind = FailureKinds.Exit, CommandFingerprint = "0123456789ab", ScoreFingerprint = "ba9876543210",
+            OutputDirectory = "/o/attempt-2",
         };
         JournalFile.Append(path, header);
         JournalFile.Append(path, Evaluation("checkpoint-100", "arc", 0.75) with { StandardError = 0.01 });
@@ -31,7 +35,8 @@ public sealed class JournalFileTests : IDisposable
         Assert.Equal(header.Checkpoints, readHeader.Checkpoints);
         Assert.Equal(header.Benchmarks, readHeader.Benchmarks);
         var evaluation = Assert.IsType<EvaluationRecord>(contents.Records[1]);
-        Assert.Equal(("checkpoint-100", 100L, "arc", 0.75, (double?)0.01), (evaluation.Checkpoint, evaluation.Step, evaluation.Benchmark, evaluation.Score, evaluation.StandardError));
+        Assert.Equal(("checkpoint-100", 100L, "arc", 0.75, (double?)0.01),
+            (evaluation.Checkpoint, evaluation.Step, evaluation.Benchmark, evaluation.Score, evaluation.StandardError));
         Assert.Equal(failure with { Line = 3 }, Assert.IsType<FailureRecord>(contents.Records[2]));
         Assert.Equal(3, File.ReadAllLines(path).Length);
     }

@@ -66,7 +66,8 @@ public sealed class TerminalDisplayTests : IDisposable
         var blockLines = screens.SelectMany(s => s.Split('\n'))
             .Where(l => l.Contains('█') || l.Contains('░') || l.StartsWith("pick ") || l.StartsWith("initial design")).ToList();
         Assert.Contains(blockLines, l => l.StartsWith("pick ") || l.StartsWith("initial design"));
-        Assert.All(blockLines, line => Assert.True(line.TrimEnd().Length <= 80, $"a status line wider than the terminal ({line.TrimEnd().Length}):\n{line}"));
+        Assert.All(blockLines, line => Assert.True(line.TrimEnd().Length <= 80, $"a status line wider than the terminal "
+            + $"({line.TrimEnd().Length}):\n{line}"));
         // When the run names its pick, the block is gone: no bar left above or below the result.
         Assert.Contains("selected:", last);
         Assert.False(last.Contains('█') || last.Contains('░'), "the status block was left on the screen:\n" + last);
@@ -74,7 +75,10 @@ public sealed class TerminalDisplayTests : IDisposable
 
     string Tmux(params string[] arguments)
     {
-        var start = new ProcessStartInfo(TmuxFactAttribute.Tmux) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(TmuxFactAttribute.Tmux)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
         start.ArgumentList.Add("-L");
         start.ArgumentList.Add(socket);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);

@@ -52,7 +52,8 @@ public sealed class DecisionStateTests : IDisposable
         state.Write(directory);
         var read = DecisionState.Read(directory);
         Assert.Equal(state.Raw, read!.Raw);
-        Assert.Equal((state.JournalSha256, state.FittedAt, state.Scale, state.Outcome), (read.JournalSha256, read.FittedAt, read.Scale, read.Outcome));
+        Assert.Equal((state.JournalSha256, state.FittedAt, state.Scale, state.Outcome),
+            (read.JournalSha256, read.FittedAt, read.Scale, read.Outcome));
         Assert.Equal(1.7, read.StartFor("abc", Options, 3)!.Scale);   // the same journal: the check's scale is kept with the fit
         Assert.Null(read.StartFor("def", Options, 3)!.Scale);         // a changed one: computed again
 
@@ -64,7 +65,8 @@ public sealed class DecisionStateTests : IDisposable
     public void AReportAfterARunDecidesAsTheRunPrintedFromItsKeptFit()
     {
         string script = Path.Combine(directory, "eval.sh");
-        File.WriteAllText(script, "#!/bin/bash\nawk -v s=\"$BOMAX_STEP\" -v b=\"$1\" 'BEGIN { d = (s - 500) / 300; printf \"%.4f\\n\", 0.8 - 0.3 * d * d + length(b) / 1000 }'\n");
+        File.WriteAllText(script, "#!/bin/bash\nawk -v s=\"$BOMAX_STEP\" -v b=\"$1\" 'BEGIN { d = (s - 500) / 300; printf \"%.4f\\n\", "
+            + "0.8 - 0.3 * d * d + length(b) / 1000 }'\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string spec = Path.Combine(directory, "study.yml");
         File.WriteAllText(spec, """

@@ -84,8 +84,9 @@ public class HtmlReportBrowserTests
             UseShellExecute = false,
             WorkingDirectory = folder,
         };
-        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", $"--user-data-dir={Path.Combine(folder, "profile")}" })
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     $"--user-data-dir={Path.Combine(folder, "profile")}" })
             start.ArgumentList.Add(a);
         foreach (var a in arguments) start.ArgumentList.Add(a);
         start.Environment["HOME"] = folder;

@@ -16,10 +16,13 @@ internal static class ReportFixture
     {
         var random = new Random(seed);
         var steps = Enumerable.Range(0, checkpoints).Select(i => 100L * (i + 1)).ToArray();
-        var benchmarkNames = Enumerable.Range(0, benchmarks).Select(j => j switch { 0 => "mmlu", 1 => "gsm8k", 2 => "hellaswag", _ => $"bench-{j:000}" }).ToList();
+        var benchmarkNames = Enumerable.Range(0, benchmarks)
+            .Select(j => j switch { 0 => "mmlu", 1 => "gsm8k", 2 => "hellaswag", _ => $"bench-{j:000}" })
+            .ToList();
         var weights = Enumerable.Range(0, benchmarks).Select(j => j == 0 ? 2.0 : 1.0).ToArray();
         double peak = checkpoints * 0.62;
-        double Truth(int i, int j) => 0.3 + 0.03 * (j % 7) + 0.4 * (1 - Math.Exp(-(i + 1) / (checkpoints / 5.0))) - 0.08 * Math.Pow((i - peak) / checkpoints, 2) + 0.01 * Math.Sin(i * 0.7 + j);
+        double Truth(int i, int j) => 0.3 + 0.03 * (j % 7) + 0.4 * (1 - Math.Exp(-(i + 1) / (checkpoints / 5.0)))
+            - 0.08 * Math.Pow((i - peak) / checkpoints, 2) + 0.01 * Math.Sin(i * 0.7 + j);
 
         var cells = new List<CellEstimate>();
         var estimate = new double[checkpoints, benchmarks];
@@ -32,7 +35,9 @@ internal static class ReportFixture
                 estimate[i, j] = Truth(i, j) + 0.003 * (random.NextDouble() - 0.5);
             }
         double weightSum = weights.Sum();
-        var averages = Enumerable.Range(0, checkpoints).Select(i => Enumerable.Range(0, benchmarks).Sum(j => weights[j] * estimate[i, j]) / weightSum).ToArray();
+        var averages = Enumerable.Range(0, checkpoints)
+            .Select(i => Enumerable.Range(0, benchmarks).Sum(j => weights[j] * estimate[i, j]) / weightSum)
+            .ToArray();
         int pick = Array.IndexOf(averages, averages.Max());
         // The pick has been looked at: its even benchmarks observed, its odd ones predicted.
         for (int j = 0; j < benchmarks; j++)
@@ -45,7 +50,8 @@ internal static class ReportFixture
         double Half(int i) => 0.003 + 0.012 * (1 - Evaluated(i) / (double)benchmarks);
 
         var curve = Enumerable.Range(0, checkpoints)
-            .Select(i => new CurvePoint(Name(i), steps[i], averages[i], averages[i] - Half(i), averages[i] + Half(i), Evaluated(i), i == pick)).ToList();
+            .Select(i => new CurvePoint(Name(i), steps[i], averages[i], averages[i] - Half(i), averages[i] + Half(i), Evaluated(i), i == pick))
+            .ToList();
         var order = Enumerable.Range(0, checkpoints).OrderByDescending(i => averages[i]).ThenBy(i => i).ToList();
         double[] pBest = [0.97, 0.02, 0.006, 0.003, 0.001];
         var top = order.Take(5).Select((i, r) => new ReportStanding(Name(i), steps[i], averages[i], averages[i] - Half(i), averages[i] + Half(i),
@@ -60,7 +66,8 @@ internal static class ReportFixture
             c.Item1 == 1 ? "killed: out of memory | see log\nsecond line" : "timed out after 30m; process tree killed")).ToList();
         int evaluations = cells.Count(c => c.Observed);
         return new StudyReport("demo-study", "bomax.yaml", ".bomax/demo-study.jsonl", top[0], top, evaluations, checkpoints * benchmarks,
-            checkpoints, benchmarks, evaluations * 95.5, fullGridSeconds < 0 ? checkpoints * benchmarks * 95.5 : fullGridSeconds, pickBenchmarks, curve, benchmarkNames, cells, failures,
+            checkpoints, benchmarks, evaluations * 95.5, fullGridSeconds < 0 ? checkpoints * benchmarks * 95.5 : fullGridSeconds, pickBenchmarks,
+            curve, benchmarkNames, cells, failures,
             ["benchmark hellaswag has 1 observation(s): its scores rest on the other benchmarks"],
             [new("kernel", "matern52"), new("seed", "7"), new("fit", "converged")],
             "bomax 0.1.0", generatedAt ?? new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
@@ -104,7 +111,8 @@ public class MarkdownReportTests
         var md = MarkdownReport.Render(report);
         var p = report.Pick;
         Assert.Contains($"### Selected **{p.Name}**", md);
-        Assert.Contains($"Estimated average **{p.Estimate.ToString("0.0000", C)}** (95 % interval {p.Low.ToString("0.0000", C)}–{p.High.ToString("0.0000", C)}) · P(best) **0.97**", md);
+        Assert.Contains($"Estimated average **{p.Estimate.ToString("0.0000", C)}** (95 % interval "
+            + $"{p.Low.ToString("0.0000", C)}–{p.High.ToString("0.0000", C)}) · P(best) **0.97**", md);
         // The expected shortfall in score units and as a share of the expected best average (estimate + shortfall).
         Assert.Contains($" · expected shortfall 0.0002 ({(100 * 0.0002 / (p.Estimate + 0.0002)).ToString("0.00", C)} %)", md);
     }
@@ -123,7 +131,9 @@ public class MarkdownReportTests
         {
             var s = report.Top[r];
             Assert.Contains($"| {s.Name}", rows[r].Replace("**", "").Replace(" (pick)", ""));
-            Assert.Contains($"| {s.Estimate.ToString("0.0000", C)} | {s.Low.ToString("0.0000", C)}–{s.High.ToString("0.0000", C)} | {s.ProbabilityBest.ToString("0.00", C)} | {s.ExpectedShortfall.ToString("0.0000", C)} ({(100 * s.RelativeShortfall).ToString("0.00", C)} %) | {s.BenchmarksEvaluated}/{s.BenchmarkCount} |", rows[r]);
+            Assert.Contains($"| {s.Estimate.ToString("0.0000", C)} | {s.Low.ToString("0.0000", C)}–{s.High.ToString("0.0000", C)} | "
+                + $"{s.ProbabilityBest.ToString("0.00", C)} | {s.ExpectedShortfall.ToString("0.0000", C)} "
+                + $"({(100 * s.RelativeShortfall).ToString("0.00", C)} %) | {s.BenchmarksEvaluated}/{s.BenchmarkCount} |", rows[r]);
             Assert.Equal(r == 0, rows[r].Contains("(pick)"));
         }
     }
@@ -166,7 +176,8 @@ public class MarkdownReportTests
             if (b.Observed is { } o)
                 Assert.Contains($"| {b.Name} | {weight} | {o.ToString("0.0000", C)} | observed |", md);
             else
-                Assert.Contains($"| {b.Name} | {weight} | {b.Predicted.ToString("0.0000", C)} ± {((b.High - b.Low) / 2).ToString("0.0000", C)} | predicted |", md);
+                Assert.Contains($"| {b.Name} | {weight} | {b.Predicted.ToString("0.0000", C)} ± {((b.High - b.Low) / 2).ToString("0.0000", C)} | "
+                    + $"predicted |", md);
         }
     }
 

@@ -42,9 +42,12 @@ public sealed class ReportBuilderTests : IDisposable
         var random = new Random(5);
         var cells = Enumerable.Range(0, study.Grid.CellCount).Select(study.Grid.CellAt).OrderBy(_ => random.Next()).Take(22).ToList();
         foreach (var cell in cells)
-            JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
-                study.Grid.Benchmarks[cell.Benchmark].Name, Score(cell.Checkpoint, cell.Benchmark), null, 3.0, 1)
-            { Time = DateTimeOffset.UnixEpoch });
+            JournalFile.Append(study.Spec.JournalPath,
+                new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
+                    study.Grid.Benchmarks[cell.Benchmark].Name, Score(cell.Checkpoint, cell.Benchmark), null, 3.0, 1)
+                {
+                    Time = DateTimeOffset.UnixEpoch,
+                });
         return JournalFile.Read(study.Spec.JournalPath);
     }
 
@@ -101,9 +104,12 @@ public sealed class ReportBuilderTests : IDisposable
         {
             var cell = cells[k];
             double score = Score(cell.Checkpoint, cell.Benchmark) + (k >= 30 ? (random.Next(2) * 2 - 1) * 0.03 : 0.0);
-            JournalFile.Append(study.Spec.JournalPath, new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
-                study.Grid.Benchmarks[cell.Benchmark].Name, score, null, 3.0, 1)
-            { Time = DateTimeOffset.UnixEpoch });
+            JournalFile.Append(study.Spec.JournalPath,
+                new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
+                    study.Grid.Benchmarks[cell.Benchmark].Name, score, null, 3.0, 1)
+                {
+                    Time = DateTimeOffset.UnixEpoch,
+                });
         }
         var journal = JournalFile.Read(study.Spec.JournalPath);
         var report = ReportBuilder.Build(study, journal, DateTimeOffset.UnixEpoch)!;
@@ -128,11 +134,15 @@ public sealed class ReportBuilderTests : IDisposable
         var report = ReportBuilder.Build(study, Journal(study), DateTimeOffset.UnixEpoch)!;
         // Benchmark weights are 1, 1, 2, 1; the share is the weight of the benchmarks observed at the pick.
         var pick = study.CheckpointIndex(report.Pick.Name);
-        var observed = study.Observe(JournalFile.Read(study.Spec.JournalPath)).Observations.Where(o => o.Cell.Checkpoint == pick).Select(o => o.Cell.Benchmark).ToHashSet();
+        var observed = study.Observe(JournalFile.Read(study.Spec.JournalPath)).Observations
+            .Where(o => o.Cell.Checkpoint == pick)
+            .Select(o => o.Cell.Benchmark)
+            .ToHashSet();
         double share = observed.Sum(j => study.Spec.Benchmarks[j].Weight) / study.Spec.Benchmarks.Sum(b => b.Weight);
         Assert.True(share is > 0 and < 1, $"the fixture should leave the pick partly observed (share {share})");
         var markdown = MarkdownReport.Render(report);
-        Assert.Contains($"**{(100 * share).ToString("0", CultureInfo.InvariantCulture)} %** of the estimate's weight rests on observed scores", markdown);
+        Assert.Contains($"**{(100 * share).ToString("0", CultureInfo.InvariantCulture)} %** of the estimate's weight rests on observed scores",
+            markdown);
         Assert.Contains($"**{(100 * (1 - share)).ToString("0", CultureInfo.InvariantCulture)} %** is the model's prediction", markdown);
 
         var allObserved = report.PickBenchmarks.Select(b => b with { Observed = b.Predicted }).ToList();
@@ -147,7 +157,8 @@ public sealed class ReportBuilderTests : IDisposable
         var first = MarkdownReport.Render(ReportBuilder.Build(study, journal, DateTimeOffset.UnixEpoch)!);
         var second = MarkdownReport.Render(ReportBuilder.Build(study, journal, DateTimeOffset.UnixEpoch.AddDays(3))!);
         Assert.NotEqual(first, second);
-        static string WithoutTime(string md) => string.Join('\n', md.Split('\n').Where(l => !l.StartsWith(MarkdownReport.GeneratedPrefix, StringComparison.Ordinal)));
+        static string WithoutTime(string md) =>
+            string.Join('\n', md.Split('\n').Where(l => !l.StartsWith(MarkdownReport.GeneratedPrefix, StringComparison.Ordinal)));
         Assert.Equal(WithoutTime(first), WithoutTime(second));
     }
 

@@ -23,7 +23,8 @@ public sealed class SkippableFactDiscoverer(IMessageSink diagnosticMessageSink) 
 {
     public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
     {
-        yield return new SkippableTestCase(diagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod);
+        yield return new SkippableTestCase(diagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(),
+            discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod);
     }
 }
 
@@ -32,7 +33,8 @@ public sealed class SkippableTestCase : XunitTestCase
     [Obsolete("Called by the de-serializer; should only be called by deriving classes for de-serialization purposes")]
     public SkippableTestCase() { }
 
-    public SkippableTestCase(IMessageSink diagnosticMessageSink, TestMethodDisplay methodDisplay, TestMethodDisplayOptions methodDisplayOptions, ITestMethod testMethod)
+    public SkippableTestCase(IMessageSink diagnosticMessageSink, TestMethodDisplay methodDisplay, TestMethodDisplayOptions methodDisplayOptions,
+        ITestMethod testMethod)
         : base(diagnosticMessageSink, methodDisplay, methodDisplayOptions, testMethod) { }
 
     public override async Task<RunSummary> RunAsync(IMessageSink diagnosticMessageSink, IMessageBus messageBus, object[] constructorArguments,

@@ -25,7 +25,9 @@ public sealed class SlurmCluster : IDisposable
     public string? SkipReason { get; }
 
     /// <summary>The cluster's folder: its slurm.conf, the daemons' logs, their state.</summary>
-    public string Folder { get; } = Environment.GetEnvironmentVariable("BOMAX_SLURM_DIR") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "bomax-slurm");
+    public string Folder { get; } = Environment.GetEnvironmentVariable("BOMAX_SLURM_DIR") is { Length: > 0 } d
+        ? d
+        : Path.Combine(Path.GetTempPath(), "bomax-slurm");
 
     public string Conf => Path.Combine(Folder, "slurm.conf");
     public static string SourceRoot => ActionHarness.SourceRoot;
@@ -128,7 +130,8 @@ public sealed class SlurmCluster : IDisposable
     }
 
     /// <summary>Runs a command (no shell) and waits for it, killing its process tree when it runs past <paramref name="limit"/>.</summary>
-    internal static CommandResult Run(string file, IEnumerable<string> arguments, string workingDirectory, TimeSpan limit, Action<IDictionary<string, string?>>? environment = null)
+    internal static CommandResult Run(string file, IEnumerable<string> arguments, string workingDirectory, TimeSpan limit,
+        Action<IDictionary<string, string?>>? environment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -164,5 +167,7 @@ public sealed class SlurmCluster : IDisposable
 
     /// <summary>The job ids of <c>slurmd.log</c>'s "launch task StepId=J.S" lines: the steps slurmd launched.</summary>
     public IReadOnlySet<string> LaunchedSteps() =>
-        Regex.Matches(File.ReadAllText(Path.Combine(Folder, "slurmd.log")), @"launch task StepId=(\d+\.\d+)").Select(m => m.Groups[1].Value).ToHashSet();
+        Regex.Matches(File.ReadAllText(Path.Combine(Folder, "slurmd.log")), @"launch task StepId=(\d+\.\d+)")
+            .Select(m => m.Groups[1].Value)
+            .ToHashSet();
 }

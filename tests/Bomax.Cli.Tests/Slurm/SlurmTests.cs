@@ -61,7 +61,10 @@ public sealed class SlurmTests(SlurmCluster cluster, ITestOutputHelper output)
     static string Unique(string what) => $"bomax-test-{what}-{Guid.NewGuid().ToString("n")[..8]}";
 
     static List<JsonObject> Journal(string folder, string study) =>
-        File.ReadAllLines(Path.Combine(folder, ".bomax", study + ".jsonl")).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        File.ReadAllLines(Path.Combine(folder, ".bomax", study + ".jsonl"))
+            .Where(l => l.Length > 0)
+            .Select(l => JsonNode.Parse(l)!.AsObject())
+            .ToList();
 
     static string Text(JsonObject record, string key) => record[key]!.GetValue<string>();
 
@@ -137,7 +140,8 @@ public sealed class SlurmTests(SlurmCluster cluster, ITestOutputHelper output)
             var deadline = DateTime.UtcNow.AddSeconds(15);
             IReadOnlyList<string> left;
             while ((left = cluster.JobsAndSteps(jobName)).Count > 0 && DateTime.UtcNow < deadline) Thread.Sleep(500);
-            Assert.True(left.Count == 0, $"15 s after bomax recorded the timeout, squeue still lists: {string.Join("; ", left)}\n{cluster.Log("slurmctld")}\n{cluster.Log("slurmd")}");
+            Assert.True(left.Count == 0, $"15 s after bomax recorded the timeout, squeue still lists: "
+                + $"{string.Join("; ", left)}\n{cluster.Log("slurmctld")}\n{cluster.Log("slurmd")}");
         }
         finally
         {
@@ -159,7 +163,8 @@ public sealed class SlurmTests(SlurmCluster cluster, ITestOutputHelper output)
         try
         {
             string bomax = $"{DotnetHost()} {Path.Combine(AppContext.BaseDirectory, "bomax.dll")}";
-            var result = SlurmCluster.Run("sbatch", ["--wait", "--array=0-2", $"--job-name={jobName}", Path.Combine(Sample, "eval-array.sbatch"), "study.yml"],
+            var result = SlurmCluster.Run("sbatch",
+                ["--wait", "--array=0-2", $"--job-name={jobName}", Path.Combine(Sample, "eval-array.sbatch"), "study.yml"],
                 folder, TimeSpan.FromSeconds(75), environment =>
                 {
                     cluster.ClusterEnvironment(environment);
@@ -173,8 +178,12 @@ public sealed class SlurmTests(SlurmCluster cluster, ITestOutputHelper output)
             Assert.True(result.ExitCode == 0, $"{result}\n{all}\n{cluster.Log("slurmctld")}");
             Assert.Equal(3, logs.Count);
 
-            var evaluations = Journal(folder, "slurm-array").Where(r => Text(r, "type") == "evaluation").Select(r => (Text(r, "checkpoint"), Text(r, "benchmark"))).ToList();
-            Assert.Equal(checkpoints.SelectMany(c => benchmarks.Select(b => (c, b))).Order(), evaluations.Order()); // the whole budget, each pair once: suggest leases what it hands out
+            var evaluations = Journal(folder, "slurm-array")
+                .Where(r => Text(r, "type") == "evaluation")
+                .Select(r => (Text(r, "checkpoint"), Text(r, "benchmark")))
+                .ToList();
+            // the whole budget, each pair once: suggest leases what it hands out
+            Assert.Equal(checkpoints.SelectMany(c => benchmarks.Select(b => (c, b))).Order(), evaluations.Order());
             output.WriteLine($"{evaluations.Count} evaluations journaled for {evaluations.Distinct().Count()} pairs");
 
             Assert.Single(logs, l => File.ReadAllText(l).Contains("last of 3 tasks: writing the report"));
@@ -200,7 +209,8 @@ public sealed class SlurmScriptTests
     public void TheSlurmScriptsPassShellcheck()
     {
         string root = SlurmCluster.SourceRoot;
-        string[] scripts = ["tests/slurm/start-cluster.sh", "tests/slurm/stop-cluster.sh", "samples/slurm/eval-array.sbatch", "samples/slurm/eval-standin.sh"];
+        string[] scripts =
+            ["tests/slurm/start-cluster.sh", "tests/slurm/stop-cluster.sh", "samples/slurm/eval-array.sbatch", "samples/slurm/eval-standin.sh"];
         var result = SlurmCluster.Run(Action.ShellcheckFactAttribute.Shellcheck, ["--shell=bash", .. scripts], root, TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, result.ToString());
     }

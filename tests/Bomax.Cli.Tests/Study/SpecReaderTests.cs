@@ -327,7 +327,8 @@ public class SpecReaderTests
     [InlineData("  score-limit: .inf\n", 9, 16, "eval.score-limit", "must be a positive, finite number")]
     [InlineData("budget: { max-evals: 120% }\n", 9, 22, "budget.max-evals", "at most 100%")]
     [InlineData("budget: { max-evals: 0% }\n", 9, 22, "budget.max-evals", "more than 0%")]
-    [InlineData("budget: { max-evals: abc }\n", 9, 22, "budget.max-evals", "expected a count of evaluations like 40, a percentage of the grid like 10% or a fraction of it like 0.1, found 'abc'")]
+    [InlineData("budget: { max-evals: abc }\n", 9, 22, "budget.max-evals", "expected a count of evaluations like 40, "
+        + "a percentage of the grid like 10% or a fraction of it like 0.1, found 'abc'")]
     [InlineData("budget: { max-evals: 0 }\n", 9, 22, "budget.max-evals", "must be more than 0, found 0")]
     [InlineData("budget: { max-time: 6hrs }\n", 9, 21, "budget.max-time", "unknown unit 'hrs'")]
     [InlineData("budget: [40]\n", 9, 9, "budget", "expected a mapping with max-evals:, max-time:, found a list")]
@@ -337,7 +338,8 @@ public class SpecReaderTests
     [InlineData("stop: { expected-shortfall: -0.1% }\n", 9, 29, "stop.expected-shortfall", "must be more than 0% and less than 100%, found '-0.1%'")]
     [InlineData("stop: { expected-shortfall: 100% }\n", 9, 29, "stop.expected-shortfall", "must be more than 0% and less than 100%, found '100%'")]
     [InlineData("stop: { expected-shortfall: 0 }\n", 9, 29, "stop.expected-shortfall", "must be more than 0, found '0'")]
-    [InlineData("stop: { expected-shortfall: small }\n", 9, 29, "stop.expected-shortfall", "expected a share of the best average like 0.1% or a score difference like 0.0005, found 'small'")]
+    [InlineData("stop: { expected-shortfall: small }\n", 9, 29, "stop.expected-shortfall", "expected a share of the best average like 0.1% "
+        + "or a score difference like 0.0005, found 'small'")]
     [InlineData("engine: { device: gpu }\n", 9, 19, "engine.device", "'gpu' is not one of auto, cpu, cuda; did you mean 'cuda'?")]
     [InlineData("engine: { device: tpu }\n", 9, 19, "engine.device", "'tpu' is not one of auto, cpu, cuda; did you mean 'cpu'?")]
     [InlineData("engine: { kernel: matern }\n", 9, 19, "engine.kernel", "did you mean 'matern52'?")]
@@ -358,7 +360,8 @@ public class SpecReaderTests
     [InlineData("  - { name: mmlu, weight: .inf }\n", 6, 27, "benchmarks[1].weight", "must be a positive, finite number, found '.inf'")]
     [InlineData("  - { name: mmlu, weight: heavy }\n", 6, 27, "benchmarks[1].weight", "expected a positive number, found 'heavy'")]
     [InlineData("  - { weight: 2 }\n", 6, 5, "benchmarks[1].name", "missing required key 'name'")]
-    [InlineData("  - [mmlu]\n", 6, 5, "benchmarks[1]", "expected a benchmark name or a mapping with name: and optional weight:, command:, score:, goal:, found a list")]
+    [InlineData("  - [mmlu]\n", 6, 5, "benchmarks[1]", "expected a benchmark name or a mapping with name: "
+        + "and optional weight:, command:, score:, goal:, found a list")]
     public void RejectsABadBenchmarkEntry(string entry, int line, int column, string field, string messagePart)
     {
         AssertError(SingleError(Minimal().Replace("  - mmlu\n", entry)), line, column, field, messagePart);
@@ -653,7 +656,11 @@ public class SpecReaderTests
 
         Assert.Equal(new ScoreRule.LmEval("acc,none"), spec.Eval.Score);
         Assert.Equal(1e9, spec.Eval.ScoreLimit);
-        Assert.Equal([null, new ScoreRule.LmEval("exact_match,strict-match"), new ScoreRule.LmEval("acc_norm"), new ScoreRule.LmEval("word_perplexity,none"), new ScoreRule.LastNumber()],
+        Assert.Equal(
+            [
+                null, new ScoreRule.LmEval("exact_match,strict-match"), new ScoreRule.LmEval("acc_norm"),
+                new ScoreRule.LmEval("word_perplexity,none"), new ScoreRule.LastNumber(),
+            ],
             spec.Benchmarks.Select(b => b.Score));
         Assert.Equal([null, null, null, ScoreGoal.Minimize, ScoreGoal.Maximize], spec.Benchmarks.Select(b => b.Goal));
     }

@@ -36,7 +36,8 @@ public sealed class StudyJournalStateTests : IDisposable
         var prints = study.FingerprintsOf(study.BenchmarkIndex(benchmark));
         return new FailureRecord(checkpoint, 1, benchmark, 2, "exit code 2: no such file", "", 1, 2)
         {
-            Time = DateTimeOffset.UnixEpoch.AddHours(1), Kind = kind, CommandFingerprint = prints.Command, ScoreFingerprint = prints.Score, OutputDirectory = outputs,
+            Time = DateTimeOffset.UnixEpoch.AddHours(1), Kind = kind, CommandFingerprint = prints.Command, ScoreFingerprint = prints.Score,
+            OutputDirectory = outputs,
         };
     }
 

@@ -56,7 +56,8 @@ public sealed class StudyRunnerClockTests : IDisposable
         var study = Study("budget: { max-evals: 6 }");
         var time = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-        var result = await new StudyRunner(study, new ProgressDisplay(TextWriter.Null), () => time = time.AddDays(1)).RunAsync(CancellationToken.None);
+        var result = await new StudyRunner(study, new ProgressDisplay(TextWriter.Null), () => time = time.AddDays(1))
+            .RunAsync(CancellationToken.None);
 
         Assert.Equal(RunEnd.BudgetSpent, result.End);
         Assert.Equal(6, result.Evaluations);

@@ -244,7 +244,8 @@ public class ScoreTableReaderTests
     [Fact]
     public void AWrittenTableWithAwkwardNamesReadsBackTheSame()
     {
-        var original = ReadOk("CHECKPOINT\t\"mmlu\t5-shot\"\t\"a \"\"b\"\"\"\t\"x, y\"\nckpt-1\t0.1\t0.2\t0.3\nckpt-2\t0.4\t0.5\t0.6\nckpt-3\t0.7\t0.8\t0.9\n");
+        var original = ReadOk("CHECKPOINT\t\"mmlu\t5-shot\"\t\"a \"\"b\"\"\"\t\"x, y\"\n"
+            + "ckpt-1\t0.1\t0.2\t0.3\nckpt-2\t0.4\t0.5\t0.6\nckpt-3\t0.7\t0.8\t0.9\n");
         var again = ReadOk(ScoreTableWriter.Format(original));
         Assert.Equal(original.Grid.Benchmarks.Select(b => b.Name), again.Grid.Benchmarks.Select(b => b.Name));
         Assert.Equal(["mmlu\t5-shot", "a \"b\"", "x, y"], again.Grid.Benchmarks.Select(b => b.Name));

@@ -94,7 +94,8 @@ public class FitSampleTests
     public void AColdFitOnManyObservationsRefinesACoarseFitAndEndsAsWell()
     {
         var (grid, observations) = Study(benchmarks: 4, perBenchmark: 12);
-        var many = Enumerable.Range(0, 13).SelectMany(copy => observations.Select(o => o with { Score = o.Score + 0.003 * ((copy * 7 + o.Cell.Benchmark) % 5) }))
+        var many = Enumerable.Range(0, 13)
+            .SelectMany(copy => observations.Select(o => o with { Score = o.Score + 0.003 * ((copy * 7 + o.Cell.Benchmark) % 5) }))
             .Take(HyperparameterFit.ColdStartObservations + 100).ToList();
         var options = new EngineOptions { Device = ComputeDevice.Cpu, FirstFitIterations = 30, RefitIterations = 8 };
 

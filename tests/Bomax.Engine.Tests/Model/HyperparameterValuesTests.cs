@@ -12,7 +12,10 @@ public class HyperparameterValuesTests
     [InlineData(false, false)]
     public void ValuesAreTheRawVectorThroughItsPositiveMaps(bool jitter, bool warping)
     {
-        var options = new EngineOptions { CheckpointJitter = jitter, InputWarping = warping, NoiseFloor = 0.03, LengthscaleFloor = 0.07, InterceptVariance = 0.8 };
+        var options = new EngineOptions
+        {
+            CheckpointJitter = jitter, InputWarping = warping, NoiseFloor = 0.03, LengthscaleFloor = 0.07, InterceptVariance = 0.8,
+        };
         int m = 4, r = 2;
         var random = new Random(3);
         var raw = Enumerable.Range(0, Hyperparameters.LengthFor(m, r)).Select(_ => 3 * random.NextDouble() - 1.5).ToArray();

@@ -30,8 +30,10 @@ public class ObjectiveGradientTests
         {
             var up = (double[])raw.Clone(); up[p] += h;
             var down = (double[])raw.Clone(); down[p] -= h;
-            double numeric = (MarginalLikelihood.Evaluate(data, layout, up, options).Value - MarginalLikelihood.Evaluate(data, layout, down, options).Value) / (2 * h);
-            Assert.True(Math.Abs(numeric - gradient[p]) <= 1e-5 + 1e-4 * Math.Abs(numeric), $"parameter {p}: numeric {numeric}, analytic {gradient[p]}");
+            double numeric = (MarginalLikelihood.Evaluate(data, layout, up, options).Value
+                - MarginalLikelihood.Evaluate(data, layout, down, options).Value) / (2 * h);
+            Assert.True(Math.Abs(numeric - gradient[p]) <= 1e-5 + 1e-4 * Math.Abs(numeric), $"parameter {p}: numeric {numeric}, "
+                + $"analytic {gradient[p]}");
         }
     }
 }

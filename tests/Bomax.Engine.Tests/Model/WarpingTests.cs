@@ -27,7 +27,8 @@ public class WarpingTests
         // Concave on (0, 1): second differences never positive (up to the clamp of x at 1e-6 that keeps x^a finite).
         const int points = 200;
         var w = Enumerable.Range(0, points + 1).Select(k => DenseReference.Warp((double)k / points, values.WarpA, values.WarpB)).ToArray();
-        for (int k = 1; k < points; k++) Assert.True(w[k + 1] - 2 * w[k] + w[k - 1] <= 1e-5, $"convex at {k}/{points}: a {values.WarpA}, b {values.WarpB}");
+        for (int k = 1; k < points; k++) Assert.True(w[k + 1] - 2 * w[k] + w[k - 1] <= 1e-5, $"convex at {k}/{points}: a {values.WarpA}, "
+            + $"b {values.WarpB}");
     }
 
     [Fact]

@@ -35,7 +35,10 @@ public class ConditionedModelTests
     public void PosteriorEqualsDenseClosedForm(StepKernel kernel, int rank, bool jitter, bool unequalWeights, bool warping)
     {
         var (grid, observations) = Problem(9, 4, seed: rank, unequalWeights ? new[] { 1.0, 2.0, 0.5, 1.5 } : null);
-        var options = new EngineOptions { Device = ComputeDevice.Cpu, Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter, InputWarping = warping };
+        var options = new EngineOptions
+        {
+            Device = ComputeDevice.Cpu, Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter, InputWarping = warping,
+        };
         var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
         var (cellMean, cellVariance, rowMean, rowCovariance) = DenseReference.Posterior(grid, observations, fit, options);
 
@@ -69,10 +72,18 @@ public class ConditionedModelTests
     public void CellsThroughTheInverseEqualCellsBySolves(StepKernel kernel, int rank, bool jitter, bool unequalWeights, bool warping)
     {
         var (grid, observations) = Problem(9, 4, seed: rank + 10, unequalWeights ? new[] { 1.0, 2.0, 0.5, 1.5 } : null);
-        var options = new EngineOptions { Device = ComputeDevice.Cpu, Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter, InputWarping = warping };
+        var options = new EngineOptions
+        {
+            Device = ComputeDevice.Cpu, Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter, InputWarping = warping,
+        };
         var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
         var observed = observations.Select(o => o.Cell).ToHashSet();
-        var pending = Enumerable.Range(0, grid.CellCount).Select(grid.CellAt).Where(c => !observed.Contains(c)).Where((_, k) => k % 5 == 1).Take(3).ToList();
+        var pending = Enumerable.Range(0, grid.CellCount)
+            .Select(grid.CellAt)
+            .Where(c => !observed.Contains(c))
+            .Where((_, k) => k % 5 == 1)
+            .Take(3)
+            .ToList();
         int[] rows = [4, 0, 8];
 
         using var solves = ConditionedModel.Condition(grid, observations, fit, options);

@@ -92,7 +92,10 @@ public class ConditioningCacheTests
         Assert.Equal((3, 0), (cache.FromScratch, cache.Extended));
 
         // Another scale changes every known noise: not the same factor either.
-        var rescaled = refitted with { Standardisation = refitted.Standardisation with { Scale = refitted.Standardisation.Scale.Select(x => 2 * x).ToArray() } };
+        var rescaled = refitted with
+        {
+            Standardisation = refitted.Standardisation with { Scale = refitted.Standardisation.Scale.Select(x => 2 * x).ToArray() },
+        };
         ConditionedModel.Condition(Grid, history, rescaled, Options, cache).Dispose();
         Assert.Equal((4, 0), (cache.FromScratch, cache.Extended));
 

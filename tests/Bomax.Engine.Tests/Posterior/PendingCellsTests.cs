@@ -34,7 +34,10 @@ public class PendingCellsTests
         var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
         // Three pending cells: two in one row (its average moves twice), one elsewhere.
         var unobserved = Enumerable.Range(0, grid.CellCount).Select(k => new Cell(k / 4, k % 4)).Where(c => !observed.Contains(c)).ToList();
-        var pending = new List<Cell> { unobserved.First(c => c.Checkpoint == 4), unobserved.Last(c => c.Checkpoint == 4), unobserved.First(c => c.Checkpoint == 8) };
+        var pending = new List<Cell>
+        {
+            unobserved.First(c => c.Checkpoint == 4), unobserved.Last(c => c.Checkpoint == 4), unobserved.First(c => c.Checkpoint == 8),
+        };
 
         using var model = ConditionedModel.Condition(grid, observations, fit, options);
         var believedRows = model.Marginals(pending);

@@ -25,7 +25,8 @@ public class PrequentialCheckTests
         var steps = grid.NormalisedSteps();
         int n = observations.Count, take = Math.Min(n, count);
         var k = Matrix<double>.Build.Dense(n, n, (a, b) =>
-            DenseReference.Latent(observations[a].Cell, observations[b].Cell, steps, h, fit.Hyperparameters.Rank, options.Kernel) + (a == b ? h.Noise : 0));
+            DenseReference.Latent(observations[a].Cell, observations[b].Cell, steps, h, fit.Hyperparameters.Rank, options.Kernel)
+                + (a == b ? h.Noise : 0));
         var y = Vector<double>.Build.Dense(n, a => fit.Standardisation.Apply(observations[a]));
         Assert.Equal(take, misses.Length);
         for (int i = n - take; i < n; i++)
@@ -81,7 +82,9 @@ public class PrequentialCheckTests
 
         // The latest cells scatter by ±0.05 around the curve the earlier ones follow to ±0.005.
         var random = new Random(7);
-        var surprising = observations.Select((o, k) => k >= observations.Count - window ? o with { Score = o.Score + (random.Next(2) * 2 - 1) * 0.05 } : o).ToList();
+        var surprising = observations
+            .Select((o, k) => k >= observations.Count - window ? o with { Score = o.Score + (random.Next(2) * 2 - 1) * 0.05 } : o)
+            .ToList();
         var fit = HyperparameterFit.Fit(grid, surprising, options);
         double widened = PrequentialCheck.VarianceScale(grid, surprising, fit, options);
         Assert.True(widened > 3, $"misses of many standard deviations must widen the posterior (scale {widened})");

@@ -109,7 +109,8 @@ public class RowCovarianceSamplingTests
                 double modelled = rows.Covariance[i, k];
                 double sampled = Covariance(averages[i], averages[k]);
                 double tolerance = Sigmas * Math.Sqrt((rows.Covariance[i, i] * rows.Covariance[k, k] + modelled * modelled) / Samples) + 1e-15;
-                Assert.True(Math.Abs(sampled - modelled) <= tolerance, $"cov({i},{k}): sampled {sampled:R}, model {modelled:R}, tolerance {tolerance:R}");
+                Assert.True(Math.Abs(sampled - modelled) <= tolerance, $"cov({i},{k}): sampled {sampled:R}, model {modelled:R}, "
+                    + $"tolerance {tolerance:R}");
             }
         }
 
@@ -121,7 +122,8 @@ public class RowCovarianceSamplingTests
         // The test can tell: ignoring the correlations between a row's cells misses the sampled variance.
         bool correlationsMatter = Enumerable.Range(0, n).Any(i =>
         {
-            double independent = Enumerable.Range(0, m).Sum(j => grid.Weights[j] * grid.Weights[j] * cellCovariance[grid.IndexOf(new Cell(i, j)), grid.IndexOf(new Cell(i, j))]);
+            double independent = Enumerable.Range(0, m)
+                .Sum(j => grid.Weights[j] * grid.Weights[j] * cellCovariance[grid.IndexOf(new Cell(i, j)), grid.IndexOf(new Cell(i, j))]);
             double sampled = Covariance(averages[i], averages[i]);
             return Math.Abs(independent - sampled) > Sigmas * Math.Sqrt(2 * sampled * sampled / Samples);
         });

@@ -144,7 +144,8 @@ public class SelectionTests
         for (int i = 0; i < rows.Count; i++)
             Assert.True(draws.ExpectedShortfall[i] >= rows.Mean.Max() - rows.Mean[i], $"row {i}: E[max − a_i] ≥ max E − E a_i (Jensen)");
         Assert.True(draws.ExpectedShortfall[2] > 0.05, "the uncertain row is often far below the best");
-        var sure = Posterior(new[] { 0.9, 0.4, 0.3 }, new[] { 0.001, 0.001, 0.001 }, new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } }, new[] { 0, 0, 0 });
+        var sure = Posterior(new[] { 0.9, 0.4, 0.3 }, new[] { 0.001, 0.001, 0.001 }, new double[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } },
+            new[] { 0, 0, 0 });
         var settled = EngineSelection.Draw(sure, 10_000, seed: 1);
         Assert.Equal(0.0, settled.ExpectedShortfall[0], 12);
         Assert.Equal(0.5, settled.ExpectedShortfall[1], 1e-3);
