@@ -91,8 +91,10 @@ internal static class BuildLog
         return exitCode switch
         {
             ExitCodes.UsageError => new(LogLevel.Error, $"bomax rejected its input; nothing was evaluated{tail}", ErrorCodes.Usage),
-            ExitCodes.EvaluationsFailing => new(LogLevel.Error, $"evaluations are failing; no checkpoint was selected{tail}", ErrorCodes.EvaluationsFailing),
-            ExitCodes.Interrupted => new(LogLevel.Error, $"interrupted{(cancelled ? " (the build was cancelled)" : "")}; the journal keeps every finished evaluation and the next build resumes{tail}", ErrorCodes.Interrupted),
+            ExitCodes.EvaluationsFailing =>
+                new(LogLevel.Error, $"evaluations are failing; no checkpoint was selected{tail}", ErrorCodes.EvaluationsFailing),
+            ExitCodes.Interrupted => new(LogLevel.Error, $"interrupted{(cancelled ? " (the build was cancelled)" : "")}; "
+                + $"the journal keeps every finished evaluation and the next build resumes{tail}", ErrorCodes.Interrupted),
             _ => new(LogLevel.Error, $"bomax exited with code {exitCode}{tail}", ErrorCodes.BomaxFailed),
         };
     }

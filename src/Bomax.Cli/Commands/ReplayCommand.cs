@@ -19,24 +19,63 @@ internal static class ReplayCommand
 {
     public static Command Create()
     {
-        var table = new Argument<string?>("table") { Description = "Complete score table: tab- or comma-separated, first column CHECKPOINT, one column per benchmark.", Arity = ArgumentArity.ZeroOrOne };
-        var synthetic = new Option<string?>("--synthetic") { Description = "Instead of a table: replay on synthetic learning curves of this size, NxM (e.g. 1000x200)." };
-        var syntheticSeed = new Option<int>("--synthetic-seed") { Description = "Seed of the synthetic table (the run it draws), independent of the replay seeds.", DefaultValueFactory = _ => 1 };
-        var saveTable = new Option<string?>("--save-table") { Description = "Also write the table replayed (e.g. the synthetic one) to this TSV file." };
-        var budget = new Option<string>("--budget") { Description = "Budgets: fractions of the grid (0.05), percentages (5%) or counts (200), comma-separated.", DefaultValueFactory = _ => "0.02,0.05,0.1" };
+        var table = new Argument<string?>("table")
+        {
+            Description = "Complete score table: tab- or comma-separated, first column CHECKPOINT, one column per benchmark.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var synthetic = new Option<string?>("--synthetic")
+        {
+            Description = "Instead of a table: replay on synthetic learning curves of this size, NxM (e.g. 1000x200).",
+        };
+        var syntheticSeed = new Option<int>("--synthetic-seed")
+        {
+            Description = "Seed of the synthetic table (the run it draws), independent of the replay seeds.",
+            DefaultValueFactory = _ => 1,
+        };
+        var saveTable = new Option<string?>("--save-table")
+        {
+            Description = "Also write the table replayed (e.g. the synthetic one) to this TSV file.",
+        };
+        var budget = new Option<string>("--budget")
+        {
+            Description = "Budgets: fractions of the grid (0.05), percentages (5%) or counts (200), comma-separated.",
+            DefaultValueFactory = _ => "0.02,0.05,0.1",
+        };
         var seeds = new Option<int>("--seeds") { Description = "Number of seeds (0, 1, …) to replay.", DefaultValueFactory = _ => 10 };
-        var firstSeed = new Option<int>("--first-seed") { Description = "First seed: replays seeds first … first + seeds − 1 (to split a long benchmark across processes).", DefaultValueFactory = _ => 0 };
-        var batch = new Option<int>("--batch") { Description = "Pairs suggested per round, as eval.parallel does in a study (a batch chosen by the kriging believer).", DefaultValueFactory = _ => 1 };
+        var firstSeed = new Option<int>("--first-seed")
+        {
+            Description = "First seed: replays seeds first … first + seeds − 1 (to split a long benchmark across processes).",
+            DefaultValueFactory = _ => 0,
+        };
+        var batch = new Option<int>("--batch")
+        {
+            Description = "Pairs suggested per round, as eval.parallel does in a study (a batch chosen by the kriging believer).",
+            DefaultValueFactory = _ => 1,
+        };
         var init = new Option<int>("--init") { Description = "Initial cells per benchmark before the model chooses.", DefaultValueFactory = _ => 2 };
         var device = EngineWords.Devices.Option("--device", $"{EngineWords.Devices.List} (default auto: CUDA when present).");
-        var rule = EngineWords.Acquisitions.Option("--acquisition", "row-first (the row with the best EI, then its most informative cell; the default), row (EI with what a cell says about its row) or cell (BOMAX's EI of the cell alone).");
+        var rule = EngineWords.Acquisitions.Option("--acquisition",
+            "row-first (the row with the best EI, then its most informative cell; the default), row (EI with what a cell says about "
+            + "its row) or cell (BOMAX's EI of the cell alone).");
         var rank = new Option<int>("--task-rank") { Description = "Rank of the task covariance; 0 = automatic.", DefaultValueFactory = _ => 0 };
         var noJitter = new Option<bool>("--no-jitter") { Description = "Leave out the checkpoint-level jitter term (for ablation)." };
         var warp = new Option<bool>("--warp") { Description = "Learn a concave warping of the step axis (off by default; see docs/engine.md)." };
-        var noCheck = new Option<bool>("--no-predictive-check") { Description = "Report P(best) from the fitted posterior, without the held-out check's widening (for ablation)." };
+        var noCheck = new Option<bool>("--no-predictive-check")
+        {
+            Description = "Report P(best) from the fitted posterior, without the held-out check's widening (for ablation).",
+        };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
-        var threads = new Option<int>("--threads") { Description = "LibTorch's threads while the engine fits (default 1, as in a study).", DefaultValueFactory = _ => 1 };
-        var threadGains = new Option<string?>("--thread-gains") { Description = "Instead of replaying: measure what --threads (default: every core) gains over one thread for a round's conditioning and a fit's likelihood at these numbers of observations, comma-separated (e.g. 250,1000,4000)." };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "LibTorch's threads while the engine fits (default 1, as in a study).",
+            DefaultValueFactory = _ => 1,
+        };
+        var threadGains = new Option<string?>("--thread-gains")
+        {
+            Description = "Instead of replaying: measure what --threads (default: every core) gains over one thread for a round's conditioning and a "
+                + "fit's likelihood at these numbers of observations, comma-separated (e.g. 250,1000,4000).",
+        };
         var stop = new Option<string?>("--stop")
         {
             Description = "End each study by a stop rule, as a spec's stop: does: prob-best=0.95 or expected-shortfall=0.1% "
@@ -44,15 +83,19 @@ internal static class ReplayCommand
         };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json, threads, threadGains, stop,
+            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json,
+            threads, threadGains, stop,
         };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
-            ? MeasureThreads(Terminal.Of(parse), new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), null), sizes,
+            ? MeasureThreads(Terminal.Of(parse),
+                new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), null), sizes,
                 parse.GetResult(threads) is { Implicit: false } ? parse.GetValue(threads) : Environment.ProcessorCount, parse.GetValue(json))
-            : Run(Terminal.Of(parse), 
-            new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)), parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init), parse.GetValue(device) ?? ComputeDevice.Auto,
-            parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank), parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
-            parse.GetValue(stop), CommandLine(parse)));
+            : Run(Terminal.Of(parse),
+                new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)),
+                parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init),
+                parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
+                parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
+                parse.GetValue(stop), CommandLine(parse)));
         return command;
     }
 
@@ -63,8 +106,14 @@ internal static class ReplayCommand
         var sizes = sizesText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(t => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : -1).ToList();
         string? error = tableError
-            ?? (sizes.Count == 0 || sizes.Contains(-1) ? $"--thread-gains '{sizesText}' is not a list of observation counts: expected whole numbers above 0, comma-separated, like 250,1000,4000" : null)
-            ?? (threads < 2 ? $"--thread-gains compares one thread with more: --threads {threads} must be at least 2 (default: every core, {Environment.ProcessorCount} here)" : null);
+            ?? (sizes.Count == 0 || sizes.Contains(-1)
+                ? $"--thread-gains '{sizesText}' is not a list of observation counts: expected whole numbers above 0, comma-separated, "
+                    + "like 250,1000,4000"
+                : null)
+            ?? (threads < 2
+                ? $"--thread-gains compares one thread with more: --threads {threads} must be at least 2 (default: every core, "
+                    + $"{Environment.ProcessorCount} here)"
+                : null);
         if (error is not null)
         {
             io.Error.WriteLine($"bomax: {error}");
@@ -78,8 +127,11 @@ internal static class ReplayCommand
 
     /// <summary>The command as typed, for the JSON output: the numbers and the command that made them travel together.</summary>
     static string CommandLine(ParseResult parse) =>
-        "bomax " + string.Join(" ", parse.Tokens.Select(t => t.Value.Length > 0 && t.Value.All(c => char.IsAsciiLetterOrDigit(c) || "-_./,=%:+@".Contains(c))
-            ? t.Value : "'" + t.Value.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        "bomax " + string.Join(" ", parse.Tokens.Select(t => IsPlain(t.Value) ? t.Value : Quoted(t.Value)));
+
+    static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    static bool IsPlain(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./,=%:+@".Contains(c));
 
     /// <summary>Reads <c>--stop</c>: <c>prob-best=P</c> (0 &lt; P ≤ 1) or <c>expected-shortfall=L</c> (<see cref="ShortfallLimit.Forms"/>).</summary>
     internal static (StopRule? Rule, string? Error) ReadStop(string text)
@@ -119,8 +171,10 @@ internal static class ReplayCommand
             if (Synthetic is { } size)
             {
                 var parts = size.Split('x', 'X');
-                if (parts.Length != 2 || !int.TryParse(parts[0], out int n) || !int.TryParse(parts[1], out int m) || n < 3 || m < 2 || (long)n * m > 2_000_000)
-                    return (null, $"--synthetic '{size}' is not a grid size: expected NxM with at least 3 checkpoints, 2 benchmarks and at most 2,000,000 cells (e.g. 1000x200)");
+                if (parts.Length != 2 || !int.TryParse(parts[0], out int n) || !int.TryParse(parts[1], out int m)
+                    || n < 3 || m < 2 || (long)n * m > 2_000_000)
+                    return (null, $"--synthetic '{size}' is not a grid size: expected NxM with at least 3 checkpoints, 2 benchmarks and at most "
+                        + "2,000,000 cells (e.g. 1000x200)");
                 return (SyntheticTable.Generate(n, m, SyntheticSeed), null);
             }
             return ScoreTableReader.ReadFile(Path!) switch
@@ -132,7 +186,8 @@ internal static class ReplayCommand
         }
     }
 
-    static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device, AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
+    static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device,
+        AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
         string? stopText = null, string? commandLine = null)
     {
         var (scoreTable, tableError) = source.Load();
@@ -172,7 +227,8 @@ internal static class ReplayCommand
         // engine is never driven from two threads at once; LibTorch parallelises within each operation.
         using var progress = new ProgressDisplay(io.Error);
         int smallest = BudgetAdvice.Smallest(scoreTable.Grid, init);
-        progress.Info($"{scoreTable.Source}: {scoreTable.Grid.CheckpointCount} × {scoreTable.Grid.BenchmarkCount}; smallest sensible budget {smallest} ({100.0 * smallest / scoreTable.Grid.CellCount:0.#}%)");
+        progress.Info($"{scoreTable.Source}: {scoreTable.Grid.CheckpointCount} × {scoreTable.Grid.BenchmarkCount}; "
+            + $"smallest sensible budget {smallest} ({100.0 * smallest / scoreTable.Grid.CellCount:0.#}%)");
         if (BudgetAdvice.Warning(scoreTable.Grid, init, budgets!.Min()) is { } advice) progress.Warn(advice);
         var clock = Stopwatch.StartNew();
         var outcomes = new SeedOutcome[seeds];

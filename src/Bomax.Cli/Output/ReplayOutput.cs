@@ -98,29 +98,42 @@ internal static class ReplayOutput
         foreach (var b in s.Budgets)
         {
             string Pair(double median, double max) => string.Format(c, "{0,6:0.000} / {1,6:0.000}", 100 * median, 100 * max);
-            text.AppendLine(c, $"{$"{100 * b.Fraction:0.0}% ({b.Evaluations})",-16} {b.DesignCells,6} {Pair(b.RegretMedian, b.RegretMax),-17} {100 * b.BestFoundRate,9:0}% {b.ProbBestMedian,8:0.00}   {Pair(b.Random.RegretMedian, b.Random.RegretMax),-17} {Pair(b.Subset.RegretMedian, b.Subset.RegretMax),-17}");
+            text.AppendLine(c, $"{$"{100 * b.Fraction:0.0}% ({b.Evaluations})",-16} {b.DesignCells,6} {Pair(b.RegretMedian, b.RegretMax),-17} "
+                + $"{100 * b.BestFoundRate,9:0}% {b.ProbBestMedian,8:0.00}   {Pair(b.Random.RegretMedian, b.Random.RegretMax),-17} "
+                + $"{Pair(b.Subset.RegretMedian, b.Subset.RegretMax),-17}");
         }
         text.AppendLine("regret the engine expected of its pick against the regret it had, mean over seeds: "
-            + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1:0.000} expected, {2:0.000} had", 100 * b.Fraction, 100 * b.ExpectedRegretMean, 100 * b.RegretMean))));
+            + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1:0.000} expected, {2:0.000} had",
+                100 * b.Fraction, 100 * b.ExpectedRegretMean, 100 * b.RegretMean))));
         static string Share(double v) => double.IsFinite(v) ? string.Format(CultureInfo.InvariantCulture, "{0:0}%", 100 * v) : "n/a";
         text.AppendLine("95% intervals that held the true average, of the checkpoints not fully evaluated (all / the pick and runners-up): "
-            + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1} / {2}", 100 * b.Fraction, Share(b.IntervalCoverageMean), Share(b.TopIntervalCoverageMean)))));
+            + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1} / {2}",
+                100 * b.Fraction, Share(b.IntervalCoverageMean), Share(b.TopIntervalCoverageMean)))));
         foreach (var cal in s.Calibration.Where(x => x.Picks > 0))
-            text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, right {100 * cal.RightRate:0}% of the time");
+            text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, "
+                + $"right {100 * cal.RightRate:0}% of the time");
         text.AppendLine("picks by stated P(best), stated on average → right: " + string.Join("; ", s.CalibrationBands.Select(b => b.Picks == 0
             ? string.Format(c, "{0:0.0}–{1:0.0}: none", b.From, b.To)
             : string.Format(c, "{0:0.0}–{1:0.0}: {2} stated {3:0.00} → right {4:0}%", b.From, b.To, b.Picks, b.StatedMean, 100 * b.RightRate))));
         foreach (var b in s.Budgets.Where(b => b.Stop is not null))
         {
             var stop = b.Stop!;
-            string how = stop.Stopped == 0 ? "" : string.Format(c, "; of those the true best {0:0}%, within the rule {1:0}%, regret median {2:0.000}% / worst {3:0.000}%",
+            string how = stop.Stopped == 0 ? "" : string.Format(c,
+                "; of those the true best {0:0}%, within the rule {1:0}%, regret median {2:0.000}% / worst {3:0.000}%",
                 100 * stop.RightRate, 100 * stop.WithinRate, 100 * stop.RegretMedian, 100 * stop.RegretMax);
-            text.AppendLine(c, $"stop {stop.Rule} within {100 * b.Fraction:0.0}% ({b.Evaluations}): stopped early in {stop.Stopped} of {stop.Seeds} seeds, "
+            text.AppendLine(c, $"stop {stop.Rule} within {100 * b.Fraction:0.0}% ({b.Evaluations}): "
+                + $"stopped early in {stop.Stopped} of {stop.Seeds} seeds, "
                 + $"{stop.SpentMean:0} evaluations on average ({100 * stop.SavedShare:0}% of the budget saved){how}");
         }
-        text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, round median {s.RoundSecondsMedian:0.000}, mean {s.RoundSecondsSpread.Mean:0.000}, longest {s.RoundSecondsSpread.Max:0.000}, wall {s.WallSeconds:0.0}");
-        string live = s.LiveTensors is { } l ? $"; live tensors after round 1: {l.AfterFirstRound}, after the last: {l.AfterLastRound}, most: {l.Most}" : "";
-        string byRound = s.PeakResident.Count > 0 ? " (" + string.Join(", ", s.PeakResident.Select(p => string.Format(c, "{0:0} MiB by round {1}", p.Bytes / 1048576.0, p.Round))) + ")" : "";
+        text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, "
+            + $"round median {s.RoundSecondsMedian:0.000}, mean {s.RoundSecondsSpread.Mean:0.000}, longest {s.RoundSecondsSpread.Max:0.000}, "
+            + $"wall {s.WallSeconds:0.0}");
+        string live = s.LiveTensors is { } l
+            ? $"; live tensors after round 1: {l.AfterFirstRound}, after the last: {l.AfterLastRound}, most: {l.Most}"
+            : "";
+        string byRound = s.PeakResident.Count > 0
+            ? " (" + string.Join(", ", s.PeakResident.Select(p => string.Format(c, "{0:0} MiB by round {1}", p.Bytes / 1048576.0, p.Round))) + ")"
+            : "";
         text.AppendLine(c, $"memory: peak resident {peakResidentBytes / 1048576.0:0} MiB over {s.Rounds} rounds{byRound}{live}");
         return text.ToString();
     }
@@ -149,7 +162,8 @@ internal static class ReplayOutput
         var text = new StringBuilder($"{table}: what {threads} threads gain over one (best of a few repeats each)\n");
         text.Append(c, $"{"observations",12}  {"operation",-10}  {"1 thread",10}  {threads + " threads",10}  speedup\n");
         foreach (var g in gains)
-            text.Append(c, $"{g.Observations,12}  {g.Operation,-10}  {1000 * g.OneThreadSeconds,7:0.0} ms  {1000 * g.ThreadsSeconds,7:0.0} ms  {g.Speedup:0.00}×\n");
+            text.Append(c, $"{g.Observations,12}  {g.Operation,-10}  {1000 * g.OneThreadSeconds,7:0.0} ms  "
+                + $"{1000 * g.ThreadsSeconds,7:0.0} ms  {g.Speedup:0.00}×\n");
         return text.ToString();
     }
 }

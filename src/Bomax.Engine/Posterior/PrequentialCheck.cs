@@ -56,7 +56,8 @@ public static class PrequentialCheck
         catch (ModelFitException) { return 1.0; }
     }
 
-    /// <summary>(Σ min(z², <see cref="LargestSquare"/>) + <see cref="PriorCount"/>) / (count + <see cref="PriorCount"/>), between 1 and <see cref="MaximumScale"/>.</summary>
+    /// <summary>(Σ min(z², <see cref="LargestSquare"/>) + <see cref="PriorCount"/>) / (count + <see cref="PriorCount"/>), between 1 and
+    /// <see cref="MaximumScale"/>.</summary>
     public static double VarianceScale(IReadOnlyList<double> misses) =>
         Math.Clamp((misses.Sum(z => Math.Min(z * z, LargestSquare)) + PriorCount) / (misses.Count + PriorCount), 1.0, MaximumScale);
 }

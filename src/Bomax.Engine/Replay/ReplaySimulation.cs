@@ -51,7 +51,8 @@ public static class ReplaySimulation
     /// design depends on the budget (<see cref="InitialDesign.Cells"/>): budgets that share a design share one simulated
     /// study (the larger continue where the smaller stopped); the others start afresh.
     /// </summary>
-    public static SeedOutcome Run(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress = null, Func<long>? peakResidentBytes = null)
+    public static SeedOutcome Run(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress = null,
+        Func<long>? peakResidentBytes = null)
     {
         var studies = settings.Budgets.OrderBy(b => b)
             .GroupBy(b => InitialDesign.Size(table.Grid, settings.InitialPerBenchmark, b))
@@ -65,7 +66,8 @@ public static class ReplaySimulation
         };
     }
 
-    static SeedOutcome RunStudy(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress, Func<long>? peakResidentBytes)
+    static SeedOutcome RunStudy(ScoreTable table, ReplaySettings settings, int seed, Func<double> clock, Action<string>? progress,
+        Func<long>? peakResidentBytes)
     {
         var grid = table.Grid;
         var options = settings.Engine with { Seed = seed };
@@ -89,8 +91,8 @@ public static class ReplaySimulation
         {
             double roundStart = clock();
             int room = pending.Peek() - observations.Count;
-            using var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, firstBudget, Math.Clamp(settings.Batch, 0, Math.Max(0, room)), none, state, clock,
-                cache: cache);
+            using var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, firstBudget,
+                Math.Clamp(settings.Batch, 0, Math.Max(0, room)), none, state, clock, cache: cache);
             if (plan.Refitted) fitSeconds.Add(plan.FitSeconds);
             acquireSeconds.Add(plan.AcquireSeconds);
             // With a stop rule the round's pick decides, as in a run; it is read before the state, which then carries the
@@ -114,10 +116,16 @@ public static class ReplaySimulation
             if (clock() - lastReport >= ProgressEverySeconds)
             {
                 lastReport = clock();
-                progress?.Invoke($"seed {seed}: round {roundSeconds.Count}, {observations.Count}/{settings.Budgets.Max()} evaluations, last round {roundSeconds[^1]:0.0}s{(plan.Refitted ? $" (refit {plan.FitSeconds:0.0}s)" : "")}");
+                string refit = plan.Refitted ? $" (refit {plan.FitSeconds:0.0}s)" : "";
+                progress?.Invoke($"seed {seed}: round {roundSeconds.Count}, {observations.Count}/{settings.Budgets.Max()} evaluations, "
+                    + $"last round {roundSeconds[^1]:0.0}s{refit}");
             }
         }
-        return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds) { LiveTensors = liveTensors, PeakResidentBytes = peakResident };
+        return new SeedOutcome(seed, outcomes, fitSeconds, acquireSeconds, roundSeconds)
+        {
+            LiveTensors = liveTensors,
+            PeakResidentBytes = peakResident,
+        };
 
         // What a run prints when it ends here: its final decision, from the planner's last fit.
         void Record(int budget, bool stopped)

@@ -95,7 +95,8 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
     /// <summary>Native tensors alive after the first round and after the last, and the most after any round.</summary>
     public (long AfterFirstRound, long AfterLastRound, long Most)? LiveTensors =>
         Runs.Any(r => r.LiveTensors.Count > 0)
-            ? (Runs.First(r => r.LiveTensors.Count > 0).LiveTensors[0], Runs.Last(r => r.LiveTensors.Count > 0).LiveTensors[^1], Runs.SelectMany(r => r.LiveTensors).Max())
+            ? (Runs.First(r => r.LiveTensors.Count > 0).LiveTensors[0], Runs.Last(r => r.LiveTensors.Count > 0).LiveTensors[^1],
+                Runs.SelectMany(r => r.LiveTensors).Max())
             : null;
 
     /// <summary>The process's peak resident memory after rounds 100, 300 and 1000 (counted over the seeds in order) and after
@@ -139,7 +140,8 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
         }).ToList();
         return new ReplaySummary(table.Source, grid.CheckpointCount, grid.BenchmarkCount, seeds.Count, budgets,
             Median(seeds.SelectMany(s => s.FitSeconds)), Median(seeds.SelectMany(s => s.AcquireSeconds)),
-            Median(seeds.SelectMany(s => s.RoundSeconds)), wallSeconds, calibration) { Runs = seeds, Stop = stop };
+            Median(seeds.SelectMany(s => s.RoundSeconds)), wallSeconds, calibration)
+        { Runs = seeds, Stop = stop };
     }
 
     /// <summary>The mean of the finite values; NaN when there are none.</summary>

@@ -223,13 +223,15 @@ public sealed class ReplayCommandTests : IDisposable
             Assert.InRange(expected, 0.0, 0.5);
             Assert.Equal(p.GetProperty("prob_best").GetDouble() < 1, expected > 0); // only a sure best is expected to lose nothing
         });
-        Assert.Equal(seedPicks.Average(p => p.GetProperty("expected_regret").GetDouble()), budget.GetProperty("expected_regret_mean").GetDouble(), 12);
+        Assert.Equal(seedPicks.Average(p => p.GetProperty("expected_regret").GetDouble()),
+            budget.GetProperty("expected_regret_mean").GetDouble(), 12);
         Assert.Equal(seedPicks.Average(p => p.GetProperty("regret").GetDouble()), budget.GetProperty("regret_mean").GetDouble(), 12);
         // The share of 95 % intervals that held the true average: per seed (null when every checkpoint asked about was
         // fully evaluated), and the budget's the mean of the seeds that had one.
         foreach (var field in new[] { "interval_coverage", "interval_coverage_top" })
         {
-            var shares = seedPicks.Select(p => p.GetProperty(field)).Where(v => v.ValueKind == JsonValueKind.Number).Select(v => v.GetDouble()).ToList();
+            var shares = seedPicks.Select(p => p.GetProperty(field)).Where(v => v.ValueKind == JsonValueKind.Number)
+                .Select(v => v.GetDouble()).ToList();
             Assert.All(shares, v => Assert.InRange(v, 0.0, 1.0));
             if (shares.Count == 0) Assert.Equal(JsonValueKind.Null, budget.GetProperty(field).ValueKind);
             else Assert.Equal(shares.Average(), budget.GetProperty(field).GetDouble(), 12);
@@ -274,7 +276,8 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(2, bands.Sum(b => b.GetProperty("picks").GetInt32()));
 
         var text = Bomax("replay", path, "--seeds", "2", "--budget", "0.5", "--stop", "expected-shortfall=50%");
-        Assert.Contains("stop expected-shortfall=50% within 50.0% (18): stopped early in 2 of 2 seeds, 3 evaluations on average (83% of the budget saved)", text.Stdout);
+        Assert.Contains("stop expected-shortfall=50% within 50.0% (18): stopped early in 2 of 2 seeds, "
+            + "3 evaluations on average (83% of the budget saved)", text.Stdout);
         Assert.Contains("picks by stated P(best), stated on average → right: 0.0–0.2:", text.Stdout);
     }
 
@@ -295,7 +298,9 @@ public sealed class ReplayCommandTests : IDisposable
     [InlineData("--threads", "1", "--threads 1 must be at least 2")]
     public void ThreadGainsRefuseWhatTheyCannotMeasure(string option, string value, string message)
     {
-        var run = option == "--threads" ? Bomax("replay", "--synthetic", "10x3", "--thread-gains", "20", option, value) : Bomax("replay", "--synthetic", "10x3", option, value);
+        var run = option == "--threads"
+            ? Bomax("replay", "--synthetic", "10x3", "--thread-gains", "20", option, value)
+            : Bomax("replay", "--synthetic", "10x3", option, value);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Stderr);
     }

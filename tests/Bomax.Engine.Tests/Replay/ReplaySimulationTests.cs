@@ -135,8 +135,10 @@ public class ReplaySimulationTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
         var summary = ReplaySummary.From(runs.Table, runs.Seeds, 1.0);
         for (int k = 0; k < ReplayRuns.Budgets.Length; k++)
         {
-            Assert.Equal(ReplaySummary.MeanOfFinite(runs.Seeds.Select(s => s.Budgets[k].IntervalCoverage)), summary.Budgets[k].IntervalCoverageMean, 12);
-            Assert.Equal(ReplaySummary.MeanOfFinite(runs.Seeds.Select(s => s.Budgets[k].TopIntervalCoverage)), summary.Budgets[k].TopIntervalCoverageMean, 12);
+            Assert.Equal(ReplaySummary.MeanOfFinite(runs.Seeds.Select(s => s.Budgets[k].IntervalCoverage)),
+                summary.Budgets[k].IntervalCoverageMean, 12);
+            Assert.Equal(ReplaySummary.MeanOfFinite(runs.Seeds.Select(s => s.Budgets[k].TopIntervalCoverage)),
+                summary.Budgets[k].TopIntervalCoverageMean, 12);
         }
     }
 
