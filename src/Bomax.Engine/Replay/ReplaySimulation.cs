@@ -99,12 +99,14 @@ public static class ReplaySimulation
             // held-out scale it needed (the search does not read the scale, so without a rule nothing else changes).
             bool stopNow = settings.Stop is { } rule && plan.Decision is { } decision && rule.Reached(decision.Select().Pick);
             state = plan.State;
+            var reached = new List<int>();
             while (pending.Count > 0 && plan.Decision is not null && (observations.Count >= pending.Peek() || observations.Count == grid.CellCount))
-                Record(pending.Dequeue(), stopped: false);
+                reached.Add(pending.Dequeue());
+            Record(reached, stopped: false);
             if (stopNow && pending.Count > 0)
             {
                 // The rule ended the study here: every larger budget would have ended here too.
-                while (pending.Count > 0) Record(pending.Dequeue(), stopped: true);
+                Record([.. pending], stopped: true);
                 break;
             }
             if (room <= 0) continue; // a budget was reached and recorded: plan again toward the next one
@@ -127,13 +129,20 @@ public static class ReplaySimulation
             PeakResidentBytes = peakResident,
         };
 
-        // What a run prints when it ends here: its final decision, from the planner's last fit.
-        void Record(int budget, bool stopped)
+        // What a run prints when it ends here: its final decision, from the planner's last fit (made once for the budgets that
+        // end at this point).
+        void Record(IReadOnlyList<int> budgets, bool stopped)
         {
+            if (budgets.Count == 0) return;
             using var final = StudyDecision.Final(grid, observations, options, state, cache);
             var reported = final.Rows;
             var selection = final.Select();
             int pick = selection.Pick.Checkpoint;
+            foreach (int budget in budgets) Add(budget, reported, selection, pick, stopped);
+        }
+
+        void Add(int budget, RowPosterior reported, Selection.Selection selection, int pick, bool stopped)
+        {
             int randomPick = Baselines.Random(table, design, budget, seed);
             int subsetPick = Baselines.Subset(table, budget, seed);
             outcomes.Add(new BudgetOutcome(budget, pick, Regret.Of(rowMeans, pick), selection.Pick.ProbabilityBest,
