@@ -42,7 +42,21 @@ public sealed record StopSummary(string Rule, int Seeds, int Stopped, double Spe
 /// Calibration of the reported probability of being best: picks reported at or above
 /// <see cref="Threshold"/>, their mean reported probability, and how often they were the true best.
 /// </summary>
-public sealed record Calibration(double Threshold, int Picks, double StatedMean, double RightRate);
+public sealed record Calibration(double Threshold, int Picks, double StatedMean, double RightRate)
+{
+    /// <summary>Picks stated at or above <paramref name="threshold"/>.</summary>
+    public static Calibration Of(double threshold, IEnumerable<BudgetOutcome> outcomes)
+    {
+        var (picks, stated, right) = Tally(outcomes.Where(o => o.ProbabilityBest >= threshold).ToList());
+        return new Calibration(threshold, picks, stated, right);
+    }
+
+    /// <summary>How many <paramref name="picks"/>, their mean stated P(best) and the share that were the true best (NaN for none).</summary>
+    internal static (int Picks, double StatedMean, double RightRate) Tally(IReadOnlyList<BudgetOutcome> picks) =>
+        picks.Count == 0
+            ? (0, double.NaN, double.NaN)
+            : (picks.Count, picks.Average(o => o.ProbabilityBest), picks.Count(o => o.Regret == 0) / (double)picks.Count);
+}
 
 /// <summary>
 /// Calibration in a band of the reported probability, <see cref="From"/> ≤ P(best) &lt; <see cref="To"/> (the top band
@@ -59,9 +73,9 @@ public sealed record CalibrationBand(double From, double To, int Picks, double S
         var all = outcomes.ToList();
         return Edges.Select(e =>
         {
-            var picks = all.Where(o => o.ProbabilityBest >= e.From && (o.ProbabilityBest < e.To || e.To == 1)).ToList();
-            return new CalibrationBand(e.From, e.To, picks.Count, picks.Count > 0 ? picks.Average(o => o.ProbabilityBest) : double.NaN,
-                picks.Count > 0 ? picks.Count(o => o.Regret == 0) / (double)picks.Count : double.NaN);
+            var (picks, stated, right) = Calibration.Tally(
+                all.Where(o => o.ProbabilityBest >= e.From && (o.ProbabilityBest < e.To || e.To == 1)).ToList());
+            return new CalibrationBand(e.From, e.To, picks, stated, right);
         }).ToList();
     }
 }
@@ -132,12 +146,7 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
             };
         }).ToList();
         var all = seeds.SelectMany(s => s.Budgets).ToList();
-        var calibration = new[] { 0.5, 0.8, 0.9 }.Select(t =>
-        {
-            var picks = all.Where(o => o.ProbabilityBest >= t).ToList();
-            return new Calibration(t, picks.Count, picks.Count > 0 ? picks.Average(o => o.ProbabilityBest) : double.NaN,
-                picks.Count > 0 ? picks.Count(o => o.Regret == 0) / (double)picks.Count : double.NaN);
-        }).ToList();
+        var calibration = new[] { 0.5, 0.8, 0.9 }.Select(t => global::Bomax.Engine.Replay.Calibration.Of(t, all)).ToList();
         return new ReplaySummary(table.Source, grid.CheckpointCount, grid.BenchmarkCount, seeds.Count, budgets,
             Median(seeds.SelectMany(s => s.FitSeconds)), Median(seeds.SelectMany(s => s.AcquireSeconds)),
             Median(seeds.SelectMany(s => s.RoundSeconds)), wallSeconds, calibration)
