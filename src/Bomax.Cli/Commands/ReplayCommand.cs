@@ -126,12 +126,7 @@ internal static class ReplayCommand
     }
 
     /// <summary>The command as typed, for the JSON output: the numbers and the command that made them travel together.</summary>
-    static string CommandLine(ParseResult parse) =>
-        "bomax " + string.Join(" ", parse.Tokens.Select(t => IsPlain(t.Value) ? t.Value : Quoted(t.Value)));
-
-    static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    static bool IsPlain(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./,=%:+@".Contains(c));
+    static string CommandLine(ParseResult parse) => "bomax " + CheckCommand.ShellWords(parse.Tokens.Select(t => t.Value));
 
     /// <summary>Reads <c>--stop</c>: <c>prob-best=P</c> (0 &lt; P ≤ 1) or <c>expected-shortfall=L</c> (<see cref="ShortfallLimit.Forms"/>).</summary>
     internal static (StopRule? Rule, string? Error) ReadStop(string text)
