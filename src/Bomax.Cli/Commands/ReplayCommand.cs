@@ -81,10 +81,15 @@ internal static class ReplayCommand
             Description = "End each study by a stop rule, as a spec's stop: does: prob-best=0.95 or expected-shortfall=0.1% "
                 + "(each budget is then the most a study may spend); reports where each stopped and how often it was right to.",
         };
+        var prior = new Option<string[]>("--prior")
+        {
+            Description = "A complete score table of an earlier run of the same recipe to learn the hyperparameters from (benchmarks "
+                + "matched by name); repeat it for several runs.",
+        };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
             table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json,
-            threads, threadGains, stop,
+            threads, threadGains, stop, prior,
         };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
             ? MeasureThreads(Terminal.Of(parse),
@@ -95,7 +100,7 @@ internal static class ReplayCommand
                 parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init),
                 parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
                 parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
-                parse.GetValue(stop), CommandLine(parse)));
+                parse.GetValue(stop), parse.GetValue(prior) ?? [], CommandLine(parse)));
         return command;
     }
 
@@ -149,6 +154,31 @@ internal static class ReplayCommand
         }
     }
 
+    /// <summary>Reads each <c>--prior</c> table and aligns it to <paramref name="study"/>'s benchmarks by name; a table that cannot be read,
+    /// or that shares no benchmark with the study, is an error naming it.</summary>
+    static (EarlierRuns? Runs, string? Error) ReadPriors(ScoreTable study, IReadOnlyList<string> paths)
+    {
+        if (paths.Count == 0) return (null, null);
+        var runs = new List<EarlierRun>();
+        foreach (string path in paths)
+        {
+            switch (ScoreTableReader.ReadFile(path))
+            {
+                case TableReadResult.Invalid invalid:
+                    return (null, $"--prior: {invalid.Error}");
+                case TableReadResult.Ok ok:
+                    var run = EarlierRun.Align(study.Grid, ok.Table.Grid, ok.Table.Observations(), path);
+                    if (run.Observations.Count == 0)
+                        return (null, $"--prior {path} shares no benchmark with {study.Source}: its benchmarks are "
+                            + string.Join(", ", ok.Table.Grid.Benchmarks.Take(5).Select(b => b.Name))
+                            + (ok.Table.Grid.BenchmarkCount > 5 ? ", …" : ""));
+                    runs.Add(run);
+                    break;
+            }
+        }
+        return (new EarlierRuns(runs), null);
+    }
+
     /// <summary>The process's peak resident memory so far (VmHWM), read afresh.</summary>
     static long PeakResidentBytes()
     {
@@ -183,7 +213,7 @@ internal static class ReplayCommand
 
     static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device,
         AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
-        string? stopText = null, string? commandLine = null)
+        string? stopText = null, IReadOnlyList<string>? priorPaths = null, string? commandLine = null)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -194,8 +224,10 @@ internal static class ReplayCommand
         if (source.SavePath is { } save) ScoreTableWriter.WriteFile(save, scoreTable);
         var (budgets, budgetError) = BudgetList.Parse(budgetText, scoreTable.Grid.CellCount);
         var (stopRule, stopError) = stopText is null ? (null, null) : ReadStop(stopText);
+        var (earlier, priorError) = ReadPriors(scoreTable, priorPaths ?? []);
         string? error = budgetError
             ?? stopError
+            ?? priorError
             ?? (seeds < 1 ? "--seeds must be at least 1" : null)
             ?? (firstSeed < 0 ? "--first-seed must not be negative" : null)
             ?? (threadCount < 1 ? "--threads must be at least 1" : null)
@@ -215,6 +247,7 @@ internal static class ReplayCommand
             PredictiveCheck = !noCheck,
             Threads = threadCount,
             Acquisition = rule,
+            Earlier = earlier,
         };
         var settings = new ReplaySettings(budgets!, init, options, batch, stopRule);
         // Seeds run one after another on this thread. TorchSharp's implicit Scalars can be finalised by a
@@ -225,6 +258,9 @@ internal static class ReplayCommand
         progress.Info($"{scoreTable.Source}: {scoreTable.Grid.CheckpointCount} × {scoreTable.Grid.BenchmarkCount}; "
             + $"smallest sensible budget {smallest} ({100.0 * smallest / scoreTable.Grid.CellCount:0.#}%)");
         if (BudgetAdvice.Warning(scoreTable.Grid, init, budgets!.Min()) is { } advice) progress.Warn(advice);
+        foreach (var run in earlier?.Runs ?? [])
+            progress.Info($"prior {run.Source}: {run.Grid.CheckpointCount} checkpoints, {run.MatchedBenchmarks} of "
+                + $"{scoreTable.Grid.BenchmarkCount} benchmarks matched");
         var clock = Stopwatch.StartNew();
         var outcomes = new SeedOutcome[seeds];
         for (int k = 0; k < seeds; k++)

@@ -98,6 +98,27 @@ internal static class MarkdownReport
         Line(cost.ToString());
         Line();
 
+        if (report.Prior is { } prior)
+        {
+            Line("#### Prior");
+            Line();
+            Line($"The hyperparameters (how the benchmarks move together, the curve's lengthscale, the noise) were fitted with "
+                + $"{prior.Runs.Count.ToString(C)} earlier run{(prior.Runs.Count == 1 ? "" : "s")} beside this study's own evaluations, "
+                + $"together weighted as {prior.Weight.ToString("0.##", C)} run:");
+            Line();
+            foreach (var run in prior.Runs)
+                Line($"- {Inline(Path.GetFileName(run.Source))}: {run.Checkpoints.ToString("N0", C)} checkpoints, "
+                    + $"{run.MatchedBenchmarks.ToString(C)} of {report.BenchmarkCount.ToString(C)} benchmarks, "
+                    + $"{run.Scores.ToString("N0", C)} scores");
+            Line();
+            Line(prior.SamePick
+                ? $"Without them this study's evaluations name the same checkpoint (P(best) {Probability(prior.ProbabilityBestWithout)}): "
+                    + "the pick does not rest on the prior."
+                : $"Without them this study's evaluations would name **{Cell(prior.PickWithout)}** (step {prior.StepWithout.ToString(C)}, "
+                    + $"P(best) {Probability(prior.ProbabilityBestWithout)}): the pick rests on what the earlier runs say.");
+            Line();
+        }
+
         Line("#### Estimated average by step");
         Line();
         if (forHtml)

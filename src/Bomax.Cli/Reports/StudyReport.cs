@@ -57,4 +57,18 @@ internal sealed record StudyReport(
 {
     /// <summary>Pairs leased to workers (a run, or <c>suggest</c>) and not recorded yet when the report was made.</summary>
     public int PendingPairs { get; init; }
+
+    /// <summary>What the earlier runs of <c>prior:</c> contributed; null without them.</summary>
+    public PriorReport? Prior { get; init; }
 }
+
+/// <summary>One earlier run of <c>prior:</c>: its file, its checkpoints and how many of the study's benchmarks it has.</summary>
+internal sealed record PriorRunSummary(string Source, int Checkpoints, int MatchedBenchmarks, int Scores);
+
+/// <summary>
+/// The earlier runs and how much the pick rests on them: the same decision made without them (<see cref="PickWithout"/> and its
+/// P(best)), so a reader sees whether the study's own evaluations name the same checkpoint. <see cref="Weight"/>: the earlier
+/// runs' weight in the fit, in runs.
+/// </summary>
+internal sealed record PriorReport(IReadOnlyList<PriorRunSummary> Runs, double Weight, string PickWithout, long StepWithout,
+    double ProbabilityBestWithout, bool SamePick);

@@ -39,7 +39,7 @@ internal static partial class SpecReader
     /// <summary>The values of <c>eval.score</c> written as a plain string.</summary>
     public const string LastNumberRule = ScoreRuleReader.LastNumber;
 
-    internal static readonly string[] TopKeys = ["study", "checkpoints", "benchmarks", "eval", "budget", "stop", "engine", "journal"];
+    internal static readonly string[] TopKeys = ["study", "checkpoints", "benchmarks", "eval", "budget", "stop", "engine", "journal", "prior"];
     internal static readonly string[] CheckpointKeys = CheckpointsReader.Keys;
     internal static readonly string[] BenchmarkKeys = BenchmarksReader.Keys;
     internal static readonly string[] EvalKeys = EvalReader.Keys;
@@ -166,14 +166,16 @@ internal static partial class SpecReader
         var stop = StopReader.Read(fields, top);
         var engine = EngineReader.Read(fields, top);
         var journal = JournalReader.Read(fields, top, name, specDirectory);
+        var prior = PriorReader.Read(fields, top, specDirectory);
 
         if (name is null || checkpoints is null || benchmarks is null || eval is null
-            || budget is null || stop is null || engine is null || fields.Errors.Count > 0)
+            || budget is null || stop is null || engine is null || prior is null || fields.Errors.Count > 0)
             return null;
         return new StudySpec(name, fields.File, specDirectory, checkpoints, benchmarks.Select(b => b.Spec).ToList(),
             eval, budget, stop, engine, journal.Path, YamlFields.Position(root))
         {
             JournalPosition = journal.Position,
+            Prior = prior,
         };
     }
 

@@ -55,7 +55,9 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         }
         var checkpoints = ((ResolveResult.Ok)resolved).Checkpoints;
         var grid = new Grid(checkpoints.Select(c => new Checkpoint(c.Name, c.Step)), spec.Benchmarks.Select(b => new Benchmark(b.Name, b.Weight)));
-        return new StudyLoad.Ok(new StudyContext(spec, checkpoints, grid, spec.Engine.Options));
+        var (earlier, priorErrors) = EarlierRunFiles.Load(spec, grid);
+        if (priorErrors.Count > 0) return new StudyLoad.Invalid(priorErrors);
+        return new StudyLoad.Ok(new StudyContext(spec, checkpoints, grid, spec.Engine.Options with { Earlier = earlier }));
     }
 
     public int Budget => Spec.Budget.Evaluations(Grid.CellCount);

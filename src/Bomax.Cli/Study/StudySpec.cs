@@ -35,10 +35,17 @@ internal sealed record StudySpec(
     /// <summary>Where <c>journal:</c> was written, when it was (else problems with the journal's path are reported at the top).</summary>
     public SourcePosition? JournalPosition { get; init; }
 
+    /// <summary>Earlier runs to learn from (<c>prior:</c>), in the order written; none by default.</summary>
+    public IReadOnlyList<PriorSpec> Prior { get; init; } = [];
+
     /// <summary>What the spec writes in a form that is still read but deprecated (a dotted JSON score path that a key
     /// with dots could make mean another thing), each saying what to write instead; ordered by line.</summary>
     public IReadOnlyList<SpecError> Warnings { get; init; } = [];
 }
+
+/// <summary>One entry of <c>prior:</c>: an earlier run's journal or score table (absolute), the field it was written as
+/// (<c>prior</c> or <c>prior[i]</c>) and where.</summary>
+internal sealed record PriorSpec(string Path, string Field, SourcePosition Position);
 
 /// <summary>
 /// The <c>checkpoints:</c> section: exactly one of <see cref="Glob"/> and <see cref="List"/>, as written

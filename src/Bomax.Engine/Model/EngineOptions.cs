@@ -59,6 +59,8 @@ public sealed record EngineOptions
     /// <summary>At most this many observations inform a hyperparameter fit (a seeded subset above it; see <see cref="FitSample"/>).</summary>
     public int FitObservationLimit { get; init; } = 2000;
     public int Seed { get; init; } = 0;
+    /// <summary>Earlier runs of the same recipe whose likelihood joins every fit (<see cref="EarlierRuns"/>); none by default.</summary>
+    public EarlierRuns? Earlier { get; init; }
     /// <summary>
     /// LibTorch's intra-op threads while this engine fits and conditions. One by default: the engine runs beside the
     /// evaluations it starts and on shared CI machines, where LibTorch's default (every core, spinning OpenMP waits)

@@ -25,8 +25,11 @@ public static class HyperparameterFit
         var standardisation = Standardisation.From(grid.BenchmarkCount, observations);
         int rank = options.ResolvedTaskRank(grid.BenchmarkCount);
         var neutral = Hyperparameters.Initial(grid.BenchmarkCount, rank, options);
-        var start = warmStart is { } w && w.Benchmarks == grid.BenchmarkCount && w.Rank == rank ? w : neutral;
-        int limit = iterations ?? (ReferenceEquals(start, neutral) ? options.FirstFitIterations : options.RefitIterations);
+        var earlier = options.Earlier is { IsEmpty: false } runs ? runs : null;
+        bool warm = warmStart is { } w && w.Benchmarks == grid.BenchmarkCount && w.Rank == rank;
+        // Without a warm start, a study with earlier runs starts where they alone lead.
+        var start = warm ? warmStart! : earlier?.Alone(grid.BenchmarkCount, rank, options) ?? neutral;
+        int limit = iterations ?? (warm ? options.RefitIterations : options.FirstFitIterations);
         if (observations.Count == 0 || limit == 0)
             return new ModelFit(start, standardisation, new FitReport(double.NaN, double.NaN, 0, false, "not optimised"));
 
@@ -37,14 +40,16 @@ public static class HyperparameterFit
         using var scope = torch.NewDisposeScope();
         var sample = FitSample.Of(observations, options.FitObservationLimit, options.Seed + observations.Count);
         TorchDevice.UseThreads(options.Threads);
-        var data = TrainingSet.Build(grid, sample.Observations, standardisation, TorchDevice.Resolve(options.Device));
+        var device = TorchDevice.Resolve(options.Device);
+        var sets = new List<(TrainingSet, double)> { (TrainingSet.Build(grid, sample.Observations, standardisation, device), 1.0) };
+        if (earlier is not null) sets.AddRange(EarlierSets(earlier, device));
         var attempts = ReferenceEquals(start, neutral) ? new[] { start } : new[] { start, neutral };
         string failure = "";
         foreach (var attempt in attempts)
         {
             try
             {
-                var (raw, report) = Minimise(data, attempt, options, limit, sample.LeftOut);
+                var (raw, report) = Minimise(sets, attempt, options, limit, sample.LeftOut);
                 var fitted = attempt with { Raw = raw };
                 return new ModelFit(ReferenceEquals(attempt, neutral) ? LeftOutAsTypical(fitted, sample.LeftOut) : fitted, standardisation, report);
             }
@@ -53,6 +58,22 @@ public static class HyperparameterFit
         return new ModelFit(start, standardisation,
             new FitReport(double.NaN, double.NaN, 0, false, "fit failed, kept the starting point: " + failure));
     }
+
+    /// <summary>The hyperparameters <paramref name="earlier"/> runs give on their own, fitted from the neutral start (see
+    /// <see cref="EarlierRuns.Alone"/>; the neutral start itself when the fit fails).</summary>
+    internal static Hyperparameters FitEarlierRuns(EarlierRuns earlier, int benchmarks, int rank, EngineOptions options)
+    {
+        var neutral = Hyperparameters.Initial(benchmarks, rank, options);
+        using var scope = torch.NewDisposeScope();
+        TorchDevice.UseThreads(options.Threads);
+        var sets = EarlierSets(earlier, TorchDevice.Resolve(options.Device)).Select(s => (s.Data, 1.0)).ToList();
+        try { return neutral with { Raw = Minimise(sets, neutral, options, options.FirstFitIterations, new HashSet<int>()).Raw }; }
+        catch (ModelFitException) { return neutral; }
+    }
+
+    /// <summary>The earlier runs' sampled observations as one stacked set (<see cref="TrainingSet.Stack"/>), with each run's weight.</summary>
+    static IEnumerable<(TrainingSet Data, double Weight)> EarlierSets(EarlierRuns earlier, TorchSharp.torch.Device device) =>
+        [(TrainingSet.Stack(earlier.Runs.Zip(earlier.Samples(), (run, sample) => (run.Grid, sample)).ToList(), device), earlier.Weight)];
 
     /// <summary>A cold fit that would see more observations than this first fits a seeded sample of this many
     /// (see <see cref="CoarseToFine"/>).</summary>
@@ -97,8 +118,8 @@ public static class HyperparameterFit
     static int[] Frozen(Hyperparameters layout, IReadOnlySet<int> leftOut) =>
         leftOut.SelectMany(j => Enumerable.Range(j * layout.Rank, layout.Rank).Append(layout.DiagonalOffset + j)).ToArray();
 
-    static (double[] Raw, FitReport Report) Minimise(TrainingSet data, Hyperparameters start, EngineOptions options, int iterations,
-        IReadOnlySet<int> leftOut)
+    static (double[] Raw, FitReport Report) Minimise(IReadOnlyList<(TrainingSet, double)> sets, Hyperparameters start, EngineOptions options,
+        int iterations, IReadOnlySet<int> leftOut)
     {
         var frozen = Frozen(start, leftOut);
         // Track the best point seen: MathNet throws when it runs out of iterations or its line search
@@ -111,7 +132,7 @@ public static class HyperparameterFit
         {
             evaluations++;
             var raw = point.ToArray();
-            var (value, gradient) = MarginalLikelihood.Evaluate(data, start, raw, options);
+            var (value, gradient) = MarginalLikelihood.Evaluate(sets, start, raw, options);
             foreach (int i in frozen) gradient[i] = 0; // not in this fit's sample: only their prior would move them
             if (!double.IsFinite(value) || gradient.Any(g => !double.IsFinite(g)))
                 return (double.PositiveInfinity, Vector<double>.Build.Dense(raw.Length));

@@ -78,7 +78,9 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         var kx = steps.index_select(0, data.Checkpoint).index_select(1, data.Checkpoint) + Jitter * data.SameCheckpoint;
         var rows = Loadings.index_select(0, data.Benchmark);
         var b = rows.matmul(rows.T) + data.SameBenchmark * Diagonal.index_select(0, data.Benchmark).unsqueeze(1);
-        return kx * b + SharedJitter * data.SameCheckpoint + TaskBias * data.SameBenchmark + diag(Noise + data.KnownNoise);
+        // Runs stacked into one set are independent: their trends do not meet (checkpoints and intercepts are already per run).
+        var trend = data.SameRun is null ? kx * b : kx * b * data.SameRun;
+        return trend + SharedJitter * data.SameCheckpoint + TaskBias * data.SameBenchmark + diag(Noise + data.KnownNoise);
     }
 
     /// <summary>Weak priors (negative log density, up to a constant) that keep sparse fits stable.</summary>

@@ -23,4 +23,8 @@ public sealed record ScoreTable(string Source, Grid Grid, double[,] Scores)
     }
 
     public double ScoreOf(Cell cell) => Scores[cell.Checkpoint, cell.Benchmark];
+
+    /// <summary>Every cell's score, row by row: the whole table as a study's observations.</summary>
+    public IReadOnlyList<Observation> Observations() =>
+        Enumerable.Range(0, Grid.CellCount).Select(Grid.CellAt).Select(c => new Observation(c, ScoreOf(c))).ToList();
 }

@@ -117,6 +117,46 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(Pick(document), Pick(replayed));
     }
 
+    [Fact]
+    public void EarlierRunsAreMatchedByNameAndJoinTheReplaysFits()
+    {
+        var (table, _) = TinyTable();
+        // An earlier run with two of the three benchmarks (and one the study does not have), in another order.
+        var earlier = new StringBuilder("CHECKPOINT\tmmlu\tpiqa\tarc\n");
+        for (int i = 0; i < 10; i++)
+            earlier.Append(CultureInfo.InvariantCulture, $"step-{(i + 1) * 300}\t{0.2 + 0.01 * i:R}\t0.5\t{0.3 + 0.02 * i - 0.002 * i * i:R}\n");
+        string prior = Write("earlier.tsv", earlier.ToString());
+
+        var run = Bomax("replay", table, "--prior", prior, "--seeds", "1", "--budget", "25%", "--json");
+        var blind = Bomax("replay", table, "--seeds", "1", "--budget", "25%", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"prior {prior}: 10 checkpoints, 2 of 3 benchmarks matched", run.Stderr);
+        using var withPrior = JsonDocument.Parse(run.Stdout);
+        using var without = JsonDocument.Parse(blind.Stdout);
+        Assert.Contains("--prior", withPrior.RootElement.GetProperty("command").GetString());
+        // The same study, fitted otherwise: the engine's expected regret of its pick moves.
+        static double Expected(JsonDocument d) =>
+            d.RootElement.GetProperty("runs")[0].GetProperty("budgets")[0].GetProperty("expected_regret").GetDouble();
+        Assert.NotEqual(Expected(without), Expected(withPrior));
+    }
+
+    [Fact]
+    public void AnEarlierRunWithNothingInCommonOrUnreadableExitsWithTwo()
+    {
+        var (table, _) = TinyTable();
+        string unrelated = Write("unrelated.tsv", "CHECKPOINT\tx\ty\nc-1\t0.1\t0.2\nc-2\t0.1\t0.2\nc-3\t0.1\t0.2\n");
+
+        var none = Bomax("replay", table, "--prior", unrelated, "--seeds", "1");
+        var missing = Bomax("replay", table, "--prior", Path.Combine(directory, "nowhere.tsv"), "--seeds", "1");
+
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains($"--prior {unrelated} shares no benchmark with {table}: its benchmarks are x, y", none.Stderr);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("nowhere.tsv: score table file not found", missing.Stderr);
+        Assert.Equal("", none.Stdout + missing.Stdout);
+    }
+
     [Theory]
     [InlineData("--synthetic", "1000", "is not a grid size")]
     [InlineData("--synthetic", "2x5", "is not a grid size")]

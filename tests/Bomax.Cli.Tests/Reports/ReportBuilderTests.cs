@@ -18,7 +18,7 @@ public sealed class ReportBuilderTests : IDisposable
     readonly string directory = Directory.CreateTempSubdirectory("bomax-report-").FullName;
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    StudyContext Study()
+    StudyContext Study(string extra = "")
     {
         var spec = Path.Combine(directory, "study.yml");
         File.WriteAllText(spec, """
@@ -29,7 +29,8 @@ public sealed class ReportBuilderTests : IDisposable
             eval:
               command: ./eval.sh {checkpoint} {benchmark}
             journal: journal.jsonl
-            """);
+
+            """ + extra);
         var load = StudyContext.Load(spec);
         return Assert.IsType<StudyLoad.Ok>(load).Study;
     }
@@ -147,6 +148,37 @@ public sealed class ReportBuilderTests : IDisposable
 
         var allObserved = report.PickBenchmarks.Select(b => b with { Observed = b.Predicted }).ToList();
         Assert.StartsWith("The estimate rests entirely on observed scores", MarkdownReport.Basis(allObserved));
+    }
+
+    [Fact]
+    public void WithEarlierRunsTheReportNamesThemAndThePickTheStudyWouldMakeWithoutThem()
+    {
+        // An earlier run of the recipe: 12 checkpoints of its own, three of the four benchmarks.
+        var table = new System.Text.StringBuilder("CHECKPOINT\ta\tb\td\n");
+        for (int i = 0; i < 12; i++)
+            table.Append(CultureInfo.InvariantCulture, $"step-{(i + 1) * 80}\t{Score(i, 0) - 0.1:R}\t{Score(i, 1) - 0.1:R}\t{Score(i, 3):R}\n");
+        File.WriteAllText(Path.Combine(directory, "earlier.tsv"), table.ToString());
+        var plain = Study();
+        var journal = Journal(plain);
+        var without = ReportBuilder.Build(plain, journal, DateTimeOffset.UnixEpoch)!;
+
+        var study = Study("prior: earlier.tsv\n");
+        var report = ReportBuilder.Build(study, journal, DateTimeOffset.UnixEpoch)!;
+
+        Assert.Null(without.Prior);
+        var prior = report.Prior!;
+        var run = Assert.Single(prior.Runs);
+        Assert.Equal((Path.Combine(directory, "earlier.tsv"), 12, 3, 36), (run.Source, run.Checkpoints, run.MatchedBenchmarks, run.Scores));
+        // The pick the study's own evaluations make is the report without the prior's pick.
+        Assert.Equal(without.Pick.Name, prior.PickWithout);
+        Assert.Equal(without.Pick.ProbabilityBest, prior.ProbabilityBestWithout, 1e-12);
+        Assert.Equal(report.Pick.Name == without.Pick.Name, prior.SamePick);
+        var markdown = MarkdownReport.Render(report);
+        Assert.Contains("#### Prior", markdown, StringComparison.Ordinal);
+        Assert.Contains("- earlier.tsv: 12 checkpoints, 3 of 4 benchmarks, 36 scores", markdown, StringComparison.Ordinal);
+        Assert.Contains(prior.SamePick ? "the pick does not rest on the prior" : "the pick rests on what the earlier runs say", markdown,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("#### Prior", MarkdownReport.Render(without), StringComparison.Ordinal);
     }
 
     [Fact]
