@@ -4,6 +4,7 @@ using System.Globalization;
 using Bomax.Cli.Output;
 using Bomax.Cli.Study;
 using Bomax.Cli.Tables;
+using Bomax.Engine.Acquisition;
 using Bomax.Engine.Design;
 using Bomax.Engine.Model;
 using Bomax.Engine.Replay;
@@ -86,10 +87,20 @@ internal static class ReplayCommand
             Description = "A complete score table of an earlier run of the same recipe to learn the hyperparameters from (benchmarks "
                 + "matched by name); repeat it for several runs.",
         };
+        var costs = new Option<string?>("--costs")
+        {
+            Description = "What each benchmark costs, a TSV or CSV of BENCHMARK and SECONDS per evaluation: each budget becomes that share of the "
+                + "full grid's seconds, and the cost-aware engine and the cost-blind engine are replayed to the same evaluation time.",
+        };
+        var coolCosts = new Option<bool>("--cool-costs")
+        {
+            Description = "With --costs: the cost-aware engine weighs cost less as its budget is spent (EI-cool), instead of valuing per second "
+                + "throughout (for ablation).",
+        };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
             table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json,
-            threads, threadGains, stop, prior,
+            threads, threadGains, stop, prior, costs, coolCosts,
         };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
             ? MeasureThreads(Terminal.Of(parse),
@@ -100,7 +111,7 @@ internal static class ReplayCommand
                 parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init),
                 parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
                 parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
-                parse.GetValue(stop), parse.GetValue(prior) ?? [], CommandLine(parse)));
+                parse.GetValue(stop), parse.GetValue(prior) ?? [], CommandLine(parse), parse.GetValue(costs), parse.GetValue(coolCosts)));
         return command;
     }
 
@@ -179,6 +190,24 @@ internal static class ReplayCommand
         return (new EarlierRuns(runs), null);
     }
 
+    /// <summary><c>--costs</c>: each budget a share of the grid's seconds (the share its count is of the grid's cells), the cost-aware
+    /// and the cost-blind engine replayed to it on every seed.</summary>
+    static int RunTimed(Terminal io, ScoreTable scoreTable, TimedReplaySettings settings, int seeds, int firstSeed, bool json, string? commandLine)
+    {
+        using var progress = new ProgressDisplay(io.Error);
+        progress.Info($"{scoreTable.Source}: {scoreTable.Grid.CheckpointCount} × {scoreTable.Grid.BenchmarkCount}; the full grid takes "
+            + $"{Durations.Human(settings.Costs.GridSeconds(scoreTable.Grid.CheckpointCount))} of evaluation");
+        var clock = Stopwatch.StartNew();
+        var outcomes = new IReadOnlyList<TimedOutcome>[seeds];
+        for (int k = 0; k < seeds; k++)
+            outcomes[k] = TimedReplay.Run(scoreTable, settings, firstSeed + k,
+                message => progress.Report($"[{k + 1}/{seeds}, {clock.Elapsed.TotalSeconds:0}s] {message}"));
+        progress.Done();
+        var summary = TimedReplaySummary.From(scoreTable, settings, outcomes, clock.Elapsed.TotalSeconds) with { Command = commandLine };
+        io.Out.Write(json ? TimedReplayOutput.Json(summary) : TimedReplayOutput.Text(summary));
+        return ExitCodes.Success;
+    }
+
     /// <summary>The process's peak resident memory so far (VmHWM), read afresh.</summary>
     static long PeakResidentBytes()
     {
@@ -213,7 +242,8 @@ internal static class ReplayCommand
 
     static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device,
         AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
-        string? stopText = null, IReadOnlyList<string>? priorPaths = null, string? commandLine = null)
+        string? stopText = null, IReadOnlyList<string>? priorPaths = null, string? commandLine = null, string? costsPath = null,
+        bool coolCosts = false)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -232,11 +262,24 @@ internal static class ReplayCommand
             ?? (firstSeed < 0 ? "--first-seed must not be negative" : null)
             ?? (threadCount < 1 ? "--threads must be at least 1" : null)
             ?? (batch < 1 ? "--batch must be at least 1" : null)
-            ?? (init < 1 ? "--init must be at least 1" : null);
+            ?? (init < 1 ? "--init must be at least 1" : null)
+            ?? (costsPath is not null && stopRule is not null ? "--stop and --costs cannot be combined: a time budget has no stop rule yet" : null)
+            ?? (costsPath is null && coolCosts ? "--cool-costs needs --costs" : null);
         if (error is not null)
         {
             io.Error.WriteLine($"bomax: {error}");
             return ExitCodes.UsageError;
+        }
+        BenchmarkCosts? benchmarkCosts = null;
+        if (costsPath is not null)
+        {
+            var (read, costError) = CostTableReader.ReadFile(costsPath, scoreTable.Grid);
+            if (read is null)
+            {
+                io.Error.WriteLine($"bomax: {costError}");
+                return ExitCodes.UsageError;
+            }
+            benchmarkCosts = read;
         }
         var options = new EngineOptions
         {
@@ -249,6 +292,9 @@ internal static class ReplayCommand
             Acquisition = rule,
             Earlier = earlier,
         };
+        if (benchmarkCosts is not null)
+            return RunTimed(io, scoreTable, new TimedReplaySettings(budgets!.Select(b => (double)b / scoreTable.Grid.CellCount).ToList(),
+                benchmarkCosts, init, options, batch, coolCosts), seeds, firstSeed, json, commandLine);
         var settings = new ReplaySettings(budgets!, init, options, batch, stopRule);
         // Seeds run one after another on this thread. TorchSharp's implicit Scalars can be finalised by a
         // garbage collection that another thread triggers while a native call still reads them, so the

@@ -158,7 +158,7 @@ internal static class ScoreTableReader
         return why is null;
     }
 
-    private static List<string> SplitLines(string text)
+    internal static List<string> SplitLines(string text)
     {
         if (text.StartsWith('\uFEFF')) text = text[1..];
         return text.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
@@ -166,7 +166,7 @@ internal static class ScoreTableReader
 
     /// <summary>The line's fields, trimmed: split at the separator outside quotes; a field that starts with a double quote runs to
     /// its closing quote, <c>""</c> standing for one quote. Null when a quote is not closed on the line.</summary>
-    private static string[]? SplitFields(string line, char separator) => Fields(line, separator, out _);
+    internal static string[]? SplitFields(string line, char separator) => Fields(line, separator, out _);
 
     private static string[]? Fields(string line, char separator, out int unclosedField)
     {

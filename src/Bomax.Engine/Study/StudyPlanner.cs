@@ -46,16 +46,21 @@ public static class StudyPlanner
     /// <summary>The next <paramref name="count"/> cells of a study of <paramref name="budget"/> evaluations (null: no budget; it sizes the
     /// initial design, <see cref="InitialDesign.Cells"/>). <paramref name="pending"/> are cells being evaluated elsewhere (leased by
     /// another worker): never chosen, and believed at their posterior mean like the batch's own cells, so the batch spreads around them.
-    /// <paramref name="cache"/>: the study loop's, so each round extends the last round's factor (<see cref="ConditioningCache"/>).</summary>
+    /// <paramref name="cache"/>: the study loop's, so each round extends the last round's factor (<see cref="ConditioningCache"/>).
+    /// <paramref name="costs"/>: seconds per evaluation of each benchmark, for choices per expected second
+    /// (<see cref="AverageImprovement.Best"/>; null: cost-blind). The initial design does not read them.</summary>
     public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
         int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null, IReadOnlyCollection<Cell>? pending = null,
-        ConditioningCache? cache = null) =>
+        ConditioningCache? cache = null, BenchmarkCosts? costs = null) =>
         NativeCalls.WithoutCollections(() =>
-            Choose(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? [], cache));
+            Choose(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? [], cache, costs));
 
     static Plan Choose(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
-        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock, IReadOnlyCollection<Cell> pending, ConditioningCache? cache)
+        int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock, IReadOnlyCollection<Cell> pending, ConditioningCache? cache,
+        BenchmarkCosts? costs)
     {
+        if (costs is not null && costs.Seconds.Count != grid.BenchmarkCount)
+            throw new ArgumentException($"{costs.Seconds.Count} costs for {grid.BenchmarkCount} benchmarks", nameof(costs));
         clock ??= () => 0.0;
         var observed = observations.Select(o => o.Cell).ToHashSet();
         var elsewhere = pending.Where(c => !observed.Contains(c)).Distinct().ToList();
@@ -88,7 +93,7 @@ public static class StudyPlanner
             while (chosen.Count < count)
             {
                 var believed = elsewhere.Count == 0 ? chosen : [.. elsewhere, .. chosen];
-                var suggestion = AverageImprovement.Best(model, model.Marginals(believed), options.Acquisition, taken, believed);
+                var suggestion = AverageImprovement.Best(model, model.Marginals(believed), options.Acquisition, taken, believed, costs);
                 if (suggestion is null) break;
                 chosen.Add(suggestion.Cell);
                 taken.Add(suggestion.Cell);

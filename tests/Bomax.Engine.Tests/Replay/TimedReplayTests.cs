@@ -1,0 +1,41 @@
+using Bomax.Engine.Acquisition;
+using Bomax.Engine.Model;
+using Bomax.Engine.Replay;
+
+namespace Bomax.Engine.Tests.Replay;
+
+/// <summary>Replays against evaluation time: both engines stay within the same seconds; equal costs make them one engine.</summary>
+public class TimedReplayTests
+{
+    static readonly EngineOptions Options = new() { Device = ComputeDevice.Cpu, FirstFitIterations = 20, RefitIterations = 5 };
+
+    [Fact]
+    public void BothEnginesSpendAtMostTheTimeBudgetAndTheCostAwareOneBuysMoreCheapCells()
+    {
+        var table = PeakedTable.Create();
+        var costs = new BenchmarkCosts([1, 1, 1, 1, 30, 50]);
+        var settings = new TimedReplaySettings([0.2], costs, 2, Options);
+        var outcome = Assert.Single(TimedReplay.Run(table, settings, seed: 0));
+        double budget = 0.2 * costs.GridSeconds(PeakedTable.Checkpoints);
+        Assert.Equal(budget, outcome.BudgetSeconds, 9);
+        Assert.InRange(outcome.Aware.Seconds, 0, budget);
+        Assert.InRange(outcome.Blind.Seconds, 0, budget);
+        // What is left is less than the dearest cell would have cost, or the study would have gone on with a cheaper one.
+        Assert.True(budget - outcome.Aware.Seconds < 1, $"cost-aware left {budget - outcome.Aware.Seconds} s unspent");
+        Assert.True(outcome.Aware.Evaluations > outcome.Blind.Evaluations,
+            $"cost-aware {outcome.Aware.Evaluations} evaluations, cost-blind {outcome.Blind.Evaluations}");
+    }
+
+    [Fact]
+    public void WithEqualCostsTheTwoEnginesAreTheSame()
+    {
+        var table = PeakedTable.Create();
+        var settings = new TimedReplaySettings([0.15, 0.3], new BenchmarkCosts(Enumerable.Repeat(7.0, PeakedTable.Benchmarks).ToList()), 2,
+            Options);
+        var outcomes = TimedReplay.Run(table, settings, seed: 1);
+        Assert.Equal(2, outcomes.Count);
+        foreach (var o in outcomes) Assert.Equal(o.Blind, o.Aware);
+        var summary = TimedReplaySummary.From(table, settings, [outcomes], 0);
+        Assert.All(summary.Budgets, b => Assert.Equal(b.Blind, b.Aware));
+    }
+}
