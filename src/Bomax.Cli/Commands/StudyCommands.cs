@@ -243,6 +243,7 @@ internal static class StudyCommands
         }
         progress.Info($"study {study.Spec.Name}: {study.Grid.CheckpointCount} checkpoints × {study.Grid.BenchmarkCount} benchmarks = "
             + $"{study.Grid.CellCount} pairs; budget {study.Budget} evaluations ({100.0 * study.Budget / study.Grid.CellCount:0.#}%), "
+            + (study.Spec.Budget.MaxEvalHours is { } hours ? $"at most {hours:0.###} h of evaluation time, " : "")
             + $"{study.Spec.Eval.Parallel} at a time; smallest sensible budget {Smallest(study)}");
         if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) progress.Warn(advice);
 
@@ -288,6 +289,9 @@ internal static class StudyCommands
             RunEnd.Confident => $"stopped early: P(best) reached {study.Spec.Stop.ProbBest:0.##}",
             RunEnd.NearBest => $"stopped early: the pick's expected shortfall reached {study.Spec.Stop.ExpectedShortfall}",
             RunEnd.TimeLimit => "stopped at the time limit",
+            RunEnd.EvaluationTimeSpent =>
+                $"evaluation time spent: {Durations.Human(EvaluationTime.Spent(study, JournalFile.Read(study.Spec.JournalPath)))} "
+                    + $"of budget.max-eval-hours {study.Spec.Budget.MaxEvalHours:0.###}",
             RunEnd.GridExhausted => "every pair that could be evaluated was",
             _ => "budget spent",
         };
@@ -394,7 +398,7 @@ internal static class StudyCommands
         string journalHash = journal.Sha256;
         var start = DecisionState.Read(study.StudyFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) ?? PlannerState.Empty;
         using var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, study.Budget, count, excluded, start,
-            pending: leased);
+            pending: leased, costs: EvaluationTime.Costs(study, journal));
         if (plan.Decision is not null && plan.State.Fit is not null)
             DecisionState.From(plan.State, journalHash, study.Engine).Write(study.StudyFolder);
         return plan.Next;
@@ -417,7 +421,8 @@ internal static class StudyCommands
         foreach (var warning in state.Warnings) io.Error.WriteLine($"bomax: warning: {warning}");
         if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) io.Error.WriteLine($"bomax: warning: {advice}");
         var leased = study.Leased(journal, time.GetUtcNow());
-        int left = Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count - leased.Count);
+        bool timeSpent = study.Spec.Budget.MaxEvalHours is { } hours && EvaluationTime.Spent(study, journal) >= 3600 * hours;
+        int left = timeSpent ? 0 : Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count - leased.Count);
         var quarantine = Quarantine.From(study.Grid, state.Observations, state.Failed);
         foreach (var warning in quarantine.Warnings(study.Grid)) io.Error.WriteLine($"bomax: warning: {warning}");
         IReadOnlyList<Cell> next = left == 0
@@ -436,7 +441,8 @@ internal static class StudyCommands
         if (json) io.Out.WriteLine(new JsonArray(pairs.Select(p => (JsonNode?)p.ToJson()).ToArray()).ToJsonString());
         else foreach (var p in pairs) io.Out.WriteLine($"{p.Checkpoint}\t{p.Benchmark}");
         if (pairs.Count == 0)
-            io.Error.WriteLine(left == 0 && leased.Count > 0
+            io.Error.WriteLine(timeSpent ? "bomax: the evaluation time of budget.max-eval-hours is spent; nothing to suggest"
+                : left == 0 && leased.Count > 0
                 ? $"bomax: nothing to suggest: the rest of the budget is leased to workers ({leased.Count} pair(s))"
                 : left == 0 ? "bomax: the budget is spent; nothing to suggest"
                 : "bomax: every pair is evaluated, failed or leased; nothing to suggest");

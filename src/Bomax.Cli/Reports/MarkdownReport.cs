@@ -92,7 +92,12 @@ internal static class MarkdownReport
             + $"({Percent(report.Evaluations, report.GridCells)} of the full grid)");
         cost.Append(C, $" · evaluation time **{Durations.Human(report.EvaluationSeconds)}**");
         if (report.FullGridSecondsEstimate is { } full && double.IsFinite(full))
+        {
             cost.Append(C, $" · the full grid would take about **{Durations.Human(full)}**");
+            if (full > report.EvaluationSeconds && full > 0)
+                cost.Append(C, $" · saved about **{Durations.Human(full - report.EvaluationSeconds)}** "
+                    + $"({Percent(full - report.EvaluationSeconds, full)} of the full grid's time)");
+        }
         if (report.PendingPairs > 0)
             cost.Append(C, $" · **{report.PendingPairs.ToString("N0", C)}** more leased to workers, not recorded yet");
         Line(cost.ToString());
@@ -335,9 +340,9 @@ internal static class MarkdownReport
 
     static string Interval(double low, double high) => $"{Score(low)}–{Score(high)}";
 
-    static string Percent(int part, int whole)
+    static string Percent(double part, double whole)
     {
-        if (whole <= 0) return "–";
+        if (!(whole > 0)) return "–";
         double p = 100.0 * part / whole;
         return (p > 0 && p < 1 ? p.ToString("0.##", C) : p.ToString("0.0", C)) + " %";
     }

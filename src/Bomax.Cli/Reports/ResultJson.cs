@@ -15,7 +15,7 @@ internal static class ResultJson
     /// <summary>The <c>end</c> field: why the run stopped.</summary>
     public static string End(RunEnd end) => end switch
     {
-        RunEnd.BudgetSpent => RunEnds.BudgetSpent,
+        RunEnd.BudgetSpent or RunEnd.EvaluationTimeSpent => RunEnds.BudgetSpent, // a budget either way: the protocol's ends stay as they are
         RunEnd.Confident => RunEnds.Confident,
         RunEnd.NearBest => RunEnds.NearBest,
         RunEnd.TimeLimit => RunEnds.TimeLimit,

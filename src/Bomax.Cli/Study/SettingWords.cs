@@ -59,7 +59,7 @@ internal sealed class SettingWords<T>(params (string Word, T Value)[] pairs) whe
 }
 
 /// <summary>The words of the engine's settings: <c>engine.device</c>/<c>--device</c>, <c>engine.kernel</c>,
-/// <c>engine.acquisition</c>/<c>--acquisition</c>, <c>benchmarks[].goal</c>.</summary>
+/// <c>engine.acquisition</c>/<c>--acquisition</c>, <c>engine.costs</c>, <c>benchmarks[].goal</c>.</summary>
 internal static class EngineWords
 {
     public static readonly SettingWords<ComputeDevice> Devices =
@@ -72,6 +72,9 @@ internal static class EngineWords
 
     public static readonly SettingWords<AcquisitionRule> Acquisitions = new(
         ("row-first", AcquisitionRule.RowFirst), ("row", AcquisitionRule.RowExpectedImprovement), ("cell", AcquisitionRule.CellExpectedImprovement));
+
+    /// <summary><c>engine.costs</c>: value cells per expected second from the journal's measured seconds, or not.</summary>
+    public static readonly SettingWords<CostSource> Costs = new(("measured", CostSource.Measured), ("off", CostSource.Off));
 
     /// <summary><c>benchmarks[].goal</c>: higher is better, or lower.</summary>
     public static readonly SettingWords<ScoreGoal> Goals = new(("maximize", ScoreGoal.Maximize), ("minimize", ScoreGoal.Minimize))

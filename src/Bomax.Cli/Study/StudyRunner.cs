@@ -9,7 +9,10 @@ using Bomax.Engine.Study;
 namespace Bomax.Cli.Study;
 
 /// <summary>How a study run ended.</summary>
-internal enum RunEnd { BudgetSpent, Confident, NearBest, TimeLimit, GridExhausted, EvaluationsFailing, Interrupted }
+internal enum RunEnd
+{
+    BudgetSpent, EvaluationTimeSpent, Confident, NearBest, TimeLimit, GridExhausted, EvaluationsFailing, Interrupted,
+}
 
 /// <summary>The end of a run: why it stopped and what was spent. The decision itself is built from the journal.</summary>
 internal sealed record RunResult(RunEnd End, int Evaluations, int NewEvaluations, string? Message)
@@ -26,9 +29,10 @@ internal sealed record RunResult(RunEnd End, int Evaluations, int NewEvaluations
 /// <summary>
 /// The imperative shell around <see cref="StudyPlanner"/>: read the journal, decide a batch (pure),
 /// run the evaluations at once, append each result to the journal the moment it finishes, repeat.
-/// Stops at the budget, the time limit, the wanted probability of best, when the grid is used up,
-/// when most recent evaluations fail, or when cancelled (running evaluations are killed, nothing
-/// half-done is recorded).
+/// Stops at the budget (evaluations, or evaluation time summed over the journal), the time limit, the wanted probability of
+/// best, when the grid is used up, when most recent evaluations fail, or when cancelled (running evaluations are killed,
+/// nothing half-done is recorded). Each round's choice reads the benchmarks' costs from the journal's measured seconds
+/// (<see cref="EvaluationTime.Costs"/>).
 /// </summary>
 /// <param name="retryFailed">Failures already in the journal do not count (<c>--retry-failed</c>): their pairs are evaluated again.</param>
 internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, Func<DateTimeOffset> now, bool retryFailed = false)
@@ -97,6 +101,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             var excluded = quarantine.Excluding(study.Grid, failed);
             // A spent budget or a used-up grid is known without a fit: end at once (the report fits once, at the end).
             RunEnd? settled = left <= 0 ? RunEnd.BudgetSpent
+                : spec.Budget.MaxEvalHours is { } hours && EvaluationTime.Spent(study, journal) >= 3600 * hours ? RunEnd.EvaluationTimeSpent
                 : Open(observations, excluded, elsewhere) == 0 ? RunEnd.GridExhausted
                 : null;
             if (settled is { } early)
@@ -108,7 +113,8 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             }
             IReadOnlyList<Cell> next;
             using (var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget,
-                Math.Clamp(parallel, 0, Math.Max(0, left)), excluded, planner, pending: elsewhere, cache: conditioning))
+                Math.Clamp(parallel, 0, Math.Max(0, left)), excluded, planner, pending: elsewhere, cache: conditioning,
+                costs: EvaluationTime.Costs(study, journal)))
             {
                 // The round's decision: its pick and P(best) are what the stop rules and the status line read. The model is
                 // let go before the evaluations run.

@@ -146,6 +146,10 @@ internal abstract record ScoreRule
 /// </summary>
 internal sealed record BudgetSpec(int? MaxEvals, double? MaxEvalsFraction, TimeSpan? MaxTime)
 {
+    /// <summary><c>max-eval-hours</c>: the most evaluation time, summed over the journal's evaluations of this study (every run
+    /// and worker, failures too); the run ends once it is reached. Null: no limit.</summary>
+    public double? MaxEvalHours { get; init; }
+
     public const double DefaultFraction = 0.10;
     public const string MaxEvalsForms = "a count of evaluations like 40, a percentage of the grid like 10% or a fraction of it like 0.1";
 
@@ -187,6 +191,9 @@ internal sealed record BudgetSpec(int? MaxEvals, double? MaxEvalsFraction, TimeS
     }
 }
 
+/// <summary>Where the acquisition's per-benchmark costs come from: the journal's measured seconds, or nowhere (cost-blind).</summary>
+internal enum CostSource { Measured, Off }
+
 /// <summary>The <c>stop:</c> section: stop early once the pick is the best with this probability, or once it is
 /// expected to fall no further below the best average than <see cref="ExpectedShortfall"/>.</summary>
 internal sealed record StopSpec(double? ProbBest, ShortfallLimit? ExpectedShortfall)
@@ -199,6 +206,10 @@ internal sealed record StopSpec(double? ProbBest, ShortfallLimit? ExpectedShortf
 /// <param name="Init">Initial cells per benchmark before the model chooses.</param>
 internal sealed record EngineSpec(ComputeDevice Device, StepKernel Kernel, int TaskRank, int Seed, int Init, AcquisitionRule Acquisition)
 {
+    /// <summary>Whether the acquisition values a cell per expected second, each benchmark's cost read from the journal's
+    /// measured seconds (<c>engine.costs</c>; <see cref="EvaluationTime.Costs"/>).</summary>
+    public CostSource Costs { get; init; } = CostSource.Measured;
+
     /// <summary>LibTorch's threads while the engine fits (<c>engine.threads</c>; <see cref="EngineOptions.Threads"/>).</summary>
     public int Threads { get; init; } = 1;
 

@@ -151,6 +151,20 @@ public class MarkdownReportTests
         Assert.DoesNotContain("full grid would take", MarkdownReport.Render(ReportFixture.Build(fullGridSeconds: null)));
     }
 
+    [Fact]
+    public void CostSaysHowMuchEvaluationTimeTheStudySavedOfTheFullGrid()
+    {
+        var report = ReportFixture.Build(); // 95.5 s an evaluation, 30 of 150 evaluated
+        var md = MarkdownReport.Render(report);
+        double saved = 150 * 95.5 - report.EvaluationSeconds;
+        Assert.Contains($"saved about **{Bomax.Cli.Study.Durations.Human(saved)}** "
+            + $"({(100 * saved / (150 * 95.5)).ToString("0.0", C)} % of the full grid's time)", md);
+        Assert.Contains("saved about", HtmlReport.Render(report));
+        // Nothing saved to speak of when the study spent what the whole grid would take, or the grid's time is not known.
+        Assert.DoesNotContain("saved about", MarkdownReport.Render(ReportFixture.Build(fullGridSeconds: report.EvaluationSeconds)));
+        Assert.DoesNotContain("saved about", MarkdownReport.Render(ReportFixture.Build(fullGridSeconds: null)));
+    }
+
     [Theory]
     [InlineData(0.4, "0.4s")]
     [InlineData(45, "45s")]

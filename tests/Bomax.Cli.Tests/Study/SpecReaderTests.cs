@@ -114,6 +114,19 @@ public class SpecReaderTests
     }
 
     [Fact]
+    public void ReadsTheEvaluationTimeBudgetAndTheCostSource()
+    {
+        var spec = ReadOk(Minimal("budget: { max-evals: 40, max-eval-hours: 1.5 }\nengine: { costs: off }\n"));
+        Assert.Equal(1.5, spec.Budget.MaxEvalHours);
+        Assert.Equal(40, spec.Budget.MaxEvals);
+        Assert.Equal(CostSource.Off, spec.Engine.Costs);
+
+        var plain = ReadOk(Minimal());
+        Assert.Null(plain.Budget.MaxEvalHours);
+        Assert.Equal(CostSource.Measured, plain.Engine.Costs); // cost-aware unless turned off
+    }
+
+    [Fact]
     public void FillsDefaultsForAMinimalSpec()
     {
         var spec = ReadOk(Minimal());
@@ -331,7 +344,12 @@ public class SpecReaderTests
         + "a percentage of the grid like 10% or a fraction of it like 0.1, found 'abc'")]
     [InlineData("budget: { max-evals: 0 }\n", 9, 22, "budget.max-evals", "must be more than 0, found 0")]
     [InlineData("budget: { max-time: 6hrs }\n", 9, 21, "budget.max-time", "unknown unit 'hrs'")]
-    [InlineData("budget: [40]\n", 9, 9, "budget", "expected a mapping with max-evals:, max-time:, found a list")]
+    [InlineData("budget: [40]\n", 9, 9, "budget", "expected a mapping with max-evals:, max-time:, max-eval-hours:, found a list")]
+    [InlineData("budget: { max-eval-hours: 0 }\n", 9, 27, "budget.max-eval-hours", "must be a positive, finite number, found '0'")]
+    [InlineData("budget: { max-eval-hours: -3 }\n", 9, 27, "budget.max-eval-hours", "must be a positive, finite number, found '-3'")]
+    [InlineData("budget: { max-eval-hours: 2h }\n", 9, 27, "budget.max-eval-hours",
+        "expected hours of evaluation time, a number above 0 like 12 or 0.5, found '2h'")]
+    [InlineData("engine: { costs: measure }\n", 9, 18, "engine.costs", "'measure' is not one of measured, off; did you mean 'measured'?")]
     [InlineData("stop: { prob-best: 1.5 }\n", 9, 20, "stop.prob-best", "more than 0 and at most 1, found '1.5'")]
     [InlineData("stop: { prob-best: 0 }\n", 9, 20, "stop.prob-best", "more than 0 and at most 1, found '0'")]
     [InlineData("stop: { prob-best: high }\n", 9, 20, "stop.prob-best", "expected a probability in (0, 1], found 'high'")]

@@ -3,10 +3,11 @@ using YamlDotNet.RepresentationModel;
 namespace Bomax.Cli.Study.Spec;
 
 /// <summary>The optional <c>budget:</c> section: <c>max-evals:</c> (a count, or a share of the grid, read by
-/// <see cref="BudgetSpec.ReadMaxEvals"/>) and <c>max-time:</c> (a duration); the default budget when it is absent.</summary>
+/// <see cref="BudgetSpec.ReadMaxEvals"/>), <c>max-time:</c> (a duration) and <c>max-eval-hours:</c> (evaluation time summed, in
+/// hours); the default budget when it is absent.</summary>
 internal static class BudgetReader
 {
-    public static readonly string[] Keys = ["max-evals", "max-time"];
+    public static readonly string[] Keys = ["max-evals", "max-time", "max-eval-hours"];
 
     public static BudgetSpec? Read(YamlFields fields, YamlSection top)
     {
@@ -17,8 +18,11 @@ internal static class BudgetReader
         var evals = evalsNode is null ? (BudgetSpec.Default.MaxEvals, BudgetSpec.Default.MaxEvalsFraction) : MaxEvals(fields, evalsNode);
         var timeNode = section.Value("max-time");
         var maxTime = timeNode is null ? null : fields.Duration(timeNode, "budget.max-time");
-        if (evals is null || timeNode is not null && maxTime is null) return null;
-        return new BudgetSpec(evals.Value.Count, evals.Value.Fraction, maxTime);
+        var hoursNode = section.Value("max-eval-hours");
+        var hours = hoursNode is null ? null
+            : fields.PositiveNumber(hoursNode, "budget.max-eval-hours", "hours of evaluation time, a number above 0 like 12 or 0.5");
+        if (evals is null || timeNode is not null && maxTime is null || hoursNode is not null && hours is null) return null;
+        return new BudgetSpec(evals.Value.Count, evals.Value.Fraction, maxTime) { MaxEvalHours = hours };
     }
 
     /// <summary>A count or a fraction of the grid (exactly one set); null when it cannot be read.</summary>

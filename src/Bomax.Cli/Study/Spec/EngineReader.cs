@@ -7,7 +7,7 @@ namespace Bomax.Cli.Study.Spec;
 /// <see cref="EngineSpec.Default"/> for what it leaves out.</summary>
 internal static class EngineReader
 {
-    public static readonly string[] Keys = ["device", "kernel", "task-rank", "seed", "init", "acquisition", "threads"];
+    public static readonly string[] Keys = ["device", "kernel", "task-rank", "seed", "init", "acquisition", "threads", "costs"];
 
     public static EngineSpec? Read(YamlFields fields, YamlSection top)
     {
@@ -18,6 +18,7 @@ internal static class EngineReader
         var device = fields.Choice(section, "device", EngineWords.Devices, defaults.Device);
         var kernel = fields.Choice(section, "kernel", EngineWords.Kernels, defaults.Kernel);
         var acquisition = fields.Choice(section, "acquisition", EngineWords.Acquisitions, defaults.Acquisition);
+        var costs = fields.Choice(section, "costs", EngineWords.Costs, defaults.Costs);
         int? taskRank = section.Value("task-rank") is { } rankNode ? TaskRank(fields, rankNode) : defaults.TaskRank;
         int? seed = section.Value("seed") is { } seedNode
             ? fields.Integer(seedNode, "engine.seed", 0, "a whole number (0 or more)")
@@ -29,9 +30,13 @@ internal static class EngineReader
             ? fields.Integer(threadsNode, "engine.threads", 1, "a whole number of threads (1 or more)")
             : defaults.Threads;
 
-        if (device is null || kernel is null || acquisition is null || taskRank is null || seed is null || init is null || threads is null)
+        if (device is null || kernel is null || acquisition is null || taskRank is null || seed is null || init is null || threads is null
+            || costs is null)
             return null;
-        return new EngineSpec(device.Value, kernel.Value, taskRank.Value, seed.Value, init.Value, acquisition.Value) { Threads = threads.Value };
+        return new EngineSpec(device.Value, kernel.Value, taskRank.Value, seed.Value, init.Value, acquisition.Value)
+        {
+            Threads = threads.Value, Costs = costs.Value,
+        };
     }
 
     /// <summary><c>auto</c> (0: the engine chooses) or a rank of at least 1.</summary>
