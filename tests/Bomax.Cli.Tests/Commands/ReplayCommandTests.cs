@@ -357,4 +357,73 @@ public sealed class ReplayCommandTests : IDisposable
             operations.Select(o => (o.GetProperty("observations").GetInt32(), o.GetProperty("operation").GetString())));
         Assert.All(operations, o => Assert.True(o.GetProperty("one_thread_ms").GetDouble() > 0 && o.GetProperty("speedup").GetDouble() > 0));
     }
+
+    [Fact]
+    public void WithCostsBothEnginesAreReplayedToTheSameEvaluationTime()
+    {
+        var (path, _) = TinyTable();
+        var costs = Write("costs.tsv", "# seconds per evaluation\nBENCHMARK\tSECONDS\narc\t60\nhellaswag\t60\nmmlu\t2400\n");
+        var run = Bomax("replay", path, "--costs", costs, "--budget", "40%", "--seeds", "1", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var document = JsonDocument.Parse(run.Stdout);
+        var root = document.RootElement;
+        Assert.Equal(2400, root.GetProperty("costs").GetProperty("mmlu").GetDouble());
+        Assert.Equal(12 * 2520, root.GetProperty("grid_seconds").GetDouble());
+        var budget = Assert.Single(root.GetProperty("time_budgets").EnumerateArray());
+        double seconds = budget.GetProperty("seconds").GetDouble();
+        Assert.Equal(14.0 / 36 * 12 * 2520, seconds, 6); // 40 % of the cells is 14 of 36: that share of the grid's seconds
+        foreach (var engine in new[] { "cost_aware", "cost_blind" })
+        {
+            var spend = budget.GetProperty(engine);
+            Assert.InRange(spend.GetProperty("seconds_mean").GetDouble(), 1, seconds);
+            Assert.InRange(spend.GetProperty("regret_mean").GetDouble(), 0, 1);
+        }
+        Assert.True(budget.TryGetProperty("regret_reduction", out _));
+        Assert.True(budget.GetProperty("baselines").GetProperty("random").GetProperty("regret_median").GetDouble() >= 0);
+
+        var text = Bomax("replay", path, "--costs", costs, "--budget", "40%", "--seeds", "1");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("regret of the pick against evaluation time", text.Stdout);
+        Assert.Contains("cost-aware", text.Stdout);
+        Assert.Contains("cost-blind", text.Stdout);
+    }
+
+    [Fact]
+    public void WithEqualCostsTheCostAwareEngineIsTheCostBlindOne()
+    {
+        var (path, _) = TinyTable();
+        var costs = Write("equal.csv", "arc,30\nhellaswag,30\nmmlu,30\n");
+        var run = Bomax("replay", path, "--costs", costs, "--budget", "40%", "--seeds", "1", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var document = JsonDocument.Parse(run.Stdout);
+        var outcome = document.RootElement.GetProperty("runs")[0][0];
+        Assert.Equal(outcome.GetProperty("cost_blind").GetRawText(), outcome.GetProperty("cost_aware").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("arc\t60\nhellaswag\t60\n", 0, "no cost for mmlu: every benchmark of the table needs one")]
+    [InlineData("arc\t60\nhellaswag\tfast\nmmlu\t60\n", 2, "'fast' is not a cost")]
+    [InlineData("arc\t60\nhellaswag\t0\nmmlu\t60\n", 2, "a number above 0")]
+    [InlineData("arc\t60\ngsm8k\t60\nmmlu\t60\nhellaswag\t1\n", 2, "benchmark 'gsm8k' is not in the table")]
+    [InlineData("arc\t60\narc\t70\n", 2, "benchmark 'arc' has a cost already")]
+    [InlineData("arc\t60\t1\n", 1, "expected two fields, BENCHMARK and SECONDS, found 3")]
+    public void ABadCostsFileExitsWithTwoAndNamesFileLineAndField(string body, int line, string message)
+    {
+        var (path, _) = TinyTable();
+        var costs = Write("bad-costs.tsv", body);
+        var run = Bomax("replay", path, "--costs", costs, "--seeds", "1");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains(line > 0 ? $"{costs}:{line}:" : $"{costs}: ", run.Stderr);
+        Assert.Contains(message, run.Stderr);
+    }
+
+    [Fact]
+    public void AMissingCostsFileExitsWithTwo()
+    {
+        var (path, _) = TinyTable();
+        var run = Bomax("replay", path, "--costs", Path.Combine(directory, "nowhere.tsv"), "--seeds", "1");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("costs file not found", run.Stderr);
+    }
 }
