@@ -67,10 +67,10 @@ internal static class SpecTemplate
         Line("  # score-limit: 1e6", "scores beyond ± this are failures, not observations");
         Line();
         Line($"budget: {{ max-evals: {Percent(BudgetSpec.DefaultFraction)} }}",
-            "evaluations in all: a % of the grid or a count (40); max-time: 6h ends a run");
+            "evaluations in all: a % of the grid or a count (40); max-time: 6h ends a run; max-eval-hours: 40 at 40 h of evaluation");
         Line();
         Line("# stop: { prob-best: 0.95 }", "stop once the pick is this likely the best (or expected-shortfall: 0.1%)");
-        Line("# engine: { device: auto, seed: 0 }", "device auto|cpu|cuda; kernel, task-rank, seed, init, acquisition");
+        Line("# engine: { device: auto, seed: 0 }", "device auto|cpu|cuda; kernel, task-rank, seed, init, acquisition, costs");
         Line($"# journal: .bomax/{request.Study}.jsonl", "where results are kept (this is the default, beside this file)");
         return text.ToString();
     }
