@@ -54,7 +54,12 @@ internal static class ReplayCommand
             Description = "Pairs suggested per round, as eval.parallel does in a study (a batch chosen by the kriging believer).",
             DefaultValueFactory = _ => 1,
         };
-        var init = new Option<int>("--init") { Description = "Initial cells per benchmark before the model chooses.", DefaultValueFactory = _ => 2 };
+        var init = new Option<int>("--init")
+        {
+            Description = $"Initial cells per benchmark before the model chooses (default {EngineSpec.Default.Init}; "
+                + $"{EngineSpec.InitWithPrior} with --prior).",
+            DefaultValueFactory = _ => EngineSpec.Default.Init,
+        };
         var device = EngineWords.Devices.Option("--device", $"{EngineWords.Devices.List} (default auto: CUDA when present).");
         var rule = EngineWords.Acquisitions.Option("--acquisition",
             "row-first (the row with the best EI, then its most informative cell; the default), row (EI with what a cell says about "
@@ -108,12 +113,17 @@ internal static class ReplayCommand
                 parse.GetResult(threads) is { Implicit: false } ? parse.GetValue(threads) : Environment.ProcessorCount, parse.GetValue(json))
             : Run(Terminal.Of(parse),
                 new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)),
-                parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch), parse.GetValue(init),
+                parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch),
+                InitialCells(parse.GetResult(init) is { Implicit: false }, parse.GetValue(init), parse.GetValue(prior)),
                 parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
                 parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
                 parse.GetValue(stop), parse.GetValue(prior) ?? [], CommandLine(parse), parse.GetValue(costs), parse.GetValue(coolCosts)));
         return command;
     }
+
+    /// <summary>Initial cells per benchmark: <c>--init</c> as given, else <see cref="EngineSpec.InitWithPrior"/> with <c>--prior</c>, as a spec's
+    /// <c>prior:</c> does.</summary>
+    static int InitialCells(bool given, int init, string[]? priors) => given || priors is not { Length: > 0 } ? init : EngineSpec.InitWithPrior;
 
     /// <summary><c>--thread-gains</c>: per operation and size, one thread against <paramref name="threads"/>.</summary>
     static int MeasureThreads(Terminal io, TableSource source, string sizesText, int threads, bool json)

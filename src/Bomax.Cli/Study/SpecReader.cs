@@ -171,6 +171,7 @@ internal static partial class SpecReader
         if (name is null || checkpoints is null || benchmarks is null || eval is null
             || budget is null || stop is null || engine is null || prior is null || fields.Errors.Count > 0)
             return null;
+        if (prior.Count > 0 && !EngineReader.WritesInit(top)) engine = engine with { Init = EngineSpec.InitWithPrior };
         return new StudySpec(name, fields.File, specDirectory, checkpoints, benchmarks.Select(b => b.Spec).ToList(),
             eval, budget, stop, engine, journal.Path, YamlFields.Position(root))
         {

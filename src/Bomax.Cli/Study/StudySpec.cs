@@ -215,6 +215,10 @@ internal sealed record EngineSpec(ComputeDevice Device, StepKernel Kernel, int T
 
     public static EngineSpec Default { get; } = new(ComputeDevice.Auto, StepKernel.Matern52, 0, 0, 2, AcquisitionRule.RowFirst);
 
+    /// <summary>Initial cells per benchmark when the spec names earlier runs (<c>prior:</c>) and does not write <c>engine.init</c>:
+    /// what they tell the model lets it choose sooner (see docs/measurements.md, "Learning from earlier runs").</summary>
+    public const int InitWithPrior = 1;
+
     /// <summary>The engine's options for this section.</summary>
     public EngineOptions Options => new()
     {

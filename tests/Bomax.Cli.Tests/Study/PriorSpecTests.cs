@@ -46,6 +46,7 @@ public sealed class PriorSpecTests : IDisposable
         Assert.Equal([Path.Combine(directory, "first.tsv"), journal], study.Spec.Prior.Select(p => p.Path));
         var runs = study.Engine.Earlier!.Runs;
         Assert.Equal(2, runs.Count);
+        Assert.Equal(1, study.Spec.Engine.Init); // what the earlier runs say lets the model choose sooner
         // The table: mmlu (study column 2) as it is, perplexity (column 1) negated as the study minimises it, piqa left out.
         Assert.Equal(6, runs[0].Observations.Count);
         Assert.Contains(new Observation(new Cell(0, 2), 0.30), runs[0].Observations);
@@ -61,6 +62,16 @@ public sealed class PriorSpecTests : IDisposable
         var study = Assert.IsType<StudyLoad.Ok>(StudyContext.Load(Spec(""))).Study;
         Assert.Empty(study.Spec.Prior);
         Assert.Null(study.Engine.Earlier);
+        Assert.Equal(2, study.Spec.Engine.Init);
+    }
+
+    [Fact]
+    public void AnInitialDesignWrittenInTheSpecIsKeptWithAPrior()
+    {
+        Table("first.tsv", "CHECKPOINT\tmmlu\tarc\nckpt-10\t0.30\t0.4\nckpt-20\t0.35\t0.4\nckpt-30\t0.36\t0.5\n");
+        var study = Assert.IsType<StudyLoad.Ok>(StudyContext.Load(Spec("prior: first.tsv\nengine: { seed: 3, init: 2 }\n"))).Study;
+        Assert.Equal(2, study.Spec.Engine.Init);
+        Assert.Equal(3, study.Spec.Engine.Seed);
     }
 
     [Theory]

@@ -39,6 +39,10 @@ internal static class EngineReader
         };
     }
 
+    /// <summary>Whether the spec writes <c>engine.init</c> (else its default depends on <c>prior:</c>).</summary>
+    public static bool WritesInit(YamlSection top) => top.Value("engine") is YamlMappingNode engine
+        && engine.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "init");
+
     /// <summary><c>auto</c> (0: the engine chooses) or a rank of at least 1.</summary>
     private static int? TaskRank(YamlFields fields, YamlNode node)
     {
