@@ -18,22 +18,7 @@ public sealed class EvaluationTimeTests : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
-    StudyContext Study(string extra)
-    {
-        string script = Path.Combine(directory, "eval.sh");
-        File.WriteAllText(script, "#!/bin/bash\nawk -v s=\"$BOMAX_STEP\" 'BEGIN { d = (s - 400) / 300; printf \"%.4f\\n\", 0.7 - 0.2 * d * d }'\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string spec = Path.Combine(directory, "study.yml");
-        File.WriteAllText(spec, $$"""
-            study: eval-time
-            checkpoints: { list: [ckpt-100, ckpt-200, ckpt-300, ckpt-400, ckpt-500, ckpt-600] }
-            benchmarks: [a, b, c]
-            eval: { command: './eval.sh {benchmark}' }
-            {{extra}}
-            journal: journal.jsonl
-            """);
-        return Assert.IsType<StudyLoad.Ok>(StudyContext.Load(spec)).Study;
-    }
+    StudyContext Study(string extra) => SixCheckpointStudy.Write(directory, "eval-time", "[a, b, c]", extra);
 
     /// <summary>Writes evaluations of (checkpoint, benchmark) that took these seconds, as another worker would have.</summary>
     static JournalContents Record(StudyContext study, params (string Checkpoint, string Benchmark, double Seconds)[] evaluations)
