@@ -246,6 +246,11 @@ internal static class StudyCommands
             + (study.Spec.Budget.MaxEvalHours is { } hours ? $"at most {hours:0.###} h of evaluation time, " : "")
             + $"{study.Spec.Eval.Parallel} at a time; smallest sensible budget {Smallest(study)}");
         if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) progress.Warn(advice);
+        if (study.Engine.Earlier is { IsEmpty: false } earlier)
+            progress.Info($"prior: {earlier.Runs.Count} earlier run(s) join every fit ("
+                + string.Join(", ", earlier.Runs.Select(r => $"{Path.GetFileName(r.Source)}: {r.MatchedBenchmarks} of {study.Grid.BenchmarkCount} "
+                    + "benchmarks"))
+                + $"); {study.Spec.Engine.Init} initial cell(s) per benchmark");
 
         // Ctrl+C and SIGTERM cancel: running evaluations are killed, the journal keeps every finished one.
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);

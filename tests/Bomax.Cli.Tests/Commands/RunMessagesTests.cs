@@ -45,6 +45,22 @@ public sealed class RunMessagesTests : IDisposable
         return spec;
     }
 
+    [Fact]
+    public void ARunWithEarlierRunsSaysSoAtTheStartAndItsReportSaysWhatTheyContributed()
+    {
+        File.WriteAllText(Path.Combine(directory, "earlier.tsv"), "CHECKPOINT\tmath\treasoning\tother\n"
+            + string.Concat(Enumerable.Range(1, 8).Select(i => $"step-{i * 100}\t{0.3 + 0.01 * i}\t{0.5 + 0.02 * i - 0.002 * i * i}\t0.1\n")));
+        string spec = WriteStudy("8", "prior: earlier.tsv");
+
+        var run = BomaxProcess.Run(directory, ProcessLimit, ["run", spec]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("prior: 1 earlier run(s) join every fit (earlier.tsv: 2 of 2 benchmarks); 1 initial cell(s) per benchmark", run.Stderr);
+        string report = File.ReadAllText(Path.Combine(directory, "sample", "report.md"));
+        Assert.Contains("#### Prior", report, StringComparison.Ordinal);
+        Assert.Contains("- earlier.tsv: 8 checkpoints, 2 of 2 benchmarks, 16 scores", report, StringComparison.Ordinal);
+    }
+
     static List<JsonElement> JsonLines(string stdout) =>
         stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l =>
         {
