@@ -9,10 +9,12 @@ namespace Bomax.Cli.Output;
 /// <summary>Renders a replay summary as the documented JSON object or as a readable table.</summary>
 internal static class ReplayOutput
 {
+    /// <summary>A measured number as JSON: null where it is not finite (NaN: nothing to measure), as every replay output writes it.</summary>
+    internal static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
     /// <param name="peakResidentBytes">The process's peak resident memory, measured at the edge.</param>
     public static string Json(ReplaySummary s, long peakResidentBytes)
     {
-        static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
         var root = new JsonObject
         {
             ["command"] = s.Command,

@@ -10,8 +10,6 @@ namespace Bomax.Cli.Output;
 /// as the documented JSON object or as a readable table.</summary>
 internal static class TimedReplayOutput
 {
-    static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
-
     static JsonObject Spend(SpendSummary s) => new()
     {
         ["regret_mean"] = s.RegretMean,
@@ -43,7 +41,7 @@ internal static class TimedReplayOutput
             ["seconds"] = b.Seconds,
             ["cost_aware"] = Spend(b.Aware),
             ["cost_blind"] = Spend(b.Blind),
-            ["regret_reduction"] = Number(b.RegretReduction),
+            ["regret_reduction"] = ReplayOutput.Number(b.RegretReduction),
             ["baselines"] = new JsonObject
             {
                 ["random"] = new JsonObject { ["regret_median"] = b.Random.RegretMedian, ["regret_max"] = b.Random.RegretMax },
