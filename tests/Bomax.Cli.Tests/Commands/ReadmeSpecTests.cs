@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Bomax.Cli.Journal;
 using Bomax.Cli.Study;
 
 namespace Bomax.Cli.Tests.Commands;
@@ -40,6 +41,7 @@ public sealed class ReadmeSpecTests : IDisposable
         Assert.Equal(new ScoreRule.LmEval("exact_match,strict-match"), rules["gsm8k"]);
         Assert.Equal(new ScoreRule.LmEval("word_perplexity,none"), rules["wikitext"]);
         Assert.Equal(ScoreGoal.Minimize, spec.Benchmarks.Single(b => b.Name == "wikitext").Goal);
+        Assert.Equal([Path.Combine(directory, ".bomax", "sft-run-41.jsonl")], spec.Prior.Select(p => p.Path));
     }
 
     [Fact]
@@ -47,6 +49,10 @@ public sealed class ReadmeSpecTests : IDisposable
     {
         File.WriteAllText(Path.Combine(directory, "study.yml"), ExampleSpec());
         foreach (int step in new[] { 100, 200, 300 }) Directory.CreateDirectory(Path.Combine(directory, "runs", "sft-42", $"checkpoint-{step}"));
+        // The earlier run its prior: names: a journal of a study of the same recipe.
+        foreach (var (step, task, score) in new[] { (100, "mmlu", 0.41), (200, "mmlu", 0.45), (100, "hellaswag", 0.52), (300, "hellaswag", 0.55) })
+            JournalFile.Append(Path.Combine(directory, ".bomax", "sft-run-41.jsonl"),
+                new EvaluationRecord($"checkpoint-{step}", step, task, score, null, 60, 1) { Time = DateTimeOffset.UnixEpoch });
         string fixtures = Path.GetDirectoryName(RepositoryPaths.LmEvalFixture("README.md"))!;
         // A stand-in lm_eval: each task's genuine results file, renamed to the task asked for, in the harness's layout.
         string bin = Directory.CreateDirectory(Path.Combine(directory, "bin")).FullName;
