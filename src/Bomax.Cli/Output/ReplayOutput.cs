@@ -12,6 +12,9 @@ internal static class ReplayOutput
     /// <summary>A measured number as JSON: null where it is not finite (NaN: nothing to measure), as every replay output writes it.</summary>
     internal static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
+    /// <summary>A share as a whole percentage for the text tables, "n/a" where it is not finite (nothing to measure).</summary>
+    internal static string Share(double v) => double.IsFinite(v) ? string.Format(CultureInfo.InvariantCulture, "{0:0}%", 100 * v) : "n/a";
+
     /// <param name="peakResidentBytes">The process's peak resident memory, measured at the edge.</param>
     public static string Json(ReplaySummary s, long peakResidentBytes)
     {
@@ -107,7 +110,6 @@ internal static class ReplayOutput
         text.AppendLine("regret the engine expected of its pick against the regret it had, mean over seeds: "
             + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1:0.000} expected, {2:0.000} had",
                 100 * b.Fraction, 100 * b.ExpectedRegretMean, 100 * b.RegretMean))));
-        static string Share(double v) => double.IsFinite(v) ? string.Format(CultureInfo.InvariantCulture, "{0:0}%", 100 * v) : "n/a";
         text.AppendLine("95% intervals that held the true average, of the checkpoints not fully evaluated (all / the pick and runners-up): "
             + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1} / {2}",
                 100 * b.Fraction, Share(b.IntervalCoverageMean), Share(b.TopIntervalCoverageMean)))));

@@ -70,7 +70,7 @@ internal static class TimedReplayOutput
         string Two(RegretSummary x) => string.Format(c, "{0,6:0.000} / {1,6:0.000}", 100 * x.RegretMedian, 100 * x.RegretMax);
         foreach (var b in s.Budgets)
         {
-            string lower = double.IsFinite(b.RegretReduction) ? string.Format(c, "{0:0}%", 100 * b.RegretReduction) : "n/a";
+            string lower = ReplayOutput.Share(b.RegretReduction);
             text.AppendLine(c, $"{$"{100 * b.Share:0.0}% ({b.Seconds:0} s)",-22} {Three(b.Aware),-26} {b.Aware.SecondsMean,9:0} "
                 + $"{Three(b.Blind),-26} {b.Blind.SecondsMean,9:0} {lower,6}   {Two(b.Random),-17} {Two(b.Subset),-17}");
         }
