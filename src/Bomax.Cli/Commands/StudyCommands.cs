@@ -294,13 +294,21 @@ internal static class StudyCommands
             RunEnd.Confident => $"stopped early: P(best) reached {study.Spec.Stop.ProbBest:0.##}",
             RunEnd.NearBest => $"stopped early: the pick's expected shortfall reached {study.Spec.Stop.ExpectedShortfall}",
             RunEnd.TimeLimit => "stopped at the time limit",
-            RunEnd.EvaluationTimeSpent =>
-                $"evaluation time spent: {Durations.Human(EvaluationTime.Spent(study, JournalFile.Read(study.Spec.JournalPath)))} "
-                    + $"of budget.max-eval-hours {study.Spec.Budget.MaxEvalHours:0.###}",
+            RunEnd.EvaluationTimeSpent => TimeSpentNote(study, JournalFile.Read(study.Spec.JournalPath)),
             RunEnd.GridExhausted => "every pair that could be evaluated was",
             _ => "budget spent",
         };
         return await Decide(study, $"{result.NewEvaluations} in this run; {why}", publishing, channels, time, cancel, result);
+    }
+
+    /// <summary>Why a study spends no more evaluation time: its <c>max-eval-hours</c> are spent, or what is left is less than any
+    /// evaluation still open is expected to take.</summary>
+    static string TimeSpentNote(StudyContext study, JournalContents journal, EvaluationTimeLeft? left = null)
+    {
+        left ??= EvaluationTimeLeft.Of(study, journal, [])!;
+        return $"evaluation time spent: {Durations.Human(EvaluationTime.Spent(study, journal))} of budget.max-eval-hours "
+            + $"{study.Spec.Budget.MaxEvalHours:0.###}"
+            + (left.IsSpent ? "" : $"; no evaluation left is expected to fit in the {Durations.Human(left.Seconds)} that remain");
     }
 
     /// <summary>
@@ -426,13 +434,16 @@ internal static class StudyCommands
         foreach (var warning in state.Warnings) io.Error.WriteLine($"bomax: warning: {warning}");
         if (BudgetAdvice.Warning(study.Grid, study.Spec.Engine.Init, study.Budget) is { } advice) io.Error.WriteLine($"bomax: warning: {advice}");
         var leased = study.Leased(journal, time.GetUtcNow());
-        bool timeSpent = study.Spec.Budget.MaxEvalHours is { } hours && EvaluationTime.Spent(study, journal) >= 3600 * hours;
-        int left = timeSpent ? 0 : Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count - leased.Count);
+        var timeLeft = EvaluationTimeLeft.Of(study, journal, leased);
+        int left = timeLeft is { IsSpent: true } ? 0 : Math.Max(0, study.Budget - state.Observations.Count - state.Failed.Count - leased.Count);
         var quarantine = Quarantine.From(study.Grid, state.Observations, state.Failed);
         foreach (var warning in quarantine.Warnings(study.Grid)) io.Error.WriteLine($"bomax: warning: {warning}");
-        IReadOnlyList<Cell> next = left == 0
-            ? []
-            : Plan(study, journal, state, Math.Min(count, left), quarantine.Excluding(study.Grid, state.Failed), leased);
+        var excluded = quarantine.Excluding(study.Grid, state.Failed);
+        var unaffordable = timeLeft?.Unaffordable(study.Grid).ToList() ?? [];
+        excluded.UnionWith(unaffordable); // no pair that would end past budget.max-eval-hours
+        IReadOnlyList<Cell> next = left == 0 ? [] : Plan(study, journal, state, Math.Min(count, left), excluded, leased);
+        next = timeLeft?.Affordable(next) ?? next;
+        bool timeSpent = timeLeft is { IsSpent: true } || (next.Count == 0 && unaffordable.Count > 0);
         if (owner is not null && next.Count > 0)
         {
             // Under the journal's lock: pairs another worker leased or recorded since it was read are not handed out twice.
@@ -446,7 +457,7 @@ internal static class StudyCommands
         if (json) io.Out.WriteLine(new JsonArray(pairs.Select(p => (JsonNode?)p.ToJson()).ToArray()).ToJsonString());
         else foreach (var p in pairs) io.Out.WriteLine($"{p.Checkpoint}\t{p.Benchmark}");
         if (pairs.Count == 0)
-            io.Error.WriteLine(timeSpent ? "bomax: the evaluation time of budget.max-eval-hours is spent; nothing to suggest"
+            io.Error.WriteLine(timeSpent ? $"bomax: {TimeSpentNote(study, journal, timeLeft!)}; nothing to suggest"
                 : left == 0 && leased.Count > 0
                 ? $"bomax: nothing to suggest: the rest of the budget is leased to workers ({leased.Count} pair(s))"
                 : left == 0 ? "bomax: the budget is spent; nothing to suggest"

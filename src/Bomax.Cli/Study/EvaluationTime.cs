@@ -23,20 +23,28 @@ internal static class EvaluationTime
         study.CheckpointIndex(checkpoint) >= 0 && study.BenchmarkIndex(benchmark) >= 0;
 
     /// <summary>
-    /// Each benchmark's cost: the median seconds of its successful evaluations in the journal (at least
-    /// <see cref="FloorSeconds"/>); a benchmark not evaluated yet costs the median of the others'. Null when nothing is
-    /// measured yet, or <c>engine.costs: off</c>: the acquisition is then cost-blind.
+    /// Each benchmark's expected seconds per evaluation: the median of its successful evaluations in the journal; a benchmark not
+    /// evaluated yet is expected to take the median of the others'. Null when nothing is measured yet.
     /// </summary>
-    public static BenchmarkCosts? Costs(StudyContext study, JournalContents journal)
+    public static IReadOnlyList<double>? Expected(StudyContext study, JournalContents journal)
     {
-        if (study.Spec.Engine.Costs == CostSource.Off) return null;
         var byBenchmark = journal.Evaluations
             .Where(e => e.Seconds > 0 && double.IsFinite(e.Seconds) && Applies(study, e.Checkpoint, e.Benchmark))
             .GroupBy(e => study.BenchmarkIndex(e.Benchmark))
-            .ToDictionary(g => g.Key, g => Median(g.Select(e => Math.Max(FloorSeconds, e.Seconds)).ToList()));
-        return BenchmarkCosts.FromMeasured(Enumerable.Range(0, study.Grid.BenchmarkCount)
-            .Select(j => byBenchmark.TryGetValue(j, out double s) ? s : (double?)null).ToList());
+            .ToDictionary(g => g.Key, g => Median(g.Select(e => e.Seconds).ToList()));
+        if (byBenchmark.Count == 0) return null;
+        double others = Median(byBenchmark.Values.ToList());
+        return Enumerable.Range(0, study.Grid.BenchmarkCount).Select(j => byBenchmark.GetValueOrDefault(j, others)).ToList();
     }
+
+    /// <summary>
+    /// Each benchmark's cost for the acquisition: its <see cref="Expected"/> seconds, at least <see cref="FloorSeconds"/>. Null when
+    /// nothing is measured yet, or <c>engine.costs: off</c>: the acquisition is then cost-blind.
+    /// </summary>
+    public static BenchmarkCosts? Costs(StudyContext study, JournalContents journal) =>
+        study.Spec.Engine.Costs == CostSource.Off || Expected(study, journal) is not { } expected
+            ? null
+            : new BenchmarkCosts(expected.Select(s => Math.Max(FloorSeconds, s)).ToList());
 
     static double Median(List<double> values)
     {

@@ -99,10 +99,13 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             var quarantine = Quarantine.From(study.Grid, observations, failed);
             foreach (var warning in quarantine.Warnings(study.Grid).Where(warned.Add)) progress.Warn(warning);
             var excluded = quarantine.Excluding(study.Grid, failed);
+            var timeLeft = EvaluationTimeLeft.Of(study, journal, elsewhere);
+            bool open = Open(observations, excluded, elsewhere) > 0;
+            if (timeLeft is not null) excluded.UnionWith(timeLeft.Unaffordable(study.Grid)); // no evaluation that would end past it
             // A spent budget or a used-up grid is known without a fit: end at once (the report fits once, at the end).
             RunEnd? settled = left <= 0 ? RunEnd.BudgetSpent
-                : spec.Budget.MaxEvalHours is { } hours && EvaluationTime.Spent(study, journal) >= 3600 * hours ? RunEnd.EvaluationTimeSpent
-                : Open(observations, excluded, elsewhere) == 0 ? RunEnd.GridExhausted
+                : !open ? RunEnd.GridExhausted
+                : timeLeft is { IsSpent: true } || Open(observations, excluded, elsewhere) == 0 ? RunEnd.EvaluationTimeSpent
                 : null;
             if (settled is { } early)
             {
@@ -120,7 +123,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
                 // let go before the evaluations run.
                 if (plan.Decision is { } decision) selection = decision.Select();
                 planner = plan.State;
-                next = plan.Next;
+                next = timeLeft?.Affordable(plan.Next) ?? plan.Next;
             }
             RunEnd? end = left <= 0 ? RunEnd.BudgetSpent
                 : cancel.IsCancellationRequested ? RunEnd.Interrupted

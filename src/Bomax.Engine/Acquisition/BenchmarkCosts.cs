@@ -53,14 +53,4 @@ public sealed record BenchmarkCosts
     /// </summary>
     public BenchmarkCosts Cooled(double spent, double spentAtStart, double budget) =>
         this with { Exponent = budget > spentAtStart ? Math.Clamp((budget - spent) / (budget - spentAtStart), 0, 1) : 0 };
-
-    /// <summary>Costs from per-benchmark seconds where some are unknown (null, or not above 0): those take the median of the
-    /// known ones. Null when none is known (nothing to be cost-aware with).</summary>
-    public static BenchmarkCosts? FromMeasured(IReadOnlyList<double?> seconds)
-    {
-        var known = seconds.Where(s => s is > 0 && double.IsFinite(s.Value)).Select(s => s!.Value).ToList();
-        if (known.Count == 0) return null;
-        double median = MathNet.Numerics.Statistics.Statistics.Median(known);
-        return new BenchmarkCosts(seconds.Select(s => s is > 0 && double.IsFinite(s.Value) ? s.Value : median).ToList());
-    }
 }

@@ -1,6 +1,8 @@
+using Bomax.Cli.Commands;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Output;
 using Bomax.Cli.Study;
+using Bomax.Engine.Grid;
 
 namespace Bomax.Cli.Tests.Study;
 
@@ -90,5 +92,70 @@ public sealed class EvaluationTimeTests : IDisposable
 
         Assert.Equal(RunEnd.BudgetSpent, result.End);
         Assert.Equal(8, result.Evaluations);
+    }
+
+    [Fact]
+    public void ExpectedSecondsAreTheMeasuredMediansWithoutTheCostFloor()
+    {
+        var study = Study("");
+        var journal = Record(study, ("ckpt-100", "a", 0.2), ("ckpt-200", "a", 0.4), ("ckpt-300", "a", 0.3), ("ckpt-100", "b", 2));
+        Assert.Equal(new[] { 0.3, 2, 1.15 }, EvaluationTime.Expected(study, journal)!);
+        Assert.Null(EvaluationTime.Expected(study, JournalContents.Empty));
+    }
+
+    [Fact]
+    public void WhatIsLeftLeavesOutLeasedPairsAndBuysOnlyTheEvaluationsThatFitInIt()
+    {
+        var study = Study("budget: { max-evals: 12, max-eval-hours: 1 }");
+        var journal = Record(study, ("ckpt-100", "a", 100), ("ckpt-100", "b", 1000), ("ckpt-100", "c", 2000));
+        var left = EvaluationTimeLeft.Of(study, journal, [new Cell(1, 0)])!; // a pair of a leased elsewhere: 100 s expected
+        Assert.Equal(3600 - 3100 - 100, left.Seconds);
+        Assert.False(left.IsSpent);
+        // b (1,000 s) and c (2,000 s) no longer fit in the 400 s left: no round chooses their cells
+        Assert.Equal([1, 2], left.Unaffordable(study.Grid).Select(cell => cell.Benchmark).Distinct().Order());
+        Assert.Equal(2 * study.Grid.CheckpointCount, left.Unaffordable(study.Grid).Count());
+
+        var low = EvaluationTimeLeft.Of(study, Record(study, ("ckpt-200", "b", 1000)), [])!; // 4100 s spent of 3600
+        Assert.True(low.IsSpent);
+
+        var tight = new EvaluationTimeLeft(1150, [100, 1000, 2000]);
+        Assert.Equal(study.Grid.CheckpointCount, tight.Unaffordable(study.Grid).Count());
+        Assert.All(tight.Unaffordable(study.Grid), cell => Assert.Equal(2, cell.Benchmark));
+        // planned in the planner's order: b fits, the next b would not, a still does
+        Assert.Equal([new Cell(0, 1), new Cell(2, 0)], tight.Affordable([new Cell(0, 1), new Cell(1, 1), new Cell(2, 0)]));
+        Assert.Equal([new Cell(1, 2)], new EvaluationTimeLeft(10, null).Affordable([new Cell(1, 2)])); // nothing measured: nothing expected
+    }
+
+    [Fact]
+    public async Task TheRunStartsNoEvaluationExpectedToEndPastMaxEvalHours()
+    {
+        var study = Study("budget: { max-evals: 12, max-eval-hours: 0.7 }");
+        // 2,100 of 2,520 s spent; b and c are expected to take 1,000 s each, so only a (100 s) still fits
+        Record(study, ("ckpt-100", "a", 100), ("ckpt-100", "b", 1000), ("ckpt-100", "c", 1000));
+
+        var result = await new StudyRunner(study, new ProgressDisplay(TextWriter.Null), () => DateTimeOffset.UnixEpoch)
+            .RunAsync(CancellationToken.None);
+
+        var added = JournalFile.Read(study.Spec.JournalPath).Evaluations.Skip(3).ToList();
+        Assert.Equal(RunEnd.EvaluationTimeSpent, result.End); // a's five other checkpoints, then nothing fits
+        Assert.Equal(5, result.NewEvaluations);
+        Assert.All(added, e => Assert.Equal("a", e.Benchmark));
+    }
+
+    [Fact]
+    public async Task SuggestHandsOutNoPairThatWouldEndPastMaxEvalHoursAndSaysWhy()
+    {
+        var study = Study("budget: { max-evals: 12, max-eval-hours: 1 }");
+        Record(study, ("ckpt-100", "a", 1000), ("ckpt-100", "b", 1000), ("ckpt-100", "c", 1000)); // 600 s left, 1,000 s each
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exit = await BomaxCommand.InvokeAsync(["suggest", study.Spec.SpecPath, "--count", "3"], new Terminal(output, error),
+            TimeProvider.System);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", output.ToString());
+        Assert.Contains("evaluation time spent: 50m of budget.max-eval-hours 1; no evaluation left is expected to fit in the "
+            + "10m that remain; nothing to suggest", error.ToString());
     }
 }

@@ -36,14 +36,6 @@ public class BenchmarkCostsTests
     }
 
     [Fact]
-    public void BenchmarksNeverMeasuredCostTheMedianOfTheOthers()
-    {
-        var costs = BenchmarkCosts.FromMeasured([10, null, 30, 0, 100])!;
-        Assert.Equal(new double[] { 10, 30, 30, 30, 100 }, costs.Seconds);
-        Assert.Null(BenchmarkCosts.FromMeasured([null, null]));
-    }
-
-    [Fact]
     public void CostsMustBeSecondsAboveZero()
     {
         Assert.Throws<ArgumentException>(() => new BenchmarkCosts([1, 0]));
