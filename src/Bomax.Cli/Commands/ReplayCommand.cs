@@ -175,27 +175,18 @@ internal static class ReplayCommand
         }
     }
 
-    /// <summary>Reads each <c>--prior</c> table and aligns it to <paramref name="study"/>'s benchmarks by name; a table that cannot be read,
-    /// or that shares no benchmark with the study, is an error naming it.</summary>
+    /// <summary>Reads each <c>--prior</c> file (a score table or a study journal, as a spec's <c>prior:</c>) and aligns it to
+    /// <paramref name="study"/>'s benchmarks by name; a file that cannot be read, or that shares no benchmark with the study, is an
+    /// error naming it.</summary>
     static (EarlierRuns? Runs, string? Error) ReadPriors(ScoreTable study, IReadOnlyList<string> paths)
     {
         if (paths.Count == 0) return (null, null);
         var runs = new List<EarlierRun>();
         foreach (string path in paths)
         {
-            switch (ScoreTableReader.ReadFile(path))
-            {
-                case TableReadResult.Invalid invalid:
-                    return (null, $"--prior: {invalid.Error}");
-                case TableReadResult.Ok ok:
-                    var run = EarlierRun.Align(study.Grid, ok.Table.Grid, ok.Table.Observations(), path);
-                    if (run.Observations.Count == 0)
-                        return (null, $"--prior {path} shares no benchmark with {study.Source}: its benchmarks are "
-                            + string.Join(", ", ok.Table.Grid.Benchmarks.Take(5).Select(b => b.Name))
-                            + (ok.Table.Grid.BenchmarkCount > 5 ? ", …" : ""));
-                    runs.Add(run);
-                    break;
-            }
+            var (run, problem) = EarlierRunFiles.Read(path, study.Grid, EarlierRunFiles.StatedGoal);
+            if (problem is not null) return (null, $"--prior: {problem}");
+            runs.Add(run!);
         }
         return (new EarlierRuns(runs), null);
     }

@@ -21,36 +21,40 @@ internal static class EarlierRunFiles
         var errors = new List<SpecError>();
         foreach (var prior in spec.Prior)
         {
-            SpecError Error(string message) => new(spec.SpecPath, prior.Position.Line, prior.Position.Column, prior.Field, message);
-            if (!File.Exists(prior.Path))
-            {
-                errors.Add(Error(Directory.Exists(prior.Path) ? $"'{prior.Path}' is a directory, not a journal or score table"
-                    : $"'{prior.Path}' does not exist"));
-                continue;
-            }
-            var (earlier, observations, problem) = IsJournal(prior.Path) ? ReadJournal(prior.Path, spec) : ReadTable(prior.Path, spec);
-            if (problem is not null) { errors.Add(Error(problem)); continue; }
-            var run = EarlierRun.Align(grid, earlier!, observations!, prior.Path);
-            if (run.Observations.Count == 0)
-            {
-                errors.Add(Error($"'{prior.Path}' shares no benchmark with the study (its benchmarks: "
-                    + string.Join(", ", earlier!.Benchmarks.Take(5).Select(b => b.Name)) + (earlier!.BenchmarkCount > 5 ? ", …" : "")
-                    + "); benchmarks are matched by name"));
-                continue;
-            }
-            runs.Add(run);
+            var (run, problem) = Read(prior.Path, grid, (benchmark, stated) => GoalOf(spec, benchmark, stated));
+            if (problem is not null) errors.Add(new(spec.SpecPath, prior.Position.Line, prior.Position.Column, prior.Field, problem));
+            else runs.Add(run!);
         }
         return errors.Count > 0 ? (null, errors) : (new EarlierRuns(runs), []);
     }
 
+    /// <summary>
+    /// One earlier run from <paramref name="path"/>, aligned to <paramref name="study"/>'s benchmarks, its scores turned the way
+    /// <paramref name="goalOf"/> says for each benchmark (given what the file itself stated, a journal's <c>higher_is_better</c>, or
+    /// null); or the problem, in words: the file is missing or unreadable, or shares no benchmark with the study.
+    /// </summary>
+    public static (EarlierRun? Run, string? Problem) Read(string path, Grid study, Func<string, bool?, ScoreGoal> goalOf)
+    {
+        if (!File.Exists(path))
+            return (null, Directory.Exists(path) ? $"'{path}' is a directory, not a journal or score table" : $"'{path}' does not exist");
+        var (earlier, observations, problem) = IsJournal(path) ? ReadJournal(path, goalOf) : ReadTable(path, goalOf);
+        if (problem is not null) return (null, problem);
+        var run = EarlierRun.Align(study, earlier!, observations!, path);
+        if (run.Observations.Count == 0)
+            return (null, $"'{path}' shares no benchmark with the study (its benchmarks: "
+                + string.Join(", ", earlier!.Benchmarks.Take(5).Select(b => b.Name)) + (earlier!.BenchmarkCount > 5 ? ", …" : "")
+                + "); benchmarks are matched by name");
+        return (run, null);
+    }
+
     static bool IsJournal(string path) => Path.GetExtension(path).Equals(".jsonl", StringComparison.OrdinalIgnoreCase);
 
-    static (Grid?, IReadOnlyList<Observation>?, string?) ReadTable(string path, StudySpec spec)
+    static (Grid?, IReadOnlyList<Observation>?, string?) ReadTable(string path, Func<string, bool?, ScoreGoal> goalOf)
     {
         switch (ScoreTableReader.ReadFile(path))
         {
             case TableReadResult.Ok ok:
-                var goals = ok.Table.Grid.Benchmarks.Select(b => GoalOf(spec, b.Name, null)).ToList();
+                var goals = ok.Table.Grid.Benchmarks.Select(b => goalOf(b.Name, null)).ToList();
                 var observations = ok.Table.Observations()
                     .Select(o => o with { Score = StudyContext.Orient(o.Score, goals[o.Cell.Benchmark]) })
                     .ToList();
@@ -62,7 +66,7 @@ internal static class EarlierRunFiles
         }
     }
 
-    static (Grid?, IReadOnlyList<Observation>?, string?) ReadJournal(string path, StudySpec spec)
+    static (Grid?, IReadOnlyList<Observation>?, string?) ReadJournal(string path, Func<string, bool?, ScoreGoal> goalOf)
     {
         JournalContents journal;
         try { journal = JournalFile.Read(path); }
@@ -83,14 +87,17 @@ internal static class EarlierRunFiles
         var column = grid.Benchmarks.Select((b, j) => (b.Name, j)).ToDictionary(p => p.Name, p => p.j, StringComparer.Ordinal);
         var observations = latest.Values
             .Select(e => new Observation(new Cell(row[e.Checkpoint], column[e.Benchmark]),
-                StudyContext.Orient(e.Score, GoalOf(spec, e.Benchmark, stated.TryGetValue(e.Benchmark, out bool h) ? h : null))))
+                StudyContext.Orient(e.Score, goalOf(e.Benchmark, stated.TryGetValue(e.Benchmark, out bool h) ? h : null))))
             .ToList();
         return (grid, observations, null);
     }
 
-    /// <summary>The study's direction for a benchmark of an earlier run: the spec's <c>goal:</c>, else what the earlier run's output
-    /// said, else maximise.</summary>
+    /// <summary>The study's direction for a benchmark of an earlier run: the spec's <c>goal:</c>, else <see cref="StatedGoal"/>.</summary>
     static ScoreGoal GoalOf(StudySpec spec, string benchmark, bool? higherIsBetter) =>
-        spec.Benchmarks.FirstOrDefault(b => b.Name == benchmark)?.Goal
-        ?? (higherIsBetter is { } h ? (h ? ScoreGoal.Maximize : ScoreGoal.Minimize) : ScoreGoal.Maximize);
+        spec.Benchmarks.FirstOrDefault(b => b.Name == benchmark)?.Goal ?? StatedGoal(benchmark, higherIsBetter);
+
+    /// <summary>What the earlier run's own output said (a journal's <c>higher_is_better</c>), else maximise: a score table's scores are
+    /// higher-is-better, as <c>replay</c> reads them.</summary>
+    public static ScoreGoal StatedGoal(string benchmark, bool? higherIsBetter) =>
+        higherIsBetter is false ? ScoreGoal.Minimize : ScoreGoal.Maximize;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Bomax.Cli.Journal;
 
 namespace Bomax.Cli.Tests.Commands;
 
@@ -142,6 +143,35 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public void AnEarlierStudysJournalIsAPriorAsItsTableIsWithItsScoresTurnedTheWayItsRecordsSay()
+    {
+        var (table, _) = TinyTable();
+        var scores = Enumerable.Range(0, 10).Select(i => (Step: (i + 1) * 300, Mmlu: 0.2 + 0.01 * i, Arc: 0.3 + 0.02 * i - 0.002 * i * i)).ToList();
+        string tsv = Write("earlier.tsv", "CHECKPOINT\tmmlu\tarc\n"
+            + string.Concat(scores.Select(s => FormattableString.Invariant($"step-{s.Step}\t{s.Mmlu:R}\t{s.Arc:R}\n"))));
+        // The same run as a study's journal, arc recorded as an error rate (1 − accuracy), once saying so and once not.
+        string Journal(string name, bool? arcHigherIsBetter) => Write(name, string.Concat(scores.SelectMany(s => new[]
+        {
+            new EvaluationRecord($"step-{s.Step}", s.Step, "mmlu", s.Mmlu, null, 60, 1),
+            new EvaluationRecord($"step-{s.Step}", s.Step, "arc", 1 - s.Arc, null, 60, 1) { HigherIsBetter = arcHigherIsBetter },
+        }).Select(r => JournalFile.Serialise(r) + "\n")));
+
+        double Expected(string prior)
+        {
+            var run = Bomax("replay", table, "--prior", prior, "--seeds", "1", "--budget", "25%", "--json");
+            Assert.True(run.ExitCode == 0, run.ToString());
+            using var d = JsonDocument.Parse(run.Stdout);
+            return d.RootElement.GetProperty("runs")[0].GetProperty("budgets")[0].GetProperty("expected_regret").GetDouble();
+        }
+
+        double fromTable = Expected(tsv);
+        // turned back: the same run, the same fits (to rounding: −(1 − s) is s − 1 only nearly)
+        Assert.InRange(Math.Abs(Expected(Journal("stated.jsonl", false)) - fromTable), 0, 1e-12);
+        // read as higher-is-better, arc moves the other way
+        Assert.InRange(Math.Abs(Expected(Journal("unstated.jsonl", null)) - fromTable), 1e-6, double.PositiveInfinity);
+    }
+
+    [Fact]
     public void AnEarlierRunWithNothingInCommonOrUnreadableExitsWithTwo()
     {
         var (table, _) = TinyTable();
@@ -151,9 +181,10 @@ public sealed class ReplayCommandTests : IDisposable
         var missing = Bomax("replay", table, "--prior", Path.Combine(directory, "nowhere.tsv"), "--seeds", "1");
 
         Assert.Equal(2, none.ExitCode);
-        Assert.Contains($"--prior {unrelated} shares no benchmark with {table}: its benchmarks are x, y", none.Stderr);
+        Assert.Contains($"--prior: '{unrelated}' shares no benchmark with the study (its benchmarks: x, y); benchmarks are matched by name",
+            none.Stderr);
         Assert.Equal(2, missing.ExitCode);
-        Assert.Contains("nowhere.tsv: score table file not found", missing.Stderr);
+        Assert.Contains($"--prior: '{Path.Combine(directory, "nowhere.tsv")}' does not exist", missing.Stderr);
         Assert.Equal("", none.Stdout + missing.Stdout);
     }
 
