@@ -25,6 +25,11 @@ internal sealed record DecisionState(
     /// <summary>The held-out check's variance scale for that fit (null: not kept; the decision computes it).</summary>
     [JsonPropertyName("scale")] public double? Scale { get; init; }
 
+    /// <summary>That fit's prior check (<see cref="PriorCheck"/>): its nats and benchmarks checked; null without earlier runs.</summary>
+    [JsonPropertyName("prior_nats")] public double? PriorNats { get; init; }
+
+    [JsonPropertyName("prior_benchmarks")] public int? PriorBenchmarks { get; init; }
+
     public const string FileName = "decision-state.json";
 
     /// <summary>What of the options changes a fit: everything but where it runs and with how many threads.</summary>
@@ -36,6 +41,8 @@ internal sealed record DecisionState(
         {
             Outcome = state.Fit.Report.Outcome,
             Scale = state.Scale,
+            PriorNats = state.Fit.Report.Prior?.Nats,
+            PriorBenchmarks = state.Fit.Report.Prior?.Benchmarks,
         };
 
     /// <summary>
@@ -51,7 +58,10 @@ internal sealed record DecisionState(
             || Raw.Length != Hyperparameters.LengthFor(Benchmarks, Rank) || Raw.Any(x => !double.IsFinite(x)) || FittedAt < 0)
             return null;
         var fit = new ModelFit(new Hyperparameters(Benchmarks, Rank, Raw), Standardisation.From(benchmarks, []),
-            new FitReport(double.NaN, double.NaN, 0, true, Outcome.Length > 0 ? Outcome : "kept from the last decision"));
+            new FitReport(double.NaN, double.NaN, 0, true, Outcome.Length > 0 ? Outcome : "kept from the last decision")
+            {
+                Prior = PriorNats is { } nats && PriorBenchmarks is { } checkedBenchmarks ? new PriorCheck(nats, checkedBenchmarks) : null,
+            });
         return journalHash == JournalSha256
             ? new PlannerState(fit, FittedAt) { Scale = Scale is { } s && double.IsFinite(s) && s >= 1 ? s : null }
             : new PlannerState(fit, FittedAt);

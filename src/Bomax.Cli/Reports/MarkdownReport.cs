@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Bomax.Cli.Study;
+using Bomax.Engine.Model;
 using Bomax.Engine.Selection;
 
 namespace Bomax.Cli.Reports;
@@ -116,12 +117,20 @@ internal static class MarkdownReport
                     + $"{run.MatchedBenchmarks.ToString(C)} of {report.BenchmarkCount.ToString(C)} benchmarks, "
                     + $"{run.Scores.ToString("N0", C)} scores");
             Line();
-            Line(prior.SamePick
-                ? $"Without them this study's evaluations name the same checkpoint (P(best) {Probability(prior.ProbabilityBestWithout)}): "
-                    + "the pick does not rest on the prior."
-                : $"Without them this study's evaluations would name **{Cell(prior.PickWithout)}** (step {prior.StepWithout.ToString(C)}, "
-                    + $"P(best) {Probability(prior.ProbabilityBestWithout)}): the pick rests on what the earlier runs say.");
-            Line();
+            if (PriorCheckLine(prior.Check) is { } checkLine)
+            {
+                Line(checkLine);
+                Line();
+            }
+            if (prior.Check is not { Holds: false })
+            {
+                Line(prior.SamePick
+                    ? $"Without them this study's evaluations name the same checkpoint (P(best) {Probability(prior.ProbabilityBestWithout)}): "
+                        + "the pick does not rest on the prior."
+                    : $"Without them this study's evaluations would name **{Cell(prior.PickWithout)}** (step {prior.StepWithout.ToString(C)}, "
+                        + $"P(best) {Probability(prior.ProbabilityBestWithout)}): the pick rests on what the earlier runs say.");
+                Line();
+            }
         }
 
         Line("#### Estimated average by step");
@@ -334,6 +343,22 @@ internal static class MarkdownReport
     internal static string Score(double value) => value.ToString("0.0000", C);
 
     internal static string Probability(double value) => value.ToString("0.00", C);
+
+    /// <summary>What the prior check (<see cref="PriorCheck"/>) of the decision's fit found, in a sentence; null when not known.</summary>
+    internal static string? PriorCheckLine(PriorCheck? check) => check switch
+    {
+        null => null,
+        { Benchmarks: 0 } => "No benchmark has two evaluations yet, so whether their benchmark covariance holds for this study "
+            + "cannot be checked: it is used.",
+        { Holds: true } => $"Their benchmark covariance predicts each of this study's {Benchmarks(check)} from the others' "
+            + $"evaluations {check.Nats.ToString("0.0", C)} nats better than independent benchmarks would: it is used.",
+        _ => $"**This decision set them aside**: their benchmark covariance predicted each of this study's {Benchmarks(check)} from "
+            + $"the others' evaluations {(-check.Nats).ToString("0.0", C)} nats worse than independent benchmarks would, so the "
+            + "hyperparameters are fitted on this study's own evaluations alone and the pick is its own.",
+    };
+
+    static string Benchmarks(PriorCheck check) =>
+        check.Benchmarks == 1 ? "one benchmark evaluated twice or more" : $"{check.Benchmarks.ToString(C)} benchmarks evaluated twice or more";
 
     /// <summary>How far below the best average the checkpoint is expected to fall, in score units and as a share.</summary>
     internal static string Shortfall(ReportStanding s) => $"{Score(s.ExpectedShortfall)} ({(100 * s.RelativeShortfall).ToString("0.00", C)} %)";

@@ -107,20 +107,27 @@ internal static class ReportBuilder
             grid.Benchmarks.Select(b => b.Name).ToList(), cells, failures, warnings, settings, "bomax " + StudyContext.ToolVersion, now)
         {
             PendingPairs = study.Leased(journal, now).Count,
-            Prior = study.Engine.Earlier is { IsEmpty: false } earlier ? WithoutPrior(study, state.Observations, earlier, selection.Pick) : null,
+            Prior = study.Engine.Earlier is { IsEmpty: false } earlier
+                ? WithoutPrior(study, state.Observations, earlier, selection.Pick, fit.Report.Prior)
+                : null,
         }, decision.State);
     }
 
     /// <summary>The earlier runs, and the decision the study's own observations make without them (a cold fit, as a first report
-    /// makes): whether they name the same checkpoint is how much the pick rests on the prior.</summary>
-    static PriorReport WithoutPrior(StudyContext study, IReadOnlyList<Observation> observations, EarlierRuns earlier, Standing pick)
+    /// makes): whether they name the same checkpoint is how much the pick rests on the prior. When the decision's fit set the earlier
+    /// runs aside (<paramref name="check"/> did not hold) its pick is already the study's own, and no second decision is made.</summary>
+    static PriorReport WithoutPrior(StudyContext study, IReadOnlyList<Observation> observations, EarlierRuns earlier, Standing pick,
+        PriorCheck? check)
     {
-        using var alone = StudyDecision.Final(study.Grid, observations, study.Engine with { Earlier = null }, PlannerState.Empty);
-        var own = alone.Select(runnersUp: 0).Pick;
         var runs = earlier.Runs.Select(r => new PriorRunSummary(r.Source, r.Grid.CheckpointCount, r.MatchedBenchmarks, r.Observations.Count))
             .ToList();
+        if (check is { Holds: false })
+            return new PriorReport(runs, EarlierRuns.TotalWeight, pick.Name, study.Checkpoints[pick.Checkpoint].Step, pick.ProbabilityBest,
+                SamePick: true, check);
+        using var alone = StudyDecision.Final(study.Grid, observations, study.Engine with { Earlier = null }, PlannerState.Empty);
+        var own = alone.Select(runnersUp: 0).Pick;
         return new PriorReport(runs, EarlierRuns.TotalWeight, own.Name, study.Checkpoints[own.Checkpoint].Step, own.ProbabilityBest,
-            own.Checkpoint == pick.Checkpoint);
+            own.Checkpoint == pick.Checkpoint, check);
     }
 
     /// <summary>The whole grid's time from measured durations: each benchmark's mean seconds × checkpoints

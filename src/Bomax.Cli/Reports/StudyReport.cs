@@ -68,7 +68,9 @@ internal sealed record PriorRunSummary(string Source, int Checkpoints, int Match
 /// <summary>
 /// The earlier runs and how much the pick rests on them: the same decision made without them (<see cref="PickWithout"/> and its
 /// P(best)), so a reader sees whether the study's own evaluations name the same checkpoint. <see cref="Weight"/>: the earlier
-/// runs' weight in the fit, in runs.
+/// runs' weight in the fit, in runs. <see cref="Check"/>: whether their benchmark covariance held for this study's cells
+/// (<see cref="Bomax.Engine.Model.PriorCheck"/>; when it did not, the decision is the study's own); null when the decision's
+/// fit was kept from a state that did not say.
 /// </summary>
 internal sealed record PriorReport(IReadOnlyList<PriorRunSummary> Runs, double Weight, string PickWithout, long StepWithout,
-    double ProbabilityBestWithout, bool SamePick);
+    double ProbabilityBestWithout, bool SamePick, Bomax.Engine.Model.PriorCheck? Check);

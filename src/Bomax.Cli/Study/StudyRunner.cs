@@ -2,6 +2,7 @@ using Bomax.Cli.Evaluation;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Output;
 using Bomax.Engine.Grid;
+using Bomax.Engine.Model;
 using Bomax.Engine.Posterior;
 using Bomax.Engine.Selection;
 using Bomax.Engine.Study;
@@ -77,6 +78,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
         var planner = PlannerState.Empty;
         using var conditioning = new ConditioningCache(); // each round extends the last round's factor (between refits)
         Selection? selection = null;
+        bool priorHeld = true; // the earlier runs of prior: are used until a fit's check says otherwise
 
         while (true)
         {
@@ -123,6 +125,11 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
                 // let go before the evaluations run.
                 if (plan.Decision is { } decision) selection = decision.Select();
                 planner = plan.State;
+                if (plan.Decision is { Refitted: true } && planner.Fit?.Report.Prior is { } check && check.Holds != priorHeld)
+                {
+                    priorHeld = check.Holds;
+                    progress.Info(PriorCheckNote(check, observations.Count));
+                }
                 next = timeLeft?.Affordable(plan.Next) ?? plan.Next;
             }
             RunEnd? end = left <= 0 ? RunEnd.BudgetSpent
@@ -180,6 +187,15 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
                 { Planner = planner };
         }
     }
+
+    /// <summary>What a run says when a refit sets the earlier runs aside, or takes them back (<see cref="PriorCheck"/>).</summary>
+    internal static string PriorCheckNote(PriorCheck check, int observations) =>
+        check.Holds
+            ? FormattableString.Invariant($"prior: used again from {observations} evaluations: the earlier runs' benchmark covariance ")
+                + FormattableString.Invariant($"predicts this study's benchmarks {check.Nats:0.0} nats better than independent ones")
+            : FormattableString.Invariant($"prior: set aside at {observations} evaluations: the earlier runs' benchmark covariance ")
+                + FormattableString.Invariant($"predicts this study's benchmarks {-check.Nats:0.0} nats worse than independent ones; ")
+                + "fitting on this study's own evaluations, and checking again at every refit";
 
     /// <summary>How many cells of the grid are neither observed, excluded nor leased elsewhere.</summary>
     int Open(List<Observation> observations, HashSet<Cell> excluded, IReadOnlyList<Cell> elsewhere)

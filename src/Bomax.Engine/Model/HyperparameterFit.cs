@@ -7,7 +7,12 @@ namespace Bomax.Engine.Model;
 using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>How a hyperparameter fit ended: objective (NLL + prior), its gradient norm, and the work it took.</summary>
-public sealed record FitReport(double Objective, double GradientNorm, int Evaluations, bool Converged, string Outcome);
+public sealed record FitReport(double Objective, double GradientNorm, int Evaluations, bool Converged, string Outcome)
+{
+    /// <summary>With earlier runs: whether their benchmark covariance held for the study (<see cref="PriorCheck"/>); when it did not,
+    /// this fit is the study's own, without them. Null without earlier runs.</summary>
+    public PriorCheck? Prior { get; init; }
+}
 
 /// <summary>A fitted model: the hyperparameters and the standardisation they belong to.</summary>
 public sealed record ModelFit(Hyperparameters Hyperparameters, Standardisation Standardisation, FitReport Report);
@@ -51,12 +56,37 @@ public static class HyperparameterFit
             {
                 var (raw, report) = Minimise(sets, attempt, options, limit, sample.LeftOut);
                 var fitted = attempt with { Raw = raw };
+                if (earlier is not null)
+                {
+                    var check = PriorCheck.Of(sets[0].Item1, fitted, options);
+                    if (!check.Holds) return WithoutEarlierRuns(grid, observations, options, check);
+                    report = report with { Prior = check };
+                }
                 return new ModelFit(ReferenceEquals(attempt, neutral) ? LeftOutAsTypical(fitted, sample.LeftOut) : fitted, standardisation, report);
             }
             catch (ModelFitException e) { failure = e.Message; }
         }
         return new ModelFit(start, standardisation,
             new FitReport(double.NaN, double.NaN, 0, false, "fit failed, kept the starting point: " + failure));
+    }
+
+    /// <summary>
+    /// The study's own fit, cold, as without earlier runs: what a fit gives when the earlier runs' benchmark covariance did not hold
+    /// for the study (<paramref name="check"/>). Set aside from a cold start, not warm from the fit that used them: that fit's
+    /// covariance is the one the study's cells contradicted. A later fit tries them again.
+    /// </summary>
+    static ModelFit WithoutEarlierRuns(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PriorCheck check)
+    {
+        var own = Fit(grid, observations, options with { Earlier = null });
+        return own with
+        {
+            Report = own.Report with
+            {
+                Prior = check,
+                Outcome = own.Report.Outcome + FormattableString.Invariant(
+                    $"; earlier runs set aside (their benchmark covariance predicted the study {-check.Nats:0.0} nats worse than none)"),
+            },
+        };
     }
 
     /// <summary>The hyperparameters <paramref name="earlier"/> runs give on their own, fitted from the neutral start (see

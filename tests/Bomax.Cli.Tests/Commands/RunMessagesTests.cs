@@ -61,6 +61,27 @@ public sealed class RunMessagesTests : IDisposable
         Assert.Contains("- earlier.tsv: 8 checkpoints, 2 of 2 benchmarks, 16 scores", report, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ARunWhoseEarlierRunMovesOtherwiseSetsItAsideAndSaysWhen()
+    {
+        // The earlier run read math the wrong way round: it falls as reasoning rises, where this study's math rises with it.
+        File.WriteAllText(Path.Combine(directory, "earlier.tsv"), "CHECKPOINT\tmath\treasoning\n"
+            + string.Concat(Enumerable.Range(1, 8).Select(i =>
+                $"step-{i * 100}\t{0.5 - 0.02 * i + 0.002 * i * i}\t{0.5 + 0.02 * i - 0.002 * i * i}\n")));
+        string spec = WriteStudy("8", "prior: earlier.tsv");
+
+        var run = BomaxProcess.Run(directory, ProcessLimit, ["run", spec]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"prior: set aside at \d+ evaluations: the earlier runs' benchmark covariance predicts this study's benchmarks "
+            + @"\d+\.\d nats worse than independent ones; fitting on this study's own evaluations", run.Stderr);
+        string report = File.ReadAllText(Path.Combine(directory, "sample", "report.md"));
+        Assert.Contains("#### Prior", report, StringComparison.Ordinal);
+        // The report states the last fit's check, whichever way it went, and says the pick is the study's own only when set aside.
+        bool setAside = report.Contains("**This decision set them aside**", StringComparison.Ordinal);
+        Assert.Equal(setAside, !report.Contains("Without them this study's evaluations", StringComparison.Ordinal));
+    }
+
     static List<JsonElement> JsonLines(string stdout) =>
         stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l =>
         {

@@ -56,6 +56,11 @@ public sealed class DecisionStateTests : IDisposable
             (read.JournalSha256, read.FittedAt, read.Scale, read.Outcome));
         Assert.Equal(1.7, read.StartFor("abc", Options, 3)!.Scale);   // the same journal: the check's scale is kept with the fit
         Assert.Null(read.StartFor("def", Options, 3)!.Scale);         // a changed one: computed again
+        Assert.Null(read.StartFor("abc", Options, 3)!.Fit!.Report.Prior); // no earlier runs, no check
+
+        (state with { PriorNats = -2.5, PriorBenchmarks = 3 }).Write(directory);
+        // The fit's prior check comes back with it, so a report from the kept fit says whether it set the earlier runs aside.
+        Assert.Equal(new PriorCheck(-2.5, 3), DecisionState.Read(directory)!.StartFor("abc", Options, 3)!.Fit!.Report.Prior);
 
         File.WriteAllText(Path.Combine(directory, DecisionState.FileName), "{not json");
         Assert.Null(DecisionState.Read(directory));

@@ -38,10 +38,10 @@ public sealed class ReportBuilderTests : IDisposable
     static double Score(int checkpoint, int benchmark) =>
         0.7 + 0.05 * benchmark - 0.002 * (checkpoint - 6) * (checkpoint - 6) + 0.001 * ((checkpoint * 7 + benchmark * 3) % 5);
 
-    static JournalContents Journal(StudyContext study)
+    static JournalContents Journal(StudyContext study, int evaluations = 22)
     {
         var random = new Random(5);
-        var cells = Enumerable.Range(0, study.Grid.CellCount).Select(study.Grid.CellAt).OrderBy(_ => random.Next()).Take(22).ToList();
+        var cells = Enumerable.Range(0, study.Grid.CellCount).Select(study.Grid.CellAt).OrderBy(_ => random.Next()).Take(evaluations).ToList();
         foreach (var cell in cells)
             JournalFile.Append(study.Spec.JournalPath,
                 new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
@@ -178,7 +178,40 @@ public sealed class ReportBuilderTests : IDisposable
         Assert.Contains("- earlier.tsv: 12 checkpoints, 3 of 4 benchmarks, 36 scores", markdown, StringComparison.Ordinal);
         Assert.Contains(prior.SamePick ? "the pick does not rest on the prior" : "the pick rests on what the earlier runs say", markdown,
             StringComparison.Ordinal);
+        // The earlier run's benchmarks move as this study's do: its covariance holds and is used.
+        Assert.True(prior.Check is { Holds: true, Benchmarks: 4 }, $"{prior.Check}");
+        Assert.Contains($"Their benchmark covariance predicts each of this study's 4 benchmarks evaluated twice or more from the others' "
+            + $"evaluations {prior.Check.Nats.ToString("0.0", CultureInfo.InvariantCulture)} nats better", markdown, StringComparison.Ordinal);
         Assert.DoesNotContain("#### Prior", MarkdownReport.Render(without), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EarlierRunsWhoseBenchmarksMoveOtherwiseAreSetAsideAndTheReportSaysSo()
+    {
+        // The same recipe's curves, but b and d read the wrong way round (an error rate for an accuracy): they fall as a and c rise.
+        var table = new System.Text.StringBuilder("CHECKPOINT\ta\tb\tc\td\n");
+        for (int i = 0; i < 12; i++)
+            table.Append(CultureInfo.InvariantCulture,
+                $"step-{(i + 1) * 80}\t{Score(i, 0):R}\t{1 - Score(i, 1):R}\t{Score(i, 2):R}\t{1 - Score(i, 3):R}\n");
+        File.WriteAllText(Path.Combine(directory, "inverted.tsv"), table.ToString());
+        var plain = Study();
+        var journal = Journal(plain, 16); // four cells a benchmark: few enough that the prior's covariance outweighs them in the fit
+        var without = ReportBuilder.Build(plain, journal, DateTimeOffset.UnixEpoch)!;
+
+        var report = ReportBuilder.Build(Study("prior: inverted.tsv\n"), journal, DateTimeOffset.UnixEpoch)!;
+
+        var prior = report.Prior!;
+        Assert.True(prior.Check is { Holds: false, Benchmarks: 4 }, $"{prior.Check}");
+        // Set aside, the decision is the study's own: the pick and its estimate are the report without a prior's.
+        Assert.Equal(without.Pick.Name, report.Pick.Name);
+        Assert.Equal(without.Pick.Estimate, report.Pick.Estimate, 1e-9);
+        Assert.True(prior.SamePick);
+        var markdown = MarkdownReport.Render(report);
+        Assert.Contains("**This decision set them aside**: their benchmark covariance predicted each of this study's 4 benchmarks "
+            + $"evaluated twice or more from the others' evaluations {(-prior.Check.Nats).ToString("0.0", CultureInfo.InvariantCulture)} "
+            + "nats worse than independent benchmarks would", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("the pick does not rest on the prior", markdown, StringComparison.Ordinal);
+        Assert.Contains("earlier runs set aside", report.EngineSettings.Single(s => s.Key == "fit").Value, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -56,9 +56,14 @@ public class EarlierRunsTests
     [Fact]
     public void EarlierRunsPullASparseStudysFitTowardWhatTheySay()
     {
-        // A run and a rerun of the same recipe (the same synthetic curves' family), the study seeing one cell per benchmark.
-        var earlier = SyntheticTable.Generate(30, 4, seed: 4);
+        // A run and a rerun of the same recipe (the same curves, evaluated again with fresh noise), the study seeing one or two
+        // cells a benchmark.
         var study = SyntheticTable.Generate(30, 4, seed: 5);
+        var noise = new Random(4);
+        var rerun = (double[,])study.Scores.Clone();
+        for (int i = 0; i < 30; i++)
+            for (int j = 0; j < 4; j++) rerun[i, j] += 0.01 * (noise.NextDouble() - 0.5);
+        var earlier = study with { Scores = rerun };
         var cells = new[] { new Cell(3, 0), new Cell(11, 1), new Cell(19, 2), new Cell(27, 3), new Cell(7, 1), new Cell(23, 0) };
         var observations = cells.Select(c => new Observation(c, study.ScoreOf(c))).ToList();
         var runs = new EarlierRuns([EarlierRun.Align(study.Grid, earlier.Grid, earlier.Observations(), "earlier")]);

@@ -1,0 +1,70 @@
+using Bomax.Engine.Model;
+using Bomax.Engine.Replay;
+
+namespace Bomax.Engine.Tests.Model;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
+
+/// <summary>A fit with earlier runs checks, on the study's own cells, that their benchmark covariance holds, and sets them aside
+/// when it does not: a prior from a run unlike this one costs the study no more than having none.</summary>
+public class PriorCheckTests
+{
+    static readonly ScoreTable Study = SyntheticTable.Generate(30, 4, seed: 5);
+
+    /// <summary>Three cells a benchmark, spread over the run: few enough that the earlier runs weigh in the fit.</summary>
+    static readonly IReadOnlyList<Observation> ThreeABenchmark = Enumerable.Range(0, 4)
+        .SelectMany(j => new[] { 2 + 3 * j, 13 + 2 * j, 24 + j }.Select(i => new Cell(i, j)))
+        .Select(c => new Observation(c, Study.ScoreOf(c))).ToList();
+
+    /// <summary>The study's own table as an earlier run, with <paramref name="turned"/> benchmarks read the wrong way round.</summary>
+    static EarlierRuns EarlierRunOf(params int[] turned)
+    {
+        var scores = (double[,])Study.Scores.Clone();
+        foreach (int j in turned)
+            for (int i = 0; i < Study.Grid.CheckpointCount; i++) scores[i, j] = 1 - scores[i, j];
+        var table = Study with { Scores = scores };
+        return new EarlierRuns([EarlierRun.Align(Study.Grid, table.Grid, table.Observations(), "earlier.tsv")]);
+    }
+
+    [Fact]
+    public void AnEarlierRunWhoseBenchmarksMoveAsTheStudysHoldsAndIsUsed()
+    {
+        var options = new EngineOptions { Earlier = EarlierRunOf() };
+
+        var fit = HyperparameterFit.Fit(Study.Grid, ThreeABenchmark, options);
+
+        Assert.True(fit.Report.Prior is { Holds: true, Benchmarks: 4, Nats: > 0 }, $"{fit.Report.Prior}");
+        Assert.DoesNotContain("set aside", fit.Report.Outcome, StringComparison.Ordinal);
+        Assert.NotEqual(HyperparameterFit.Fit(Study.Grid, ThreeABenchmark, new EngineOptions()).Hyperparameters.Raw, fit.Hyperparameters.Raw);
+    }
+
+    [Fact]
+    public void AnEarlierRunWithHalfItsBenchmarksTurnedIsSetAsideAndTheFitIsTheStudysOwn()
+    {
+        var options = new EngineOptions { Earlier = EarlierRunOf(1, 3) };
+
+        var fit = HyperparameterFit.Fit(Study.Grid, ThreeABenchmark, options);
+
+        Assert.True(fit.Report.Prior is { Holds: false, Benchmarks: 4, Nats: < 0 }, $"{fit.Report.Prior}");
+        Assert.Contains("earlier runs set aside", fit.Report.Outcome, StringComparison.Ordinal);
+        var own = HyperparameterFit.Fit(Study.Grid, ThreeABenchmark, new EngineOptions());
+        Assert.Equal(own.Hyperparameters.Raw, fit.Hyperparameters.Raw);
+        Assert.Equal(own.Standardisation.Mean, fit.Standardisation.Mean);
+        Assert.Equal(own.Standardisation.Scale, fit.Standardisation.Scale);
+    }
+
+    [Fact]
+    public void WithOneCellABenchmarkThereIsNothingToCheckAndThePriorHolds()
+    {
+        var observations = Enumerable.Range(0, 4).Select(j => new Cell(5 + 6 * j, j)).Select(c => new Observation(c, Study.ScoreOf(c))).ToList();
+
+        var fit = HyperparameterFit.Fit(Study.Grid, observations, new EngineOptions { Earlier = EarlierRunOf(1, 3) });
+
+        Assert.Same(PriorCheck.Unchecked, fit.Report.Prior);
+        Assert.True(fit.Report.Prior!.Holds);
+    }
+
+    [Fact]
+    public void WithoutEarlierRunsThereIsNoCheck() =>
+        Assert.Null(HyperparameterFit.Fit(Study.Grid, ThreeABenchmark, new EngineOptions()).Report.Prior);
+}
