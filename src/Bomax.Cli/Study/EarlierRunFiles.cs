@@ -10,22 +10,29 @@ namespace Bomax.Cli.Study;
 /// a study journal (<c>*.jsonl</c>: its evaluations, the latest of each pair) or a complete score table (as <c>replay</c> reads).
 /// Scores are turned the study's way: a benchmark the study minimises is negated, as the study's own scores are (the journal's
 /// own <c>higher_is_better</c> decides where the spec does not say). A file that is missing or unreadable, or that shares no
-/// benchmark with the study, is an error naming the spec's line.
+/// benchmark with the study, is an error naming the spec's line. A journal also says what its evaluations took: each of the
+/// study's benchmarks' measured seconds there (<see cref="EarlierRunsRead.Seconds"/>).
 /// </summary>
 internal static class EarlierRunFiles
 {
-    public static (EarlierRuns? Runs, IReadOnlyList<SpecError> Errors) Load(StudySpec spec, Grid grid)
+    public static (EarlierRunsRead? Read, IReadOnlyList<SpecError> Errors) Load(StudySpec spec, Grid grid)
     {
         if (spec.Prior.Count == 0) return (null, []);
         var runs = new List<EarlierRun>();
+        var seconds = new Dictionary<int, List<double>>();
         var errors = new List<SpecError>();
         foreach (var prior in spec.Prior)
         {
-            var (run, problem) = Read(prior.Path, grid, (benchmark, stated) => GoalOf(spec, benchmark, stated));
+            var (run, measured, problem) = ReadFile(prior.Path, grid, (benchmark, stated) => GoalOf(spec, benchmark, stated));
             if (problem is not null) errors.Add(new(spec.SpecPath, prior.Position.Line, prior.Position.Column, prior.Field, problem));
             else runs.Add(run!);
+            foreach (var (benchmark, durations) in measured)
+                if (grid.Benchmarks.ToList().FindIndex(b => b.Name == benchmark) is var j and >= 0)
+                    (seconds.TryGetValue(j, out var list) ? list : seconds[j] = []).AddRange(durations);
         }
-        return errors.Count > 0 ? (null, errors) : (new EarlierRuns(runs), []);
+        return errors.Count > 0
+            ? (null, errors)
+            : (new EarlierRunsRead(new EarlierRuns(runs), seconds.ToDictionary(p => p.Key, p => EvaluationTime.Median(p.Value))), []);
     }
 
     /// <summary>
@@ -35,21 +42,32 @@ internal static class EarlierRunFiles
     /// </summary>
     public static (EarlierRun? Run, string? Problem) Read(string path, Grid study, Func<string, bool?, ScoreGoal> goalOf)
     {
+        var (run, _, problem) = ReadFile(path, study, goalOf);
+        return (run, problem);
+    }
+
+    /// <summary><see cref="Read"/>, and the measured seconds of a journal's successful evaluations by benchmark name (none for a
+    /// score table).</summary>
+    static (EarlierRun? Run, IReadOnlyDictionary<string, List<double>> Seconds, string? Problem) ReadFile(
+        string path, Grid study, Func<string, bool?, ScoreGoal> goalOf)
+    {
+        var none = new Dictionary<string, List<double>>();
         if (!File.Exists(path))
-            return (null, Directory.Exists(path) ? $"'{path}' is a directory, not a journal or score table" : $"'{path}' does not exist");
-        var (earlier, observations, problem) = IsJournal(path) ? ReadJournal(path, goalOf) : ReadTable(path, goalOf);
-        if (problem is not null) return (null, problem);
+            return (null, none, Directory.Exists(path) ? $"'{path}' is a directory, not a journal or score table" : $"'{path}' does not exist");
+        var (earlier, observations, seconds, problem) = IsJournal(path) ? ReadJournal(path, goalOf) : ReadTable(path, goalOf);
+        if (problem is not null) return (null, none, problem);
         var run = EarlierRun.Align(study, earlier!, observations!, path);
         if (run.Observations.Count == 0)
-            return (null, $"'{path}' shares no benchmark with the study (its benchmarks: "
+            return (null, none, $"'{path}' shares no benchmark with the study (its benchmarks: "
                 + string.Join(", ", earlier!.Benchmarks.Take(5).Select(b => b.Name)) + (earlier!.BenchmarkCount > 5 ? ", …" : "")
                 + "); benchmarks are matched by name");
-        return (run, null);
+        return (run, seconds!, null);
     }
 
     static bool IsJournal(string path) => Path.GetExtension(path).Equals(".jsonl", StringComparison.OrdinalIgnoreCase);
 
-    static (Grid?, IReadOnlyList<Observation>?, string?) ReadTable(string path, Func<string, bool?, ScoreGoal> goalOf)
+    static (Grid?, IReadOnlyList<Observation>?, IReadOnlyDictionary<string, List<double>>?, string?) ReadTable(
+        string path, Func<string, bool?, ScoreGoal> goalOf)
     {
         switch (ScoreTableReader.ReadFile(path))
         {
@@ -58,25 +76,26 @@ internal static class EarlierRunFiles
                 var observations = ok.Table.Observations()
                     .Select(o => o with { Score = StudyContext.Orient(o.Score, goals[o.Cell.Benchmark]) })
                     .ToList();
-                return (ok.Table.Grid, observations, null);
+                return (ok.Table.Grid, observations, new Dictionary<string, List<double>>(), null);
             case TableReadResult.Invalid invalid:
-                return (null, null, $"cannot use it as a score table: {invalid.Error}");
+                return (null, null, null, $"cannot use it as a score table: {invalid.Error}");
             default:
                 throw new InvalidOperationException();
         }
     }
 
-    static (Grid?, IReadOnlyList<Observation>?, string?) ReadJournal(string path, Func<string, bool?, ScoreGoal> goalOf)
+    static (Grid?, IReadOnlyList<Observation>?, IReadOnlyDictionary<string, List<double>>?, string?) ReadJournal(
+        string path, Func<string, bool?, ScoreGoal> goalOf)
     {
         JournalContents journal;
         try { journal = JournalFile.Read(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return (null, null, $"cannot read the journal: {e.Message}");
+            return (null, null, null, $"cannot read the journal: {e.Message}");
         }
         var latest = new Dictionary<(string Checkpoint, string Benchmark), EvaluationRecord>();
         foreach (var e in journal.Evaluations.Where(e => double.IsFinite(e.Score))) latest[(e.Checkpoint, e.Benchmark)] = e;
-        if (latest.Count == 0) return (null, null, $"the journal '{path}' holds no evaluation");
+        if (latest.Count == 0) return (null, null, null, $"the journal '{path}' holds no evaluation");
         var stated = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var e in journal.Evaluations) if (e.HigherIsBetter is { } higher) stated[e.Benchmark] = higher;
         var checkpoints = latest.Values.GroupBy(e => e.Checkpoint, StringComparer.Ordinal)
@@ -89,7 +108,10 @@ internal static class EarlierRunFiles
             .Select(e => new Observation(new Cell(row[e.Checkpoint], column[e.Benchmark]),
                 StudyContext.Orient(e.Score, goalOf(e.Benchmark, stated.TryGetValue(e.Benchmark, out bool h) ? h : null))))
             .ToList();
-        return (grid, observations, null);
+        var seconds = journal.Evaluations.Where(e => double.IsFinite(e.Score) && e.Seconds > 0 && double.IsFinite(e.Seconds))
+            .GroupBy(e => e.Benchmark, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Seconds).ToList(), StringComparer.Ordinal);
+        return (grid, observations, seconds, null);
     }
 
     /// <summary>The study's direction for a benchmark of an earlier run: the spec's <c>goal:</c>, else <see cref="StatedGoal"/>.</summary>
@@ -101,3 +123,7 @@ internal static class EarlierRunFiles
     public static ScoreGoal StatedGoal(string benchmark, bool? higherIsBetter) =>
         higherIsBetter is false ? ScoreGoal.Minimize : ScoreGoal.Maximize;
 }
+
+/// <summary>The spec's earlier runs, and each study benchmark's median measured seconds in their journals (by benchmark index;
+/// absent where no journal measured it).</summary>
+internal sealed record EarlierRunsRead(EarlierRuns Runs, IReadOnlyDictionary<int, double> Seconds);

@@ -23,18 +23,27 @@ internal static class EvaluationTime
         study.CheckpointIndex(checkpoint) >= 0 && study.BenchmarkIndex(benchmark) >= 0;
 
     /// <summary>
-    /// Each benchmark's expected seconds per evaluation: the median of its successful evaluations in the journal; a benchmark not
-    /// evaluated yet is expected to take the median of the others'. Null when nothing is measured yet.
+    /// Each benchmark's expected seconds per evaluation: the median of its successful evaluations in the journal. A benchmark not
+    /// evaluated yet is expected to take what it took in the earlier runs' journals (<see cref="StudyContext.EarlierSeconds"/>),
+    /// scaled by how much faster or slower this study's evaluations are than theirs (the median ratio over the benchmarks both
+    /// measured: a larger model takes longer on every benchmark); failing that, the median of the others'. Null when nothing is
+    /// measured, here or there.
     /// </summary>
     public static IReadOnlyList<double>? Expected(StudyContext study, JournalContents journal)
     {
-        var byBenchmark = journal.Evaluations
+        var measured = journal.Evaluations
             .Where(e => e.Seconds > 0 && double.IsFinite(e.Seconds) && Applies(study, e.Checkpoint, e.Benchmark))
             .GroupBy(e => study.BenchmarkIndex(e.Benchmark))
             .ToDictionary(g => g.Key, g => Median(g.Select(e => e.Seconds).ToList()));
-        if (byBenchmark.Count == 0) return null;
-        double others = Median(byBenchmark.Values.ToList());
-        return Enumerable.Range(0, study.Grid.BenchmarkCount).Select(j => byBenchmark.GetValueOrDefault(j, others)).ToList();
+        var earlier = study.EarlierSeconds;
+        var shared = measured.Keys.Where(earlier.ContainsKey).Select(j => measured[j] / earlier[j]).ToList();
+        double speed = shared.Count > 0 ? Median(shared) : 1;
+        var known = Enumerable.Range(0, study.Grid.BenchmarkCount)
+            .Select(j => measured.TryGetValue(j, out double s) ? s : earlier.TryGetValue(j, out double e) ? speed * e : (double?)null)
+            .ToList();
+        if (known.All(s => s is null)) return null;
+        double others = Median(known.OfType<double>().ToList());
+        return known.Select(s => s ?? others).ToList();
     }
 
     /// <summary>
@@ -46,7 +55,7 @@ internal static class EvaluationTime
             ? null
             : new BenchmarkCosts(expected.Select(s => Math.Max(FloorSeconds, s)).ToList());
 
-    static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         values.Sort();
         int middle = values.Count / 2;

@@ -57,8 +57,14 @@ internal sealed record StudyContext(StudySpec Spec, IReadOnlyList<ResolvedCheckp
         var grid = new Grid(checkpoints.Select(c => new Checkpoint(c.Name, c.Step)), spec.Benchmarks.Select(b => new Benchmark(b.Name, b.Weight)));
         var (earlier, priorErrors) = EarlierRunFiles.Load(spec, grid);
         if (priorErrors.Count > 0) return new StudyLoad.Invalid(priorErrors);
-        return new StudyLoad.Ok(new StudyContext(spec, checkpoints, grid, spec.Engine.Options with { Earlier = earlier }));
+        return new StudyLoad.Ok(new StudyContext(spec, checkpoints, grid, spec.Engine.Options with { Earlier = earlier?.Runs })
+        {
+            EarlierSeconds = earlier?.Seconds ?? new Dictionary<int, double>(),
+        });
     }
+
+    /// <summary>What the benchmarks took in the earlier runs' journals (<c>prior:</c>): median seconds by benchmark index.</summary>
+    public IReadOnlyDictionary<int, double> EarlierSeconds { get; init; } = new Dictionary<int, double>();
 
     public int Budget => Spec.Budget.Evaluations(Grid.CellCount);
 

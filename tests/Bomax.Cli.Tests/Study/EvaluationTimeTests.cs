@@ -52,6 +52,37 @@ public sealed class EvaluationTimeTests : IDisposable
     }
 
     [Fact]
+    public void BeforeABenchmarkIsMeasuredItCostsWhatItTookInTheEarlierRunsJournalsScaledToThisStudysSpeed()
+    {
+        // An earlier run of the recipe took 100 s on a, 10 s on b and 40 s on c (and its failures and other benchmarks say nothing).
+        string earlier = Path.Combine(directory, "earlier.jsonl");
+        foreach (var (checkpoint, benchmark, seconds) in new[]
+            {
+                ("s-1", "a", 100.0), ("s-2", "a", 100.0), ("s-1", "b", 10.0), ("s-2", "b", 10.0), ("s-3", "b", 30.0), ("s-1", "c", 40.0),
+                ("s-1", "other", 5000.0),
+            })
+            JournalFile.Append(earlier, new EvaluationRecord(checkpoint, 1, benchmark, 0.5, null, seconds, 1) { Time = DateTimeOffset.UnixEpoch });
+        JournalFile.Append(earlier, new FailureRecord("s-9", 9, "c", 1, "boom", "", 4000, 1) { Time = DateTimeOffset.UnixEpoch });
+        var study = Study("prior: earlier.jsonl");
+
+        Assert.Equal(new double[] { 100, 10, 40 }, EvaluationTime.Expected(study, JournalContents.Empty)); // nothing measured here yet
+        // This study's b takes twice the earlier run's: a larger model, every benchmark slower; a and c are expected slower too.
+        Assert.Equal(new double[] { 200, 20, 80 }, EvaluationTime.Expected(study, Record(study, ("ckpt-100", "b", 20))));
+        // A benchmark measured here costs what it took here; c, still unmeasured, is scaled by the median of a's 1.5 and b's 2.
+        Assert.Equal(new double[] { 150, 20, 70 }, EvaluationTime.Expected(study, Record(study, ("ckpt-100", "a", 150))));
+    }
+
+    [Fact]
+    public void AScoreTableAsPriorSaysNothingOfCosts()
+    {
+        File.WriteAllText(Path.Combine(directory, "earlier.tsv"),
+            "CHECKPOINT\ta\tb\tc\nstep-100\t0.1\t0.2\t0.3\nstep-200\t0.2\t0.3\t0.4\nstep-300\t0.3\t0.4\t0.5\n");
+        var study = Study("prior: earlier.tsv");
+        Assert.Empty(study.EarlierSeconds);
+        Assert.Null(EvaluationTime.Costs(study, JournalContents.Empty));
+    }
+
+    [Fact]
     public void SecondsBelowTheFloorCostTheSameSoTinyEvaluationsChooseAsTheCostBlindEngine()
     {
         var study = Study("");
