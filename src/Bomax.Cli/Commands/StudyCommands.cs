@@ -250,7 +250,8 @@ internal static class StudyCommands
             progress.Info($"prior: {earlier.Runs.Count} earlier run(s) join every fit ("
                 + string.Join(", ", earlier.Runs.Select(r => $"{Path.GetFileName(r.Source)}: {r.MatchedBenchmarks} of {study.Grid.BenchmarkCount} "
                     + "benchmarks"))
-                + $"); {study.Spec.Engine.Init} initial cell(s) per benchmark");
+                + $"); {study.Spec.Engine.Init} initial cell(s) per benchmark; their benchmark covariance is used once this study's "
+                + "own evaluations confirm it");
 
         // Ctrl+C and SIGTERM cancel: running evaluations are killed, the journal keeps every finished one.
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);

@@ -122,15 +122,12 @@ internal static class MarkdownReport
                 Line(checkLine);
                 Line();
             }
-            if (prior.Check is not { Holds: false })
-            {
-                Line(prior.SamePick
-                    ? $"Without them this study's evaluations name the same checkpoint (P(best) {Probability(prior.ProbabilityBestWithout)}): "
-                        + "the pick does not rest on the prior."
-                    : $"Without them this study's evaluations would name **{Cell(prior.PickWithout)}** (step {prior.StepWithout.ToString(C)}, "
-                        + $"P(best) {Probability(prior.ProbabilityBestWithout)}): the pick rests on what the earlier runs say.");
-                Line();
-            }
+            Line(prior.SamePick
+                ? $"Without them this study's evaluations name the same checkpoint (P(best) {Probability(prior.ProbabilityBestWithout)}): "
+                    + "the pick does not rest on the prior."
+                : $"Without them this study's evaluations would name **{Cell(prior.PickWithout)}** (step {prior.StepWithout.ToString(C)}, "
+                    + $"P(best) {Probability(prior.ProbabilityBestWithout)}): the pick rests on what the earlier runs say.");
+            Line();
         }
 
         Line("#### Estimated average by step");
@@ -348,14 +345,17 @@ internal static class MarkdownReport
     internal static string? PriorCheckLine(PriorCheck? check) => check switch
     {
         null => null,
-        { Benchmarks: 0 } => "No benchmark has two evaluations yet, so whether their benchmark covariance holds for this study "
-            + "cannot be checked: it is used.",
+        { Benchmarks: 0 } => "No benchmark has two evaluations yet, so whether their benchmark covariance (which benchmarks move "
+            + "together) holds for this study cannot be checked: it is not used yet; the benchmarks are fitted as without a prior, "
+            + $"on the curve's shape the earlier runs give{CurveShape}.",
         { Holds: true } => $"Their benchmark covariance predicts each of this study's {Benchmarks(check)} from the others' "
             + $"evaluations {check.Nats.ToString("0.0", C)} nats better than independent benchmarks would: it is used.",
-        _ => $"**This decision set them aside**: their benchmark covariance predicted each of this study's {Benchmarks(check)} from "
-            + $"the others' evaluations {(-check.Nats).ToString("0.0", C)} nats worse than independent benchmarks would, so the "
-            + "hyperparameters are fitted on this study's own evaluations alone and the pick is its own.",
+        _ => $"**This decision set their benchmark covariance aside**: it predicted each of this study's {Benchmarks(check)} from "
+            + $"the others' evaluations {(-check.Nats).ToString("0.0", C)} nats worse than independent benchmarks would, so which "
+            + $"benchmarks move together is fitted on this study's own evaluations, on the curve's shape the earlier runs give{CurveShape}.",
     };
+
+    const string CurveShape = " (lengthscale, noise, checkpoint jitter)";
 
     static string Benchmarks(PriorCheck check) =>
         check.Benchmarks == 1 ? "one benchmark evaluated twice or more" : $"{check.Benchmarks.ToString(C)} benchmarks evaluated twice or more";

@@ -114,16 +114,14 @@ internal static class ReportBuilder
     }
 
     /// <summary>The earlier runs, and the decision the study's own observations make without them (a cold fit, as a first report
-    /// makes): whether they name the same checkpoint is how much the pick rests on the prior. When the decision's fit set the earlier
-    /// runs aside (<paramref name="check"/> did not hold) its pick is already the study's own, and no second decision is made.</summary>
+    /// makes): whether they name the same checkpoint is how much the pick rests on the prior; and what the decision's fit found of
+    /// their benchmark covariance (<paramref name="check"/>). Even with that set aside the fit's curve is theirs, so the second
+    /// decision is made either way.</summary>
     static PriorReport WithoutPrior(StudyContext study, IReadOnlyList<Observation> observations, EarlierRuns earlier, Standing pick,
         PriorCheck? check)
     {
         var runs = earlier.Runs.Select(r => new PriorRunSummary(r.Source, r.Grid.CheckpointCount, r.MatchedBenchmarks, r.Observations.Count))
             .ToList();
-        if (check is { Holds: false })
-            return new PriorReport(runs, EarlierRuns.TotalWeight, pick.Name, study.Checkpoints[pick.Checkpoint].Step, pick.ProbabilityBest,
-                SamePick: true, check);
         using var alone = StudyDecision.Final(study.Grid, observations, study.Engine with { Earlier = null }, PlannerState.Empty);
         var own = alone.Select(runnersUp: 0).Pick;
         return new PriorReport(runs, EarlierRuns.TotalWeight, own.Name, study.Checkpoints[own.Checkpoint].Step, own.ProbabilityBest,

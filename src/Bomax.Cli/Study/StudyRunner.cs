@@ -78,7 +78,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
         var planner = PlannerState.Empty;
         using var conditioning = new ConditioningCache(); // each round extends the last round's factor (between refits)
         Selection? selection = null;
-        bool priorHeld = true; // the earlier runs of prior: are used until a fit's check says otherwise
+        bool? priorHeld = null; // whether the last checked fit used the earlier runs' benchmark covariance (null: none checked yet)
 
         while (true)
         {
@@ -125,7 +125,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
                 // let go before the evaluations run.
                 if (plan.Decision is { } decision) selection = decision.Select();
                 planner = plan.State;
-                if (plan.Decision is { Refitted: true } && planner.Fit?.Report.Prior is { } check && check.Holds != priorHeld)
+                if (plan.Decision is { Refitted: true } && planner.Fit?.Report.Prior is { Benchmarks: > 0 } check && check.Holds != priorHeld)
                 {
                     priorHeld = check.Holds;
                     progress.Info(PriorCheckNote(check, observations.Count));
@@ -188,14 +188,15 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
         }
     }
 
-    /// <summary>What a run says when a refit sets the earlier runs aside, or takes them back (<see cref="PriorCheck"/>).</summary>
+    /// <summary>What a run says when a refit starts to use the earlier runs' benchmark covariance, or sets it aside
+    /// (<see cref="PriorCheck"/>).</summary>
     internal static string PriorCheckNote(PriorCheck check, int observations) =>
         check.Holds
-            ? FormattableString.Invariant($"prior: used again from {observations} evaluations: the earlier runs' benchmark covariance ")
+            ? FormattableString.Invariant($"prior: the earlier runs' benchmark covariance is used from {observations} evaluations: it ")
                 + FormattableString.Invariant($"predicts this study's benchmarks {check.Nats:0.0} nats better than independent ones")
-            : FormattableString.Invariant($"prior: set aside at {observations} evaluations: the earlier runs' benchmark covariance ")
-                + FormattableString.Invariant($"predicts this study's benchmarks {-check.Nats:0.0} nats worse than independent ones; ")
-                + "fitting on this study's own evaluations, and checking again at every refit";
+            : FormattableString.Invariant($"prior: the earlier runs' benchmark covariance is set aside at {observations} evaluations: ")
+                + FormattableString.Invariant($"it predicts this study's benchmarks {-check.Nats:0.0} nats worse than independent ones; ")
+                + "fitting it on this study's own evaluations (their curve kept), and checking again at every refit";
 
     /// <summary>How many cells of the grid are neither observed, excluded nor leased elsewhere.</summary>
     int Open(List<Observation> observations, HashSet<Cell> excluded, IReadOnlyList<Cell> elsewhere)

@@ -9,8 +9,9 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// <summary>How a hyperparameter fit ended: objective (NLL + prior), its gradient norm, and the work it took.</summary>
 public sealed record FitReport(double Objective, double GradientNorm, int Evaluations, bool Converged, string Outcome)
 {
-    /// <summary>With earlier runs: whether their benchmark covariance held for the study (<see cref="PriorCheck"/>); when it did not,
-    /// this fit is the study's own, without them. Null without earlier runs.</summary>
+    /// <summary>With earlier runs: whether their benchmark covariance held for the study (<see cref="PriorCheck"/>); when it did not, or
+    /// could not be checked yet, this fit's benchmark covariance is the study's own and only the curve's shape is theirs. Null without
+    /// earlier runs.</summary>
     public PriorCheck? Prior { get; init; }
 }
 
@@ -47,6 +48,8 @@ public static class HyperparameterFit
         TorchDevice.UseThreads(options.Threads);
         var device = TorchDevice.Resolve(options.Device);
         var sets = new List<(TrainingSet, double)> { (TrainingSet.Build(grid, sample.Observations, standardisation, device), 1.0) };
+        if (earlier is not null && !PriorCheck.CanCheck(sets[0].Item1))
+            return TheirCurveOnly(sets, earlier, options, standardisation, sample.LeftOut, PriorCheck.Unchecked);
         if (earlier is not null) sets.AddRange(EarlierSets(earlier, device));
         var attempts = ReferenceEquals(start, neutral) ? new[] { start } : new[] { start, neutral };
         string failure = "";
@@ -59,7 +62,7 @@ public static class HyperparameterFit
                 if (earlier is not null)
                 {
                     var check = PriorCheck.Of(sets[0].Item1, fitted, options);
-                    if (!check.Holds) return WithoutEarlierRuns(grid, observations, options, check);
+                    if (!check.Holds) return TheirCurveOnly(sets.Take(1).ToList(), earlier, options, standardisation, sample.LeftOut, check);
                     report = report with { Prior = check };
                 }
                 return new ModelFit(ReferenceEquals(attempt, neutral) ? LeftOutAsTypical(fitted, sample.LeftOut) : fitted, standardisation, report);
@@ -71,22 +74,37 @@ public static class HyperparameterFit
     }
 
     /// <summary>
-    /// The study's own fit, cold, as without earlier runs: what a fit gives when the earlier runs' benchmark covariance did not hold
-    /// for the study (<paramref name="check"/>). Set aside from a cold start, not warm from the fit that used them: that fit's
-    /// covariance is the one the study's cells contradicted. A later fit tries them again.
+    /// The fit when the earlier runs' benchmark covariance is not to be trusted (<paramref name="check"/>: it predicted the study's
+    /// cells worse than independent benchmarks, or no benchmark has two cells to check it on): the curve's shape — lengthscale,
+    /// checkpoint jitters, noise, warping — is what the earlier runs give alone (<see cref="EarlierRuns.Alone"/>) and stays fixed,
+    /// while the benchmark covariance (loadings and diagonal) is fitted on the study's own cells (<paramref name="own"/>) from the
+    /// neutral start: benchmarks positively correlated, as without a prior, not the earlier runs' covariance the study contradicted.
+    /// A later fit checks again.
     /// </summary>
-    static ModelFit WithoutEarlierRuns(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, PriorCheck check)
+    static ModelFit TheirCurveOnly(IReadOnlyList<(TrainingSet, double)> own, EarlierRuns earlier, EngineOptions options,
+        Standardisation standardisation, IReadOnlySet<int> leftOut, PriorCheck check)
     {
-        var own = Fit(grid, observations, options with { Earlier = null });
-        return own with
+        int benchmarks = standardisation.Mean.Length, rank = options.ResolvedTaskRank(benchmarks);
+        var alone = earlier.Alone(benchmarks, rank, options);
+        var neutral = Hyperparameters.Initial(benchmarks, rank, options);
+        var raw = (double[])alone.Raw.Clone();
+        Array.Copy(neutral.Raw, raw, neutral.LengthscaleIndex); // the loadings and the diagonal come first
+        var start = alone with { Raw = raw };
+        var curve = Enumerable.Range(start.LengthscaleIndex, start.Raw.Length - start.LengthscaleIndex).ToArray();
+        string why = check.Benchmarks == 0
+            ? "no benchmark has two cells to check it on"
+            : FormattableString.Invariant($"it predicted the study {-check.Nats:0.0} nats worse than independent benchmarks");
+        try
         {
-            Report = own.Report with
-            {
-                Prior = check,
-                Outcome = own.Report.Outcome + FormattableString.Invariant(
-                    $"; earlier runs set aside (their benchmark covariance predicted the study {-check.Nats:0.0} nats worse than none)"),
-            },
-        };
+            var (fitted, report) = Minimise(own, start, options, options.FirstFitIterations, leftOut, curve);
+            return new ModelFit(start with { Raw = fitted }, standardisation,
+                report with { Prior = check, Outcome = $"{report.Outcome}; earlier runs' benchmark covariance set aside ({why}), their curve kept" });
+        }
+        catch (ModelFitException e)
+        {
+            return new ModelFit(start, standardisation,
+                new FitReport(double.NaN, double.NaN, 0, false, "fit failed, kept the earlier runs' curve: " + e.Message) { Prior = check });
+        }
     }
 
     /// <summary>The hyperparameters <paramref name="earlier"/> runs give on their own, fitted from the neutral start (see
@@ -148,10 +166,12 @@ public static class HyperparameterFit
     static int[] Frozen(Hyperparameters layout, IReadOnlySet<int> leftOut) =>
         leftOut.SelectMany(j => Enumerable.Range(j * layout.Rank, layout.Rank).Append(layout.DiagonalOffset + j)).ToArray();
 
+    /// <summary>The MAP of <paramref name="sets"/> from <paramref name="start"/>; <paramref name="fixedToo"/>: raw indices kept where they
+    /// start, besides the left-out benchmarks' (<see cref="Frozen"/>).</summary>
     static (double[] Raw, FitReport Report) Minimise(IReadOnlyList<(TrainingSet, double)> sets, Hyperparameters start, EngineOptions options,
-        int iterations, IReadOnlySet<int> leftOut)
+        int iterations, IReadOnlySet<int> leftOut, IReadOnlyList<int>? fixedToo = null)
     {
-        var frozen = Frozen(start, leftOut);
+        var frozen = Frozen(start, leftOut).Concat(fixedToo ?? []).ToArray();
         // Track the best point seen: MathNet throws when it runs out of iterations or its line search
         // stalls, and a budgeted, partly converged fit is still the best estimate we have.
         double bestValue = double.PositiveInfinity;

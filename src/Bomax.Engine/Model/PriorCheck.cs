@@ -11,22 +11,32 @@ namespace Bomax.Engine.Model;
 /// both, so a fit with more freedom cannot win by fitting the noise: a right prior's covariance predicts a benchmark's cells
 /// from its neighbours' better than nothing does (positive), a prior whose benchmarks move otherwise (a metric read the wrong
 /// way, another kind of run) predicts them worse (negative). The cells a study evaluates by design, one per benchmark with a
-/// prior, standardise to 0 and say nothing: with no benchmark evaluated twice there is nothing to check and the prior holds.
+/// prior, standardise to 0 and say nothing: with no benchmark evaluated twice there is nothing to check, and the covariance is
+/// not used until there is (<see cref="Unchecked"/> does not hold).
 /// </summary>
 public sealed record PriorCheck(double Nats, int Benchmarks)
 {
     /// <summary>Nothing to check: no benchmark has two cells.</summary>
     public static PriorCheck Unchecked { get; } = new(0, 0);
 
-    /// <summary>The earlier runs' covariance predicts the study at least as well as none: a fit keeps them.</summary>
-    public bool Holds => !(Nats < 0);
+    /// <summary>Checked, and the earlier runs' covariance predicts the study at least as well as none: a fit uses it.</summary>
+    public bool Holds => Benchmarks > 0 && Nats >= 0;
+
+    /// <summary>Whether <paramref name="data"/> has a benchmark with two cells or more, to check a covariance on.</summary>
+    internal static bool CanCheck(TrainingSet data) => Blocks(data).Count > 0;
+
+    /// <summary>The cells of each benchmark with two or more, by index into <paramref name="data"/>.</summary>
+    static List<long[]> Blocks(TrainingSet data)
+    {
+        var benchmark = data.Benchmark.cpu().data<long>().ToArray();
+        return Enumerable.Range(0, benchmark.Length).GroupBy(i => benchmark[i]).Where(g => g.Count() > 1)
+            .Select(g => g.Select(i => (long)i).ToArray()).ToList();
+    }
 
     /// <summary>The check of <paramref name="fit"/> on the study's own <paramref name="data"/> (one run, not stacked).</summary>
     internal static PriorCheck Of(TrainingSet data, Hyperparameters fit, EngineOptions options)
     {
-        var benchmark = data.Benchmark.cpu().data<long>().ToArray();
-        var blocks = Enumerable.Range(0, benchmark.Length).GroupBy(i => benchmark[i]).Where(g => g.Count() > 1)
-            .Select(g => g.Select(i => (long)i).ToArray()).ToList();
+        var blocks = Blocks(data);
         if (blocks.Count == 0) return Unchecked;
         using var scope = NewDisposeScope();
         var raw = tensor(fit.Raw, dtype: float64, device: data.Device);

@@ -5,8 +5,9 @@ namespace Bomax.Engine.Tests.Model;
 
 using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
-/// <summary>A fit with earlier runs checks, on the study's own cells, that their benchmark covariance holds, and sets them aside
-/// when it does not: a prior from a run unlike this one costs the study no more than having none.</summary>
+/// <summary>A fit with earlier runs checks, on the study's own cells, that their benchmark covariance holds, and fits the study's own
+/// on their curve when it does not or cannot be checked yet: which benchmarks move together is taken from earlier runs only once the
+/// study's cells confirm it.</summary>
 public class PriorCheckTests
 {
     static readonly ScoreTable Study = SyntheticTable.Generate(30, 4, seed: 5);
@@ -39,29 +40,41 @@ public class PriorCheckTests
     }
 
     [Fact]
-    public void AnEarlierRunWithHalfItsBenchmarksTurnedIsSetAsideAndTheFitIsTheStudysOwn()
+    public void AnEarlierRunWithHalfItsBenchmarksTurnedIsSetAsideAndOnlyItsCurveIsKept()
     {
-        var options = new EngineOptions { Earlier = EarlierRunOf(1, 3) };
+        var earlier = EarlierRunOf(1, 3);
+        var options = new EngineOptions { Earlier = earlier };
 
         var fit = HyperparameterFit.Fit(Study.Grid, ThreeABenchmark, options);
 
         Assert.True(fit.Report.Prior is { Holds: false, Benchmarks: 4, Nats: < 0 }, $"{fit.Report.Prior}");
-        Assert.Contains("earlier runs set aside", fit.Report.Outcome, StringComparison.Ordinal);
-        var own = HyperparameterFit.Fit(Study.Grid, ThreeABenchmark, new EngineOptions());
-        Assert.Equal(own.Hyperparameters.Raw, fit.Hyperparameters.Raw);
-        Assert.Equal(own.Standardisation.Mean, fit.Standardisation.Mean);
-        Assert.Equal(own.Standardisation.Scale, fit.Standardisation.Scale);
+        Assert.Contains("earlier runs' benchmark covariance set aside (it predicted the study", fit.Report.Outcome, StringComparison.Ordinal);
+        AssertTheirCurveWithTheStudysOwnCovariance(fit, earlier, options);
     }
 
     [Fact]
-    public void WithOneCellABenchmarkThereIsNothingToCheckAndThePriorHolds()
+    public void WithOneCellABenchmarkThereIsNothingToCheckAndOnlyTheirCurveIsUsed()
     {
         var observations = Enumerable.Range(0, 4).Select(j => new Cell(5 + 6 * j, j)).Select(c => new Observation(c, Study.ScoreOf(c))).ToList();
+        var earlier = EarlierRunOf();
+        var options = new EngineOptions { Earlier = earlier };
 
-        var fit = HyperparameterFit.Fit(Study.Grid, observations, new EngineOptions { Earlier = EarlierRunOf(1, 3) });
+        var fit = HyperparameterFit.Fit(Study.Grid, observations, options);
 
-        Assert.Same(PriorCheck.Unchecked, fit.Report.Prior);
-        Assert.True(fit.Report.Prior!.Holds);
+        Assert.Equal(PriorCheck.Unchecked, fit.Report.Prior);
+        Assert.False(fit.Report.Prior!.Holds);
+        Assert.Contains("(no benchmark has two cells to check it on)", fit.Report.Outcome, StringComparison.Ordinal);
+        AssertTheirCurveWithTheStudysOwnCovariance(fit, earlier, options);
+    }
+
+    /// <summary>The fit's curve (lengthscale, jitters, noise, warping) is the earlier runs' alone, exactly; its benchmark covariance is
+    /// not theirs.</summary>
+    static void AssertTheirCurveWithTheStudysOwnCovariance(ModelFit fit, EarlierRuns earlier, EngineOptions options)
+    {
+        var alone = earlier.Alone(4, fit.Hyperparameters.Rank, options);
+        int curve = alone.LengthscaleIndex;
+        Assert.Equal(alone.Raw[curve..], fit.Hyperparameters.Raw[curve..]);
+        Assert.NotEqual(alone.Raw[..curve], fit.Hyperparameters.Raw[..curve]);
     }
 
     [Fact]
