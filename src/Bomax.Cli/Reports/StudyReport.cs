@@ -69,8 +69,8 @@ internal sealed record PriorRunSummary(string Source, int Checkpoints, int Match
 /// The earlier runs and how much the pick rests on them: the same decision made without them (<see cref="PickWithout"/> and its
 /// P(best)), so a reader sees whether the study's own evaluations name the same checkpoint. <see cref="Weight"/>: the earlier
 /// runs' weight in the fit, in runs. <see cref="Check"/>: whether their benchmark covariance held for this study's cells
-/// (<see cref="Bomax.Engine.Model.PriorCheck"/>; when it did not, the decision is the study's own); null when the decision's
-/// fit was kept from a state that did not say.
+/// (<see cref="Bomax.Engine.Model.PriorCheck"/>; when it did not, or could not be checked yet, the decision's benchmark covariance
+/// is the study's own, on the earlier runs' curve); null when the decision's fit was kept from a state that did not say.
 /// </summary>
 internal sealed record PriorReport(IReadOnlyList<PriorRunSummary> Runs, double Weight, string PickWithout, long StepWithout,
     double ProbabilityBestWithout, bool SamePick, Bomax.Engine.Model.PriorCheck? Check);
