@@ -135,17 +135,19 @@ public sealed class EvaluationAttemptsTests : IDisposable
     [Fact]
     public async Task CancellationWhileWaitingToRetryStopsAtOnce()
     {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        // The first attempt ends at once; the wait before the retry is at least 5 minutes (10 × jitter ≥ 0.5). Cancelling 5 s in
+        // (room for a loaded machine to start bash) lands in that wait, and the run must end long before it would have.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
         var outcome = await Run(_box.Request("exit 5", useBash: true), retries: 3,
-                                baseDelay: TimeSpan.FromSeconds(30), cancel: cancel.Token);
+                                baseDelay: TimeSpan.FromMinutes(10), cancel: cancel.Token);
 
         var failed = Assert.IsType<AttemptsOutcome.Failed>(outcome);
         Assert.Equal(EvaluationFailureKind.Cancelled, failed.Kind);
         Assert.Equal("cancelled", failed.Message);
         Assert.Equal(1, failed.Attempts);
         Assert.Equal(5, failed.ExitCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"took {clock.Elapsed}");
     }
 
     [Fact]
