@@ -293,7 +293,8 @@ internal static class StudyCommands
         string why = result.End switch
         {
             RunEnd.Confident => $"stopped early: P(best) reached {study.Spec.Stop.ProbBest:0.##}",
-            RunEnd.NearBest => $"stopped early: the pick's expected shortfall reached {study.Spec.Stop.ExpectedShortfall}",
+            RunEnd.NearBest => $"stopped early: the pick's expected shortfall reached {study.Spec.Stop.ExpectedShortfall}, and it is "
+                + $"within that of the best with probability {Bomax.Engine.Selection.Selection.NearBestProbability:0.##} or more",
             RunEnd.TimeLimit => "stopped at the time limit",
             RunEnd.EvaluationTimeSpent => TimeSpentNote(study, JournalFile.Read(study.Spec.JournalPath)),
             RunEnd.GridExhausted => "every pair that could be evaluated was",

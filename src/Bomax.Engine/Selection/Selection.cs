@@ -19,6 +19,13 @@ public sealed record Standing(int Checkpoint, string Name, double Estimate, doub
     /// <summary>The expected shortfall as a share of the expected best average, E[max_k a_k] = estimate + shortfall.</summary>
     public double RelativeShortfall => ShareOfBest(ExpectedShortfall, Estimate);
 
+    /// <summary>The shortfall the checkpoint stays within with probability <see cref="Selection.NearBestProbability"/>: the
+    /// quantile of max_k a_k − a_i over the posterior draws (0 when it is the best in that share of them).</summary>
+    public double LikelyShortfall { get; init; }
+
+    /// <summary><see cref="LikelyShortfall"/> as a share of the expected best average, as <see cref="RelativeShortfall"/> is.</summary>
+    public double RelativeLikelyShortfall => ShareOfBest(LikelyShortfall, Estimate);
+
     /// <summary>The shortfall as a share of the expected best average, <c>shortfall / |estimate + shortfall|</c>: positive
     /// whatever the average's sign (an average of minimised, sign-changed metrics is negative).</summary>
     public static double ShareOfBest(double expectedShortfall, double estimate) => expectedShortfall / Math.Abs(estimate + expectedShortfall);
@@ -26,7 +33,11 @@ public sealed record Standing(int Checkpoint, string Name, double Estimate, doub
 
 /// <summary>What seeded draws from the joint posterior of the averages say about each row: the share of draws
 /// in which it is the largest, and its mean shortfall below the largest. Both arrays are N.</summary>
-public sealed record PosteriorDraws(double[] ProbabilityBest, double[] ExpectedShortfall);
+public sealed record PosteriorDraws(double[] ProbabilityBest, double[] ExpectedShortfall)
+{
+    /// <summary>Each row's shortfall quantile at <see cref="Selection.NearBestProbability"/>.</summary>
+    public double[] LikelyShortfall { get; init; } = [];
+}
 
 /// <summary>
 /// The decision: the pick and the runner-ups, best first. Checkpoints are ranked by their average one
@@ -39,6 +50,9 @@ public sealed record PosteriorDraws(double[] ProbabilityBest, double[] ExpectedS
 public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp, double[] ProbabilityBest)
 {
     public const double Z95 = 1.959963984540054;
+
+    /// <summary>The probability with which a pick that ends a study by <c>stop.expected-shortfall</c> must be within the limit.</summary>
+    public const double NearBestProbability = 0.9;
 
     /// <summary>How many posterior standard deviations below its estimate a checkpoint is ranked at.</summary>
     public const double Caution = 1.0;
@@ -59,7 +73,10 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         {
             double sd = rows.StandardDeviation(i);
             return new Standing(i, grid.Checkpoints[i].Name, rows.Mean[i], rows.Mean[i] - Z95 * sd, rows.Mean[i] + Z95 * sd,
-                probability[i], grid.BenchmarkCount - rows.UnobservedCount[i], draws.ExpectedShortfall[i]);
+                probability[i], grid.BenchmarkCount - rows.UnobservedCount[i], draws.ExpectedShortfall[i])
+            {
+                LikelyShortfall = draws.LikelyShortfall[i],
+            };
         }
         return new Selection(Stand(order[0]), order.Skip(1).Take(runnersUp).Select(Stand).ToList(), probability);
     }
@@ -83,7 +100,10 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         var draws = tensor(rows.Mean, dtype: float64, device: device).unsqueeze(1) + factor.matmul(normal); // n × samples
         var (largest, winners) = draws.max(dim: 0);
         var counts = bincount(winners, minlength: n).cpu().data<long>().ToArray();
-        var shortfall = (largest.unsqueeze(0) - draws).mean(dimensions: new long[] { 1 }).cpu().data<double>().ToArray();
-        return new PosteriorDraws(counts.Select(c => (double)c / samples).ToArray(), shortfall);
+        var below = largest.unsqueeze(0) - draws; // n × samples
+        var shortfall = below.mean(dimensions: new long[] { 1 }).cpu().data<double>().ToArray();
+        long rank = Math.Clamp((long)Math.Ceiling(NearBestProbability * samples) - 1, 0, samples - 1);
+        var likely = below.sort(dim: 1).Values.select(1, rank).cpu().data<double>().ToArray();
+        return new PosteriorDraws(counts.Select(c => (double)c / samples).ToArray(), shortfall) { LikelyShortfall = likely };
     }
 }

@@ -5,7 +5,9 @@ namespace Bomax.Engine.Selection;
 /// <summary>
 /// A study's early stop, read each round from the round's pick: once it is the best with a stated probability
 /// (<see cref="Confident"/>, <c>stop.prob-best</c>), or once it is expected to fall no further below the best average than a
-/// limit (<see cref="NearBest"/>, <c>stop.expected-shortfall</c>). <c>bomax run</c> ends there; <c>bomax replay --stop</c>
+/// limit, and to be within it with probability <see cref="Selection.NearBestProbability"/> (<see cref="NearBest"/>,
+/// <c>stop.expected-shortfall</c>: a shortfall expected within the limit still leaves it often beyond, when it is a small chance
+/// of a large miss). <c>bomax run</c> ends there; <c>bomax replay --stop</c>
 /// replays studies that end there and says how often they were right to.
 /// </summary>
 public abstract record StopRule
@@ -20,7 +22,8 @@ public abstract record StopRule
         public override string ToString() => "prob-best=" + ProbabilityBest.ToString("0.###", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Stop once the pick's expected shortfall is within <paramref name="Limit"/>.</summary>
+    /// <summary>Stop once the pick's expected shortfall is within <paramref name="Limit"/>, and the pick is within it with probability
+    /// <see cref="Selection.NearBestProbability"/>.</summary>
     public sealed record NearBest(ShortfallLimit Limit) : StopRule
     {
         public override bool Reached(Standing pick) => Limit.Reached(pick);
@@ -48,8 +51,10 @@ public sealed record ShortfallLimit(double Value, bool IsShare)
     }
 
     /// <summary>Whether <paramref name="pick"/>'s expected shortfall (as a share of the best average, or in score units) is within
-    /// the limit.</summary>
-    public bool Reached(Standing pick) => (IsShare ? pick.RelativeShortfall : pick.ExpectedShortfall) <= Value;
+    /// the limit, and the pick is within it with probability <see cref="Selection.NearBestProbability"/>.</summary>
+    public bool Reached(Standing pick) =>
+        (IsShare ? pick.RelativeShortfall : pick.ExpectedShortfall) <= Value
+        && (IsShare ? pick.RelativeLikelyShortfall : pick.LikelyShortfall) <= Value;
 
     /// <summary>Whether a pick that fell <paramref name="regret"/> (a share of the best average) and <paramref name="gap"/> (score
     /// units) below the true best is within the limit: what a replay checks a stop by.</summary>

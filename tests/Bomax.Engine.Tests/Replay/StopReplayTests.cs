@@ -100,12 +100,19 @@ public sealed class StopReplayTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
     [Fact]
     public void StopRulesReadThePick()
     {
-        var pick = new Standing(0, "c", Estimate: 0.5, Low: 0.4, High: 0.6, ProbabilityBest: 0.95, BenchmarksEvaluated: 3, ExpectedShortfall: 0.0004);
+        var pick = new Standing(0, "c", Estimate: 0.5, Low: 0.4, High: 0.6, ProbabilityBest: 0.95, BenchmarksEvaluated: 3, ExpectedShortfall: 0.0004)
+        {
+            LikelyShortfall = 0.0004,
+        };
         Assert.True(new StopRule.Confident(0.95).Reached(pick));
         Assert.False(new StopRule.Confident(0.96).Reached(pick));
         Assert.True(new StopRule.NearBest(new ShortfallLimit(0.0004, false)).Reached(pick));
         Assert.False(new StopRule.NearBest(new ShortfallLimit(0.0005, true)).Reached(pick)); // 0.0004 / 0.5004 = 0.08 %
         Assert.True(new StopRule.NearBest(new ShortfallLimit(0.001, true)).Reached(pick));
+        // Expected within the limit is not enough: the pick must be within it with probability 0.9 too.
+        var unsure = pick with { LikelyShortfall = 0.0009 };
+        Assert.False(new StopRule.NearBest(new ShortfallLimit(0.0005, false)).Reached(unsure));
+        Assert.True(new StopRule.NearBest(new ShortfallLimit(0.0009, false)).Reached(unsure));
         Assert.Equal("prob-best=0.95", new StopRule.Confident(0.95).ToString());
         Assert.Equal("expected-shortfall=0.0005", new StopRule.NearBest(new ShortfallLimit(0.0005, false)).ToString());
     }

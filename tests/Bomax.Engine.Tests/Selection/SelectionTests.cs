@@ -154,6 +154,24 @@ public class SelectionTests
     }
 
     [Fact]
+    public void TheLikelyShortfallIsTheShortfallsQuantileAtTheStopRulesProbability()
+    {
+        // Two independent rows of equal mean and sd σ: a0's shortfall is max(a1 − a0, 0), a1 − a0 ~ N(0, 2σ²), so it stays within q
+        // with probability Φ(q / (√2 σ)) for q > 0: its 90 % quantile is √2 σ Φ⁻¹(0.9), about 3.2 times its mean (√2 σ φ(0)).
+        var rows = Posterior(new[] { 0.5, 0.5 }, new[] { 0.03, 0.03 }, new double[,] { { 1, 0 }, { 0, 1 } }, new[] { 1, 1 });
+        var draws = EngineSelection.Draw(rows, 200_000, seed: 3);
+        double quantile = Math.Sqrt(2) * 0.03 * Normal.InvCDF(0, 1, EngineSelection.NearBestProbability);
+        Assert.Equal(quantile, draws.LikelyShortfall[0], 5e-4);
+        Assert.Equal(quantile, draws.LikelyShortfall[1], 5e-4);
+        Assert.True(draws.LikelyShortfall[0] > 3 * draws.ExpectedShortfall[0]);
+        // A sure best stays within nothing; the standing carries its row's quantile.
+        var sure = Posterior(new[] { 0.9, 0.4 }, new[] { 0.001, 0.001 }, new double[,] { { 1, 0 }, { 0, 1 } }, new[] { 0, 0 });
+        Assert.Equal(0.0, EngineSelection.Draw(sure, 10_000, seed: 1).LikelyShortfall[0], 12);
+        var selection = EngineSelection.From(GridOf(2, 2), rows, 20_000, seed: 3);
+        Assert.Equal(EngineSelection.Draw(rows, 20_000, seed: 3).LikelyShortfall[selection.Pick.Checkpoint], selection.Pick.LikelyShortfall);
+    }
+
+    [Fact]
     public void ProbabilityOfBestIsDeterministicForASeedAndDiffersBetweenSeeds()
     {
         var rows = Example();
