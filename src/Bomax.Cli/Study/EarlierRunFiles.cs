@@ -20,6 +20,7 @@ internal static class EarlierRunFiles
         if (spec.Prior.Count == 0) return (null, []);
         var runs = new List<EarlierRun>();
         var seconds = new Dictionary<int, List<double>>();
+        var index = grid.Benchmarks.Select((b, j) => (b.Name, j)).ToDictionary(p => p.Name, p => p.j, StringComparer.Ordinal);
         var errors = new List<SpecError>();
         foreach (var prior in spec.Prior)
         {
@@ -27,7 +28,7 @@ internal static class EarlierRunFiles
             if (problem is not null) errors.Add(new(spec.SpecPath, prior.Position.Line, prior.Position.Column, prior.Field, problem));
             else runs.Add(run!);
             foreach (var (benchmark, durations) in measured)
-                if (grid.Benchmarks.ToList().FindIndex(b => b.Name == benchmark) is var j and >= 0)
+                if (index.TryGetValue(benchmark, out int j))
                     (seconds.TryGetValue(j, out var list) ? list : seconds[j] = []).AddRange(durations);
         }
         return errors.Count > 0

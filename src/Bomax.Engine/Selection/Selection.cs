@@ -102,8 +102,8 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         var counts = bincount(winners, minlength: n).cpu().data<long>().ToArray();
         var below = largest.unsqueeze(0) - draws; // n × samples
         var shortfall = below.mean(dimensions: new long[] { 1 }).cpu().data<double>().ToArray();
-        long rank = Math.Clamp((long)Math.Ceiling(NearBestProbability * samples) - 1, 0, samples - 1);
-        var likely = below.sort(dim: 1).Values.select(1, rank).cpu().data<double>().ToArray();
+        long k = Math.Clamp((long)Math.Ceiling(NearBestProbability * samples), 1, samples); // the k-th smallest: the quantile
+        var likely = below.kthvalue(k, dim: 1).values.cpu().data<double>().ToArray();
         return new PosteriorDraws(counts.Select(c => (double)c / samples).ToArray(), shortfall) { LikelyShortfall = likely };
     }
 }
