@@ -8,7 +8,7 @@ namespace Bomax.Cli.Study;
 /// spent seconds (<see cref="EvaluationTime.Spent"/>) and the expected seconds of the pairs leased to other workers; a run, or
 /// <c>suggest</c>, starts no evaluation it expects to end past the budget (each benchmark expected to take
 /// <see cref="EvaluationTime.Expected"/>), so the hours are a ceiling, not a mark the last round overshoots. Before anything is
-/// measured nothing can be expected: only the spent seconds count.
+/// measured, here or in a <c>prior:</c> journal, nothing can be expected: only the spent seconds count.
 /// </summary>
 internal sealed record EvaluationTimeLeft(double Seconds, IReadOnlyList<double>? Expected)
 {
