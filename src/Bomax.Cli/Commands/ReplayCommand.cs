@@ -102,10 +102,16 @@ internal static class ReplayCommand
             Description = "With --costs: the cost-aware engine weighs cost less as its budget is spent (EI-cool), instead of valuing per second "
                 + "throughout (for ablation).",
         };
+        var costNoise = new Option<double>("--cost-noise")
+        {
+            Description = "With --costs: each evaluation takes its benchmark's seconds times e^(S·z), z standard normal (S, e.g. 0.3, the spread "
+                + "in log seconds), and the engines know only the seconds they measured, as a run reading its journal does (default 0: the "
+                + "costs exactly, known from the start).",
+        };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
             table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json,
-            threads, threadGains, stop, prior, costs, coolCosts,
+            threads, threadGains, stop, prior, costs, coolCosts, costNoise,
         };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
             ? MeasureThreads(Terminal.Of(parse),
@@ -117,7 +123,8 @@ internal static class ReplayCommand
                 InitialCells(parse.GetResult(init) is { Implicit: false }, parse.GetValue(init), parse.GetValue(prior)),
                 parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
                 parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
-                parse.GetValue(stop), parse.GetValue(prior) ?? [], CommandLine(parse), parse.GetValue(costs), parse.GetValue(coolCosts)));
+                parse.GetValue(stop), parse.GetValue(prior) ?? [], CommandLine(parse), parse.GetValue(costs), parse.GetValue(coolCosts),
+                parse.GetValue(costNoise)));
         return command;
     }
 
@@ -244,7 +251,7 @@ internal static class ReplayCommand
     static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device,
         AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
         string? stopText = null, IReadOnlyList<string>? priorPaths = null, string? commandLine = null, string? costsPath = null,
-        bool coolCosts = false)
+        bool coolCosts = false, double costNoise = 0)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -265,7 +272,11 @@ internal static class ReplayCommand
             ?? (batch < 1 ? "--batch must be at least 1" : null)
             ?? (init < 1 ? "--init must be at least 1" : null)
             ?? (costsPath is not null && stopRule is not null ? "--stop and --costs cannot be combined: a time budget has no stop rule yet" : null)
-            ?? (costsPath is null && coolCosts ? "--cool-costs needs --costs" : null);
+            ?? (costsPath is null && coolCosts ? "--cool-costs needs --costs" : null)
+            ?? (costsPath is null && costNoise != 0 ? "--cost-noise needs --costs" : null)
+            ?? (!(costNoise >= 0 && costNoise <= 3)
+                ? $"--cost-noise {costNoise.ToString(CultureInfo.InvariantCulture)} is not a spread in log seconds: expected 0 to 3, like 0.3"
+                : null);
         if (error is not null)
         {
             io.Error.WriteLine($"bomax: {error}");
@@ -295,7 +306,7 @@ internal static class ReplayCommand
         };
         if (benchmarkCosts is not null)
             return RunTimed(io, scoreTable, new TimedReplaySettings(budgets!.Select(b => (double)b / scoreTable.Grid.CellCount).ToList(),
-                benchmarkCosts, init, options, batch, coolCosts), seeds, firstSeed, json, commandLine);
+                benchmarkCosts, init, options, batch, coolCosts, costNoise), seeds, firstSeed, json, commandLine);
         var settings = new ReplaySettings(budgets!, init, options, batch, stopRule);
         // Seeds run one after another on this thread. TorchSharp's implicit Scalars can be finalised by a
         // garbage collection that another thread triggers while a native call still reads them, so the

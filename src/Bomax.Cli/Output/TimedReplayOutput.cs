@@ -35,6 +35,7 @@ internal static class TimedReplayOutput
         ["costs"] = new JsonObject(s.BenchmarkNames.Select((name, j) => KeyValuePair.Create(name, (JsonNode?)s.Costs[j]))),
         ["grid_seconds"] = s.GridSeconds,
         ["cooled"] = s.Cooled,
+        ["cost_noise"] = s.CostNoise,
         ["time_budgets"] = new JsonArray(s.Budgets.Select(b => (JsonNode)new JsonObject
         {
             ["share"] = b.Share,
@@ -77,7 +78,11 @@ internal static class TimedReplayOutput
         text.AppendLine("evaluations on average (cost-aware / cost-blind): " + string.Join("; ", s.Budgets.Select(b =>
             string.Format(c, "{0:0.0}%: {1:0.0} / {2:0.0}", 100 * b.Share, b.Aware.EvaluationsMean, b.Blind.EvaluationsMean))));
         text.AppendLine("lower: how much lower the cost-aware engine's mean regret is than the cost-blind engine's at the same time budget"
-            + (s.Cooled ? "; the cost-aware engine cooled its cost exponent as it spent" : ""));
+            + (s.Cooled ? "; the cost-aware engine cooled its cost exponent as it spent" : "")
+            + (s.CostNoise > 0
+                ? string.Format(c, "; each evaluation took its cost times e^({0:0.##}·z), and the engines knew only the seconds they measured",
+                    s.CostNoise)
+                : ""));
         text.AppendLine(c, $"seconds: wall {s.WallSeconds:0.0}");
         return text.ToString();
     }

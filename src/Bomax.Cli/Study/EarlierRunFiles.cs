@@ -1,5 +1,6 @@
 using Bomax.Cli.Journal;
 using Bomax.Cli.Tables;
+using Bomax.Engine.Acquisition;
 using Bomax.Engine.Grid;
 using Bomax.Engine.Model;
 
@@ -33,7 +34,7 @@ internal static class EarlierRunFiles
         }
         return errors.Count > 0
             ? (null, errors)
-            : (new EarlierRunsRead(new EarlierRuns(runs), seconds.ToDictionary(p => p.Key, p => EvaluationTime.Median(p.Value))), []);
+            : (new EarlierRunsRead(new EarlierRuns(runs), seconds.ToDictionary(p => p.Key, p => ExpectedSeconds.Median(p.Value))), []);
     }
 
     /// <summary>

@@ -22,43 +22,26 @@ internal static class EvaluationTime
     static bool Applies(StudyContext study, string checkpoint, string benchmark) =>
         study.CheckpointIndex(checkpoint) >= 0 && study.BenchmarkIndex(benchmark) >= 0;
 
-    /// <summary>
-    /// Each benchmark's expected seconds per evaluation: the median of its successful evaluations in the journal. A benchmark not
-    /// evaluated yet is expected to take what it took in the earlier runs' journals (<see cref="StudyContext.EarlierSeconds"/>),
-    /// scaled by how much faster or slower this study's evaluations are than theirs (the median ratio over the benchmarks both
-    /// measured: a larger model takes longer on every benchmark); failing that, the median of the others'. Null when nothing is
-    /// measured, here or there.
-    /// </summary>
-    public static IReadOnlyList<double>? Expected(StudyContext study, JournalContents journal)
-    {
-        var measured = journal.Evaluations
-            .Where(e => e.Seconds > 0 && double.IsFinite(e.Seconds) && Applies(study, e.Checkpoint, e.Benchmark))
-            .GroupBy(e => study.BenchmarkIndex(e.Benchmark))
-            .ToDictionary(g => g.Key, g => Median(g.Select(e => e.Seconds).ToList()));
-        var earlier = study.EarlierSeconds;
-        var shared = measured.Keys.Where(earlier.ContainsKey).Select(j => measured[j] / earlier[j]).ToList();
-        double speed = shared.Count > 0 ? Median(shared) : 1;
-        var known = Enumerable.Range(0, study.Grid.BenchmarkCount)
-            .Select(j => measured.TryGetValue(j, out double s) ? s : earlier.TryGetValue(j, out double e) ? speed * e : (double?)null)
-            .ToList();
-        if (known.All(s => s is null)) return null;
-        double others = Median(known.OfType<double>().ToList());
-        return known.Select(s => s ?? others).ToList();
-    }
+    /// <summary>Each benchmark's expected seconds per evaluation (<see cref="ExpectedSeconds.From"/>): the median of its successful
+    /// evaluations in the journal; before its first, what it took in the earlier runs' journals (<see cref="StudyContext.EarlierSeconds"/>)
+    /// scaled to this study's speed, or else the median of the others'. Null when nothing is measured, here or there.</summary>
+    public static IReadOnlyList<double>? Expected(StudyContext study, JournalContents journal) =>
+        ExpectedSeconds.From(study.Grid.BenchmarkCount, Measured(study, journal), study.EarlierSeconds);
 
     /// <summary>
-    /// Each benchmark's cost for the acquisition: its <see cref="Expected"/> seconds, at least <see cref="FloorSeconds"/>. Null when
-    /// nothing is measured yet, or <c>engine.costs: off</c>: the acquisition is then cost-blind.
+    /// Each benchmark's cost for the acquisition: its expected seconds with differences that measurement noise explains set aside
+    /// (<see cref="ExpectedSeconds.Costs"/>), at least <see cref="FloorSeconds"/>. Null when nothing is measured yet, or
+    /// <c>engine.costs: off</c>: the acquisition is then cost-blind.
     /// </summary>
     public static BenchmarkCosts? Costs(StudyContext study, JournalContents journal) =>
-        study.Spec.Engine.Costs == CostSource.Off || Expected(study, journal) is not { } expected
+        study.Spec.Engine.Costs == CostSource.Off || ExpectedSeconds.Costs(study.Grid.BenchmarkCount, Measured(study, journal),
+            study.EarlierSeconds) is not { } expected
             ? null
             : new BenchmarkCosts(expected.Select(s => Math.Max(FloorSeconds, s)).ToList());
 
-    internal static double Median(List<double> values)
-    {
-        values.Sort();
-        int middle = values.Count / 2;
-        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-    }
+    /// <summary>The journal's successful evaluations of this study's pairs: benchmark index and seconds.</summary>
+    static IEnumerable<(int Benchmark, double Seconds)> Measured(StudyContext study, JournalContents journal) =>
+        journal.Evaluations
+            .Where(e => e.Seconds > 0 && double.IsFinite(e.Seconds) && Applies(study, e.Checkpoint, e.Benchmark))
+            .Select(e => (study.BenchmarkIndex(e.Benchmark), e.Seconds));
 }

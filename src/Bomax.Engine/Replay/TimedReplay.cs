@@ -10,9 +10,11 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 
 /// <summary>What a replay against evaluation time measures: budgets as shares of the full grid's seconds (ascending), what each
 /// benchmark costs, initial cells per benchmark, the engine's options and the pairs chosen per round. <see cref="Cool"/>: the
-/// cost-aware engine lowers its cost exponent as its budget is spent (<see cref="BenchmarkCosts.Cooled"/>).</summary>
+/// cost-aware engine lowers its cost exponent as its budget is spent (<see cref="BenchmarkCosts.Cooled"/>). <see cref="CostNoise"/>: the
+/// spread, in log seconds, of each evaluation's seconds around its benchmark's cost; above 0 the engines know only the seconds they
+/// measured (<see cref="StudySeconds"/>), as a run reading its journal does.</summary>
 public sealed record TimedReplaySettings(IReadOnlyList<double> Shares, BenchmarkCosts Costs, int InitialPerBenchmark, EngineOptions Engine,
-    int Batch = 1, bool Cool = false);
+    int Batch = 1, bool Cool = false, double CostNoise = 0);
 
 /// <summary>One engine's study to one time budget: its pick, the pick's regret and P(best), the seconds and evaluations spent.</summary>
 public sealed record TimedSpend(int Pick, double Regret, double ProbabilityBest, double Seconds, int Evaluations);
@@ -25,8 +27,10 @@ public sealed record TimedOutcome(double Share, double BudgetSeconds, TimedSpend
 
 /// <summary>
 /// Simulated studies on a complete table where each evaluation costs its benchmark's seconds. A budget is a share of the full
-/// grid's seconds; a study never spends more than it: the initial design takes its cells in order while they fit, and then the
-/// engine may choose only among cells that still fit (the others are excluded, as failed pairs are), and ends when none does.
+/// grid's seconds; a study starts no evaluation it expects to end past it: the initial design takes its cells in order while they
+/// fit, and then the engine may choose only among cells that still fit (the others are excluded, as failed pairs are), and ends
+/// when none does. Without cost noise that is never more than the budget; with it, a study expects what it measured, as a run's
+/// <c>max-eval-hours</c> ceiling does, and its last evaluation may end a little past the budget.
 /// Each budget is a study of its own, once with the costs (the cost-aware engine) and once without (the cost-blind engine,
 /// which knows only what is left of the budget). Everything is determined by the seed.
 /// </summary>
@@ -46,8 +50,7 @@ public static class TimedReplay
             double budget = share * gridSeconds;
             var aware = Study(table, settings, seed, budget, share, costAware: true);
             var blind = Study(table, settings, seed, budget, share, costAware: false);
-            var design = Design(grid, settings, seed, share, budget);
-            int random = Random(table, settings.Costs, design, budget, seed);
+            int random = Random(table, settings, seed, share, budget);
             int rowsThatFit = (int)Math.Clamp(Math.Floor(budget / settings.Costs.Seconds.Sum()), 1, grid.CheckpointCount);
             int subset = Baselines.Subset(table, rowsThatFit * grid.BenchmarkCount, seed);
             outcomes.Add(new TimedOutcome(share, budget, aware, blind, random, Regret.Of(rowMeans, random), subset, Regret.Of(rowMeans, subset)));
@@ -60,16 +63,14 @@ public static class TimedReplay
     /// <summary>The count of evaluations a share of the grid would be: it sizes the initial design as in a run.</summary>
     static int CountOf(Grid grid, double share) => Math.Clamp((int)Math.Round(share * grid.CellCount), 1, grid.CellCount);
 
-    /// <summary>The initial design for this budget, its cells in order while they fit the seconds.</summary>
-    static List<Cell> Design(Grid grid, TimedReplaySettings settings, int seed, double share, double budget)
+    /// <summary>The initial design for this budget, its cells in order while they fit the seconds, spent on <paramref name="seconds"/>.</summary>
+    static List<Cell> Design(Grid grid, TimedReplaySettings settings, int seed, double share, double budget, StudySeconds seconds)
     {
-        double spent = 0;
         var fitting = new List<Cell>();
         foreach (var cell in InitialDesign.Cells(grid, settings.InitialPerBenchmark, seed, CountOf(grid, share)))
         {
-            double cost = settings.Costs.Seconds[cell.Benchmark];
-            if (spent + cost > budget) break;
-            spent += cost;
+            if (seconds.Spent + seconds.Expected()[cell.Benchmark] > budget) break;
+            seconds.Evaluate(cell);
             fitting.Add(cell);
         }
         return fitting;
@@ -78,30 +79,31 @@ public static class TimedReplay
     static TimedSpend Study(ScoreTable table, TimedReplaySettings settings, int seed, double budget, double share, bool costAware)
     {
         var grid = table.Grid;
-        var seconds = settings.Costs.Seconds;
         var options = settings.Engine with { Seed = seed };
         int count = CountOf(grid, share);
-        var observations = Design(grid, settings, seed, share, budget).Select(c => new Observation(c, table.ScoreOf(c))).ToList();
-        double spent = observations.Sum(o => seconds[o.Cell.Benchmark]);
-        double designSpent = spent;
+        var seconds = new StudySeconds(grid, settings, seed);
+        var observations = Design(grid, settings, seed, share, budget, seconds).Select(c => new Observation(c, table.ScoreOf(c))).ToList();
+        double designSpent = seconds.Spent;
         var state = PlannerState.Empty;
         using var cache = new ConditioningCache();
         while (true)
         {
-            // Cells that no longer fit are closed to both engines alike; the study ends when nothing open fits.
-            var tooDear = Enumerable.Range(0, grid.BenchmarkCount).Where(j => spent + seconds[j] > budget).ToHashSet();
+            // Cells expected not to fit are closed to both engines alike; the study ends when nothing open fits.
+            var expected = seconds.Expected();
+            var tooDear = Enumerable.Range(0, grid.BenchmarkCount).Where(j => seconds.Spent + expected[j] > budget).ToHashSet();
             var closed = Enumerable.Range(0, grid.CellCount).Select(grid.CellAt).Where(c => tooDear.Contains(c.Benchmark)).ToHashSet();
             var observed = observations.Select(o => o.Cell).ToHashSet();
             if (Enumerable.Range(0, grid.CellCount).Select(grid.CellAt).All(c => observed.Contains(c) || closed.Contains(c))) break;
-            var costs = !costAware ? null : settings.Cool ? settings.Costs.Cooled(spent, designSpent, budget) : settings.Costs;
+            var known = costAware ? seconds.Known() : null;
+            var costs = settings.Cool ? known?.Cooled(seconds.Spent, designSpent, budget) : known;
             using var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, count, Math.Max(1, settings.Batch), closed,
                 state, cache: cache, costs: costs);
             state = plan.State;
             int added = 0;
             foreach (var cell in plan.Next)
             {
-                if (spent + seconds[cell.Benchmark] > budget) continue;
-                spent += seconds[cell.Benchmark];
+                if (seconds.Spent + expected[cell.Benchmark] > budget) continue;
+                seconds.Evaluate(cell);
                 observations.Add(new Observation(cell, table.ScoreOf(cell)));
                 added++;
             }
@@ -109,22 +111,23 @@ public static class TimedReplay
         }
         using var final = StudyDecision.Final(grid, observations, options, state, cache);
         var pick = final.Select().Pick;
-        return new TimedSpend(pick.Checkpoint, Regret.Of(table.RowMeans(), pick.Checkpoint), pick.ProbabilityBest, spent, observations.Count);
+        return new TimedSpend(pick.Checkpoint, Regret.Of(table.RowMeans(), pick.Checkpoint), pick.ProbabilityBest, seconds.Spent,
+            observations.Count);
     }
 
-    /// <summary>The random baseline on time: the design, then cells in a seeded random order, each taken when it still fits.</summary>
-    static int Random(ScoreTable table, BenchmarkCosts costs, IReadOnlyList<Cell> design, double budget, int seed)
+    /// <summary>The random baseline on time: the design, then cells in a seeded random order, each taken when it is expected to fit.</summary>
+    static int Random(ScoreTable table, TimedReplaySettings settings, int seed, double share, double budget)
     {
         var grid = table.Grid;
         var random = new Random(seed ^ 0x5bd1e995);
-        var observed = new HashSet<Cell>(design);
-        double spent = design.Sum(c => costs.Seconds[c.Benchmark]);
+        var seconds = new StudySeconds(grid, settings, seed);
+        var observed = new HashSet<Cell>(Design(grid, settings, seed, share, budget, seconds));
         var remaining = Enumerable.Range(0, grid.CellCount).Select(grid.CellAt).Where(c => !observed.Contains(c)).ToArray();
         random.Shuffle(remaining);
         foreach (var cell in remaining)
         {
-            if (spent + costs.Seconds[cell.Benchmark] > budget) continue;
-            spent += costs.Seconds[cell.Benchmark];
+            if (seconds.Spent + seconds.Expected()[cell.Benchmark] > budget) continue;
+            seconds.Evaluate(cell);
             observed.Add(cell);
         }
         return Baselines.PickByFilledMeans(table, observed);

@@ -33,6 +33,9 @@ public sealed record TimedReplaySummary(string Table, int Checkpoints, int Bench
     /// <summary>Whether the cost-aware engine cooled its cost exponent as it spent (<see cref="TimedReplaySettings.Cool"/>).</summary>
     public bool Cooled { get; init; }
 
+    /// <summary>The spread in log seconds of each evaluation around its benchmark's cost (<see cref="TimedReplaySettings.CostNoise"/>).</summary>
+    public double CostNoise { get; init; }
+
     public static TimedReplaySummary From(ScoreTable table, TimedReplaySettings settings, IReadOnlyList<IReadOnlyList<TimedOutcome>> seeds,
         double wallSeconds)
     {
@@ -48,6 +51,6 @@ public sealed record TimedReplaySummary(string Table, int Checkpoints, int Bench
         return new TimedReplaySummary(table.Source, grid.CheckpointCount, grid.BenchmarkCount, seeds.Count,
             grid.Benchmarks.Select(b => b.Name).ToList(), settings.Costs.Seconds, settings.Costs.GridSeconds(grid.CheckpointCount), budgets,
             wallSeconds)
-        { Runs = seeds, Cooled = settings.Cool };
+        { Runs = seeds, Cooled = settings.Cool, CostNoise = settings.CostNoise };
     }
 }

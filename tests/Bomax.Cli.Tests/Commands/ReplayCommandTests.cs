@@ -431,6 +431,38 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(outcome.GetProperty("cost_blind").GetRawText(), outcome.GetProperty("cost_aware").GetRawText());
     }
 
+    [Fact]
+    public void WithCostNoiseTheEnginesSpendMeasuredSecondsAndTheOutputSaysSo()
+    {
+        var (path, _) = TinyTable();
+        var costs = Write("noisy.tsv", "arc\t60\nhellaswag\t60\nmmlu\t2400\n");
+        var run = Bomax("replay", path, "--costs", costs, "--cost-noise", "0.3", "--budget", "40%", "--seeds", "1", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var document = JsonDocument.Parse(run.Stdout);
+        Assert.Equal(0.3, document.RootElement.GetProperty("cost_noise").GetDouble());
+        double spent = document.RootElement.GetProperty("time_budgets")[0].GetProperty("cost_aware").GetProperty("seconds_mean").GetDouble();
+        Assert.NotEqual(0, spent % 60); // noisy seconds, not a sum of 60s and 2400s
+
+        var text = Bomax("replay", path, "--costs", costs, "--cost-noise", "0.3", "--budget", "40%", "--seeds", "1");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("the engines knew only the seconds they measured", text.Stdout);
+    }
+
+    [Theory]
+    [InlineData(false, "0.3", "--cost-noise needs --costs")]
+    [InlineData(true, "-0.1", "--cost-noise -0.1 is not a spread in log seconds")]
+    [InlineData(true, "4", "--cost-noise 4 is not a spread in log seconds")]
+    public void ABadCostNoiseExitsWithTwo(bool withCosts, string noise, string message)
+    {
+        var (path, _) = TinyTable();
+        var costs = Write("costs-for-noise.tsv", "arc\t60\nhellaswag\t60\nmmlu\t2400\n");
+        var run = withCosts
+            ? Bomax("replay", path, "--costs", costs, "--cost-noise", noise, "--seeds", "1")
+            : Bomax("replay", path, "--cost-noise", noise, "--seeds", "1");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+    }
+
     [Theory]
     [InlineData("arc\t60\nhellaswag\t60\n", 0, "no cost for mmlu: every benchmark of the table needs one")]
     [InlineData("arc\t60\nhellaswag\tfast\nmmlu\t60\n", 2, "'fast' is not a cost")]

@@ -38,4 +38,21 @@ public class TimedReplayTests
         var summary = TimedReplaySummary.From(table, settings, [outcomes], 0);
         Assert.All(summary.Budgets, b => Assert.Equal(b.Blind, b.Aware));
     }
+
+    [Fact]
+    public void WithNoisySecondsTheCostAwareEngineStillBuysMoreCheapCellsAndEndsNearTheBudget()
+    {
+        var table = PeakedTable.Create();
+        var costs = new BenchmarkCosts([1, 1, 1, 1, 30, 50]);
+        var settings = new TimedReplaySettings([0.2], costs, 2, Options, CostNoise: 0.3);
+        var outcome = Assert.Single(TimedReplay.Run(table, settings, seed: 0));
+        var exact = Assert.Single(TimedReplay.Run(table, settings with { CostNoise = 0 }, seed: 0));
+        Assert.NotEqual(exact.Aware.Seconds, outcome.Aware.Seconds); // the seconds spent are the noisy ones
+        double budget = outcome.BudgetSeconds;
+        // Each evaluation starts only when it is expected to fit; the last one may run past by what it took beyond its median.
+        Assert.InRange(outcome.Aware.Seconds, 0.8 * budget, budget + 50 * (Math.Exp(0.3 * 4) - 1));
+        Assert.InRange(outcome.Blind.Seconds, 0.8 * budget, budget + 50 * (Math.Exp(0.3 * 4) - 1));
+        Assert.True(outcome.Aware.Evaluations > outcome.Blind.Evaluations,
+            $"cost-aware {outcome.Aware.Evaluations} evaluations, cost-blind {outcome.Blind.Evaluations}");
+    }
 }
