@@ -271,7 +271,6 @@ internal static class ReplayCommand
             ?? (threadCount < 1 ? "--threads must be at least 1" : null)
             ?? (batch < 1 ? "--batch must be at least 1" : null)
             ?? (init < 1 ? "--init must be at least 1" : null)
-            ?? (costsPath is not null && stopRule is not null ? "--stop and --costs cannot be combined: a time budget has no stop rule yet" : null)
             ?? (costsPath is null && coolCosts ? "--cool-costs needs --costs" : null)
             ?? (costsPath is null && costNoise != 0 ? "--cost-noise needs --costs" : null)
             ?? (!(costNoise >= 0 && costNoise <= 3)
@@ -306,7 +305,7 @@ internal static class ReplayCommand
         };
         if (benchmarkCosts is not null)
             return RunTimed(io, scoreTable, new TimedReplaySettings(budgets!.Select(b => (double)b / scoreTable.Grid.CellCount).ToList(),
-                benchmarkCosts, init, options, batch, coolCosts, costNoise), seeds, firstSeed, json, commandLine);
+                benchmarkCosts, init, options, batch, coolCosts, costNoise, stopRule), seeds, firstSeed, json, commandLine);
         var settings = new ReplaySettings(budgets!, init, options, batch, stopRule);
         // Seeds run one after another on this thread. TorchSharp's implicit Scalars can be finalised by a
         // garbage collection that another thread triggers while a native call still reads them, so the

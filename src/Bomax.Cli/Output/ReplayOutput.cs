@@ -15,6 +15,32 @@ internal static class ReplayOutput
     /// <summary>A share as a whole percentage for the text tables, "n/a" where it is not finite (nothing to measure).</summary>
     internal static string Share(double v) => double.IsFinite(v) ? string.Format(CultureInfo.InvariantCulture, "{0:0}%", 100 * v) : "n/a";
 
+    /// <summary>A stop rule's summary at one budget; <paramref name="spentKey"/> names what it spent on average (evaluations or
+    /// seconds).</summary>
+    internal static JsonObject Stop(StopSummary stop, string spentKey) => new()
+    {
+        ["rule"] = stop.Rule,
+        ["stopped"] = stop.Stopped,
+        ["seeds"] = stop.Seeds,
+        [spentKey] = stop.SpentMean,
+        ["saved_share"] = stop.SavedShare,
+        ["right_rate"] = Number(stop.RightRate),
+        ["within_rate"] = Number(stop.WithinRate),
+        ["regret_median"] = Number(stop.RegretMedian),
+        ["regret_max"] = Number(stop.RegretMax),
+    };
+
+    /// <summary>What a stop rule did at one budget, in words: "stopped early in …".</summary>
+    internal static string StopText(StopSummary stop, string spent)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string how = stop.Stopped == 0 ? "" : string.Format(c,
+            "; of those the true best {0:0}%, within the rule {1:0}%, regret median {2:0.000}% / worst {3:0.000}%",
+            100 * stop.RightRate, 100 * stop.WithinRate, 100 * stop.RegretMedian, 100 * stop.RegretMax);
+        return string.Create(c, $"stopped early in {stop.Stopped} of {stop.Seeds} seeds, {spent} on average ({100 * stop.SavedShare:0}% of ")
+            + "the budget saved)" + how;
+    }
+
     /// <param name="peakResidentBytes">The process's peak resident memory, measured at the edge.</param>
     public static string Json(ReplaySummary s, long peakResidentBytes)
     {
@@ -38,18 +64,7 @@ internal static class ReplayOutput
                 ["expected_regret_mean"] = b.ExpectedRegretMean,
                 ["interval_coverage"] = Number(b.IntervalCoverageMean),
                 ["interval_coverage_top"] = Number(b.TopIntervalCoverageMean),
-                ["stop"] = b.Stop is { } stop ? new JsonObject
-                {
-                    ["rule"] = stop.Rule,
-                    ["stopped"] = stop.Stopped,
-                    ["seeds"] = stop.Seeds,
-                    ["evaluations_mean"] = stop.SpentMean,
-                    ["saved_share"] = stop.SavedShare,
-                    ["right_rate"] = Number(stop.RightRate),
-                    ["within_rate"] = Number(stop.WithinRate),
-                    ["regret_median"] = Number(stop.RegretMedian),
-                    ["regret_max"] = Number(stop.RegretMax),
-                } : null,
+                ["stop"] = b.Stop is { } stop ? Stop(stop, "evaluations_mean") : null,
                 ["baselines"] = new JsonObject
                 {
                     ["random"] = new JsonObject { ["regret_median"] = b.Random.RegretMedian, ["regret_max"] = b.Random.RegretMax },
@@ -122,12 +137,8 @@ internal static class ReplayOutput
         foreach (var b in s.Budgets.Where(b => b.Stop is not null))
         {
             var stop = b.Stop!;
-            string how = stop.Stopped == 0 ? "" : string.Format(c,
-                "; of those the true best {0:0}%, within the rule {1:0}%, regret median {2:0.000}% / worst {3:0.000}%",
-                100 * stop.RightRate, 100 * stop.WithinRate, 100 * stop.RegretMedian, 100 * stop.RegretMax);
-            text.AppendLine(c, $"stop {stop.Rule} within {100 * b.Fraction:0.0}% ({b.Evaluations}): "
-                + $"stopped early in {stop.Stopped} of {stop.Seeds} seeds, "
-                + $"{stop.SpentMean:0} evaluations on average ({100 * stop.SavedShare:0}% of the budget saved){how}");
+            text.AppendLine(string.Create(c, $"stop {stop.Rule} within {100 * b.Fraction:0.0}% ({b.Evaluations}): ")
+                + StopText(stop, string.Format(c, "{0:0} evaluations", stop.SpentMean)));
         }
         text.AppendLine(c, $"seconds: refit median {s.FitSecondsMedian:0.000}, acquisition median {s.AcquireSecondsMedian:0.000}, "
             + $"round median {s.RoundSecondsMedian:0.000}, mean {s.RoundSecondsSpread.Mean:0.000}, longest {s.RoundSecondsSpread.Max:0.000}, "

@@ -23,6 +23,7 @@ internal static class TimedReplayOutput
     static JsonObject Spend(TimedSpend s) => new()
     {
         ["pick"] = s.Pick, ["regret"] = s.Regret, ["prob_best"] = s.ProbabilityBest, ["seconds"] = s.Seconds, ["evaluations"] = s.Evaluations,
+        ["stopped"] = s.Stopped,
     };
 
     public static string Json(TimedReplaySummary s) => new JsonObject
@@ -43,6 +44,12 @@ internal static class TimedReplayOutput
             ["cost_aware"] = Spend(b.Aware),
             ["cost_blind"] = Spend(b.Blind),
             ["regret_reduction"] = ReplayOutput.Number(b.RegretReduction),
+            ["stop"] = b.Stop is { } stop
+                ? new JsonObject
+                {
+                    ["cost_aware"] = ReplayOutput.Stop(stop.Aware, "seconds_mean"), ["cost_blind"] = ReplayOutput.Stop(stop.Blind, "seconds_mean"),
+                }
+                : null,
             ["baselines"] = new JsonObject
             {
                 ["random"] = new JsonObject { ["regret_median"] = b.Random.RegretMedian, ["regret_max"] = b.Random.RegretMax },
@@ -74,6 +81,13 @@ internal static class TimedReplayOutput
             string lower = ReplayOutput.Share(b.RegretReduction);
             text.AppendLine(c, $"{$"{100 * b.Share:0.0}% ({b.Seconds:0} s)",-22} {Three(b.Aware),-26} {b.Aware.SecondsMean,9:0} "
                 + $"{Three(b.Blind),-26} {b.Blind.SecondsMean,9:0} {lower,6}   {Two(b.Random),-17} {Two(b.Subset),-17}");
+        }
+        foreach (var b in s.Budgets.Where(b => b.Stop is not null))
+        {
+            var (aware, blind) = b.Stop!.Value;
+            foreach (var (engine, stop) in new[] { ("cost-aware", aware), ("cost-blind", blind) })
+                text.AppendLine(string.Create(c, $"stop {stop.Rule} within {100 * b.Share:0.0}% of the grid's time, {engine}: ")
+                    + ReplayOutput.StopText(stop, string.Format(c, "{0:0} s", stop.SpentMean)));
         }
         text.AppendLine("evaluations on average (cost-aware / cost-blind): " + string.Join("; ", s.Budgets.Select(b =>
             string.Format(c, "{0:0.0}%: {1:0.0} / {2:0.0}", 100 * b.Share, b.Aware.EvaluationsMean, b.Blind.EvaluationsMean))));

@@ -26,16 +26,25 @@ public sealed record BudgetSummary(double Fraction, int Evaluations, int DesignC
 public sealed record StopSummary(string Rule, int Seeds, int Stopped, double SpentMean, double SavedShare, double RightRate, double WithinRate,
     double RegretMedian, double RegretMax)
 {
-    public static StopSummary Of(StopRule rule, int budget, IReadOnlyList<BudgetOutcome> outcomes)
+    public static StopSummary Of(StopRule rule, int budget, IReadOnlyList<BudgetOutcome> outcomes) =>
+        Of(rule, budget, outcomes.Select(o => new StudyEnd(o.Regret, o.Gap, o.Stopped, o.Spent)).ToList());
+
+    /// <summary>The same over studies that spent evaluations or seconds (<see cref="StudyEnd.Spent"/>, in <paramref name="budget"/>'s
+    /// units).</summary>
+    public static StopSummary Of(StopRule rule, double budget, IReadOnlyList<StudyEnd> ends)
     {
-        var stopped = outcomes.Where(o => o.Stopped).ToList();
-        bool Within(BudgetOutcome o) => rule is StopRule.NearBest near ? near.Limit.Holds(o.Regret, o.Gap) : o.Regret == 0;
-        double Share(Func<BudgetOutcome, bool> test) => stopped.Count > 0 ? stopped.Count(test) / (double)stopped.Count : double.NaN;
-        double spent = outcomes.Average(o => o.Spent);
-        return new StopSummary(rule.ToString(), outcomes.Count, stopped.Count, spent, 1 - spent / budget, Share(o => o.Regret == 0), Share(Within),
+        var stopped = ends.Where(o => o.Stopped).ToList();
+        bool Within(StudyEnd o) => rule is StopRule.NearBest near ? near.Limit.Holds(o.Regret, o.Gap) : o.Regret == 0;
+        double Share(Func<StudyEnd, bool> test) => stopped.Count > 0 ? stopped.Count(test) / (double)stopped.Count : double.NaN;
+        double spent = ends.Average(o => o.Spent);
+        return new StopSummary(rule.ToString(), ends.Count, stopped.Count, spent, 1 - spent / budget, Share(o => o.Regret == 0), Share(Within),
             stopped.Count > 0 ? ReplaySummary.Median(stopped.Select(o => o.Regret)) : double.NaN,
             stopped.Count > 0 ? stopped.Max(o => o.Regret) : double.NaN);
     }
+
+    /// <summary>How one study ended: its pick's regret (a share of the best average) and gap (score units), whether the rule ended
+    /// it, and what it spent.</summary>
+    public sealed record StudyEnd(double Regret, double Gap, bool Stopped, double Spent);
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using Bomax.Engine.Acquisition;
 using Bomax.Engine.Design;
 using Bomax.Engine.Model;
 using Bomax.Engine.Posterior;
+using Bomax.Engine.Selection;
 using Bomax.Engine.Study;
 
 namespace Bomax.Engine.Replay;
@@ -12,12 +13,19 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// benchmark costs, initial cells per benchmark, the engine's options and the pairs chosen per round. <see cref="Cool"/>: the
 /// cost-aware engine lowers its cost exponent as its budget is spent (<see cref="BenchmarkCosts.Cooled"/>). <see cref="CostNoise"/>: the
 /// spread, in log seconds, of each evaluation's seconds around its benchmark's cost; above 0 the engines know only the seconds they
-/// measured (<see cref="StudySeconds"/>), as a run reading its journal does.</summary>
+/// measured (<see cref="StudySeconds"/>), as a run reading its journal does. <see cref="Stop"/>: each study ends once the rule is
+/// reached, as <c>bomax run</c> ends by <c>stop:</c> (the time budget is then the most it may spend).</summary>
 public sealed record TimedReplaySettings(IReadOnlyList<double> Shares, BenchmarkCosts Costs, int InitialPerBenchmark, EngineOptions Engine,
-    int Batch = 1, bool Cool = false, double CostNoise = 0);
+    int Batch = 1, bool Cool = false, double CostNoise = 0, StopRule? Stop = null);
 
-/// <summary>One engine's study to one time budget: its pick, the pick's regret and P(best), the seconds and evaluations spent.</summary>
-public sealed record TimedSpend(int Pick, double Regret, double ProbabilityBest, double Seconds, int Evaluations);
+/// <summary>One engine's study to one time budget: its pick, the pick's regret and P(best), the seconds and evaluations spent.
+/// <see cref="Gap"/>: how far below the true best the pick is, in score units; <see cref="Stopped"/>: whether the stop rule ended the
+/// study before the budget did.</summary>
+public sealed record TimedSpend(int Pick, double Regret, double ProbabilityBest, double Seconds, int Evaluations)
+{
+    public double Gap { get; init; }
+    public bool Stopped { get; init; }
+}
 
 /// <summary>One time budget of one seed: the cost-aware and the cost-blind engine, each to the same evaluation time, and the
 /// baselines on the same time: <c>random</c> (the design, then random cells that fit) and <c>subset</c> (whole rows, evenly
@@ -86,6 +94,7 @@ public static class TimedReplay
         double designSpent = seconds.Spent;
         var state = PlannerState.Empty;
         using var cache = new ConditioningCache();
+        bool stopped = false;
         while (true)
         {
             // Cells expected not to fit are closed to both engines alike; the study ends when nothing open fits.
@@ -98,7 +107,10 @@ public static class TimedReplay
             var costs = settings.Cool ? known?.Cooled(seconds.Spent, designSpent, budget) : known;
             using var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, count, Math.Max(1, settings.Batch), closed,
                 state, cache: cache, costs: costs);
+            // The round's pick decides, as in a run; read before the state, which then carries the held-out scale it needed.
+            stopped = settings.Stop is { } rule && plan.Decision is { } decision && rule.Reached(decision.Select().Pick);
             state = plan.State;
+            if (stopped) break;
             int added = 0;
             foreach (var cell in plan.Next)
             {
@@ -111,8 +123,12 @@ public static class TimedReplay
         }
         using var final = StudyDecision.Final(grid, observations, options, state, cache);
         var pick = final.Select().Pick;
-        return new TimedSpend(pick.Checkpoint, Regret.Of(table.RowMeans(), pick.Checkpoint), pick.ProbabilityBest, seconds.Spent,
-            observations.Count);
+        var rowMeans = table.RowMeans();
+        return new TimedSpend(pick.Checkpoint, Regret.Of(rowMeans, pick.Checkpoint), pick.ProbabilityBest, seconds.Spent, observations.Count)
+        {
+            Gap = rowMeans.Max() - rowMeans[pick.Checkpoint],
+            Stopped = stopped,
+        };
     }
 
     /// <summary>The random baseline on time: the design, then cells in a seeded random order, each taken when it is expected to fit.</summary>

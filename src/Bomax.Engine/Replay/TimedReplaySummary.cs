@@ -1,3 +1,5 @@
+using Bomax.Engine.Selection;
+
 namespace Bomax.Engine.Replay;
 
 /// <summary>One engine at one time budget over seeds: mean, median and worst regret, how often it found the best, and the
@@ -17,6 +19,10 @@ public sealed record TimeBudgetSummary(double Share, double Seconds, SpendSummar
     RegretSummary Subset)
 {
     public double RegretReduction => Blind.RegretMean > 0 ? 1 - Aware.RegretMean / Blind.RegretMean : double.NaN;
+
+    /// <summary>With a stop rule (<see cref="TimedReplaySettings.Stop"/>), how each engine's studies ended by it, in seconds; null
+    /// without one.</summary>
+    public (StopSummary Aware, StopSummary Blind)? Stop { get; init; }
 }
 
 /// <summary>A replay against evaluation time summarised: what <c>bomax replay --costs</c> prints. <see cref="Costs"/>: each
@@ -43,10 +49,15 @@ public sealed record TimedReplaySummary(string Table, int Checkpoints, int Bench
         var budgets = seeds[0].Select((b, k) =>
         {
             var outcomes = seeds.Select(s => s[k]).ToList();
+            StopSummary Ends(StopRule rule, Func<TimedOutcome, TimedSpend> engine) => StopSummary.Of(rule, b.BudgetSeconds,
+                outcomes.Select(o => engine(o)).Select(e => new StopSummary.StudyEnd(e.Regret, e.Gap, e.Stopped, e.Seconds)).ToList());
             return new TimeBudgetSummary(b.Share, b.BudgetSeconds, SpendSummary.Of(outcomes.Select(o => o.Aware).ToList()),
                 SpendSummary.Of(outcomes.Select(o => o.Blind).ToList()),
                 new RegretSummary(ReplaySummary.Median(outcomes.Select(o => o.RandomRegret)), outcomes.Max(o => o.RandomRegret)),
-                new RegretSummary(ReplaySummary.Median(outcomes.Select(o => o.SubsetRegret)), outcomes.Max(o => o.SubsetRegret)));
+                new RegretSummary(ReplaySummary.Median(outcomes.Select(o => o.SubsetRegret)), outcomes.Max(o => o.SubsetRegret)))
+            {
+                Stop = settings.Stop is { } rule ? (Ends(rule, o => o.Aware), Ends(rule, o => o.Blind)) : null,
+            };
         }).ToList();
         return new TimedReplaySummary(table.Source, grid.CheckpointCount, grid.BenchmarkCount, seeds.Count,
             grid.Benchmarks.Select(b => b.Name).ToList(), settings.Costs.Seconds, settings.Costs.GridSeconds(grid.CheckpointCount), budgets,

@@ -448,6 +448,34 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Contains("the engines knew only the seconds they measured", text.Stdout);
     }
 
+    [Fact]
+    public void AStopRuleWithCostsSaysWhereEachEngineStoppedInSeconds()
+    {
+        var (path, _) = TinyTable();
+        var costs = Write("costs-stop.tsv", "arc\t60\nhellaswag\t60\nmmlu\t2400\n");
+        var run = Bomax("replay", path, "--costs", costs, "--stop", "prob-best=0.5", "--budget", "60%", "--seeds", "1", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var document = JsonDocument.Parse(run.Stdout);
+        var budget = document.RootElement.GetProperty("time_budgets")[0];
+        var outcome = document.RootElement.GetProperty("runs")[0][0];
+        foreach (var engine in new[] { "cost_aware", "cost_blind" })
+        {
+            var stop = budget.GetProperty("stop").GetProperty(engine);
+            Assert.Equal("prob-best=0.5", stop.GetProperty("rule").GetString());
+            bool stopped = outcome.GetProperty(engine).GetProperty("stopped").GetBoolean();
+            Assert.Equal(stopped ? 1 : 0, stop.GetProperty("stopped").GetInt32());
+            Assert.Equal(outcome.GetProperty(engine).GetProperty("seconds").GetDouble(), stop.GetProperty("seconds_mean").GetDouble(), 6);
+        }
+
+        var text = Bomax("replay", path, "--costs", costs, "--stop", "prob-best=0.5", "--budget", "60%", "--seeds", "1");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Matches(@"stop prob-best=0\.5 within [0-9.]+% of the grid's time, cost-aware: stopped early in [01] of 1 seeds, [0-9]+ s on average",
+            text.Stdout);
+        var plain = Bomax("replay", path, "--costs", costs, "--budget", "60%", "--seeds", "1", "--json");
+        using var without = JsonDocument.Parse(plain.Stdout);
+        Assert.Equal(JsonValueKind.Null, without.RootElement.GetProperty("time_budgets")[0].GetProperty("stop").ValueKind);
+    }
+
     [Theory]
     [InlineData(false, "0.3", "--cost-noise needs --costs")]
     [InlineData(true, "-0.1", "--cost-noise -0.1 is not a spread in log seconds")]

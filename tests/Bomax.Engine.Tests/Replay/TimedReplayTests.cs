@@ -1,6 +1,7 @@
 using Bomax.Engine.Acquisition;
 using Bomax.Engine.Model;
 using Bomax.Engine.Replay;
+using Bomax.Engine.Selection;
 
 namespace Bomax.Engine.Tests.Replay;
 
@@ -54,5 +55,30 @@ public class TimedReplayTests
         Assert.InRange(outcome.Blind.Seconds, 0.8 * budget, budget + 50 * (Math.Exp(0.3 * 4) - 1));
         Assert.True(outcome.Aware.Evaluations > outcome.Blind.Evaluations,
             $"cost-aware {outcome.Aware.Evaluations} evaluations, cost-blind {outcome.Blind.Evaluations}");
+    }
+
+    [Fact]
+    public void AStopRuleEndsATimedStudyEarlyAndTheSummarySaysHowOftenItWasRight()
+    {
+        var table = PeakedTable.Create();
+        var settings = new TimedReplaySettings([0.3], new BenchmarkCosts([1, 1, 1, 1, 30, 50]), 2, Options);
+        var full = Assert.Single(TimedReplay.Run(table, settings, seed: 2));
+        var ruled = settings with { Stop = new StopRule.Confident(0.5) };
+        var stopped = Assert.Single(TimedReplay.Run(table, ruled, seed: 2));
+        Assert.False(full.Aware.Stopped || full.Blind.Stopped);
+        Assert.True(stopped.Aware.Stopped || stopped.Blind.Stopped, "a clear peak reaches P(best) 0.5 before 30 % of the grid's time");
+        foreach (var (spend, whole) in new[] { (stopped.Aware, full.Aware), (stopped.Blind, full.Blind) })
+        {
+            if (spend.Stopped) Assert.True(spend.Seconds < whole.Seconds, $"stopped at {spend.Seconds} s, the whole study spent {whole.Seconds} s");
+            else Assert.Equal(whole, spend);
+            Assert.Equal(spend.Regret == 0, spend.Gap == 0);
+        }
+
+        var summary = TimedReplaySummary.From(table, ruled, [[stopped]], 0);
+        var (aware, blind) = Assert.Single(summary.Budgets).Stop!.Value;
+        Assert.Equal(stopped.Aware.Stopped ? 1 : 0, aware.Stopped);
+        Assert.Equal(stopped.Blind.Stopped ? 1 : 0, blind.Stopped);
+        Assert.Equal(1 - stopped.Aware.Seconds / stopped.BudgetSeconds, aware.SavedShare, 9);
+        Assert.Null(Assert.Single(TimedReplaySummary.From(table, settings, [[full]], 0).Budgets).Stop);
     }
 }
