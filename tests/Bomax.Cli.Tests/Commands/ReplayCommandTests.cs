@@ -434,28 +434,33 @@ public sealed class ReplayCommandTests : IDisposable
     [Fact]
     public void WithCostNoiseTheEnginesSpendMeasuredSecondsAndTheOutputSaysSo()
     {
-        var (path, _) = TinyTable();
-        var costs = Write("noisy.tsv", "arc\t60\nhellaswag\t60\nmmlu\t2400\n");
-        var run = Bomax("replay", path, "--costs", costs, "--cost-noise", "0.3", "--budget", "40%", "--seeds", "1", "--json");
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        using var document = JsonDocument.Parse(run.Stdout);
+        var (document, text) = TimedReplayBothWays("noisy.tsv", "--cost-noise", "0.3", "--budget", "40%");
+        using var owned = document;
         Assert.Equal(0.3, document.RootElement.GetProperty("cost_noise").GetDouble());
         double spent = document.RootElement.GetProperty("time_budgets")[0].GetProperty("cost_aware").GetProperty("seconds_mean").GetDouble();
         Assert.NotEqual(0, spent % 60); // noisy seconds, not a sum of 60s and 2400s
+        Assert.Contains("the engines knew only the seconds they measured", text);
+    }
 
-        var text = Bomax("replay", path, "--costs", costs, "--cost-noise", "0.3", "--budget", "40%", "--seeds", "1");
-        Assert.Equal(0, text.ExitCode);
-        Assert.Contains("the engines knew only the seconds they measured", text.Stdout);
+    /// <summary>A replay of the tiny table with costs (arc and hellaswag 60 s, mmlu 2,400 s, written to <paramref name="costsFile"/>)
+    /// and <paramref name="options"/>, on one seed: its JSON and its text, each from a run that exited 0.</summary>
+    (JsonDocument Json, string Text) TimedReplayBothWays(string costsFile, params string[] options)
+    {
+        var (path, _) = TinyTable();
+        var costs = Write(costsFile, "arc\t60\nhellaswag\t60\nmmlu\t2400\n");
+        string[] arguments = ["replay", path, "--costs", costs, "--seeds", "1", .. options];
+        var json = Bomax([.. arguments, "--json"]);
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        var text = Bomax(arguments);
+        Assert.True(text.ExitCode == 0, text.Stderr);
+        return (JsonDocument.Parse(json.Stdout), text.Stdout);
     }
 
     [Fact]
     public void AStopRuleWithCostsSaysWhereEachEngineStoppedInSeconds()
     {
-        var (path, _) = TinyTable();
-        var costs = Write("costs-stop.tsv", "arc\t60\nhellaswag\t60\nmmlu\t2400\n");
-        var run = Bomax("replay", path, "--costs", costs, "--stop", "prob-best=0.5", "--budget", "60%", "--seeds", "1", "--json");
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        using var document = JsonDocument.Parse(run.Stdout);
+        var (document, text) = TimedReplayBothWays("costs-stop.tsv", "--stop", "prob-best=0.5", "--budget", "60%");
+        using var owned = document;
         var budget = document.RootElement.GetProperty("time_budgets")[0];
         var outcome = document.RootElement.GetProperty("runs")[0][0];
         foreach (var engine in new[] { "cost_aware", "cost_blind" })
@@ -467,13 +472,11 @@ public sealed class ReplayCommandTests : IDisposable
             Assert.Equal(outcome.GetProperty(engine).GetProperty("seconds").GetDouble(), stop.GetProperty("seconds_mean").GetDouble(), 6);
         }
 
-        var text = Bomax("replay", path, "--costs", costs, "--stop", "prob-best=0.5", "--budget", "60%", "--seeds", "1");
-        Assert.Equal(0, text.ExitCode);
         Assert.Matches(@"stop prob-best=0\.5 within [0-9.]+% of the grid's time, cost-aware: stopped early in [01] of 1 seeds, [0-9]+ s on average",
-            text.Stdout);
-        var plain = Bomax("replay", path, "--costs", costs, "--budget", "60%", "--seeds", "1", "--json");
-        using var without = JsonDocument.Parse(plain.Stdout);
-        Assert.Equal(JsonValueKind.Null, without.RootElement.GetProperty("time_budgets")[0].GetProperty("stop").ValueKind);
+            text);
+        var (without, _) = TimedReplayBothWays("costs-no-stop.tsv", "--budget", "60%");
+        using (without)
+            Assert.Equal(JsonValueKind.Null, without.RootElement.GetProperty("time_budgets")[0].GetProperty("stop").ValueKind);
     }
 
     [Theory]
