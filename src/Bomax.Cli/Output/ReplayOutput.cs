@@ -37,7 +37,8 @@ internal static class ReplayOutput
         string how = stop.Stopped == 0 ? "" : string.Format(c,
             "; of those the true best {0:0}%, within the rule {1:0}%, regret median {2:0.000}% / worst {3:0.000}%",
             100 * stop.RightRate, 100 * stop.WithinRate, 100 * stop.RegretMedian, 100 * stop.RegretMax);
-        return string.Create(c, $"stopped early in {stop.Stopped} of {stop.Seeds} seeds, {spent} on average ({100 * stop.SavedShare:0}% of ")
+        double saved = Math.Round(100 * stop.SavedShare) + 0.0; // + 0.0: a study a few seconds past its budget saved 0 %, not −0 %
+        return string.Create(c, $"stopped early in {stop.Stopped} of {stop.Seeds} seeds, {spent} on average ({saved:0}% of ")
             + "the budget saved)" + how;
     }
 
