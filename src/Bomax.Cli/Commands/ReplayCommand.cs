@@ -71,6 +71,11 @@ internal static class ReplayCommand
         {
             Description = "Report P(best) from the fitted posterior, without the held-out check's widening (for ablation).",
         };
+        var hyperDraws = new Option<int>("--hyper-draws")
+        {
+            Description = "Pool the reported posterior over this many Laplace draws of the hyperparameters besides the fit (an experiment; "
+                + "default 0).",
+        };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var threads = new Option<int>("--threads")
         {
@@ -111,7 +116,7 @@ internal static class ReplayCommand
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
             table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json,
-            threads, threadGains, stop, prior, costs, coolCosts, costNoise,
+            threads, threadGains, stop, prior, costs, coolCosts, costNoise, hyperDraws,
         };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
             ? MeasureThreads(Terminal.Of(parse),
@@ -124,7 +129,7 @@ internal static class ReplayCommand
                 parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
                 parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
                 parse.GetValue(stop), parse.GetValue(prior) ?? [], CommandLine(parse), parse.GetValue(costs), parse.GetValue(coolCosts),
-                parse.GetValue(costNoise)));
+                parse.GetValue(costNoise), parse.GetValue(hyperDraws)));
         return command;
     }
 
@@ -251,7 +256,7 @@ internal static class ReplayCommand
     static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device,
         AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
         string? stopText = null, IReadOnlyList<string>? priorPaths = null, string? commandLine = null, string? costsPath = null,
-        bool coolCosts = false, double costNoise = 0)
+        bool coolCosts = false, double costNoise = 0, int hyperDraws = 0)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -302,6 +307,7 @@ internal static class ReplayCommand
             Threads = threadCount,
             Acquisition = rule,
             Earlier = earlier,
+            HyperparameterDraws = Math.Max(0, hyperDraws),
         };
         if (benchmarkCosts is not null)
             return RunTimed(io, scoreTable, new TimedReplaySettings(budgets!.Select(b => (double)b / scoreTable.Grid.CellCount).ToList(),

@@ -26,7 +26,35 @@ public sealed class Decision : IDisposable
         this.fitted = fitted;
         this.options = options;
         scale = new(() => fitted.Scale ?? PrequentialCheck.VarianceScale(model.Grid, observations, model.Fit, options));
-        rows = new(() => NativeCalls.WithoutCollections(() => model.Rows().Widened(scale.Value)));
+        rows = new(() => NativeCalls.WithoutCollections(() => Pooled(model, observations, options).Widened(scale.Value)));
+    }
+
+    /// <summary>The posterior of the averages; with <see cref="EngineOptions.HyperparameterDraws"/>, pooled over the fit and that many
+    /// draws of its hyperparameters (<see cref="HyperparameterDraws"/>): the mixture's means and covariance.</summary>
+    static RowPosterior Pooled(ConditionedModel model, IReadOnlyList<Observation> observations, EngineOptions options)
+    {
+        var fitted = model.Rows();
+        if (options.HyperparameterDraws <= 0) return fitted;
+        var posteriors = new List<RowPosterior> { fitted };
+        foreach (var draw in HyperparameterDraws.Of(model.Grid, observations, model.Fit, options, options.HyperparameterDraws))
+        {
+            try
+            {
+                using var other = ConditionedModel.Condition(model.Grid, observations, model.Fit with { Hyperparameters = draw }, options);
+                var rows = other.Rows();
+                if (rows.Mean.All(double.IsFinite)) posteriors.Add(rows);
+            }
+            catch (ModelFitException) { }
+        }
+        int n = fitted.Count, k = posteriors.Count;
+        var mean = new double[n];
+        foreach (var r in posteriors) for (int i = 0; i < n; i++) mean[i] += r.Mean[i] / k;
+        var covariance = new double[n, n];
+        foreach (var r in posteriors)
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++)
+                    covariance[i, j] += (r.Covariance[i, j] + (r.Mean[i] - mean[i]) * (r.Mean[j] - mean[j])) / k;
+        return fitted with { Mean = mean, Covariance = covariance };
     }
 
     public ConditionedModel Model { get; }

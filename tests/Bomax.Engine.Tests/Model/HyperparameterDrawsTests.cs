@@ -1,0 +1,76 @@
+using Bomax.Engine.Model;
+using Bomax.Engine.Study;
+
+namespace Bomax.Engine.Tests.Model;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
+
+/// <summary>Laplace draws of the hyperparameters, and the decision's posterior pooled over them.</summary>
+public class HyperparameterDrawsTests
+{
+    static readonly EngineOptions Options = new() { Device = ComputeDevice.Cpu, FirstFitIterations = 60, PredictiveCheck = false };
+
+    static (Grid Grid, List<Observation> Observations) Curve(int checkpoints, int benchmarks, double share, int seed)
+    {
+        var random = new Random(seed);
+        var grid = new Grid(
+            Enumerable.Range(0, checkpoints).Select(i => new Checkpoint($"checkpoint-{(i + 1) * 100}", (i + 1) * 100)),
+            Enumerable.Range(0, benchmarks).Select(j => new Benchmark($"task{j}")));
+        var cells = Enumerable.Range(0, grid.CellCount).Select(grid.CellAt).OrderBy(_ => random.Next()).Take((int)(grid.CellCount * share));
+        var observations = cells.Select(c => new Observation(c,
+            0.6 + 0.1 * Math.Sin(3.0 * c.Checkpoint / checkpoints) + 0.05 * c.Benchmark + 0.02 * (random.NextDouble() - 0.5))).ToList();
+        return (grid, observations);
+    }
+
+    static double Spread(IReadOnlyList<Hyperparameters> draws, int index)
+    {
+        double mean = draws.Average(d => d.Raw[index]);
+        return Math.Sqrt(draws.Average(d => (d.Raw[index] - mean) * (d.Raw[index] - mean)));
+    }
+
+    [Fact]
+    public void DrawsAreSeededCentredOnTheFitAndLeaveUnusedTermsWhereTheyAre()
+    {
+        var (grid, observations) = Curve(20, 3, 0.5, seed: 1);
+        var fit = HyperparameterFit.Fit(grid, observations, Options);
+        var draws = HyperparameterDraws.Of(grid, observations, fit, Options, 200);
+        Assert.Equal(200, draws.Count);
+        Assert.Equal(draws.Select(d => d.Raw), HyperparameterDraws.Of(grid, observations, fit, Options, 200).Select(d => d.Raw));
+        var layout = fit.Hyperparameters;
+        foreach (int unused in new[] { layout.WarpAIndex, layout.WarpBIndex }) // no warping: the objective does not depend on them
+            Assert.All(draws, d => Assert.Equal(layout.Raw[unused], d.Raw[unused]));
+        int lengthscale = layout.LengthscaleIndex;
+        double spread = Spread(draws, lengthscale);
+        Assert.True(spread > 0, "the lengthscale is uncertain");
+        Assert.InRange(draws.Average(d => d.Raw[lengthscale]), layout.Raw[lengthscale] - 0.3 * spread, layout.Raw[lengthscale] + 0.3 * spread);
+    }
+
+    [Fact]
+    public void MoreCellsLeaveTheHyperparametersLessOpen()
+    {
+        var (grid, few) = Curve(20, 3, 0.25, seed: 2);
+        var (_, many) = Curve(20, 3, 1.0, seed: 2);
+        double SpreadOf(List<Observation> observations)
+        {
+            var fit = HyperparameterFit.Fit(grid, observations, Options);
+            var draws = HyperparameterDraws.Of(grid, observations, fit, Options, 100);
+            return Spread(draws, fit.Hyperparameters.NoiseIndex);
+        }
+        double open = SpreadOf(few), known = SpreadOf(many);
+        Assert.True(known < open, $"noise spread with every cell {known}, with a quarter {open}");
+    }
+
+    [Fact]
+    public void TheDecisionPooledOverDrawsKeepsItsObservedRowsAndSpreadsTheOthers()
+    {
+        var (grid, observations) = Curve(16, 4, 0.3, seed: 3);
+        using var plain = StudyDecision.Final(grid, observations, Options, PlannerState.Empty);
+        using var pooled = StudyDecision.Final(grid, observations, Options with { HyperparameterDraws = 8 }, PlannerState.Empty);
+        var (a, b) = (plain.Rows, pooled.Rows);
+        var open = Enumerable.Range(0, grid.CheckpointCount).Where(i => a.UnobservedCount[i] > 0).ToList();
+        Assert.NotEmpty(open);
+        Assert.NotEqual(a.Mean, b.Mean);
+        Assert.True(open.Average(i => b.Covariance[i, i]) > open.Average(i => a.Covariance[i, i]),
+            "pooled over the hyperparameters, the checkpoints not fully evaluated are less certain on average");
+    }
+}
