@@ -73,8 +73,9 @@ internal static class ReplayCommand
         };
         var hyperDraws = new Option<int>("--hyper-draws")
         {
-            Description = "Pool the reported posterior over this many Laplace draws of the hyperparameters besides the fit (an experiment; "
-                + "default 0).",
+            Description = "Each study's final intervals are pooled over this many Laplace draws of the hyperparameters besides the fit, as in "
+                + "run (0: the fitted posterior's; for ablation).",
+            DefaultValueFactory = _ => new EngineOptions().HyperparameterDraws,
         };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var threads = new Option<int>("--threads")

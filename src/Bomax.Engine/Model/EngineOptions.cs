@@ -50,9 +50,9 @@ public sealed record EngineOptions
     /// <summary>Widen the reported posterior (P(best), intervals) by the held-out check of the latest observations
     /// (<see cref="PrequentialCheck"/>).</summary>
     public bool PredictiveCheck { get; init; } = true;
-    /// <summary>Pool the reported posterior over this many Laplace draws of the hyperparameters besides the fit
-    /// (<see cref="HyperparameterDraws"/>); 0, the default, reports the fit's alone. An experiment: see docs/measurements.md.</summary>
-    public int HyperparameterDraws { get; init; }
+    /// <summary>A study's final intervals are pooled over this many Laplace draws of the hyperparameters besides the fit
+    /// (<see cref="Model.HyperparameterDraws"/>, <see cref="Study.Decision"/>); 0 reports the fitted posterior's.</summary>
+    public int HyperparameterDraws { get; init; } = 8;
     public AcquisitionRule Acquisition { get; init; } = AcquisitionRule.RowFirst;
     /// <summary>Monte Carlo draws for the probability that each checkpoint is the best.</summary>
     public int ProbabilitySamples { get; init; } = 4096;

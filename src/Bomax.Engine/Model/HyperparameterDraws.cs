@@ -11,11 +11,16 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// differences of its analytic gradient. A study that has seen two cells of each benchmark knows the benchmark covariance only
 /// roughly; conditioning on each draw and pooling the posteriors carries that into P(best) and the intervals. Parameters the
 /// fit does not move (benchmarks its sample left out; terms the options turn off, whose gradient is zero) stay where they are;
-/// directions the objective does not curve upward in are given the curvature <see cref="SmallestCurvature"/>.
+/// directions the objective does not curve upward in are given the curvature <see cref="SmallestCurvature"/>. The Hessian costs
+/// two evaluations of the gradient per hyperparameter, each O(n³) in the fit's observations, so a study with more than
+/// <see cref="LargestLayout"/> hyperparameters or <see cref="LargestSample"/> observations in its fit gets no draws (a few seconds
+/// at those sizes on one thread; 2,000 benchmarks would take hours).
 /// </summary>
 public static class HyperparameterDraws
 {
     public const double SmallestCurvature = 1.0;
+    public const int LargestLayout = 400;
+    public const int LargestSample = 600;
     const double Step = 1e-4;
 
     public static IReadOnlyList<Hyperparameters> Of(Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options,
@@ -28,6 +33,7 @@ public static class HyperparameterDraws
         using var scope = torch.NewDisposeScope();
         var sample = FitSample.Of(observations, options.FitObservationLimit, options.Seed + observations.Count);
         var layout = fit.Hyperparameters;
+        if (layout.Raw.Length > LargestLayout || sample.Observations.Count > LargestSample) return [];
         var sets = new List<(TrainingSet, double)>
         {
             (TrainingSet.Build(grid, sample.Observations, fit.Standardisation, TorchDevice.Resolve(options.Device)), 1.0),

@@ -136,7 +136,7 @@ public static class ReplaySimulation
             if (budgets.Count == 0) return;
             using var final = StudyDecision.Final(grid, observations, options, state, cache);
             var reported = final.Rows;
-            var selection = final.Select();
+            var selection = final.SelectForReport();
             int pick = selection.Pick.Checkpoint;
             foreach (int budget in budgets) Add(budget, reported, selection, pick, stopped);
         }

@@ -63,16 +63,19 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
     /// <summary>The ranking value of row <paramref name="i"/>: its estimate less <see cref="Caution"/> standard deviations.</summary>
     public static double CautiousEstimate(RowPosterior rows, int i) => rows.Mean[i] - Caution * rows.StandardDeviation(i);
 
-    /// <summary>Selects from the joint posterior; P(best) by <paramref name="samples"/> seeded Monte Carlo draws.</summary>
-    public static Selection From(Grid grid, RowPosterior rows, int samples, int seed, int runnersUp = 5)
+    /// <summary>Selects from the joint posterior <paramref name="rows"/>: the ranking, and P(best) and the shortfalls by
+    /// <paramref name="samples"/> seeded Monte Carlo draws; each standing's estimate and 95 % interval from <paramref name="intervals"/>
+    /// (by default <paramref name="rows"/> itself).</summary>
+    public static Selection From(Grid grid, RowPosterior rows, int samples, int seed, int runnersUp = 5, RowPosterior? intervals = null)
     {
+        intervals ??= rows;
         var draws = Draw(rows, samples, seed);
         var probability = draws.ProbabilityBest;
         var order = Enumerable.Range(0, rows.Count).OrderByDescending(i => CautiousEstimate(rows, i)).ThenBy(i => i).ToList();
         Standing Stand(int i)
         {
-            double sd = rows.StandardDeviation(i);
-            return new Standing(i, grid.Checkpoints[i].Name, rows.Mean[i], rows.Mean[i] - Z95 * sd, rows.Mean[i] + Z95 * sd,
+            double sd = intervals.StandardDeviation(i), mean = intervals.Mean[i];
+            return new Standing(i, grid.Checkpoints[i].Name, mean, mean - Z95 * sd, mean + Z95 * sd,
                 probability[i], grid.BenchmarkCount - rows.UnobservedCount[i], draws.ExpectedShortfall[i])
             {
                 LikelyShortfall = draws.LikelyShortfall[i],

@@ -1,5 +1,6 @@
 using Bomax.Engine.Model;
 using Bomax.Engine.Study;
+using EngineSelection = Bomax.Engine.Selection.Selection;
 
 namespace Bomax.Engine.Tests.Model;
 
@@ -64,9 +65,14 @@ public class HyperparameterDrawsTests
     public void TheDecisionPooledOverDrawsKeepsItsObservedRowsAndSpreadsTheOthers()
     {
         var (grid, observations) = Curve(16, 4, 0.3, seed: 3);
-        using var plain = StudyDecision.Final(grid, observations, Options, PlannerState.Empty);
+        using var plain = StudyDecision.Final(grid, observations, Options with { HyperparameterDraws = 0 }, PlannerState.Empty);
         using var pooled = StudyDecision.Final(grid, observations, Options with { HyperparameterDraws = 8 }, PlannerState.Empty);
         var (a, b) = (plain.Rows, pooled.Rows);
+        Assert.Equal(a.Mean, pooled.RankingRows.Mean); // the ranking and P(best) read the fitted posterior as before
+        Assert.Equal(plain.Select().ProbabilityBest, pooled.Select().ProbabilityBest);
+        var shown = pooled.SelectForReport().Pick;   // a report shows the pooled interval
+        double sd = Math.Sqrt(b.Covariance[shown.Checkpoint, shown.Checkpoint]);
+        Assert.Equal(b.Mean[shown.Checkpoint] + EngineSelection.Z95 * sd, shown.High, 12);
         var open = Enumerable.Range(0, grid.CheckpointCount).Where(i => a.UnobservedCount[i] > 0).ToList();
         Assert.NotEmpty(open);
         Assert.NotEqual(a.Mean, b.Mean);
