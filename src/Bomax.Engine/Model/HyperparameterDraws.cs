@@ -61,7 +61,7 @@ public static class HyperparameterDraws
         var draws = new List<Hyperparameters>(count);
         for (int s = 0; s < count; s++)
         {
-            var z = Vector<double>.Build.Dense(free.Length, k => spread[k] * Normal(random));
+            var z = Vector<double>.Build.Dense(free.Length, k => spread[k] * StandardNormal.Draw(random));
             var delta = evd.EigenVectors * z;
             var raw = (double[])layout.Raw.Clone();
             for (int a = 0; a < free.Length; a++) raw[free[a]] += delta[a];
@@ -69,6 +69,4 @@ public static class HyperparameterDraws
         }
         return draws;
     }
-
-    static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

@@ -1,4 +1,5 @@
 using Bomax.Engine.Acquisition;
+using Bomax.Engine.Model;
 
 namespace Bomax.Engine.Replay;
 
@@ -34,8 +35,7 @@ internal sealed class StudySeconds(Grid grid, TimedReplaySettings settings, int 
         double cost = settings.Costs.Seconds[cell.Benchmark];
         if (!Noisy) return cost;
         var random = new Random(unchecked(seed * 73_856_093 ^ cell.Checkpoint * 19_349_663 ^ cell.Benchmark * 83_492_791));
-        double z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-        return cost * Math.Exp(settings.CostNoise * z);
+        return cost * Math.Exp(settings.CostNoise * StandardNormal.Draw(random));
     }
 
     /// <summary>Each benchmark's expected seconds per evaluation: its cost, or with noise the medians measured so far (0 for every
