@@ -1,4 +1,5 @@
 using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Statistics;
 
 namespace Bomax.Engine.Acquisition;
 
@@ -78,11 +79,7 @@ public static class ExpectedSeconds
         return means.ToDictionary(p => p.Key, p => common + between / (between + 1 / weight[p.Key]) * (p.Value - common));
     }
 
-    /// <summary>The median of <paramref name="values"/> (at least one), the mean of the middle two for an even count.</summary>
-    public static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
+    /// <summary>The median of <paramref name="values"/> (at least one), the mean of the middle two for an even count, as the replay's
+    /// summaries take it (MathNet's <see cref="Statistics.Median(IEnumerable{double})"/>).</summary>
+    public static double Median(IReadOnlyList<double> values) => Statistics.Median(values);
 }

@@ -38,7 +38,7 @@ public static class HyperparameterDraws
         {
             (TrainingSet.Build(grid, sample.Observations, fit.Standardisation, TorchDevice.Resolve(options.Device)), 1.0),
         };
-        var frozen = sample.LeftOut.SelectMany(j => Enumerable.Range(j * layout.Rank, layout.Rank).Append(layout.DiagonalOffset + j)).ToHashSet();
+        var frozen = HyperparameterFit.Frozen(layout, sample.LeftOut).ToHashSet();
         int p = layout.Raw.Length;
         double[] Gradient(double[] raw) => MarginalLikelihood.Evaluate(sets, layout, raw, options).Gradient;
         var hessian = new double[p, p];

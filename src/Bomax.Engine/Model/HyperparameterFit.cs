@@ -163,7 +163,7 @@ public static class HyperparameterFit
     }
 
     /// <summary>The raw hyperparameters a fit must leave where they are: the loadings and diagonal of benchmarks its sample left out.</summary>
-    static int[] Frozen(Hyperparameters layout, IReadOnlySet<int> leftOut) =>
+    internal static int[] Frozen(Hyperparameters layout, IReadOnlySet<int> leftOut) =>
         leftOut.SelectMany(j => Enumerable.Range(j * layout.Rank, layout.Rank).Append(layout.DiagonalOffset + j)).ToArray();
 
     /// <summary>The MAP of <paramref name="sets"/> from <paramref name="start"/>; <paramref name="fixedToo"/>: raw indices kept where they
