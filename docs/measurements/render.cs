@@ -79,6 +79,8 @@ static class Render
     static string Budget(JsonObject b) => string.Format(C, "{0:0.#} % ({1})", 100 * b["fraction"]!.GetValue<double>(), b["evaluations"]);
     static string Found(Replay r, JsonObject b) =>
         string.Format(C, "{0:0}/{1}", b["best_found_rate"]!.GetValue<double>() * r.Json["seeds"]!.GetValue<int>(), r.Json["seeds"]);
+    static string Intervals(JsonObject b) => $"{Percent(Number(b["interval_coverage"]))} / {Percent(Number(b["interval_coverage_top"]))} / "
+        + Percent(Number(b["interval_coverage_few"]));
     static string Baseline(JsonObject b, string name) =>
         Regret(Number(b["baselines"]![name]!["regret_median"]), Number(b["baselines"]![name]!["regret_max"]));
 
@@ -87,12 +89,13 @@ static class Render
     {
         var text = new StringBuilder();
         text.Append(C, $"`{r.Command}` ({r.Size}; regret % of the best average, median / worst over seeds):\n\n");
-        text.Append("| budget | design | bomax | best found | P(best) median | random | subset | 95 % intervals held (all / top) |\n");
+        text.Append("| budget | design | bomax | best found | P(best) median | random | subset "
+            + "| 95 % intervals held (all / top / few evaluated) |\n");
         text.Append("|---|---|---|---|---|---|---|---|\n");
         foreach (var b in r.Budgets)
             text.Append(C, $"| {Budget(b)} | {b["design_cells"]} | {Regret(Number(b["regret_median"]), Number(b["regret_max"]))} | {Found(r, b)} | "
                 + $"{Number(b["prob_best_median"]):0.00} | {Baseline(b, "random")} | {Baseline(b, "subset")} | "
-                + $"{Percent(Number(b["interval_coverage"]))} / {Percent(Number(b["interval_coverage_top"]))} |\n");
+                + $"{Intervals(b)} |\n");
         text.Append(Stops([r]));
         text.Append('\n').Append(Calibration(r.Picks.ToList())).Append('\n');
         return text.ToString();
@@ -102,21 +105,24 @@ static class Render
     public static string Pool(IReadOnlyList<Replay> replays)
     {
         var text = new StringBuilder();
-        text.Append("| grid | size | budget | bomax | best found | random | subset | 95 % intervals held (all / top) |\n");
+        text.Append("| grid | size | budget | bomax | best found | random | subset | 95 % intervals held (all / top / few evaluated) |\n");
         text.Append("|---|---|---|---|---|---|---|---|\n");
         foreach (var r in replays)
             foreach (var b in r.Budgets)
                 text.Append(C, $"| {r.Name} | {r.Json["checkpoints"]} × {r.Json["benchmarks"]} | {Budget(b)} | "
                     + $"{Regret(Number(b["regret_median"]), Number(b["regret_max"]))} | {Found(r, b)} | {Baseline(b, "random")} | "
-                    + $"{Baseline(b, "subset")} | {Percent(Number(b["interval_coverage"]))} / {Percent(Number(b["interval_coverage_top"]))} |\n");
+                    + $"{Baseline(b, "subset")} | {Intervals(b)} |\n");
         text.Append(Stops(replays));
         var picks = replays.SelectMany(r => r.Picks).ToList();
         var coverage = replays.SelectMany(r => r.Budgets).Select(b => Number(b["interval_coverage"])).OfType<double>().ToList();
         var top = replays.SelectMany(r => r.Budgets).Select(b => Number(b["interval_coverage_top"])).OfType<double>().ToList();
+        var few = replays.SelectMany(r => r.Budgets).Select(b => Number(b["interval_coverage_few"])).OfType<double>().ToList();
         text.Append('\n').Append(Calibration(picks));
+        string fewEvaluated = few.Count == 0 ? "" : $", and {Percent(few.Average())} of the checkpoints evaluated on at most a fifth "
+            + $"of their benchmarks ({Percent(few.Min())} to {Percent(few.Max())})";
         text.Append(C, $" The 95 % intervals held the true average of {Percent(coverage.Average())} of the checkpoints not fully "
             + $"evaluated (mean over the {coverage.Count} grid-budgets; {Percent(coverage.Min())} to {Percent(coverage.Max())}), and of "
-            + $"{Percent(top.Average())} of the pick and its runners-up.\n");
+            + $"{Percent(top.Average())} of the pick and its runners-up{fewEvaluated}.\n");
         text.Append("\nMade by:\n\n```\n");
         foreach (var r in replays) text.Append(r.Command).Append('\n');
         text.Append("```\n");

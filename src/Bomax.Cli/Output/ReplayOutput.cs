@@ -65,6 +65,7 @@ internal static class ReplayOutput
                 ["expected_regret_mean"] = b.ExpectedRegretMean,
                 ["interval_coverage"] = Number(b.IntervalCoverageMean),
                 ["interval_coverage_top"] = Number(b.TopIntervalCoverageMean),
+                ["interval_coverage_few"] = Number(b.FewIntervalCoverageMean),
                 ["stop"] = b.Stop is { } stop ? Stop(stop, "evaluations_mean") : null,
                 ["baselines"] = new JsonObject
                 {
@@ -94,6 +95,7 @@ internal static class ReplayOutput
                     ["evaluations"] = b.Evaluations, ["pick"] = b.Pick, ["regret"] = b.Regret, ["prob_best"] = b.ProbabilityBest,
                     ["random_regret"] = b.RandomRegret, ["subset_regret"] = b.SubsetRegret, ["expected_regret"] = b.ExpectedRegret,
                     ["interval_coverage"] = Number(b.IntervalCoverage), ["interval_coverage_top"] = Number(b.TopIntervalCoverage),
+                    ["interval_coverage_few"] = Number(b.FewIntervalCoverage),
                     ["spent"] = b.Spent, ["stopped"] = b.Stopped,
                 }).ToArray()),
             }).ToArray()),
@@ -126,9 +128,10 @@ internal static class ReplayOutput
         text.AppendLine("regret the engine expected of its pick against the regret it had, mean over seeds: "
             + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1:0.000} expected, {2:0.000} had",
                 100 * b.Fraction, 100 * b.ExpectedRegretMean, 100 * b.RegretMean))));
-        text.AppendLine("95% intervals that held the true average, of the checkpoints not fully evaluated (all / the pick and runners-up): "
-            + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1} / {2}",
-                100 * b.Fraction, Share(b.IntervalCoverageMean), Share(b.TopIntervalCoverageMean)))));
+        text.AppendLine("95% intervals that held the true average, of the checkpoints not fully evaluated "
+            + "(all / the pick and runners-up / those evaluated on at most a fifth of their benchmarks): "
+            + string.Join("; ", s.Budgets.Select(b => string.Format(c, "{0:0.0}%: {1} / {2} / {3}",
+                100 * b.Fraction, Share(b.IntervalCoverageMean), Share(b.TopIntervalCoverageMean), Share(b.FewIntervalCoverageMean)))));
         foreach (var cal in s.Calibration.Where(x => x.Picks > 0))
             text.AppendLine(c, $"picks stated at P(best) ≥ {cal.Threshold:0.0}: {cal.Picks}, stated {cal.StatedMean:0.00} on average, "
                 + $"right {100 * cal.RightRate:0}% of the time");

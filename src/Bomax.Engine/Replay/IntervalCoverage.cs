@@ -11,6 +11,15 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// </summary>
 public static class IntervalCoverage
 {
+    /// <summary>A checkpoint evaluated on at most this share of its benchmarks counts as <see cref="FewEvaluated"/>: where the
+    /// intervals were measured to miss most (docs/measurements.md, where the intervals miss).</summary>
+    public const double FewShare = 0.2;
+
+    /// <summary>The checkpoints of <paramref name="reported"/> evaluated on at most <see cref="FewShare"/> of its
+    /// <paramref name="benchmarks"/> (none of them, if none).</summary>
+    public static IEnumerable<int> FewEvaluated(RowPosterior reported, int benchmarks) =>
+        Enumerable.Range(0, reported.Count).Where(i => benchmarks - reported.UnobservedCount[i] <= FewShare * benchmarks);
+
     /// <summary>The share of <paramref name="rows"/> not fully evaluated whose true mean lies within
     /// estimate ± 1.96 sd of <paramref name="reported"/>; NaN when every one of them is fully evaluated.</summary>
     public static double Of(RowPosterior reported, double[] rowMeans, IEnumerable<int> rows)

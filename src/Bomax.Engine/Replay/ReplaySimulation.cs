@@ -15,14 +15,18 @@ public sealed record ReplaySettings(IReadOnlyList<int> Budgets, int InitialPerBe
 /// <summary>The engine's and the baselines' picks at one budget of one seed, and the initial design's cells at that budget.
 /// <see cref="ExpectedRegret"/> is the regret the engine expected of its pick: its expected shortfall over the expected best
 /// average, E[max_k a_k − a_pick] / E[max_k a_k], to set beside the true <see cref="Regret"/>.
-/// <see cref="IntervalCoverage"/> and <see cref="TopIntervalCoverage"/>: the share of the checkpoints not fully evaluated
-/// (all of them; the pick and its runners-up) whose reported 95 % interval holds the true average (NaN: none).
+/// <see cref="IntervalCoverage"/>, <see cref="TopIntervalCoverage"/> and <see cref="FewIntervalCoverage"/>: the share of the
+/// checkpoints not fully evaluated (all of them; the pick and its runners-up; those evaluated on at most a fifth of their
+/// benchmarks, <see cref="Replay.IntervalCoverage.FewEvaluated"/>) whose reported 95 % interval holds the true average (NaN: none).
 /// <see cref="Spent"/>: the evaluations the study made, fewer than <see cref="Evaluations"/> when its stop rule ended it
 /// (<see cref="Stopped"/>); <see cref="Gap"/>: how far the pick's true average is below the best, in score units.
 /// The baselines always spend the whole budget.</summary>
 public sealed record BudgetOutcome(int Evaluations, int Pick, double Regret, double ProbabilityBest,
     int RandomPick, double RandomRegret, int SubsetPick, double SubsetRegret, int DesignCells, double ExpectedRegret,
-    double IntervalCoverage, double TopIntervalCoverage, int Spent, bool Stopped, double Gap);
+    double IntervalCoverage, double TopIntervalCoverage, int Spent, bool Stopped, double Gap)
+{
+    public double FewIntervalCoverage { get; init; } = double.NaN;
+}
 
 /// <summary>One seed's replay: outcomes per budget, the seconds spent per refit and per round, and the
 /// native tensors alive after each round (flat when nothing leaks).</summary>
@@ -150,7 +154,10 @@ public static class ReplaySimulation
                 selection.Pick.RelativeShortfall,
                 IntervalCoverage.Of(reported, rowMeans, Enumerable.Range(0, grid.CheckpointCount)),
                 IntervalCoverage.Of(reported, rowMeans, selection.RunnersUp.Prepend(selection.Pick).Select(s => s.Checkpoint)),
-                observations.Count, stopped, rowMeans.Max() - rowMeans[pick]));
+                observations.Count, stopped, rowMeans.Max() - rowMeans[pick])
+            {
+                FewIntervalCoverage = IntervalCoverage.Of(reported, rowMeans, IntervalCoverage.FewEvaluated(reported, grid.BenchmarkCount)),
+            });
             string ended = stopped ? $", stopped by {settings.Stop} at {observations.Count}" : "";
             progress?.Invoke($"seed {seed}: {budget} evaluations{ended}, pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00}), "
                 + $"regret {100 * outcomes[^1].Regret:0.000}%");

@@ -12,6 +12,8 @@ public sealed record BudgetSummary(double Fraction, int Evaluations, int DesignC
     double ProbBestMedian, RegretSummary Random, RegretSummary Subset, double RegretMean, double ExpectedRegretMean,
     double IntervalCoverageMean, double TopIntervalCoverageMean)
 {
+    /// <summary>The mean over seeds of <see cref="BudgetOutcome.FewIntervalCoverage"/> (NaN: none to judge).</summary>
+    public double FewIntervalCoverageMean { get; init; } = double.NaN;
     /// <summary>How the studies ended by the replay's stop rule did at this budget; null without a rule.</summary>
     public StopSummary? Stop { get; init; }
 }
@@ -152,6 +154,7 @@ public sealed record ReplaySummary(string Table, int Checkpoints, int Benchmarks
                 MeanOfFinite(outcomes.Select(o => o.IntervalCoverage)), MeanOfFinite(outcomes.Select(o => o.TopIntervalCoverage)))
             {
                 Stop = stop is null ? null : StopSummary.Of(stop, b.Evaluations, outcomes),
+                FewIntervalCoverageMean = MeanOfFinite(outcomes.Select(o => o.FewIntervalCoverage)),
             };
         }).ToList();
         var all = seeds.SelectMany(s => s.Budgets).ToList();

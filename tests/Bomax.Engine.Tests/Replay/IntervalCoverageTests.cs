@@ -31,6 +31,21 @@ public class IntervalCoverageTests
     }
 
     [Fact]
+    public void Few_evaluated_are_the_checkpoints_evaluated_on_at_most_a_fifth_of_their_benchmarks()
+    {
+        // Of 5 benchmarks, rows 0–3 are evaluated on 2, 0, 4 and 5: only row 1 is at most a fifth.
+        Assert.Equal([1], IntervalCoverage.FewEvaluated(Reported(3, 5, 1, 0), 5));
+        // One of 5 is a fifth exactly (rows 0 and 2); of 10 benchmarks, 2 are a fifth (rows 0, 1 and 2 have 2, 0 and 1 of 10).
+        Assert.Equal([0, 1, 2], IntervalCoverage.FewEvaluated(Reported(4, 5, 4, 0), 5));
+        Assert.Equal([0, 1, 2], IntervalCoverage.FewEvaluated(Reported(8, 10, 9, 7), 10));
+        // Their coverage is the coverage of those rows: row 1's truth 2.1 sd out, so none held.
+        double[] truth = [0.5 + 1.9 * 0.01, 0.5 - 2.1 * 0.02, 0.5 - 0.03, 0.9];
+        var reported = Reported(3, 5, 1, 0);
+        Assert.Equal(0.0, IntervalCoverage.Of(reported, truth, IntervalCoverage.FewEvaluated(reported, 5)), 12);
+        Assert.True(double.IsNaN(IntervalCoverage.Of(Reported(1, 2, 1, 0), truth, IntervalCoverage.FewEvaluated(Reported(1, 2, 1, 0), 5))));
+    }
+
+    [Fact]
     public void Is_not_a_number_when_every_row_asked_about_is_fully_evaluated()
     {
         var reported = Reported(0, 0, 2, 0);

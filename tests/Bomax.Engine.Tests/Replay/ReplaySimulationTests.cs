@@ -130,6 +130,8 @@ public class ReplaySimulationTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
             var first = seed.Budgets[0];
             Assert.InRange(first.IntervalCoverage, 0.0, 1.0);
             Assert.True(double.IsNaN(first.TopIntervalCoverage) || first.TopIntervalCoverage is >= 0.0 and <= 1.0);
+            // 45 cells cannot give each of 25 checkpoints two: some are evaluated on at most one of 6 (a fifth is 1.2).
+            Assert.InRange(first.FewIntervalCoverage, 0.0, 1.0);
             Assert.All(seed.Budgets, b => Assert.True(double.IsNaN(b.IntervalCoverage) || b.IntervalCoverage is >= 0.0 and <= 1.0));
         }
         var summary = ReplaySummary.From(runs.Table, runs.Seeds, 1.0);
@@ -139,6 +141,8 @@ public class ReplaySimulationTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
                 summary.Budgets[k].IntervalCoverageMean, 12);
             Assert.Equal(ReplaySummary.MeanOfFinite(runs.Seeds.Select(s => s.Budgets[k].TopIntervalCoverage)),
                 summary.Budgets[k].TopIntervalCoverageMean, 12);
+            Assert.Equal(ReplaySummary.MeanOfFinite(runs.Seeds.Select(s => s.Budgets[k].FewIntervalCoverage)),
+                summary.Budgets[k].FewIntervalCoverageMean, 12);
         }
     }
 
