@@ -13,9 +13,12 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// fit does not move (benchmarks its sample left out; terms the options turn off, whose gradient is zero) stay where they are;
 /// directions the objective does not curve upward in are given the curvature <see cref="SmallestCurvature"/>. The Hessian costs
 /// one evaluation of the gradient per hyperparameter (central differences cost two and agreed within 0.02 % of the largest
-/// entry on Pythia and 61 × 36 grids), each O(n³) in the fit's observations, so a study with more than
-/// <see cref="LargestLayout"/> hyperparameters or <see cref="LargestSample"/> observations in its fit gets no draws (a few seconds
-/// at those sizes on one thread; 2,000 benchmarks would take hours).
+/// entry on Pythia and 61 × 36 grids), each O(n³) in the observations it reads. So a study with more than
+/// <see cref="LargestSample"/> observations has it read from a seeded sample of that many (drawn per benchmark as a fit's is,
+/// <see cref="FitSample"/>), its likelihood weighted by observations / sample: the information grows with the observations, so
+/// the curvature of all of them is about that many times the sample's. A study with more than <see cref="LargestLayout"/>
+/// hyperparameters gets no draws (11 s of one core for 148 hyperparameters at 430 observations; 2,000 benchmarks would take
+/// hours).
 /// </summary>
 public static class HyperparameterDraws
 {
@@ -25,19 +28,26 @@ public static class HyperparameterDraws
     const double Step = 1e-4;
 
     public static IReadOnlyList<Hyperparameters> Of(Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options,
-        int count) => NativeCalls.WithoutCollections(() => Compute(grid, observations, fit, options, count));
+        int count) => Of(grid, observations, fit, options, count, LargestSample);
+
+    /// <summary>As <see cref="Of(Grid, IReadOnlyList{Observation}, ModelFit, EngineOptions, int)"/>, with the curvature read from at most
+    /// <paramref name="largestSample"/> observations (tests use a small one).</summary>
+    internal static IReadOnlyList<Hyperparameters> Of(Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options,
+        int count, int largestSample) => NativeCalls.WithoutCollections(() => Compute(grid, observations, fit, options, count, largestSample));
 
     static IReadOnlyList<Hyperparameters> Compute(Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options,
-        int count)
+        int count, int largestSample)
     {
         if (count <= 0 || observations.Count == 0) return [];
         using var scope = torch.NewDisposeScope();
-        var sample = FitSample.Of(observations, options.FitObservationLimit, options.Seed + observations.Count);
         var layout = fit.Hyperparameters;
-        if (layout.Raw.Length > LargestLayout || sample.Observations.Count > LargestSample) return [];
+        if (layout.Raw.Length > LargestLayout) return [];
+        // The curvature of a larger study's likelihood is read from a seeded sample of it, scaled to all its observations.
+        var sample = FitSample.Of(observations, largestSample, options.Seed + observations.Count);
+        double weight = (double)observations.Count / sample.Observations.Count;
         var sets = new List<(TrainingSet, double)>
         {
-            (TrainingSet.Build(grid, sample.Observations, fit.Standardisation, TorchDevice.Resolve(options.Device)), 1.0),
+            (TrainingSet.Build(grid, sample.Observations, fit.Standardisation, TorchDevice.Resolve(options.Device)), weight),
         };
         var frozen = HyperparameterFit.Frozen(layout, sample.LeftOut).ToHashSet();
         int p = layout.Raw.Length;

@@ -62,6 +62,31 @@ public class HyperparameterDrawsTests
     }
 
     [Fact]
+    public void AStudyLargerThanTheCurvatureSampleStillGetsDrawsAsOpenAsFromAllItsCells()
+    {
+        // 120 observations, the curvature read from 60 of them, weighted twice: about as open as from all 120, and clearly
+        // less open than the 60 would be alone.
+        var (grid, observations) = Curve(30, 4, 1.0, seed: 4);
+        var fit = HyperparameterFit.Fit(grid, observations, Options);
+        var layout = fit.Hyperparameters;
+        int[] read = [layout.LengthscaleIndex, layout.NoiseIndex];
+        double[] SpreadsOf(int largestSample, IReadOnlyList<Observation> cells)
+        {
+            var draws = HyperparameterDraws.Of(grid, cells, fit, Options, 400, largestSample);
+            Assert.Equal(400, draws.Count);
+            return read.Select(i => Spread(draws, i)).ToArray();
+        }
+        var all = SpreadsOf(int.MaxValue, observations);
+        var sampled = SpreadsOf(60, observations);
+        var half = SpreadsOf(int.MaxValue, FitSample.Of(observations, 60, Options.Seed + observations.Count).Observations);
+        for (int k = 0; k < read.Length; k++)
+        {
+            Assert.InRange(sampled[k] / all[k], 0.75, 1.3);
+            Assert.True(half[k] > 1.2 * sampled[k], $"parameter {read[k]}: {half[k]} from 60 cells alone, {sampled[k]} weighted to 120");
+        }
+    }
+
+    [Fact]
     public void TheDecisionPooledOverDrawsKeepsItsObservedRowsAndSpreadsTheOthers()
     {
         var (grid, observations) = Curve(16, 4, 0.3, seed: 3);
