@@ -11,7 +11,8 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// differences of its analytic gradient (symmetrised). A study that has seen two cells of each benchmark knows the benchmark
 /// covariance only roughly; conditioning on each draw and pooling the posteriors carries that into a report's intervals
 /// (<see cref="Study.Decision.Rows"/>; P(best) and the ranking keep the fitted posterior). Parameters the fit does not move
-/// (benchmarks its sample left out; terms the options turn off, whose gradient is zero) stay where they are; directions the objective does not curve upward in are given the curvature <see cref="SmallestCurvature"/>. The Hessian costs
+/// (benchmarks its sample left out; terms the options turn off, whose gradient is zero) stay where they are; directions the
+/// objective does not curve upward in are given the curvature <see cref="SmallestCurvature"/>. The Hessian costs
 /// one evaluation of the gradient per hyperparameter (central differences cost two and agreed within 0.02 % of the largest
 /// entry on Pythia and 61 × 36 grids), each O(n³) in the observations it reads. So a study with more than
 /// <see cref="LargestSample"/> observations has it read from a seeded sample of that many (drawn per benchmark as a fit's is,
