@@ -257,7 +257,7 @@ internal static class ReplayCommand
     static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device,
         AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
         string? stopText = null, IReadOnlyList<string>? priorPaths = null, string? commandLine = null, string? costsPath = null,
-        bool coolCosts = false, double costNoise = 0, int hyperDraws = 0)
+        bool coolCosts = false, double costNoise = 0, int? hyperDraws = null)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -277,6 +277,7 @@ internal static class ReplayCommand
             ?? (threadCount < 1 ? "--threads must be at least 1" : null)
             ?? (batch < 1 ? "--batch must be at least 1" : null)
             ?? (init < 1 ? "--init must be at least 1" : null)
+            ?? (hyperDraws < 0 ? "--hyper-draws must not be negative" : null)
             ?? (costsPath is null && coolCosts ? "--cool-costs needs --costs" : null)
             ?? (costsPath is null && costNoise != 0 ? "--cost-noise needs --costs" : null)
             ?? (!(costNoise >= 0 && costNoise <= 3)
@@ -308,7 +309,7 @@ internal static class ReplayCommand
             Threads = threadCount,
             Acquisition = rule,
             Earlier = earlier,
-            HyperparameterDraws = Math.Max(0, hyperDraws),
+            HyperparameterDraws = hyperDraws ?? new EngineOptions().HyperparameterDraws,
         };
         if (benchmarkCosts is not null)
             return RunTimed(io, scoreTable, new TimedReplaySettings(budgets!.Select(b => (double)b / scoreTable.Grid.CellCount).ToList(),

@@ -366,6 +366,19 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--seeds", "0", "--seeds must be at least 1")]
+    [InlineData("--batch", "0", "--batch must be at least 1")]
+    [InlineData("--init", "0", "--init must be at least 1")]
+    [InlineData("--hyper-draws", "-1", "--hyper-draws must not be negative")]
+    public void ACountOutOfRangeExitsWithTwoAndNamesItsOption(string option, string value, string message)
+    {
+        var run = Bomax("replay", "--synthetic", "10x3", option, value);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+        Assert.Equal("", run.Stdout);
+    }
+
+    [Theory]
     [InlineData("--thread-gains", "250,lots", "--thread-gains '250,lots' is not a list of observation counts")]
     [InlineData("--threads", "1", "--threads 1 must be at least 2")]
     public void ThreadGainsRefuseWhatTheyCannotMeasure(string option, string value, string message)
