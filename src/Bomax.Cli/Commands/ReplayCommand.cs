@@ -77,6 +77,12 @@ internal static class ReplayCommand
                 + "run (0: the fitted posterior's; for ablation).",
             DefaultValueFactory = _ => new EngineOptions().HyperparameterDraws,
         };
+        var intervalJitter = new Option<double>("--interval-jitter")
+        {
+            Description = "Each study's final intervals read the checkpoint jitter shared by every benchmark this many times as wide, as in run "
+                + "(1: the fitted model's; for ablation).",
+            DefaultValueFactory = _ => new EngineOptions().IntervalJitterScale,
+        };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var threads = new Option<int>("--threads")
         {
@@ -117,7 +123,7 @@ internal static class ReplayCommand
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
             table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json,
-            threads, threadGains, stop, prior, costs, coolCosts, costNoise, hyperDraws,
+            threads, threadGains, stop, prior, costs, coolCosts, costNoise, hyperDraws, intervalJitter,
         };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
             ? MeasureThreads(Terminal.Of(parse),
@@ -130,7 +136,7 @@ internal static class ReplayCommand
                 parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
                 parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
                 parse.GetValue(stop), parse.GetValue(prior) ?? [], CommandLine(parse), parse.GetValue(costs), parse.GetValue(coolCosts),
-                parse.GetValue(costNoise), parse.GetValue(hyperDraws)));
+                parse.GetValue(costNoise), parse.GetValue(hyperDraws), parse.GetValue(intervalJitter)));
         return command;
     }
 
@@ -257,7 +263,7 @@ internal static class ReplayCommand
     static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device,
         AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
         string? stopText = null, IReadOnlyList<string>? priorPaths = null, string? commandLine = null, string? costsPath = null,
-        bool coolCosts = false, double costNoise = 0, int? hyperDraws = null)
+        bool coolCosts = false, double costNoise = 0, int? hyperDraws = null, double? intervalJitter = null)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -278,6 +284,8 @@ internal static class ReplayCommand
             ?? (batch < 1 ? "--batch must be at least 1" : null)
             ?? (init < 1 ? "--init must be at least 1" : null)
             ?? (hyperDraws < 0 ? "--hyper-draws must not be negative" : null)
+            ?? (!(intervalJitter is null || intervalJitter > 0 && double.IsFinite(intervalJitter.Value))
+                ? "--interval-jitter must be a positive number, like 6" : null)
             ?? (costsPath is null && coolCosts ? "--cool-costs needs --costs" : null)
             ?? (costsPath is null && costNoise != 0 ? "--cost-noise needs --costs" : null)
             ?? (!(costNoise >= 0 && costNoise <= 3)
@@ -310,6 +318,7 @@ internal static class ReplayCommand
             Acquisition = rule,
             Earlier = earlier,
             HyperparameterDraws = hyperDraws ?? new EngineOptions().HyperparameterDraws,
+            IntervalJitterScale = intervalJitter ?? new EngineOptions().IntervalJitterScale,
         };
         if (benchmarkCosts is not null)
             return RunTimed(io, scoreTable, new TimedReplaySettings(budgets!.Select(b => (double)b / scoreTable.Grid.CellCount).ToList(),

@@ -53,6 +53,13 @@ public sealed record EngineOptions
     /// <summary>A study's final intervals are pooled over this many Laplace draws of the hyperparameters besides the fit
     /// (<see cref="Model.HyperparameterDraws"/>, <see cref="Study.Decision"/>); 0 reports the fitted posterior's.</summary>
     public int HyperparameterDraws { get; init; } = 8;
+    /// <summary>
+    /// A report's intervals read the checkpoint jitter shared by every benchmark (ρ) times this (<see cref="Study.Decision"/>); 1
+    /// reports the fitted model's. The fit reads ρ from the cells the search chose, mostly the leaders'; the checkpoints it
+    /// leaves alone stray from the fitted curve further (a steep start read as flat, a bend at the run's end), by more than their
+    /// cells can show. A checkpoint's cells pin its own ρ down, so the widening falls on the checkpoints with few of them.
+    /// </summary>
+    public double IntervalJitterScale { get; init; } = 6.0;
     public AcquisitionRule Acquisition { get; init; } = AcquisitionRule.RowFirst;
     /// <summary>Monte Carlo draws for the probability that each checkpoint is the best.</summary>
     public int ProbabilitySamples { get; init; } = 4096;

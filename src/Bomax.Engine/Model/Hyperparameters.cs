@@ -49,6 +49,17 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
             One(kernel.Noise), One(kernel.SharedJitter), One(kernel.WarpA), One(kernel.WarpB));
     });
 
+    /// <summary>The same hyperparameters with the checkpoint jitter shared by every benchmark (ρ) times <paramref name="factor"/>.</summary>
+    public Hyperparameters WithSharedJitterScaled(double factor)
+    {
+        if (factor == 1) return this;
+        var raw = (double[])Raw.Clone();
+        raw[SharedJitterIndex] = InverseSoftplus(factor * Softplus(raw[SharedJitterIndex]));
+        return this with { Raw = raw };
+    }
+
+    public static double Softplus(double x) => x > 30 ? x : Math.Log(1 + Math.Exp(x));
+
     public static double InverseSoftplus(double y) => y > 30 ? y : Math.Log(double.ExpM1(y));
 }
 

@@ -13,7 +13,9 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// that posterior pooled over draws of the hyperparameters (<see cref="HyperparameterDraws"/>, widened by the same scale): a
 /// study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the
 /// checkpoints it left mostly unevaluated missed the truth more often than they said (on ten grids they held 79 % of the true
-/// averages, pooled 86 %). P(best) and the ranking stay with the fitted posterior: pooled, P(best) grew more cautious than it
+/// averages, pooled 86 %), and each of them reads the checkpoint jitter shared by every benchmark
+/// <see cref="EngineOptions.IntervalJitterScale"/> times as wide (the checkpoints a search leaves alone stray from the fitted curve
+/// more than the cells it chose show; with both the intervals held 93 %). P(best) and the ranking stay with the fitted posterior: pooled, P(best) grew more cautious than it
 /// already is and picks moved both ways (docs/measurements.md). The scale, the posteriors and the selection are computed when
 /// first asked for (a round that only chooses cells needs none of them), and <see cref="State"/> carries the scale once known,
 /// so the next decision reuses it until the next refit.
@@ -34,28 +36,38 @@ public sealed class Decision : IDisposable
         this.options = options;
         scale = new(() => fitted.Scale ?? PrequentialCheck.VarianceScale(model.Grid, observations, model.Fit, options));
         ranking = new(() => NativeCalls.WithoutCollections(() => model.Rows().Widened(scale.Value)));
-        rows = new(() => options.HyperparameterDraws > 0
+        rows = new(() => options.HyperparameterDraws > 0 || options.IntervalJitterScale != 1
             ? NativeCalls.WithoutCollections(() => Pooled(model, observations, options).Widened(scale.Value))
             : ranking.Value);
     }
 
     /// <summary>The posterior of the averages pooled over the fit and <see cref="EngineOptions.HyperparameterDraws"/> draws of its
-    /// hyperparameters (<see cref="HyperparameterDraws"/>): the mixture's means and covariance. The fit's alone when there are no
+    /// hyperparameters (<see cref="HyperparameterDraws"/>), each with its shared checkpoint jitter times
+    /// <see cref="EngineOptions.IntervalJitterScale"/>: the mixture's means and covariance. The fit's alone when there are no
     /// draws (a study too large to draw for).</summary>
     static RowPosterior Pooled(ConditionedModel model, IReadOnlyList<Observation> observations, EngineOptions options)
     {
-        var fitted = model.Rows();
-        var posteriors = new List<RowPosterior> { fitted };
-        foreach (var draw in HyperparameterDraws.Of(model.Grid, observations, model.Fit, options, options.HyperparameterDraws))
+        var hyperparameters = new List<Hyperparameters> { model.Fit.Hyperparameters };
+        hyperparameters.AddRange(HyperparameterDraws.Of(model.Grid, observations, model.Fit, options, options.HyperparameterDraws));
+        var posteriors = new List<RowPosterior>();
+        foreach (var drawn in hyperparameters)
         {
+            var widened = drawn.WithSharedJitterScaled(options.IntervalJitterScale);
+            if (ReferenceEquals(widened, model.Fit.Hyperparameters))
+            {
+                posteriors.Add(model.Rows());
+                continue;
+            }
             try
             {
-                using var other = ConditionedModel.Condition(model.Grid, observations, model.Fit with { Hyperparameters = draw }, options);
+                using var other = ConditionedModel.Condition(model.Grid, observations, model.Fit with { Hyperparameters = widened }, options);
                 var rows = other.Rows();
                 if (rows.Mean.All(double.IsFinite)) posteriors.Add(rows);
             }
             catch (ModelFitException) { }
         }
+        if (posteriors.Count == 0) return model.Rows();
+        var fitted = posteriors[0];
         if (posteriors.Count == 1) return fitted;
         int n = fitted.Count, k = posteriors.Count;
         var mean = new double[n];

@@ -370,6 +370,8 @@ public sealed class ReplayCommandTests : IDisposable
     [InlineData("--batch", "0", "--batch must be at least 1")]
     [InlineData("--init", "0", "--init must be at least 1")]
     [InlineData("--hyper-draws", "-1", "--hyper-draws must not be negative")]
+    [InlineData("--interval-jitter", "0", "--interval-jitter must be a positive number")]
+    [InlineData("--interval-jitter", "-2", "--interval-jitter must be a positive number")]
     public void ACountOutOfRangeExitsWithTwoAndNamesItsOption(string option, string value, string message)
     {
         var run = Bomax("replay", "--synthetic", "10x3", option, value);

@@ -69,4 +69,30 @@ public class StudyDecisionTests
         Assert.Equal(scale, final.Scale);
         Assert.Equal(24, final.State.FittedAt);
     }
+
+    [Fact]
+    public void AReportsIntervalsWidenTheCheckpointsWithFewCellsAndLeaveTheRankingAsFitted()
+    {
+        // 20 checkpoints × 6 benchmarks: the first ten evaluated on five benchmarks each, every other one after them on one.
+        var grid = new Grid(
+            Enumerable.Range(0, 20).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
+            Enumerable.Range(0, 6).Select(j => new Benchmark($"task{j}")));
+        var random = new Random(5);
+        var cells = Enumerable.Range(0, 10).SelectMany(i => Enumerable.Range(0, 5).Select(j => new Cell(i, (i + j) % 6)))
+            .Concat(Enumerable.Range(5, 5).Select(k => new Cell(2 * k, k % 6)));
+        var observations = cells.Select(c => new Observation(c,
+            0.5 + 0.2 * Math.Sin(c.Checkpoint / 6.0) + 0.03 * c.Benchmark + 0.02 * (random.NextDouble() - 0.5))).ToList();
+        var options = new EngineOptions { Device = ComputeDevice.Cpu, FirstFitIterations = 40, PredictiveCheck = false, HyperparameterDraws = 0 };
+        using var fitted = StudyDecision.Final(grid, observations, options with { IntervalJitterScale = 1 }, PlannerState.Empty);
+        using var widened = StudyDecision.Final(grid, observations, options, PlannerState.Empty);
+
+        Assert.Equal(fitted.Rows.Mean, fitted.RankingRows.Mean); // no draws, no widening: the report shows the fitted posterior
+        Assert.Equal(fitted.RankingRows.Mean, widened.RankingRows.Mean);
+        Assert.Equal(fitted.Select().ProbabilityBest, widened.Select().ProbabilityBest);
+        double Ratio(int i) => Math.Sqrt(widened.Rows.Covariance[i, i] / fitted.Rows.Covariance[i, i]);
+        var many = Enumerable.Range(0, 10).Select(Ratio).ToList();
+        var few = Enumerable.Range(10, 10).Select(Ratio).ToList();
+        Assert.All(many.Concat(few), r => Assert.True(r >= 1, $"an interval narrowed: {r}"));
+        Assert.True(few.Min() > many.Max(), $"few cells: widened {few.Min():0.000}–{few.Max():0.000}; five of six: {many.Min():0.000}–{many.Max():0.000}");
+    }
 }
