@@ -13,12 +13,12 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// that posterior pooled over draws of the hyperparameters (<see cref="HyperparameterDraws"/>, widened by the same scale): a
 /// study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the
 /// checkpoints it left mostly unevaluated missed the truth more often than they said (on ten grids they held 79 % of the true
-/// averages, pooled 86 %), and each of them reads the checkpoint jitter shared by every benchmark
-/// <see cref="EngineOptions.IntervalJitterScale"/> times as wide (the checkpoints a search leaves alone stray from the fitted curve
-/// more than the cells it chose show; with both the intervals held 93 %). P(best) and the ranking stay with the fitted posterior: pooled, P(best) grew more cautious than it
-/// already is and picks moved both ways (docs/measurements.md). The scale, the posteriors and the selection are computed when
-/// first asked for (a round that only chooses cells needs none of them), and <see cref="State"/> carries the scale once known,
-/// so the next decision reuses it until the next refit.
+/// averages, pooled 86 %). Each pooled posterior reads the checkpoint jitter shared by every benchmark
+/// <see cref="EngineOptions.IntervalJitterScale"/> times as wide: the checkpoints a search leaves alone stray from the fitted
+/// curve more than the cells it chose show (with both, the intervals held 93 %). P(best) and the ranking stay with the fitted
+/// posterior: pooled, P(best) grew more cautious than it already is and picks moved both ways (docs/measurements.md). The
+/// scale, the posteriors and the selection are computed when first asked for (a round that only chooses cells needs none of
+/// them), and <see cref="State"/> carries the scale once known, so the next decision reuses it until the next refit.
 /// </summary>
 public sealed class Decision : IDisposable
 {

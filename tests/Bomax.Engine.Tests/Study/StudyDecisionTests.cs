@@ -93,6 +93,7 @@ public class StudyDecisionTests
         var many = Enumerable.Range(0, 10).Select(Ratio).ToList();
         var few = Enumerable.Range(10, 10).Select(Ratio).ToList();
         Assert.All(many.Concat(few), r => Assert.True(r >= 1, $"an interval narrowed: {r}"));
-        Assert.True(few.Min() > many.Max(), $"few cells: widened {few.Min():0.000}–{few.Max():0.000}; five of six: {many.Min():0.000}–{many.Max():0.000}");
+        Assert.True(few.Min() > many.Max(),
+            $"few cells: widened {few.Min():0.000}–{few.Max():0.000}; five of six: {many.Min():0.000}–{many.Max():0.000}");
     }
 }
