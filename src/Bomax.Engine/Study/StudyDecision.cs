@@ -43,8 +43,8 @@ public sealed class Decision : IDisposable
 
     /// <summary>The posterior of the averages pooled over the fit and <see cref="EngineOptions.HyperparameterDraws"/> draws of its
     /// hyperparameters (<see cref="HyperparameterDraws"/>), each with its shared checkpoint jitter times
-    /// <see cref="EngineOptions.IntervalJitterScale"/>: the mixture's means and covariance. The fit's alone when there are no
-    /// draws (a study too large to draw for).</summary>
+    /// <see cref="EngineOptions.IntervalJitterScale"/>: the mixture's means and covariance. The fit's alone (so widened) when there
+    /// are no draws (a study too large to draw for).</summary>
     static RowPosterior Pooled(ConditionedModel model, IReadOnlyList<Observation> observations, EngineOptions options)
     {
         var hyperparameters = new List<Hyperparameters> { model.Fit.Hyperparameters };
