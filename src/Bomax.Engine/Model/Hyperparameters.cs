@@ -58,7 +58,7 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
         return this with { Raw = raw };
     }
 
-    public static double Softplus(double x) => x > 30 ? x : Math.Log(1 + Math.Exp(x));
+    static double Softplus(double x) => x > 30 ? x : Math.Log(1 + Math.Exp(x));
 
     public static double InverseSoftplus(double y) => y > 30 ? y : Math.Log(double.ExpM1(y));
 }

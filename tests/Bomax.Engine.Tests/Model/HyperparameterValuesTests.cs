@@ -32,4 +32,18 @@ public class HyperparameterValuesTests
         Assert.Equal(warping ? Math.Exp(-Softplus(raw[h.WarpAIndex])) : 1.0, values.WarpA, 1e-12);
         Assert.Equal(warping ? 1 + Softplus(raw[h.WarpBIndex]) : 1.0, values.WarpB, 1e-12);
     }
+
+    [Fact]
+    public void ScalingTheSharedJitterMultipliesItsValueAndLeavesTheRestAsTheyAre()
+    {
+        var options = new EngineOptions();
+        var random = new Random(4);
+        var h = new Hyperparameters(3, 1, Enumerable.Range(0, Hyperparameters.LengthFor(3, 1)).Select(_ => 3 * random.NextDouble() - 1.5).ToArray());
+        var (before, after) = (h.Values(options), h.WithSharedJitterScaled(6).Values(options));
+        Assert.Equal(6 * before.SharedJitter, after.SharedJitter, 1e-12);
+        Assert.Equal(before.Loadings, after.Loadings);
+        Assert.Equal(before.Diagonal, after.Diagonal);
+        Assert.Equal((before.Lengthscale, before.Jitter, before.Noise, before.TaskBias), (after.Lengthscale, after.Jitter, after.Noise, after.TaskBias));
+        Assert.Same(h, h.WithSharedJitterScaled(1));
+    }
 }
