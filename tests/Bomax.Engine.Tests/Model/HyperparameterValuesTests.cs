@@ -43,7 +43,8 @@ public class HyperparameterValuesTests
         Assert.Equal(6 * before.SharedJitter, after.SharedJitter, 1e-12);
         Assert.Equal(before.Loadings, after.Loadings);
         Assert.Equal(before.Diagonal, after.Diagonal);
-        Assert.Equal((before.Lengthscale, before.Jitter, before.Noise, before.TaskBias), (after.Lengthscale, after.Jitter, after.Noise, after.TaskBias));
+        Assert.Equal((before.Lengthscale, before.Jitter, before.Noise, before.TaskBias),
+            (after.Lengthscale, after.Jitter, after.Noise, after.TaskBias));
         Assert.Same(h, h.WithSharedJitterScaled(1));
     }
 }
