@@ -7,6 +7,14 @@ public class HyperparameterValuesTests
 {
     static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
 
+    /// <summary>A raw vector of <paramref name="benchmarks"/> × <paramref name="rank"/> hyperparameters, each uniform in ±1.5.</summary>
+    static Hyperparameters RandomHyperparameters(int benchmarks, int rank, int seed)
+    {
+        var random = new Random(seed);
+        var raw = Enumerable.Range(0, Hyperparameters.LengthFor(benchmarks, rank)).Select(_ => 3 * random.NextDouble() - 1.5).ToArray();
+        return new Hyperparameters(benchmarks, rank, raw);
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(false, false)]
@@ -17,9 +25,8 @@ public class HyperparameterValuesTests
             CheckpointJitter = jitter, InputWarping = warping, NoiseFloor = 0.03, LengthscaleFloor = 0.07, InterceptVariance = 0.8,
         };
         int m = 4, r = 2;
-        var random = new Random(3);
-        var raw = Enumerable.Range(0, Hyperparameters.LengthFor(m, r)).Select(_ => 3 * random.NextDouble() - 1.5).ToArray();
-        var h = new Hyperparameters(m, r, raw);
+        var h = RandomHyperparameters(m, r, seed: 3);
+        var raw = h.Raw;
         var values = h.Values(options);
 
         Assert.Equal(raw.Take(m * r), values.Loadings);
@@ -37,8 +44,7 @@ public class HyperparameterValuesTests
     public void ScalingTheSharedJitterMultipliesItsValueAndLeavesTheRestAsTheyAre()
     {
         var options = new EngineOptions();
-        var random = new Random(4);
-        var h = new Hyperparameters(3, 1, Enumerable.Range(0, Hyperparameters.LengthFor(3, 1)).Select(_ => 3 * random.NextDouble() - 1.5).ToArray());
+        var h = RandomHyperparameters(3, 1, seed: 4);
         var (before, after) = (h.Values(options), h.WithSharedJitterScaled(6).Values(options));
         Assert.Equal(6 * before.SharedJitter, after.SharedJitter, 1e-12);
         Assert.Equal(before.Loadings, after.Loadings);
