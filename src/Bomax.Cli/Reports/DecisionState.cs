@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
 using Bomax.Engine.Study;
 
 namespace Bomax.Cli.Reports;
@@ -22,8 +23,11 @@ internal sealed record DecisionState(
     /// <summary>How that fit ended (<see cref="FitReport.Outcome"/>), so a decision from the state reports it as the run did.</summary>
     [JsonPropertyName("outcome")] public string Outcome { get; init; } = "";
 
-    /// <summary>The held-out check's variance scale for that fit (null: not kept; the decision computes it).</summary>
+    /// <summary>The held-out check's variance scales for that fit, of the bulk and of the tails (<see cref="VarianceScales"/>; null: not
+    /// kept, or kept by a build that read one scale: the decision computes them).</summary>
     [JsonPropertyName("scale")] public double? Scale { get; init; }
+
+    [JsonPropertyName("tail_scale")] public double? TailScale { get; init; }
 
     /// <summary>That fit's prior check (<see cref="PriorCheck"/>): its nats and benchmarks checked; null without earlier runs.</summary>
     [JsonPropertyName("prior_nats")] public double? PriorNats { get; init; }
@@ -40,7 +44,8 @@ internal sealed record DecisionState(
             state.Fit.Hyperparameters.Raw)
         {
             Outcome = state.Fit.Report.Outcome,
-            Scale = state.Scale,
+            Scale = state.Scales?.Bulk,
+            TailScale = state.Scales?.Tails,
             PriorNats = state.Fit.Report.Prior?.Nats,
             PriorBenchmarks = state.Fit.Report.Prior?.Benchmarks,
         };
@@ -63,9 +68,15 @@ internal sealed record DecisionState(
                 Prior = PriorNats is { } nats && PriorBenchmarks is { } checkedBenchmarks ? new PriorCheck(nats, checkedBenchmarks) : null,
             });
         return journalHash == JournalSha256
-            ? new PlannerState(fit, FittedAt) { Scale = Scale is { } s && double.IsFinite(s) && s >= 1 ? s : null }
+            ? new PlannerState(fit, FittedAt) { Scales = KeptScales() }
             : new PlannerState(fit, FittedAt);
     }
+
+    /// <summary>The scales as kept, when both are (a bulk of at least 1, tails at least the bulk).</summary>
+    VarianceScales? KeptScales() =>
+        Scale is { } bulk && TailScale is { } tails && double.IsFinite(bulk) && double.IsFinite(tails) && bulk >= 1 && tails >= bulk
+            ? new VarianceScales(bulk, tails)
+            : null;
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 

@@ -39,7 +39,7 @@ internal static class ReportBuilder
         using var decision = final
             ? StudyDecision.Final(grid, state.Observations, study.Engine, start)
             : StudyDecision.Decide(grid, state.Observations, study.Engine, start);
-        var (model, rows, scale, selection) = (decision.Model, decision.Rows, decision.Scale, decision.SelectForReport(runnersUp: 4));
+        var (model, rows, scale, selection) = (decision.Model, decision.Rows, decision.Scales.Tails, decision.SelectForReport(runnersUp: 4));
         var fit = decision.State.Fit!;
 
         ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest,

@@ -20,7 +20,8 @@ public sealed record Standing(int Checkpoint, string Name, double Estimate, doub
     public double RelativeShortfall => ShareOfBest(ExpectedShortfall, Estimate);
 
     /// <summary>The shortfall the checkpoint stays within with probability <see cref="Selection.NearBestProbability"/>: the
-    /// quantile of max_k a_k − a_i over the posterior draws (0 when it is the best in that share of them).</summary>
+    /// quantile of max_k a_k − a_i over the posterior draws, widened to the tails' scale (<see cref="VarianceScales"/>; 0 when it is
+    /// the best in that share of them).</summary>
     public double LikelyShortfall { get; init; }
 
     /// <summary><see cref="LikelyShortfall"/> as a share of the expected best average, as <see cref="RelativeShortfall"/> is.</summary>
@@ -65,11 +66,14 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
 
     /// <summary>Selects from the joint posterior <paramref name="rows"/>: the ranking, and P(best) and the shortfalls by
     /// <paramref name="samples"/> seeded Monte Carlo draws; each standing's estimate and 95 % interval from <paramref name="intervals"/>
-    /// (by default <paramref name="rows"/> itself).</summary>
-    public static Selection From(Grid grid, RowPosterior rows, int samples, int seed, int runnersUp = 5, RowPosterior? intervals = null)
+    /// (by default <paramref name="rows"/> itself). The shortfall quantile reads the same draws' deviations from the mean widened by
+    /// <paramref name="tailWidening"/> in variance (<see cref="VarianceScales.TailsOverBulk"/>: a quantile reads the posterior's
+    /// tails).</summary>
+    public static Selection From(Grid grid, RowPosterior rows, int samples, int seed, int runnersUp = 5, RowPosterior? intervals = null,
+        double tailWidening = 1)
     {
         intervals ??= rows;
-        var draws = Draw(rows, samples, seed);
+        var draws = Draw(rows, samples, seed, tailWidening);
         var probability = draws.ProbabilityBest;
         var order = Enumerable.Range(0, rows.Count).OrderByDescending(i => CautiousEstimate(rows, i)).ThenBy(i => i).ToList();
         Standing Stand(int i)
@@ -84,11 +88,12 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         return new Selection(Stand(order[0]), order.Skip(1).Take(runnersUp).Select(Stand).ToList(), probability);
     }
 
-    /// <summary><paramref name="samples"/> seeded draws from N(mean, covariance), summarised per row.</summary>
-    public static PosteriorDraws Draw(RowPosterior rows, int samples, int seed) =>
-        NativeCalls.WithoutCollections(() => SampleDraws(rows, samples, seed));
+    /// <summary><paramref name="samples"/> seeded draws from N(mean, covariance), summarised per row; the shortfall quantile from the
+    /// same draws with the covariance times <paramref name="tailWidening"/>.</summary>
+    public static PosteriorDraws Draw(RowPosterior rows, int samples, int seed, double tailWidening = 1) =>
+        NativeCalls.WithoutCollections(() => SampleDraws(rows, samples, seed, tailWidening));
 
-    static PosteriorDraws SampleDraws(RowPosterior rows, int samples, int seed)
+    static PosteriorDraws SampleDraws(RowPosterior rows, int samples, int seed, double tailWidening)
     {
         int n = rows.Count;
         var device = TorchDevice.Cpu;
@@ -100,11 +105,18 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         var factor = Cholesky.Factor(covariance + eye(n, dtype: float64, device: device) * Const(1e-14, covariance));
         var generator = new Generator((ulong)seed);
         var normal = randn(new long[] { n, samples }, dtype: float64, device: device, generator: generator);
-        var draws = tensor(rows.Mean, dtype: float64, device: device).unsqueeze(1) + factor.matmul(normal); // n × samples
+        var mean = tensor(rows.Mean, dtype: float64, device: device).unsqueeze(1);
+        var deviation = factor.matmul(normal);
+        var draws = mean + deviation; // n × samples
         var (largest, winners) = draws.max(dim: 0);
         var counts = bincount(winners, minlength: n).cpu().data<long>().ToArray();
         var below = largest.unsqueeze(0) - draws; // n × samples
         var shortfall = below.mean(dimensions: new long[] { 1 }).cpu().data<double>().ToArray();
+        if (tailWidening != 1)
+        {
+            var tails = mean + deviation * Const(Math.Sqrt(tailWidening), deviation);
+            below = tails.max(dim: 0).values.unsqueeze(0) - tails;
+        }
         long k = Math.Clamp((long)Math.Ceiling(NearBestProbability * samples), 1, samples); // the k-th smallest: the quantile
         var likely = below.kthvalue(k, dim: 1).values.cpu().data<double>().ToArray();
         return new PosteriorDraws(counts.Select(c => (double)c / samples).ToArray(), shortfall) { LikelyShortfall = likely };

@@ -8,23 +8,25 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 
 /// <summary>
 /// A decision from the observations: the model conditioned on them (the caller disposes the decision), the held-out check's
-/// variance scale, the joint posterior of the checkpoint averages widened by it (what the ranking, P(best), the shortfalls and
-/// the stop rules read), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come from
-/// that posterior pooled over draws of the hyperparameters (<see cref="HyperparameterDraws"/>, widened by the same scale): a
+/// variance scales (<see cref="VarianceScales"/>), the joint posterior of the checkpoint averages widened by the bulk's scale
+/// (what the ranking, P(best), the expected shortfalls and the stop rules read; the shortfall quantile reads the same draws
+/// widened to the tails' scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come
+/// from the fitted posterior pooled over draws of the hyperparameters (<see cref="HyperparameterDraws"/>, widened by the tails'
+/// scale): a
 /// study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the
 /// checkpoints it left mostly unevaluated missed the truth more often than they said (on ten grids they held 79 % of the true
 /// averages, pooled 86 %). Each pooled posterior reads the checkpoint jitter shared by every benchmark
 /// <see cref="EngineOptions.IntervalJitterScale"/> times as wide: the checkpoints a search leaves alone stray from the fitted
 /// curve more than the cells it chose show (with both, the intervals held 93 %). P(best) and the ranking stay with the fitted
 /// posterior: pooled, P(best) grew more cautious than it already is and picks moved both ways (docs/measurements.md). The
-/// scale, the posteriors and the selection are computed when first asked for (a round that only chooses cells needs none of
-/// them), and <see cref="State"/> carries the scale once known, so the next decision reuses it until the next refit.
+/// scales, the posteriors and the selection are computed when first asked for (a round that only chooses cells needs none of
+/// them), and <see cref="State"/> carries the scales once known, so the next decision reuses them until the next refit.
 /// </summary>
 public sealed class Decision : IDisposable
 {
     readonly PlannerState fitted;
     readonly EngineOptions options;
-    readonly Lazy<double> scale;
+    readonly Lazy<VarianceScales> scales;
     readonly Lazy<RowPosterior> ranking;
     readonly Lazy<RowPosterior> rows;
 
@@ -34,11 +36,11 @@ public sealed class Decision : IDisposable
         Refitted = refitted;
         this.fitted = fitted;
         this.options = options;
-        scale = new(() => fitted.Scale ?? PrequentialCheck.VarianceScale(model.Grid, observations, model.Fit, options));
-        ranking = new(() => NativeCalls.WithoutCollections(() => model.Rows().Widened(scale.Value)));
-        rows = new(() => options.HyperparameterDraws > 0 || options.IntervalJitterScale != 1
-            ? NativeCalls.WithoutCollections(() => Pooled(model, observations, options).Widened(scale.Value))
-            : ranking.Value);
+        scales = new(() => fitted.Scales ?? PrequentialCheck.Scales(model.Grid, observations, model.Fit, options));
+        ranking = new(() => NativeCalls.WithoutCollections(() => model.Rows().Widened(scales.Value.Bulk)));
+        rows = new(() => NativeCalls.WithoutCollections(() =>
+            (options.HyperparameterDraws > 0 || options.IntervalJitterScale != 1 ? Pooled(model, observations, options) : model.Rows())
+                .Widened(scales.Value.Tails)));
     }
 
     /// <summary>The posterior of the averages pooled over the fit and <see cref="EngineOptions.HyperparameterDraws"/> draws of its
@@ -85,27 +87,29 @@ public sealed class Decision : IDisposable
     /// <summary>Whether this decision refitted the hyperparameters (else it kept the previous state's).</summary>
     public bool Refitted { get; }
 
-    /// <summary>The held-out check's variance scale (<see cref="PrequentialCheck"/>): the previous state's until a refit.</summary>
-    public double Scale => scale.Value;
+    /// <summary>The held-out check's variance scales (<see cref="PrequentialCheck"/>): the previous state's until a refit.</summary>
+    public VarianceScales Scales => scales.Value;
 
-    /// <summary>The joint posterior of the checkpoint averages whose intervals every report shows: <see cref="RankingRows"/> pooled
-    /// over draws of the hyperparameters (computed when first asked for: a few seconds on small grids).</summary>
+    /// <summary>The joint posterior of the checkpoint averages whose intervals every report shows: the fitted posterior pooled over
+    /// draws of the hyperparameters, widened by the tails' scale (computed when first asked for: a few seconds on small grids).</summary>
     public RowPosterior Rows => rows.Value;
 
-    /// <summary>The fitted posterior of the averages widened by <see cref="Scale"/>: what the ranking, P(best), the shortfalls and the
-    /// stop rules read.</summary>
+    /// <summary>The fitted posterior of the averages widened by the bulk's scale (<see cref="Scales"/>): what the ranking, P(best), the
+    /// shortfalls and the stop rules read.</summary>
     public RowPosterior RankingRows => ranking.Value;
 
     /// <summary>The pick and its runners-up, ranked and with P(best) by the options' seeded draws from <see cref="RankingRows"/>: what
     /// a round's progress and stop rules read.</summary>
-    public Selection Select(int runnersUp = 5) => Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp);
+    public Selection Select(int runnersUp = 5) =>
+        Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp, tailWidening: Scales.TailsOverBulk);
 
     /// <summary>The same selection with each standing's estimate and interval from <see cref="Rows"/>: what a report shows.</summary>
     public Selection SelectForReport(int runnersUp = 5) =>
-        Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp, intervals: Rows);
+        Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp, intervals: Rows,
+            tailWidening: Scales.TailsOverBulk);
 
-    /// <summary>What the next decision starts from: this fit, when it was made, and the scale once it is known.</summary>
-    public PlannerState State => scale.IsValueCreated ? fitted with { Scale = scale.Value } : fitted;
+    /// <summary>What the next decision starts from: this fit, when it was made, and the scales once they are known.</summary>
+    public PlannerState State => scales.IsValueCreated ? fitted with { Scales = scales.Value } : fitted;
 
     public void Dispose() => Model.Dispose();
 }
@@ -144,7 +148,7 @@ public static class StudyDecision
             var fit = refit
                 ? HyperparameterFit.Fit(grid, observations, options, known?.Hyperparameters)
                 : known! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
-            var state = refit ? new PlannerState(fit, observations.Count) : previous with { Fit = fit, Scale = final ? null : previous.Scale };
+            var state = refit ? new PlannerState(fit, observations.Count) : previous with { Fit = fit, Scales = final ? null : previous.Scales };
             var model = ConditionedModel.Condition(grid, observations, fit, options, cache);
             return new Decision(model, state, refit, observations, options);
         });

@@ -12,9 +12,9 @@ public sealed record PlannerState(ModelFit? Fit, int FittedAt)
 {
     public static PlannerState Empty { get; } = new(null, 0);
 
-    /// <summary>The held-out check's variance scale for this fit (<see cref="PrequentialCheck"/>), when it was computed; like the fit,
-    /// it holds until the next refit.</summary>
-    public double? Scale { get; init; }
+    /// <summary>The held-out check's variance scales for this fit (<see cref="PrequentialCheck"/>), when they were computed; like the
+    /// fit, they hold until the next refit.</summary>
+    public VarianceScales? Scales { get; init; }
 }
 
 /// <summary>

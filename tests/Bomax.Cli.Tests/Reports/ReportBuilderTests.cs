@@ -64,7 +64,7 @@ public sealed class ReportBuilderTests : IDisposable
         var observations = study.Observe(journal).Observations;
         var fit = HyperparameterFit.Fit(study.Grid, observations, study.Engine);
         using var model = ConditionedModel.Condition(study.Grid, observations, fit, study.Engine);
-        var rows = model.Rows().Widened(PrequentialCheck.VarianceScale(study.Grid, observations, fit, study.Engine));
+        var rows = model.Rows().Widened(PrequentialCheck.Scales(study.Grid, observations, fit, study.Engine).Bulk);
         var selection = Selection.From(study.Grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed);
         Assert.Equal(selection.Pick.Name, report.Pick.Name);
         Assert.Equal(selection.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12);
@@ -123,15 +123,15 @@ public sealed class ReportBuilderTests : IDisposable
 
         var observations = study.Observe(journal).Observations;
         var fit = HyperparameterFit.Fit(study.Grid, observations, study.Engine);
-        double scale = PrequentialCheck.VarianceScale(study.Grid, observations, fit, study.Engine);
-        Assert.True(scale > 2, $"scale {scale}");
+        var scales = PrequentialCheck.Scales(study.Grid, observations, fit, study.Engine);
+        Assert.True(scales.Bulk > 2, $"scales {scales}");
         using var model = ConditionedModel.Condition(study.Grid, observations, fit, study.Engine);
         var plain = Selection.From(study.Grid, model.Rows(), study.Engine.ProbabilitySamples, study.Engine.Seed);
-        var widened = Selection.From(study.Grid, model.Rows().Widened(scale), study.Engine.ProbabilitySamples, study.Engine.Seed);
+        var widened = Selection.From(study.Grid, model.Rows().Widened(scales.Bulk), study.Engine.ProbabilitySamples, study.Engine.Seed);
         Assert.Equal(plain.Pick.Name, report.Pick.Name); // the same pick ...
         Assert.Equal(plain.Pick.Estimate, report.Pick.Estimate, 12);
-        Assert.Equal(widened.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12); // ... stated with the widened posterior
-        Assert.Equal(Math.Sqrt(scale) * (plain.Pick.High - plain.Pick.Low), report.Pick.High - report.Pick.Low, 9);
+        Assert.Equal(widened.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12); // ... stated with the posterior widened for its bulk,
+        Assert.Equal(Math.Sqrt(scales.Tails) * (plain.Pick.High - plain.Pick.Low), report.Pick.High - report.Pick.Low, 9); // ... tails
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Bomax.Engine.Model;
 using Bomax.Engine.Posterior;
+using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Bomax.Engine.Tests.Posterior;
@@ -46,15 +47,47 @@ public class PrequentialCheckTests
     }
 
     [Fact]
-    public void TheScaleIsTheMeanSquaredMissShrunkTowardOneAndNeverBelowIt()
+    public void TheBulksScaleIsTheMedianSquaredMissReadAsAVarianceShrunkTowardOneAndNeverBelowIt()
     {
-        Assert.Equal(1.0, PrequentialCheck.VarianceScale([0.5, -1.0, 0.2])); // calibrated or better: 1
-        Assert.Equal(1.0, PrequentialCheck.VarianceScale([]));
+        Assert.Equal(0.4549, PrequentialCheck.CalibratedMedianSquare, 4); // the median of χ² with one degree of freedom
+        Assert.Equal(1.0, PrequentialCheck.BulkScale([0.5, -1.0, 0.2])); // calibrated or better: 1
+        Assert.Equal(1.0, PrequentialCheck.BulkScale([]));
+        // Ten misses of three deviations, the prior weighs ten of one: (10 · 9 / 0.4549 + 10) / 20.
+        Assert.Equal((10 * 9 / PrequentialCheck.CalibratedMedianSquare + 10) / 20,
+            PrequentialCheck.BulkScale(Enumerable.Repeat(3.0, 10).ToArray()), 1e-12);
+        // An even count reads the middle two: z² of 1 and 4 → 2.5.
+        Assert.Equal((4 * 2.5 / PrequentialCheck.CalibratedMedianSquare + 10) / 14, PrequentialCheck.BulkScale([-1, 2, 3, 0.5]), 1e-12);
+    }
+
+    [Fact]
+    public void TheTailsScaleIsTheMeanSquaredMissShrunkTowardOneAndNeverBelowIt()
+    {
+        Assert.Equal(1.0, PrequentialCheck.TailScale([0.5, -1.0, 0.2]));
+        Assert.Equal(1.0, PrequentialCheck.TailScale([]));
         // Ten misses of three deviations, the prior weighs ten of one: (90 + 10) / 20 = 5.
-        Assert.Equal(5.0, PrequentialCheck.VarianceScale(Enumerable.Repeat(3.0, 10).ToArray()), 1e-12);
+        Assert.Equal(5.0, PrequentialCheck.TailScale(Enumerable.Repeat(3.0, 10).ToArray()), 1e-12);
         // One wild miss counts at most LargestSquare: (100 + 10) / 11.
         Assert.Equal((PrequentialCheck.LargestSquare + PrequentialCheck.PriorCount) / (1 + PrequentialCheck.PriorCount),
-            PrequentialCheck.VarianceScale([1e6]), 1e-12);
+            PrequentialCheck.TailScale([1e6]), 1e-12);
+    }
+
+    [Fact]
+    public void AFewWildMissesWidenTheTailsAndLeaveTheBulkAsItsCalibratedMissesSay()
+    {
+        // Forty misses spread as a calibrated model's (the quantiles of a standard normal) and ten of eight deviations: their
+        // mean square reads 11 and widens the tails; the median square reads the forty (1.5).
+        var calibrated = Enumerable.Range(1, 40).Select(k => Normal.InvCDF(0, 1, k / 41.0)).ToArray();
+        var scales = PrequentialCheck.Scales([.. calibrated, .. Enumerable.Repeat(8.0, 10)]);
+        Assert.InRange(scales.Bulk, 1.0, 1.6);
+        Assert.InRange(scales.Tails, 10, 12);
+        Assert.True(scales.TailsOverBulk > 6);
+        // Half of them missing by three deviations is no longer a few: the bulk has moved.
+        Assert.True(PrequentialCheck.BulkScale([.. calibrated.Take(25), .. Enumerable.Repeat(3.0, 25)]) > 3);
+        // Misses lighter-tailed than a Gaussian's (all at 1.2 deviations) read a bulk above their mean square: the tails are never
+        // narrower than the bulk.
+        var even = PrequentialCheck.Scales(Enumerable.Repeat(1.2, 40).ToArray());
+        Assert.True(PrequentialCheck.TailScale(Enumerable.Repeat(1.2, 40).ToArray()) < even.Bulk);
+        Assert.Equal(even.Bulk, even.Tails);
     }
 
     static (Grid Grid, List<Observation> Observations) Curve(int checkpoints, int benchmarks, int seed)
@@ -77,8 +110,8 @@ public class PrequentialCheckTests
         int window = PrequentialCheck.WindowFor(observations.Count);
         Assert.True(window >= PrequentialCheck.SmallestWindow);
 
-        double calm = PrequentialCheck.VarianceScale(grid, observations, HyperparameterFit.Fit(grid, observations, options), options);
-        Assert.True(calm < 1.5, $"a model that predicts its latest cells well stays as it is (scale {calm})");
+        var calm = PrequentialCheck.Scales(grid, observations, HyperparameterFit.Fit(grid, observations, options), options);
+        Assert.True(calm.Tails < 1.5, $"a model that predicts its latest cells well stays as it is (scales {calm})");
 
         // The latest cells scatter by ±0.05 around the curve the earlier ones follow to ±0.005.
         var random = new Random(7);
@@ -86,9 +119,9 @@ public class PrequentialCheckTests
             .Select((o, k) => k >= observations.Count - window ? o with { Score = o.Score + (random.Next(2) * 2 - 1) * 0.05 } : o)
             .ToList();
         var fit = HyperparameterFit.Fit(grid, surprising, options);
-        double widened = PrequentialCheck.VarianceScale(grid, surprising, fit, options);
+        double widened = PrequentialCheck.Scales(grid, surprising, fit, options).Bulk;
         Assert.True(widened > 3, $"misses of many standard deviations must widen the posterior (scale {widened})");
-        Assert.Equal(1.0, PrequentialCheck.VarianceScale(grid, surprising, fit, options with { PredictiveCheck = false }));
+        Assert.Equal(VarianceScales.None, PrequentialCheck.Scales(grid, surprising, fit, options with { PredictiveCheck = false }));
 
         // Widening moves no mean, multiplies the covariance, and makes the pick less certain.
         using var model = ConditionedModel.Condition(grid, surprising, fit, options);
@@ -110,6 +143,6 @@ public class PrequentialCheckTests
         Assert.True(PrequentialCheck.WindowFor(observations.Count) < PrequentialCheck.SmallestWindow);
         var shifted = observations.Select((o, k) => k >= 9 ? o with { Score = o.Score + 1 } : o).ToList();
         var options = new EngineOptions { Device = ComputeDevice.Cpu };
-        Assert.Equal(1.0, PrequentialCheck.VarianceScale(grid, shifted, HyperparameterFit.Fit(grid, shifted, options), options));
+        Assert.Equal(VarianceScales.None, PrequentialCheck.Scales(grid, shifted, HyperparameterFit.Fit(grid, shifted, options), options));
     }
 }

@@ -172,6 +172,24 @@ public class SelectionTests
     }
 
     [Fact]
+    public void TheLikelyShortfallReadsTheTailsWideningAndEverythingElseTheBulksPosterior()
+    {
+        // Widening the tails by 4 in variance: the quantile is the one of the posterior twice as wide in spread (the same draws,
+        // their deviations from the mean doubled), while P(best) and the expected shortfall stay the bulk's.
+        var rows = Example();
+        var bulk = EngineSelection.Draw(rows, 20_000, seed: 5);
+        var tails = EngineSelection.Draw(rows, 20_000, seed: 5, tailWidening: 4);
+        var wide = EngineSelection.Draw(rows.Widened(4), 20_000, seed: 5);
+        Assert.Equal(bulk.ProbabilityBest, tails.ProbabilityBest);
+        Assert.Equal(bulk.ExpectedShortfall, tails.ExpectedShortfall);
+        for (int i = 0; i < rows.Count; i++) Assert.Equal(wide.LikelyShortfall[i], tails.LikelyShortfall[i], 1e-9);
+        Assert.Contains(tails.LikelyShortfall.Zip(bulk.LikelyShortfall), p => p.First > p.Second + 1e-3);
+        var selection = EngineSelection.From(GridOf(4, 2), rows, 20_000, seed: 5, tailWidening: 4);
+        Assert.Equal(tails.LikelyShortfall[selection.Pick.Checkpoint], selection.Pick.LikelyShortfall);
+        Assert.Equal(bulk.ProbabilityBest[selection.Pick.Checkpoint], selection.Pick.ProbabilityBest);
+    }
+
+    [Fact]
     public void ProbabilityOfBestIsDeterministicForASeedAndDiffersBetweenSeeds()
     {
         var rows = Example();

@@ -1,4 +1,5 @@
 using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
 using Bomax.Engine.Study;
 
 namespace Bomax.Engine.Tests.Study;
@@ -35,7 +36,7 @@ public class StudyDecisionTests
 
         Assert.True(final.Refitted);
         Assert.False(again.Refitted);
-        Assert.Equal(final.Scale, again.Scale);
+        Assert.Equal(final.Scales, again.Scales);
         Assert.Equal(final.State.Fit!.Hyperparameters.Raw, again.State.Fit!.Hyperparameters.Raw);
         var second = again.Select();
         Assert.Equal(first.Pick, second.Pick);
@@ -49,9 +50,9 @@ public class StudyDecisionTests
         var observations = Observations(24);
         using var start = StudyDecision.Decide(Grid, observations, Options, PlannerState.Empty);
         Assert.True(start.Refitted); // nothing to start from: a cold fit
-        Assert.Null(start.State.Scale); // not asked for yet: not computed
-        double scale = start.Scale;
-        Assert.Equal(scale, start.State.Scale);
+        Assert.Null(start.State.Scales); // not asked for yet: not computed
+        var scales = start.Scales;
+        Assert.Equal(scales, start.State.Scales);
 
         using var next = StudyDecision.Decide(Grid, Observations(25), Options, start.State);
         Assert.Equal(RefitSchedule.IsDue(25, 24), next.Refitted);
@@ -60,13 +61,13 @@ public class StudyDecisionTests
         Assert.True(fewer.Refitted); // fewer observations than the fit saw: they were not these
 
         // A kept scale that the observations do not support: a decision keeps it, a final decision checks afresh.
-        var stale = start.State with { Scale = 50 };
+        var stale = start.State with { Scales = new VarianceScales(50, 60) };
         using var kept = StudyDecision.Decide(Grid, observations, Options, stale);
         using var final = StudyDecision.Final(Grid, observations, Options, stale);
         Assert.False(kept.Refitted);
         Assert.False(final.Refitted); // the schedule still decides the fit
-        Assert.Equal(50, kept.Scale);
-        Assert.Equal(scale, final.Scale);
+        Assert.Equal(new VarianceScales(50, 60), kept.Scales);
+        Assert.Equal(scales, final.Scales);
         Assert.Equal(24, final.State.FittedAt);
     }
 
