@@ -55,7 +55,10 @@ public sealed class DecisionStateTests : IDisposable
     {
         var state = State() with
         {
-            Raw = [0.1, -1e-17, 3.141592653589793, 2.0 / 3, 1e300, 0, 0, 0, 0, 0, 0, 0], Scale = 1.7, TailScale = 2.9, Outcome = "converged",
+            Raw = [0.1, -1e-17, 3.141592653589793, 2.0 / 3, 1e300, 0, 0, 0, 0, 0, 0, 0],
+            Scale = 1.7,
+            TailScale = 2.9,
+            Outcome = "converged",
         };
         state.Write(directory);
         var read = DecisionState.Read(directory);
