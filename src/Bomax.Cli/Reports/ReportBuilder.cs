@@ -100,6 +100,8 @@ internal static class ReportBuilder
             new("lengthscale (share of the run)", values.Lengthscale.ToString("0.000", c)),
             new("noise variance (standardised)", values.Noise.ToString("0.000", c)),
             new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)),
+            new("held-out check: variance widened", $"× {decision.Scales.Bulk.ToString("0.00", c)} for the ranking and P(best), "
+                + $"× {decision.Scales.Tails.ToString("0.00", c)} for the intervals"),
             new("fit", $"{fit.Report.Outcome}, fitted at {decision.State.FittedAt.ToString(c)} observations"),
         };
         return (new StudyReport(study.Spec.Name, study.Spec.SpecPath, study.Spec.JournalPath, top[0], top, state.Observations.Count, grid.CellCount,

@@ -132,6 +132,10 @@ public sealed class ReportBuilderTests : IDisposable
         Assert.Equal(plain.Pick.Estimate, report.Pick.Estimate, 12);
         Assert.Equal(widened.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12); // ... stated with the posterior widened for its bulk,
         Assert.Equal(Math.Sqrt(scales.Tails) * (plain.Pick.High - plain.Pick.Low), report.Pick.High - report.Pick.Low, 9); // ... tails
+        // The details say by how much, so a reader can tell a wide interval the check asked for from one the cells leave.
+        Assert.Equal($"× {scales.Bulk.ToString("0.00", CultureInfo.InvariantCulture)} for the ranking and P(best), "
+            + $"× {scales.Tails.ToString("0.00", CultureInfo.InvariantCulture)} for the intervals",
+            report.EngineSettings.Single(s => s.Key == "held-out check: variance widened").Value);
     }
 
     [Fact]
