@@ -408,12 +408,12 @@ internal static class StudyCommands
     /// instead of each fitting from cold. (Nothing to plan, nothing fitted: the caller does not call this.)
     /// </summary>
     static IReadOnlyList<Cell> Plan(StudyContext study, JournalContents journal, JournalState state, int count, IReadOnlySet<Cell> excluded,
-        IReadOnlyList<Cell> leased)
+        IReadOnlyList<Cell> leased, EvaluationTimeLeft? timeLeft)
     {
         string journalHash = journal.Sha256;
         var start = DecisionState.Read(study.StudyFolder)?.StartFor(journalHash, study.Engine, study.Grid.BenchmarkCount) ?? PlannerState.Empty;
         using var plan = StudyPlanner.Next(study.Grid, state.Observations, study.Engine, study.Spec.Engine.Init, study.Budget, count, excluded, start,
-            pending: leased, costs: EvaluationTime.Costs(study, journal));
+            pending: leased, costs: EvaluationTime.Costs(study, journal), timeBudgetSeconds: timeLeft?.Expected);
         if (plan.Decision is not null && plan.State.Fit is not null)
             DecisionState.From(plan.State, journalHash, study.Engine).Write(study.StudyFolder);
         return plan.Next;
@@ -443,7 +443,7 @@ internal static class StudyCommands
         var excluded = quarantine.Excluding(study.Grid, state.Failed);
         var unaffordable = timeLeft?.Unaffordable(study.Grid).ToList() ?? [];
         excluded.UnionWith(unaffordable); // no pair that would end past budget.max-eval-hours
-        IReadOnlyList<Cell> next = left == 0 ? [] : Plan(study, journal, state, Math.Min(count, left), excluded, leased);
+        IReadOnlyList<Cell> next = left == 0 ? [] : Plan(study, journal, state, Math.Min(count, left), excluded, leased, timeLeft);
         next = timeLeft?.Affordable(next) ?? next;
         bool timeSpent = timeLeft is { IsSpent: true } || (next.Count == 0 && unaffordable.Count > 0);
         if (owner is not null && next.Count > 0)

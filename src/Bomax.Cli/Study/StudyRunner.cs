@@ -119,7 +119,7 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             IReadOnlyList<Cell> next;
             using (var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget,
                 Math.Clamp(parallel, 0, Math.Max(0, left)), excluded, planner, pending: elsewhere, cache: conditioning,
-                costs: EvaluationTime.Costs(study, journal)))
+                costs: EvaluationTime.Costs(study, journal), timeBudgetSeconds: timeLeft?.Expected))
             {
                 // The round's decision: its pick and P(best) are what the stop rules and the status line read. The model is
                 // let go before the evaluations run.

@@ -48,25 +48,34 @@ public static class StudyPlanner
     /// another worker): never chosen, and believed at their posterior mean like the batch's own cells, so the batch spreads around them.
     /// <paramref name="cache"/>: the study loop's, so each round extends the last round's factor (<see cref="ConditioningCache"/>).
     /// <paramref name="costs"/>: seconds per evaluation of each benchmark, for choices per expected second
-    /// (<see cref="AverageImprovement.Best"/>; null: cost-blind). The initial design does not read them.</summary>
+    /// (<see cref="AverageImprovement.Best"/>; null: cost-blind). The initial design does not read them.
+    /// <paramref name="timeBudgetSeconds"/>: each benchmark's expected seconds per evaluation when the study's evaluation time is
+    /// limited (<c>budget.max-eval-hours</c>), whether or not the choices are valued per second: what is left of the initial design
+    /// then goes cheapest benchmark first (each benchmark's cells still together, ties in the design's order), so that a design
+    /// the time cuts short keeps the benchmarks it can afford instead of spending it on the dear ones it happened to start with.
+    /// </summary>
     public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
         int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null, IReadOnlyCollection<Cell>? pending = null,
-        ConditioningCache? cache = null, BenchmarkCosts? costs = null) =>
+        ConditioningCache? cache = null, BenchmarkCosts? costs = null, IReadOnlyList<double>? timeBudgetSeconds = null) =>
         NativeCalls.WithoutCollections(() =>
-            Choose(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? [], cache, costs));
+            Choose(grid, observations, options, initialPerBenchmark, budget, count, exclude, state, clock, pending ?? [], cache, costs,
+                timeBudgetSeconds));
 
     static Plan Choose(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
         int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock, IReadOnlyCollection<Cell> pending, ConditioningCache? cache,
-        BenchmarkCosts? costs)
+        BenchmarkCosts? costs, IReadOnlyList<double>? timeBudgetSeconds)
     {
         if (costs is not null && costs.Seconds.Count != grid.BenchmarkCount)
             throw new ArgumentException($"{costs.Seconds.Count} costs for {grid.BenchmarkCount} benchmarks", nameof(costs));
+        if (timeBudgetSeconds is not null && timeBudgetSeconds.Count != grid.BenchmarkCount)
+            throw new ArgumentException($"{timeBudgetSeconds.Count} expected seconds for {grid.BenchmarkCount} benchmarks", nameof(timeBudgetSeconds));
         clock ??= () => 0.0;
         var observed = observations.Select(o => o.Cell).ToHashSet();
         var elsewhere = pending.Where(c => !observed.Contains(c)).Distinct().ToList();
         var elsewhereSet = elsewhere.ToHashSet();
         bool Open(Cell c) => !observed.Contains(c) && !exclude.Contains(c) && !elsewhereSet.Contains(c);
         var design = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed, budget).Where(Open).ToList();
+        if (timeBudgetSeconds is not null) design = [.. design.OrderBy(c => timeBudgetSeconds[c.Benchmark])]; // stable: ties keep the design's order
         // The initial design: no model yet, no decision. With nothing observed there is nothing to fit,
         // so a batch larger than the design is filled by spreading further. (A count of 0 asks only for
         // the posterior.)

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using Bomax.Cli.Commands;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Output;
 using Bomax.Cli.Study;
+using Bomax.Engine.Design;
 using Bomax.Engine.Grid;
 
 namespace Bomax.Cli.Tests.Study;
@@ -190,6 +192,41 @@ public sealed class EvaluationTimeTests : IDisposable
         Assert.Equal(RunEnd.EvaluationTimeSpent, result.End); // a's five other checkpoints, then nothing fits
         Assert.Equal(5, result.NewEvaluations);
         Assert.All(added, e => Assert.Equal("a", e.Benchmark));
+    }
+
+    [Fact]
+    public async Task UnderMaxEvalHoursTheRestOfTheDesignGoesCheapestBenchmarkFirst()
+    {
+        // A run whose design began with a benchmark that turned out dear: the rest of the design takes the cheap ones first, so a
+        // budget of time that runs out keeps the benchmarks it can afford (with costs off as well: the time budget is time).
+        foreach (string costs in new[] { "measured", "off" })
+        {
+            var study = Study($"budget: {{ max-evals: 12, max-eval-hours: 1 }}\nengine: {{ costs: {costs} }}");
+            var design = InitialDesign.Cells(study.Grid, study.Spec.Engine.Init, study.Engine.Seed); // one cell per benchmark here
+            string Name(Cell c) => study.Grid.Checkpoints[c.Checkpoint].Name;
+            string Benchmark(int j) => study.Grid.Benchmarks[j].Name;
+            var free = study.Grid.Checkpoints.Select(c => c.Name).Except(design.Select(Name)).ToList();
+            // The design's first benchmark took 1,000 s, its second 10 s; the third is not measured yet (expected: their median).
+            Record(study, (free[0], Benchmark(design[0].Benchmark), 1000), (free[1], Benchmark(design[1].Benchmark), 10));
+
+            var timed = await Suggest(study);
+            Assert.Equal(new[] { design[1], design[2], design[0] }.Select(c => (Name(c), Benchmark(c.Benchmark))), timed);
+
+            // Without a time budget the design keeps its order.
+            File.WriteAllText(study.Spec.SpecPath, File.ReadAllText(study.Spec.SpecPath).Replace(", max-eval-hours: 1", ""));
+            Assert.Equal(design.Select(c => (Name(c), Benchmark(c.Benchmark))), await Suggest(study));
+            File.Delete(study.Spec.JournalPath);
+        }
+    }
+
+    static async Task<List<(string, string)>> Suggest(StudyContext study)
+    {
+        var output = new StringWriter();
+        int exit = await BomaxCommand.InvokeAsync(["suggest", study.Spec.SpecPath, "--count", "3", "--json", "--no-lease"],
+            new Terminal(output, new StringWriter()), TimeProvider.System);
+        Assert.Equal(0, exit);
+        return JsonDocument.Parse(output.ToString()).RootElement.EnumerateArray()
+            .Select(p => (p.GetProperty("checkpoint").GetString()!, p.GetProperty("benchmark").GetString()!)).ToList();
     }
 
     [Fact]

@@ -63,6 +63,33 @@ public class StudyPlannerTests
     }
 
     [Fact]
+    public void UnderATimeBudgetWhatIsLeftOfTheDesignGoesCheapestBenchmarkFirstEachBenchmarksCellsTogether()
+    {
+        // 16 checkpoints: two initial cells per benchmark, benchmark by benchmark in the design's seeded order.
+        var grid = new Grid(Enumerable.Range(0, 16).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)), Grid.Benchmarks);
+        var design = InitialDesign.Cells(grid, 2, Options.Seed);
+        Assert.Equal(6, design.Count);
+        var order = design.Select(c => c.Benchmark).Distinct().ToArray(); // the design's benchmarks, first to last
+        var first = design.Take(1).Select(c => new Observation(c, Score(c))).ToList(); // one cell of the first benchmark evaluated
+
+        // The first benchmark turned out dearest, the last cheapest: the last's cells, then the middle's, then the first's other.
+        var seconds = new double[3];
+        (seconds[order[0]], seconds[order[1]], seconds[order[2]]) = (600, 60, 6);
+        using var timed = StudyPlanner.Next(grid, first, Options, 2, null, 5, new HashSet<Cell>(), PlannerState.Empty, timeBudgetSeconds: seconds);
+        Assert.Equal(design.Skip(4).Concat(design.Skip(2).Take(2)).Append(design[1]), timed.Next);
+        Assert.Null(timed.Decision); // still the design: no model
+
+        // Without a time budget, or with every benchmark expected to take as long, the design's own order.
+        using var untimed = StudyPlanner.Next(grid, first, Options, 2, null, 5, new HashSet<Cell>(), PlannerState.Empty);
+        Assert.Equal(design.Skip(1), untimed.Next);
+        using var even = StudyPlanner.Next(grid, first, Options, 2, null, 5, new HashSet<Cell>(), PlannerState.Empty,
+            timeBudgetSeconds: [30, 30, 30]);
+        Assert.Equal(design.Skip(1), even.Next);
+        Assert.Throws<ArgumentException>(() =>
+            StudyPlanner.Next(grid, first, Options, 2, null, 5, new HashSet<Cell>(), PlannerState.Empty, timeBudgetSeconds: [1, 2]));
+    }
+
+    [Fact]
     public void ACountOfZeroAsksOnlyForThePosteriorEvenWithDesignCellsLeft()
     {
         var design = InitialDesign.Cells(Grid, 2, Options.Seed);
