@@ -68,7 +68,8 @@ public static class StudyPlanner
         if (costs is not null && costs.Seconds.Count != grid.BenchmarkCount)
             throw new ArgumentException($"{costs.Seconds.Count} costs for {grid.BenchmarkCount} benchmarks", nameof(costs));
         if (timeBudgetSeconds is not null && timeBudgetSeconds.Count != grid.BenchmarkCount)
-            throw new ArgumentException($"{timeBudgetSeconds.Count} expected seconds for {grid.BenchmarkCount} benchmarks", nameof(timeBudgetSeconds));
+            throw new ArgumentException($"{timeBudgetSeconds.Count} expected seconds for {grid.BenchmarkCount} benchmarks",
+                nameof(timeBudgetSeconds));
         clock ??= () => 0.0;
         var observed = observations.Select(o => o.Cell).ToHashSet();
         var elsewhere = pending.Where(c => !observed.Contains(c)).Distinct().ToList();
