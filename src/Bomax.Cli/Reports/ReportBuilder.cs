@@ -39,7 +39,7 @@ internal static class ReportBuilder
         using var decision = final
             ? StudyDecision.Final(grid, state.Observations, study.Engine, start)
             : StudyDecision.Decide(grid, state.Observations, study.Engine, start);
-        var (model, rows, scale, selection) = (decision.Model, decision.Rows, decision.Scales.Tails, decision.SelectForReport(runnersUp: 4));
+        var (model, rows, scales, selection) = (decision.Model, decision.Rows, decision.Scales, decision.SelectForReport(runnersUp: 4));
         var fit = decision.State.Fit!;
 
         ReportStanding Stand(Standing s) => new(s.Name, study.Checkpoints[s.Checkpoint].Step, s.Estimate, s.Low, s.High, s.ProbabilityBest,
@@ -63,7 +63,7 @@ internal static class ReportBuilder
         var pickRow = Enumerable.Range(0, pick.Cells.Length).Select(k =>
         {
             var benchmark = grid.Benchmarks[pick.Cells[k].Benchmark];
-            double half = Selection.Z95 * Math.Sqrt(scale) * pick.StandardDeviation[k];
+            double half = Selection.Z95 * Math.Sqrt(scales.Tails) * pick.StandardDeviation[k]; // an interval reads the tails
             var goal = state.Goals[pick.Cells[k].Benchmark];
             double mean = StudyContext.Orient(pick.Mean[k], goal); // back to the metric's own values
             return new BenchmarkRow(benchmark.Name, benchmark.Weight, pick.Observed[k] ? mean : null, mean, mean - half, mean + half) { Goal = goal };
@@ -100,8 +100,8 @@ internal static class ReportBuilder
             new("lengthscale (share of the run)", values.Lengthscale.ToString("0.000", c)),
             new("noise variance (standardised)", values.Noise.ToString("0.000", c)),
             new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)),
-            new("held-out check: variance widened", $"× {decision.Scales.Bulk.ToString("0.00", c)} for the ranking and P(best), "
-                + $"× {decision.Scales.Tails.ToString("0.00", c)} for the intervals"),
+            new("held-out check: variance widened", $"× {scales.Bulk.ToString("0.00", c)} for the ranking and P(best), "
+                + $"× {scales.Tails.ToString("0.00", c)} for the intervals"),
             new("fit", $"{fit.Report.Outcome}, fitted at {decision.State.FittedAt.ToString(c)} observations"),
         };
         return (new StudyReport(study.Spec.Name, study.Spec.SpecPath, study.Spec.JournalPath, top[0], top, state.Observations.Count, grid.CellCount,
