@@ -39,6 +39,13 @@ public static class InitialDesign
         return budget is int b ? design.Take(Size(design.Count, b)).ToList() : design;
     }
 
+    /// <summary>What is left of a design when the study's evaluation time is limited: cheapest benchmark first by each benchmark's
+    /// <paramref name="expectedSeconds"/> per evaluation, each benchmark's cells still together, ties in the design's order. A design
+    /// the time cuts short then keeps the benchmarks it can afford instead of spending the time on the dear ones it happened to
+    /// start with.</summary>
+    public static IReadOnlyList<Cell> CheapestFirst(IEnumerable<Cell> design, IReadOnlyList<double> expectedSeconds) =>
+        [.. design.OrderBy(c => expectedSeconds[c.Benchmark])]; // OrderBy is stable
+
     /// <summary>The cells of a design of <paramref name="whole"/> cells that a budget allows: all of them when they are at most
     /// <see cref="BudgetShare"/> of the budget, otherwise that share (rounded up; at least one cell).</summary>
     static int Size(int whole, int budget) => Math.Min(whole, Math.Max(1, (int)Math.Ceiling(BudgetShare * budget)));

@@ -35,10 +35,10 @@ public sealed record TimedOutcome(double Share, double BudgetSeconds, TimedSpend
 
 /// <summary>
 /// Simulated studies on a complete table where each evaluation costs its benchmark's seconds. A budget is a share of the full
-/// grid's seconds; a study starts no evaluation it expects to end past it: the initial design takes its cells in order while they
-/// fit, and then the engine may choose only among cells that still fit (the others are excluded, as failed pairs are), and ends
-/// when none does. Without cost noise that is never more than the budget; with it, a study expects what it measured, as a run's
-/// <c>max-eval-hours</c> ceiling does, and its last evaluation may end a little past the budget.
+/// grid's seconds; a study starts no evaluation it expects to end past it: the initial design takes its cells cheapest benchmark
+/// first, as a run does, while they fit, and then the engine may choose only among cells that still fit (the others are excluded,
+/// as failed pairs are), and ends when none does. Without cost noise that is never more than the budget; with it, a study expects
+/// what it measured, as a run's <c>max-eval-hours</c> ceiling does, and its last evaluation may end a little past the budget.
 /// Each budget is a study of its own, once with the costs (the cost-aware engine) and once without (the cost-blind engine,
 /// which knows only what is left of the budget). Everything is determined by the seed.
 /// </summary>
@@ -71,17 +71,23 @@ public static class TimedReplay
     /// <summary>The count of evaluations a share of the grid would be: it sizes the initial design as in a run.</summary>
     static int CountOf(Grid grid, double share) => Math.Clamp((int)Math.Round(share * grid.CellCount), 1, grid.CellCount);
 
-    /// <summary>The initial design for this budget, its cells in order while they fit the seconds, spent on <paramref name="seconds"/>.</summary>
-    static List<Cell> Design(Grid grid, TimedReplaySettings settings, int seed, double share, double budget, StudySeconds seconds)
+    /// <summary>The initial design for this budget, spent on <paramref name="seconds"/> as a run under <c>max-eval-hours</c> spends it:
+    /// what is left of it cheapest expected benchmark first (<see cref="InitialDesign.CheapestFirst"/>), while the next cell is expected
+    /// to fit.</summary>
+    internal static List<Cell> Design(Grid grid, TimedReplaySettings settings, int seed, double share, double budget, StudySeconds seconds)
     {
-        var fitting = new List<Cell>();
-        foreach (var cell in InitialDesign.Cells(grid, settings.InitialPerBenchmark, seed, CountOf(grid, share)))
+        var left = InitialDesign.Cells(grid, settings.InitialPerBenchmark, seed, CountOf(grid, share)).ToList();
+        var taken = new List<Cell>();
+        while (left.Count > 0)
         {
-            if (seconds.Spent + seconds.Expected()[cell.Benchmark] > budget) break;
+            var expected = seconds.Expected();
+            var cell = InitialDesign.CheapestFirst(left, expected)[0];
+            if (seconds.Spent + expected[cell.Benchmark] > budget) break; // the cheapest does not fit: nothing left does
             seconds.Evaluate(cell);
-            fitting.Add(cell);
+            taken.Add(cell);
+            left.Remove(cell);
         }
-        return fitting;
+        return taken;
     }
 
     static TimedSpend Study(ScoreTable table, TimedReplaySettings settings, int seed, double budget, double share, bool costAware)

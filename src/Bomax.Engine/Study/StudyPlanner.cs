@@ -51,8 +51,7 @@ public static class StudyPlanner
     /// (<see cref="AverageImprovement.Best"/>; null: cost-blind). The initial design does not read them.
     /// <paramref name="timeBudgetSeconds"/>: each benchmark's expected seconds per evaluation when the study's evaluation time is
     /// limited (<c>budget.max-eval-hours</c>), whether or not the choices are valued per second: what is left of the initial design
-    /// then goes cheapest benchmark first (each benchmark's cells still together, ties in the design's order), so that a design
-    /// the time cuts short keeps the benchmarks it can afford instead of spending it on the dear ones it happened to start with.
+    /// then goes cheapest benchmark first (<see cref="InitialDesign.CheapestFirst"/>).
     /// </summary>
     public static Plan Next(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, int initialPerBenchmark, int? budget,
         int count, IReadOnlySet<Cell> exclude, PlannerState state, Func<double>? clock = null, IReadOnlyCollection<Cell>? pending = null,
@@ -75,8 +74,8 @@ public static class StudyPlanner
         var elsewhere = pending.Where(c => !observed.Contains(c)).Distinct().ToList();
         var elsewhereSet = elsewhere.ToHashSet();
         bool Open(Cell c) => !observed.Contains(c) && !exclude.Contains(c) && !elsewhereSet.Contains(c);
-        var design = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed, budget).Where(Open).ToList();
-        if (timeBudgetSeconds is not null) design = [.. design.OrderBy(c => timeBudgetSeconds[c.Benchmark])]; // stable: ties keep the design's order
+        var open = InitialDesign.Cells(grid, initialPerBenchmark, options.Seed, budget).Where(Open);
+        var design = (timeBudgetSeconds is null ? open : InitialDesign.CheapestFirst(open, timeBudgetSeconds)).ToList();
         // The initial design: no model yet, no decision. With nothing observed there is nothing to fit,
         // so a batch larger than the design is filled by spreading further. (A count of 0 asks only for
         // the posterior.)

@@ -1,4 +1,5 @@
 using Bomax.Engine.Acquisition;
+using Bomax.Engine.Design;
 using Bomax.Engine.Model;
 using Bomax.Engine.Replay;
 using Bomax.Engine.Selection;
@@ -25,6 +26,24 @@ public class TimedReplayTests
         Assert.True(budget - outcome.Aware.Seconds < 1, $"cost-aware left {budget - outcome.Aware.Seconds} s unspent");
         Assert.True(outcome.Aware.Evaluations > outcome.Blind.Evaluations,
             $"cost-aware {outcome.Aware.Evaluations} evaluations, cost-blind {outcome.Blind.Evaluations}");
+    }
+
+    [Fact]
+    public void TheInitialDesignGoesCheapestBenchmarkFirstAsInARunAndEndsWhereTheCheapestCellLeftDoesNotFit()
+    {
+        var table = PeakedTable.Create();
+        var settings = new TimedReplaySettings([0.3], new BenchmarkCosts([30, 1, 50, 1, 1, 1]), 2, Options);
+        var seeded = InitialDesign.Cells(table.Grid, 2, 0, 45); // 0.3 of the 150 cells sizes the design: all 12 cells
+        Assert.Equal(12, seeded.Count);
+        Assert.NotEqual([30.0, 30.0, 50.0, 50.0], seeded.TakeLast(4).Select(c => settings.Costs.Seconds[c.Benchmark]));
+
+        // 40 s: the eight one-second cells, then one of the 30-second benchmark; its second would end past the budget.
+        var cut = TimedReplay.Design(table.Grid, settings, 0, 0.3, 40, new StudySeconds(table.Grid, settings, 0));
+        Assert.Equal([.. seeded.Where(c => settings.Costs.Seconds[c.Benchmark] == 1), seeded.First(c => c.Benchmark == 0)], cut);
+
+        var whole = TimedReplay.Design(table.Grid, settings, 0, 0.3, 1000, new StudySeconds(table.Grid, settings, 0));
+        Assert.Equal(seeded.OrderBy(c => settings.Costs.Seconds[c.Benchmark]), whole);
+        Assert.Equal([1.0, 30.0, 50.0], whole.Select(c => settings.Costs.Seconds[c.Benchmark]).Distinct());
     }
 
     [Fact]
