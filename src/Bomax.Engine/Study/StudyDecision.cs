@@ -12,8 +12,7 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// (what the ranking, P(best), the expected shortfalls and the stop rules read; the shortfall quantile reads the same draws
 /// widened to the tails' scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come
 /// from the fitted posterior pooled over draws of the hyperparameters (<see cref="HyperparameterDraws"/>, widened by the tails'
-/// scale): a
-/// study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the
+/// scale): a study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the
 /// checkpoints it left mostly unevaluated missed the truth more often than they said (on ten grids they held 79 % of the true
 /// averages, pooled 86 %). Each pooled posterior reads the checkpoint jitter shared by every benchmark
 /// <see cref="EngineOptions.IntervalJitterScale"/> times as wide: the checkpoints a search leaves alone stray from the fitted
