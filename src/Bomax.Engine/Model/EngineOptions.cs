@@ -60,6 +60,12 @@ public sealed record EngineOptions
     /// cells can show. A checkpoint's cells pin its own ρ down, so the widening falls on the checkpoints with few of them.
     /// </summary>
     public double IntervalJitterScale { get; init; } = 6.0;
+    /// <summary>
+    /// A report's intervals read each benchmark's covariance widened by how much further its scores spread over the whole run
+    /// than over the cells the search chose (<see cref="Posterior.RunSpread"/>, <see cref="Study.Decision"/>); off reports the
+    /// fitted covariance.
+    /// </summary>
+    public bool IntervalRunSpread { get; init; } = true;
     public AcquisitionRule Acquisition { get; init; } = AcquisitionRule.RowFirst;
     /// <summary>Monte Carlo draws for the probability that each checkpoint is the best.</summary>
     public int ProbabilitySamples { get; init; } = 4096;

@@ -58,6 +58,21 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
         return this with { Raw = raw };
     }
 
+    /// <summary>The same hyperparameters with each benchmark's row of the benchmark covariance B = W Wᵀ + diag(v) scaled so that its
+    /// variance is <paramref name="factors"/>[j] times as large: W's row j times √factor, v[j] times factor (the checkpoint jitter η,
+    /// spread by B, with it).</summary>
+    public Hyperparameters WithBenchmarkCovarianceScaled(IReadOnlyList<double> factors)
+    {
+        if (factors.All(f => f == 1)) return this;
+        var raw = (double[])Raw.Clone();
+        for (int j = 0; j < Benchmarks; j++)
+        {
+            for (int k = 0; k < Rank; k++) raw[j * Rank + k] *= Math.Sqrt(factors[j]);
+            raw[DiagonalOffset + j] = InverseSoftplus(factors[j] * Softplus(raw[DiagonalOffset + j]));
+        }
+        return this with { Raw = raw };
+    }
+
     static double Softplus(double x) => x > 30 ? x : Math.Log(1 + Math.Exp(x));
 
     public static double InverseSoftplus(double y) => y > 30 ? y : Math.Log(double.ExpM1(y));

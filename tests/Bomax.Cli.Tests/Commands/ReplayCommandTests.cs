@@ -212,6 +212,25 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheRunSpreadAblationMovesNoPick()
+    {
+        var (path, _) = TinyTable();
+        var spread = Bomax("replay", path, "--seeds", "2", "--budget", "0.5", "--json");
+        var fitted = Bomax("replay", path, "--seeds", "2", "--budget", "0.5", "--json", "--no-run-spread");
+        Assert.True(spread.ExitCode == 0 && fitted.ExitCode == 0, spread.Stderr + fitted.Stderr);
+        static string[] Picks(string json)
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.GetProperty("runs").EnumerateArray()
+                .SelectMany(r => r.GetProperty("budgets").EnumerateArray())
+                .Select(b => $"{b.GetProperty("pick").GetInt32()} {b.GetProperty("regret").GetDouble():R} {b.GetProperty("prob_best").GetDouble():R}")
+                .ToArray();
+        }
+        Assert.Equal(Picks(spread.Stdout), Picks(fitted.Stdout));
+        Assert.Contains("--no-run-spread", JsonDocument.Parse(fitted.Stdout).RootElement.GetProperty("command").GetString());
+    }
+
+    [Fact]
     public void TheReadableReplaySaysHowManyIntervalsHeldTheTrueAverageAsTheJsonDoes()
     {
         var (path, _) = TinyTable();

@@ -53,4 +53,25 @@ public class HyperparameterValuesTests
             (after.Lengthscale, after.Jitter, after.Noise, after.TaskBias));
         Assert.Same(h, h.WithSharedJitterScaled(1));
     }
+
+    [Fact]
+    public void ScalingTheBenchmarkCovarianceMultipliesEachBenchmarksVarianceAndKeepsTheCorrelations()
+    {
+        var options = new EngineOptions();
+        var h = RandomHyperparameters(3, 2, seed: 5);
+        double[] factors = [1.0, 4.0, 2.5];
+        var (before, after) = (h.Values(options), h.WithBenchmarkCovarianceScaled(factors).Values(options));
+        static double B(HyperparameterValues v, int a, int b) =>
+            v.Loadings[(a * 2)..(a * 2 + 2)].Zip(v.Loadings[(b * 2)..(b * 2 + 2)], (x, y) => x * y).Sum() + (a == b ? v.Diagonal[a] : 0);
+        for (int a = 0; a < 3; a++)
+        {
+            Assert.Equal(factors[a] * B(before, a, a), B(after, a, a), 1e-9);
+            for (int b = 0; b < 3; b++)
+                Assert.Equal(B(before, a, b) / Math.Sqrt(B(before, a, a) * B(before, b, b)),
+                    B(after, a, b) / Math.Sqrt(B(after, a, a) * B(after, b, b)), 1e-9);
+        }
+        Assert.Equal((before.Lengthscale, before.Jitter, before.SharedJitter, before.Noise, before.TaskBias),
+            (after.Lengthscale, after.Jitter, after.SharedJitter, after.Noise, after.TaskBias));
+        Assert.Same(h, h.WithBenchmarkCovarianceScaled([1.0, 1.0, 1.0]));
+    }
 }

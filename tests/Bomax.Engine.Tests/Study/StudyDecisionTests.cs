@@ -83,7 +83,10 @@ public class StudyDecisionTests
             .Concat(Enumerable.Range(5, 5).Select(k => new Cell(2 * k, k % 6)));
         var observations = cells.Select(c => new Observation(c,
             0.5 + 0.2 * Math.Sin(c.Checkpoint / 6.0) + 0.03 * c.Benchmark + 0.02 * (random.NextDouble() - 0.5))).ToList();
-        var options = new EngineOptions { Device = ComputeDevice.Cpu, FirstFitIterations = 40, PredictiveCheck = false, HyperparameterDraws = 0 };
+        var options = new EngineOptions
+        {
+            Device = ComputeDevice.Cpu, FirstFitIterations = 40, PredictiveCheck = false, HyperparameterDraws = 0, IntervalRunSpread = false,
+        };
         using var fitted = StudyDecision.Final(grid, observations, options with { IntervalJitterScale = 1 }, PlannerState.Empty);
         using var widened = StudyDecision.Final(grid, observations, options, PlannerState.Empty);
 
