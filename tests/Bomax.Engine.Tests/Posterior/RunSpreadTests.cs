@@ -81,7 +81,8 @@ public class RunSpreadTests
         var crowd = Enumerable.Range(6, 12).Select(Ratio).ToList();
         var alone = Enumerable.Range(36, 24).Select(Ratio).ToList();
         string seen = FormattableString.Invariant($"ratios {string.Join(", ", ratios.Select(r => $"{r:0.00}"))}; ")
-            + FormattableString.Invariant($"left alone: widened {alone.Min():0.000}–{alone.Max():0.000}; crowd: {crowd.Min():0.000}–{crowd.Max():0.000}");
+            + FormattableString.Invariant($"left alone: widened {alone.Min():0.000}–{alone.Max():0.000}; ")
+            + FormattableString.Invariant($"crowd: {crowd.Min():0.000}–{crowd.Max():0.000}");
         Assert.True(alone.Min() > 1 && alone.Average() > crowd.Average() + 0.01, seen);
         Assert.True(crowd.All(r => Math.Abs(r - 1) < 0.05), seen);
     }
