@@ -44,20 +44,20 @@ public static class RunSpread
         var sorted = cells.OrderBy(c => c.X).ToArray();
         int n = sorted.Length;
         if (n < 2) return (0, 0);
-        var weights = new double[n];
+        // The shares tile [0, 1], so they sum to 1 and are the weights as they stand.
+        var shares = new double[n];
         for (int k = 0; k < n; k++)
         {
             double left = k == 0 ? 0.0 : (sorted[k].X + sorted[k - 1].X) / 2;
             double right = k == n - 1 ? 1.0 : (sorted[k].X + sorted[k + 1].X) / 2;
-            weights[k] = right - left;
+            shares[k] = right - left;
         }
-        double total = weights.Sum(); // 1: the shares tile the run
         double weightedMean = 0, plainMean = 0;
-        for (int k = 0; k < n; k++) { weightedMean += weights[k] * sorted[k].Y / total; plainMean += sorted[k].Y / n; }
+        for (int k = 0; k < n; k++) { weightedMean += shares[k] * sorted[k].Y; plainMean += sorted[k].Y / n; }
         double weighted = 0, plain = 0;
         for (int k = 0; k < n; k++)
         {
-            weighted += weights[k] * (sorted[k].Y - weightedMean) * (sorted[k].Y - weightedMean) / total;
+            weighted += shares[k] * (sorted[k].Y - weightedMean) * (sorted[k].Y - weightedMean);
             plain += (sorted[k].Y - plainMean) * (sorted[k].Y - plainMean) / n;
         }
         return (weighted, plain);

@@ -227,7 +227,8 @@ public sealed class ReplayCommandTests : IDisposable
                 .ToArray();
         }
         Assert.Equal(Picks(spread.Stdout), Picks(fitted.Stdout));
-        Assert.Contains("--no-run-spread", JsonDocument.Parse(fitted.Stdout).RootElement.GetProperty("command").GetString());
+        using var ablation = JsonDocument.Parse(fitted.Stdout);
+        Assert.Contains("--no-run-spread", ablation.RootElement.GetProperty("command").GetString());
     }
 
     [Fact]
