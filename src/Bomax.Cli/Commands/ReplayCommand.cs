@@ -88,6 +88,11 @@ internal static class ReplayCommand
             Description = "Each study's final intervals read the fitted benchmark covariance, not widened by how much further each benchmark's "
                 + "scores spread over the run than over its chosen cells (for ablation).",
         };
+        var noCoMovement = new Option<bool>("--no-co-movement")
+        {
+            Description = "Each study's final intervals read the fitted benchmark covariance's signs alone, without pooling in the benchmarks' "
+                + "trends moving together (for ablation).",
+        };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout." };
         var threads = new Option<int>("--threads")
         {
@@ -129,7 +134,7 @@ internal static class ReplayCommand
         {
             table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json,
             threads, threadGains, stop, prior, costs, coolCosts, costNoise, hyperDraws, intervalJitter,
-            noRunSpread,
+            noRunSpread, noCoMovement,
         };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
             ? MeasureThreads(Terminal.Of(parse),
@@ -142,7 +147,8 @@ internal static class ReplayCommand
                 parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
                 parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
                 parse.GetValue(stop), parse.GetValue(prior) ?? [], CommandLine(parse), parse.GetValue(costs), parse.GetValue(coolCosts),
-                parse.GetValue(costNoise), parse.GetValue(hyperDraws), parse.GetValue(intervalJitter), parse.GetValue(noRunSpread)));
+                parse.GetValue(costNoise), parse.GetValue(hyperDraws), parse.GetValue(intervalJitter), parse.GetValue(noRunSpread),
+                parse.GetValue(noCoMovement)));
         return command;
     }
 
@@ -269,7 +275,8 @@ internal static class ReplayCommand
     static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device,
         AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
         string? stopText = null, IReadOnlyList<string>? priorPaths = null, string? commandLine = null, string? costsPath = null,
-        bool coolCosts = false, double costNoise = 0, int? hyperDraws = null, double? intervalJitter = null, bool noRunSpread = false)
+        bool coolCosts = false, double costNoise = 0, int? hyperDraws = null, double? intervalJitter = null, bool noRunSpread = false,
+        bool noCoMovement = false)
     {
         var (scoreTable, tableError) = source.Load();
         if (scoreTable is null)
@@ -326,6 +333,7 @@ internal static class ReplayCommand
             HyperparameterDraws = hyperDraws ?? new EngineOptions().HyperparameterDraws,
             IntervalJitterScale = intervalJitter ?? new EngineOptions().IntervalJitterScale,
             IntervalRunSpread = !noRunSpread,
+            IntervalCoMovement = !noCoMovement,
         };
         if (benchmarkCosts is not null)
             return RunTimed(io, scoreTable, new TimedReplaySettings(budgets!.Select(b => (double)b / scoreTable.Grid.CellCount).ToList(),

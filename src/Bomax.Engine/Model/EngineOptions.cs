@@ -66,6 +66,12 @@ public sealed record EngineOptions
     /// fitted covariance.
     /// </summary>
     public bool IntervalRunSpread { get; init; } = true;
+    /// <summary>
+    /// A report's intervals also pool posteriors in which every benchmark's trend moves with every other's, weighted by how far the
+    /// study's cells crowd one part of the run (<see cref="Posterior.CoMovement"/>, <see cref="Study.Decision"/>); off reports the
+    /// fitted benchmark covariance's signs alone.
+    /// </summary>
+    public bool IntervalCoMovement { get; init; } = true;
     public AcquisitionRule Acquisition { get; init; } = AcquisitionRule.RowFirst;
     /// <summary>Monte Carlo draws for the probability that each checkpoint is the best.</summary>
     public int ProbabilitySamples { get; init; } = 4096;

@@ -73,6 +73,20 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
         return this with { Raw = raw };
     }
 
+    /// <summary>The same hyperparameters with every trend loading made non-negative (|W|), so that every benchmark's trend moves
+    /// with every other's (<see cref="Posterior.CoMovement"/>); the same instance when the loadings already share a sign (W Wᵀ is then
+    /// |W| |W|ᵀ).</summary>
+    public Hyperparameters WithLoadingsOfOneSign()
+    {
+        var loadings = Raw.AsSpan(0, LoadingsLength);
+        bool anyPositive = false, anyNegative = false;
+        foreach (double w in loadings) { anyPositive |= w > 0; anyNegative |= w < 0; }
+        if (!(anyPositive && anyNegative)) return this;
+        var raw = (double[])Raw.Clone();
+        for (int k = 0; k < LoadingsLength; k++) raw[k] = Math.Abs(raw[k]);
+        return this with { Raw = raw };
+    }
+
     static double Softplus(double x) => x > 30 ? x : Math.Log(1 + Math.Exp(x));
 
     public static double InverseSoftplus(double y) => y > 30 ? y : Math.Log(double.ExpM1(y));

@@ -25,6 +25,23 @@ public sealed record RowPosterior(double[] Mean, double[,] Covariance, int[] Uno
             for (int k = 0; k < Count; k++) covariance[i, k] *= scale;
         return this with { Covariance = covariance };
     }
+
+    /// <summary>The mixture of <paramref name="components"/> (the same rows, weights summing to 1) as one Gaussian: the weighted
+    /// mean, and the weighted covariance plus the spread of the components' means about it (the law of total covariance).</summary>
+    public static RowPosterior Mixture(IReadOnlyList<(RowPosterior Posterior, double Weight)> components)
+    {
+        var first = components[0].Posterior;
+        int n = first.Count;
+        var mean = new double[n];
+        foreach (var (posterior, weight) in components)
+            for (int i = 0; i < n; i++) mean[i] += weight * posterior.Mean[i];
+        var covariance = new double[n, n];
+        foreach (var (posterior, weight) in components)
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < n; k++)
+                    covariance[i, k] += weight * (posterior.Covariance[i, k] + (posterior.Mean[i] - mean[i]) * (posterior.Mean[k] - mean[k]));
+        return first with { Mean = mean, Covariance = covariance };
+    }
 }
 
 /// <summary>Each checkpoint average's posterior mean and variance (raw score units): what the acquisition reads. All arrays are N.</summary>

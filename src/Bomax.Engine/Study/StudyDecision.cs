@@ -40,7 +40,7 @@ public sealed class Decision : IDisposable
         scales = new(() => fitted.Scales ?? PrequentialCheck.Scales(model.Grid, observations, model.Fit, options));
         ranking = new(() => NativeCalls.WithoutCollections(() => model.Rows().Widened(scales.Value.Bulk)));
         rows = new(() => NativeCalls.WithoutCollections(() =>
-            (options.HyperparameterDraws > 0 || options.IntervalJitterScale != 1 || options.IntervalRunSpread
+            (options.HyperparameterDraws > 0 || options.IntervalJitterScale != 1 || options.IntervalRunSpread || options.IntervalCoMovement
                 ? Pooled(model, observations, options)
                 : model.Rows())
                 .Widened(scales.Value.Tails)));
@@ -49,44 +49,48 @@ public sealed class Decision : IDisposable
     /// <summary>The posterior of the averages pooled over the fit and <see cref="EngineOptions.HyperparameterDraws"/> draws of its
     /// hyperparameters (<see cref="HyperparameterDraws"/>), each with its shared checkpoint jitter times
     /// <see cref="EngineOptions.IntervalJitterScale"/> and its benchmark covariance times the study's <see cref="RunSpread"/> ratios
-    /// (when <see cref="EngineOptions.IntervalRunSpread"/>): the mixture's means and covariance. The fit's alone (so widened) when there
-    /// are no draws (a study too large to draw for).</summary>
+    /// (when <see cref="EngineOptions.IntervalRunSpread"/>), and each also with its loadings made one sign, with the
+    /// <see cref="CoMovement"/> weight (when <see cref="EngineOptions.IntervalCoMovement"/>): the mixture's means and covariance. The
+    /// fit's alone (so widened) when there are no draws (a study too large to draw for).</summary>
     static RowPosterior Pooled(ConditionedModel model, IReadOnlyList<Observation> observations, EngineOptions options)
     {
         var hyperparameters = new List<Hyperparameters> { model.Fit.Hyperparameters };
         hyperparameters.AddRange(HyperparameterDraws.Of(model.Grid, observations, model.Fit, options, options.HyperparameterDraws));
-        var spread = options.IntervalRunSpread
+        var ratios = options.IntervalRunSpread || options.IntervalCoMovement
             ? RunSpread.Ratios(model.Grid, observations, model.Fit.Standardisation)
-            : Enumerable.Repeat(1.0, model.Grid.BenchmarkCount).ToArray();
-        var posteriors = new List<RowPosterior>();
+            : null;
+        var spread = options.IntervalRunSpread ? ratios! : Enumerable.Repeat(1.0, model.Grid.BenchmarkCount).ToArray();
+        double together = options.IntervalCoMovement ? CoMovement.Weight(ratios!) : 0.0;
+        var fitted = new List<RowPosterior>();
+        var oneSign = new List<RowPosterior>();
         foreach (var drawn in hyperparameters)
         {
             var widened = drawn.WithSharedJitterScaled(options.IntervalJitterScale).WithBenchmarkCovarianceScaled(spread);
-            if (ReferenceEquals(widened, model.Fit.Hyperparameters))
-            {
-                posteriors.Add(model.Rows());
-                continue;
-            }
+            var rows = Rows(widened);
+            if (rows is not null) fitted.Add(rows);
+            if (together == 0) continue;
+            var aligned = widened.WithLoadingsOfOneSign();
+            var alignedRows = ReferenceEquals(aligned, widened) ? rows : Rows(aligned);
+            if (alignedRows is not null) oneSign.Add(alignedRows);
+        }
+        if (fitted.Count == 0) return model.Rows();
+        if (oneSign.Count == 0) together = 0;
+        var components = fitted.Select(r => (r, (1 - together) / fitted.Count))
+            .Concat(oneSign.Select(r => (r, together / oneSign.Count)))
+            .ToList();
+        return components.Count == 1 ? fitted[0] : RowPosterior.Mixture(components);
+
+        RowPosterior? Rows(Hyperparameters widened)
+        {
+            if (ReferenceEquals(widened, model.Fit.Hyperparameters)) return model.Rows();
             try
             {
                 using var other = ConditionedModel.Condition(model.Grid, observations, model.Fit with { Hyperparameters = widened }, options);
                 var rows = other.Rows();
-                if (rows.Mean.All(double.IsFinite)) posteriors.Add(rows);
+                return rows.Mean.All(double.IsFinite) ? rows : null;
             }
-            catch (ModelFitException) { }
+            catch (ModelFitException) { return null; }
         }
-        if (posteriors.Count == 0) return model.Rows();
-        var fitted = posteriors[0];
-        if (posteriors.Count == 1) return fitted;
-        int n = fitted.Count, k = posteriors.Count;
-        var mean = new double[n];
-        foreach (var r in posteriors) for (int i = 0; i < n; i++) mean[i] += r.Mean[i] / k;
-        var covariance = new double[n, n];
-        foreach (var r in posteriors)
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < n; j++)
-                    covariance[i, j] += (r.Covariance[i, j] + (r.Mean[i] - mean[i]) * (r.Mean[j] - mean[j])) / k;
-        return fitted with { Mean = mean, Covariance = covariance };
     }
 
     public ConditionedModel Model { get; }

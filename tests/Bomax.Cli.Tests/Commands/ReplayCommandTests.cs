@@ -211,12 +211,14 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Contains("give a TABLE file or --synthetic NxM", neither.Stderr);
     }
 
-    [Fact]
-    public void TheRunSpreadAblationMovesNoPick()
+    [Theory]
+    [InlineData("--no-run-spread")]
+    [InlineData("--no-co-movement")]
+    public void AnIntervalAblationMovesNoPick(string ablation)
     {
         var (path, _) = TinyTable();
         var spread = Bomax("replay", path, "--seeds", "2", "--budget", "0.5", "--json");
-        var fitted = Bomax("replay", path, "--seeds", "2", "--budget", "0.5", "--json", "--no-run-spread");
+        var fitted = Bomax("replay", path, "--seeds", "2", "--budget", "0.5", "--json", ablation);
         Assert.True(spread.ExitCode == 0 && fitted.ExitCode == 0, spread.Stderr + fitted.Stderr);
         static string[] Picks(string json)
         {
@@ -227,8 +229,8 @@ public sealed class ReplayCommandTests : IDisposable
                 .ToArray();
         }
         Assert.Equal(Picks(spread.Stdout), Picks(fitted.Stdout));
-        using var ablation = JsonDocument.Parse(fitted.Stdout);
-        Assert.Contains("--no-run-spread", ablation.RootElement.GetProperty("command").GetString());
+        using var ablated = JsonDocument.Parse(fitted.Stdout);
+        Assert.Contains(ablation, ablated.RootElement.GetProperty("command").GetString());
     }
 
     [Fact]

@@ -71,7 +71,10 @@ public class RunSpreadTests
             .Concat(Enumerable.Range(18, 12).Select(k => new Cell(2 * k, k % 4)));
         var observations = cells.Select(c => new Observation(c, Truth(c.Checkpoint, c.Benchmark))).ToList();
         var ratios = RunSpread.Ratios(grid, observations, Standardisation.From(4, observations));
-        var options = new EngineOptions { Device = ComputeDevice.Cpu, FirstFitIterations = 40, PredictiveCheck = false, HyperparameterDraws = 0 };
+        var options = new EngineOptions
+        {
+            Device = ComputeDevice.Cpu, FirstFitIterations = 40, PredictiveCheck = false, HyperparameterDraws = 0, IntervalCoMovement = false,
+        };
         using var fitted = StudyDecision.Final(grid, observations, options with { IntervalRunSpread = false }, PlannerState.Empty);
         using var widened = StudyDecision.Final(grid, observations, options, PlannerState.Empty);
 

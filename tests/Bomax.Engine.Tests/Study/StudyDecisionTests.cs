@@ -86,6 +86,7 @@ public class StudyDecisionTests
         var options = new EngineOptions
         {
             Device = ComputeDevice.Cpu, FirstFitIterations = 40, PredictiveCheck = false, HyperparameterDraws = 0, IntervalRunSpread = false,
+            IntervalCoMovement = false,
         };
         using var fitted = StudyDecision.Final(grid, observations, options with { IntervalJitterScale = 1 }, PlannerState.Empty);
         using var widened = StudyDecision.Final(grid, observations, options, PlannerState.Empty);
