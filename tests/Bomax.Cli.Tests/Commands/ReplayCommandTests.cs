@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Bomax.Cli.Journal;
+using Bomax.Engine.Model;
 
 namespace Bomax.Cli.Tests.Commands;
 
@@ -247,6 +248,38 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Contains($"95% intervals that held the true average, of the checkpoints not fully evaluated "
             + "(all / the pick and runners-up / those evaluated on at most a fifth of their benchmarks): "
             + $"50.0%: {Share("interval_coverage")} / {Share("interval_coverage_top")} / {Share("interval_coverage_few")}", text.Stdout);
+    }
+
+    /// <summary>The JSON says what its numbers were computed on, as the child's native code read it: the engine's pinned code
+    /// paths by default, the user's own wherever they set them (the engine never overrides those).</summary>
+    [Fact]
+    public void JsonReplaySaysTheCpuAndTheNativeCodePathsItRanOn()
+    {
+        if (!OperatingSystem.IsLinux()) return; // the CPU's name is read from /proc/cpuinfo
+        var (path, _) = TinyTable();
+        JsonElement Native(Action<IDictionary<string, string?>> environment)
+        {
+            var run = BomaxProcess.Run(directory, TimeSpan.FromSeconds(120), ["replay", path, "--seeds", "1", "--budget", "0.5", "--json"],
+                environment);
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
+            using var document = JsonDocument.Parse(run.Stdout);
+            return document.RootElement.GetProperty("native").Clone();
+        }
+
+        var pinned = Native(environment =>
+        {
+            foreach (var name in TorchDevice.NativeVariableNames) environment.Remove(name);
+        });
+        Assert.False(string.IsNullOrWhiteSpace(pinned.GetProperty("cpu").GetString()));
+        foreach (var (name, value) in TorchDevice.NativeSettings) Assert.Equal(value, pinned.GetProperty(name).GetString());
+
+        var users = Native(environment =>
+        {
+            environment["MKL_CBWR"] = "COMPATIBLE,STRICT";
+            environment["ATEN_CPU_CAPABILITY"] = "default";
+        });
+        Assert.Equal("COMPATIBLE,STRICT", users.GetProperty("MKL_CBWR").GetString());
+        Assert.Equal("default", users.GetProperty("ATEN_CPU_CAPABILITY").GetString());
     }
 
     [Fact]
