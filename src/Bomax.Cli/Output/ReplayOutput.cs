@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bomax.Engine.Model;
 using Bomax.Engine.Replay;
 
 namespace Bomax.Cli.Output;
@@ -43,21 +42,6 @@ internal static class ReplayOutput
             + "the budget saved)" + how;
     }
 
-    /// <summary>What the numbers beside it were computed on: the CPU, and the code paths MKL and LibTorch were told to take
-    /// (<see cref="TorchDevice.NativeSettings"/>; null where unset). A replay repeats exactly where these are the same
-    /// (docs/measurements.md#one-machine).</summary>
-    internal static JsonObject Native()
-    {
-        var native = new JsonObject { ["cpu"] = CpuModel() };
-        foreach (var name in TorchDevice.NativeVariableNames) native[name] = TorchDevice.NativeVariable(name);
-        return native;
-    }
-
-    static string? CpuModel() =>
-        File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
-            : null;
-
     /// <param name="peakResidentBytes">The process's peak resident memory, measured at the edge.</param>
     public static string Json(ReplaySummary s, long peakResidentBytes)
     {
@@ -96,7 +80,7 @@ internal static class ReplayOutput
             ["round_seconds_max"] = Number(s.RoundSecondsSpread.Max),
             ["fit_seconds_max"] = Number(s.FitSecondsMax),
             ["wall_seconds"] = s.WallSeconds,
-            ["native"] = Native(),
+            ["native"] = ComputeEnvironment.Json(),
             ["rounds"] = s.Rounds,
             ["peak_resident_mib"] = Math.Round(peakResidentBytes / 1048576.0, 1),
             ["peak_resident_mib_by_round"] = new JsonObject(s.PeakResident.Select(p =>

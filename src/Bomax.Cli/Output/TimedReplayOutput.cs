@@ -57,7 +57,7 @@ internal static class TimedReplayOutput
             },
         }).ToArray()),
         ["wall_seconds"] = s.WallSeconds,
-        ["native"] = ReplayOutput.Native(),
+        ["native"] = ComputeEnvironment.Json(),
         ["runs"] = new JsonArray(s.Runs.Select(r => (JsonNode)new JsonArray(r.Select(o => (JsonNode)new JsonObject
         {
             ["share"] = o.Share, ["cost_aware"] = Spend(o.Aware), ["cost_blind"] = Spend(o.Blind), ["random_regret"] = o.RandomRegret,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bomax.Cli.Journal;
+using Bomax.Cli.Output;
 using Bomax.Cli.Study;
 using Bomax.Engine.Grid;
 using Bomax.Engine.Model;
@@ -103,6 +104,7 @@ internal static class ReportBuilder
             new("held-out check: variance widened", $"× {scales.Bulk.ToString("0.00", c)} for the ranking and P(best), "
                 + $"× {scales.Tails.ToString("0.00", c)} for the intervals"),
             new("fit", $"{fit.Report.Outcome}, fitted at {decision.State.FittedAt.ToString(c)} observations"),
+            new("computed on", ComputeEnvironment.Describe()),
         };
         return (new StudyReport(study.Spec.Name, study.Spec.SpecPath, study.Spec.JournalPath, top[0], top, state.Observations.Count, grid.CellCount,
             grid.CheckpointCount, grid.BenchmarkCount, spent, FullGridSeconds(study, evaluations), pickRow, curve,

@@ -138,6 +138,25 @@ public sealed class ReportBuilderTests : IDisposable
             report.EngineSettings.Single(s => s.Key == "held-out check: variance widened").Value);
     }
 
+    /// <summary>A report names what its decision was computed on: the same journal and state give the same decision only where
+    /// the CPU's code paths are the same (docs/measurements.md#one-machine).</summary>
+    [Fact]
+    public void TheReportSaysTheCpuAndTheNativeCodePathsItWasComputedOn()
+    {
+        var study = Study();
+        var report = ReportBuilder.Build(study, Journal(study), DateTimeOffset.UnixEpoch)!;
+        string computedOn = report.EngineSettings.Single(s => s.Key == "computed on").Value;
+        foreach (var name in TorchDevice.NativeVariableNames)
+            if (TorchDevice.NativeVariable(name) is { } value) Assert.Contains($"{name}={value}", computedOn);
+        if (OperatingSystem.IsLinux())
+        {
+            string cpu = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("model name", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+            Assert.StartsWith(cpu + "; ", computedOn);
+        }
+        if (!OperatingSystem.IsWindows())
+            Assert.Contains("MKL_CBWR=", computedOn); // the engine sets it unless the user did: never absent
+    }
+
     [Fact]
     public void TheReportSaysHowMuchOfThePickRestsOnObservationsAndHowMuchOnTheModel()
     {
