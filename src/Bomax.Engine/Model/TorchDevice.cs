@@ -37,21 +37,18 @@ public static class TorchDevice
     /// MKL_CBWR (MKL's code path, with strict reproducibility) and, where the CPU has AVX2, ATEN_CPU_CAPABILITY
     /// (LibTorch's kernels).</summary>
     public static IReadOnlyList<(string Name, string Value)> NativeSettings { get; } =
-        Avx2.IsSupported && Fma.IsSupported
-            ? [("MKL_CBWR", "AVX2,STRICT"), ("ATEN_CPU_CAPABILITY", "avx2")]
-            : [("MKL_CBWR", "AUTO,STRICT")];
+        Avx2.IsSupported && Fma.IsSupported ? [(Mkl, "AVX2,STRICT"), (LibTorch, "avx2")] : [(Mkl, "AUTO,STRICT")];
+
+    const string Mkl = "MKL_CBWR", LibTorch = "ATEN_CPU_CAPABILITY";
 
     /// <summary>The native variables that decide the CPU code paths, whether the engine set them or the user did.</summary>
-    public static IReadOnlyList<string> NativeVariableNames { get; } = ["MKL_CBWR", "ATEN_CPU_CAPABILITY"];
+    public static IReadOnlyList<string> NativeVariableNames { get; } = [Mkl, LibTorch];
 
     /// <summary>The value native code reads for <paramref name="name"/> (null when unset): what LibTorch and MKL see,
     /// which on Unix is not what <see cref="Environment.GetEnvironmentVariable(string)"/> returns once the engine has set
     /// it.</summary>
-    public static string? NativeVariable(string name)
-    {
-        _ = Cpu; // the settings are made on first use
-        return OperatingSystem.IsWindows() ? Environment.GetEnvironmentVariable(name) : Marshal.PtrToStringUTF8(getenv(name));
-    }
+    public static string? NativeVariable(string name) => // the static constructor has made the settings by now
+        OperatingSystem.IsWindows() ? Environment.GetEnvironmentVariable(name) : Marshal.PtrToStringUTF8(getenv(name));
 
     [DllImport("libc", CharSet = CharSet.Ansi, BestFitMapping = false)] // called on Unix only, where Ansi is UTF-8: no best fit
     static extern int setenv(string name, string value, int overwrite);
