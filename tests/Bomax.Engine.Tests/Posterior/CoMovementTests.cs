@@ -51,8 +51,7 @@ public class CoMovementTests
         // 50 checkpoints × 4 benchmarks of a run that peaks early and falls together over its second half. Around the peak the
         // search crowds the cells, and there benchmarks 0 and 1 wiggle against 2 and 3; after it benchmark 0 is evaluated every other
         // checkpoint, the others once each, early in the fall.
-        var grid = new Grid(Enumerable.Range(0, 50).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
-            Enumerable.Range(0, 4).Select(j => new Benchmark($"task{j}")));
+        var grid = TestGrids.EveryHundredSteps(50, 4);
         double Fall(int i) => i < 25 ? 0 : 0.004 * (i - 24);
         double Truth(int i, int j) => 0.6 + 0.02 * j - Fall(i) + (j < 2 ? 1 : -1) * 0.01 * Math.Sin(i * 1.3);
         var cells = Enumerable.Range(4, 14).SelectMany(i => Enumerable.Range(0, 4).Select(j => new Cell(i, j)))

@@ -62,8 +62,7 @@ public class RunSpreadTests
     {
         // 60 checkpoints × 4 benchmarks of a run that peaks early and falls after its middle: checkpoints 6–17 evaluated on three
         // benchmarks each (the crowd at the peak), every other checkpoint from 36 on one (the stretch left alone), two cells between.
-        var grid = new Grid(Enumerable.Range(0, 60).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
-            Enumerable.Range(0, 4).Select(j => new Benchmark($"task{j}")));
+        var grid = TestGrids.EveryHundredSteps(60, 4);
         var random = new Random(3);
         double Truth(int i, int j) => 0.6 + 0.02 * j - (i < 30 ? 0 : 0.003 * (i - 29)) + 0.004 * (random.NextDouble() - 0.5);
         var cells = Enumerable.Range(6, 12).SelectMany(i => Enumerable.Range(0, 3).Select(k => new Cell(i, (i + k) % 4)))

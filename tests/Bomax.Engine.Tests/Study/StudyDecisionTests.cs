@@ -75,9 +75,7 @@ public class StudyDecisionTests
     public void AReportsIntervalsWidenTheCheckpointsWithFewCellsAndLeaveTheRankingAsFitted()
     {
         // 20 checkpoints × 6 benchmarks: the first ten evaluated on five benchmarks each, every other one after them on one.
-        var grid = new Grid(
-            Enumerable.Range(0, 20).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
-            Enumerable.Range(0, 6).Select(j => new Benchmark($"task{j}")));
+        var grid = TestGrids.EveryHundredSteps(20, 6);
         var random = new Random(5);
         var cells = Enumerable.Range(0, 10).SelectMany(i => Enumerable.Range(0, 5).Select(j => new Cell(i, (i + j) % 6)))
             .Concat(Enumerable.Range(5, 5).Select(k => new Cell(2 * k, k % 6)));
