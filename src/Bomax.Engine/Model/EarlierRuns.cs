@@ -49,6 +49,7 @@ public sealed class EarlierRuns
 
     readonly Dictionary<int, Hyperparameters> alone = new();
     readonly Lock gate = new();
+    double[]? variances;
 
     public EarlierRuns(IEnumerable<EarlierRun> runs) => Runs = runs.Where(r => r.Observations.Count > 0).ToList();
 
@@ -68,6 +69,29 @@ public sealed class EarlierRuns
     /// saved state is reused only with the same earlier runs).</summary>
     public override string ToString() => "EarlierRuns { " + string.Join(", ", Runs.Select(r =>
         FormattableString.Invariant($"{r.Source} ({r.Observations.Count}, {r.Observations.Sum(o => o.Score):R})"))) + " }";
+
+    /// <summary>Each of the study's <paramref name="benchmarks"/>' score variance over a whole earlier run, averaged over the runs
+    /// with two scores of it or more (0 where none has): what a study's scale of that benchmark is shrunk toward
+    /// (<see cref="Standardisation"/>), so that the study's standardised units are the ones these runs' hyperparameters were
+    /// fitted in. Computed once.</summary>
+    public IReadOnlyList<double> Variances(int benchmarks)
+    {
+        lock (gate)
+        {
+            if (variances is { } known && known.Length == benchmarks) return known;
+            var sum = new double[benchmarks];
+            var count = new int[benchmarks];
+            foreach (var scores in Runs.SelectMany(r => r.Observations.GroupBy(o => o.Cell.Benchmark, o => o.Score)))
+            {
+                var values = scores.ToArray();
+                if (values.Length < 2) continue;
+                double mean = values.Average();
+                sum[scores.Key] += values.Sum(y => (y - mean) * (y - mean)) / (values.Length - 1);
+                count[scores.Key]++;
+            }
+            return variances = sum.Select((total, j) => count[j] > 0 ? total / count[j] : 0.0).ToArray();
+        }
+    }
 
     /// <summary>The hyperparameters of rank <paramref name="rank"/> the earlier runs give on their own (fitted once, then kept): where a
     /// study's first fit starts.</summary>

@@ -28,7 +28,7 @@ public static class HyperparameterFit
     public static ModelFit Fit(Grid grid, IReadOnlyList<Observation> observations, EngineOptions options, Hyperparameters? warmStart = null,
         int? iterations = null)
     {
-        var standardisation = Standardisation.From(grid.BenchmarkCount, observations);
+        var own = Standardisation.From(grid.BenchmarkCount, observations);
         int rank = options.ResolvedTaskRank(grid.BenchmarkCount);
         var neutral = Hyperparameters.Initial(grid.BenchmarkCount, rank, options);
         var earlier = options.Earlier is { IsEmpty: false } runs ? runs : null;
@@ -37,7 +37,7 @@ public static class HyperparameterFit
         var start = warm ? warmStart! : earlier?.Alone(grid.BenchmarkCount, rank, options) ?? neutral;
         int limit = iterations ?? (warm ? options.RefitIterations : options.FirstFitIterations);
         if (observations.Count == 0 || limit == 0)
-            return new ModelFit(start, standardisation, new FitReport(double.NaN, double.NaN, 0, false, "not optimised"));
+            return new ModelFit(start, own, new FitReport(double.NaN, double.NaN, 0, false, "not optimised"));
 
         if (iterations is null && ReferenceEquals(start, neutral)
             && Math.Min(observations.Count, options.FitObservationLimit) > ColdStartObservations)
@@ -47,9 +47,16 @@ public static class HyperparameterFit
         var sample = FitSample.Of(observations, options.FitObservationLimit, options.Seed + observations.Count);
         TorchDevice.UseThreads(options.Threads);
         var device = TorchDevice.Resolve(options.Device);
-        var sets = new List<(TrainingSet, double)> { (TrainingSet.Build(grid, sample.Observations, standardisation, device), 1.0) };
-        if (earlier is not null && !PriorCheck.CanCheck(sets[0].Item1))
-            return TheirCurveOnly(sets, earlier, options, standardisation, sample.LeftOut, PriorCheck.Unchecked);
+        var ownSet = (TrainingSet.Build(grid, sample.Observations, own, device), 1.0);
+        if (earlier is not null && !PriorCheck.CanCheck(ownSet.Item1))
+            return TheirCurveOnly([ownSet], earlier, options, own, sample.LeftOut, PriorCheck.Unchecked);
+        // The shared fit reads the study in the earlier runs' units (Standardisation.From), the ones their hyperparameters are in; a
+        // fit whose check fails keeps the study's own, as it keeps its own benchmark covariance.
+        var standardisation = earlier is null ? own : Standardisation.From(grid.BenchmarkCount, observations, earlier);
+        var sets = new List<(TrainingSet, double)>
+        {
+            earlier is null ? ownSet : (TrainingSet.Build(grid, sample.Observations, standardisation, device), 1.0),
+        };
         if (earlier is not null) sets.AddRange(EarlierSets(earlier, device));
         var attempts = ReferenceEquals(start, neutral) ? new[] { start } : new[] { start, neutral };
         string failure = "";
@@ -62,15 +69,14 @@ public static class HyperparameterFit
                 if (earlier is not null)
                 {
                     var check = PriorCheck.Of(sets[0].Item1, fitted, options);
-                    if (!check.Holds) return TheirCurveOnly(sets.Take(1).ToList(), earlier, options, standardisation, sample.LeftOut, check);
+                    if (!check.Holds) return TheirCurveOnly([ownSet], earlier, options, own, sample.LeftOut, check);
                     report = report with { Prior = check };
                 }
                 return new ModelFit(ReferenceEquals(attempt, neutral) ? LeftOutAsTypical(fitted, sample.LeftOut) : fitted, standardisation, report);
             }
             catch (ModelFitException e) { failure = e.Message; }
         }
-        return new ModelFit(start, standardisation,
-            new FitReport(double.NaN, double.NaN, 0, false, "fit failed, kept the starting point: " + failure));
+        return new ModelFit(start, own, new FitReport(double.NaN, double.NaN, 0, false, "fit failed, kept the starting point: " + failure));
     }
 
     /// <summary>

@@ -158,7 +158,10 @@ public static class StudyDecision
             bool refit = known is null || RefitSchedule.IsDue(observations.Count, previous.FittedAt, options.FitObservationLimit);
             var fit = refit
                 ? HyperparameterFit.Fit(grid, observations, options, known?.Hyperparameters)
-                : known! with { Standardisation = Standardisation.From(grid.BenchmarkCount, observations) };
+                : known! with
+                {
+                    Standardisation = Standardisation.From(grid.BenchmarkCount, observations, Standardisation.EarlierUnitsOf(known, options)),
+                };
             var state = refit ? new PlannerState(fit, observations.Count) : previous with { Fit = fit, Scales = final ? null : previous.Scales };
             var model = ConditionedModel.Condition(grid, observations, fit, options, cache);
             return new Decision(model, state, refit, observations, options);

@@ -37,6 +37,11 @@ public class PriorCheckTests
         Assert.True(fit.Report.Prior is { Holds: true, Benchmarks: 4, Nats: > 0 }, $"{fit.Report.Prior}");
         Assert.DoesNotContain("set aside", fit.Report.Outcome, StringComparison.Ordinal);
         Assert.NotEqual(HyperparameterFit.Fit(Study.Grid, ThreeABenchmark, new EngineOptions()).Hyperparameters.Raw, fit.Hyperparameters.Raw);
+        // Used, so the study is read in the earlier runs' units, which here are not its own.
+        var theirs = Standardisation.From(4, ThreeABenchmark, options.Earlier);
+        Assert.NotEqual(Standardisation.From(4, ThreeABenchmark).Scale, theirs.Scale);
+        Assert.Equal(theirs.Scale, fit.Standardisation.Scale);
+        Assert.Same(options.Earlier, Standardisation.EarlierUnitsOf(fit, options)); // and a decision that keeps the fit reads them too
     }
 
     [Fact]
@@ -50,6 +55,8 @@ public class PriorCheckTests
         Assert.True(fit.Report.Prior is { Holds: false, Benchmarks: 4, Nats: < 0 }, $"{fit.Report.Prior}");
         Assert.Contains("earlier runs' benchmark covariance set aside (it predicted the study", fit.Report.Outcome, StringComparison.Ordinal);
         AssertTheirCurveWithTheStudysOwnCovariance(fit, earlier, options);
+        Assert.Equal(Standardisation.From(4, ThreeABenchmark).Scale, fit.Standardisation.Scale); // set aside: the study's own units
+        Assert.Null(Standardisation.EarlierUnitsOf(fit, options));
     }
 
     [Fact]
