@@ -1,5 +1,6 @@
 using Bomax.Engine.Model;
 using Bomax.Engine.Replay;
+using Bomax.Engine.Study;
 using TorchSharp;
 
 namespace Bomax.Engine.Tests.Model;
@@ -208,8 +209,8 @@ public class EarlierRunsTests
             return EarlierRun.Align(grid, earlierGrid, all, $"run-{r.Item1}.tsv");
         }));
 
-        using var decision = Bomax.Engine.Study.StudyDecision.Final(grid, observations, new EngineOptions { Earlier = runs },
-            Bomax.Engine.Study.PlannerState.Empty);
+        using var decision = StudyDecision.Final(grid, observations, new EngineOptions { Earlier = runs },
+            PlannerState.Empty);
 
         // The start's estimate is off (the study saw three of its cells), and its stated spread must say so: read in the units of the
         // crowded pairs, the same hyperparameters stated ± 0.001 for a miss of 0.1 (z ≈ 100).
