@@ -8,9 +8,11 @@ internal sealed record BomaxResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
 
-    /// <summary>The decision as <c>run</c> and <c>report</c> print it: the pick, its estimate and the runners-up.</summary>
+    /// <summary>The decision as <c>run</c> and <c>report</c> print it: the pick, its estimate, its held-out check and the runners-up.</summary>
     public string[] DecisionLines =>
-        Stdout.Split('\n').Where(l => l.StartsWith("selected:") || l.Contains("estimated average") || l.Contains("runner-up")).ToArray();
+        Stdout.Split('\n')
+            .Where(l => l.StartsWith("selected:") || l.Contains("estimated average") || l.Contains("held-out check:") || l.Contains("runner-up"))
+            .ToArray();
 }
 
 /// <summary>

@@ -352,6 +352,7 @@ internal static class StudyCommands
         output.WriteLine(string.Create(c, $"  estimated average {pick.Estimate:0.0000} (95% interval {pick.Low:0.0000} – {pick.High:0.0000}), "
             + $"P(best) {pick.ProbabilityBest:0.00}, expected shortfall {pick.ExpectedShortfall:0.0000} ({100 * pick.RelativeShortfall:0.00}%), "
             + $"{pick.BenchmarksEvaluated}/{pick.BenchmarkCount} benchmarks evaluated"));
+        if (report.Check is { } check) output.WriteLine("  " + CheckSummary.Plain(check, report.Evaluations));
         var minimised = report.PickBenchmarks.Where(b => b.Goal == ScoreGoal.Minimize).Select(b => b.Name).ToList();
         if (minimised.Count > 0)
             output.WriteLine($"  (lower is better for {string.Join(", ", minimised.Select(PlainText.Line))}: "

@@ -29,6 +29,10 @@ internal sealed record DecisionState(
 
     [JsonPropertyName("tail_scale")] public double? TailScale { get; init; }
 
+    /// <summary>How many observations that check held back (<see cref="VarianceScales.HeldBack"/>; 0: it was not made; null: kept by a
+    /// build that did not say, so the scales are computed again).</summary>
+    [JsonPropertyName("held_back")] public int? HeldBack { get; init; }
+
     /// <summary>That fit's prior check (<see cref="PriorCheck"/>): its nats and benchmarks checked; null without earlier runs.</summary>
     [JsonPropertyName("prior_nats")] public double? PriorNats { get; init; }
 
@@ -46,6 +50,7 @@ internal sealed record DecisionState(
             Outcome = state.Fit.Report.Outcome,
             Scale = state.Scales?.Bulk,
             TailScale = state.Scales?.Tails,
+            HeldBack = state.Scales?.HeldBack,
             PriorNats = state.Fit.Report.Prior?.Nats,
             PriorBenchmarks = state.Fit.Report.Prior?.Benchmarks,
         };
@@ -72,10 +77,12 @@ internal sealed record DecisionState(
             : new PlannerState(fit, FittedAt);
     }
 
-    /// <summary>The scales as kept, when both are (a bulk of at least 1, tails at least the bulk).</summary>
+    /// <summary>The scales as kept, when both are (a bulk of at least 1, tails at least the bulk) with how many observations the check
+    /// held back.</summary>
     VarianceScales? KeptScales() =>
-        Scale is { } bulk && TailScale is { } tails && double.IsFinite(bulk) && double.IsFinite(tails) && bulk >= 1 && tails >= bulk
-            ? new VarianceScales(bulk, tails)
+        Scale is { } bulk && TailScale is { } tails && HeldBack is { } heldBack
+        && double.IsFinite(bulk) && double.IsFinite(tails) && bulk >= 1 && tails >= bulk && heldBack >= 0
+            ? new VarianceScales(bulk, tails) { HeldBack = heldBack }
             : null;
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };

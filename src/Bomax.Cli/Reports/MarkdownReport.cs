@@ -66,6 +66,11 @@ internal static class MarkdownReport
         Line();
         Line(Basis(report.PickBenchmarks));
         Line();
+        if (report.Check is { } check)
+        {
+            Line(CheckSummary.Markdown(check, report.Evaluations));
+            Line();
+        }
 
         Line("#### Top checkpoints");
         Line();

@@ -111,6 +111,7 @@ internal static class ReportBuilder
             grid.Benchmarks.Select(b => b.Name).ToList(), cells, failures, warnings, settings, "bomax " + StudyContext.ToolVersion, now)
         {
             PendingPairs = study.Leased(journal, now).Count,
+            Check = scales,
             Prior = study.Engine.Earlier is { IsEmpty: false } earlier
                 ? WithoutPrior(study, state.Observations, earlier, selection.Pick, fit.Report.Prior)
                 : null,

@@ -60,6 +60,9 @@ internal sealed record StudyReport(
 
     /// <summary>What the earlier runs of <c>prior:</c> contributed; null without them.</summary>
     public PriorReport? Prior { get; init; }
+
+    /// <summary>What the held-out check found for this decision (<see cref="CheckSummary"/>); null: the report does not say.</summary>
+    public Bomax.Engine.Posterior.VarianceScales? Check { get; init; }
 }
 
 /// <summary>One earlier run of <c>prior:</c>: its file, its checkpoints and how many of the study's benchmarks it has.</summary>

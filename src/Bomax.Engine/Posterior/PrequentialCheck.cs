@@ -18,8 +18,15 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// </summary>
 public sealed record VarianceScales(double Bulk, double Tails)
 {
-    /// <summary>No widening: the check is off, or had too few observations to judge.</summary>
+    /// <summary>No widening: the check is off, or had too few observations to judge (<see cref="HeldBack"/> 0).</summary>
     public static VarianceScales None { get; } = new(1, 1);
+
+    /// <summary>How many of the latest observations the check held back and predicted; 0 when it was not made (too few
+    /// observations, the check off, or a fit that failed), so that a report can say whether its confidence was checked at all.</summary>
+    public int HeldBack { get; init; }
+
+    /// <summary>Whether the check was made.</summary>
+    public bool Checked => HeldBack > 0;
 
     /// <summary>How much wider the tails' covariance is than the bulk's (at least 1).</summary>
     public double TailsOverBulk => Tails / Bulk;
@@ -60,6 +67,9 @@ public static class PrequentialCheck
     /// <summary>The median of z² for a calibrated model (χ² with one degree of freedom): what the misses' median is read against.</summary>
     public static readonly double CalibratedMedianSquare = ChiSquared.InvCDF(1, 0.5);
 
+    /// <summary>The fewest observations from which the check is made: a quarter of them is <see cref="SmallestWindow"/>.</summary>
+    public const int SmallestStudy = 4 * SmallestWindow;
+
     public static int WindowFor(int observations) => Math.Min(Window, observations / 4);
 
     /// <summary>The variance scales for <paramref name="fit"/> (fitted on all <paramref name="observations"/>, given in the order they
@@ -86,7 +96,7 @@ public static class PrequentialCheck
     public static VarianceScales Scales(IReadOnlyList<double> misses)
     {
         double bulk = BulkScale(misses);
-        return new VarianceScales(bulk, Math.Max(bulk, TailScale(misses)));
+        return new VarianceScales(bulk, Math.Max(bulk, TailScale(misses))) { HeldBack = misses.Count };
     }
 
     /// <summary>(count · median z² / <see cref="CalibratedMedianSquare"/> + <see cref="PriorCount"/>) / (count + <see cref="PriorCount"/>),

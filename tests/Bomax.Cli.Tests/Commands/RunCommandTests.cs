@@ -195,6 +195,9 @@ public sealed class RunCommandTests : IDisposable
         var stated = System.Text.RegularExpressions.Regex.Match(run.Stdout, @"estimated average [^\n]*P\(best\) (\d\.\d\d)");
         Assert.True(stated.Success, run.Stdout);
         Assert.True(double.Parse(stated.Groups[1].Value, CultureInfo.InvariantCulture) >= 0.5, run.Stdout);
+        // A study this small has not been checked against its own latest evaluations, and the run says so beside the P(best).
+        Assert.Contains($"  held-out check: not yet ({evaluated} of the 40 evaluations it needs); P(best) and the interval are the model's own\n",
+            run.Stdout);
 
         var report = Bomax("report", spec);
         Assert.True(report.ExitCode == 0, report.ToString());

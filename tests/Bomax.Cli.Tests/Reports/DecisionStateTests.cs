@@ -28,16 +28,20 @@ public sealed class DecisionStateTests : IDisposable
     [Fact]
     public void TheSameJournalStartsFromTheFitAsItWasAndAChangedOneLetsTheScheduleDecide()
     {
-        var same = (State() with { Scale = 1.5, TailScale = 2.5 }).StartFor("abc", Options, 3);
-        var changed = (State() with { Scale = 1.5, TailScale = 2.5 }).StartFor("def", Options, 3);
+        var same = (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10 }).StartFor("abc", Options, 3);
+        var changed = (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10 }).StartFor("def", Options, 3);
 
-        Assert.Equal((12, new VarianceScales(1.5, 2.5)), (same!.FittedAt, same.Scales));
+        Assert.Equal((12, new VarianceScales(1.5, 2.5) { HeldBack = 10 }), (same!.FittedAt, same.Scales));
         Assert.Equal(12, changed!.FittedAt); // the count the fit saw: the refit schedule decides, as in a run's next round
         Assert.Null(changed.Scales);         // the held-out check belongs to the observations it was made from
         // A state kept by a build that read one scale, or with scales no check gives, is computed again.
         Assert.Null((State() with { Scale = 1.5 }).StartFor("abc", Options, 3)!.Scales);
-        Assert.Null((State() with { Scale = 2.5, TailScale = 1.5 }).StartFor("abc", Options, 3)!.Scales);
-        Assert.Null((State() with { Scale = 0.5, TailScale = 1.5 }).StartFor("abc", Options, 3)!.Scales);
+        // One kept without saying how many observations its check held back: a report could not say whether it was checked.
+        Assert.Null((State() with { Scale = 1.5, TailScale = 2.5 }).StartFor("abc", Options, 3)!.Scales);
+        // An unchecked decision's scales are kept as such.
+        Assert.Equal(VarianceScales.None, (State() with { Scale = 1, TailScale = 1, HeldBack = 0 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Null((State() with { Scale = 2.5, TailScale = 1.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Null((State() with { Scale = 0.5, TailScale = 1.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal(State().Raw, changed.Fit!.Hyperparameters.Raw);
     }
 
@@ -58,14 +62,16 @@ public sealed class DecisionStateTests : IDisposable
             Raw = [0.1, -1e-17, 3.141592653589793, 2.0 / 3, 1e300, 0, 0, 0, 0, 0, 0, 0],
             Scale = 1.7,
             TailScale = 2.9,
+            HeldBack = 13,
             Outcome = "converged",
         };
         state.Write(directory);
         var read = DecisionState.Read(directory);
         Assert.Equal(state.Raw, read!.Raw);
-        Assert.Equal((state.JournalSha256, state.FittedAt, state.Scale, state.TailScale, state.Outcome),
-            (read.JournalSha256, read.FittedAt, read.Scale, read.TailScale, read.Outcome));
-        Assert.Equal(new VarianceScales(1.7, 2.9), read.StartFor("abc", Options, 3)!.Scales); // the same journal: kept with the fit
+        Assert.Equal((state.JournalSha256, state.FittedAt, state.Scale, state.TailScale, state.HeldBack, state.Outcome),
+            (read.JournalSha256, read.FittedAt, read.Scale, read.TailScale, read.HeldBack, read.Outcome));
+        // the same journal: kept with the fit
+        Assert.Equal(new VarianceScales(1.7, 2.9) { HeldBack = 13 }, read.StartFor("abc", Options, 3)!.Scales);
         Assert.Null(read.StartFor("def", Options, 3)!.Scales);                                // a changed one: computed again
         Assert.Null(read.StartFor("abc", Options, 3)!.Fit!.Report.Prior); // no earlier runs, no check
 

@@ -118,6 +118,29 @@ public class MarkdownReportTests
     }
 
     [Fact]
+    public void ThePicksSectionSaysWhetherAndHowTheHeldOutCheckWidenedTheConfidence()
+    {
+        var report = ReportFixture.Build();
+        Assert.DoesNotContain("held-out check predict", MarkdownReport.Render(report)); // a report built without it says nothing
+
+        string Said(Bomax.Engine.Posterior.VarianceScales check) =>
+            ReportFixture.OutsideDetails(MarkdownReport.Render(report with { Check = check }));
+        Assert.Contains("**Checked:** the latest 12 evaluations, each predicted from those before it, landed within the spread the model "
+            + "stated, so P(best) and the intervals are the model's own.", Said(new(1, 1) { HeldBack = 12 }));
+        // Variance scales read as factors of the standard deviation: √2.25 = 1.50, √4 = 2.00.
+        Assert.Contains("missed by more than the model stated. P(best) reads its spread widened 1.50 times, the 95 % intervals 2.00 times.",
+            Said(new(2.25, 4) { HeldBack = 50 }));
+        var none = Bomax.Engine.Posterior.VarianceScales.None;
+        Assert.Contains("It starts at 40 evaluations (22 so far), so both are the model's own.",
+            ReportFixture.OutsideDetails(MarkdownReport.Render(report with { Check = none, Evaluations = 22 })));
+        Assert.Contains("**Not checked:** no held-out check was made for this decision, so P(best) and the intervals are the model's own.",
+            ReportFixture.OutsideDetails(MarkdownReport.Render(report with { Check = none, Evaluations = 400 })));
+        // The line sits under the pick's basis, before the top table.
+        var text = Said(new(2.25, 4) { HeldBack = 50 });
+        Assert.True(text.IndexOf("**Checked:**", StringComparison.Ordinal) < text.IndexOf("#### Top checkpoints", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TopTableHasFiveRowsWithThePickMarkedFirst()
     {
         var report = ReportFixture.Build();

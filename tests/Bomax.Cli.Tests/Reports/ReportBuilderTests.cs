@@ -79,6 +79,10 @@ public sealed class ReportBuilderTests : IDisposable
 
         var markdown = MarkdownReport.Render(report);
         Assert.Contains($"Ranked by {Selection.Ranking}:", markdown);
+        // 22 evaluations are too few for the held-out check: the report says its numbers are the model's own.
+        Assert.False(report.Check!.Checked);
+        Assert.Contains($"**Not yet checked:** the held-out check predicts a study's latest evaluations from those before it and widens "
+            + $"P(best) and the intervals by how far they miss. It starts at {PrequentialCheck.SmallestStudy} evaluations (22 so far)", markdown);
         var document = Markdown.Parse(markdown, new MarkdownPipelineBuilder().UseAdvancedExtensions().Build());
         var headline = Text(document.Descendants<HeadingBlock>().First(h => Text(h).Contains("Selected")));
         Assert.Contains(report.Pick.Name, headline);
@@ -136,6 +140,13 @@ public sealed class ReportBuilderTests : IDisposable
         Assert.Equal($"× {scales.Bulk.ToString("0.00", CultureInfo.InvariantCulture)} for the ranking and P(best), "
             + $"× {scales.Tails.ToString("0.00", CultureInfo.InvariantCulture)} for the intervals",
             report.EngineSettings.Single(s => s.Key == "held-out check: variance widened").Value);
+        // And the pick's section says it where every reader sees it: the check held back the latest quarter and widened.
+        Assert.Equal(scales, report.Check);
+        Assert.Equal(10, report.Check!.HeldBack);
+        var c = CultureInfo.InvariantCulture;
+        Assert.Contains($"**Checked:** the latest 10 evaluations, each predicted from those before it, missed by more than the model "
+            + $"stated. P(best) reads its spread widened {Math.Sqrt(scales.Bulk).ToString("0.00", c)} times, the 95 % intervals "
+            + $"{Math.Sqrt(scales.Tails).ToString("0.00", c)} times.", ReportFixture.OutsideDetails(MarkdownReport.Render(report)));
     }
 
     /// <summary>A report names what its decision was computed on: the same journal and state give the same decision only where

@@ -119,9 +119,15 @@ public class PrequentialCheckTests
             .Select((o, k) => k >= observations.Count - window ? o with { Score = o.Score + (random.Next(2) * 2 - 1) * 0.05 } : o)
             .ToList();
         var fit = HyperparameterFit.Fit(grid, surprising, options);
-        double widened = PrequentialCheck.Scales(grid, surprising, fit, options).Bulk;
+        var scales = PrequentialCheck.Scales(grid, surprising, fit, options);
+        double widened = scales.Bulk;
         Assert.True(widened > 3, $"misses of many standard deviations must widen the posterior (scale {widened})");
-        Assert.Equal(VarianceScales.None, PrequentialCheck.Scales(grid, surprising, fit, options with { PredictiveCheck = false }));
+        // Both readings say how many observations they rest on, so a report can tell a checked decision from an unchecked one.
+        Assert.Equal((window, window), (calm.HeldBack, scales.HeldBack));
+        Assert.True(calm.Checked && scales.Checked);
+        var off = PrequentialCheck.Scales(grid, surprising, fit, options with { PredictiveCheck = false });
+        Assert.Equal(VarianceScales.None, off);
+        Assert.False(off.Checked);
 
         // Widening moves no mean, multiplies the covariance, and makes the pick less certain.
         using var model = ConditionedModel.Condition(grid, surprising, fit, options);
@@ -143,6 +149,18 @@ public class PrequentialCheckTests
         Assert.True(PrequentialCheck.WindowFor(observations.Count) < PrequentialCheck.SmallestWindow);
         var shifted = observations.Select((o, k) => k >= 9 ? o with { Score = o.Score + 1 } : o).ToList();
         var options = new EngineOptions { Device = ComputeDevice.Cpu };
-        Assert.Equal(VarianceScales.None, PrequentialCheck.Scales(grid, shifted, HyperparameterFit.Fit(grid, shifted, options), options));
+        var scales = PrequentialCheck.Scales(grid, shifted, HyperparameterFit.Fit(grid, shifted, options), options);
+        Assert.Equal(VarianceScales.None, scales);
+        Assert.Equal(0, scales.HeldBack);
+    }
+
+    [Fact]
+    public void TheCheckIsMadeFromTheSmallestStudyOnAndHoldsBackAQuarterOfItUpToTheWindow()
+    {
+        Assert.Equal(PrequentialCheck.SmallestWindow, PrequentialCheck.WindowFor(PrequentialCheck.SmallestStudy));
+        Assert.True(PrequentialCheck.WindowFor(PrequentialCheck.SmallestStudy - 1) < PrequentialCheck.SmallestWindow);
+        Assert.Equal(PrequentialCheck.Window, PrequentialCheck.WindowFor(10_000));
+        // The scales of the misses themselves rest on as many as were given.
+        Assert.Equal(7, PrequentialCheck.Scales([0.1, -0.2, 3.0, 0.5, -0.4, 1.1, -0.9]).HeldBack);
     }
 }

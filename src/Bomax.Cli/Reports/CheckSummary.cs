@@ -1,0 +1,55 @@
+using System.Globalization;
+using Bomax.Engine.Posterior;
+
+namespace Bomax.Cli.Reports;
+
+/// <summary>
+/// What a report says of the held-out check (<see cref="PrequentialCheck"/>): whether the P(best) and the intervals beside the
+/// pick were checked against the study's own latest evaluations, and how much the check widened them. A study below
+/// <see cref="PrequentialCheck.SmallestStudy"/> evaluations has not been checked, and its numbers are the model's alone
+/// (docs/measurements.md: on the small Pythia grids they were too wide at the top, a little narrow at the run's start); a
+/// reader should know which kind of confidence the numbers are.
+/// </summary>
+internal static class CheckSummary
+{
+    /// <summary>The report's sentence, a bold lead then what the check found.</summary>
+    public static string Markdown(VarianceScales check, int evaluations)
+    {
+        var (held, needed, bulk, tails) = Numbers(check, evaluations);
+        if (!check.Checked)
+            return evaluations < PrequentialCheck.SmallestStudy
+                ? "**Not yet checked:** the held-out check predicts a study's latest evaluations from those before it and widens P(best) "
+                    + $"and the intervals by how far they miss. It starts at {needed} evaluations ({held} so far), so both are the model's own."
+                : "**Not checked:** no held-out check was made for this decision, so P(best) and the intervals are the model's own.";
+        return Widens(check)
+            ? $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than the model stated. "
+                + $"P(best) reads its spread widened {bulk} times, the 95 % intervals {tails} times."
+            : $"**Checked:** the latest {held} evaluations, each predicted from those before it, landed within the spread the model "
+                + "stated, so P(best) and the intervals are the model's own.";
+    }
+
+    /// <summary>The same for a terminal, on one line.</summary>
+    public static string Plain(VarianceScales check, int evaluations)
+    {
+        var (held, needed, bulk, tails) = Numbers(check, evaluations);
+        if (!check.Checked)
+            return evaluations < PrequentialCheck.SmallestStudy
+                ? $"held-out check: not yet ({held} of the {needed} evaluations it needs); P(best) and the interval are the model's own"
+                : "held-out check: not made for this decision; P(best) and the interval are the model's own";
+        return Widens(check)
+            ? $"held-out check: the latest {held} evaluations missed by more than stated; P(best) widened ×{bulk}, the interval ×{tails} "
+                + "(standard deviations)"
+            : $"held-out check: the latest {held} evaluations landed within the stated spread; nothing widened";
+    }
+
+    static bool Widens(VarianceScales check) => check.Bulk > 1 || check.Tails > 1;
+
+    /// <summary>The held-back count (or, unchecked, the evaluations so far), the study size the check needs, and the two widenings as
+    /// factors of the standard deviation, formatted.</summary>
+    static (string Held, string Needed, string Bulk, string Tails) Numbers(VarianceScales check, int evaluations)
+    {
+        var c = CultureInfo.InvariantCulture;
+        return ((check.Checked ? check.HeldBack : evaluations).ToString(c), PrequentialCheck.SmallestStudy.ToString(c),
+            Math.Sqrt(check.Bulk).ToString("0.00", c), Math.Sqrt(check.Tails).ToString("0.00", c));
+    }
+}
