@@ -11,6 +11,7 @@ public abstract class PickOutputs : Microsoft.Build.Utilities.Task
     [Output] public string Score { get; private set; } = "";
     [Output] public string ProbabilityBest { get; private set; } = "";
     [Output] public string ExpectedShortfall { get; private set; } = "";
+    [Output] public string HeldOutCheck { get; private set; } = "";
     [Output] public string SummaryPath { get; private set; } = "";
 
     private protected void Publish(StudyResult result)
@@ -21,6 +22,7 @@ public abstract class PickOutputs : Microsoft.Build.Utilities.Task
         Score = result.Score;
         ProbabilityBest = result.ProbabilityBest;
         ExpectedShortfall = result.ExpectedShortfall;
+        HeldOutCheck = result.HeldOutCheck;
         SummaryPath = result.Summary;
     }
 }

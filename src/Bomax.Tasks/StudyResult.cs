@@ -14,6 +14,9 @@ internal sealed record StudyResult(
     /// <summary>How far below the best average the pick is expected to fall ("" from an engine that did not say).</summary>
     public string ExpectedShortfall { get; init; } = "";
 
+    /// <summary>How many evaluations the held-out check predicted ("0": not checked; "" from an engine that did not say).</summary>
+    public string HeldOutCheck { get; init; } = "";
+
     /// <summary>The result in <paramref name="o"/>, or null when it lacks the checkpoint or its numbers.</summary>
     public static StudyResult? From(JsonElement o)
     {
@@ -28,6 +31,7 @@ internal sealed record StudyResult(
             Json.String(o, ResultFields.Summary) ?? "")
         {
             ExpectedShortfall = Json.Number(o, ResultFields.ExpectedShortfall) ?? "",
+            HeldOutCheck = Json.Number(o, ResultFields.HeldOutCheck) ?? "",
         };
     }
 

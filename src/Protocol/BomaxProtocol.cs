@@ -81,6 +81,9 @@ internal static class ResultFields
     public const string High = "high";
     public const string ProbabilityBest = "prob_best";
     public const string ExpectedShortfall = "expected_shortfall";
+    /// <summary>How many of the latest evaluations the held-out check predicted from those before them; 0: P(best) and the
+    /// interval are the model's own, unchecked.</summary>
+    public const string HeldOutCheck = "held_out_check";
     public const string Evaluations = "evaluations";
     public const string NewEvaluations = "new_evaluations";
     public const string GridCells = "grid_cells";

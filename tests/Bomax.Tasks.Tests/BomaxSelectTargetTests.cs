@@ -51,12 +51,13 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
     }
 
     /// <summary>What the sample's ShipSelectedCheckpoint target printed from the properties BomaxSelect set.</summary>
-    static (string Checkpoint, double Score, double ProbabilityBest, double ExpectedShortfall) Shipped(string output)
+    static (string Checkpoint, double Score, double ProbabilityBest, double ExpectedShortfall, string HeldOutCheck) Shipped(string output)
     {
-        var match = Regex.Match(output, @"Shipping (\S+) \(step \d+, estimated score (\S+), P\(best\) (\S+), expected shortfall (\S+)\);");
+        var match = Regex.Match(output,
+            @"Shipping (\S+) \(step \d+, estimated score (\S+), P\(best\) (\S+), expected shortfall (\S+), held-out check (\S*)\);");
         Assert.True(match.Success, "the target after BomaxSelect printed nothing:\n" + output);
         double Number(int group) => double.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
-        return (match.Groups[1].Value, Number(2), Number(3), Number(4));
+        return (match.Groups[1].Value, Number(2), Number(3), Number(4), match.Groups[5].Value);
     }
 
     [Fact]
@@ -91,6 +92,7 @@ public sealed class BomaxSelectTargetTests(PackedPackage package)
         Assert.InRange(shipped.ProbabilityBest, 0.5, 1.0);
         Assert.InRange(shipped.ExpectedShortfall, 0.0, 0.01);
         Assert.Equal(shipped.ProbabilityBest < 1, shipped.ExpectedShortfall > 0);
+        Assert.Equal("0", shipped.HeldOutCheck); // 8 evaluations: too few for the held-out check, and the property says so
         Assert.Contains($"report: {Path.Combine(sample, ".bomax", "msbuild-sample", "report.md")}", build.Output);
         Assert.Equal("stand-in weights of the checkpoint at step 400\n",
             File.ReadAllText(Path.Combine(sample, "release", "ckpt-400", "weights.txt")));

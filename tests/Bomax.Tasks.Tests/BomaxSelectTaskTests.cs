@@ -37,7 +37,7 @@ public sealed class BomaxSelectTaskTests : IDisposable
             echo '{"type":"info","message":"study s: 6 checkpoints × 2 benchmarks = 12 pairs"}'
             echo '{"type":"progress","message":"round 1: 0/8 evaluations"}'
             echo '{"type":"warning","message":"the budget is small"}'
-            echo '{"type":"result","format":1,"study":"s","checkpoint":"ckpt-400","checkpoint_path":"/c/ckpt-400","step":400,"score":0.725,"low":0.7,"high":0.75,"prob_best":0.97,"expected_shortfall":0.0004,"evaluations":8,"new_evaluations":8,"grid_cells":12,"end":"budget-spent","spec":"/w/bomax.yml","journal":"/w/j.jsonl","summary":"/w/report.md"}'
+            echo '{"type":"result","format":1,"study":"s","checkpoint":"ckpt-400","checkpoint_path":"/c/ckpt-400","step":400,"score":0.725,"low":0.7,"high":0.75,"prob_best":0.97,"expected_shortfall":0.0004,"held_out_check":0,"evaluations":8,"new_evaluations":8,"grid_cells":12,"end":"budget-spent","spec":"/w/bomax.yml","journal":"/w/j.jsonl","summary":"/w/report.md"}'
             """);
 
         Assert.True(task.Execute(), string.Join("\n", engine.Log));
@@ -54,8 +54,9 @@ public sealed class BomaxSelectTaskTests : IDisposable
         // The engine was asked for JSON lines and a result file, with the spec and no PR comment.
         Assert.Contains($"message low: args: run {Path.Combine(directory, "bomax.yml")} --messages json --result "
             + $"{Path.Combine(directory, "obj", "bomax.result.json")} --comment off", log);
-        Assert.Equal(("ckpt-400", "/c/ckpt-400", "400", "0.725", "0.97", "0.0004", "/w/report.md"),
-            (task.Checkpoint, task.CheckpointPath, task.Step, task.Score, task.ProbabilityBest, task.ExpectedShortfall, task.SummaryPath));
+        Assert.Equal(("ckpt-400", "/c/ckpt-400", "400", "0.725", "0.97", "0.0004", "0", "/w/report.md"),
+            (task.Checkpoint, task.CheckpointPath, task.Step, task.Score, task.ProbabilityBest, task.ExpectedShortfall, task.HeldOutCheck,
+                task.SummaryPath));
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class StudyResultTests : IDisposable
               "high": 0.725,
               "prob_best": 0.978271484375,
               "expected_shortfall": 0.000312,
+              "held_out_check": 13,
               "evaluations": 8,
               "new_evaluations": 0,
               "grid_cells": 12,
@@ -39,10 +40,10 @@ public sealed class StudyResultTests : IDisposable
         Assert.Null(error);
         Assert.Equal(new StudyResult("msbuild-sample", "ckpt-400", "/w/checkpoints/ckpt-400", "400", "0.725", "0.725", "0.725", "0.978271484375",
             8, 0, 12, "budget-spent", "/w/bomax.yml", "/w/.bomax/msbuild-sample.jsonl", "/w/.bomax/msbuild-sample/report.md")
-        { ExpectedShortfall = "0.000312" }, result);
-        // A result from an engine that did not report the shortfall still reads, with it empty.
+        { ExpectedShortfall = "0.000312", HeldOutCheck = "13" }, result);
+        // A result from an engine that did not report the shortfall or the check still reads, with them empty.
         File.WriteAllText(path, """{"type":"result","checkpoint":"c-1","step":1,"score":0.5,"prob_best":0.9}""");
-        Assert.Equal("", StudyResult.ReadFile(path).Result!.ExpectedShortfall);
+        Assert.Equal(("", ""), (StudyResult.ReadFile(path).Result!.ExpectedShortfall, StudyResult.ReadFile(path).Result!.HeldOutCheck));
     }
 
     [Fact]

@@ -11,6 +11,7 @@ internal static class ActionsOutputNames
     public const string ScoreHigh = "score-high";
     public const string ProbBest = "prob-best";
     public const string ExpectedShortfall = "expected-shortfall";
+    public const string HeldOutCheck = "held-out-check";
     public const string Evaluations = "evaluations";
     public const string ReportPath = "report-path";
     public const string CommentId = "comment-id";

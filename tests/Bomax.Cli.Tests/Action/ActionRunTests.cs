@@ -37,6 +37,7 @@ public sealed class ActionRunTests : IDisposable
         double shortfall = double.Parse(outputs["expected-shortfall"], CultureInfo.InvariantCulture);
         Assert.InRange(shortfall, 0, 0.1);
         Assert.Equal(probBest < 1, shortfall > 0); // only a sure best is expected to lose nothing
+        Assert.Equal("0", outputs["held-out-check"]); // 12 evaluations: too few to check, and a workflow can tell
         Assert.True(File.Exists(outputs["report-path"]), outputs["report-path"]);
         Assert.Equal(Path.Combine(job.Workspace, "bomax", ".bomax", "pr-study.jsonl"), outputs["journal-path"]);
         Assert.Equal("", outputs["pending-pairs"]);

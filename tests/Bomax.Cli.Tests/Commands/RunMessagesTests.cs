@@ -111,6 +111,7 @@ public sealed class RunMessagesTests : IDisposable
         Assert.Equal(raw.GetProperty("checkpoint").GetString(), result.Checkpoint);
         Assert.Equal(raw.GetProperty("prob_best").GetRawText(), result.ProbabilityBest);
         Assert.Equal(raw.GetProperty("expected_shortfall").GetRawText(), result.ExpectedShortfall);
+        Assert.Equal("0", result.HeldOutCheck); // 8 evaluations: not checked
         Assert.Equal(8, result.Evaluations);
         Assert.Equal(8, result.NewEvaluations);
         Assert.Equal(12, result.GridCells);
