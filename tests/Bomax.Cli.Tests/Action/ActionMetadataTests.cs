@@ -58,8 +58,8 @@ public sealed class ActionMetadataTests
             Assert.Equal(name, match.Groups[2].Value);
             Assert.Contains(name, written); // bomax writes it (ActionsOutputNames), so the names agree
         }
-        foreach (var name in new[] { "checkpoint", "score", "score-low", "score-high", "prob-best", "expected-shortfall", "held-out-check", "evaluations",
-                                     "report-path", "pending-pairs" })
+        foreach (var name in new[] { "checkpoint", "score", "score-low", "score-high", "prob-best", "expected-shortfall", "held-out-check",
+                                     "evaluations", "report-path", "pending-pairs" })
             Assert.Contains(name, Entries("outputs").Select(e => e.Name));
     }
 
