@@ -259,10 +259,11 @@ internal static class MarkdownReport
         double total = pickBenchmarks.Sum(b => b.Weight);
         double observed = pickBenchmarks.Where(b => b.Observed is not null).Sum(b => b.Weight);
         double share = total > 0 ? observed / total : 0;
-        return share >= 1
-            ? "The estimate rests entirely on observed scores: every benchmark was evaluated at this checkpoint."
-            : $"**{(100 * share).ToString("0", C)} %** of the estimate's weight rests on observed scores; "
-              + $"**{(100 * (1 - share)).ToString("0", C)} %** is the model's prediction for benchmarks not evaluated at this checkpoint.";
+        if (share >= 1) return "The estimate rests entirely on observed scores: every benchmark was evaluated at this checkpoint.";
+        // Whole percents that add up to 100 (3/8 is 38 % and 62 %, not 38 % and 63 %), and neither part shown as 0 or 100 % while it is not.
+        int onScores = share <= 0 ? 0 : (int)Math.Clamp(Math.Round(100 * share, MidpointRounding.AwayFromZero), 1, 99);
+        return $"**{onScores.ToString(C)} %** of the estimate's weight rests on observed scores; "
+            + $"**{(100 - onScores).ToString(C)} %** is the model's prediction for benchmarks not evaluated at this checkpoint.";
     }
 
     /// <summary>

@@ -188,6 +188,15 @@ public sealed class ReportBuilderTests : IDisposable
 
         var allObserved = report.PickBenchmarks.Select(b => b with { Observed = b.Predicted }).ToList();
         Assert.StartsWith("The estimate rests entirely on observed scores", MarkdownReport.Basis(allObserved));
+
+        // The two parts add up to 100 %: three benchmarks of eight observed are 38 % and 62 % (each rounded alone, 38 % and 63 %).
+        BenchmarkRow Row(int j, bool observedHere) => new($"b{j}", 1, observedHere ? 0.5 : null, 0.5, 0.4, 0.6);
+        Assert.StartsWith("**38 %** of the estimate's weight rests on observed scores; **62 %** is the model's prediction",
+            MarkdownReport.Basis([.. Enumerable.Range(0, 8).Select(j => Row(j, j < 3))]));
+        // A sliver either way is not shown as none: 1 of 1,000 observed is 1 % and 99 %, 999 of 1,000 is 99 % and 1 %.
+        Assert.StartsWith("**1 %** of", MarkdownReport.Basis([.. Enumerable.Range(0, 1000).Select(j => Row(j, j < 1))]));
+        Assert.StartsWith("**99 %** of", MarkdownReport.Basis([.. Enumerable.Range(0, 1000).Select(j => Row(j, j < 999))]));
+        Assert.StartsWith("**0 %** of", MarkdownReport.Basis([.. Enumerable.Range(0, 8).Select(j => Row(j, false))]));
     }
 
     [Fact]
