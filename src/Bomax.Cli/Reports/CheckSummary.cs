@@ -18,8 +18,9 @@ internal static class CheckSummary
         var (held, needed, bulk, tails) = Numbers(check, evaluations);
         if (!check.Checked)
             return evaluations < PrequentialCheck.SmallestStudy
-                ? "**Not yet checked:** the held-out check predicts a study's latest evaluations from those before it and widens P(best) "
-                    + $"and the intervals by how far they miss. It starts at {needed} evaluations ({held} so far), so both are the model's own."
+                ? "**Not yet checked:** the held-out check predicts a study's latest evaluations from those before it and widens the spread "
+                    + $"P(best) and the intervals read by how far they miss. It starts at {needed} evaluations ({held} so far), so both are the "
+                    + "model's own."
                 : "**Not checked:** no held-out check was made for this decision, so P(best) and the intervals are the model's own.";
         return Widens(check)
             ? $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than the model stated. "

@@ -82,7 +82,8 @@ public sealed class ReportBuilderTests : IDisposable
         // 22 evaluations are too few for the held-out check: the report says its numbers are the model's own.
         Assert.False(report.Check!.Checked);
         Assert.Contains($"**Not yet checked:** the held-out check predicts a study's latest evaluations from those before it and widens "
-            + $"P(best) and the intervals by how far they miss. It starts at {PrequentialCheck.SmallestStudy} evaluations (22 so far)", markdown);
+            + $"the spread P(best) and the intervals read by how far they miss. It starts at {PrequentialCheck.SmallestStudy} evaluations "
+            + "(22 so far)", markdown);
         var document = Markdown.Parse(markdown, new MarkdownPipelineBuilder().UseAdvancedExtensions().Build());
         var headline = Text(document.Descendants<HeadingBlock>().First(h => Text(h).Contains("Selected")));
         Assert.Contains(report.Pick.Name, headline);
