@@ -43,7 +43,7 @@ internal static class ActionsPublisher
                     new(ActionsOutputNames.ScoreHigh, pick.High.ToString("R", c)),
                     new(ActionsOutputNames.ProbBest, pick.ProbabilityBest.ToString("R", c)),
                     new(ActionsOutputNames.ExpectedShortfall, pick.ExpectedShortfall.ToString("R", c)),
-                    new(ActionsOutputNames.HeldOutCheck, (report.Check?.HeldBack ?? 0).ToString(c)),
+                    new(ActionsOutputNames.HeldOutCheck, report.HeldOutCheck.ToString(c)),
                     new(ActionsOutputNames.Evaluations, report.Evaluations.ToString(c)),
                     new(ActionsOutputNames.ReportPath, paths.Markdown),
                 });

@@ -12,38 +12,46 @@ namespace Bomax.Cli.Reports;
 /// </summary>
 internal static class CheckSummary
 {
+    /// <summary>What the check found: not yet made (too few evaluations), not made for this decision, made and the misses within
+    /// the stated spread, or made and the spread widened.</summary>
+    enum Finding { NotYet, NotMade, Within, Widened }
+
+    static Finding Of(VarianceScales check, int evaluations) =>
+        !check.Checked ? (evaluations < PrequentialCheck.SmallestStudy ? Finding.NotYet : Finding.NotMade)
+        : check.Bulk > 1 || check.Tails > 1 ? Finding.Widened
+        : Finding.Within;
+
     /// <summary>The report's sentence, a bold lead then what the check found.</summary>
     public static string Markdown(VarianceScales check, int evaluations)
     {
         var (held, needed, bulk, tails) = Numbers(check, evaluations);
-        if (!check.Checked)
-            return evaluations < PrequentialCheck.SmallestStudy
-                ? "**Not yet checked:** the held-out check predicts a study's latest evaluations from those before it and widens the spread "
-                    + $"P(best) and the intervals read by how far they miss. It starts at {needed} evaluations ({held} so far), so both are the "
-                    + "model's own."
-                : "**Not checked:** no held-out check was made for this decision, so P(best) and the intervals are the model's own.";
-        return Widens(check)
-            ? $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than the model stated. "
-                + $"P(best) reads its spread widened {bulk} times, the 95 % intervals {tails} times."
-            : $"**Checked:** the latest {held} evaluations, each predicted from those before it, landed within the spread the model "
-                + "stated, so P(best) and the intervals are the model's own.";
+        return Of(check, evaluations) switch
+        {
+            Finding.NotYet => "**Not yet checked:** the held-out check predicts a study's latest evaluations from those before it and widens "
+                + $"the spread P(best) and the intervals read by how far they miss. It starts at {needed} evaluations ({held} so far), so "
+                + "both are the model's own.",
+            Finding.NotMade => "**Not checked:** no held-out check was made for this decision, so P(best) and the intervals are the model's own.",
+            Finding.Widened => $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than the "
+                + $"model stated. P(best) reads its spread widened {bulk} times, the 95 % intervals {tails} times.",
+            _ => $"**Checked:** the latest {held} evaluations, each predicted from those before it, landed within the spread the model "
+                + "stated, so P(best) and the intervals are the model's own.",
+        };
     }
 
     /// <summary>The same for a terminal, on one line.</summary>
     public static string Plain(VarianceScales check, int evaluations)
     {
         var (held, needed, bulk, tails) = Numbers(check, evaluations);
-        if (!check.Checked)
-            return evaluations < PrequentialCheck.SmallestStudy
-                ? $"held-out check: not yet ({held} of the {needed} evaluations it needs); P(best) and the interval are the model's own"
-                : "held-out check: not made for this decision; P(best) and the interval are the model's own";
-        return Widens(check)
-            ? $"held-out check: the latest {held} evaluations missed by more than stated; P(best) widened ×{bulk}, the interval ×{tails} "
-                + "(standard deviations)"
-            : $"held-out check: the latest {held} evaluations landed within the stated spread; nothing widened";
+        return Of(check, evaluations) switch
+        {
+            Finding.NotYet => $"held-out check: not yet ({held} of the {needed} evaluations it needs); P(best) and the interval are the "
+                + "model's own",
+            Finding.NotMade => "held-out check: not made for this decision; P(best) and the interval are the model's own",
+            Finding.Widened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) widened ×{bulk}, the "
+                + $"interval ×{tails} (standard deviations)",
+            _ => $"held-out check: the latest {held} evaluations landed within the stated spread; nothing widened",
+        };
     }
-
-    static bool Widens(VarianceScales check) => check.Bulk > 1 || check.Tails > 1;
 
     /// <summary>The held-back count (or, unchecked, the evaluations so far), the study size the check needs, and the two widenings as
     /// factors of the standard deviation, formatted.</summary>

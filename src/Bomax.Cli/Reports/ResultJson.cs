@@ -38,7 +38,7 @@ internal static class ResultJson
         [ResultFields.High] = report.Pick.High,
         [ResultFields.ProbabilityBest] = report.Pick.ProbabilityBest,
         [ResultFields.ExpectedShortfall] = report.Pick.ExpectedShortfall,
-        [ResultFields.HeldOutCheck] = report.Check?.HeldBack ?? 0,
+        [ResultFields.HeldOutCheck] = report.HeldOutCheck,
         [ResultFields.Evaluations] = report.Evaluations,
         [ResultFields.NewEvaluations] = newEvaluations,
         [ResultFields.GridCells] = report.GridCells,

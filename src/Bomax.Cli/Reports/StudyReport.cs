@@ -63,6 +63,10 @@ internal sealed record StudyReport(
 
     /// <summary>What the held-out check found for this decision (<see cref="CheckSummary"/>); null: the report does not say.</summary>
     public Bomax.Engine.Posterior.VarianceScales? Check { get; init; }
+
+    /// <summary>How many evaluations the held-out check predicted: 0 when it was not made (or the report does not say). What the
+    /// action's <c>held-out-check</c> output and the result's <c>held_out_check</c> carry.</summary>
+    public int HeldOutCheck => Check?.HeldBack ?? 0;
 }
 
 /// <summary>One earlier run of <c>prior:</c>: its file, its checkpoints and how many of the study's benchmarks it has.</summary>
