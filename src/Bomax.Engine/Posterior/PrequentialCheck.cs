@@ -67,10 +67,13 @@ public static class PrequentialCheck
     /// <summary>The median of z² for a calibrated model (χ² with one degree of freedom): what the misses' median is read against.</summary>
     public static readonly double CalibratedMedianSquare = ChiSquared.InvCDF(1, 0.5);
 
-    /// <summary>The fewest observations from which the check is made: a quarter of them is <see cref="SmallestWindow"/>.</summary>
-    public const int SmallestStudy = 4 * SmallestWindow;
+    /// <summary>The check holds back one observation in this many (a quarter), up to <see cref="Window"/>.</summary>
+    const int ObservationsPerHeldBack = 4;
 
-    public static int WindowFor(int observations) => Math.Min(Window, observations / 4);
+    /// <summary>The fewest observations from which the check is made: the share held back of them is <see cref="SmallestWindow"/>.</summary>
+    public const int SmallestStudy = ObservationsPerHeldBack * SmallestWindow;
+
+    public static int WindowFor(int observations) => Math.Min(Window, observations / ObservationsPerHeldBack);
 
     /// <summary>The variance scales for <paramref name="fit"/> (fitted on all <paramref name="observations"/>, given in the order they
     /// were made); <see cref="VarianceScales.None"/> when <see cref="EngineOptions.PredictiveCheck"/> is off. Costs one warm-started fit
