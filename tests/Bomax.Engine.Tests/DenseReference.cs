@@ -27,22 +27,25 @@ static class DenseReference
         return (1 + s + s * s / 3) * Math.Exp(-s);
     }
 
-    /// <summary>Covariance between latent values of two cells (no noise), standardised units.</summary>
-    public static double Latent(Cell a, Cell b, double[] steps, HyperparameterValues h, int rank, StepKernel kind)
+    /// <summary>Covariance between latent values of two cells (no noise), standardised units; ρ at checkpoint i times
+    /// <paramref name="sharedJitterFactors"/>[i] when given.</summary>
+    public static double Latent(Cell a, Cell b, double[] steps, HyperparameterValues h, int rank, StepKernel kind,
+        IReadOnlyList<double>? sharedJitterFactors = null)
     {
         double task = 0;
         for (int k = 0; k < rank; k++) task += h.Loadings[a.Benchmark * rank + k] * h.Loadings[b.Benchmark * rank + k];
         if (a.Benchmark == b.Benchmark) task += h.Diagonal[a.Benchmark];
         double step = StepKernel(steps[a.Checkpoint], steps[b.Checkpoint], h.Lengthscale, kind, h.WarpA, h.WarpB)
             + (a.Checkpoint == b.Checkpoint ? h.Jitter : 0);
-        return step * task + (a.Benchmark == b.Benchmark ? h.TaskBias : 0) + (a.Checkpoint == b.Checkpoint ? h.SharedJitter : 0);
+        double shared = h.SharedJitter * (sharedJitterFactors?[a.Checkpoint] ?? 1.0);
+        return step * task + (a.Benchmark == b.Benchmark ? h.TaskBias : 0) + (a.Checkpoint == b.Checkpoint ? shared : 0);
     }
 
     /// <summary>Posterior mean and variance (raw units) of every cell's true score, and the row averages' mean and covariance.</summary>
     public static (double[] CellMean, double[] CellVariance, double[] RowMean, Matrix<double> RowCovariance) Posterior(
-        Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options)
+        Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options, IReadOnlyList<double>? sharedJitterFactors = null)
     {
-        var (cellMean, cellCov) = CellPosterior(grid, observations, fit, options);
+        var (cellMean, cellCov) = CellPosterior(grid, observations, fit, options, sharedJitterFactors);
         var weights = Matrix<double>.Build.Dense(grid.CheckpointCount, grid.CellCount,
             (i, c) => grid.CellAt(c).Checkpoint == i ? grid.Weights[grid.CellAt(c).Benchmark] : 0);
         var rowMean = (weights * Vector<double>.Build.DenseOfArray(cellMean)).ToArray();
@@ -54,19 +57,19 @@ static class DenseReference
     /// <summary>Joint posterior (raw units) of every cell's true score, row-major cells: mean <c>N·M</c> and
     /// covariance <c>N·M x N·M</c>; observed cells are known exactly (zero rows and columns).</summary>
     public static (double[] Mean, Matrix<double> Covariance) CellPosterior(
-        Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options)
+        Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options, IReadOnlyList<double>? sharedJitterFactors = null)
     {
         var h = fit.Hyperparameters.Values(options);
-        int rank = fit.Hyperparameters.Rank;
-        var s = fit.Standardisation;
         var steps = grid.NormalisedSteps();
+        double Latent(Cell a, Cell b) => DenseReference.Latent(a, b, steps, h, fit.Hyperparameters.Rank, options.Kernel, sharedJitterFactors);
+        var s = fit.Standardisation;
         int n = observations.Count, cells = grid.CellCount;
         var k = Matrix<double>.Build.Dense(n, n, (a, b) =>
-            Latent(observations[a].Cell, observations[b].Cell, steps, h, rank, options.Kernel) + (a == b ? h.Noise : 0));
+            Latent(observations[a].Cell, observations[b].Cell) + (a == b ? h.Noise : 0));
         var y = Vector<double>.Build.Dense(n, a => s.Apply(observations[a]));
-        var cross = Matrix<double>.Build.Dense(cells, n, (c, b) => Latent(grid.CellAt(c), observations[b].Cell, steps, h, rank, options.Kernel));
+        var cross = Matrix<double>.Build.Dense(cells, n, (c, b) => Latent(grid.CellAt(c), observations[b].Cell));
         var prior = Matrix<double>.Build.Dense(cells, cells, (a, b) =>
-            Latent(grid.CellAt(a), grid.CellAt(b), steps, h, rank, options.Kernel) + (a == b ? h.Noise : 0));
+            Latent(grid.CellAt(a), grid.CellAt(b)) + (a == b ? h.Noise : 0));
         var solve = k.Cholesky();
         var meanStd = cross * solve.Solve(y);
         var covStd = prior - cross * solve.Solve(cross.Transpose());

@@ -79,8 +79,9 @@ internal static class ReplayCommand
         };
         var intervalJitter = new Option<double>("--interval-jitter")
         {
-            Description = "Each study's final intervals read the checkpoint jitter shared by every benchmark this many times as wide, as in run "
-                + "(1: the fitted model's; for ablation).",
+            Description = "Each study's final intervals read the checkpoint jitter shared by every benchmark up to this many times as wide "
+                + "where checkpoints crowd onto one step (as in run; evenly spaced ones keep the fitted jitter; 1: the fitted model's "
+                + "everywhere, for ablation).",
             DefaultValueFactory = _ => new EngineOptions().IntervalJitterScale,
         };
         var noRunSpread = new Option<bool>("--no-run-spread")

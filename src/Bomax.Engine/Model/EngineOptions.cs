@@ -54,10 +54,12 @@ public sealed record EngineOptions
     /// (<see cref="Model.HyperparameterDraws"/>, <see cref="Study.Decision"/>); 0 reports the fitted posterior's.</summary>
     public int HyperparameterDraws { get; init; } = 8;
     /// <summary>
-    /// A report's intervals read the checkpoint jitter shared by every benchmark (ρ) times this (<see cref="Study.Decision"/>); 1
-    /// reports the fitted model's. The fit reads ρ from the cells the search chose, mostly the leaders'; the checkpoints it
-    /// leaves alone stray from the fitted curve further (a steep start read as flat, a bend at the run's end), by more than their
-    /// cells can show. A checkpoint's cells pin its own ρ down, so the widening falls on the checkpoints with few of them.
+    /// A report's intervals read the checkpoint jitter shared by every benchmark (ρ) up to this many times as wide
+    /// (<see cref="Study.Decision"/>): this factor where checkpoints crowd onto one step, 1 where they are evenly spaced, and in
+    /// between as they crowd (<see cref="Posterior.StepCrowding"/>); 1 reports the fitted model's everywhere. The fit reads ρ from
+    /// the cells the search chose, mostly the leaders'; checkpoints crowded into a sliver of the run (a log-spaced start) read as
+    /// one point of the step kernel's curve, and those the search left alone stray from it further than their cells can show. A
+    /// checkpoint's cells pin its own ρ down, so the widening falls on the crowded checkpoints with few of them.
     /// </summary>
     public double IntervalJitterScale { get; init; } = 6.0;
     /// <summary>

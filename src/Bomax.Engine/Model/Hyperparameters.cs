@@ -49,15 +49,6 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
             One(kernel.Noise), One(kernel.SharedJitter), One(kernel.WarpA), One(kernel.WarpB));
     });
 
-    /// <summary>The same hyperparameters with the checkpoint jitter shared by every benchmark (ρ) times <paramref name="factor"/>.</summary>
-    public Hyperparameters WithSharedJitterScaled(double factor)
-    {
-        if (factor == 1) return this;
-        var raw = (double[])Raw.Clone();
-        raw[SharedJitterIndex] = InverseSoftplus(factor * Softplus(raw[SharedJitterIndex]));
-        return this with { Raw = raw };
-    }
-
     /// <summary>The same hyperparameters with each benchmark's row of the benchmark covariance B = W Wᵀ + diag(v) scaled so that its
     /// variance is <paramref name="factors"/>[j] times as large: W's row j times √factor, v[j] times factor (the checkpoint jitter η,
     /// spread by B, with it).</summary>

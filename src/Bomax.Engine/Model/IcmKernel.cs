@@ -14,6 +14,11 @@ namespace Bomax.Engine.Model;
 internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Lengthscale, Tensor Jitter, Tensor TaskBias, Tensor Noise,
     Tensor SharedJitter, Tensor? WarpA, Tensor? WarpB, StepKernel Kind, bool HasJitter)
 {
+    /// <summary>ρ at each checkpoint (length N) where a report's widened posterior reads it wider at some checkpoints than at others
+    /// (<see cref="StepCrowding"/>); null: <see cref="SharedJitter"/> at every checkpoint. <see cref="Covariance"/> reads it; a fit
+    /// (<see cref="Train"/>) never has it.</summary>
+    public Tensor? SharedJitterByCheckpoint { get; init; }
+
     /// <summary>Decodes the raw vector <c>P</c> (differentiable) into kernel parameters.</summary>
     public static IcmKernel Decode(Tensor raw, Hyperparameters layout, EngineOptions options)
     {
@@ -68,7 +73,10 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         var sameCheckpoint = a.Checkpoint.unsqueeze(1).eq(b.Checkpoint.unsqueeze(0)).to(float64);
         var sameBenchmark = a.Benchmark.unsqueeze(1).eq(b.Benchmark.unsqueeze(0)).to(float64);
         var kx = Step(steps.index_select(0, a.Checkpoint), steps.index_select(0, b.Checkpoint)) + Jitter * sameCheckpoint;
-        return kx * TaskCovariance(a.Benchmark, b.Benchmark) + SharedJitter * sameCheckpoint + TaskBias * sameBenchmark;
+        var shared = SharedJitterByCheckpoint is null
+            ? SharedJitter * sameCheckpoint
+            : sameCheckpoint * SharedJitterByCheckpoint.index_select(0, a.Checkpoint).unsqueeze(1);
+        return kx * TaskCovariance(a.Benchmark, b.Benchmark) + shared + TaskBias * sameBenchmark;
     }
 
     /// <summary>Covariance of the training observations with noise, <c>n x n</c>.</summary>

@@ -14,7 +14,8 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 public sealed class ConditionedModel : IDisposable
 {
     readonly Tensor factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB;
-    readonly double bias, noise, shared;
+    readonly Tensor shared;            // N: the checkpoint jitter shared by every benchmark (ρ) at each checkpoint
+    readonly double bias, noise;
     readonly Standardisation standardisation;
     readonly double[] weights;
     readonly bool[] observed;          // N·M, row-major
@@ -35,13 +36,13 @@ public sealed class ConditionedModel : IDisposable
     /// kernel's structure, false always by a triangular solve per cell (tests compare the two).</summary>
     internal bool? ThroughInverse { get; set; }
 
-    ConditionedModel(Grid grid, ModelFit fit, Tensor[] owned, double bias, double noise, double shared, bool[] observed, double[] observedScore,
+    ConditionedModel(Grid grid, ModelFit fit, Tensor[] owned, double bias, double noise, bool[] observed, double[] observedScore,
         double[] constantPart)
     {
         Grid = grid; Fit = fit;
-        (factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB) =
-            (owned[0], owned[1], owned[2], owned[3], owned[4], owned[5], owned[6], owned[7], owned[8]);
-        this.bias = bias; this.noise = noise; this.shared = shared;
+        (factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB, shared) =
+            (owned[0], owned[1], owned[2], owned[3], owned[4], owned[5], owned[6], owned[7], owned[8], owned[9]);
+        this.bias = bias; this.noise = noise;
         standardisation = fit.Standardisation;
         weights = grid.Weights.ToArray();
         this.observed = observed; this.observedScore = observedScore; this.constantPart = constantPart;
@@ -50,10 +51,17 @@ public sealed class ConditionedModel : IDisposable
     /// <summary>Conditions the model with <paramref name="fit"/>'s hyperparameters on <paramref name="observations"/>
     /// (standardised with <paramref name="fit"/>'s standardisation). With a <paramref name="cache"/> (a study loop's), the last
     /// conditioning's factor and K⁻¹ are extended by the new observations when they are of the same fit and begin with the
-    /// same observations (<see cref="ConditioningCache"/>), and this model's are kept for the next.</summary>
+    /// same observations (<see cref="ConditioningCache"/>), and this model's are kept for the next. With
+    /// <paramref name="sharedJitterFactors"/> (length N; a report's widened posteriors, <see cref="StepCrowding"/>) the checkpoint
+    /// jitter shared by every benchmark is the fitted one times each checkpoint's factor; a cache never holds such a model.</summary>
     public static ConditionedModel Condition(Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options,
-        ConditioningCache? cache = null)
+        ConditioningCache? cache = null, IReadOnlyList<double>? sharedJitterFactors = null)
     {
+        if (sharedJitterFactors is not null && cache is not null)
+            throw new ArgumentException("a conditioning cache keeps models of the fitted jitter only", nameof(cache));
+        if (sharedJitterFactors is not null && sharedJitterFactors.Count != grid.CheckpointCount)
+            throw new ArgumentException($"{sharedJitterFactors.Count} jitter factors for {grid.CheckpointCount} checkpoints",
+                nameof(sharedJitterFactors));
         int n = grid.CheckpointCount, m = grid.BenchmarkCount;
         TorchDevice.UseThreads(options.Threads);
         var device = TorchDevice.Resolve(options.Device);
@@ -81,6 +89,10 @@ public sealed class ConditionedModel : IDisposable
         var indices = points.On(device);
         var steps = tensor(grid.NormalisedSteps(), dtype: float64, device: device);
         var kernel = IcmKernel.Decode(tensor(fit.Hyperparameters.Raw, dtype: float64, device: device), fit.Hyperparameters, options);
+        var shared = kernel.SharedJitter * (sharedJitterFactors is null
+            ? ones(n, dtype: float64, device: device)
+            : tensor(sharedJitterFactors.ToArray(), dtype: float64, device: device));
+        if (sharedJitterFactors is not null) kernel = kernel with { SharedJitterByCheckpoint = shared };
         Tensor Covariance(PointIndices a, PointIndices b) => kernel.Covariance(steps, a, b);
         Tensor FromScratch() => Covariance(indices, indices) + diag(tensor(points.KnownNoise, dtype: float64, device: device) + kernel.Noise);
         Tensor factor, alpha;
@@ -112,11 +124,10 @@ public sealed class ConditionedModel : IDisposable
         var owned = new[]
         {
             factor, alpha, indices.Checkpoint, indices.Benchmark, stepCov, kernel.Loadings.detach().clone(), kernel.Diagonal.detach().clone(),
-            coefficients, coefficientsTimesB,
+            coefficients, coefficientsTimesB, shared.detach().clone(),
         };
         foreach (var t in owned) t.DetachFromDisposeScope();
-        return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), kernel.SharedJitter.item<double>(),
-            observed, observedScore, constant)
+        return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), observed, observedScore, constant)
         {
             inverse = inverse,
             cache = cache,
@@ -134,10 +145,10 @@ public sealed class ConditionedModel : IDisposable
         int n = Grid.CheckpointCount, m = Grid.BenchmarkCount;
         // Prior covariance of Σ_j c_ij g_ij over unobserved cells:
         // (Kx+ηI) ⊙ (C B Cᵀ) + τ C Cᵀ + diag(σ² Σ_j c_ij² + ρ (Σ_j c_ij)²).
-        var (biasT, noiseT, sharedT) = (Const(bias, factor), Const(noise, factor), Const(shared, factor));
+        var (biasT, noiseT) = (Const(bias, factor), Const(noise, factor));
         var ccT = coefficients.matmul(coefficients.T);
         var rowSum = coefficients.sum(dim: 1);
-        var prior = stepCov * coefficientsTimesB.matmul(coefficients.T) + ccT * biasT + diag(ccT.diagonal() * noiseT + rowSum * rowSum * sharedT);
+        var prior = stepCov * coefficientsTimesB.matmul(coefficients.T) + ccT * biasT + diag(ccT.diagonal() * noiseT + rowSum * rowSum * shared);
         Tensor mean, covariance;
         if (factor.shape[0] > 0)
         {
@@ -202,7 +213,8 @@ public sealed class ConditionedModel : IDisposable
         var cellRow = rowIndex.repeat_interleave(m);
         var cellBenchmark = arange(m, dtype: int64, device: device).repeat(rows.Count);
         var stepDiagonal = stepCov.diagonal().index_select(0, cellRow);
-        var (biasT, noiseT, sharedT) = (Const(bias, factor), Const(noise, factor), Const(shared, factor));
+        var (biasT, noiseT) = (Const(bias, factor), Const(noise, factor));
+        var sharedT = shared.index_select(0, cellRow);
         var taskVariance = (loadings * loadings).sum(dim: 1) + taskDiagonal; // diag(B)
         var priorVariance = stepDiagonal * taskVariance.index_select(0, cellBenchmark) + biasT + noiseT + sharedT;
         // cov(a_i, g_ij) before the data: (Kx_ii+η)(C B)[i,j] + (τ + σ²) C[i,j] + ρ Σ_j′ c_ij′.
@@ -292,7 +304,7 @@ public sealed class ConditionedModel : IDisposable
             var standardised = weighted.matmul(loadings.index_select(0, trainBenchmark)).matmul(loadings.T)
                 + zeros(rows.Count, m, dtype: float64, device: factor.device).index_add(1, trainBenchmark, weighted, 1) * taskDiagonal.unsqueeze(0)
                 + perBenchmark.unsqueeze(0) * Const(bias, factor)
-                + perCheckpoint.index_select(0, rowIndex).unsqueeze(1) * Const(shared, factor);
+                + (perCheckpoint * shared).index_select(0, rowIndex).unsqueeze(1);
             means = standardised.cpu().data<double>().ToArray();
         }
         for (int r = 0, k = 0; r < rows.Count; r++)
@@ -317,7 +329,7 @@ public sealed class ConditionedModel : IDisposable
             : null;
         var prior = stepCov.index_select(0, row).index_select(1, row) * Task(benchmark, benchmark)
             + benchmark.unsqueeze(1).eq(benchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
-            + row.unsqueeze(1).eq(row.unsqueeze(0)).to(float64) * Const(shared, factor)
+            + row.unsqueeze(1).eq(row.unsqueeze(0)).to(float64) * shared.index_select(0, row).unsqueeze(1)
             + eye(pending.Count, dtype: float64, device: device) * Const(noise, factor);
         var covariance = solve is null ? prior : prior - solve.T.matmul(solve);
         return new PendingTerms(row, benchmark, solve, Cholesky.Factor(covariance));
@@ -328,7 +340,7 @@ public sealed class ConditionedModel : IDisposable
     {
         var prior = stepCov.index_select(0, cellRow).index_select(1, terms.Row) * Task(cellBenchmark, terms.Benchmark)
             + cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
-            + cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)).to(float64) * Const(shared, factor)
+            + cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)).to(float64) * shared.index_select(0, cellRow).unsqueeze(1)
             + (cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)) & cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0))).to(float64)
                 * Const(noise, factor);
         return explained is null ? prior : prior - explained;
@@ -343,7 +355,7 @@ public sealed class ConditionedModel : IDisposable
         var prior = stepCov.index_select(0, rowIndex).index_select(1, terms.Row)
                 * coefficientsTimesB.index_select(0, rowIndex).index_select(1, terms.Benchmark)
             + coefficientAt * Const(bias, factor)
-            + sameRow * (coefficients.sum(dim: 1).index_select(0, rowIndex).unsqueeze(1) * Const(shared, factor)
+            + sameRow * ((coefficients.sum(dim: 1) * shared).index_select(0, rowIndex).unsqueeze(1)
                 + coefficientAt * Const(noise, factor));
         if (terms.Solve is null) return prior;
         return prior - RowSolve().index_select(1, rowIndex).T.matmul(terms.Solve);
@@ -361,13 +373,13 @@ public sealed class ConditionedModel : IDisposable
         stepCov.index_select(0, cellRow).index_select(1, trainCheckpoint)
         * Task(cellBenchmark, trainBenchmark)
         + cellBenchmark.unsqueeze(1).eq(trainBenchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
-        + cellRow.unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64) * Const(shared, factor);
+        + cellRow.unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64) * shared.index_select(0, cellRow).unsqueeze(1);
 
     /// <summary>Covariance between each row's unobserved part and each observation: <c>N x n</c>.</summary>
     Tensor RowCross() =>
         stepCov.index_select(1, trainCheckpoint) * coefficientsTimesB.index_select(1, trainBenchmark)
         + coefficients.index_select(1, trainBenchmark) * Const(bias, factor)
-        + coefficients.sum(dim: 1).unsqueeze(1) * RowIndices().unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64) * Const(shared, factor);
+        + (coefficients.sum(dim: 1) * shared).unsqueeze(1) * RowIndices().unsqueeze(1).eq(trainCheckpoint.unsqueeze(0)).to(float64);
 
     /// <summary>The task covariance B[a, b] (<see cref="IcmKernel.TaskCovariance(Tensor, Tensor, Tensor, Tensor)"/>).</summary>
     Tensor Task(Tensor a, Tensor b) => IcmKernel.TaskCovariance(loadings, taskDiagonal, a, b);
@@ -399,7 +411,7 @@ public sealed class ConditionedModel : IDisposable
     sealed class Structure
     {
         readonly ConditionedModel model;
-        readonly Tensor u, g, h, wb; // q × n, q × n, q × n, n × r
+        readonly Tensor u, g, h, wb, shared; // q × n, q × n, q × n, n × r, q (the rows' ρ)
         readonly int q, m;
 
         public Structure(ConditionedModel model, Tensor rowIndex)
@@ -411,6 +423,7 @@ public sealed class ConditionedModel : IDisposable
             g = u * model.taskDiagonal.index_select(0, model.trainBenchmark).unsqueeze(0) + Const(model.bias, u);
             h = rowIndex.unsqueeze(1).eq(model.trainCheckpoint.unsqueeze(0)).to(float64);
             wb = model.loadings.index_select(0, model.trainBenchmark);
+            shared = model.shared.index_select(0, rowIndex);
         }
 
         /// <summary>Σ_{t: b_t = j} values[·, t, ·] for every benchmark j: <c>q × n × p</c> → <c>q × M × p</c>.</summary>
@@ -423,7 +436,7 @@ public sealed class ConditionedModel : IDisposable
             var pty = einsum("qn,nk,np->qkp", u, wb, y); // P_iᵀ Y: q × r × p
             return einsum("mk,qkp->qmp", model.loadings, pty)
                 + PerBenchmark(g.unsqueeze(2) * y.unsqueeze(0))
-                + Const(model.shared, y) * h.matmul(y).unsqueeze(1);
+                + shared.unsqueeze(1).unsqueeze(2) * h.matmul(y).unsqueeze(1);
         }
 
         /// <summary>k_ijᵀ z_i for row i's own column z_i of <paramref name="z"/> (<c>n × q</c>): <c>q × M</c>.</summary>
@@ -433,7 +446,7 @@ public sealed class ConditionedModel : IDisposable
             var ptz = (u * zt).matmul(wb); // P_iᵀ z_i: q × r
             return ptz.matmul(model.loadings.T)
                 + PerBenchmark((g * zt).unsqueeze(2)).squeeze(2)
-                + Const(model.shared, z) * (h * zt).sum(dim: 1, keepdim: true);
+                + shared.unsqueeze(1) * (h * zt).sum(dim: 1, keepdim: true);
         }
 
         /// <summary>k_ijᵀ K⁻¹ k_ij for every cell of the rows: <c>q × M</c>.</summary>
@@ -445,7 +458,7 @@ public sealed class ConditionedModel : IDisposable
             var ap = a.matmul(p.permute(1, 0, 2).reshape(n, q * r)).reshape(n, q, r).permute(1, 0, 2); // K⁻¹P_i: q × n × r
             var ah = a.matmul(h.T).T; // (K⁻¹h_i)ᵀ: q × n
             var asg = model.inverseSameBenchmark!.matmul(g.T).T; // ((K⁻¹ ⊙ [b = b′]) g_i)ᵀ: q × n
-            var shared = Const(model.shared, a);
+            var shared = this.shared.unsqueeze(1); // q × 1
             var w = model.loadings; // M × r
             var ptap = einsum("qnk,qnl->qkl", p, ap); // P_iᵀK⁻¹P_i: q × r × r
             var lowRank = einsum("mk,qkl,ml->qm", w, ptap, w);
@@ -468,7 +481,8 @@ public sealed class ConditionedModel : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in new[] { factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB })
+        foreach (var t in new[]
+                 { factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB, shared })
             t.Dispose();
         rowSolve?.Dispose();
         inverse?.Dispose();

@@ -14,9 +14,10 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// from the fitted posterior pooled over draws of the hyperparameters (<see cref="HyperparameterDraws"/>, widened by the tails'
 /// scale): a study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the
 /// checkpoints it left mostly unevaluated missed the truth more often than they said (on ten grids they held 79 % of the true
-/// averages, pooled 86 %). Each pooled posterior reads the checkpoint jitter shared by every benchmark
-/// <see cref="EngineOptions.IntervalJitterScale"/> times as wide: the checkpoints a search leaves alone stray from the fitted
-/// curve more than the cells it chose show (with both, the intervals held 93 %), and each benchmark's covariance widened by how
+/// averages, pooled 86 %). Each pooled posterior reads the checkpoint jitter shared by every benchmark up to
+/// <see cref="EngineOptions.IntervalJitterScale"/> times as wide where checkpoints crowd onto one step (<see cref="StepCrowding"/>):
+/// there the step kernel reads them as one point and the ones a search leaves alone stray from the fitted curve more than the
+/// cells it chose show (a log-spaced start), and each benchmark's covariance widened by how
 /// much further its scores spread over the whole run than over the cells the search chose (<see cref="RunSpread"/>: on studies
 /// of 700 cells the intervals held 85.5 % and 90.2 % instead of 81.7 % and 87.5 %). P(best) and the ranking stay with the fitted
 /// posterior: pooled, P(best) grew more cautious than it already is and picks moved both ways (docs/measurements.md). The
@@ -47,8 +48,8 @@ public sealed class Decision : IDisposable
     }
 
     /// <summary>The posterior of the averages pooled over the fit and <see cref="EngineOptions.HyperparameterDraws"/> draws of its
-    /// hyperparameters (<see cref="HyperparameterDraws"/>), each with its shared checkpoint jitter times
-    /// <see cref="EngineOptions.IntervalJitterScale"/> and its benchmark covariance times the study's <see cref="RunSpread"/> ratios
+    /// hyperparameters (<see cref="HyperparameterDraws"/>), each with its shared checkpoint jitter times each checkpoint's factor
+    /// (<see cref="StepCrowding.JitterFactors"/>) and its benchmark covariance times the study's <see cref="RunSpread"/> ratios
     /// (when <see cref="EngineOptions.IntervalRunSpread"/>), and each also with its loadings made one sign, with the
     /// <see cref="CoMovement"/> weight (when <see cref="EngineOptions.IntervalCoMovement"/>): the mixture's means and covariance. The
     /// fit's alone (so widened) when there are no draws (a study too large to draw for).</summary>
@@ -61,11 +62,12 @@ public sealed class Decision : IDisposable
             : null;
         var spread = options.IntervalRunSpread ? ratios! : Enumerable.Repeat(1.0, model.Grid.BenchmarkCount).ToArray();
         double together = options.IntervalCoMovement ? CoMovement.Weight(ratios!) : 0.0;
+        var jitter = StepCrowding.JitterFactors(model.Grid, options.IntervalJitterScale);
         var fitted = new List<RowPosterior>();
         var oneSign = new List<RowPosterior>();
         foreach (var drawn in hyperparameters)
         {
-            var widened = drawn.WithSharedJitterScaled(options.IntervalJitterScale).WithBenchmarkCovarianceScaled(spread);
+            var widened = drawn.WithBenchmarkCovarianceScaled(spread);
             var rows = Rows(widened);
             if (rows is not null) fitted.Add(rows);
             if (together == 0) continue;
@@ -82,10 +84,11 @@ public sealed class Decision : IDisposable
 
         RowPosterior? Rows(Hyperparameters widened)
         {
-            if (ReferenceEquals(widened, model.Fit.Hyperparameters)) return model.Rows();
+            if (jitter is null && ReferenceEquals(widened, model.Fit.Hyperparameters)) return model.Rows();
             try
             {
-                using var other = ConditionedModel.Condition(model.Grid, observations, model.Fit with { Hyperparameters = widened }, options);
+                using var other = ConditionedModel.Condition(model.Grid, observations, model.Fit with { Hyperparameters = widened }, options,
+                    sharedJitterFactors: jitter);
                 var rows = other.Rows();
                 return rows.Mean.All(double.IsFinite) ? rows : null;
             }

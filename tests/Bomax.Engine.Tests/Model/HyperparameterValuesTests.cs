@@ -41,20 +41,6 @@ public class HyperparameterValuesTests
     }
 
     [Fact]
-    public void ScalingTheSharedJitterMultipliesItsValueAndLeavesTheRestAsTheyAre()
-    {
-        var options = new EngineOptions();
-        var h = RandomHyperparameters(3, 1, seed: 4);
-        var (before, after) = (h.Values(options), h.WithSharedJitterScaled(6).Values(options));
-        Assert.Equal(6 * before.SharedJitter, after.SharedJitter, 1e-12);
-        Assert.Equal(before.Loadings, after.Loadings);
-        Assert.Equal(before.Diagonal, after.Diagonal);
-        Assert.Equal((before.Lengthscale, before.Jitter, before.Noise, before.TaskBias),
-            (after.Lengthscale, after.Jitter, after.Noise, after.TaskBias));
-        Assert.Same(h, h.WithSharedJitterScaled(1));
-    }
-
-    [Fact]
     public void ScalingTheBenchmarkCovarianceMultipliesEachBenchmarksVarianceAndKeepsTheCorrelations()
     {
         var options = new EngineOptions();

@@ -22,17 +22,24 @@ public class ConditionedModelTests
         return (grid, observations);
     }
 
-    public static TheoryData<StepKernel, int, bool, bool, bool> Variants => new()
+    /// <summary>The last: the checkpoint jitter shared by every benchmark read wider at some checkpoints than at others, as a
+    /// report's widened posteriors read it where checkpoints crowd (<see cref="StepCrowding"/>).</summary>
+    public static TheoryData<StepKernel, int, bool, bool, bool, bool> Variants => new()
     {
-        { StepKernel.Matern52, 1, true, false, false },
-        { StepKernel.Matern52, 1, true, false, true },
-        { StepKernel.Rbf, 2, true, true, true },
-        { StepKernel.Matern52, 3, false, true, false },
+        { StepKernel.Matern52, 1, true, false, false, false },
+        { StepKernel.Matern52, 1, true, false, true, false },
+        { StepKernel.Rbf, 2, true, true, true, false },
+        { StepKernel.Matern52, 3, false, true, false, false },
+        { StepKernel.Matern52, 1, true, false, false, true },
+        { StepKernel.Rbf, 2, true, true, true, true },
     };
+
+    /// <summary>ρ's factor at each of the nine checkpoints of <see cref="Problem"/> when it is read wider at some.</summary>
+    static double[]? JitterFactors(bool crowded) => crowded ? [6, 4.5, 1, 1, 2, 1, 1, 3, 1] : null;
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void PosteriorEqualsDenseClosedForm(StepKernel kernel, int rank, bool jitter, bool unequalWeights, bool warping)
+    public void PosteriorEqualsDenseClosedForm(StepKernel kernel, int rank, bool jitter, bool unequalWeights, bool warping, bool crowded)
     {
         var (grid, observations) = Problem(9, 4, seed: rank, unequalWeights ? new[] { 1.0, 2.0, 0.5, 1.5 } : null);
         var options = new EngineOptions
@@ -40,9 +47,10 @@ public class ConditionedModelTests
             Device = ComputeDevice.Cpu, Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter, InputWarping = warping,
         };
         var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
-        var (cellMean, cellVariance, rowMean, rowCovariance) = DenseReference.Posterior(grid, observations, fit, options);
+        var factors = JitterFactors(crowded);
+        var (cellMean, cellVariance, rowMean, rowCovariance) = DenseReference.Posterior(grid, observations, fit, options, factors);
 
-        using var model = ConditionedModel.Condition(grid, observations, fit, options);
+        using var model = ConditionedModel.Condition(grid, observations, fit, options, sharedJitterFactors: factors);
         var rows = model.Rows();
         var cells = model.Cells(Enumerable.Range(0, grid.CheckpointCount).ToArray());
         var meansOnly = model.CellMeans(Enumerable.Range(0, grid.CheckpointCount).ToArray());
@@ -69,7 +77,8 @@ public class ConditionedModelTests
     /// and without pending cells believed, for every kernel variant.</summary>
     [Theory]
     [MemberData(nameof(Variants))]
-    public void CellsThroughTheInverseEqualCellsBySolves(StepKernel kernel, int rank, bool jitter, bool unequalWeights, bool warping)
+    public void CellsThroughTheInverseEqualCellsBySolves(StepKernel kernel, int rank, bool jitter, bool unequalWeights, bool warping,
+        bool crowded)
     {
         var (grid, observations) = Problem(9, 4, seed: rank + 10, unequalWeights ? new[] { 1.0, 2.0, 0.5, 1.5 } : null);
         var options = new EngineOptions
@@ -86,8 +95,8 @@ public class ConditionedModelTests
             .ToList();
         int[] rows = [4, 0, 8];
 
-        using var solves = ConditionedModel.Condition(grid, observations, fit, options);
-        using var inverse = ConditionedModel.Condition(grid, observations, fit, options);
+        using var solves = ConditionedModel.Condition(grid, observations, fit, options, sharedJitterFactors: JitterFactors(crowded));
+        using var inverse = ConditionedModel.Condition(grid, observations, fit, options, sharedJitterFactors: JitterFactors(crowded));
         solves.ThroughInverse = false;
         inverse.ThroughInverse = true;
         foreach (var believed in new[] { [], pending })
@@ -102,5 +111,18 @@ public class ConditionedModelTests
                 Assert.Equal(expected.RowCovariance[k], actual.RowCovariance[k], 1e-9);
             }
         }
+    }
+
+    [Fact]
+    public void AConditioningCacheKeepsOnlyModelsOfTheFittedJitter()
+    {
+        var (grid, observations) = Problem(9, 4, seed: 3);
+        var options = new EngineOptions { Device = ComputeDevice.Cpu };
+        var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
+        using var cache = new ConditioningCache();
+        var error = Assert.Throws<ArgumentException>(() =>
+            ConditionedModel.Condition(grid, observations, fit, options, cache, Enumerable.Repeat(2.0, 9).ToArray()));
+        Assert.Contains("fitted jitter", error.Message);
+        Assert.Throws<ArgumentException>(() => ConditionedModel.Condition(grid, observations, fit, options, sharedJitterFactors: [2.0, 1.0]));
     }
 }

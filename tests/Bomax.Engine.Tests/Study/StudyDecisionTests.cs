@@ -71,32 +71,68 @@ public class StudyDecisionTests
         Assert.Equal(24, final.State.FittedAt);
     }
 
-    [Fact]
-    public void AReportsIntervalsWidenTheCheckpointsWithFewCellsAndLeaveTheRankingAsFitted()
+    static readonly EngineOptions IntervalOptions = new()
     {
-        // 20 checkpoints × 6 benchmarks: the first ten evaluated on five benchmarks each, every other one after them on one.
-        var grid = TestGrids.EveryHundredSteps(20, 6);
-        var random = new Random(5);
-        var cells = Enumerable.Range(0, 10).SelectMany(i => Enumerable.Range(0, 5).Select(j => new Cell(i, (i + j) % 6)))
-            .Concat(Enumerable.Range(5, 5).Select(k => new Cell(2 * k, k % 6)));
-        var observations = cells.Select(c => new Observation(c,
-            0.5 + 0.2 * Math.Sin(c.Checkpoint / 6.0) + 0.03 * c.Benchmark + 0.02 * (random.NextDouble() - 0.5))).ToList();
-        var options = new EngineOptions
-        {
-            Device = ComputeDevice.Cpu, FirstFitIterations = 40, PredictiveCheck = false, HyperparameterDraws = 0, IntervalRunSpread = false,
-            IntervalCoMovement = false,
-        };
-        using var fitted = StudyDecision.Final(grid, observations, options with { IntervalJitterScale = 1 }, PlannerState.Empty);
-        using var widened = StudyDecision.Final(grid, observations, options, PlannerState.Empty);
+        Device = ComputeDevice.Cpu, FirstFitIterations = 40, PredictiveCheck = false, HyperparameterDraws = 0, IntervalRunSpread = false,
+        IntervalCoMovement = false,
+    };
+
+    /// <summary>Scores along a run that climbs with the logarithm of the step, then flattens; each checkpoint is lifted or lowered on
+    /// every benchmark together (the jitter ρ reads), each cell by a little noise.</summary>
+    static List<Observation> ClimbingScores(Grid grid, IEnumerable<Cell> cells, int seed)
+    {
+        var random = new Random(seed);
+        var lift = Enumerable.Range(0, grid.CheckpointCount).Select(_ => 0.04 * (random.NextDouble() - 0.5)).ToArray();
+        return cells.Select(c => new Observation(c,
+            0.3 + 0.4 * Math.Min(1.0, Math.Log2(grid.Checkpoints[c.Checkpoint].Step + 1) / 12) + 0.03 * c.Benchmark + lift[c.Checkpoint]
+            + 0.01 * (random.NextDouble() - 0.5))).ToList();
+    }
+
+    [Fact]
+    public void AReportsIntervalsWidenTheCrowdedCheckpointsWithFewCellsAndLeaveTheRankingAsFitted()
+    {
+        // 20 checkpoints × 6 benchmarks, Pythia's shape: ten log-spaced in the first half percent of the run (steps 1 … 512), then
+        // ten every 10,000 steps. Of the crowded ones the first five are evaluated on five benchmarks, the next four on one; of the
+        // evenly spaced ones the same.
+        var grid = new Grid(
+            Enumerable.Range(0, 10).Select(i => 1L << i).Concat(Enumerable.Range(1, 10).Select(i => i * 10_000L))
+                .Select(step => new Checkpoint($"ckpt-{step}", step)),
+            Enumerable.Range(0, 6).Select(j => new Benchmark($"task{j}")));
+        var cells = new[] { 0, 1, 2, 3, 4, 10, 11, 12, 13, 14 }.SelectMany(i => Enumerable.Range(0, 5).Select(j => new Cell(i, (i + j) % 6)))
+            .Concat(new[] { 5, 6, 7, 8, 15, 16, 17, 18 }.Select(i => new Cell(i, i % 6)));
+        var observations = ClimbingScores(grid, cells, seed: 5);
+        using var fitted = StudyDecision.Final(grid, observations, IntervalOptions with { IntervalJitterScale = 1 }, PlannerState.Empty);
+        using var widened = StudyDecision.Final(grid, observations, IntervalOptions, PlannerState.Empty);
 
         Assert.Equal(fitted.Rows.Mean, fitted.RankingRows.Mean); // no draws, no widening: the report shows the fitted posterior
         Assert.Equal(fitted.RankingRows.Mean, widened.RankingRows.Mean);
         Assert.Equal(fitted.Select().ProbabilityBest, widened.Select().ProbabilityBest);
         double Ratio(int i) => Math.Sqrt(widened.Rows.Covariance[i, i] / fitted.Rows.Covariance[i, i]);
-        var many = Enumerable.Range(0, 10).Select(Ratio).ToList();
-        var few = Enumerable.Range(10, 10).Select(Ratio).ToList();
-        Assert.All(many.Concat(few), r => Assert.True(r >= 1, $"an interval narrowed: {r}"));
-        Assert.True(few.Min() > many.Max(),
-            $"few cells: widened {few.Min():0.000}–{few.Max():0.000}; five of six: {many.Min():0.000}–{many.Max():0.000}");
+        var crowdedFew = new[] { 5, 6, 7, 8 }.Select(Ratio).ToList();
+        var crowdedMany = new[] { 0, 1, 2, 3, 4 }.Select(Ratio).ToList();
+        var evenly = Enumerable.Range(10, 10).Select(Ratio).ToList();
+        static string Spread(IReadOnlyList<double> ratios) => $"{ratios.Min():0.000}–{ratios.Max():0.000}";
+        var message = $"widened: crowded, one cell {Spread(crowdedFew)}; five of six {Spread(crowdedMany)}; evenly spaced {Spread(evenly)}";
+        Assert.True(crowdedFew.Min() > 1.01, message);
+        Assert.True(crowdedFew.Min() - 1 > 5 * (crowdedMany.Max() - 1), message); // a checkpoint's own cells pin its jitter down
+        Assert.True(crowdedFew.Min() - 1 > 5 * Math.Abs(evenly.Max() - 1), message);
+    }
+
+    [Fact]
+    public void AReportsIntervalsOnEvenlySpacedCheckpointsReadTheFittedJitter()
+    {
+        // Evenly spaced checkpoints: the curve tells them apart, so the report's jitter is the fitted one at every checkpoint.
+        var grid = TestGrids.EveryHundredSteps(20, 6);
+        var cells = Enumerable.Range(0, 10).SelectMany(i => Enumerable.Range(0, 5).Select(j => new Cell(i, (i + j) % 6)))
+            .Concat(Enumerable.Range(5, 5).Select(k => new Cell(2 * k, k % 6)));
+        var observations = ClimbingScores(grid, cells, seed: 5);
+        using var fitted = StudyDecision.Final(grid, observations, IntervalOptions with { IntervalJitterScale = 1 }, PlannerState.Empty);
+        using var widened = StudyDecision.Final(grid, observations, IntervalOptions, PlannerState.Empty);
+
+        Assert.Null(StepCrowding.JitterFactors(grid, IntervalOptions.IntervalJitterScale));
+        Assert.Equal(fitted.Rows.Mean, widened.Rows.Mean);
+        var variances = (Fitted: Enumerable.Range(0, 20).Select(i => fitted.Rows.Covariance[i, i]),
+            Widened: Enumerable.Range(0, 20).Select(i => widened.Rows.Covariance[i, i]));
+        Assert.Equal(variances.Fitted, variances.Widened);
     }
 }
