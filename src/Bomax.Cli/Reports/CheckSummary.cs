@@ -16,9 +16,16 @@ internal static class CheckSummary
     /// the stated spread, or made and the spread widened.</summary>
     enum Finding { NotYet, NotMade, Within, Widened }
 
+    /// <summary>A widening as a factor of the standard deviation, as printed: to two decimals, so 1.00 is none a reader could see.</summary>
+    static string Factor(double varianceScale) => Math.Sqrt(varianceScale).ToString("0.00", CultureInfo.InvariantCulture);
+
+    static bool Visible(double varianceScale) => Factor(varianceScale) != Factor(1);
+
+    /// <summary>Widened only where the widening shows in the factors printed: the check's scales are shrunk toward 1, and a miss or
+    /// two beyond the stated spread leaves them a hair above it.</summary>
     static Finding Of(VarianceScales check, int evaluations) =>
         !check.Checked ? (evaluations < PrequentialCheck.SmallestStudy ? Finding.NotYet : Finding.NotMade)
-        : check.Bulk > 1 || check.Tails > 1 ? Finding.Widened
+        : Visible(check.Bulk) || Visible(check.Tails) ? Finding.Widened
         : Finding.Within;
 
     /// <summary>The report's sentence, a bold lead then what the check found.</summary>
@@ -32,7 +39,9 @@ internal static class CheckSummary
                 + "both are the model's own.",
             Finding.NotMade => "**Not checked:** no held-out check was made for this decision, so P(best) and the intervals are the model's own.",
             Finding.Widened => $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than the "
-                + $"model stated. P(best) reads its spread widened {bulk} times, the 95 % intervals {tails} times.",
+                + (Visible(check.Bulk)
+                    ? $"model stated. P(best) reads its spread widened {bulk} times, the 95 % intervals {tails} times."
+                    : $"model stated in their tails. P(best) reads the model's own spread, the 95 % intervals theirs widened {tails} times."),
             _ => $"**Checked:** the latest {held} evaluations, each predicted from those before it, landed within the spread the model "
                 + "stated, so P(best) and the intervals are the model's own.",
         };
@@ -47,8 +56,9 @@ internal static class CheckSummary
             Finding.NotYet => $"held-out check: not yet ({held} of the {needed} evaluations it needs); P(best) and the interval are the "
                 + "model's own",
             Finding.NotMade => "held-out check: not made for this decision; P(best) and the interval are the model's own",
-            Finding.Widened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) widened ×{bulk}, the "
-                + $"interval ×{tails} (standard deviations)",
+            Finding.Widened => $"held-out check: the latest {held} evaluations missed by more than stated; "
+                + (Visible(check.Bulk) ? $"P(best) widened ×{bulk}, the interval ×{tails}" : $"P(best) as the model states it, the interval ×{tails}")
+                + " (standard deviations)",
             _ => $"held-out check: the latest {held} evaluations landed within the stated spread; nothing widened",
         };
     }
@@ -58,7 +68,7 @@ internal static class CheckSummary
     static (string Held, string Needed, string Bulk, string Tails) Numbers(VarianceScales check, int evaluations)
     {
         var c = CultureInfo.InvariantCulture;
-        return ((check.Checked ? check.HeldBack : evaluations).ToString(c), PrequentialCheck.SmallestStudy.ToString(c),
-            Math.Sqrt(check.Bulk).ToString("0.00", c), Math.Sqrt(check.Tails).ToString("0.00", c));
+        return ((check.Checked ? check.HeldBack : evaluations).ToString(c), PrequentialCheck.SmallestStudy.ToString(c), Factor(check.Bulk),
+            Factor(check.Tails));
     }
 }

@@ -130,6 +130,11 @@ public class MarkdownReportTests
         // Variance scales read as factors of the standard deviation: √2.25 = 1.50, √4 = 2.00.
         Assert.Contains("missed by more than the model stated. P(best) reads its spread widened 1.50 times, the 95 % intervals 2.00 times.",
             Said(new(2.25, 4) { HeldBack = 50 }));
+        // Only the tails widened, and the bulk by less than the two decimals printed: P(best) is the model's own.
+        Assert.Contains("missed by more than the model stated in their tails. P(best) reads the model's own spread, the 95 % intervals "
+            + "theirs widened 1.20 times.", Said(new(1.004, 1.44) { HeldBack = 50 }));
+        // Scales a hair above 1 (a miss or two, shrunk toward calibrated) show as 1.00 and are read as within the stated spread.
+        Assert.Contains("landed within the spread the model stated", Said(new(1.002, 1.008) { HeldBack = 13 }));
         var none = Bomax.Engine.Posterior.VarianceScales.None;
         Assert.Contains("It starts at 40 evaluations (22 so far), so both are the model's own.",
             ReportFixture.OutsideDetails(MarkdownReport.Render(report with { Check = none, Evaluations = 22 })));

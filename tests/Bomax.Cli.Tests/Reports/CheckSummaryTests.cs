@@ -1,0 +1,25 @@
+using Bomax.Cli.Reports;
+using Bomax.Engine.Posterior;
+
+namespace Bomax.Cli.Tests.Reports;
+
+/// <summary>The terminal's line on the held-out check, for each thing the check can have found.</summary>
+public class CheckSummaryTests
+{
+    [Fact]
+    public void TheTerminalLineSaysWhatTheCheckFoundAndTheWideningsItPrints()
+    {
+        Assert.Equal("held-out check: not yet (22 of the 40 evaluations it needs); P(best) and the interval are the model's own",
+            CheckSummary.Plain(VarianceScales.None, 22));
+        Assert.Equal("held-out check: not made for this decision; P(best) and the interval are the model's own",
+            CheckSummary.Plain(VarianceScales.None, 400));
+        Assert.Equal("held-out check: the latest 50 evaluations missed by more than stated; P(best) widened ×1.50, the interval ×2.00 "
+            + "(standard deviations)", CheckSummary.Plain(new(2.25, 4) { HeldBack = 50 }, 200));
+        // The bulk a hair above 1: P(best) is the model's own, and only the interval's widening is named.
+        Assert.Equal("held-out check: the latest 13 evaluations missed by more than stated; P(best) as the model states it, the interval "
+            + "×1.20 (standard deviations)", CheckSummary.Plain(new(1.004, 1.44) { HeldBack = 13 }, 54));
+        // Both a hair above 1: nothing a reader could see was widened.
+        Assert.Equal("held-out check: the latest 13 evaluations landed within the stated spread; nothing widened",
+            CheckSummary.Plain(new(1.002, 1.008) { HeldBack = 13 }, 54));
+    }
+}
