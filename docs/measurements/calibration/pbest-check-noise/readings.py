@@ -82,4 +82,23 @@ report('the check\'s prior count 30 instead of 10', scaled(lambda d: median_scal
 report('the check\'s scale from winsorised squares (χ² 0.8)', scaled(winsorised(0.8)))
 report('the scale from mean |z|', scaled(lambda d: 1.0 if len(zs(d)) < 10 else shrink(len(zs(d)) * (np.abs(zs(d)).mean() / (2 / np.pi) ** 0.5) ** 2, len(zs(d)))))
 report('the misses of two windows pooled', pooled_windows(1))
+def scale_integrated(log_sd):
+    # P(best) averaged over the check's scale times e^(log_sd · x), x at the three Gauss–Hermite nodes: the scale's own noise
+    nodes, weights = [-1.5 ** 0.5, 0.0, 1.5 ** 0.5], [1 / 6, 2 / 3, 1 / 6]
+    def probability(d):
+        if d['bulk'] <= 1.0 or len(d['miss']) < 10: return pbest(d['mean'], d['cov'] * d['bulk'], S=3000)[d['pick']]
+        return sum(w * pbest(d['mean'], d['cov'] * max(1.0, d['bulk'] * np.exp(log_sd * x)), S=3000)[d['pick']] for x, w in zip(nodes, weights))
+    return probability
+
+def report_probability(name, probability):
+    print(name)
+    for grp in ('large', 'small', 'all'):
+        sel = [d for d in ds if grp == 'all' or kind(d['name']) == grp]
+        ps = np.array([probability(d) for d in sel]); rs = np.array([right(d) for d in sel])
+        cells = ['%.2f→%.2f (%d)' % (ps[b].mean(), rs[b].mean(), b.sum()) if b.any() else '-'
+                 for lo, hi in [(0, .2), (.2, .5), (.5, .9), (.9, 1.01)] for b in [(ps >= lo) & (ps < hi)]]
+        print('   %-6s %s  brier %.3f' % (grp, ' | '.join(cells), ((ps - rs) ** 2).mean()))
+
+report_probability('P(best) averaged over the scale\'s noise (log-sd 0.33, the median\'s at 50 misses)', scale_integrated(0.33))
+report_probability('the same, log-sd 0.6', scale_integrated(0.6))
 report('oracle: the grid-budget\'s median bulk over its ten seeds', scaled(lambda d: grid_median[grid_key(d)]))
