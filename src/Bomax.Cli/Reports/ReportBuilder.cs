@@ -101,6 +101,7 @@ internal static class ReportBuilder
             new("lengthscale (share of the run)", values.Lengthscale.ToString("0.000", c)),
             new("noise variance (standardised)", values.Noise.ToString("0.000", c)),
             new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)),
+            new("checkpoint jitter in the intervals", IntervalJitter(grid, study.Engine.IntervalJitterScale)),
             new("held-out check: variance widened", $"× {scales.Bulk.ToString("0.00", c)} for the ranking and P(best), "
                 + $"× {scales.Tails.ToString("0.00", c)} for the intervals"),
             new("fit", $"{fit.Report.Outcome}, fitted at {decision.State.FittedAt.ToString(c)} observations"),
@@ -116,6 +117,18 @@ internal static class ReportBuilder
                 ? WithoutPrior(study, state.Observations, earlier, selection.Pick, fit.Report.Prior)
                 : null,
         }, decision.State);
+    }
+
+    /// <summary>How a report's intervals read the shared checkpoint jitter (<see cref="StepCrowding"/>): as fitted, or how much wider at
+    /// how many checkpoints, those crowded onto one step (a log-spaced start), whose intervals are then wider than their neighbours'.</summary>
+    static string IntervalJitter(Grid grid, double scale)
+    {
+        var factors = StepCrowding.JitterFactors(grid, scale);
+        if (factors is null) return scale == 1 ? "as fitted" : "as fitted: no checkpoints crowd onto one step";
+        var c = CultureInfo.InvariantCulture;
+        var widened = factors.Where(f => f > 1).ToList();
+        return $"× {widened.Min().ToString("0.0", c)}–{widened.Max().ToString("0.0", c)} at the {widened.Count.ToString(c)} of "
+            + $"{grid.CheckpointCount.ToString(c)} checkpoints crowded onto one step, as fitted elsewhere";
     }
 
     /// <summary>The earlier runs, and the decision the study's own observations make without them (a cold fit, as a first report

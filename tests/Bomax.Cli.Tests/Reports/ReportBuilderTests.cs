@@ -19,13 +19,15 @@ public sealed class ReportBuilderTests : IDisposable
     readonly string directory = Directory.CreateTempSubdirectory("bomax-report-").FullName;
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    StudyContext Study(string extra = "")
+    const string EvenlySpaced = "[ckpt-100, ckpt-200, ckpt-300, ckpt-400, ckpt-500, ckpt-600, ckpt-700, ckpt-800, ckpt-900, ckpt-1000]";
+
+    StudyContext Study(string extra = "", string checkpoints = EvenlySpaced)
     {
         var spec = Path.Combine(directory, "study.yml");
-        File.WriteAllText(spec, """
+        File.WriteAllText(spec, $$"""
             study: report-test
             checkpoints:
-              list: [ckpt-100, ckpt-200, ckpt-300, ckpt-400, ckpt-500, ckpt-600, ckpt-700, ckpt-800, ckpt-900, ckpt-1000]
+              list: {{checkpoints}}
             benchmarks: [a, b, { name: c, weight: 2 }, d]
             eval:
               command: ./eval.sh {checkpoint} {benchmark}
@@ -51,6 +53,21 @@ public sealed class ReportBuilderTests : IDisposable
                     Time = DateTimeOffset.UnixEpoch,
                 });
         return JournalFile.Read(study.Spec.JournalPath);
+    }
+
+    [Fact]
+    public void TheDetailsSayWhereTheIntervalsReadTheCheckpointJitterWider()
+    {
+        string Said(StudyContext study) =>
+            ReportBuilder.Build(study, Journal(study), DateTimeOffset.UnixEpoch)!.EngineSettings
+                .Single(s => s.Key == "checkpoint jitter in the intervals").Value;
+
+        Assert.Equal("as fitted: no checkpoints crowd onto one step", Said(Study()));
+        File.Delete(Path.Combine(directory, "journal.jsonl"));
+        // A log-spaced start: steps 1 … 16 lie in the first 0.2 % of a run of 10,000; the five after them are evenly spaced.
+        var crowded = Study(checkpoints: "[ckpt-1, ckpt-2, ckpt-4, ckpt-8, ckpt-16, ckpt-2000, ckpt-4000, ckpt-6000, ckpt-8000, ckpt-10000]");
+        // Step 16 is crowded a tenth: half the distance from step 8 to step 2,000 is 996 steps, the even gap 1,111.
+        Assert.Equal("× 1.5–6.0 at the 5 of 10 checkpoints crowded onto one step, as fitted elsewhere", Said(crowded));
     }
 
     [Fact]
