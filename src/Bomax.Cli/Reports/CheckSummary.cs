@@ -13,8 +13,8 @@ namespace Bomax.Cli.Reports;
 internal static class CheckSummary
 {
     /// <summary>What the check found: not yet made (too few evaluations), not made for this decision, made and the misses within
-    /// the stated spread, or made and the spread widened.</summary>
-    enum Finding { NotYet, NotMade, Within, Widened }
+    /// the stated spread, made and the spread widened, or made and only the tails' spread widened (P(best) is the model's own).</summary>
+    enum Finding { NotYet, NotMade, Within, Widened, TailsWidened }
 
     /// <summary>A widening as a factor of the standard deviation, as printed: to two decimals, so 1.00 is none a reader could see.</summary>
     static string Factor(double varianceScale) => Math.Sqrt(varianceScale).ToString("0.00", CultureInfo.InvariantCulture);
@@ -25,7 +25,8 @@ internal static class CheckSummary
     /// two beyond the stated spread leaves them a hair above it.</summary>
     static Finding Of(VarianceScales check, int evaluations) =>
         !check.Checked ? (evaluations < PrequentialCheck.SmallestStudy ? Finding.NotYet : Finding.NotMade)
-        : Visible(check.Bulk) || Visible(check.Tails) ? Finding.Widened
+        : Visible(check.Bulk) ? Finding.Widened
+        : Visible(check.Tails) ? Finding.TailsWidened
         : Finding.Within;
 
     /// <summary>The report's sentence, a bold lead then what the check found.</summary>
@@ -39,9 +40,9 @@ internal static class CheckSummary
                 + "both are the model's own.",
             Finding.NotMade => "**Not checked:** no held-out check was made for this decision, so P(best) and the intervals are the model's own.",
             Finding.Widened => $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than the "
-                + (Visible(check.Bulk)
-                    ? $"model stated. P(best) reads its spread widened {bulk} times, the 95 % intervals {tails} times."
-                    : $"model stated in their tails. P(best) reads the model's own spread, the 95 % intervals theirs widened {tails} times."),
+                + $"model stated. P(best) reads its spread widened {bulk} times, the 95 % intervals {tails} times.",
+            Finding.TailsWidened => $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than "
+                + $"the model stated in their tails. P(best) reads the model's own spread, the 95 % intervals theirs widened {tails} times.",
             _ => $"**Checked:** the latest {held} evaluations, each predicted from those before it, landed within the spread the model "
                 + "stated, so P(best) and the intervals are the model's own.",
         };
@@ -56,9 +57,10 @@ internal static class CheckSummary
             Finding.NotYet => $"held-out check: not yet ({held} of the {needed} evaluations it needs); P(best) and the interval are the "
                 + "model's own",
             Finding.NotMade => "held-out check: not made for this decision; P(best) and the interval are the model's own",
-            Finding.Widened => $"held-out check: the latest {held} evaluations missed by more than stated; "
-                + (Visible(check.Bulk) ? $"P(best) widened ×{bulk}, the interval ×{tails}" : $"P(best) as the model states it, the interval ×{tails}")
-                + " (standard deviations)",
+            Finding.Widened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) widened ×{bulk}, the "
+                + $"interval ×{tails} (standard deviations)",
+            Finding.TailsWidened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) as the model states "
+                + $"it, the interval ×{tails} (standard deviations)",
             _ => $"held-out check: the latest {held} evaluations landed within the stated spread; nothing widened",
         };
     }
