@@ -102,3 +102,16 @@ def report_probability(name, probability):
 report_probability('P(best) averaged over the scale\'s noise (log-sd 0.33, the median\'s at 50 misses)', scale_integrated(0.33))
 report_probability('the same, log-sd 0.6', scale_integrated(0.6))
 report('oracle: the grid-budget\'s median bulk over its ten seeds', scaled(lambda d: grid_median[grid_key(d)]))
+
+# tried 2026-12-06 (a later session): the check's widening by how much of each checkpoint's row the check's misses speak for
+def rows_by_share(f):
+    def cov(d):
+        s = np.sqrt(f(d)); return d['cov'] * np.outer(s, s)
+    return cov
+report('each row widened by 1 + (bulk − 1) × its share evaluated', rows_by_share(lambda d: 1 + (d['bulk'] - 1) * d['seen'] / d['m']))
+report('each row widened by 1 + (bulk − 1) × min(1, its share evaluated ÷ a fifth)',
+       rows_by_share(lambda d: 1 + (d['bulk'] - 1) * np.minimum(1, d['seen'] / (0.2 * d['m']))))
+report('the checkpoints evaluated on more than a fifth × bulk, the rest × bulk^0.5',
+       rows_by_share(lambda d: np.where(d['seen'] > 0.2 * d['m'], d['bulk'], d['bulk'] ** 0.5)))
+report_probability('P(best) half from the fitted posterior, half from the widened one',
+                   lambda d: 0.5 * pbest(d['mean'], d['cov'], S=3000)[d['pick']] + 0.5 * pbest(d['mean'], d['cov'] * d['bulk'], S=3000)[d['pick']])
