@@ -115,3 +115,6 @@ report('the checkpoints evaluated on more than a fifth × bulk, the rest × bulk
        rows_by_share(lambda d: np.where(d['seen'] > 0.2 * d['m'], d['bulk'], d['bulk'] ** 0.5)))
 report_probability('P(best) half from the fitted posterior, half from the widened one',
                    lambda d: 0.5 * pbest(d['mean'], d['cov'], S=3000)[d['pick']] + 0.5 * pbest(d['mean'], d['cov'] * d['bulk'], S=3000)[d['pick']])
+for a in (0.7, 0.5):
+    report('the part that is not trend narrowed to %.1f of the fitted, all widened by the bulk' % a,
+           lambda d: d['bulk'] * (d['trend'] + a * (d['cov'] - d['trend'])))
