@@ -118,6 +118,7 @@ static class Render
         var top = replays.SelectMany(r => r.Budgets).Select(b => Number(b["interval_coverage_top"])).OfType<double>().ToList();
         var few = replays.SelectMany(r => r.Budgets).Select(b => Number(b["interval_coverage_few"])).OfType<double>().ToList();
         text.Append('\n').Append(Calibration(picks));
+        text.Append(BySize(replays));
         string fewEvaluated = few.Count == 0 ? "" : $", and {Percent(few.Average())} of the checkpoints evaluated on at most a fifth "
             + $"of their benchmarks ({Percent(few.Min())} to {Percent(few.Max())})";
         text.Append(C, $" The 95 % intervals held the true average of {Percent(coverage.Average())} of the checkpoints not fully "
@@ -129,8 +130,25 @@ static class Render
         return text.ToString();
     }
 
+    /// <summary>The grids of at least this many checkpoints are read apart from the rest: the real runs the issue "honest confidence"
+    /// measured were of that size, and their lowest band was cautious where the pooled one is not.</summary>
+    const int LargeGrid = 60;
+
+    /// <summary>The pooled bands again, apart for the grids of <see cref="LargeGrid"/> checkpoints or more and the smaller ones, when
+    /// the replays hold both.</summary>
+    static string BySize(IReadOnlyList<Replay> replays)
+    {
+        var large = replays.Where(r => r.Json["checkpoints"]!.GetValue<int>() >= LargeGrid).SelectMany(r => r.Picks).ToList();
+        var small = replays.Where(r => r.Json["checkpoints"]!.GetValue<int>() < LargeGrid).SelectMany(r => r.Picks).ToList();
+        if (large.Count == 0 || small.Count == 0) return "";
+        return $" On the grids of {LargeGrid} checkpoints or more ({large.Count}): {BandsOf(large)}. On the smaller grids ({small.Count}): "
+            + $"{BandsOf(small)}.";
+    }
+
     /// <summary>Picks by their stated P(best), pooled: how many, stated on average, right how often.</summary>
-    static string Calibration(IReadOnlyList<JsonObject> picks)
+    static string Calibration(IReadOnlyList<JsonObject> picks) => $"Picks by the P(best) stated ({picks.Count}): " + BandsOf(picks) + ".";
+
+    static string BandsOf(IReadOnlyList<JsonObject> picks)
     {
         var parts = Bands.Select(band =>
         {
@@ -142,7 +160,7 @@ static class Render
             return string.Format(C, "{0}: {1} picks stated {2:0.00} on average, right {3} ({4:0.00})", range, inBand.Count, stated, right,
                 (double)right / inBand.Count);
         });
-        return $"Picks by the P(best) stated ({picks.Count}): " + string.Join("; ", parts) + ".";
+        return string.Join("; ", parts);
     }
 
     /// <summary>The stop rule's outcome per grid and budget, when the replays ended by one.</summary>
