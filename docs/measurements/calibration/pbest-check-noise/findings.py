@@ -70,3 +70,15 @@ for d in ds:
     c = pbest(d['mean'], current(d), S=2000)[d['pick']]; band = 0 if c < 0.2 else 1 if c < 0.5 else 2 if c < 0.9 else 3
     agg[(kind(d['name']), band)].append(np.mean(pairs))
 for k, v in sorted(agg.items()): print('   %s band %d (%d decisions): %.2f' % (k[0], k[1], len(v), np.mean(v)))
+
+print('7. The pick against the checkpoint P(best) makes most likely, by the band of the pick (this build, the larger grids)')
+for lo, hi in [(0, .2), (.2, .5), (.5, .9), (.9, 1.01)]:
+    sel = []
+    for d in large:
+        p = pbest(d['mean'], current(d), S=3000); pk = d['pick']
+        if not lo <= p[pk] < hi: continue
+        top = int(np.argmax(p)); best = int(np.argmax(d['truth']))
+        sel.append((p[pk], pk == best, top == pk, p[top], top == best))
+    a = np.array(sel, dtype=float)
+    print('   band %.1f–%.1f (%d): the pick %.2f→%.2f; the most likely is the pick in %.0f %%; the most likely %.2f→%.2f'
+          % (lo, min(hi, 1), len(a), a[:, 0].mean(), a[:, 1].mean(), 100 * a[:, 2].mean(), a[:, 3].mean(), a[:, 4].mean()))
