@@ -138,8 +138,9 @@ static class Render
     /// the replays hold both.</summary>
     static string BySize(IReadOnlyList<Replay> replays)
     {
-        var large = replays.Where(r => r.Json["checkpoints"]!.GetValue<int>() >= LargeGrid).SelectMany(r => r.Picks).ToList();
-        var small = replays.Where(r => r.Json["checkpoints"]!.GetValue<int>() < LargeGrid).SelectMany(r => r.Picks).ToList();
+        var bySize = replays.ToLookup(r => r.Json["checkpoints"]!.GetValue<int>() >= LargeGrid);
+        var large = bySize[true].SelectMany(r => r.Picks).ToList();
+        var small = bySize[false].SelectMany(r => r.Picks).ToList();
         if (large.Count == 0 || small.Count == 0) return "";
         return $" On the grids of {LargeGrid} checkpoints or more ({large.Count}): {BandsOf(large)}. On the smaller grids ({small.Count}): "
             + $"{BandsOf(small)}.";
