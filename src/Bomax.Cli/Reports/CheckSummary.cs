@@ -5,7 +5,8 @@ namespace Bomax.Cli.Reports;
 
 /// <summary>
 /// What a report says of the held-out check (<see cref="PrequentialCheck"/>): whether the P(best) and the intervals beside the
-/// pick were checked against the study's own latest evaluations, and how much the check widened them. A study below
+/// pick were checked against the study's own latest evaluations, and how much the check widened them (and, for P(best), how much
+/// it loosened the benchmarks' coupling). A study below
 /// <see cref="PrequentialCheck.SmallestStudy"/> evaluations has not been checked, and its numbers are the model's alone
 /// (docs/measurements.md: on the small Pythia grids they were too wide at the top, a little narrow at the run's start); a
 /// reader should know which kind of confidence the numbers are.
@@ -25,7 +26,7 @@ internal static class CheckSummary
     /// two beyond the stated spread leaves them a hair above it.</summary>
     static Finding Of(VarianceScales check, int evaluations) =>
         !check.Checked ? (evaluations < PrequentialCheck.SmallestStudy ? Finding.NotYet : Finding.NotMade)
-        : Visible(check.Bulk) ? Finding.Widened
+        : Visible(check.CoupledBulk) || check.Coupling < 1 ? Finding.Widened
         : Visible(check.Tails) ? Finding.TailsWidened
         : Finding.Within;
 
@@ -33,6 +34,7 @@ internal static class CheckSummary
     public static string Markdown(VarianceScales check, int evaluations)
     {
         var (held, needed, bulk, tails) = Numbers(check, evaluations);
+        string coupled = check.Coupling < 1 ? $", with the benchmarks' correlations times {Correlations(check)}" : "";
         return Of(check, evaluations) switch
         {
             Finding.NotYet => "**Not yet checked:** the held-out check predicts a study's latest evaluations from those before it and widens "
@@ -40,7 +42,7 @@ internal static class CheckSummary
                 + "both are the model's own.",
             Finding.NotMade => "**Not checked:** no held-out check was made for this decision, so P(best) and the intervals are the model's own.",
             Finding.Widened => $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than the "
-                + $"model stated. P(best) reads its spread widened {bulk} times, the 95 % intervals {tails} times.",
+                + $"model stated. P(best) reads its spread widened {bulk} times{coupled}, the 95 % intervals {tails} times.",
             Finding.TailsWidened => $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than "
                 + $"the model stated in their tails. P(best) reads the model's own spread, the 95 % intervals theirs widened {tails} times.",
             _ => $"**Checked:** the latest {held} evaluations, each predicted from those before it, landed within the spread the model "
@@ -52,13 +54,14 @@ internal static class CheckSummary
     public static string Plain(VarianceScales check, int evaluations)
     {
         var (held, needed, bulk, tails) = Numbers(check, evaluations);
+        string coupled = check.Coupling < 1 ? $" (the benchmarks' correlations ×{Correlations(check)})" : "";
         return Of(check, evaluations) switch
         {
             Finding.NotYet => $"held-out check: not yet ({held} of the {needed} evaluations it needs); P(best) and the interval are the "
                 + "model's own",
             Finding.NotMade => "held-out check: not made for this decision; P(best) and the interval are the model's own",
-            Finding.Widened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) widened ×{bulk}, the "
-                + $"interval ×{tails} (standard deviations)",
+            Finding.Widened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) widened ×{bulk}{coupled}, "
+                + $"the interval ×{tails} (standard deviations)",
             Finding.TailsWidened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) as the model states "
                 + $"it, the interval ×{tails} (standard deviations)",
             _ => $"held-out check: the latest {held} evaluations landed within the stated spread; nothing widened",
@@ -70,7 +73,11 @@ internal static class CheckSummary
     static (string Held, string Needed, string Bulk, string Tails) Numbers(VarianceScales check, int evaluations)
     {
         var c = CultureInfo.InvariantCulture;
-        return ((check.Checked ? check.HeldBack : evaluations).ToString(c), PrequentialCheck.SmallestStudy.ToString(c), Factor(check.Bulk),
-            Factor(check.Tails));
+        return ((check.Checked ? check.HeldBack : evaluations).ToString(c), PrequentialCheck.SmallestStudy.ToString(c),
+            Factor(check.CoupledBulk), Factor(check.Tails));
     }
+
+    /// <summary>The factor on the benchmarks' correlations where P(best) is read (the coupling squared), formatted.</summary>
+    internal static string Correlations(VarianceScales check) =>
+        (check.Coupling * check.Coupling).ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -33,6 +33,12 @@ internal sealed record DecisionState(
     /// build that did not say, so the scales are computed again).</summary>
     [JsonPropertyName("held_back")] public int? HeldBack { get; init; }
 
+    /// <summary>The check's coupling of the benchmarks for P(best) and its bulk scale there (<see cref="VarianceScales.Coupling"/>,
+    /// <see cref="VarianceScales.CoupledBulk"/>); null: kept by a build that read P(best) at the fitted coupling, as it then printed.</summary>
+    [JsonPropertyName("coupling")] public double? Coupling { get; init; }
+
+    [JsonPropertyName("coupled_scale")] public double? CoupledScale { get; init; }
+
     /// <summary>That fit's prior check (<see cref="PriorCheck"/>): its nats and benchmarks checked; null without earlier runs.</summary>
     [JsonPropertyName("prior_nats")] public double? PriorNats { get; init; }
 
@@ -51,6 +57,8 @@ internal sealed record DecisionState(
             Scale = state.Scales?.Bulk,
             TailScale = state.Scales?.Tails,
             HeldBack = state.Scales?.HeldBack,
+            Coupling = state.Scales?.Coupling,
+            CoupledScale = state.Scales?.CoupledBulk,
             PriorNats = state.Fit.Report.Prior?.Nats,
             PriorBenchmarks = state.Fit.Report.Prior?.Benchmarks,
         };
@@ -78,12 +86,18 @@ internal sealed record DecisionState(
     }
 
     /// <summary>The scales as kept, when both are (a bulk of at least 1, tails at least the bulk) with how many observations the check
-    /// held back.</summary>
-    VarianceScales? KeptScales() =>
-        Scale is { } bulk && TailScale is { } tails && HeldBack is { } heldBack
-        && double.IsFinite(bulk) && double.IsFinite(tails) && bulk >= 1 && tails >= bulk && heldBack >= 0
-            ? new VarianceScales(bulk, tails) { HeldBack = heldBack }
-            : null;
+    /// held back; with the coupling for P(best) when that is kept too (a coupling in (0, 1], its scale at least 1), else the fitted
+    /// coupling, as a build that did not keep it printed.</summary>
+    VarianceScales? KeptScales()
+    {
+        if (!(Scale is { } bulk && TailScale is { } tails && HeldBack is { } heldBack
+            && double.IsFinite(bulk) && double.IsFinite(tails) && bulk >= 1 && tails >= bulk && heldBack >= 0))
+            return null;
+        var scales = new VarianceScales(bulk, tails) { HeldBack = heldBack };
+        return Coupling is { } coupling && coupling is > 0 and <= 1 && CoupledScale is { } coupled && coupled >= 1
+            ? scales with { Coupling = coupling, CoupledBulk = coupled }
+            : scales;
+    }
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 

@@ -64,6 +64,27 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
         return this with { Raw = raw };
     }
 
+    /// <summary>The same hyperparameters with the benchmarks coupled <paramref name="coupling"/> times as tightly: the correlations of
+    /// the benchmark covariance B = W Wᵀ + diag(v) times coupling², each benchmark's variance kept (W times coupling, v[j] plus
+    /// (1 − coupling²) |W's row j|²). The same instance at coupling 1.</summary>
+    public Hyperparameters WithBenchmarksCoupled(double coupling)
+    {
+        if (coupling == 1) return this;
+        if (!(coupling is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(coupling), coupling, "a coupling is between 0 and 1");
+        var raw = (double[])Raw.Clone();
+        for (int j = 0; j < Benchmarks; j++)
+        {
+            double squares = 0;
+            for (int k = 0; k < Rank; k++)
+            {
+                squares += raw[j * Rank + k] * raw[j * Rank + k];
+                raw[j * Rank + k] *= coupling;
+            }
+            raw[DiagonalOffset + j] = InverseSoftplus(Softplus(raw[DiagonalOffset + j]) + (1 - coupling * coupling) * squares);
+        }
+        return this with { Raw = raw };
+    }
+
     /// <summary>The same hyperparameters with every trend loading made non-negative (|W|), so that every benchmark's trend moves
     /// with every other's (<see cref="Posterior.CoMovement"/>); the same instance when the loadings already share a sign (W Wᵀ is then
     /// |W| |W|ᵀ).</summary>

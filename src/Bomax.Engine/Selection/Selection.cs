@@ -68,24 +68,25 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
     /// <paramref name="samples"/> seeded Monte Carlo draws; each standing's estimate and 95 % interval from <paramref name="intervals"/>
     /// (by default <paramref name="rows"/> itself). The shortfall quantile reads the same draws' deviations from the mean widened by
     /// <paramref name="tailWidening"/> in variance (<see cref="VarianceScales.TailsOverBulk"/>: a quantile reads the posterior's
-    /// tails).</summary>
+    /// tails). P(best) and the shortfalls are drawn from <paramref name="probability"/> when given (the ranking stays
+    /// <paramref name="rows"/>'): a posterior of the same averages that couples the benchmarks as the held-out check found them.</summary>
     public static Selection From(Grid grid, RowPosterior rows, int samples, int seed, int runnersUp = 5, RowPosterior? intervals = null,
-        double tailWidening = 1)
+        double tailWidening = 1, RowPosterior? probability = null)
     {
         intervals ??= rows;
-        var draws = Draw(rows, samples, seed, tailWidening);
-        var probability = draws.ProbabilityBest;
+        var draws = Draw(probability ?? rows, samples, seed, tailWidening);
+        var probabilityBest = draws.ProbabilityBest;
         var order = Enumerable.Range(0, rows.Count).OrderByDescending(i => CautiousEstimate(rows, i)).ThenBy(i => i).ToList();
         Standing Stand(int i)
         {
             double sd = intervals.StandardDeviation(i), mean = intervals.Mean[i];
             return new Standing(i, grid.Checkpoints[i].Name, mean, mean - Z95 * sd, mean + Z95 * sd,
-                probability[i], grid.BenchmarkCount - rows.UnobservedCount[i], draws.ExpectedShortfall[i])
+                probabilityBest[i], grid.BenchmarkCount - rows.UnobservedCount[i], draws.ExpectedShortfall[i])
             {
                 LikelyShortfall = draws.LikelyShortfall[i],
             };
         }
-        return new Selection(Stand(order[0]), order.Skip(1).Take(runnersUp).Select(Stand).ToList(), probability);
+        return new Selection(Stand(order[0]), order.Skip(1).Take(runnersUp).Select(Stand).ToList(), probabilityBest);
     }
 
     /// <summary><paramref name="samples"/> seeded draws from N(mean, covariance), summarised per row; the shortfall quantile from the

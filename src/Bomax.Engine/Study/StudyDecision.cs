@@ -9,8 +9,9 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// <summary>
 /// A decision from the observations: the model conditioned on them (the caller disposes the decision), the held-out check's
 /// variance scales (<see cref="VarianceScales"/>), the joint posterior of the checkpoint averages widened by the bulk's scale
-/// (what the ranking, P(best), the expected shortfalls and the stop rules read; the shortfall quantile reads the same draws
-/// widened to the tails' scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come
+/// (what the ranking reads), the same with the benchmarks coupled as the check found them, widened by the bulk of its misses so
+/// coupled (what P(best), the expected shortfalls and the stop rules read; the shortfall quantile reads the same draws widened
+/// to the tails' scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come
 /// from the fitted posterior pooled over draws of the hyperparameters (<see cref="HyperparameterDraws"/>, widened by the tails'
 /// scale): a study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the
 /// checkpoints it left mostly unevaluated missed the truth more often than they said (on ten grids they held 79 % of the true
@@ -19,8 +20,8 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// there the step kernel reads them as one point and the ones a search leaves alone stray from the fitted curve more than the
 /// cells it chose show (a log-spaced start), and each benchmark's covariance widened by how
 /// much further its scores spread over the whole run than over the cells the search chose (<see cref="RunSpread"/>: on studies
-/// of 700 cells the intervals held 85.5 % and 90.2 % instead of 81.7 % and 87.5 %). P(best) and the ranking stay with the fitted
-/// posterior: pooled, P(best) grew more cautious than it already is and picks moved both ways (docs/measurements.md). The
+/// of 700 cells the intervals held 85.5 % and 90.2 % instead of 81.7 % and 87.5 %). P(best) and the ranking do not read these
+/// pooled posteriors: pooled, P(best) grew more cautious than it already is and picks moved both ways (docs/measurements.md). The
 /// scales, the posteriors and the selection are computed when first asked for (a round that only chooses cells needs none of
 /// them), and <see cref="State"/> carries the scales once known, so the next decision reuses them until the next refit.
 /// </summary>
@@ -30,6 +31,7 @@ public sealed class Decision : IDisposable
     readonly EngineOptions options;
     readonly Lazy<VarianceScales> scales;
     readonly Lazy<RowPosterior> ranking;
+    readonly Lazy<RowPosterior> probability;
     readonly Lazy<RowPosterior> rows;
 
     internal Decision(ConditionedModel model, PlannerState fitted, bool refitted, IReadOnlyList<Observation> observations, EngineOptions options)
@@ -40,6 +42,9 @@ public sealed class Decision : IDisposable
         this.options = options;
         scales = new(() => fitted.Scales ?? PrequentialCheck.Scales(model.Grid, observations, model.Fit, options));
         ranking = new(() => NativeCalls.WithoutCollections(() => model.Rows().Widened(scales.Value.Bulk)));
+        probability = new(() => scales.Value.Coupling == 1
+            ? ranking.Value
+            : NativeCalls.WithoutCollections(() => Coupled(model, observations, scales.Value, options) ?? ranking.Value));
         rows = new(() => NativeCalls.WithoutCollections(() =>
             (options.HyperparameterDraws > 0 || options.IntervalJitterScale != 1 || options.IntervalRunSpread || options.IntervalCoMovement
                 ? Pooled(model, observations, options)
@@ -96,6 +101,21 @@ public sealed class Decision : IDisposable
         }
     }
 
+    /// <summary>The fitted posterior of the averages with the benchmarks coupled as the held-out check found them
+    /// (<see cref="VarianceScales.Coupling"/>), widened by the bulk's scale of its misses so coupled; null when that conditioning
+    /// fails (the ranking's posterior serves then).</summary>
+    static RowPosterior? Coupled(ConditionedModel model, IReadOnlyList<Observation> observations, VarianceScales scales, EngineOptions options)
+    {
+        try
+        {
+            var fit = model.Fit with { Hyperparameters = model.Fit.Hyperparameters.WithBenchmarksCoupled(scales.Coupling) };
+            using var coupled = ConditionedModel.Condition(model.Grid, observations, fit, options);
+            var rows = coupled.Rows();
+            return rows.Mean.All(double.IsFinite) ? rows.Widened(scales.CoupledBulk) : null;
+        }
+        catch (ModelFitException) { return null; }
+    }
+
     public ConditionedModel Model { get; }
 
     /// <summary>Whether this decision refitted the hyperparameters (else it kept the previous state's).</summary>
@@ -112,15 +132,20 @@ public sealed class Decision : IDisposable
     /// shortfalls and the stop rules read.</summary>
     public RowPosterior RankingRows => ranking.Value;
 
-    /// <summary>The pick and its runners-up, ranked and with P(best) by the options' seeded draws from <see cref="RankingRows"/>: what
-    /// a round's progress and stop rules read.</summary>
+    /// <summary>The posterior P(best) and the shortfalls are drawn from: <see cref="RankingRows"/> with the benchmarks coupled as the
+    /// held-out check found them (<see cref="VarianceScales.Coupling"/>; the same posterior at the fitted coupling).</summary>
+    public RowPosterior ProbabilityRows => probability.Value;
+
+    /// <summary>The pick and its runners-up, ranked by <see cref="RankingRows"/>, with P(best) and the shortfalls by the options' seeded
+    /// draws from <see cref="ProbabilityRows"/>: what a round's progress and stop rules read.</summary>
     public Selection Select(int runnersUp = 5) =>
-        Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp, tailWidening: Scales.TailsOverBulk);
+        Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp, tailWidening: Scales.TailsOverBulk,
+            probability: ProbabilityRows);
 
     /// <summary>The same selection with each standing's estimate and interval from <see cref="Rows"/>: what a report shows.</summary>
     public Selection SelectForReport(int runnersUp = 5) =>
         Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp, intervals: Rows,
-            tailWidening: Scales.TailsOverBulk);
+            tailWidening: Scales.TailsOverBulk, probability: ProbabilityRows);
 
     /// <summary>What the next decision starts from: this fit, when it was made, and the scales once they are known.</summary>
     public PlannerState State => scales.IsValueCreated ? fitted with { Scales = scales.Value } : fitted;

@@ -21,5 +21,15 @@ public class CheckSummaryTests
         // Both a hair above 1: nothing a reader could see was widened.
         Assert.Equal("held-out check: the latest 13 evaluations landed within the stated spread; nothing widened",
             CheckSummary.Plain(new(1.002, 1.008) { HeldBack = 13 }, 54));
+        // The benchmarks coupled looser for P(best): its widening is that of the misses so coupled, and the line says so, even where
+        // that widening is none a reader could see.
+        Assert.Equal("held-out check: the latest 50 evaluations missed by more than stated; P(best) widened ×1.20 (the benchmarks' "
+            + "correlations ×0.25), the interval ×2.00 (standard deviations)",
+            CheckSummary.Plain(new(2.25, 4) { HeldBack = 50, Coupling = 0.5, CoupledBulk = 1.44 }, 200));
+        Assert.Equal("held-out check: the latest 50 evaluations missed by more than stated; P(best) widened ×1.00 (the benchmarks' "
+            + "correlations ×0.09), the interval ×1.20 (standard deviations)",
+            CheckSummary.Plain(new(1.002, 1.44) { HeldBack = 50, Coupling = 0.3, CoupledBulk = 1.0 }, 200));
+        Assert.Contains("P(best) reads its spread widened 1.20 times, with the benchmarks' correlations times 0.25, the 95 % intervals 2.00 "
+            + "times.", CheckSummary.Markdown(new(2.25, 4) { HeldBack = 50, Coupling = 0.5, CoupledBulk = 1.44 }, 200));
     }
 }

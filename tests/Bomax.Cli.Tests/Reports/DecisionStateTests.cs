@@ -3,6 +3,7 @@ using Bomax.Cli.Journal;
 using Bomax.Cli.Reports;
 using Bomax.Engine.Model;
 using Bomax.Engine.Posterior;
+using Bomax.Engine.Study;
 
 namespace Bomax.Cli.Tests.Reports;
 
@@ -43,6 +44,26 @@ public sealed class DecisionStateTests : IDisposable
         Assert.Null((State() with { Scale = 2.5, TailScale = 1.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Null((State() with { Scale = 0.5, TailScale = 1.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal(State().Raw, changed.Fit!.Hyperparameters.Raw);
+    }
+
+    [Fact]
+    public void TheCouplingForPBestIsKeptWithTheScalesAndAStateWithoutItReadsPBestAsItsBuildPrinted()
+    {
+        var kept = State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10, Coupling = 0.5, CoupledScale = 1.3 };
+        Assert.Equal(new VarianceScales(1.5, 2.5) { HeldBack = 10, Coupling = 0.5, CoupledBulk = 1.3 }, kept.StartFor("abc", Options, 3)!.Scales);
+        kept.Write(directory);
+        Assert.Equal((0.5, 1.3), (DecisionState.Read(directory)!.Coupling, DecisionState.Read(directory)!.CoupledScale));
+        // Kept by a build without it (or with values no check gives): the fitted coupling and the bulk, as that build read P(best).
+        var fitted = new VarianceScales(1.5, 2.5) { HeldBack = 10 };
+        Assert.Equal(fitted, (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Equal(fitted, (kept with { Coupling = 1.5 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Equal(fitted, (kept with { CoupledScale = 0.5 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Equal((1.0, 1.5), (fitted.Coupling, fitted.CoupledBulk));
+        // From a decision's state: both written.
+        var fit = new ModelFit(new Hyperparameters(3, 1, new double[Hyperparameters.LengthFor(3, 1)]), Standardisation.From(3, []),
+            new FitReport(0, 0, 0, true, "converged"));
+        var written = DecisionState.From(new PlannerState(fit, 12) { Scales = kept.StartFor("abc", Options, 3)!.Scales }, "abc", Options);
+        Assert.Equal((0.5, 1.3), (written.Coupling, written.CoupledScale));
     }
 
     [Fact]

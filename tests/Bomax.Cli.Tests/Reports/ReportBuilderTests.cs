@@ -149,22 +149,29 @@ public sealed class ReportBuilderTests : IDisposable
         Assert.True(scales.Bulk > 2, $"scales {scales}");
         using var model = ConditionedModel.Condition(study.Grid, observations, fit, study.Engine);
         var plain = Selection.From(study.Grid, model.Rows(), study.Engine.ProbabilitySamples, study.Engine.Seed);
-        var widened = Selection.From(study.Grid, model.Rows().Widened(scales.Bulk), study.Engine.ProbabilitySamples, study.Engine.Seed);
+        using var coupled = ConditionedModel.Condition(study.Grid, observations,
+            fit with { Hyperparameters = fit.Hyperparameters.WithBenchmarksCoupled(scales.Coupling) }, study.Engine);
+        var widened = Selection.Draw(coupled.Rows().Widened(scales.CoupledBulk), study.Engine.ProbabilitySamples, study.Engine.Seed);
         Assert.Equal(plain.Pick.Name, report.Pick.Name); // the same pick ...
         Assert.Equal(plain.Pick.Estimate, report.Pick.Estimate, 12);
-        Assert.Equal(widened.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12); // ... stated with the posterior widened for its bulk,
+        // ... stated with the posterior widened for its bulk, the benchmarks coupled as the check found them,
+        Assert.Equal(widened.ProbabilityBest[plain.Pick.Checkpoint], report.Pick.ProbabilityBest, 12);
         Assert.Equal(Math.Sqrt(scales.Tails) * (plain.Pick.High - plain.Pick.Low), report.Pick.High - report.Pick.Low, 9); // ... tails
         // The details say by how much, so a reader can tell a wide interval the check asked for from one the cells leave.
-        Assert.Equal($"× {scales.Bulk.ToString("0.00", CultureInfo.InvariantCulture)} for the ranking and P(best), "
-            + $"× {scales.Tails.ToString("0.00", CultureInfo.InvariantCulture)} for the intervals",
+        var c = CultureInfo.InvariantCulture;
+        string correlations = (scales.Coupling * scales.Coupling).ToString("0.00", c);
+        Assert.Equal($"× {scales.Bulk.ToString("0.00", c)} for the ranking, × {scales.CoupledBulk.ToString("0.00", c)} for P(best), "
+            + $"× {scales.Tails.ToString("0.00", c)} for the intervals",
             report.EngineSettings.Single(s => s.Key == "held-out check: variance widened").Value);
+        Assert.Equal(scales.Coupling < 1 ? $"× {correlations} (misses at one checkpoint pulled apart with the fitted ones)" : "as fitted",
+            report.EngineSettings.Single(s => s.Key == "held-out check: benchmarks' correlations for P(best)").Value);
         // And the pick's section says it where every reader sees it: the check held back the latest quarter and widened.
         Assert.Equal(scales, report.Check);
         Assert.Equal(10, report.Check!.HeldBack);
-        var c = CultureInfo.InvariantCulture;
+        string coupledWords = scales.Coupling < 1 ? $", with the benchmarks' correlations times {correlations}" : "";
         Assert.Contains($"**Checked:** the latest 10 evaluations, each predicted from those before it, missed by more than the model "
-            + $"stated. P(best) reads its spread widened {Math.Sqrt(scales.Bulk).ToString("0.00", c)} times, the 95 % intervals "
-            + $"{Math.Sqrt(scales.Tails).ToString("0.00", c)} times.", ReportFixture.OutsideDetails(MarkdownReport.Render(report)));
+            + $"stated. P(best) reads its spread widened {Math.Sqrt(scales.CoupledBulk).ToString("0.00", c)} times{coupledWords}, the 95 % "
+            + $"intervals {Math.Sqrt(scales.Tails).ToString("0.00", c)} times.", ReportFixture.OutsideDetails(MarkdownReport.Render(report)));
     }
 
     /// <summary>A report names what its decision was computed on: the same journal and state give the same decision only where

@@ -47,8 +47,7 @@ public class HyperparameterValuesTests
         var h = RandomHyperparameters(3, 2, seed: 5);
         double[] factors = [1.0, 4.0, 2.5];
         var (before, after) = (h.Values(options), h.WithBenchmarkCovarianceScaled(factors).Values(options));
-        static double B(HyperparameterValues v, int a, int b) =>
-            v.Loadings[(a * 2)..(a * 2 + 2)].Zip(v.Loadings[(b * 2)..(b * 2 + 2)], (x, y) => x * y).Sum() + (a == b ? v.Diagonal[a] : 0);
+        static double B(HyperparameterValues v, int a, int b) => BenchmarkCovariance(v, 2, a, b);
         for (int a = 0; a < 3; a++)
         {
             Assert.Equal(factors[a] * B(before, a, a), B(after, a, a), 1e-9);
@@ -60,4 +59,31 @@ public class HyperparameterValuesTests
             (after.Lengthscale, after.Jitter, after.SharedJitter, after.Noise, after.TaskBias));
         Assert.Same(h, h.WithBenchmarkCovarianceScaled([1.0, 1.0, 1.0]));
     }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.3)]
+    [InlineData(0.0)]
+    public void CouplingTheBenchmarksLooserMultipliesTheirCorrelationsByItsSquareAndKeepsEachVariance(double coupling)
+    {
+        var options = new EngineOptions();
+        var h = RandomHyperparameters(3, 2, seed: 8);
+        var (before, after) = (h.Values(options), h.WithBenchmarksCoupled(coupling).Values(options));
+        for (int a = 0; a < 3; a++)
+        {
+            Assert.Equal(BenchmarkCovariance(before, 2, a, a), BenchmarkCovariance(after, 2, a, a), 1e-9);
+            for (int b = 0; b < 3; b++)
+                if (b != a) Assert.Equal(coupling * coupling * BenchmarkCovariance(before, 2, a, b), BenchmarkCovariance(after, 2, a, b), 1e-9);
+        }
+        Assert.Equal((before.Lengthscale, before.Jitter, before.SharedJitter, before.Noise, before.TaskBias),
+            (after.Lengthscale, after.Jitter, after.SharedJitter, after.Noise, after.TaskBias));
+        Assert.Same(h, h.WithBenchmarksCoupled(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => h.WithBenchmarksCoupled(1.2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => h.WithBenchmarksCoupled(double.NaN));
+    }
+
+    /// <summary>B[a, b] = (W Wᵀ)[a, b] + v[a] when a = b, from the plain values of rank <paramref name="rank"/>.</summary>
+    static double BenchmarkCovariance(HyperparameterValues v, int rank, int a, int b) =>
+        v.Loadings[(a * rank)..(a * rank + rank)].Zip(v.Loadings[(b * rank)..(b * rank + rank)], (x, y) => x * y).Sum()
+        + (a == b ? v.Diagonal[a] : 0);
 }

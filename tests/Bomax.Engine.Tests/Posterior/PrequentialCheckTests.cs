@@ -155,6 +155,52 @@ public class PrequentialCheckTests
     }
 
     [Fact]
+    public void TheMeanProductOfMissesAtOneCheckpointReadsOnlyThePairsThatShareOne()
+    {
+        static Cell C(int checkpoint, int benchmark) => new(checkpoint, benchmark);
+        // Checkpoint 0: 2, −1, 0.5 (pairs −2, 1, −0.5); checkpoint 3: 1.5, −2 (−3); checkpoint 5 alone.
+        double[] misses = [2, 1.5, -1, 4, 0.5, -2];
+        Cell[] cells = [C(0, 0), C(3, 1), C(0, 1), C(5, 0), C(0, 2), C(3, 0)];
+        Assert.Equal((-2 + 1 - 0.5 - 3) / 4.0, PrequentialCheck.SameCheckpointProduct(misses, cells)!.Value, 1e-12);
+        Assert.Null(PrequentialCheck.SameCheckpointProduct([1.0, 2.0], [C(0, 0), C(1, 0)]));
+    }
+
+    [Fact]
+    public void TheCheckCouplesTheBenchmarksWhereTheMissesAtOneCheckpointComeClosestToIndependent()
+    {
+        PrequentialCheck.CouplingReading[] readings = [new(1, -0.20, 2.0), new(0.7, -0.08, 1.8), new(0.5, 0.05, 1.6), new(0.3, 0.12, 1.5)];
+        Assert.Equal(new PrequentialCheck.CouplingReading(0.5, 0.05, 1.6), PrequentialCheck.Closest(readings));
+        // Of two as close, the tighter: the fitted coupling before any looser one.
+        Assert.Equal(1, PrequentialCheck.Closest([new(0.7, 0.05, 1.8), new(1, -0.05, 2.0)]).Coupling);
+        Assert.All(PrequentialCheck.Couplings, c => Assert.InRange(c, 0.1, 0.99));
+    }
+
+    [Fact]
+    public void TheCheckCouplesTheBenchmarksAtOneOfItsCouplingsAndWidensPBestByTheMissesSoCoupled()
+    {
+        var (grid, observations) = Curve(24, 4, seed: 3);
+        var options = new EngineOptions { Device = ComputeDevice.Cpu, FirstFitIterations = 40, RefitIterations = 20 };
+        // Each checkpoint's latest cells lifted or lowered on one benchmark and the other way on the next: misses at one checkpoint
+        // that pull apart.
+        int window = PrequentialCheck.WindowFor(observations.Count);
+        var apart = observations
+            .Select((o, k) => k >= observations.Count - window ? o with { Score = o.Score + (o.Cell.Benchmark % 2 == 0 ? 0.03 : -0.03) } : o)
+            .ToList();
+        var fit = HyperparameterFit.Fit(grid, apart, options);
+        var scales = PrequentialCheck.Scales(grid, apart, fit, options);
+        Assert.Contains(scales.Coupling, PrequentialCheck.Couplings);
+        Assert.True(scales.CoupledBulk >= 1);
+        // A study past the coupling's observation limit keeps the fitted coupling, and the same bulk and tails.
+        var large = PrequentialCheck.Scales(grid, apart, fit, options with { CouplingObservationLimit = apart.Count - 1 });
+        Assert.Equal(new VarianceScales(scales.Bulk, scales.Tails) { HeldBack = scales.HeldBack }, large);
+        // Without a checkpoint holding two held-back cells there is nothing to read: the fitted coupling.
+        var (single, spread) = Curve(100, 1, seed: 2); // 50 observations, a window of 12: each at its own checkpoint
+        var one = PrequentialCheck.Scales(single, spread, HyperparameterFit.Fit(single, spread, options), options);
+        Assert.True(one.Checked);
+        Assert.Equal((1.0, one.Bulk), (one.Coupling, one.CoupledBulk));
+    }
+
+    [Fact]
     public void TheCheckIsMadeFromTheSmallestStudyOnAndHoldsBackAQuarterOfItUpToTheWindow()
     {
         Assert.Equal(PrequentialCheck.SmallestWindow, PrequentialCheck.WindowFor(PrequentialCheck.SmallestStudy));

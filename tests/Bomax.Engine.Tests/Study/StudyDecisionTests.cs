@@ -71,6 +71,33 @@ public class StudyDecisionTests
         Assert.Equal(24, final.State.FittedAt);
     }
 
+    [Fact]
+    public void PBestReadsTheBenchmarksCoupledAsTheCheckFoundThemAndTheRankingStaysAsFitted()
+    {
+        var observations = Observations(24);
+        using var start = StudyDecision.Final(Grid, observations, Options, PlannerState.Empty);
+        var checkedScales = new VarianceScales(1.2, 2.0) { HeldBack = 10 };
+        using var asFitted = StudyDecision.Decide(Grid, observations, Options, start.State with { Scales = checkedScales });
+        using var coupled = StudyDecision.Decide(Grid, observations, Options,
+            start.State with { Scales = checkedScales with { Coupling = 0.5, CoupledBulk = 1.4 } });
+        Assert.False(coupled.Refitted);
+        Assert.Same(asFitted.RankingRows, asFitted.ProbabilityRows); // at the fitted coupling, one posterior
+
+        var (fitted, loose) = (asFitted.SelectForReport(), coupled.SelectForReport());
+        Assert.Equal(fitted.Pick with { ProbabilityBest = 0, ExpectedShortfall = 0, LikelyShortfall = 0 },
+            loose.Pick with { ProbabilityBest = 0, ExpectedShortfall = 0, LikelyShortfall = 0 });
+        Assert.Equal(fitted.RunnersUp.Select(s => s.Checkpoint), loose.RunnersUp.Select(s => s.Checkpoint));
+
+        // P(best) and the shortfalls are the draws of the fitted posterior with the benchmarks' correlations × 0.25, widened 1.4 times.
+        var fit = coupled.Model.Fit with { Hyperparameters = coupled.Model.Fit.Hyperparameters.WithBenchmarksCoupled(0.5) };
+        using var model = ConditionedModel.Condition(Grid, observations, fit, Options);
+        var draws = Bomax.Engine.Selection.Selection.Draw(model.Rows().Widened(1.4), Options.ProbabilitySamples, Options.Seed,
+            checkedScales.TailsOverBulk);
+        Assert.Equal(draws.ProbabilityBest, loose.ProbabilityBest);
+        Assert.Equal(draws.ExpectedShortfall[loose.Pick.Checkpoint], loose.Pick.ExpectedShortfall);
+        Assert.NotEqual(fitted.ProbabilityBest, loose.ProbabilityBest);
+    }
+
     static readonly EngineOptions IntervalOptions = new()
     {
         Device = ComputeDevice.Cpu, FirstFitIterations = 40, PredictiveCheck = false, HyperparameterDraws = 0, IntervalRunSpread = false,
