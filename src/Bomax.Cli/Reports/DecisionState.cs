@@ -86,7 +86,7 @@ internal sealed record DecisionState(
     }
 
     /// <summary>The scales as kept, when both are (a bulk of at least 1, tails at least the bulk) with how many observations the check
-    /// held back; with the coupling for P(best) when that is kept too (a coupling in (0, 1], its scale at least 1), else the fitted
+    /// held back; with the coupling for P(best) when a looser one is kept (in (0, 1), its scale at least 1), else the fitted
     /// coupling, as a build that did not keep it printed.</summary>
     VarianceScales? KeptScales()
     {
@@ -94,7 +94,7 @@ internal sealed record DecisionState(
             && double.IsFinite(bulk) && double.IsFinite(tails) && bulk >= 1 && tails >= bulk && heldBack >= 0))
             return null;
         var scales = new VarianceScales(bulk, tails) { HeldBack = heldBack };
-        return Coupling is { } coupling && coupling is > 0 and <= 1 && CoupledScale is { } coupled && coupled >= 1
+        return Coupling is { } coupling && coupling is > 0 and < 1 && CoupledScale is { } coupled && coupled >= 1
             ? scales with { Coupling = coupling, CoupledBulk = coupled }
             : scales;
     }

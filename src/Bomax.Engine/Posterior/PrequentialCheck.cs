@@ -111,16 +111,26 @@ public static class PrequentialCheck
             if (observations.Count > options.CouplingObservationLimit || SameCheckpointProduct(misses, cells) is not { } fitted) return scales;
             var readings = new List<CouplingReading> { new(1, fitted, scales.Bulk) };
             foreach (double coupling in Couplings)
-            {
-                using var coupled = ConditionedModel.Condition(grid, observations,
-                    heldBack with { Hyperparameters = heldBack.Hyperparameters.WithBenchmarksCoupled(coupling) }, options);
-                var coupledMisses = coupled.LatestMisses(window);
-                readings.Add(new(coupling, SameCheckpointProduct(coupledMisses, cells)!.Value, BulkScale(coupledMisses)));
-            }
+                if (Reading(grid, observations, heldBack, coupling, window, cells, options) is { } reading) readings.Add(reading);
             var chosen = Closest(readings);
-            return scales with { Coupling = chosen.Coupling, CoupledBulk = chosen.Bulk };
+            return chosen.Coupling == 1 ? scales : scales with { Coupling = chosen.Coupling, CoupledBulk = chosen.Bulk };
         }
         catch (ModelFitException) { return VarianceScales.None; }
+    }
+
+    /// <summary>The held-back misses read again with the benchmarks coupled <paramref name="coupling"/>; null when that conditioning
+    /// fails (the other couplings are still read).</summary>
+    static CouplingReading? Reading(Grid grid, IReadOnlyList<Observation> observations, ModelFit heldBack, double coupling, int window,
+        IReadOnlyList<Cell> cells, EngineOptions options)
+    {
+        try
+        {
+            using var coupled = ConditionedModel.Condition(grid, observations,
+                heldBack with { Hyperparameters = heldBack.Hyperparameters.WithBenchmarksCoupled(coupling) }, options);
+            var misses = coupled.LatestMisses(window);
+            return new(coupling, SameCheckpointProduct(misses, cells)!.Value, BulkScale(misses));
+        }
+        catch (ModelFitException) { return null; }
     }
 
     /// <summary>The weaker couplings of the benchmarks the check also tries, each the correlations of the fitted benchmark covariance

@@ -57,6 +57,7 @@ public sealed class DecisionStateTests : IDisposable
         var fitted = new VarianceScales(1.5, 2.5) { HeldBack = 10 };
         Assert.Equal(fitted, (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal(fitted, (kept with { Coupling = 1.5 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Equal(fitted, (kept with { Coupling = 1 }).StartFor("abc", Options, 3)!.Scales); // the fitted coupling, as written
         Assert.Equal(fitted, (kept with { CoupledScale = 0.5 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal((1.0, 1.5), (fitted.Coupling, fitted.CoupledBulk));
         // From a decision's state: both written.
