@@ -87,31 +87,30 @@ public sealed class Decision : IDisposable
             .ToList();
         return components.Count == 1 ? fitted[0] : RowPosterior.Mixture(components);
 
-        RowPosterior? Rows(Hyperparameters widened)
-        {
-            if (jitter is null && ReferenceEquals(widened, model.Fit.Hyperparameters)) return model.Rows();
-            try
-            {
-                using var other = ConditionedModel.Condition(model.Grid, observations, model.Fit with { Hyperparameters = widened }, options,
-                    sharedJitterFactors: jitter);
-                var rows = other.Rows();
-                return rows.Mean.All(double.IsFinite) ? rows : null;
-            }
-            catch (ModelFitException) { return null; }
-        }
+        RowPosterior? Rows(Hyperparameters widened) =>
+            jitter is null && ReferenceEquals(widened, model.Fit.Hyperparameters)
+                ? model.Rows()
+                : RowsWith(model, observations, widened, options, jitter);
     }
 
     /// <summary>The fitted posterior of the averages with the benchmarks coupled as the held-out check found them
     /// (<see cref="VarianceScales.Coupling"/>), widened by the bulk's scale of its misses so coupled; null when that conditioning
     /// fails (the ranking's posterior serves then).</summary>
-    static RowPosterior? Coupled(ConditionedModel model, IReadOnlyList<Observation> observations, VarianceScales scales, EngineOptions options)
+    static RowPosterior? Coupled(ConditionedModel model, IReadOnlyList<Observation> observations, VarianceScales scales, EngineOptions options) =>
+        RowsWith(model, observations, model.Fit.Hyperparameters.WithBenchmarksCoupled(scales.Coupling), options)?.Widened(scales.CoupledBulk);
+
+    /// <summary>The averages' posterior conditioned afresh on <paramref name="observations"/> with <paramref name="hyperparameters"/> in
+    /// place of the fit's (and each checkpoint's shared jitter times <paramref name="jitter"/>, when given); null when that
+    /// conditioning fails or its means are not finite.</summary>
+    static RowPosterior? RowsWith(ConditionedModel model, IReadOnlyList<Observation> observations, Hyperparameters hyperparameters,
+        EngineOptions options, IReadOnlyList<double>? jitter = null)
     {
         try
         {
-            var fit = model.Fit with { Hyperparameters = model.Fit.Hyperparameters.WithBenchmarksCoupled(scales.Coupling) };
-            using var coupled = ConditionedModel.Condition(model.Grid, observations, fit, options);
-            var rows = coupled.Rows();
-            return rows.Mean.All(double.IsFinite) ? rows.Widened(scales.CoupledBulk) : null;
+            using var other = ConditionedModel.Condition(model.Grid, observations, model.Fit with { Hyperparameters = hyperparameters }, options,
+                sharedJitterFactors: jitter);
+            var rows = other.Rows();
+            return rows.Mean.All(double.IsFinite) ? rows : null;
         }
         catch (ModelFitException) { return null; }
     }
