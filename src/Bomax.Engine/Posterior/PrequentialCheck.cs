@@ -137,9 +137,9 @@ public static class PrequentialCheck
     /// times its square (0.49, 0.25, 0.09), every benchmark's variance kept. The fitted covariance couples the benchmarks as their
     /// trends move together over the run; at one checkpoint they move together less: held-back misses at one checkpoint, each
     /// predicted after the ones before it, pulled apart (the mean product of two −0.13 on 227 decisions of replayed studies, where an
-    /// honest model gives 0), and P(best) read with the fitted coupling was too cautious on grids of 60 checkpoints or more
-    /// (docs/measurements.md#coupling). The weakest keeps a tenth of the correlations: the check does not make the benchmarks
-    /// strangers.</summary>
+    /// honest model gives 0), and P(best) read with the fitted coupling was too cautious on the calibration grids of 60 checkpoints
+    /// or more (docs/measurements.md#coupling; on six other larger grids it was too sure at either coupling, #fresh-large). The
+    /// weakest keeps a tenth of the correlations: the check does not make the benchmarks strangers.</summary>
     public static readonly double[] Couplings = [0.7, 0.5, 0.3];
 
     /// <summary>One coupling the check tried: the mean product of two held-back misses at one checkpoint and the misses' bulk scale.</summary>
