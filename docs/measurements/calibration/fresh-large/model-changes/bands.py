@@ -1,8 +1,9 @@
 """P(best) by band, Brier score and picks stated >= 0.95 for each reading of a harness's TSV (LooHarness, CurseHarness).
 
 usage: bands.py TSV NAME[,NAME...] [SLOPE_COLUMN...]
-Columns from the 12th on are the readings, in the order named; a file whose name starts with f is one of the six larger
-grids' decisions. Each SLOPE_COLUMN (0-based) gets its quartiles printed (CurseHarness: 14 and 16).
+Columns from the 12th on are the readings, in the order named; a NAME:P:RIGHT reads its P(best) from column P and whether
+its pick was the best from column RIGHT (0-based; JcHarness, whose refits pick for themselves). A file whose name starts
+with f is one of the six larger grids' decisions. Each SLOPE_COLUMN (0-based) gets its quartiles printed (CurseHarness: 14 and 16).
 """
 import sys
 rows = [l.rstrip('\n').split('\t') for l in open(sys.argv[1]) if l.strip()]
@@ -13,8 +14,9 @@ bands = [(0, .2), (.2, .5), (.5, .9), (.9, 1.01)]
 for label, sel in (('all', lambda r: True), ('old', lambda r: not fresh(r)), ('fresh', fresh)):
     x = [r for r in rows if sel(r)]
     print(f"== {label} ({len(x)})")
-    for k, nm in enumerate(names):
-        vals = [(float(r[11 + k]), int(r[5])) for r in x]
+    for k, name in enumerate(names):
+        nm, p, right = (name.split(':') + [str(11 + k), '5'])[:3] if ':' not in name else name.split(':')
+        vals = [(float(r[int(p)]), int(r[int(right)])) for r in x]
         out = []
         for lo, hi in bands:
             y = [v for v in vals if lo <= v[0] < hi]
