@@ -15,7 +15,7 @@ for label, sel in (('all', lambda r: True), ('old', lambda r: not fresh(r)), ('f
     x = [r for r in rows if sel(r)]
     print(f"== {label} ({len(x)})")
     for k, name in enumerate(names):
-        nm, p, right = (name.split(':') + [str(11 + k), '5'])[:3] if ':' not in name else name.split(':')
+        nm, p, right = name.split(':') if ':' in name else (name, 11 + k, 5)
         vals = [(float(r[int(p)]), int(r[int(right)])) for r in x]
         out = []
         for lo, hi in bands:
