@@ -9,7 +9,10 @@
 //   <!-- /replay -->
 //   <!-- replay-pool docs/measurements/calibration/*.json -->       several replays: a row per grid and budget, then the
 //   <!-- /replay-pool -->                                            calibration bands and interval coverage pooled over all
-// Paths are relative to the repository root; a pattern may end in *.json.
+//   <!-- replay-bands docs/measurements/calibration/*.json docs/measurements/calibration/fresh-large/*.json -->
+//   <!-- /replay-bands -->                                           the pooled part alone, over several patterns
+// Paths are relative to the repository root; a pattern may end in *.json (pythia-*.json: those whose name starts so); patterns are
+// separated by spaces.
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -18,14 +21,19 @@ using System.Text.RegularExpressions;
 var root = FindRoot(Directory.GetCurrentDirectory());
 var documentPath = Path.Combine(root, "docs", "measurements.md");
 var document = File.ReadAllText(documentPath);
-var block = new Regex(@"(<!-- (replay|replay-pool) ([^>]+?) -->\n)(.*?)(<!-- /\2 -->)", RegexOptions.Singleline);
+var block = new Regex(@"(<!-- (replay|replay-pool|replay-bands) ([^>]+?) -->\n)(.*?)(<!-- /\2 -->)", RegexOptions.Singleline);
 var stale = new List<string>();
 var rendered = block.Replace(document, match =>
 {
     string kind = match.Groups[2].Value, pattern = match.Groups[3].Value.Trim();
-    var files = Expand(root, pattern);
+    var files = pattern.Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(one => Expand(root, one)).ToList();
     if (files.Count == 0) throw new FileNotFoundException($"docs/measurements.md: no replay JSON matches '{pattern}'");
-    var text = kind == "replay" ? Render.One(Load(files[0])) : Render.Pool(files.Select(Load).ToList());
+    var text = kind switch
+    {
+        "replay" => Render.One(Load(files[0])),
+        "replay-pool" => Render.Pool(files.Select(Load).ToList()),
+        _ => Render.Pooled(files.Select(Load).ToList()),
+    };
     if (text != match.Groups[4].Value) stale.Add(pattern);
     return match.Groups[1].Value + text + match.Groups[5].Value;
 });
@@ -50,7 +58,7 @@ static List<string> Expand(string root, string pattern)
     string full = Path.Combine(root, pattern);
     if (!pattern.EndsWith("*.json", StringComparison.Ordinal)) return File.Exists(full) ? [full] : [];
     string directory = Path.GetDirectoryName(full)!;
-    return Directory.Exists(directory) ? Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).ToList() : [];
+    return Directory.Exists(directory) ? Directory.GetFiles(directory, Path.GetFileName(full)).Order(StringComparer.Ordinal).ToList() : [];
 }
 
 static Replay Load(string path)
@@ -113,20 +121,35 @@ static class Render
                     + $"{Regret(Number(b["regret_median"]), Number(b["regret_max"]))} | {Found(r, b)} | {Baseline(b, "random")} | "
                     + $"{Baseline(b, "subset")} | {Intervals(b)} |\n");
         text.Append(Stops(replays));
+        text.Append('\n').Append(Summary(replays));
+        text.Append("\nMade by:\n\n```\n");
+        foreach (var r in replays) text.Append(r.Command).Append('\n');
+        text.Append("```\n");
+        return text.ToString();
+    }
+
+    /// <summary>Several replays' pooled part alone: the stop rules' outcomes, then the calibration bands and the interval coverage
+    /// (left out when every replay ended by a stop rule: its picks are those of the round it stopped in).</summary>
+    public static string Pooled(IReadOnlyList<Replay> replays) =>
+        replays.All(r => r.Budgets.All(b => b["stop"] is JsonObject))
+            ? $"Pooled over {replays.Count} replays:\n" + StopsPooled(replays)
+            : $"Pooled over {replays.Count} replays ({replays.Sum(r => r.Picks.Count())} picks):\n" + StopsPooled(replays) + "\n" + Summary(replays);
+
+    /// <summary>The calibration bands pooled (all, then by size), and the interval coverage over the grid-budgets.</summary>
+    static string Summary(IReadOnlyList<Replay> replays)
+    {
+        var text = new StringBuilder();
         var picks = replays.SelectMany(r => r.Picks).ToList();
         var coverage = replays.SelectMany(r => r.Budgets).Select(b => Number(b["interval_coverage"])).OfType<double>().ToList();
         var top = replays.SelectMany(r => r.Budgets).Select(b => Number(b["interval_coverage_top"])).OfType<double>().ToList();
         var few = replays.SelectMany(r => r.Budgets).Select(b => Number(b["interval_coverage_few"])).OfType<double>().ToList();
-        text.Append('\n').Append(Calibration(picks));
+        text.Append(Calibration(picks));
         text.Append(BySize(replays));
         string fewEvaluated = few.Count == 0 ? "" : $", and {Percent(few.Average())} of the checkpoints evaluated on at most a fifth "
             + $"of their benchmarks ({Percent(few.Min())} to {Percent(few.Max())})";
         text.Append(C, $" The 95 % intervals held the true average of {Percent(coverage.Average())} of the checkpoints not fully "
             + $"evaluated (mean over the {coverage.Count} grid-budgets; {Percent(coverage.Min())} to {Percent(coverage.Max())}), and of "
             + $"{Percent(top.Average())} of the pick and its runners-up{fewEvaluated}.\n");
-        text.Append("\nMade by:\n\n```\n");
-        foreach (var r in replays) text.Append(r.Command).Append('\n');
-        text.Append("```\n");
         return text.ToString();
     }
 
@@ -175,13 +198,21 @@ static class Render
             text.Append(C, $"| {r.Name} | {Budget(b)} | `{s["rule"]}` | {s["stopped"]} of {s["seeds"]} | {Number(s["evaluations_mean"]):0} | "
                 + $"{Percent(Number(s["saved_share"]))} | {Percent(Number(s["right_rate"]))} | {Percent(Number(s["within_rate"]))} | "
                 + $"{Regret(Number(s["regret_median"]), Number(s["regret_max"]))} |\n");
-        foreach (var rule in rows.GroupBy(x => x.s["rule"]!.GetValue<string>()))
+        return text.Append(StopsPooled(replays)).ToString();
+    }
+
+    /// <summary>Each stop rule's outcome pooled over the grid-budgets that ended by it.</summary>
+    static string StopsPooled(IReadOnlyList<Replay> replays)
+    {
+        var rows = replays.SelectMany(r => r.Budgets.Where(b => b["stop"] is JsonObject).Select(b => b["stop"]!.AsObject())).ToList();
+        var text = new StringBuilder();
+        foreach (var rule in rows.GroupBy(stop => stop["rule"]!.GetValue<string>()))
         {
-            int stopped = rule.Sum(x => x.s["stopped"]!.GetValue<int>());
-            double Pooled(string field) => rule.Sum(x => (Number(x.s[field]) ?? 0) * x.s["stopped"]!.GetValue<int>()) / Math.Max(1, stopped);
-            text.Append(C, $"\n`{rule.Key}`, pooled over {rule.Count()} grid-budgets: {stopped} of {rule.Sum(x => x.s["seeds"]!.GetValue<int>())} "
+            int stopped = rule.Sum(x => x["stopped"]!.GetValue<int>());
+            double Pooled(string field) => rule.Sum(x => (Number(x[field]) ?? 0) * x["stopped"]!.GetValue<int>()) / Math.Max(1, stopped);
+            text.Append(C, $"\n`{rule.Key}`, pooled over {rule.Count()} grid-budgets: {stopped} of {rule.Sum(x => x["seeds"]!.GetValue<int>())} "
                 + $"studies stopped early, the true best in {Percent(Pooled("right_rate"))} of them and within the rule in "
-                + $"{Percent(Pooled("within_rate"))}; {Percent(rule.Average(x => Number(x.s["saved_share"]) ?? 0))} of the budget saved on average.\n");
+                + $"{Percent(Pooled("within_rate"))}; {Percent(rule.Average(x => Number(x["saved_share"]) ?? 0))} of the budget saved on average.\n");
         }
         return text.ToString();
     }
