@@ -209,6 +209,12 @@ static class Render
         foreach (var rule in rows.GroupBy(stop => stop["rule"]!.GetValue<string>()))
         {
             int stopped = rule.Sum(x => x["stopped"]!.GetValue<int>());
+            if (stopped == 0)
+            {
+                text.Append(C, $"\n`{rule.Key}`, pooled over {rule.Count()} grid-budgets: none of {rule.Sum(x => x["seeds"]!.GetValue<int>())} "
+                    + $"studies stopped early.\n");
+                continue;
+            }
             double Pooled(string field) => rule.Sum(x => (Number(x[field]) ?? 0) * x["stopped"]!.GetValue<int>()) / Math.Max(1, stopped);
             text.Append(C, $"\n`{rule.Key}`, pooled over {rule.Count()} grid-budgets: {stopped} of {rule.Sum(x => x["seeds"]!.GetValue<int>())} "
                 + $"studies stopped early, the true best in {Percent(Pooled("right_rate"))} of them and within the rule in "

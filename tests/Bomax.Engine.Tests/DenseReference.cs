@@ -7,7 +7,8 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 
 /// <summary>
 /// The model written out densely with plain matrices: the covariance of every cell's true score
-/// (latent + cell noise) and of the observations, for checking the structured TorchSharp code.
+/// (latent + cell noise) and of the observations, for checking the structured TorchSharp code. An observation's reported
+/// standard error adds to its own noise; a cell not yet evaluated carries its benchmark's mean reported noise as well.
 /// </summary>
 static class DenseReference
 {
@@ -43,9 +44,10 @@ static class DenseReference
 
     /// <summary>Posterior mean and variance (raw units) of every cell's true score, and the row averages' mean and covariance.</summary>
     public static (double[] CellMean, double[] CellVariance, double[] RowMean, Matrix<double> RowCovariance) Posterior(
-        Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options, IReadOnlyList<double>? sharedJitterFactors = null)
+        Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options, IReadOnlyList<double>? sharedJitterFactors = null,
+        bool unevaluatedReported = true)
     {
-        var (cellMean, cellCov) = CellPosterior(grid, observations, fit, options, sharedJitterFactors);
+        var (cellMean, cellCov) = CellPosterior(grid, observations, fit, options, sharedJitterFactors, unevaluatedReported);
         var weights = Matrix<double>.Build.Dense(grid.CheckpointCount, grid.CellCount,
             (i, c) => grid.CellAt(c).Checkpoint == i ? grid.Weights[grid.CellAt(c).Benchmark] : 0);
         var rowMean = (weights * Vector<double>.Build.DenseOfArray(cellMean)).ToArray();
@@ -55,21 +57,27 @@ static class DenseReference
     }
 
     /// <summary>Joint posterior (raw units) of every cell's true score, row-major cells: mean <c>N·M</c> and
-    /// covariance <c>N·M x N·M</c>; observed cells are known exactly (zero rows and columns).</summary>
+    /// covariance <c>N·M x N·M</c>; observed cells are known exactly (zero rows and columns). Without
+    /// <paramref name="unevaluatedReported"/> the cells not yet evaluated carry σ² alone, not their benchmark's reported noise.</summary>
     public static (double[] Mean, Matrix<double> Covariance) CellPosterior(
-        Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options, IReadOnlyList<double>? sharedJitterFactors = null)
+        Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options, IReadOnlyList<double>? sharedJitterFactors = null,
+        bool unevaluatedReported = true)
     {
         var h = fit.Hyperparameters.Values(options);
         var steps = grid.NormalisedSteps();
         double Latent(Cell a, Cell b) => DenseReference.Latent(a, b, steps, h, fit.Hyperparameters.Rank, options.Kernel, sharedJitterFactors);
         var s = fit.Standardisation;
         int n = observations.Count, cells = grid.CellCount;
+        double Reported(Observation o) => o.StandardError is double se && se > 0 ? Math.Pow(se / s.Scale[o.Cell.Benchmark], 2) : 0;
+        var reported = Enumerable.Range(0, grid.BenchmarkCount)
+            .Select(j => unevaluatedReported ? observations.Where(o => o.Cell.Benchmark == j).Select(Reported).DefaultIfEmpty(0).Average() : 0)
+            .ToArray();
         var k = Matrix<double>.Build.Dense(n, n, (a, b) =>
-            Latent(observations[a].Cell, observations[b].Cell) + (a == b ? h.Noise : 0));
+            Latent(observations[a].Cell, observations[b].Cell) + (a == b ? h.Noise + Reported(observations[a]) : 0));
         var y = Vector<double>.Build.Dense(n, a => s.Apply(observations[a]));
         var cross = Matrix<double>.Build.Dense(cells, n, (c, b) => Latent(grid.CellAt(c), observations[b].Cell));
         var prior = Matrix<double>.Build.Dense(cells, cells, (a, b) =>
-            Latent(grid.CellAt(a), grid.CellAt(b)) + (a == b ? h.Noise : 0));
+            Latent(grid.CellAt(a), grid.CellAt(b)) + (a == b ? h.Noise + reported[grid.CellAt(a).Benchmark] : 0));
         var solve = k.Cholesky();
         var meanStd = cross * solve.Solve(y);
         var covStd = prior - cross * solve.Solve(cross.Transpose());

@@ -34,6 +34,11 @@ internal static class ReplayCommand
             Description = "Seed of the synthetic table (the run it draws), independent of the replay seeds.",
             DefaultValueFactory = _ => 1,
         };
+        var syntheticStandardErrors = new Option<bool>("--synthetic-stderr")
+        {
+            Description = "With --synthetic: every score comes with its benchmark's noise as a standard error, as lm-eval reports one "
+                + "(the engine reads each cell's noise as known).",
+        };
         var saveTable = new Option<string?>("--save-table")
         {
             Description = "Also write the table replayed (e.g. the synthetic one) to this TSV file.",
@@ -133,16 +138,23 @@ internal static class ReplayCommand
         };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, synthetic, syntheticSeed, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank, noJitter, warp, noCheck, json,
+            table, synthetic, syntheticSeed, syntheticStandardErrors, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank,
+            noJitter, warp, noCheck, json,
             threads, threadGains, stop, prior, costs, coolCosts, costNoise, hyperDraws, intervalJitter,
             noRunSpread, noCoMovement,
         };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
             ? MeasureThreads(Terminal.Of(parse),
-                new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), null), sizes,
+                new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), null)
+                {
+                    SyntheticStandardErrors = parse.GetValue(syntheticStandardErrors),
+                }, sizes,
                 parse.GetResult(threads) is { Implicit: false } ? parse.GetValue(threads) : Environment.ProcessorCount, parse.GetValue(json))
             : Run(Terminal.Of(parse),
-                new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable)),
+                new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable))
+                {
+                    SyntheticStandardErrors = parse.GetValue(syntheticStandardErrors),
+                },
                 parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch),
                 InitialCells(parse.GetResult(init) is { Implicit: false }, parse.GetValue(init), parse.GetValue(prior)),
                 parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
@@ -251,10 +263,15 @@ internal static class ReplayCommand
     /// <summary>Where the replayed table comes from: a file, or the synthetic generator; and where to save a copy.</summary>
     sealed record TableSource(string? Path, string? Synthetic, int SyntheticSeed, string? SavePath)
     {
+        /// <summary><c>--synthetic-stderr</c>: the synthetic table's scores come with their benchmark's noise as standard errors.</summary>
+        public bool SyntheticStandardErrors { get; init; }
+
         public (ScoreTable? Table, string? Error) Load()
         {
             if (Path is null == Synthetic is null)
                 return (null, Path is null ? "give a TABLE file or --synthetic NxM" : "give a TABLE file or --synthetic NxM, not both");
+            if (SyntheticStandardErrors && Synthetic is null)
+                return (null, "--synthetic-stderr goes with --synthetic NxM: a TABLE file has no standard errors");
             if (Synthetic is { } size)
             {
                 var parts = size.Split('x', 'X');
@@ -262,7 +279,7 @@ internal static class ReplayCommand
                     || n < 3 || m < 2 || (long)n * m > 2_000_000)
                     return (null, $"--synthetic '{size}' is not a grid size: expected NxM with at least 3 checkpoints, 2 benchmarks and at most "
                         + "2,000,000 cells (e.g. 1000x200)");
-                return (SyntheticTable.Generate(n, m, SyntheticSeed), null);
+                return (SyntheticTable.Generate(n, m, SyntheticSeed, SyntheticStandardErrors), null);
             }
             return ScoreTableReader.ReadFile(Path!) switch
             {

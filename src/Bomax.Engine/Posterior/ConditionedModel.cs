@@ -15,6 +15,8 @@ public sealed class ConditionedModel : IDisposable
 {
     readonly Tensor factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB;
     readonly Tensor shared;            // N: the checkpoint jitter shared by every benchmark (ρ) at each checkpoint
+    readonly Tensor reportedNoise;     // M: each benchmark's reported noise variance (standard errors), which a cell not yet evaluated
+                                       // will carry on top of σ² (TrainingSet.KnownNoiseByBenchmark; 0 where scores came without)
     readonly double bias, noise;
     readonly Standardisation standardisation;
     readonly double[] weights;
@@ -42,6 +44,7 @@ public sealed class ConditionedModel : IDisposable
         Grid = grid; Fit = fit;
         (factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB, shared) =
             (owned[0], owned[1], owned[2], owned[3], owned[4], owned[5], owned[6], owned[7], owned[8], owned[9]);
+        reportedNoise = owned[10];
         this.bias = bias; this.noise = noise;
         standardisation = fit.Standardisation;
         weights = grid.Weights.ToArray();
@@ -125,6 +128,7 @@ public sealed class ConditionedModel : IDisposable
         {
             factor, alpha, indices.Checkpoint, indices.Benchmark, stepCov, kernel.Loadings.detach().clone(), kernel.Diagonal.detach().clone(),
             coefficients, coefficientsTimesB, shared.detach().clone(),
+            tensor(TrainingSet.KnownNoiseByBenchmark(m, observations, s), dtype: float64, device: device),
         };
         foreach (var t in owned) t.DetachFromDisposeScope();
         return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), observed, observedScore, constant)
@@ -144,11 +148,12 @@ public sealed class ConditionedModel : IDisposable
         using var scope = NewDisposeScope();
         int n = Grid.CheckpointCount, m = Grid.BenchmarkCount;
         // Prior covariance of Σ_j c_ij g_ij over unobserved cells:
-        // (Kx+ηI) ⊙ (C B Cᵀ) + τ C Cᵀ + diag(σ² Σ_j c_ij² + ρ (Σ_j c_ij)²).
+        // (Kx+ηI) ⊙ (C B Cᵀ) + τ C Cᵀ + diag(σ² Σ_j c_ij² + Σ_j c_ij² s_j + ρ (Σ_j c_ij)²), s_j the benchmark's reported noise.
         var (biasT, noiseT) = (Const(bias, factor), Const(noise, factor));
         var ccT = coefficients.matmul(coefficients.T);
         var rowSum = coefficients.sum(dim: 1);
-        var prior = stepCov * coefficientsTimesB.matmul(coefficients.T) + ccT * biasT + diag(ccT.diagonal() * noiseT + rowSum * rowSum * shared);
+        var prior = stepCov * coefficientsTimesB.matmul(coefficients.T) + ccT * biasT
+            + diag(ccT.diagonal() * noiseT + (coefficients * coefficients).matmul(reportedNoise) + rowSum * rowSum * shared);
         Tensor mean, covariance;
         if (factor.shape[0] > 0)
         {
@@ -216,10 +221,12 @@ public sealed class ConditionedModel : IDisposable
         var (biasT, noiseT) = (Const(bias, factor), Const(noise, factor));
         var sharedT = shared.index_select(0, cellRow);
         var taskVariance = (loadings * loadings).sum(dim: 1) + taskDiagonal; // diag(B)
-        var priorVariance = stepDiagonal * taskVariance.index_select(0, cellBenchmark) + biasT + noiseT + sharedT;
-        // cov(a_i, g_ij) before the data: (Kx_ii+η)(C B)[i,j] + (τ + σ²) C[i,j] + ρ Σ_j′ c_ij′.
+        var reported = reportedNoise.index_select(0, cellBenchmark);
+        var priorVariance = stepDiagonal * taskVariance.index_select(0, cellBenchmark) + biasT + noiseT + sharedT + reported;
+        // cov(a_i, g_ij) before the data: (Kx_ii+η)(C B)[i,j] + (τ + σ² + s_j) C[i,j] + ρ Σ_j′ c_ij′.
+        var coefficient = coefficients.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1);
         var rowPrior = stepDiagonal * coefficientsTimesB.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1)
-            + coefficients.index_select(0, cellRow).gather(1, cellBenchmark.unsqueeze(1)).squeeze(1) * (biasT + noiseT)
+            + coefficient * (biasT + noiseT) + coefficient * reported
             + coefficients.sum(dim: 1).index_select(0, cellRow) * sharedT;
         Tensor mean, variance, rowCovariance;
         Tensor? cellSolve = null;
@@ -330,7 +337,8 @@ public sealed class ConditionedModel : IDisposable
         var prior = stepCov.index_select(0, row).index_select(1, row) * Task(benchmark, benchmark)
             + benchmark.unsqueeze(1).eq(benchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
             + row.unsqueeze(1).eq(row.unsqueeze(0)).to(float64) * shared.index_select(0, row).unsqueeze(1)
-            + eye(pending.Count, dtype: float64, device: device) * Const(noise, factor);
+            + eye(pending.Count, dtype: float64, device: device) * Const(noise, factor)
+            + diag(reportedNoise.index_select(0, benchmark));
         var covariance = solve is null ? prior : prior - solve.T.matmul(solve);
         return new PendingTerms(row, benchmark, solve, Cholesky.Factor(covariance));
     }
@@ -338,25 +346,26 @@ public sealed class ConditionedModel : IDisposable
     /// <summary>cov(y_c, y_P | data) for cells c: <c>cells × k</c>; <paramref name="explained"/> is k_cᵀ K⁻¹ k_P when there is data.</summary>
     Tensor CellCovariance(Tensor cellRow, Tensor cellBenchmark, PendingTerms terms, Tensor? explained)
     {
+        var sameCell = (cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)) & cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0)))
+            .to(float64);
         var prior = stepCov.index_select(0, cellRow).index_select(1, terms.Row) * Task(cellBenchmark, terms.Benchmark)
             + cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0)).to(float64) * Const(bias, factor)
             + cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)).to(float64) * shared.index_select(0, cellRow).unsqueeze(1)
-            + (cellRow.unsqueeze(1).eq(terms.Row.unsqueeze(0)) & cellBenchmark.unsqueeze(1).eq(terms.Benchmark.unsqueeze(0))).to(float64)
-                * Const(noise, factor);
+            + sameCell * Const(noise, factor) + sameCell * reportedNoise.index_select(0, terms.Benchmark).unsqueeze(0);
         return explained is null ? prior : prior - explained;
     }
 
     /// <summary>cov(a_i, y_P | data) for the rows <paramref name="rowIndex"/>: <c>rows × k</c>.</summary>
     Tensor RowCellCovariance(Tensor rowIndex, PendingTerms terms)
     {
-        // Before the data: (Kx+ηI)[i,i′] (C B)[i,j′] + τ C[i,j′] + [i = i′] (ρ Σ_j c_ij + σ² C[i,j′]).
+        // Before the data: (Kx+ηI)[i,i′] (C B)[i,j′] + τ C[i,j′] + [i = i′] (ρ Σ_j c_ij + (σ² + s_j′) C[i,j′]).
         var coefficientAt = coefficients.index_select(0, rowIndex).index_select(1, terms.Benchmark);
         var sameRow = rowIndex.unsqueeze(1).eq(terms.Row.unsqueeze(0)).to(float64);
         var prior = stepCov.index_select(0, rowIndex).index_select(1, terms.Row)
                 * coefficientsTimesB.index_select(0, rowIndex).index_select(1, terms.Benchmark)
             + coefficientAt * Const(bias, factor)
             + sameRow * ((coefficients.sum(dim: 1) * shared).index_select(0, rowIndex).unsqueeze(1)
-                + coefficientAt * Const(noise, factor));
+                + coefficientAt * Const(noise, factor) + coefficientAt * reportedNoise.index_select(0, terms.Benchmark).unsqueeze(0));
         if (terms.Solve is null) return prior;
         return prior - RowSolve().index_select(1, rowIndex).T.matmul(terms.Solve);
     }
@@ -482,7 +491,8 @@ public sealed class ConditionedModel : IDisposable
     public void Dispose()
     {
         foreach (var t in new[]
-                 { factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB, shared })
+                 { factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB, shared,
+                   reportedNoise })
             t.Dispose();
         rowSolve?.Dispose();
         inverse?.Dispose();

@@ -79,7 +79,7 @@ public static class ReplaySimulation
         int firstBudget = settings.Budgets.Min();
         var design = InitialDesign.Cells(grid, settings.InitialPerBenchmark, seed, firstBudget);
         // The design is never more than the budget: start with all of it.
-        var observations = design.Select(c => new Observation(c, table.ScoreOf(c))).ToList();
+        var observations = design.Select(table.ObservationOf).ToList();
         var outcomes = new List<BudgetOutcome>();
         var fitSeconds = new List<double>();
         var roundSeconds = new List<double>();
@@ -115,7 +115,7 @@ public static class ReplaySimulation
             }
             if (room <= 0) continue; // a budget was reached and recorded: plan again toward the next one
             if (plan.Next.Count == 0) break;
-            observations.AddRange(plan.Next.Select(c => new Observation(c, table.ScoreOf(c))));
+            observations.AddRange(plan.Next.Select(table.ObservationOf));
             roundSeconds.Add(clock() - roundStart);
             liveTensors.Add(TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
             if (peakResidentBytes is not null) peakResident.Add(peakResidentBytes());

@@ -16,14 +16,15 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// stands out), loaded on each benchmark with its own strength;</item>
 /// <item>evaluation noise of 0.5–2 points per benchmark.</item>
 /// </list>
-/// Deterministic for (checkpoints, benchmarks, seed).
+/// Deterministic for (checkpoints, benchmarks, seed). With <c>reportStandardErrors</c> every score comes with its benchmark's noise
+/// as a standard error, as lm-eval reports one (the same scores either way).
 /// </summary>
 public static class SyntheticTable
 {
     /// <summary>Steps between checkpoints, as in a run that saves every 50 steps.</summary>
     const int StepStride = 50;
 
-    public static ScoreTable Generate(int checkpoints, int benchmarks, int seed)
+    public static ScoreTable Generate(int checkpoints, int benchmarks, int seed, bool reportStandardErrors = false)
     {
         if (checkpoints < 3) throw new ArgumentOutOfRangeException(nameof(checkpoints), "at least 3 checkpoints");
         if (benchmarks < 2) throw new ArgumentOutOfRangeException(nameof(benchmarks), "at least 2 benchmarks");
@@ -37,6 +38,7 @@ public static class SyntheticTable
         var deviation = Enumerable.Range(0, n).Select(_ => 0.0025 * StudentT(random, 4)).ToArray();
 
         var scores = new double[n, m];
+        var noises = new double[m];
         for (int j = 0; j < m; j++)
         {
             var cluster = clusters[random.Next(clusterCount)];
@@ -44,7 +46,7 @@ public static class SyntheticTable
             double gain = Uniform(random, 0.03, 0.25) * (random.NextDouble() < 0.15 ? -0.4 : 1.0);
             double mix = Uniform(random, 0.3, 1.0);
             double loading = Math.Max(0, 1 + 0.5 * Normal(random));
-            double noise = Uniform(random, 0.005, 0.02);
+            double noise = noises[j] = Uniform(random, 0.005, 0.02);
             var wiggle = Wiggle.Draw(random, amplitude: 0.08 * Math.Abs(gain));
             for (int i = 0; i < n; i++)
             {
@@ -56,7 +58,7 @@ public static class SyntheticTable
         var grid = new Grid(
             Enumerable.Range(0, n).Select(i => new Checkpoint($"checkpoint-{StepStride * (i + 1)}", StepStride * (i + 1))),
             Enumerable.Range(0, m).Select(j => new Benchmark($"bench_{j:000}", 1.0)));
-        return new ScoreTable($"synthetic {n}x{m} seed {seed}", grid, scores);
+        return new ScoreTable($"synthetic {n}x{m} seed {seed}", grid, scores) { StandardErrors = reportStandardErrors ? noises : null };
     }
 
     /// <summary>

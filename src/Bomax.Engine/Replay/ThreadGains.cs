@@ -1,4 +1,3 @@
-using Bomax.Engine.Grid;
 using Bomax.Engine.Model;
 using Bomax.Engine.Posterior;
 
@@ -31,7 +30,7 @@ public static class ThreadGains
         {
             var random = new Random(seed);
             var observations = Enumerable.Range(0, grid.CellCount).OrderBy(_ => random.Next()).Take(size)
-                .Select(k => new Observation(grid.CellAt(k), table.ScoreOf(grid.CellAt(k)))).ToList();
+                .Select(k => table.ObservationOf(grid.CellAt(k))).ToList();
             var fit = new ModelFit(Hyperparameters.Initial(grid.BenchmarkCount, options.ResolvedTaskRank(grid.BenchmarkCount), options),
                 Standardisation.From(grid.BenchmarkCount, observations), new FitReport(double.NaN, double.NaN, 0, false, "neutral"));
             int repeats = size <= 1000 ? 5 : 2;

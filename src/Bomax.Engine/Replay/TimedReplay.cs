@@ -96,7 +96,7 @@ public static class TimedReplay
         var options = settings.Engine with { Seed = seed };
         int count = CountOf(grid, share);
         var seconds = new StudySeconds(grid, settings, seed);
-        var observations = Design(grid, settings, seed, share, budget, seconds).Select(c => new Observation(c, table.ScoreOf(c))).ToList();
+        var observations = Design(grid, settings, seed, share, budget, seconds).Select(table.ObservationOf).ToList();
         double designSpent = seconds.Spent;
         var state = PlannerState.Empty;
         using var cache = new ConditioningCache();
@@ -122,7 +122,7 @@ public static class TimedReplay
             {
                 if (seconds.Spent + expected[cell.Benchmark] > budget) continue;
                 seconds.Evaluate(cell);
-                observations.Add(new Observation(cell, table.ScoreOf(cell)));
+                observations.Add(table.ObservationOf(cell));
                 added++;
             }
             if (added == 0) break;

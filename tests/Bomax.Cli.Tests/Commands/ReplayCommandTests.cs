@@ -120,6 +120,27 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public void SyntheticScoresCanComeWithStandardErrorsWhichTheEngineReads()
+    {
+        string[] common = ["replay", "--synthetic", "30x4", "--synthetic-seed", "3", "--seeds", "1", "--budget", "40%", "--json"];
+        var plain = Bomax(common);
+        var reported = Bomax([.. common, "--synthetic-stderr"]);
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.True(reported.ExitCode == 0, reported.ToString());
+        using var a = JsonDocument.Parse(plain.Stdout);
+        using var b = JsonDocument.Parse(reported.Stdout);
+        Assert.EndsWith("--synthetic-stderr", b.RootElement.GetProperty("command").GetString());
+        static JsonElement Decision(JsonDocument d) => d.RootElement.GetProperty("runs")[0].GetProperty("budgets")[0];
+        // The same scores, read with their noise known: the stated spread of the averages is not what it was without.
+        Assert.NotEqual(Decision(a).GetProperty("expected_regret").GetDouble(), Decision(b).GetProperty("expected_regret").GetDouble());
+
+        var (table, _) = TinyTable();
+        var withTable = Bomax("replay", table, "--synthetic-stderr");
+        Assert.Equal(2, withTable.ExitCode);
+        Assert.Contains("--synthetic-stderr goes with --synthetic NxM", withTable.Stderr);
+    }
+
+    [Fact]
     public void EarlierRunsAreMatchedByNameAndJoinTheReplaysFits()
     {
         var (table, _) = TinyTable();

@@ -73,6 +73,38 @@ public class ConditionedModelTests
         }
     }
 
+    /// <summary>Scores reported with standard errors (as lm-eval reports them): each observation's own noise in the training
+    /// covariance, and each benchmark's mean reported noise on the cells not yet evaluated, which the row averages include.</summary>
+    [Fact]
+    public void PosteriorWithStandardErrorsEqualsDenseClosedForm()
+    {
+        var (grid, plain) = Problem(9, 4, seed: 4, [1.0, 2.0, 0.5, 1.5]);
+        var observations = plain.Select((o, k) => o with { StandardError = 0.01 + 0.01 * o.Cell.Benchmark + 0.002 * (k % 3) }).ToList();
+        var options = new EngineOptions { Device = ComputeDevice.Cpu, Kernel = StepKernel.Matern52, TaskRank = 1, CheckpointJitter = true };
+        var fit = HyperparameterFit.Fit(grid, observations, options, iterations: 5);
+        var (cellMean, cellVariance, rowMean, rowCovariance) = DenseReference.Posterior(grid, observations, fit, options);
+
+        using var model = ConditionedModel.Condition(grid, observations, fit, options);
+        var rows = model.Rows();
+        var cells = model.Cells(Enumerable.Range(0, grid.CheckpointCount).ToArray());
+        for (int c = 0; c < grid.CellCount; c++)
+        {
+            Assert.Equal(cellMean[c], cells.Mean[c], 1e-9);
+            Assert.Equal(Math.Sqrt(cellVariance[c]), cells.StandardDeviation[c], 1e-7);
+        }
+        for (int i = 0; i < grid.CheckpointCount; i++)
+        {
+            Assert.Equal(rowMean[i], rows.Mean[i], 1e-9);
+            for (int k = 0; k < grid.CheckpointCount; k++) Assert.Equal(rowCovariance[i, k], rows.Covariance[i, k], 1e-10);
+        }
+        // The reported noise is a real share of the averages' spread: counted on the observations alone, a checkpoint with most
+        // of its cells unevaluated would be stated narrower.
+        var observedOnly = DenseReference.Posterior(grid, observations, fit, options, unevaluatedReported: false);
+        int most = Enumerable.Range(0, grid.CheckpointCount).MaxBy(i => rows.UnobservedCount[i]);
+        Assert.True(rows.Covariance[most, most] > 1.05 * observedOnly.RowCovariance[most, most],
+            $"row {most}: {rows.Covariance[most, most]} against {observedOnly.RowCovariance[most, most]} on the observations alone");
+    }
+
     /// <summary>A row's cells read through K⁻¹ and the kernel's structure equal those read by a triangular solve per cell, with
     /// and without pending cells believed, for every kernel variant.</summary>
     [Theory]

@@ -8,26 +8,29 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 
 /// <summary>
 /// A batch's pending cells are believed seen at their posterior means by a low-rank update of the
-/// posterior; that must equal conditioning again on the data plus those cells at those values.
+/// posterior; that must equal conditioning again on the data plus those cells at those values (with their benchmark's
+/// standard error, when the scores come with one: a cell not yet evaluated carries that noise, and is believed seen with it).
 /// </summary>
 public class PendingCellsTests
 {
-    public static TheoryData<StepKernel, int, bool, bool> Variants => new()
+    public static TheoryData<StepKernel, int, bool, bool, bool> Variants => new()
     {
-        { StepKernel.Matern52, 1, true, false },
-        { StepKernel.Rbf, 2, false, true },
+        { StepKernel.Matern52, 1, true, false, false },
+        { StepKernel.Rbf, 2, false, true, false },
+        { StepKernel.Matern52, 1, true, true, true },
     };
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void BelievingPendingCellsEqualsConditioningOnThem(StepKernel kernel, int rank, bool jitter, bool unequalWeights)
+    public void BelievingPendingCellsEqualsConditioningOnThem(StepKernel kernel, int rank, bool jitter, bool unequalWeights, bool standardErrors)
     {
         var random = new Random(rank);
         var grid = new Grid(
             Enumerable.Range(0, 10).Select(i => new Checkpoint($"checkpoint-{(i + 1) * 100}", (i + 1) * 100)),
             Enumerable.Range(0, 4).Select(j => new Benchmark($"task{j}", unequalWeights ? 0.5 + j : 1.0)));
         var observations = InitialDesign.Cells(grid, 2, rank)
-            .Select(c => new Observation(c, 0.6 + 0.1 * Math.Sin(c.Checkpoint / 3.0 + c.Benchmark) + 0.02 * random.NextDouble()))
+            .Select(c => new Observation(c, 0.6 + 0.1 * Math.Sin(c.Checkpoint / 3.0 + c.Benchmark) + 0.02 * random.NextDouble(),
+                StandardErrorOf(c)))
             .ToList();
         var observed = observations.Select(o => o.Cell).ToHashSet();
         var options = new EngineOptions { Device = ComputeDevice.Cpu, Kernel = kernel, TaskRank = rank, CheckpointJitter = jitter };
@@ -43,7 +46,9 @@ public class PendingCellsTests
         var believedRows = model.Marginals(pending);
         var believedCells = model.Cells(Enumerable.Range(0, 10).ToArray(), pending);
         var means = model.Cells(pending.Select(c => c.Checkpoint).Distinct().ToArray());
-        var believed = observations.Concat(pending.Select(p => new Observation(p, means.Mean[Array.IndexOf(means.Cells, p)]))).ToList();
+        var believed = observations
+            .Concat(pending.Select(p => new Observation(p, means.Mean[Array.IndexOf(means.Cells, p)], StandardErrorOf(p))))
+            .ToList();
         using var reconditioned = ConditionedModel.Condition(grid, believed, fit, options);
         var rows = reconditioned.Rows();
         var cells = reconditioned.Cells(Enumerable.Range(0, 10).ToArray());
@@ -63,5 +68,7 @@ public class PendingCellsTests
             Assert.Equal(cells.StandardDeviation[c], believedCells.StandardDeviation[c], 1e-6);
             Assert.Equal(cells.RowCovariance[c], believedCells.RowCovariance[c], 1e-9);
         }
+
+        double? StandardErrorOf(Cell cell) => standardErrors ? 0.01 + 0.01 * cell.Benchmark : null;
     }
 }

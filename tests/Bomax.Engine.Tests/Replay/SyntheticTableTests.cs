@@ -19,6 +19,31 @@ public class SyntheticTableTests
         Assert.All(a.Scores.Cast<double>(), s => Assert.InRange(s, 0.0, 1.0));
     }
 
+    /// <summary>Reported standard errors (<c>replay --synthetic-stderr</c>) leave the scores as they are, and say the noise the
+    /// generator drew for each benchmark, within its range: a benchmark of noisier cells reports the larger error.</summary>
+    [Fact]
+    public void StandardErrorsReportEachBenchmarksNoiseAndLeaveTheScores()
+    {
+        var plain = SyntheticTable.Generate(60, 8, seed: 3);
+        var reported = SyntheticTable.Generate(60, 8, seed: 3, reportStandardErrors: true);
+        Assert.Equal(plain.Scores.Cast<double>(), reported.Scores.Cast<double>());
+        Assert.Null(plain.StandardErrors);
+        Assert.Null(plain.ObservationOf(new(5, 2)).StandardError);
+        var errors = reported.StandardErrors!;
+        Assert.Equal(8, errors.Count);
+        Assert.All(errors, e => Assert.InRange(e, 0.005, 0.02));
+        Assert.Equal(errors[2], reported.ObservationOf(new(5, 2)).StandardError);
+        Assert.Equal(reported.ScoreOf(new(5, 2)), reported.ObservationOf(new(5, 2)).Score);
+
+        // What the errors say matches the cells: the residuals from a smooth local fit (second differences along the run) of the
+        // four noisiest benchmarks by their errors spread more than those of the four quietest.
+        var order = Enumerable.Range(0, 8).OrderBy(j => errors[j]).ToList();
+        double Roughness(int j) => Enumerable.Range(1, 58)
+            .Select(i => reported.Scores[i, j] - (reported.Scores[i - 1, j] + reported.Scores[i + 1, j]) / 2)
+            .Select(r => r * r).Average();
+        Assert.True(order.Skip(4).Average(Roughness) > order.Take(4).Average(Roughness));
+    }
+
     [Theory]
     [InlineData(200, 40)]
     [InlineData(60, 120)]
