@@ -39,6 +39,11 @@ internal static class ReplayCommand
             Description = "With --synthetic: every score comes with its benchmark's noise as a standard error, as lm-eval reports one "
                 + "(the engine reads each cell's noise as known).",
         };
+        var standardErrors = new Option<string?>("--stderr")
+        {
+            Description = "With a TABLE: a table of the same checkpoints and benchmarks holding each score's standard error (as lm-eval "
+                + "reports one beside each score), read as that cell's known noise.",
+        };
         var saveTable = new Option<string?>("--save-table")
         {
             Description = "Also write the table replayed (e.g. the synthetic one) to this TSV file.",
@@ -138,7 +143,7 @@ internal static class ReplayCommand
         };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, synthetic, syntheticSeed, syntheticStandardErrors, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank,
+            table, synthetic, syntheticSeed, syntheticStandardErrors, standardErrors, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank,
             noJitter, warp, noCheck, json,
             threads, threadGains, stop, prior, costs, coolCosts, costNoise, hyperDraws, intervalJitter,
             noRunSpread, noCoMovement,
@@ -147,13 +152,13 @@ internal static class ReplayCommand
             ? MeasureThreads(Terminal.Of(parse),
                 new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), null)
                 {
-                    SyntheticStandardErrors = parse.GetValue(syntheticStandardErrors),
+                    SyntheticStandardErrors = parse.GetValue(syntheticStandardErrors), StandardErrorPath = parse.GetValue(standardErrors),
                 }, sizes,
                 parse.GetResult(threads) is { Implicit: false } ? parse.GetValue(threads) : Environment.ProcessorCount, parse.GetValue(json))
             : Run(Terminal.Of(parse),
                 new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable))
                 {
-                    SyntheticStandardErrors = parse.GetValue(syntheticStandardErrors),
+                    SyntheticStandardErrors = parse.GetValue(syntheticStandardErrors), StandardErrorPath = parse.GetValue(standardErrors),
                 },
                 parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch),
                 InitialCells(parse.GetResult(init) is { Implicit: false }, parse.GetValue(init), parse.GetValue(prior)),
@@ -266,12 +271,17 @@ internal static class ReplayCommand
         /// <summary><c>--synthetic-stderr</c>: the synthetic table's scores come with their benchmark's noise as standard errors.</summary>
         public bool SyntheticStandardErrors { get; init; }
 
+        /// <summary><c>--stderr FILE</c>: the TABLE's standard errors, one for each of its scores.</summary>
+        public string? StandardErrorPath { get; init; }
+
         public (ScoreTable? Table, string? Error) Load()
         {
             if (Path is null == Synthetic is null)
                 return (null, Path is null ? "give a TABLE file or --synthetic NxM" : "give a TABLE file or --synthetic NxM, not both");
             if (SyntheticStandardErrors && Synthetic is null)
-                return (null, "--synthetic-stderr goes with --synthetic NxM: a TABLE file has no standard errors");
+                return (null, "--synthetic-stderr goes with --synthetic NxM: a TABLE's standard errors come from --stderr FILE");
+            if (StandardErrorPath is not null && Synthetic is not null)
+                return (null, "--stderr FILE goes with a TABLE: a synthetic table's come from --synthetic-stderr");
             if (Synthetic is { } size)
             {
                 var parts = size.Split('x', 'X');
@@ -281,12 +291,15 @@ internal static class ReplayCommand
                         + "2,000,000 cells (e.g. 1000x200)");
                 return (SyntheticTable.Generate(n, m, SyntheticSeed, SyntheticStandardErrors), null);
             }
-            return ScoreTableReader.ReadFile(Path!) switch
+            var (table, error) = ScoreTableReader.ReadFile(Path!) switch
             {
                 TableReadResult.Ok ok => (ok.Table, null),
-                TableReadResult.Invalid invalid => (null, invalid.Error.ToString()),
+                TableReadResult.Invalid invalid => ((ScoreTable?)null, invalid.Error.ToString()),
                 _ => throw new InvalidOperationException(),
             };
+            if (table is null || StandardErrorPath is null) return (table, error);
+            var (errors, errorsProblem) = StandardErrorTableReader.ReadFile(StandardErrorPath, table);
+            return errors is null ? (null, errorsProblem!.ToString()) : (table with { StandardErrors = errors }, null);
         }
     }
 

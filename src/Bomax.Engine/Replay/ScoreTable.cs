@@ -24,12 +24,12 @@ public sealed record ScoreTable(string Source, Grid Grid, double[,] Scores)
 
     public double ScoreOf(Cell cell) => Scores[cell.Checkpoint, cell.Benchmark];
 
-    /// <summary>Each benchmark's standard error, reported with every score of it when set, as lm-eval reports one with each
+    /// <summary>Each score's standard error (checkpoints × benchmarks), reported with it when set, as lm-eval reports one with each
     /// result (a replayed study then reads each cell's noise as known); null: scores come without.</summary>
-    public IReadOnlyList<double>? StandardErrors { get; init; }
+    public double[,]? StandardErrors { get; init; }
 
-    /// <summary>A cell's score as an evaluation reports it: with its benchmark's standard error when the table has them.</summary>
-    public Observation ObservationOf(Cell cell) => new(cell, ScoreOf(cell), StandardErrors?[cell.Benchmark]);
+    /// <summary>A cell's score as an evaluation reports it: with its standard error when the table has them.</summary>
+    public Observation ObservationOf(Cell cell) => new(cell, ScoreOf(cell), StandardErrors?[cell.Checkpoint, cell.Benchmark]);
 
     /// <summary>Every cell's score, row by row: the whole table as a study's observations.</summary>
     public IReadOnlyList<Observation> Observations() =>

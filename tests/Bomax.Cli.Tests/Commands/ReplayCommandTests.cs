@@ -141,6 +141,32 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public void ATablesScoresCanComeWithStandardErrorsFromAFileOfTheSameShape()
+    {
+        var (table, _) = TinyTable();
+        var errors = new StringBuilder("CHECKPOINT\tmmlu\tarc\thellaswag\n");
+        for (int i = 0; i < 12; i++) errors.Append(CultureInfo.InvariantCulture, $"ckpt-{(i + 1) * 500}\t0.02\t0.015\t0.01\n");
+        string errorsPath = Write("tiny-stderr.tsv", errors.ToString());
+        string[] common = ["replay", table, "--seeds", "1", "--budget", "30%", "--json"];
+        var plain = Bomax(common);
+        var reported = Bomax([.. common, "--stderr", errorsPath]);
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.True(reported.ExitCode == 0, reported.ToString());
+        using var a = JsonDocument.Parse(plain.Stdout);
+        using var b = JsonDocument.Parse(reported.Stdout);
+        static JsonElement Decision(JsonDocument d) => d.RootElement.GetProperty("runs")[0].GetProperty("budgets")[0];
+        Assert.NotEqual(Decision(a).GetProperty("expected_regret").GetDouble(), Decision(b).GetProperty("expected_regret").GetDouble());
+
+        var bad = Write("bad-stderr.tsv", "CHECKPOINT\tarc\nckpt-500\t0.01\n");
+        var badRun = Bomax("replay", table, "--stderr", bad);
+        Assert.Equal(2, badRun.ExitCode);
+        Assert.Contains("bad-stderr.tsv", badRun.Stderr);
+        var synthetic = Bomax("replay", "--synthetic", "10x3", "--stderr", errorsPath);
+        Assert.Equal(2, synthetic.ExitCode);
+        Assert.Contains("--stderr FILE goes with a TABLE", synthetic.Stderr);
+    }
+
+    [Fact]
     public void EarlierRunsAreMatchedByNameAndJoinTheReplaysFits()
     {
         var (table, _) = TinyTable();

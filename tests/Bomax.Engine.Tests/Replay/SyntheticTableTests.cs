@@ -19,8 +19,8 @@ public class SyntheticTableTests
         Assert.All(a.Scores.Cast<double>(), s => Assert.InRange(s, 0.0, 1.0));
     }
 
-    /// <summary>Reported standard errors (<c>replay --synthetic-stderr</c>) leave the scores as they are, and say the noise the
-    /// generator drew for each benchmark, within its range: a benchmark of noisier cells reports the larger error.</summary>
+    /// <summary>Reported standard errors (<c>replay --synthetic-stderr</c>) leave the scores as they are, and say for every cell the
+    /// noise the generator drew for its benchmark, within its range: a benchmark of noisier cells reports the larger error.</summary>
     [Fact]
     public void StandardErrorsReportEachBenchmarksNoiseAndLeaveTheScores()
     {
@@ -29,8 +29,10 @@ public class SyntheticTableTests
         Assert.Equal(plain.Scores.Cast<double>(), reported.Scores.Cast<double>());
         Assert.Null(plain.StandardErrors);
         Assert.Null(plain.ObservationOf(new(5, 2)).StandardError);
-        var errors = reported.StandardErrors!;
-        Assert.Equal(8, errors.Count);
+        var cells = reported.StandardErrors!;
+        Assert.Equal([60, 8], new[] { cells.GetLength(0), cells.GetLength(1) });
+        var errors = Enumerable.Range(0, 8).Select(j => cells[0, j]).ToArray();
+        Assert.All(Enumerable.Range(0, 60 * 8), k => Assert.Equal(errors[k % 8], cells[k / 8, k % 8]));
         Assert.All(errors, e => Assert.InRange(e, 0.005, 0.02));
         Assert.Equal(errors[2], reported.ObservationOf(new(5, 2)).StandardError);
         Assert.Equal(reported.ScoreOf(new(5, 2)), reported.ObservationOf(new(5, 2)).Score);
