@@ -143,8 +143,8 @@ internal static class ReplayCommand
         };
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
-            table, synthetic, syntheticSeed, syntheticStandardErrors, standardErrors, saveTable, budget, seeds, firstSeed, batch, init, device, rule, rank,
-            noJitter, warp, noCheck, json,
+            table, synthetic, syntheticSeed, syntheticStandardErrors, standardErrors, saveTable, budget, seeds, firstSeed, batch, init, device,
+            rule, rank, noJitter, warp, noCheck, json,
             threads, threadGains, stop, prior, costs, coolCosts, costNoise, hyperDraws, intervalJitter,
             noRunSpread, noCoMovement,
         };
