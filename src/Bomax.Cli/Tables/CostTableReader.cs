@@ -16,20 +16,8 @@ internal static class CostTableReader
     /// <summary>The costs in the grid's benchmark order, or the first problem found.</summary>
     public static (BenchmarkCosts? Costs, TableError? Error) ReadFile(string path, Grid grid)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return (null, new TableError(path, 0, 0, "costs file not found"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return (null, new TableError(path, 0, 0, $"cannot read costs file: {e.Message}"));
-        }
-        return Read(text, path, grid);
+        var (text, error) = TableFile.Read(path, "costs file");
+        return text is null ? (null, error) : Read(text, path, grid);
     }
 
     public static (BenchmarkCosts? Costs, TableError? Error) Read(string text, string path, Grid grid)

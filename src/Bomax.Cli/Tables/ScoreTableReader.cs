@@ -35,21 +35,8 @@ internal static class ScoreTableReader
 
     public static TableReadResult ReadFile(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return Fail(path, 0, 0, "score table file not found");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException
-                                      or ArgumentException or NotSupportedException)
-        {
-            return Fail(path, 0, 0, $"cannot read score table file: {e.Message}");
-        }
-        return Read(text, path);
+        var (text, error) = TableFile.Read(path, "score table file");
+        return text is null ? new TableReadResult.Invalid(error!) : Read(text, path);
     }
 
     public static TableReadResult Read(string text, string path)

@@ -14,20 +14,8 @@ internal static class StandardErrorTableReader
     /// <summary>The errors in <paramref name="table"/>'s cell order, or the first problem found.</summary>
     public static (double[,]? Errors, TableError? Error) ReadFile(string path, ScoreTable table)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return (null, new TableError(path, 0, 0, "standard error file not found"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            return (null, new TableError(path, 0, 0, $"cannot read standard error file: {e.Message}"));
-        }
-        return Read(text, path, table);
+        var (text, error) = TableFile.Read(path, "standard error file");
+        return text is null ? (null, error) : Read(text, path, table);
     }
 
     public static (double[,]? Errors, TableError? Error) Read(string text, string path, ScoreTable table)

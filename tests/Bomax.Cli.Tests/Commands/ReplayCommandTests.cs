@@ -119,25 +119,37 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(Pick(document), Pick(replayed));
     }
 
-    [Fact]
-    public void SyntheticScoresCanComeWithStandardErrorsWhichTheEngineReads()
+    /// <summary>The first decision's expected regret (the stated shortfall of its pick) of a replay run with and without
+    /// <paramref name="errors"/>: the same scores read with their noise known are not stated as they were without.</summary>
+    (double Plain, double Reported) ExpectedRegretWithAndWithout(string[] replay, params string[] errors)
     {
-        string[] common = ["replay", "--synthetic", "30x4", "--synthetic-seed", "3", "--seeds", "1", "--budget", "40%", "--json"];
-        var plain = Bomax(common);
-        var reported = Bomax([.. common, "--synthetic-stderr"]);
+        var plain = Bomax(replay);
+        var reported = Bomax([.. replay, .. errors]);
         Assert.True(plain.ExitCode == 0, plain.ToString());
         Assert.True(reported.ExitCode == 0, reported.ToString());
         using var a = JsonDocument.Parse(plain.Stdout);
         using var b = JsonDocument.Parse(reported.Stdout);
-        Assert.EndsWith("--synthetic-stderr", b.RootElement.GetProperty("command").GetString());
-        static JsonElement Decision(JsonDocument d) => d.RootElement.GetProperty("runs")[0].GetProperty("budgets")[0];
-        // The same scores, read with their noise known: the stated spread of the averages is not what it was without.
-        Assert.NotEqual(Decision(a).GetProperty("expected_regret").GetDouble(), Decision(b).GetProperty("expected_regret").GetDouble());
+        Assert.EndsWith(string.Join(' ', errors), b.RootElement.GetProperty("command").GetString());
+        static double Stated(JsonDocument d) =>
+            d.RootElement.GetProperty("runs")[0].GetProperty("budgets")[0].GetProperty("expected_regret").GetDouble();
+        return (Stated(a), Stated(b));
+    }
+
+    [Fact]
+    public void SyntheticScoresCanComeWithStandardErrorsWhichTheEngineReads()
+    {
+        var (plain, reported) = ExpectedRegretWithAndWithout(
+            ["replay", "--synthetic", "30x4", "--synthetic-seed", "3", "--seeds", "1", "--budget", "40%", "--json"], "--synthetic-stderr");
+        Assert.NotEqual(plain, reported);
 
         var (table, _) = TinyTable();
-        var withTable = Bomax("replay", table, "--synthetic-stderr");
-        Assert.Equal(2, withTable.ExitCode);
-        Assert.Contains("--synthetic-stderr goes with --synthetic NxM", withTable.Stderr);
+        ExitsWithTwo(Bomax("replay", table, "--synthetic-stderr"), "--synthetic-stderr goes with --synthetic NxM");
+    }
+
+    static void ExitsWithTwo(BomaxResult run, string message)
+    {
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
     }
 
     [Fact]
@@ -147,23 +159,12 @@ public sealed class ReplayCommandTests : IDisposable
         var errors = new StringBuilder("CHECKPOINT\tmmlu\tarc\thellaswag\n");
         for (int i = 0; i < 12; i++) errors.Append(CultureInfo.InvariantCulture, $"ckpt-{(i + 1) * 500}\t0.02\t0.015\t0.01\n");
         string errorsPath = Write("tiny-stderr.tsv", errors.ToString());
-        string[] common = ["replay", table, "--seeds", "1", "--budget", "30%", "--json"];
-        var plain = Bomax(common);
-        var reported = Bomax([.. common, "--stderr", errorsPath]);
-        Assert.True(plain.ExitCode == 0, plain.ToString());
-        Assert.True(reported.ExitCode == 0, reported.ToString());
-        using var a = JsonDocument.Parse(plain.Stdout);
-        using var b = JsonDocument.Parse(reported.Stdout);
-        static JsonElement Decision(JsonDocument d) => d.RootElement.GetProperty("runs")[0].GetProperty("budgets")[0];
-        Assert.NotEqual(Decision(a).GetProperty("expected_regret").GetDouble(), Decision(b).GetProperty("expected_regret").GetDouble());
+        var (plain, reported) = ExpectedRegretWithAndWithout(
+            ["replay", table, "--seeds", "1", "--budget", "30%", "--json"], "--stderr", errorsPath);
+        Assert.NotEqual(plain, reported);
 
-        var bad = Write("bad-stderr.tsv", "CHECKPOINT\tarc\nckpt-500\t0.01\n");
-        var badRun = Bomax("replay", table, "--stderr", bad);
-        Assert.Equal(2, badRun.ExitCode);
-        Assert.Contains("bad-stderr.tsv", badRun.Stderr);
-        var synthetic = Bomax("replay", "--synthetic", "10x3", "--stderr", errorsPath);
-        Assert.Equal(2, synthetic.ExitCode);
-        Assert.Contains("--stderr FILE goes with a TABLE", synthetic.Stderr);
+        ExitsWithTwo(Bomax("replay", table, "--stderr", Write("bad-stderr.tsv", "CHECKPOINT\tarc\nckpt-500\t0.01\n")), "bad-stderr.tsv:");
+        ExitsWithTwo(Bomax("replay", "--synthetic", "10x3", "--stderr", errorsPath), "--stderr FILE goes with a TABLE");
     }
 
     [Fact]
