@@ -26,14 +26,16 @@ internal static class StandardErrorTableReader
         var grid = table.Grid;
         var column = read.Grid.Benchmarks.Select((b, j) => (b.Name, j)).ToDictionary(p => p.Name, p => p.j, StringComparer.Ordinal);
         var row = read.Grid.Checkpoints.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        var benchmarks = grid.Benchmarks.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+        var checkpoints = grid.Checkpoints.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         if (grid.Benchmarks.FirstOrDefault(b => !column.ContainsKey(b.Name)) is { } noColumn)
             return Fail(path, 0, 0, $"no column for benchmark '{noColumn.Name}' of the table: every score needs its standard error");
-        if (read.Grid.Benchmarks.FirstOrDefault(b => !grid.Benchmarks.Any(t => t.Name == b.Name)) is { } extraColumn)
+        if (read.Grid.Benchmarks.FirstOrDefault(b => !benchmarks.Contains(b.Name)) is { } extraColumn)
             return Fail(path, 0, 0, $"benchmark '{extraColumn.Name}' is not in the table (its benchmarks: "
                 + string.Join(", ", grid.Benchmarks.Select(b => b.Name)) + ")");
         if (grid.Checkpoints.FirstOrDefault(c => !row.ContainsKey(c.Name)) is { } noRow)
             return Fail(path, 0, 0, $"no row for checkpoint '{noRow.Name}' of the table: every score needs its standard error");
-        if (read.Grid.Checkpoints.FirstOrDefault(c => !grid.Checkpoints.Any(t => t.Name == c.Name)) is { } extraRow)
+        if (read.Grid.Checkpoints.FirstOrDefault(c => !checkpoints.Contains(c.Name)) is { } extraRow)
             return Fail(path, LineOf(text, extraRow.Name), 1, $"checkpoint '{extraRow.Name}' is not in the table");
         var errors = new double[grid.CheckpointCount, grid.BenchmarkCount];
         for (int i = 0; i < grid.CheckpointCount; i++)

@@ -58,10 +58,15 @@ public static class SyntheticTable
         var grid = new Grid(
             Enumerable.Range(0, n).Select(i => new Checkpoint($"checkpoint-{StepStride * (i + 1)}", StepStride * (i + 1))),
             Enumerable.Range(0, m).Select(j => new Benchmark($"bench_{j:000}", 1.0)));
-        var errors = new double[n, m];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < m; j++) errors[i, j] = noises[j];
-        return new ScoreTable($"synthetic {n}x{m} seed {seed}", grid, scores) { StandardErrors = reportStandardErrors ? errors : null };
+        return new ScoreTable($"synthetic {n}x{m} seed {seed}", grid, scores) { StandardErrors = reportStandardErrors ? Errors() : null };
+
+        double[,] Errors()
+        {
+            var errors = new double[n, m];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < m; j++) errors[i, j] = noises[j];
+            return errors;
+        }
     }
 
     /// <summary>
