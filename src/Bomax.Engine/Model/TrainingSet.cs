@@ -80,20 +80,4 @@ internal sealed record TrainingSet(Tensor Checkpoint, Tensor Benchmark, Tensor S
     /// <summary>The noise variance an observation's reported standard error gives, in standardised units (0 without one).</summary>
     public static double KnownNoiseOf(Observation o, Standardisation standardisation) =>
         o.StandardError is double se && se > 0 ? Math.Pow(se / standardisation.Scale[o.Cell.Benchmark], 2) : 0.0;
-
-    /// <summary>Each benchmark's reported noise variance in standardised units: the mean of <see cref="KnownNoiseOf"/> over its
-    /// observations (0 for a benchmark none of whose scores came with a standard error). An evaluation not yet made is expected to
-    /// report as much: an lm-eval task's standard error depends on its size and the score, which change little between
-    /// checkpoints.</summary>
-    public static double[] KnownNoiseByBenchmark(int benchmarks, IReadOnlyList<Observation> observations, Standardisation standardisation)
-    {
-        var sum = new double[benchmarks];
-        var count = new int[benchmarks];
-        foreach (var o in observations)
-        {
-            sum[o.Cell.Benchmark] += KnownNoiseOf(o, standardisation);
-            count[o.Cell.Benchmark]++;
-        }
-        return sum.Select((total, j) => count[j] > 0 ? total / count[j] : 0.0).ToArray();
-    }
 }

@@ -16,7 +16,7 @@ public sealed class ConditionedModel : IDisposable
     readonly Tensor factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB;
     readonly Tensor shared;            // N: the checkpoint jitter shared by every benchmark (ρ) at each checkpoint
     readonly Tensor reportedNoise;     // M: each benchmark's reported noise variance (standard errors), which a cell not yet evaluated
-                                       // will carry on top of σ² (TrainingSet.KnownNoiseByBenchmark; 0 where scores came without)
+                                       // will carry on top of σ² (TrainingPoints.KnownNoiseByBenchmark; 0 where scores came without)
     readonly double bias, noise;
     readonly Standardisation standardisation;
     readonly double[] weights;
@@ -128,7 +128,7 @@ public sealed class ConditionedModel : IDisposable
         {
             factor, alpha, indices.Checkpoint, indices.Benchmark, stepCov, kernel.Loadings.detach().clone(), kernel.Diagonal.detach().clone(),
             coefficients, coefficientsTimesB, shared.detach().clone(),
-            tensor(TrainingSet.KnownNoiseByBenchmark(m, observations, s), dtype: float64, device: device),
+            tensor(points.KnownNoiseByBenchmark(m), dtype: float64, device: device),
         };
         foreach (var t in owned) t.DetachFromDisposeScope();
         return new ConditionedModel(grid, fit, owned, kernel.TaskBias.item<double>(), kernel.Noise.item<double>(), observed, observedScore, constant)

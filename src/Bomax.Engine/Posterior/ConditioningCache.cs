@@ -90,6 +90,22 @@ internal sealed record TrainingPoints(long[] Checkpoints, long[] Benchmarks, dou
 
     public TrainingPoints Skip(int count) => new(Checkpoints[count..], Benchmarks[count..], KnownNoise[count..]);
 
+    /// <summary>Each of the <paramref name="benchmarks"/>' reported noise variance: the mean of <see cref="KnownNoise"/> over its
+    /// points (0 for a benchmark none of whose scores came with a standard error). An evaluation not yet made is expected to
+    /// report as much: an lm-eval task's standard error depends on its size and the score, which change little between
+    /// checkpoints.</summary>
+    public double[] KnownNoiseByBenchmark(int benchmarks)
+    {
+        var sum = new double[benchmarks];
+        var count = new int[benchmarks];
+        for (int k = 0; k < Count; k++)
+        {
+            sum[Benchmarks[k]] += KnownNoise[k];
+            count[Benchmarks[k]]++;
+        }
+        return sum.Select((total, j) => count[j] > 0 ? total / count[j] : 0.0).ToArray();
+    }
+
     public PointIndices On(Device device) => new(tensor(Checkpoints, dtype: int64, device: device), tensor(Benchmarks, dtype: int64, device: device));
 }
 
