@@ -96,7 +96,8 @@ public static class HyperparameterFit
         var raw = (double[])alone.Raw.Clone();
         Array.Copy(neutral.Raw, raw, neutral.LengthscaleIndex); // the loadings and the diagonal come first
         var start = alone with { Raw = raw };
-        var curve = Enumerable.Range(start.LengthscaleIndex, start.Raw.Length - start.LengthscaleIndex).ToArray();
+        // the curve's terms, lengthscale to warping; the error share is this study's own (its scores' errors, not the earlier runs')
+        var curve = Enumerable.Range(start.LengthscaleIndex, start.ErrorShareIndex - start.LengthscaleIndex).ToArray();
         string why = check.Benchmarks == 0
             ? "no benchmark has two cells to check it on"
             : FormattableString.Invariant($"it predicted the study {-check.Nats:0.0} nats worse than independent benchmarks");
