@@ -58,8 +58,7 @@ static class DenseReference
 
     /// <summary>Joint posterior (raw units) of every cell's true score, row-major cells: mean <c>N·M</c> and
     /// covariance <c>N·M x N·M</c>; observed cells are known exactly (zero rows and columns). Without
-    /// <paramref name="unevaluatedReported"/> the cells not yet evaluated carry σ² alone, not their benchmark's reported noise (its mean
-    /// over the benchmark's observations, times the error share κ, as an observation's own is).</summary>
+    /// <paramref name="unevaluatedReported"/> the cells not yet evaluated carry σ² alone, not their benchmark's reported noise.</summary>
     public static (double[] Mean, Matrix<double> Covariance) CellPosterior(
         Grid grid, IReadOnlyList<Observation> observations, ModelFit fit, EngineOptions options, IReadOnlyList<double>? sharedJitterFactors = null,
         bool unevaluatedReported = true)
@@ -69,8 +68,7 @@ static class DenseReference
         double Latent(Cell a, Cell b) => DenseReference.Latent(a, b, steps, h, fit.Hyperparameters.Rank, options.Kernel, sharedJitterFactors);
         var s = fit.Standardisation;
         int n = observations.Count, cells = grid.CellCount;
-        // κ s²: the share of a reported error's variance that the fit reads as noise between checkpoints
-        double Reported(Observation o) => o.StandardError is double se && se > 0 ? h.ErrorShare * Math.Pow(se / s.Scale[o.Cell.Benchmark], 2) : 0;
+        double Reported(Observation o) => o.StandardError is double se && se > 0 ? Math.Pow(se / s.Scale[o.Cell.Benchmark], 2) : 0;
         var reported = Enumerable.Range(0, grid.BenchmarkCount)
             .Select(j => unevaluatedReported ? observations.Where(o => o.Cell.Benchmark == j).Select(Reported).DefaultIfEmpty(0).Average() : 0)
             .ToArray();

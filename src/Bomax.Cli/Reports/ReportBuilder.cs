@@ -110,9 +110,6 @@ internal static class ReportBuilder
             new("fit", $"{fit.Report.Outcome}, fitted at {decision.State.FittedAt.ToString(c)} observations"),
             new("computed on", ComputeEnvironment.Describe()),
         };
-        if (state.Observations.Any(o => o.StandardError > 0))
-            settings.Insert(settings.FindIndex(s => s.Key == "checkpoint jitter (shared)") + 1, new("reported standard errors read as noise",
-                $"{values.ErrorShare.ToString("0.00", c)} of their variance (fitted: checkpoints scored on the same items vary by less)"));
         return (new StudyReport(study.Spec.Name, study.Spec.SpecPath, study.Spec.JournalPath, top[0], top, state.Observations.Count, grid.CellCount,
             grid.CheckpointCount, grid.BenchmarkCount, spent, FullGridSeconds(study, evaluations), pickRow, curve,
             grid.Benchmarks.Select(b => b.Name).ToList(), cells, failures, warnings, settings, "bomax " + StudyContext.ToolVersion, now)

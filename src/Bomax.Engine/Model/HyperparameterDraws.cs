@@ -50,7 +50,7 @@ public static class HyperparameterDraws
         {
             (TrainingSet.Build(grid, sample.Observations, fit.Standardisation, TorchDevice.Resolve(options.Device)), weight),
         };
-        var frozen = HyperparameterFit.Frozen(layout, sample.LeftOut, sample.Observations.Any(o => o.StandardError > 0)).ToHashSet();
+        var frozen = HyperparameterFit.Frozen(layout, sample.LeftOut).ToHashSet();
         int p = layout.Raw.Length;
         double[] Gradient(double[] raw) => MarginalLikelihood.Evaluate(sets, layout, raw, options).Gradient;
         var hessian = new double[p, p];

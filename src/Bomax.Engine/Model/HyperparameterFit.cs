@@ -96,8 +96,7 @@ public static class HyperparameterFit
         var raw = (double[])alone.Raw.Clone();
         Array.Copy(neutral.Raw, raw, neutral.LengthscaleIndex); // the loadings and the diagonal come first
         var start = alone with { Raw = raw };
-        // the curve's terms, lengthscale to warping; the error share is this study's own (its scores' errors, not the earlier runs')
-        var curve = Enumerable.Range(start.LengthscaleIndex, start.ErrorShareIndex - start.LengthscaleIndex).ToArray();
+        var curve = Enumerable.Range(start.LengthscaleIndex, start.Raw.Length - start.LengthscaleIndex).ToArray();
         string why = check.Benchmarks == 0
             ? "no benchmark has two cells to check it on"
             : FormattableString.Invariant($"it predicted the study {-check.Nats:0.0} nats worse than independent benchmarks");
@@ -169,20 +168,16 @@ public static class HyperparameterFit
         return fit with { Raw = raw };
     }
 
-    /// <summary>The raw hyperparameters a fit must leave where they are: the loadings and diagonal of benchmarks its sample left out,
-    /// and the error share κ when no score it reads came with a standard error (nothing but its prior would move it).</summary>
-    internal static int[] Frozen(Hyperparameters layout, IReadOnlySet<int> leftOut, bool reportsErrors) =>
-        leftOut.SelectMany(j => Enumerable.Range(j * layout.Rank, layout.Rank).Append(layout.DiagonalOffset + j))
-            .Concat(reportsErrors ? [] : [layout.ErrorShareIndex])
-            .ToArray();
+    /// <summary>The raw hyperparameters a fit must leave where they are: the loadings and diagonal of benchmarks its sample left out.</summary>
+    internal static int[] Frozen(Hyperparameters layout, IReadOnlySet<int> leftOut) =>
+        leftOut.SelectMany(j => Enumerable.Range(j * layout.Rank, layout.Rank).Append(layout.DiagonalOffset + j)).ToArray();
 
     /// <summary>The MAP of <paramref name="sets"/> from <paramref name="start"/>; <paramref name="fixedToo"/>: raw indices kept where they
     /// start, besides the left-out benchmarks' (<see cref="Frozen"/>).</summary>
     static (double[] Raw, FitReport Report) Minimise(IReadOnlyList<(TrainingSet, double)> sets, Hyperparameters start, EngineOptions options,
         int iterations, IReadOnlySet<int> leftOut, IReadOnlyList<int>? fixedToo = null)
     {
-        bool reportsErrors = sets.Any(set => set.Item1.KnownNoise.numel() > 0 && set.Item1.KnownNoise.max().item<double>() > 0);
-        var frozen = Frozen(start, leftOut, reportsErrors).Concat(fixedToo ?? []).ToArray();
+        var frozen = Frozen(start, leftOut).Concat(fixedToo ?? []).ToArray();
         // Track the best point seen: MathNet throws when it runs out of iterations or its line search
         // stalls, and a budgeted, partly converged fit is still the best estimate we have.
         double bestValue = double.PositiveInfinity;

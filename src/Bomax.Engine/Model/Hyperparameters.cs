@@ -4,8 +4,8 @@ namespace Bomax.Engine.Model;
 
 /// <summary>
 /// The multi-task GP's hyperparameters as one unconstrained vector (what the optimiser moves).
-/// Layout: W (M × r, row-major) | raw v (M) | raw lengthscale | raw jitter | raw noise | raw shared jitter | raw warp a | raw warp b
-/// | raw error share. Positive quantities are softplus(raw) (plus a floor for lengthscale and noise); the error share is e^raw.
+/// Layout: W (M × r, row-major) | raw v (M) | raw lengthscale | raw jitter | raw noise | raw shared jitter | raw warp a | raw warp b.
+/// Positive quantities are softplus(raw) (plus a floor for lengthscale and noise).
 /// </summary>
 public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
 {
@@ -17,8 +17,7 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
     public int SharedJitterIndex => LengthscaleIndex + 3;
     public int WarpAIndex => LengthscaleIndex + 4;
     public int WarpBIndex => LengthscaleIndex + 5;
-    public int ErrorShareIndex => LengthscaleIndex + 6;
-    public static int LengthFor(int benchmarks, int rank) => benchmarks * rank + benchmarks + 7;
+    public static int LengthFor(int benchmarks, int rank) => benchmarks * rank + benchmarks + 6;
 
     /// <summary>A neutral start: benchmarks positively correlated, a lengthscale of a fifth of the run.</summary>
     public static Hyperparameters Initial(int benchmarks, int rank, EngineOptions options)
@@ -35,7 +34,6 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
         raw[h.SharedJitterIndex] = InverseSoftplus(0.05);
         raw[h.WarpAIndex] = InverseSoftplus(0.1);
         raw[h.WarpBIndex] = InverseSoftplus(0.1);
-        raw[h.ErrorShareIndex] = 0; // e⁰: the reported standard errors as they are
         return h;
     }
 
@@ -48,7 +46,7 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
         static double One(torch.Tensor? t) => t is null ? 1.0 : t.item<double>(); // only the warps are ever null: no warping, a = b = 1
         return new HyperparameterValues(
             All(kernel.Loadings.flatten()), All(kernel.Diagonal), One(kernel.Lengthscale), One(kernel.Jitter), One(kernel.TaskBias),
-            One(kernel.Noise), One(kernel.SharedJitter), One(kernel.WarpA), One(kernel.WarpB), One(kernel.ErrorShare));
+            One(kernel.Noise), One(kernel.SharedJitter), One(kernel.WarpA), One(kernel.WarpB));
     });
 
     /// <summary>The same hyperparameters with each benchmark's row of the benchmark covariance B = W Wᵀ + diag(v) scaled so that its
@@ -109,7 +107,6 @@ public sealed record Hyperparameters(int Benchmarks, int Rank, double[] Raw)
 /// <summary>Decoded hyperparameters: loadings W (M × r row-major), diagonal v (M), step lengthscale,
 /// checkpoint jitter η (spread by B), benchmark intercept variance τ, noise variance σ², and the
 /// checkpoint jitter ρ shared equally by all benchmarks (standardised units), and the Kumaraswamy
-/// warping x ↦ 1 − (1 − x^a)^b of the normalised step (a = b = 1: no warping), and the share κ of a reported standard error's
-/// variance that is noise between checkpoints (<see cref="IcmKernel.ErrorShare"/>).</summary>
+/// warping x ↦ 1 − (1 − x^a)^b of the normalised step (a = b = 1: no warping).</summary>
 public sealed record HyperparameterValues(double[] Loadings, double[] Diagonal, double Lengthscale, double Jitter, double TaskBias, double Noise,
-    double SharedJitter, double WarpA = 1.0, double WarpB = 1.0, double ErrorShare = 1.0);
+    double SharedJitter, double WarpA = 1.0, double WarpB = 1.0);

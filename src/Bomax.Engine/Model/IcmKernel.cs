@@ -7,12 +7,12 @@ namespace Bomax.Engine.Model;
 /// <summary>
 /// The intrinsic coregionalisation kernel with a checkpoint-level jitter and a per-benchmark intercept:
 /// k((x,t),(x′,t′)) = (k_x(x,x′) + η δ(x,x′)) · B[t,t′] + ρ δ(x,x′) + τ δ(t,t′), with B = W Wᵀ + diag(v),
-/// plus observation noise σ² + κ s² on the diagonal, s the score's reported standard error (0 when none). η δ B is checkpoint jitter
-/// shaped like the trends; ρ δ is jitter that moves every benchmark of a checkpoint together (a checkpoint that is good everywhere).
-/// Every tensor is float64; shapes are in the comments.
+/// plus observation noise σ² on the diagonal. η δ B is checkpoint jitter shaped like the trends; ρ δ is
+/// jitter that moves every benchmark of a checkpoint together (a checkpoint that is good everywhere). Every tensor is float64;
+/// shapes are in the comments.
 /// </summary>
 internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Lengthscale, Tensor Jitter, Tensor TaskBias, Tensor Noise,
-    Tensor SharedJitter, Tensor? WarpA, Tensor? WarpB, StepKernel Kind, bool HasJitter, Tensor ErrorShare)
+    Tensor SharedJitter, Tensor? WarpA, Tensor? WarpB, StepKernel Kind, bool HasJitter)
 {
     /// <summary>ρ at each checkpoint (length N) where a report's widened posterior reads it wider at some checkpoints than at others
     /// (<see cref="StepCrowding"/>); null: <see cref="SharedJitter"/> at every checkpoint. <see cref="Covariance"/> reads it; a fit
@@ -33,9 +33,7 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         // a ≤ 1 and b ≥ 1 keep the warping concave: it may stretch the start of the run, never squash it.
         Tensor? warpA = options.InputWarping ? exp(-nn.functional.softplus(raw[layout.WarpAIndex])) : null;
         Tensor? warpB = options.InputWarping ? Const(1.0, raw) + nn.functional.softplus(raw[layout.WarpBIndex]) : null;
-        var errorShare = exp(raw[layout.ErrorShareIndex]);
-        return new IcmKernel(loadings, diagonal, lengthscale, jitter, bias, noise, shared, warpA, warpB, options.Kernel, options.CheckpointJitter,
-            errorShare);
+        return new IcmKernel(loadings, diagonal, lengthscale, jitter, bias, noise, shared, warpA, warpB, options.Kernel, options.CheckpointJitter);
     }
 
     /// <summary>B[a, b] for benchmark indices <paramref name="a"/> (A) and <paramref name="b"/> (B): <c>A x B</c>, from the
@@ -90,7 +88,7 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
         var b = rows.matmul(rows.T) + data.SameBenchmark * Diagonal.index_select(0, data.Benchmark).unsqueeze(1);
         // Runs stacked into one set are independent: their trends do not meet (checkpoints and intercepts are already per run).
         var trend = data.SameRun is null ? kx * b : kx * b * data.SameRun;
-        return trend + SharedJitter * data.SameCheckpoint + TaskBias * data.SameBenchmark + diag(Noise + ErrorShare * data.KnownNoise);
+        return trend + SharedJitter * data.SameCheckpoint + TaskBias * data.SameBenchmark + diag(Noise + data.KnownNoise);
     }
 
     /// <summary>Weak priors (negative log density, up to a constant) that keep sparse fits stable.</summary>
@@ -106,13 +104,6 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
             + LogNormal(Lengthscale, 0.25, 1.0)
             + (HasJitter ? LogNormal(Jitter, 0.05, 1.5) + LogNormal(SharedJitter, 0.05, 1.5) : zeros_like(Jitter))
             + LogNormal(Noise, 0.1, 1.5)
-            + (WarpA is null || WarpB is null ? zeros_like(Noise) : LogNormal(WarpA, 1.0, 0.75) + LogNormal(WarpB, 1.0, 0.75))
-            + LogNormal(ErrorShare, 1.0, ErrorShareSpread);
+            + (WarpA is null || WarpB is null ? zeros_like(Noise) : LogNormal(WarpA, 1.0, 0.75) + LogNormal(WarpB, 1.0, 0.75));
     }
-
-    /// <summary>The spread of κ's log-normal prior, whose median 1 takes a reported standard error as it is. lm-eval's error is the
-    /// sampling error of the task's items, while every checkpoint is scored on the same items, so the noise between checkpoints is
-    /// a share of it: the scores of six Pythia runs vary from one late checkpoint to the next by 0.3–0.9 of their errors
-    /// (docs/measurements.md#the-error-share). A spread of 1 lets a study's own cells say which.</summary>
-    public const double ErrorShareSpread = 1.0;
 }

@@ -15,9 +15,8 @@ public sealed class ConditionedModel : IDisposable
 {
     readonly Tensor factor, alpha, trainCheckpoint, trainBenchmark, stepCov, loadings, taskDiagonal, coefficients, coefficientsTimesB;
     readonly Tensor shared;            // N: the checkpoint jitter shared by every benchmark (ρ) at each checkpoint
-    readonly Tensor reportedNoise;     // M: each benchmark's reported noise variance (standard errors) times the error share κ, which a
-                                       // cell not yet evaluated will carry on top of σ² (TrainingPoints.KnownNoiseByBenchmark; 0 where
-                                       // scores came without)
+    readonly Tensor reportedNoise;     // M: each benchmark's reported noise variance (standard errors), which a cell not yet evaluated
+                                       // will carry on top of σ² (TrainingPoints.KnownNoiseByBenchmark; 0 where scores came without)
     readonly double bias, noise;
     readonly Standardisation standardisation;
     readonly double[] weights;
@@ -89,10 +88,10 @@ public sealed class ConditionedModel : IDisposable
             }
 
         using var scope = NewDisposeScope();
-        var kernel = IcmKernel.Decode(tensor(fit.Hyperparameters.Raw, dtype: float64, device: device), fit.Hyperparameters, options);
-        var points = TrainingPoints.Of(observations, s, kernel.ErrorShare.item<double>());
+        var points = TrainingPoints.Of(observations, s);
         var indices = points.On(device);
         var steps = tensor(grid.NormalisedSteps(), dtype: float64, device: device);
+        var kernel = IcmKernel.Decode(tensor(fit.Hyperparameters.Raw, dtype: float64, device: device), fit.Hyperparameters, options);
         var shared = kernel.SharedJitter * (sharedJitterFactors is null
             ? ones(n, dtype: float64, device: device)
             : tensor(sharedJitterFactors.ToArray(), dtype: float64, device: device));

@@ -78,11 +78,9 @@ internal sealed record TrainingPoints(long[] Checkpoints, long[] Benchmarks, dou
 {
     public int Count => Checkpoints.Length;
 
-    /// <summary>The points of <paramref name="observations"/>, each with its reported noise times the fit's error share κ
-    /// (<see cref="Model.HyperparameterValues.ErrorShare"/>): what of a standard error is noise between checkpoints.</summary>
-    public static TrainingPoints Of(IReadOnlyList<Observation> observations, Standardisation standardisation, double errorShare) =>
+    public static TrainingPoints Of(IReadOnlyList<Observation> observations, Standardisation standardisation) =>
         new(observations.Select(o => (long)o.Cell.Checkpoint).ToArray(), observations.Select(o => (long)o.Cell.Benchmark).ToArray(),
-            observations.Select(o => errorShare * TrainingSet.KnownNoiseOf(o, standardisation)).ToArray());
+            observations.Select(o => TrainingSet.KnownNoiseOf(o, standardisation)).ToArray());
 
     public bool IsPrefixOf(TrainingPoints other) =>
         Count <= other.Count

@@ -41,14 +41,14 @@ public sealed class ReportBuilderTests : IDisposable
     static double Score(int checkpoint, int benchmark) =>
         0.7 + 0.05 * benchmark - 0.002 * (checkpoint - 6) * (checkpoint - 6) + 0.001 * ((checkpoint * 7 + benchmark * 3) % 5);
 
-    static JournalContents Journal(StudyContext study, int evaluations = 22, double? standardError = null)
+    static JournalContents Journal(StudyContext study, int evaluations = 22)
     {
         var random = new Random(5);
         var cells = Enumerable.Range(0, study.Grid.CellCount).Select(study.Grid.CellAt).OrderBy(_ => random.Next()).Take(evaluations).ToList();
         foreach (var cell in cells)
             JournalFile.Append(study.Spec.JournalPath,
                 new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
-                    study.Grid.Benchmarks[cell.Benchmark].Name, Score(cell.Checkpoint, cell.Benchmark), standardError, 3.0, 1)
+                    study.Grid.Benchmarks[cell.Benchmark].Name, Score(cell.Checkpoint, cell.Benchmark), null, 3.0, 1)
                 {
                     Time = DateTimeOffset.UnixEpoch,
                 });
@@ -68,29 +68,6 @@ public sealed class ReportBuilderTests : IDisposable
         var crowded = Study(checkpoints: "[ckpt-1, ckpt-2, ckpt-4, ckpt-8, ckpt-16, ckpt-2000, ckpt-4000, ckpt-6000, ckpt-8000, ckpt-10000]");
         // Step 16 is crowded a tenth: half the distance from step 8 to step 2,000 is 996 steps, the even gap 1,111.
         Assert.Equal("× 1.5–6.0 at the 5 of 10 checkpoints crowded onto one step, as fitted elsewhere", Said(crowded));
-    }
-
-    /// <summary>Scores with standard errors: the details say what share of their variance the fit read as noise, the engine's own
-    /// κ; scores without say nothing of it.</summary>
-    [Fact]
-    public void TheDetailsSayHowMuchOfTheReportedErrorsTheFitReadAsNoise()
-    {
-        var study = Study();
-        var plain = ReportBuilder.Build(study, Journal(study), DateTimeOffset.UnixEpoch)!;
-        Assert.DoesNotContain(plain.EngineSettings, s => s.Key == "reported standard errors read as noise");
-
-        File.Delete(Path.Combine(directory, "journal.jsonl"));
-        var journal = Journal(study, 30, standardError: 0.02); // ten times the scores' own scatter about their curve
-        var report = ReportBuilder.Build(study, journal, DateTimeOffset.UnixEpoch)!;
-        var keys = report.EngineSettings.Select(s => s.Key).ToList();
-        Assert.Equal(keys.IndexOf("checkpoint jitter (shared)") + 1, keys.IndexOf("reported standard errors read as noise"));
-        var decision = StudyDecision.Final(study.Grid, study.Observe(journal).Observations, study.Engine, PlannerState.Empty);
-        double share = decision.Model.Fit.Hyperparameters.Values(study.Engine).ErrorShare;
-        decision.Dispose();
-        Assert.True(share < 0.5, $"κ {share}: errors far wider than the scatter");
-        Assert.Equal(
-            $"{share.ToString("0.00", CultureInfo.InvariantCulture)} of their variance (fitted: checkpoints scored on the same items vary by less)",
-            report.EngineSettings.Single(s => s.Key == "reported standard errors read as noise").Value);
     }
 
     [Fact]

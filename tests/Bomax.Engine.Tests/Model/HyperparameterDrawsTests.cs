@@ -42,10 +42,8 @@ public class HyperparameterDrawsTests
         Assert.Equal(200, draws.Count);
         Assert.Equal(draws.Select(d => d.Raw), HyperparameterDraws.Of(grid, observations, fit, Options, 200).Select(d => d.Raw));
         var layout = fit.Hyperparameters;
-        // no warping and no standard errors: the objective does not depend on them
-        foreach (int unused in new[] { layout.WarpAIndex, layout.WarpBIndex, layout.ErrorShareIndex })
+        foreach (int unused in new[] { layout.WarpAIndex, layout.WarpBIndex }) // no warping: the objective does not depend on them
             Assert.All(draws, d => Assert.Equal(layout.Raw[unused], d.Raw[unused]));
-        Assert.Equal(0, layout.Raw[layout.ErrorShareIndex]); // κ = 1, the neutral start: a fit without errors leaves it there
         int lengthscale = layout.LengthscaleIndex;
         double spread = Spread(draws, lengthscale);
         Assert.True(spread > 0, "the lengthscale is uncertain");

@@ -38,7 +38,6 @@ public class HyperparameterValuesTests
         Assert.Equal(jitter ? Softplus(raw[h.SharedJitterIndex]) : 0.0, values.SharedJitter, 1e-12);
         Assert.Equal(warping ? Math.Exp(-Softplus(raw[h.WarpAIndex])) : 1.0, values.WarpA, 1e-12);
         Assert.Equal(warping ? 1 + Softplus(raw[h.WarpBIndex]) : 1.0, values.WarpB, 1e-12);
-        Assert.Equal(Math.Exp(raw[h.ErrorShareIndex]), values.ErrorShare, 1e-12);
     }
 
     [Fact]

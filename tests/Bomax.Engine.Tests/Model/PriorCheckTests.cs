@@ -74,31 +74,13 @@ public class PriorCheckTests
         AssertTheirCurveWithTheStudysOwnCovariance(fit, earlier, options);
     }
 
-    /// <summary>Set aside, the earlier runs' curve is kept but not their error share: how much of this study's reported errors is noise
-    /// is read from this study's scores (here errors of 0.05 on cells that scatter by 0.005–0.02).</summary>
-    [Fact]
-    public void SetAsideTheErrorShareIsTheStudysOwn()
-    {
-        var earlier = EarlierRunOf(1, 3);
-        var options = new EngineOptions { Earlier = earlier };
-        var reported = ThreeABenchmark.Select(o => o with { StandardError = 0.05 }).ToList();
-
-        var fit = HyperparameterFit.Fit(Study.Grid, reported, options);
-
-        Assert.Contains("set aside", fit.Report.Outcome, StringComparison.Ordinal);
-        AssertTheirCurveWithTheStudysOwnCovariance(fit, earlier, options);
-        Assert.Equal(0, earlier.Alone(4, fit.Hyperparameters.Rank, options).Raw[fit.Hyperparameters.ErrorShareIndex]); // theirs: no errors
-        double share = fit.Hyperparameters.Values(options).ErrorShare;
-        Assert.True(share < 0.5, $"κ {share}");
-    }
-
     /// <summary>The fit's curve (lengthscale, jitters, noise, warping) is the earlier runs' alone, exactly; its benchmark covariance is
     /// not theirs.</summary>
     static void AssertTheirCurveWithTheStudysOwnCovariance(ModelFit fit, EarlierRuns earlier, EngineOptions options)
     {
         var alone = earlier.Alone(4, fit.Hyperparameters.Rank, options);
         int curve = alone.LengthscaleIndex;
-        Assert.Equal(alone.Raw[curve..alone.ErrorShareIndex], fit.Hyperparameters.Raw[curve..alone.ErrorShareIndex]);
+        Assert.Equal(alone.Raw[curve..], fit.Hyperparameters.Raw[curve..]);
         Assert.NotEqual(alone.Raw[..curve], fit.Hyperparameters.Raw[..curve]);
     }
 
