@@ -148,18 +148,16 @@ internal static class ReplayCommand
             threads, threadGains, stop, prior, costs, coolCosts, costNoise, hyperDraws, intervalJitter,
             noRunSpread, noCoMovement,
         };
+        // The table to replay, its standard errors, and where to save a copy (the thread timings save none).
+        TableSource Source(ParseResult parse, string? savePath) =>
+            new(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), savePath)
+            {
+                SyntheticStandardErrors = parse.GetValue(syntheticStandardErrors), StandardErrorPath = parse.GetValue(standardErrors),
+            };
         command.SetAction(parse => parse.GetValue(threadGains) is { } sizes
-            ? MeasureThreads(Terminal.Of(parse),
-                new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), null)
-                {
-                    SyntheticStandardErrors = parse.GetValue(syntheticStandardErrors), StandardErrorPath = parse.GetValue(standardErrors),
-                }, sizes,
+            ? MeasureThreads(Terminal.Of(parse), Source(parse, null), sizes,
                 parse.GetResult(threads) is { Implicit: false } ? parse.GetValue(threads) : Environment.ProcessorCount, parse.GetValue(json))
-            : Run(Terminal.Of(parse),
-                new TableSource(parse.GetValue(table), parse.GetValue(synthetic), parse.GetValue(syntheticSeed), parse.GetValue(saveTable))
-                {
-                    SyntheticStandardErrors = parse.GetValue(syntheticStandardErrors), StandardErrorPath = parse.GetValue(standardErrors),
-                },
+            : Run(Terminal.Of(parse), Source(parse, parse.GetValue(saveTable)),
                 parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch),
                 InitialCells(parse.GetResult(init) is { Implicit: false }, parse.GetValue(init), parse.GetValue(prior)),
                 parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
