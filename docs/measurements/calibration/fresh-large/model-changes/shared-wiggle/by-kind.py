@@ -1,4 +1,4 @@
-"""compare.py NEW_DIR: each replay in NEW_DIR against the JSON of the same name among the calibration replays of this build
+"""by-kind.py NEW_DIR: each replay in NEW_DIR against the JSON of the same name among the calibration replays of this build
 (../../../*.json, ../../*.json, ../../../dataset2/*.json): regret median / worst, true bests, coverage, then P(best)'s bands."""
 import json,glob,os,sys
 here=os.path.dirname(os.path.abspath(__file__))
