@@ -18,10 +18,10 @@ for f in sorted(glob.glob(new_dir+'/*.json')):
     name=os.path.basename(f)
     if os.path.getsize(f)==0: continue
     try: new=json.load(open(f))
-    except: continue
-    base=None
-    for bd in base_dirs:
-        if os.path.exists(bd+'/'+name): base=json.load(open(bd+'/'+name)); break
+    except ValueError: continue
+    found=next((os.path.join(bd,name) for bd in base_dirs if os.path.exists(os.path.join(bd,name))),None)
+    if found is None: print(f"{name}: no baseline of that name"); continue
+    base=json.load(open(found))
     a=summ(base); b=summ(new)
     for k,v in (('base',a),('new',b)):
         for i in range(4): tot[k][i]+=v[i]*(v[4] if i==3 else 1)

@@ -3,7 +3,7 @@
 import json,glob,os,sys
 here=os.path.dirname(os.path.abspath(__file__))
 cal=os.path.normpath(os.path.join(here,'..','..','..'))
-base_dirs=[cal,os.path.join(cal,'fresh-large'),os.path.join(cal,'dataset2')]
+kinds={'calibration':cal,'fresh-large':os.path.join(cal,'fresh-large'),'dataset2':os.path.join(cal,'dataset2')}
 new_dir=sys.argv[1]
 bands=[(0,.2),(.2,.5),(.5,.9),(.9,1.01)]
 def runs(d):
@@ -16,15 +16,18 @@ def bandstr(bs):
         for k,(lo,hi) in enumerate(bands):
             if lo<=p<hi: acc[k][0]+=1; acc[k][1]+=p; acc[k][2]+=ok
     return ", ".join(f"{a[1]/a[0]:.2f}->{a[2]/a[0]:.2f} ({a[0]})" if a[0] else "-" for a in acc)
-groups={'calibration':[],'fresh-large':[],'dataset2':[]}
+def brier(bs): return sum((b['prob_best']-(b['regret']==0))**2 for b in bs)/len(bs)
+def mean_regret(bs): return 100*sum(b['regret'] for b in bs)/len(bs)
+groups={kind:[] for kind in kinds}
 lower=higher=0
 for f in sorted(glob.glob(new_dir+'/*.json')):
     if os.path.getsize(f)==0: continue
     try: new=json.load(open(f))
     except Exception: continue
     name=os.path.basename(f)
-    for bd in base_dirs:
-        if os.path.exists(os.path.join(bd,name)): base=json.load(open(os.path.join(bd,name))); group=os.path.basename(bd) if bd!=base_dirs[0] else 'calibration'; break
+    group=next((kind for kind,d in kinds.items() if os.path.exists(os.path.join(d,name))),None)
+    if group is None: print(f"{name}: no baseline of that name"); continue
+    base=json.load(open(os.path.join(kinds[group],name)))
     line=f"{name[:-5]:22s}"
     for bb,nb in zip(base['budgets'],new['budgets']):
         for key in ('regret_median','regret_max'):
@@ -39,10 +42,7 @@ for g,pairs in groups.items():
     if not pairs: continue
     bb=[b for base,_ in pairs for b in runs(base)]; nb=[b for _,new in pairs for b in runs(new)]
     allb+=bb; alln+=nb
-    brier=lambda xs: sum((b['prob_best']-(b['regret']==0))**2 for b in xs)/len(xs)
-    mreg=lambda xs: 100*sum(b['regret'] for b in xs)/len(xs)
-    print(f"{g} ({len(pairs)} grids): before {bandstr(bb)} Brier {brier(bb):.3f} regret {mreg(bb):.3f}%")
-    print(f"{' '*len(g)}  with wiggle {bandstr(nb)} Brier {brier(nb):.3f} regret {mreg(nb):.3f}%")
+    print(f"{g} ({len(pairs)} grids): before {bandstr(bb)} Brier {brier(bb):.3f} regret {mean_regret(bb):.3f}%")
+    print(f"{' '*len(g)}  with wiggle {bandstr(nb)} Brier {brier(nb):.3f} regret {mean_regret(nb):.3f}%")
 if allb:
-    brier=lambda xs: sum((b['prob_best']-(b['regret']==0))**2 for b in xs)/len(xs)
     print(f"ALL: before {bandstr(allb)} Brier {brier(allb):.3f}; with wiggle {bandstr(alln)} Brier {brier(alln):.3f}")
