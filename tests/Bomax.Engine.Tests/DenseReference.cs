@@ -24,6 +24,7 @@ static class DenseReference
     {
         double r = Math.Abs(Warp(a, warpA, warpB) - Warp(b, warpA, warpB)) / lengthscale;
         if (kind == Engine.Model.StepKernel.Rbf) return Math.Exp(-0.5 * r * r);
+        if (kind == Engine.Model.StepKernel.Matern32) return (1 + Math.Sqrt(3) * r) * Math.Exp(-Math.Sqrt(3) * r);
         double s = Math.Sqrt(5) * r;
         return (1 + s + s * s / 3) * Math.Exp(-s);
     }

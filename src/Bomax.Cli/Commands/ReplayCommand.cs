@@ -71,6 +71,8 @@ internal static class ReplayCommand
             DefaultValueFactory = _ => EngineSpec.Default.Init,
         };
         var device = EngineWords.Devices.Option("--device", $"{EngineWords.Devices.List} (default auto: CUDA when present).");
+        var kernel = EngineWords.Kernels.Option("--kernel", $"The step kernel, {EngineWords.Kernels.List} (default "
+            + $"{EngineWords.Kernels.Word(EngineSpec.Default.Kernel)}, as in a study).");
         var rule = EngineWords.Acquisitions.Option("--acquisition",
             "row-first (the row with the best EI, then its most informative cell; the default), row (EI with what a cell says about "
             + "its row) or cell (BOMAX's EI of the cell alone).");
@@ -144,7 +146,7 @@ internal static class ReplayCommand
         var command = new Command("replay", "Simulate studies on a complete score table and measure the regret of the pick against two baselines.")
         {
             table, synthetic, syntheticSeed, syntheticStandardErrors, standardErrors, saveTable, budget, seeds, firstSeed, batch, init, device,
-            rule, rank, noJitter, warp, noCheck, json,
+            kernel, rule, rank, noJitter, warp, noCheck, json,
             threads, threadGains, stop, prior, costs, coolCosts, costNoise, hyperDraws, intervalJitter,
             noRunSpread, noCoMovement,
         };
@@ -160,7 +162,8 @@ internal static class ReplayCommand
             : Run(Terminal.Of(parse), Source(parse, parse.GetValue(saveTable)),
                 parse.GetValue(budget)!, parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(batch),
                 InitialCells(parse.GetResult(init) is { Implicit: false }, parse.GetValue(init), parse.GetValue(prior)),
-                parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
+                parse.GetValue(device) ?? ComputeDevice.Auto, parse.GetValue(kernel) ?? EngineSpec.Default.Kernel,
+                parse.GetValue(rule) ?? AcquisitionRule.RowFirst, parse.GetValue(rank),
                 parse.GetValue(noJitter), parse.GetValue(warp), parse.GetValue(noCheck), parse.GetValue(json), parse.GetValue(threads),
                 parse.GetValue(stop), parse.GetValue(prior) ?? [], CommandLine(parse), parse.GetValue(costs), parse.GetValue(coolCosts),
                 parse.GetValue(costNoise), parse.GetValue(hyperDraws), parse.GetValue(intervalJitter), parse.GetValue(noRunSpread),
@@ -302,7 +305,7 @@ internal static class ReplayCommand
     }
 
     static int Run(Terminal io, TableSource source, string budgetText, int seeds, int firstSeed, int batch, int init, ComputeDevice device,
-        AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
+        StepKernel kernel, AcquisitionRule rule, int rank, bool noJitter, bool warp, bool noCheck, bool json, int threadCount,
         string? stopText = null, IReadOnlyList<string>? priorPaths = null, string? commandLine = null, string? costsPath = null,
         bool coolCosts = false, double costNoise = 0, int? hyperDraws = null, double? intervalJitter = null, bool noRunSpread = false,
         bool noCoMovement = false)
@@ -352,6 +355,7 @@ internal static class ReplayCommand
         var options = new EngineOptions
         {
             Device = device,
+            Kernel = kernel,
             TaskRank = rank,
             CheckpointJitter = !noJitter,
             InputWarping = warp,

@@ -68,7 +68,8 @@ internal static class EngineWords
             Synonyms = [("gpu", "cuda")],
         };
 
-    public static readonly SettingWords<StepKernel> Kernels = new(("matern52", StepKernel.Matern52), ("rbf", StepKernel.Rbf));
+    public static readonly SettingWords<StepKernel> Kernels =
+        new(("matern32", StepKernel.Matern32), ("matern52", StepKernel.Matern52), ("rbf", StepKernel.Rbf));
 
     public static readonly SettingWords<AcquisitionRule> Acquisitions = new(
         ("row-first", AcquisitionRule.RowFirst), ("row", AcquisitionRule.RowExpectedImprovement), ("cell", AcquisitionRule.CellExpectedImprovement));

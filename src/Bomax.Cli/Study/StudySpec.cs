@@ -213,7 +213,7 @@ internal sealed record EngineSpec(ComputeDevice Device, StepKernel Kernel, int T
     /// <summary>LibTorch's threads while the engine fits (<c>engine.threads</c>; <see cref="EngineOptions.Threads"/>).</summary>
     public int Threads { get; init; } = 1;
 
-    public static EngineSpec Default { get; } = new(ComputeDevice.Auto, StepKernel.Matern52, 0, 0, 2, AcquisitionRule.RowFirst);
+    public static EngineSpec Default { get; } = new(ComputeDevice.Auto, StepKernel.Matern32, 0, 0, 2, AcquisitionRule.RowFirst);
 
     /// <summary>Initial cells per benchmark when the spec names earlier runs (<c>prior:</c>) and does not write <c>engine.init</c>:
     /// what they tell the model lets it choose sooner (see docs/measurements.md, "Learning from earlier runs").</summary>

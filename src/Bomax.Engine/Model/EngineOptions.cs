@@ -2,8 +2,9 @@ using Bomax.Engine.Posterior;
 
 namespace Bomax.Engine.Model;
 
-/// <summary>The stationary kernel over the normalised training step.</summary>
-public enum StepKernel { Matern52, Rbf }
+/// <summary>The stationary kernel over the normalised training step. Matérn-3/2 is the default: smoother kernels flatten the
+/// curve's top, where the best checkpoints are, and read its runners-up low (docs/measurements.md#matern32).</summary>
+public enum StepKernel { Matern52, Rbf, Matern32 }
 
 /// <summary>How an unobserved cell's worth is scored.</summary>
 public enum AcquisitionRule
@@ -25,7 +26,7 @@ public enum AcquisitionRule
 /// </summary>
 public sealed record EngineOptions
 {
-    public StepKernel Kernel { get; init; } = StepKernel.Matern52;
+    public StepKernel Kernel { get; init; } = StepKernel.Matern32;
     /// <summary>Rank of the learned task covariance B = W Wᵀ + diag(v); 0 means automatic (1).</summary>
     public int TaskRank { get; init; } = 0;
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;

@@ -49,9 +49,17 @@ internal sealed record IcmKernel(Tensor Loadings, Tensor Diagonal, Tensor Length
     public Tensor Step(Tensor a, Tensor b)
     {
         var r = (Warp(a).unsqueeze(1) - Warp(b).unsqueeze(0)).abs() / Lengthscale;
-        if (Kind == StepKernel.Rbf) return exp(r * r * Const(-0.5, r));
-        var s = r * Const(Math.Sqrt(5.0), r);
-        return (Const(1.0, s) + s + s * s * Const(1.0 / 3.0, s)) * exp(-s);
+        switch (Kind)
+        {
+            case StepKernel.Rbf:
+                return exp(r * r * Const(-0.5, r));
+            case StepKernel.Matern32:
+                var t = r * Const(Math.Sqrt(3.0), r);
+                return (Const(1.0, t) + t) * exp(-t);
+            default:
+                var s = r * Const(Math.Sqrt(5.0), r);
+                return (Const(1.0, s) + s + s * s * Const(1.0 / 3.0, s)) * exp(-s);
+        }
     }
 
     /// <summary>

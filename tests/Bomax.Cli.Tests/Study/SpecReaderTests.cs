@@ -151,7 +151,7 @@ public class SpecReaderTests
         Assert.Equal(10, spec.Budget.Evaluations(100));
         Assert.Null(spec.Stop.ProbBest);
         Assert.Null(spec.Stop.ExpectedShortfall);
-        Assert.Equal(new EngineSpec(ComputeDevice.Auto, StepKernel.Matern52, 0, 0, 2, AcquisitionRule.RowFirst), spec.Engine);
+        Assert.Equal(new EngineSpec(ComputeDevice.Auto, StepKernel.Matern32, 0, 0, 2, AcquisitionRule.RowFirst), spec.Engine);
         Assert.Equal(Path.Combine(SpecDirectory, ".bomax", "s1.jsonl"), spec.JournalPath);
     }
 
@@ -360,7 +360,7 @@ public class SpecReaderTests
         + "or a score difference like 0.0005, found 'small'")]
     [InlineData("engine: { device: gpu }\n", 9, 19, "engine.device", "'gpu' is not one of auto, cpu, cuda; did you mean 'cuda'?")]
     [InlineData("engine: { device: tpu }\n", 9, 19, "engine.device", "'tpu' is not one of auto, cpu, cuda; did you mean 'cpu'?")]
-    [InlineData("engine: { kernel: matern }\n", 9, 19, "engine.kernel", "did you mean 'matern52'?")]
+    [InlineData("engine: { kernel: matern3 }\n", 9, 19, "engine.kernel", "did you mean 'matern32'?")]
     [InlineData("engine: { acquisition: rowfirst }\n", 9, 24, "engine.acquisition", "did you mean 'row-first'?")]
     [InlineData("engine: { task-rank: 0 }\n", 9, 22, "engine.task-rank", "must be auto or at least 1, found 0")]
     [InlineData("engine: { task-rank: auot }\n", 9, 22, "engine.task-rank", "did you mean 'auto'?")]

@@ -55,14 +55,16 @@ public class HyperparameterDrawsTests
     {
         var (grid, few) = Curve(20, 3, 0.25, seed: 2);
         var (_, many) = Curve(20, 3, 1.0, seed: 2);
+        // The lengthscale, which the cells decide: this smooth curve's noise sits at its floor, where the prior holds it about as
+        // open with every cell as with a quarter (spread 1.09 and 1.07 on the Matérn-3/2 kernel).
         double SpreadOf(List<Observation> observations)
         {
             var fit = HyperparameterFit.Fit(grid, observations, Options);
             var draws = HyperparameterDraws.Of(grid, observations, fit, Options, 100);
-            return Spread(draws, fit.Hyperparameters.NoiseIndex);
+            return Spread(draws, fit.Hyperparameters.LengthscaleIndex);
         }
         double open = SpreadOf(few), known = SpreadOf(many);
-        Assert.True(known < open, $"noise spread with every cell {known}, with a quarter {open}");
+        Assert.True(known < 0.85 * open, $"lengthscale spread with every cell {known}, with a quarter {open}");
     }
 
     [Fact]
