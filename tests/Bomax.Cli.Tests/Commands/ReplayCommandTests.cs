@@ -260,6 +260,33 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Contains("give a TABLE file or --synthetic NxM", neither.Stderr);
     }
 
+    [Fact]
+    public void KernelChoosesTheStepKernelMatern32ByDefault()
+    {
+        string[] grid = ["replay", "--synthetic", "24x4", "--synthetic-seed", "3", "--seeds", "1", "--budget", "0.25", "--json"];
+        static string[] Readings(string json)
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.GetProperty("runs").EnumerateArray()
+                .SelectMany(r => r.GetProperty("budgets").EnumerateArray())
+                .Select(b => $"{b.GetProperty("pick").GetInt32()} {b.GetProperty("prob_best").GetDouble():R} "
+                    + $"{b.GetProperty("expected_regret").GetDouble():R}")
+                .ToArray();
+        }
+        var plain = Bomax(grid);
+        var rough = Bomax([.. grid, "--kernel", "matern32"]);
+        var smooth = Bomax([.. grid, "--kernel", "matern52"]);
+        Assert.True(plain.ExitCode == 0 && rough.ExitCode == 0 && smooth.ExitCode == 0, plain.Stderr + rough.Stderr + smooth.Stderr);
+        Assert.Equal(Readings(plain.Stdout), Readings(rough.Stdout));
+        Assert.NotEqual(Readings(plain.Stdout), Readings(smooth.Stdout));
+        using var smoothDocument = JsonDocument.Parse(smooth.Stdout);
+        Assert.Contains("--kernel matern52", smoothDocument.RootElement.GetProperty("command").GetString());
+
+        var bad = Bomax("replay", "--synthetic", "10x3", "--kernel", "matern5");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--kernel 'matern5' is not one of matern32, matern52, rbf; did you mean", bad.Stderr);
+    }
+
     [Theory]
     [InlineData("--no-run-spread")]
     [InlineData("--no-co-movement")]
