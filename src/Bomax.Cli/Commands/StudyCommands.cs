@@ -292,7 +292,7 @@ internal static class StudyCommands
         }
         string why = result.End switch
         {
-            RunEnd.Confident => $"stopped early: P(best) reached {study.Spec.Stop.ProbBest:0.##}",
+            RunEnd.Confident => $"stopped early: P(best) reached {study.Spec.Stop.ProbBest:0.##} in the posterior's tails",
             RunEnd.NearBest => $"stopped early: the pick's expected shortfall reached {study.Spec.Stop.ExpectedShortfall}, and it is "
                 + $"within that of the best with probability {Bomax.Engine.Selection.Selection.NearBestProbability:0.##} or more",
             RunEnd.TimeLimit => "stopped at the time limit",

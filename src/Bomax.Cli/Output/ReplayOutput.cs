@@ -94,6 +94,7 @@ internal static class ReplayOutput
                 ["budgets"] = new JsonArray(r.Budgets.Select(b => (JsonNode)new JsonObject
                 {
                     ["evaluations"] = b.Evaluations, ["pick"] = b.Pick, ["regret"] = b.Regret, ["prob_best"] = b.ProbabilityBest,
+                    ["tail_prob_best"] = Number(b.TailProbabilityBest),
                     ["random_regret"] = b.RandomRegret, ["subset_regret"] = b.SubsetRegret, ["expected_regret"] = b.ExpectedRegret,
                     ["interval_coverage"] = Number(b.IntervalCoverage), ["interval_coverage_top"] = Number(b.TopIntervalCoverage),
                     ["interval_coverage_few"] = Number(b.FewIntervalCoverage),

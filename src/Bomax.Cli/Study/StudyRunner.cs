@@ -135,7 +135,8 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             RunEnd? end = left <= 0 ? RunEnd.BudgetSpent
                 : cancel.IsCancellationRequested ? RunEnd.Interrupted
                 : spec.Budget.MaxTime is { } limit && Elapsed() >= limit ? RunEnd.TimeLimit
-                : spec.Stop.ProbBest is { } wanted && selection is not null && selection.Pick.ProbabilityBest >= wanted ? RunEnd.Confident
+                : spec.Stop.ProbBest is { } wanted && selection is not null && new StopRule.Confident(wanted).Reached(selection.Pick)
+                    ? RunEnd.Confident
                 : spec.Stop.ExpectedShortfall is { } enough && selection is not null && enough.Reached(selection.Pick) ? RunEnd.NearBest
                 : next.Count == 0 ? RunEnd.GridExhausted
                 : null;

@@ -11,9 +11,9 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// covariance must be widened for the bulk of its misses (<see cref="Bulk"/>, from their median square) and for their tails
 /// (<see cref="Tails"/>, from their mean square; never below the bulk's). The misses are heavy-tailed — most chosen cells land
 /// near their stated spread and a few miss by many deviations — so one Gaussian cannot be right for both: what reads the middle
-/// of the posterior (the ranking, P(best), the expected shortfall and the <c>stop.prob-best</c> rule) is widened by the bulk's
-/// scale, what reads its tails (a report's 95 % intervals, the shortfall quantile of <c>stop.expected-shortfall</c>) by the
-/// tails'. Read by the mean square alone (the build before), P(best) was cautious in every band below 0.9 on ten grids; read by
+/// of the posterior (the ranking, P(best), the expected shortfall) is widened by the bulk's scale, what reads its tails (a
+/// report's 95 % intervals, the shortfall quantile of <c>stop.expected-shortfall</c>, P(best) as <c>stop.prob-best</c> reads it)
+/// by the tails'. Read by the mean square alone (the build before), P(best) was cautious in every band below 0.9 on ten grids; read by
 /// the median alone, the expected-shortfall rule stopped within its limit 84 % of the time instead of 93 % (docs/measurements.md).
 /// </summary>
 public sealed record VarianceScales(double Bulk, double Tails)

@@ -26,6 +26,10 @@ public sealed record BudgetOutcome(int Evaluations, int Pick, double Regret, dou
     double IntervalCoverage, double TopIntervalCoverage, int Spent, bool Stopped, double Gap)
 {
     public double FewIntervalCoverage { get; init; } = double.NaN;
+
+    /// <summary>The pick's P(best) read in the posterior's tails (<see cref="Selection.Standing.TailProbabilityBest"/>: what
+    /// <c>stop.prob-best</c> reads), to measure as <see cref="ProbabilityBest"/> is.</summary>
+    public double TailProbabilityBest { get; init; } = double.NaN;
 }
 
 /// <summary>One seed's replay: outcomes per budget, the seconds spent per refit and per round, and the
@@ -157,6 +161,7 @@ public static class ReplaySimulation
                 observations.Count, stopped, rowMeans.Max() - rowMeans[pick])
             {
                 FewIntervalCoverage = IntervalCoverage.Of(reported, rowMeans, IntervalCoverage.FewEvaluated(reported, grid.BenchmarkCount)),
+                TailProbabilityBest = selection.Pick.TailProbabilityBest,
             });
             string ended = stopped ? $", stopped by {settings.Stop} at {observations.Count}" : "";
             progress?.Invoke($"seed {seed}: {budget} evaluations{ended}, pick {selection.Pick.Name} (P(best) {selection.Pick.ProbabilityBest:0.00}), "

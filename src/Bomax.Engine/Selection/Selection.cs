@@ -24,6 +24,12 @@ public sealed record Standing(int Checkpoint, string Name, double Estimate, doub
     /// the best in that share of them).</summary>
     public double LikelyShortfall { get; init; }
 
+    /// <summary>P(best) read in the posterior's tails: the share of the same draws, widened to the tails' scale
+    /// (<see cref="VarianceScales"/>), in which the checkpoint is the largest. What <c>stop.prob-best</c> reads: a claim of 95 % is a
+    /// claim about the posterior's last 5 %, where the held-out check found the misses wider than in its bulk; the intervals and the
+    /// shortfall quantile read the same tails. <see cref="ProbabilityBest"/> when the tails are the bulk's.</summary>
+    public double TailProbabilityBest { get; init; }
+
     /// <summary><see cref="LikelyShortfall"/> as a share of the expected best average, as <see cref="RelativeShortfall"/> is.</summary>
     public double RelativeLikelyShortfall => ShareOfBest(LikelyShortfall, Estimate);
 
@@ -38,6 +44,10 @@ public sealed record PosteriorDraws(double[] ProbabilityBest, double[] ExpectedS
 {
     /// <summary>Each row's shortfall quantile at <see cref="Selection.NearBestProbability"/>.</summary>
     public double[] LikelyShortfall { get; init; } = [];
+
+    /// <summary>Each row's share of the draws widened to the tails' scale in which it is the largest
+    /// (<see cref="Standing.TailProbabilityBest"/>).</summary>
+    public double[] TailProbabilityBest { get; init; } = [];
 }
 
 /// <summary>
@@ -84,6 +94,7 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
                 probabilityBest[i], grid.BenchmarkCount - rows.UnobservedCount[i], draws.ExpectedShortfall[i])
             {
                 LikelyShortfall = draws.LikelyShortfall[i],
+                TailProbabilityBest = draws.TailProbabilityBest[i],
             };
         }
         return new Selection(Stand(order[0]), order.Skip(1).Take(runnersUp).Select(Stand).ToList(), probabilityBest);
@@ -110,16 +121,22 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         var deviation = factor.matmul(normal);
         var draws = mean + deviation; // n × samples
         var (largest, winners) = draws.max(dim: 0);
-        var counts = bincount(winners, minlength: n).cpu().data<long>().ToArray();
+        var probability = Shares(winners);
         var below = largest.unsqueeze(0) - draws; // n × samples
         var shortfall = below.mean(dimensions: new long[] { 1 }).cpu().data<double>().ToArray();
+        var inTails = probability;
         if (tailWidening != 1)
         {
             var tails = mean + deviation * Const(Math.Sqrt(tailWidening), deviation);
-            below = tails.max(dim: 0).values.unsqueeze(0) - tails;
+            var (tailLargest, tailWinners) = tails.max(dim: 0);
+            inTails = Shares(tailWinners);
+            below = tailLargest.unsqueeze(0) - tails;
         }
         long k = Math.Clamp((long)Math.Ceiling(NearBestProbability * samples), 1, samples); // the k-th smallest: the quantile
         var likely = below.kthvalue(k, dim: 1).values.cpu().data<double>().ToArray();
-        return new PosteriorDraws(counts.Select(c => (double)c / samples).ToArray(), shortfall) { LikelyShortfall = likely };
+        return new PosteriorDraws(probability, shortfall) { LikelyShortfall = likely, TailProbabilityBest = inTails };
+
+        double[] Shares(Tensor rowOfLargest) =>
+            bincount(rowOfLargest, minlength: n).cpu().data<long>().ToArray().Select(c => (double)c / samples).ToArray();
     }
 }

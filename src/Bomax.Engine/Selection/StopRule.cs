@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Bomax.Engine.Selection;
 
 /// <summary>
-/// A study's early stop, read each round from the round's pick: once it is the best with a stated probability
-/// (<see cref="Confident"/>, <c>stop.prob-best</c>), or once it is expected to fall no further below the best average than a
+/// A study's early stop, read each round from the round's pick: once it is the best with a stated probability even in the
+/// posterior's tails (<see cref="Confident"/>, <c>stop.prob-best</c>), or once it is expected to fall no further below the best average than a
 /// limit, and to be within it with probability <see cref="Selection.NearBestProbability"/> (<see cref="NearBest"/>,
 /// <c>stop.expected-shortfall</c>: a shortfall expected within the limit still leaves it often beyond, when it is a small chance
 /// of a large miss). <c>bomax run</c> ends there; <c>bomax replay --stop</c>
@@ -15,10 +15,11 @@ public abstract record StopRule
     /// <summary>Whether a round whose pick is <paramref name="pick"/> ends the study.</summary>
     public abstract bool Reached(Standing pick);
 
-    /// <summary>Stop once the pick's P(best) is at least <paramref name="ProbabilityBest"/>.</summary>
+    /// <summary>Stop once the pick's P(best), read in the posterior's tails (<see cref="Standing.TailProbabilityBest"/>), is at least
+    /// <paramref name="ProbabilityBest"/>.</summary>
     public sealed record Confident(double ProbabilityBest) : StopRule
     {
-        public override bool Reached(Standing pick) => pick.ProbabilityBest >= ProbabilityBest;
+        public override bool Reached(Standing pick) => pick.TailProbabilityBest >= ProbabilityBest;
         public override string ToString() => "prob-best=" + ProbabilityBest.ToString("0.###", CultureInfo.InvariantCulture);
     }
 

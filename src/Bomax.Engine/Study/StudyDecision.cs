@@ -10,8 +10,8 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// A decision from the observations: the model conditioned on them (the caller disposes the decision), the held-out check's
 /// variance scales (<see cref="VarianceScales"/>), the joint posterior of the checkpoint averages widened by the bulk's scale
 /// (what the ranking reads), the same with the benchmarks coupled as the check found them, widened by the bulk of its misses so
-/// coupled (what P(best), the expected shortfalls and the stop rules read; the shortfall quantile reads the same draws widened
-/// to the tails' scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come
+/// coupled (what P(best), the expected shortfalls and the stop rules read; the shortfall quantile and <c>stop.prob-best</c>'s P(best)
+/// read the same draws widened to the tails' scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come
 /// from the fitted posterior pooled over draws of the hyperparameters (<see cref="HyperparameterDraws"/>, widened by the tails'
 /// scale): a study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the
 /// checkpoints it left mostly unevaluated missed the truth more often than they said (on ten grids they held 79 % of the true

@@ -424,6 +424,7 @@ public sealed class ReplayCommandTests : IDisposable
             double expected = p.GetProperty("expected_regret").GetDouble();
             Assert.InRange(expected, 0.0, 0.5);
             Assert.Equal(p.GetProperty("prob_best").GetDouble() < 1, expected > 0); // only a sure best is expected to lose nothing
+            Assert.InRange(p.GetProperty("tail_prob_best").GetDouble(), 0.0, 1.0); // what stop.prob-best reads
         });
         Assert.Equal(seedPicks.Average(p => p.GetProperty("expected_regret").GetDouble()),
             budget.GetProperty("expected_regret_mean").GetDouble(), 12);

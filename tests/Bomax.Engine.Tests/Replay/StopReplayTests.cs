@@ -103,9 +103,13 @@ public sealed class StopReplayTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
         var pick = new Standing(0, "c", Estimate: 0.5, Low: 0.4, High: 0.6, ProbabilityBest: 0.95, BenchmarksEvaluated: 3, ExpectedShortfall: 0.0004)
         {
             LikelyShortfall = 0.0004,
+            TailProbabilityBest = 0.95,
         };
         Assert.True(new StopRule.Confident(0.95).Reached(pick));
         Assert.False(new StopRule.Confident(0.96).Reached(pick));
+        // prob-best reads P(best) in the posterior's tails: 0.95 in its bulk is not enough where the tails say 0.9.
+        Assert.False(new StopRule.Confident(0.95).Reached(pick with { TailProbabilityBest = 0.9 }));
+        Assert.True(new StopRule.Confident(0.95).Reached(pick with { ProbabilityBest = 0.97, TailProbabilityBest = 0.951 }));
         Assert.True(new StopRule.NearBest(new ShortfallLimit(0.0004, false)).Reached(pick));
         Assert.False(new StopRule.NearBest(new ShortfallLimit(0.0005, true)).Reached(pick)); // 0.0004 / 0.5004 = 0.08 %
         Assert.True(new StopRule.NearBest(new ShortfallLimit(0.001, true)).Reached(pick));

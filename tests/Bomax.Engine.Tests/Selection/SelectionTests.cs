@@ -172,10 +172,11 @@ public class SelectionTests
     }
 
     [Fact]
-    public void TheLikelyShortfallReadsTheTailsWideningAndEverythingElseTheBulksPosterior()
+    public void TheShortfallQuantileAndTheTailPBestReadTheTailsWideningAndEverythingElseTheBulksPosterior()
     {
-        // Widening the tails by 4 in variance: the quantile is the one of the posterior twice as wide in spread (the same draws,
-        // their deviations from the mean doubled), while P(best) and the expected shortfall stay the bulk's.
+        // Widening the tails by 4 in variance: the quantile and the tails' P(best) (what stop.prob-best reads) are the ones of the
+        // posterior twice as wide in spread (the same draws, their deviations from the mean doubled), while P(best) and the
+        // expected shortfall stay the bulk's.
         var rows = Example();
         var bulk = EngineSelection.Draw(rows, 20_000, seed: 5);
         var tails = EngineSelection.Draw(rows, 20_000, seed: 5, tailWidening: 4);
@@ -187,6 +188,15 @@ public class SelectionTests
         var selection = EngineSelection.From(GridOf(4, 2), rows, 20_000, seed: 5, tailWidening: 4);
         Assert.Equal(tails.LikelyShortfall[selection.Pick.Checkpoint], selection.Pick.LikelyShortfall);
         Assert.Equal(bulk.ProbabilityBest[selection.Pick.Checkpoint], selection.Pick.ProbabilityBest);
+
+        // In the tails the leader is reached more often; without a widening the tails' P(best) is P(best) itself.
+        for (int i = 0; i < rows.Count; i++) Assert.Equal(wide.ProbabilityBest[i], tails.TailProbabilityBest[i], 1e-4);
+        Assert.Equal(bulk.ProbabilityBest, bulk.TailProbabilityBest);
+        int leader = Array.IndexOf(bulk.ProbabilityBest, bulk.ProbabilityBest.Max());
+        Assert.True(tails.TailProbabilityBest[leader] < bulk.ProbabilityBest[leader] - 0.05,
+            $"{tails.TailProbabilityBest[leader]} against {bulk.ProbabilityBest[leader]}");
+        Assert.Equal(1.0, tails.TailProbabilityBest.Sum(), 9);
+        Assert.Equal(tails.TailProbabilityBest[selection.Pick.Checkpoint], selection.Pick.TailProbabilityBest);
     }
 
     [Fact]

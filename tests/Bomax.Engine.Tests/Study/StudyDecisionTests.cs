@@ -84,8 +84,8 @@ public class StudyDecisionTests
         Assert.Same(asFitted.RankingRows, asFitted.ProbabilityRows); // at the fitted coupling, one posterior
 
         var (fitted, loose) = (asFitted.SelectForReport(), coupled.SelectForReport());
-        Assert.Equal(fitted.Pick with { ProbabilityBest = 0, ExpectedShortfall = 0, LikelyShortfall = 0 },
-            loose.Pick with { ProbabilityBest = 0, ExpectedShortfall = 0, LikelyShortfall = 0 });
+        Assert.Equal(fitted.Pick with { ProbabilityBest = 0, ExpectedShortfall = 0, LikelyShortfall = 0, TailProbabilityBest = 0 },
+            loose.Pick with { ProbabilityBest = 0, ExpectedShortfall = 0, LikelyShortfall = 0, TailProbabilityBest = 0 });
         Assert.Equal(fitted.RunnersUp.Select(s => s.Checkpoint), loose.RunnersUp.Select(s => s.Checkpoint));
 
         // P(best) and the shortfalls are the draws of the fitted posterior with the benchmarks' correlations × 0.25, widened 1.4 times.
@@ -95,6 +95,7 @@ public class StudyDecisionTests
             checkedScales.TailsOverBulk);
         Assert.Equal(draws.ProbabilityBest, loose.ProbabilityBest);
         Assert.Equal(draws.ExpectedShortfall[loose.Pick.Checkpoint], loose.Pick.ExpectedShortfall);
+        Assert.Equal(draws.TailProbabilityBest[loose.Pick.Checkpoint], loose.Pick.TailProbabilityBest); // what stop.prob-best reads
         Assert.NotEqual(fitted.ProbabilityBest, loose.ProbabilityBest);
     }
 
