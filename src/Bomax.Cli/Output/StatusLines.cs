@@ -29,7 +29,7 @@ internal static class StatusLines
         string first = Fit("[" + bar + "]" + counts + times, room);
 
         var pick = status.Pick is { } p
-            ? $"pick {PlainText.Line(p.Name)} · P(best) {p.ProbabilityBest:0.00} · shortfall {100 * p.RelativeShortfall:0.00}%"
+            ? $"pick {PlainText.Line(p.Name)} · P(best) {p.ProbabilityBest:0.00}{p.Tails(" · ")} · shortfall {100 * p.RelativeShortfall:0.00}%"
             : "initial design";
         string running = status.Running.Count == 0
             ? ""

@@ -152,7 +152,8 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             if (batch.Count == 0) continue; // another worker took them in the meantime: plan again around its leases
             round++;
             progress.Report(new RunStatus(round, observations.Count + failed.Count, budget, batch.Select(Name).ToList(), elsewhere.Count,
-                selection is null ? null : new RunPick(selection.Pick.Name, selection.Pick.ProbabilityBest, selection.Pick.RelativeShortfall),
+                selection is null ? null : new RunPick(selection.Pick.Name, selection.Pick.ProbabilityBest, selection.Pick.RelativeShortfall,
+                    spec.Stop.ProbBest is null ? null : selection.Pick.TailProbabilityBest),
                 Elapsed(), started));
             var running = batch.Select(cell => EvaluateAsync(cell, cancel)).ToList();
             started += running.Count;

@@ -49,6 +49,22 @@ public class ProgressDisplayTests
     }
 
     [Fact]
+    public void AStudyThatStopsByProbBestShowsPBestInTheTailsBesideIt()
+    {
+        // What stop.prob-best reads: a run whose P(best) has passed 0.95 and goes on says why.
+        var stopping = Status() with { Pick = new RunPick("checkpoint-1650", 0.97, 0.0005, TailProbabilityBest: 0.93) };
+        Assert.Contains("pick checkpoint-1650 (P(best) 0.97, in the tails 0.93)", stopping.Line());
+        Assert.Contains("P(best) 0.97 · in the tails 0.93 · shortfall 0.05%", StatusLines.Render(stopping, TimeSpan.FromSeconds(9), 120, false)[1]);
+        // Where the tails say the same, or the study has no such rule, P(best) stands alone.
+        foreach (var pick in new[] { new RunPick("checkpoint-1650", 0.97, 0.0005, 0.9712), new RunPick("checkpoint-1650", 0.97, 0.0005) })
+        {
+            var status = Status() with { Pick = pick };
+            Assert.Contains("(P(best) 0.97), ETA", status.Line());
+            Assert.Contains("P(best) 0.97 · shortfall", StatusLines.Render(status, TimeSpan.FromSeconds(9), 120, false)[1]);
+        }
+    }
+
+    [Fact]
     public void TheBarFillsWithTheEvaluationsSpent()
     {
         string Bar(int done) => StatusLines.Render(Status(done), TimeSpan.FromSeconds(10), 100, false)[0].Split(']')[0];
