@@ -2,7 +2,8 @@
 stop.prob-best read P(best) in the posterior's bulk). Prints the prob-best stops (stopped / right / within 0.1 % / budget
 saved) pooled, on the real runs and on the synthetic runs; and, for the calibration replays, whether each seed's pick, regret
 and P(best) are the build before's, and the bands of P(best) as reports state it (prob_best) beside the bands of P(best) read
-in the posterior's tails (tail_prob_best, what the rule reads)."""
+in the posterior's tails (tail_prob_best, what the rule reads). fresh-synthetic/ holds eight synthetic runs replayed by
+both builds after the change was chosen."""
 import json, glob, os
 here = os.path.dirname(os.path.abspath(__file__))
 before = os.path.normpath(os.path.join(here, '..', 'matern32'))
@@ -41,6 +42,12 @@ def band_text(picks, key):
                 acc[k][0] += 1; acc[k][1] += b[key]; acc[k][2] += b['regret'] == 0
     brier = sum((b[key] - (b['regret'] == 0)) ** 2 for b in picks) / len(picks)
     return ', '.join(f'{s / n:.2f} -> {r / n:.2f} ({r} of {n})' if n else '-' for n, s, r in acc) + f'; Brier {brier:.3f}'
+
+fresh = [(os.path.basename(f), json.load(open(f)), json.load(open(f.replace(os.sep + 'before' + os.sep, os.sep + 'now' + os.sep))))
+         for f in sorted(glob.glob(os.path.join(here, 'fresh-synthetic', 'before', '*.json')))]
+if fresh:
+    print('eight synthetic 80 x 20 runs no rule was chosen on (fresh-synthetic/before: the build before, now: this build):')
+    stops(fresh, 'fresh')
 
 cal = list(pairs('calibration'))
 if cal:
