@@ -2,7 +2,7 @@
 stop.prob-best read P(best) in the posterior's bulk). Prints the prob-best stops (stopped / right / within 0.1 % / budget
 saved) pooled, on the real runs and on the synthetic runs; and, for the calibration replays, whether each seed's pick, regret
 and P(best) are the build before's, and the bands of P(best) as reports state it (prob_best) beside the bands of P(best) read
-in the posterior's tails (tail_prob_best, what the rule reads). fresh-synthetic/ holds eight synthetic runs replayed by
+in the posterior's tails (tail_prob_best, what the rule reads). fresh-synthetic/ holds sixteen synthetic runs replayed by
 both builds after the change was chosen."""
 import json, glob, os
 here = os.path.dirname(os.path.abspath(__file__))
@@ -46,8 +46,10 @@ def band_text(picks, key):
 fresh = [(os.path.basename(f), json.load(open(f)), json.load(open(f.replace(os.sep + 'before' + os.sep, os.sep + 'now' + os.sep))))
          for f in sorted(glob.glob(os.path.join(here, 'fresh-synthetic', 'before', '*.json')))]
 if fresh:
-    print('eight synthetic 80 x 20 runs no rule was chosen on (fresh-synthetic/before: the build before, now: this build):')
+    print('sixteen synthetic runs no rule was chosen on (fresh-synthetic/before: the build before, now: this build):')
     stops(fresh, 'fresh')
+    for shape in ('80x20', '120x12', '60x15'):
+        stops([p for p in fresh if shape in p[0]], shape)
 
 cal = list(pairs('calibration'))
 if cal:
