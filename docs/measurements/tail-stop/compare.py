@@ -3,7 +3,7 @@ stop.prob-best read P(best) in the posterior's bulk). Prints the prob-best stops
 saved) pooled, on the real runs and on the synthetic runs; and, for the calibration replays, whether each seed's pick, regret
 and P(best) are the build before's, and the bands of P(best) as reports state it (prob_best) beside the bands of P(best) read
 in the posterior's tails (tail_prob_best, what the rule reads). fresh-synthetic/ holds sixteen synthetic runs replayed by
-both builds after the change was chosen."""
+both builds after the change was chosen, and fresh-synthetic/expected-shortfall/ the same runs with that rule."""
 import json, glob, os
 here = os.path.dirname(os.path.abspath(__file__))
 before = os.path.normpath(os.path.join(here, '..', 'matern32'))
@@ -50,6 +50,18 @@ if fresh:
     stops(fresh, 'fresh')
     for shape in ('80x20', '120x12', '60x15'):
         stops([p for p in fresh if shape in p[0]], shape)
+
+shortfall = [(os.path.basename(f), json.load(open(f))) for f in sorted(glob.glob(os.path.join(here, 'fresh-synthetic', 'expected-shortfall', '*.json')))]
+if shortfall:
+    stopped = within = right = 0; saved = []
+    for _, d in shortfall:
+        for r in d['runs']:
+            for b in r['budgets']:
+                saved.append(1 - b['spent'] / b['evaluations'])
+                if b.get('stopped'):
+                    stopped += 1; within += b['regret'] <= 0.001 + 1e-12; right += b['regret'] == 0
+    print(f'expected-shortfall=0.1% on the same sixteen runs, this build: stopped {stopped} of {len(saved)}, within 0.1 % {within} '
+          f'({100 * within / max(1, stopped):.0f} %), the true best {right}, saved {100 * sum(saved) / len(saved):.1f} %')
 
 cal = list(pairs('calibration'))
 if cal:
