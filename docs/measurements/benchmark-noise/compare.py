@@ -82,5 +82,7 @@ stops('expected-shortfall=0.1%, one noise (the engine)', load(os.path.join(tail,
 stops('expected-shortfall=0.1%, own noise', load(os.path.join(here, 'fresh-synthetic', 'expected-shortfall')))
 stops('expected-shortfall=0.1%, with standard errors', load(os.path.join(here, 'standard-errors', 'expected-shortfall')))
 stops('prob-best=0.95, one noise (the engine)', load(os.path.join(tail, 'fresh-synthetic', 'now')))
-if os.path.isdir(os.path.join(here, 'standard-errors', 'prob-best')):
-    stops('prob-best=0.95, with standard errors', load(os.path.join(here, 'standard-errors', 'prob-best')))
+stops('prob-best=0.95, with standard errors', load(os.path.join(here, 'standard-errors', 'prob-best')))
+print('the same runs\' picks (prob-best=0.95 replays):')
+calibration('without standard errors', load(os.path.join(tail, 'fresh-synthetic', 'now')))
+calibration('with standard errors', load(os.path.join(here, 'standard-errors', 'prob-best')))
