@@ -3,7 +3,8 @@ synthetic runs replayed with their standard errors.
 
 - calibration/ and calibration-spread-0.5/: the 25 calibration replays of ../tail-stop/calibration/, same commands and
   seeds, by a build of experiment.patch (each benchmark's noise sigma^2 e^u, u's prior spread 1.5 or 0.5; the commands
-  in the JSON are the engine's own, the patch made the model the default). Printed: P(best)'s bands, Brier, interval
+  in the JSON are the engine's own, the patch made the model the default). calibration-noisier-only/: the same with
+  u = softplus(r) >= 0 (no benchmark quieter than sigma^2; r starting at -4), spread 1.5. Printed: P(best)'s bands, Brier, interval
   coverage, each grid-budget's median and worst regret moving up or down, and the mean regret on the real runs.
 - fresh-synthetic/expected-shortfall/: the 16 synthetic runs of ../tail-stop/fresh-synthetic/expected-shortfall/ by the
   same build (spread 1.5).
@@ -73,7 +74,8 @@ def stops(label, replays):
 before = load(os.path.join(tail, 'calibration'))
 print('25 calibration replays (490 picks):')
 calibration('one noise (the engine)', before)
-for folder, label in (('calibration', 'own noise, spread 1.5'), ('calibration-spread-0.5', 'own noise, spread 0.5')):
+for folder, label in (('calibration', 'own noise, spread 1.5'), ('calibration-spread-0.5', 'own noise, spread 0.5'),
+                      ('calibration-noisier-only', 'own noise, none below sigma^2')):
     now = load(os.path.join(here, folder))
     calibration(label, now)
     regrets(before, now)
