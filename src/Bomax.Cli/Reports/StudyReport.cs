@@ -58,6 +58,10 @@ internal sealed record StudyReport(
     /// <summary>Pairs leased to workers (a run, or <c>suggest</c>) and not recorded yet when the report was made.</summary>
     public int PendingPairs { get; init; }
 
+    /// <summary>How many of the <see cref="Evaluations"/> came with a standard error (lm-eval's <c>&lt;metric&gt;_stderr</c>), which the
+    /// model reads as that score's noise.</summary>
+    public int ScoresWithStandardErrors { get; init; }
+
     /// <summary>What the earlier runs of <c>prior:</c> contributed; null without them.</summary>
     public PriorReport? Prior { get; init; }
 

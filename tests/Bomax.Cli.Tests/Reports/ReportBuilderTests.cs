@@ -41,14 +41,16 @@ public sealed class ReportBuilderTests : IDisposable
     static double Score(int checkpoint, int benchmark) =>
         0.7 + 0.05 * benchmark - 0.002 * (checkpoint - 6) * (checkpoint - 6) + 0.001 * ((checkpoint * 7 + benchmark * 3) % 5);
 
-    static JournalContents Journal(StudyContext study, int evaluations = 22)
+    /// <summary>A journal of <paramref name="evaluations"/> seeded cells; the first <paramref name="withErrors"/> recorded with a standard
+    /// error of 0.01, as lm-eval reports one.</summary>
+    static JournalContents Journal(StudyContext study, int evaluations = 22, int withErrors = 0)
     {
         var random = new Random(5);
         var cells = Enumerable.Range(0, study.Grid.CellCount).Select(study.Grid.CellAt).OrderBy(_ => random.Next()).Take(evaluations).ToList();
-        foreach (var cell in cells)
+        foreach (var (cell, k) in cells.Select((c, k) => (c, k)))
             JournalFile.Append(study.Spec.JournalPath,
                 new EvaluationRecord(study.Grid.Checkpoints[cell.Checkpoint].Name, study.Grid.Checkpoints[cell.Checkpoint].Step,
-                    study.Grid.Benchmarks[cell.Benchmark].Name, Score(cell.Checkpoint, cell.Benchmark), null, 3.0, 1)
+                    study.Grid.Benchmarks[cell.Benchmark].Name, Score(cell.Checkpoint, cell.Benchmark), k < withErrors ? 0.01 : null, 3.0, 1)
                 {
                     Time = DateTimeOffset.UnixEpoch,
                 });
@@ -285,6 +287,42 @@ public sealed class ReportBuilderTests : IDisposable
             + $"evaluated twice or more from the others' evaluations {(-prior.Check.Nats).ToString("0.0", CultureInfo.InvariantCulture)} "
             + "nats worse than independent benchmarks would", markdown, StringComparison.Ordinal);
         Assert.Contains("Without them this study's evaluations", markdown, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, "No score came with a standard error, so the model fits one noise variance for every benchmark")]
+    [InlineData(9, "**9** of 22 scores came with a standard error")]
+    [InlineData(22, "Every score came with its standard error")]
+    public void TheReportSaysWhetherTheScoresCameWithTheirStandardErrors(int withErrors, string expected)
+    {
+        var study = Study();
+        var report = ReportBuilder.Build(study, Journal(study, withErrors: withErrors), DateTimeOffset.UnixEpoch)!;
+        Assert.Equal((withErrors, 22), (report.ScoresWithStandardErrors, report.Evaluations));
+        var markdown = MarkdownReport.Render(report);
+        Assert.Contains(expected, markdown);
+        // One sentence, between what the pick's estimate rests on and the top checkpoints.
+        int line = markdown.IndexOf(expected, StringComparison.Ordinal);
+        Assert.InRange(line, markdown.IndexOf("of the estimate's weight rests on observed scores", StringComparison.Ordinal),
+            markdown.IndexOf("#### Top checkpoints", StringComparison.Ordinal));
+        string[] sentences = ["No score came with", "of 22 scores came with", "Every score came with"];
+        Assert.Single(sentences, s => markdown.Contains(s, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_score_whose_standard_error_is_zero_or_absent_counts_as_without_one()
+    {
+        Assert.Null(MarkdownReport.NoiseBasis(0, 0));
+        Assert.StartsWith("No score came with", MarkdownReport.NoiseBasis(0, 5));
+        Assert.StartsWith("**1** of 1,200 scores", MarkdownReport.NoiseBasis(1, 1200));
+        Assert.StartsWith("**1,199** of 1,200 scores", MarkdownReport.NoiseBasis(1199, 1200));
+        Assert.StartsWith("Every score came with", MarkdownReport.NoiseBasis(1200, 1200));
+
+        var study = Study();
+        foreach (var (step, benchmark, error) in new (long, string, double?)[] { (500, "a", 0.0), (600, "b", null), (700, "c", 0.02) })
+            JournalFile.Append(study.Spec.JournalPath,
+                new EvaluationRecord($"ckpt-{step}", step, benchmark, 0.7, error, 3.0, 1) { Time = DateTimeOffset.UnixEpoch });
+        var report = ReportBuilder.Build(study, JournalFile.Read(study.Spec.JournalPath), DateTimeOffset.UnixEpoch)!;
+        Assert.Equal((1, 3), (report.ScoresWithStandardErrors, report.Evaluations));
     }
 
     [Fact]
