@@ -8,6 +8,8 @@ budget, checkpoint (0 = the first step), cells evaluated, true average, reported
 - synthetic-stderr/, synthetic/: the 16 fresh synthetic runs of ../tail-stop/fresh-synthetic/ (5 seeds, budgets 5 % and
   10 %), with and without --synthetic-stderr.
 - calibration/: the 25 calibration replays of ../tail-stop/calibration/ (same commands; the same picks and JSON numbers).
+- warp/synthetic-stderr/: the synthetic runs with errors again by the same build with --warp (the learned step warping,
+  which the search reads too).
 - design-power-2/: the synthetic runs again by a build of design-power.patch with BOMAX_EXP_DESIGN_POWER=2 (the initial
   design's first band places benchmark k of m at ((k + u) / m)^2 of the band instead of (k + u) / m).
 
@@ -82,7 +84,9 @@ def against(before_folder, now_folder):
           f'mean regret {100 * statistics.mean(regrets[0]):.3f} % -> {100 * statistics.mean(regrets[1]):.3f} %')
 
 
-for folder in ['synthetic-stderr', 'synthetic', 'calibration', 'design-power-2/synthetic-stderr', 'design-power-2/synthetic']:
+for folder in ['synthetic-stderr', 'synthetic', 'calibration', 'warp/synthetic-stderr', 'design-power-2/synthetic-stderr',
+               'design-power-2/synthetic']:
     where(folder)
+against('synthetic-stderr', 'warp/synthetic-stderr')
 against('synthetic-stderr', 'design-power-2/synthetic-stderr')
 against('synthetic', 'design-power-2/synthetic')
