@@ -115,7 +115,7 @@ internal static class ReportBuilder
             grid.Benchmarks.Select(b => b.Name).ToList(), cells, failures, warnings, settings, "bomax " + StudyContext.ToolVersion, now)
         {
             PendingPairs = study.Leased(journal, now).Count,
-            ScoresWithStandardErrors = state.Observations.Count(o => o.StandardError is > 0),
+            ScoresWithStandardErrors = state.Observations.Count(o => o.HasStandardError),
             Check = scales,
             Prior = study.Engine.Earlier is { IsEmpty: false } earlier
                 ? WithoutPrior(study, state.Observations, earlier, selection.Pick, fit.Report.Prior)

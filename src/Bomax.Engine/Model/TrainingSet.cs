@@ -79,5 +79,5 @@ internal sealed record TrainingSet(Tensor Checkpoint, Tensor Benchmark, Tensor S
 
     /// <summary>The noise variance an observation's reported standard error gives, in standardised units (0 without one).</summary>
     public static double KnownNoiseOf(Observation o, Standardisation standardisation) =>
-        o.StandardError is double se && se > 0 ? Math.Pow(se / standardisation.Scale[o.Cell.Benchmark], 2) : 0.0;
+        o.HasStandardError ? Math.Pow(o.StandardError!.Value / standardisation.Scale[o.Cell.Benchmark], 2) : 0.0;
 }
