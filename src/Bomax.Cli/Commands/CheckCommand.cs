@@ -53,6 +53,7 @@ internal static class CheckCommand
         var benchmarks = j >= 0 ? [j] : Representatives(study);
         var journal = study.Observe(JournalFile.Read(study.Spec.JournalPath));
         var scores = new List<(int Benchmark, double Score)>();
+        var withoutErrors = new List<string>();
         int failures = 0;
         var c = CultureInfo.InvariantCulture;
         output.WriteLine($"check {study.Spec.Name}: {study.Grid.CheckpointCount} checkpoints × {study.Grid.BenchmarkCount} benchmarks; "
@@ -90,6 +91,7 @@ internal static class CheckCommand
                     if (ScoreChecks.OutOfPlace(s.Score.Score, journal.RawScores(b), $"{checkpoint.Name} × {benchmark.Name}") is { } outOfPlace)
                         Warn(output, outOfPlace);
                     scores.Add((b, s.Score.Score));
+                    if (!new Observation(cell, s.Score.Score, s.Score.StandardError).HasStandardError) withoutErrors.Add(benchmark.Name);
                     break;
                 case AttemptsOutcome.Failed f:
                     failures++;
@@ -101,6 +103,7 @@ internal static class CheckCommand
             }
         }
         if (MixedScales(scores, study) is { } mixed) { output.WriteLine(); Warn(output, mixed); }
+        if (withoutErrors.Count > 0) { output.WriteLine(); output.WriteLine($"  note: {WithoutStandardErrors(withoutErrors, scores.Count)}"); }
         output.WriteLine();
         output.WriteLine(failures == 0
             ? $"ok: {scores.Count} pair(s) scored; `bomax run {specPath}` will evaluate the rest this way"
@@ -124,6 +127,17 @@ internal static class CheckCommand
         return $"mixed scales: {string.Join(", ", fractions)} scored within ±1 and {string.Join(", ", larger)} beyond it; "
             + "the average adds them as they are, so set weights that put them on one scale (or score percentages as fractions)";
     }
+
+    /// <summary>What a score without a standard error means for the study (as the report's <see cref="Reports.MarkdownReport.NoiseBasis"/> says
+    /// after a run): the benchmarks so scored share one noise variance the model fits, and where they are noisy by different amounts
+    /// P(best) and the stop rules read too sure (docs/measurements.md#benchmark-noise). Said before a long run, while the score rule
+    /// can still change.</summary>
+    internal static string WithoutStandardErrors(IReadOnlyList<string> benchmarks, int scored) =>
+        (benchmarks.Count == scored
+            ? "no score came with a standard error, so the model fits one noise variance for every benchmark"
+            : $"{string.Join(", ", benchmarks)} came without a standard error, so the model fits one noise variance for the benchmarks scored so")
+        + ": where they are noisy by different amounts, P(best) and the stop rules read too sure. lm-eval writes one beside each score, "
+        + "which `{ lm-eval: METRIC }` reads (and `bomax record --stderr` takes a worker's).";
 
     static void Warn(TextWriter output, string warning) => output.WriteLine($"  warning: {warning}");
 

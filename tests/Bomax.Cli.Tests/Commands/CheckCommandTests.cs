@@ -87,6 +87,7 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Contains("  score 0.61 ± 0.02 from model/results_2025-01-01T00-00-00.json: results.acc.\"acc,none\"", output);
         Assert.Contains("  goal: maximize (the results say so)", output);
         Assert.False(File.Exists(Path.Combine(directory, ".bomax", "checked.jsonl")), "check must not journal");
+        Assert.DoesNotContain("note:", output); // the score came with its standard error
     }
 
     [Fact]
@@ -109,6 +110,37 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Contains("warning: benchmarks[2] ppl: goal: maximize in", output);
         Assert.Contains("its results say lower is better", output);
         Assert.Contains("warning: mixed scales: acc scored within ±1 and ppl, pct beyond it", output);
+        // acc's results carry acc_stderr; lm-eval's perplexity and a printed number carry none
+        Assert.Contains("  note: ppl, pct came without a standard error, so the model fits one noise variance for the benchmarks scored so: "
+            + "where they are noisy by different amounts, P(best) and the stop rules read too sure.", output);
+    }
+
+    [Theory]
+    [InlineData("0.0")] // an error of 0 is none, as the model reads it
+    [InlineData("")]
+    public async Task SaysWhenNoScoreCameWithAStandardError(string error)
+    {
+        string stderrField = error.Length > 0 ? $", \"acc_stderr,none\": {error}" : "";
+        Write("eval.sh", "#!/bin/bash\nmkdir -p \"$2/model\"\n"
+            + $"printf '{{\"results\": {{\"%s\": {{\"acc,none\": 0.5{stderrField}}}}}}}\\n' \"$1\" > \"$2/model/results_2025-01-01T00-00-00.json\"\n",
+            executable: true);
+        var spec = Write("study.yml", """
+            study: checked
+            checkpoints: { list: [ckpt-1] }
+            benchmarks:
+              - arc
+              - { name: piqa, command: "./eval.sh {benchmark} {output_dir} again" }
+            eval:
+              command: ./eval.sh {benchmark} {output_dir}
+              score: { lm-eval: 'acc,none' }
+            """);
+
+        var (exit, output) = await Check(spec);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("2 pair(s) to try", output);
+        Assert.Contains("  note: no score came with a standard error, so the model fits one noise variance for every benchmark: ", output);
+        Assert.Contains("`{ lm-eval: METRIC }` reads", output);
     }
 
     [Fact]
