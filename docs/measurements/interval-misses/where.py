@@ -12,6 +12,9 @@ budget, checkpoint (0 = the first step), cells evaluated, true average, reported
   which the search reads too).
 - design-power-2/: the synthetic runs again by a build of design-power.patch with BOMAX_EXP_DESIGN_POWER=2 (the initial
   design's first band places benchmark k of m at ((k + u) / m)^2 of the band instead of (k + u) / m).
+- shared-trends/: the synthetic runs with errors and the 25 calibration replays again by a build of shared-trends.patch with
+  BOMAX_EXP_SHARED_TRENDS=1 BOMAX_EXP_SHARE=1 (a report's co-movement reading gives every benchmark the common trend, its
+  variance kept, in place of its loadings made one sign; report only, the picks are the engine's).
 
 Printed per folder: coverage (and how many misses had the truth above / below the estimate) by where the checkpoint lies in
 the run, and by how far its estimate lies below the best estimate (in score points, 0.01 = 1 point); for design-power-2,
@@ -85,8 +88,36 @@ def against(before_folder, now_folder):
 
 
 for folder in ['synthetic-stderr', 'synthetic', 'calibration', 'warp/synthetic-stderr', 'design-power-2/synthetic-stderr',
-               'design-power-2/synthetic']:
+               'design-power-2/synthetic', 'shared-trends/synthetic-stderr', 'shared-trends/calibration']:
     where(folder)
 against('synthetic-stderr', 'warp/synthetic-stderr')
 against('synthetic-stderr', 'design-power-2/synthetic-stderr')
 against('synthetic', 'design-power-2/synthetic')
+
+
+def errors(folder):
+    """Root mean square error of the estimates of the checkpoints not fully evaluated, per table, in score points."""
+    lines = [l.rstrip('\n').split('\t') for l in gzip.open(os.path.join(here, folder, 'rows.tsv.gz'), 'rt')]
+    squares = collections.defaultdict(list)
+    for t, m, seed, budget, i, cells, truth, mean, sd, _ in lines:
+        if int(cells) < int(m):
+            squares[t].append((float(truth) - float(mean)) ** 2)
+    return {t: 100 * statistics.mean(v) ** 0.5 for t, v in squares.items()}
+
+
+def coverage(folder):
+    """interval_coverage and interval_coverage_top of each replay's budgets, from its JSON."""
+    return {name: [(b['interval_coverage'], b['interval_coverage_top']) for b in replay['budgets']]
+            for name, replay in replays(folder).items()}
+
+
+for before, now in [('synthetic-stderr', 'shared-trends/synthetic-stderr'), ('calibration', 'shared-trends/calibration')]:
+    a, b = coverage(before), coverage(now)
+    pairs = [(x, y) for name in b for x, y in zip(a[name], b[name])]
+    print(f'  {now} against {before}: mean coverage {100 * statistics.mean(x[0] for x, _ in pairs):.1f} % -> '
+          f'{100 * statistics.mean(y[0] for _, y in pairs):.1f} %, the pick and its runners-up '
+          f'{100 * statistics.mean(x[1] for x, _ in pairs):.1f} % -> {100 * statistics.mean(y[1] for _, y in pairs):.1f} %, '
+          f'top lower on {sum(y[1] < x[1] - 1e-9 for x, y in pairs)} and higher on {sum(y[1] > x[1] + 1e-9 for x, y in pairs)} '
+          f'of {len(pairs)} grid-budgets, highest {100 * max(y[0] for _, y in pairs):.1f} %')
+    ea, eb = errors(before), errors(now)
+    print('    RMSE of the estimates, points: ' + ', '.join(f'{t.split("/")[-1]} {ea[t]:.3f} -> {eb[t]:.3f}' for t in sorted(eb)))
