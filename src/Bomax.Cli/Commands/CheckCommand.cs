@@ -3,6 +3,7 @@ using System.Globalization;
 using Bomax.Cli.Evaluation;
 using Bomax.Cli.Journal;
 using Bomax.Cli.Output;
+using Bomax.Cli.Reports;
 using Bomax.Cli.Study;
 using Bomax.Engine.Grid;
 
@@ -128,16 +129,15 @@ internal static class CheckCommand
             + "the average adds them as they are, so set weights that put them on one scale (or score percentages as fractions)";
     }
 
-    /// <summary>What a score without a standard error means for the study (as the report's <see cref="Reports.MarkdownReport.NoiseBasis"/> says
+    /// <summary>What a score without a standard error means for the study (as the report's <see cref="MarkdownReport.NoiseBasis"/> says
     /// after a run): the benchmarks so scored share one noise variance the model fits, and where they are noisy by different amounts
     /// P(best) and the stop rules read too sure (docs/measurements.md#benchmark-noise). Said before a long run, while the score rule
     /// can still change.</summary>
     internal static string WithoutStandardErrors(IReadOnlyList<string> benchmarks, int scored) =>
-        (benchmarks.Count == scored
-            ? "no score came with a standard error, so the model fits one noise variance for every benchmark"
-            : $"{string.Join(", ", benchmarks)} came without a standard error, so the model fits one noise variance for the benchmarks scored so")
-        + ": where they are noisy by different amounts, P(best) and the stop rules read too sure. lm-eval writes one beside each score, "
-        + "which `{ lm-eval: METRIC }` reads (and `bomax record --stderr` takes a worker's).";
+        benchmarks.Count == scored
+            ? MarkdownReport.NoiseBasis(0, scored)!
+            : $"{string.Join(", ", benchmarks)} came without a standard error, so the model fits one noise variance for the benchmarks "
+                + $"scored so: {MarkdownReport.OneNoiseVarianceRisk}";
 
     static void Warn(TextWriter output, string warning) => output.WriteLine($"  warning: {warning}");
 

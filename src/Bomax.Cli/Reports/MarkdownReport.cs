@@ -271,6 +271,11 @@ internal static class MarkdownReport
             + $"**{(100 - onScores).ToString(C)} %** is the model's prediction for benchmarks not evaluated at this checkpoint.";
     }
 
+    /// <summary>What one noise variance for every benchmark risks, and where a score's standard error comes from: the report's
+    /// <see cref="NoiseBasis"/> and <c>bomax check</c>'s note say it alike.</summary>
+    internal const string OneNoiseVarianceRisk = "where benchmarks are noisy by different amounts, P(best) and the stop rules can read too "
+        + "sure. lm-eval reports one with each score (`eval.score: lm-eval: METRIC` records it; `bomax record --stderr` takes a worker's).";
+
     /// <summary>
     /// Where the noise of the scores comes from: the standard errors the evaluations reported with <paramref name="withErrors"/> of
     /// the <paramref name="scores"/>, or one noise variance the model fits for every benchmark. Without errors a benchmark noisier
@@ -284,9 +289,7 @@ internal static class MarkdownReport
             return "Every score came with its standard error, which counts as its noise; a benchmark not yet evaluated at a checkpoint "
                 + "carries the noise reported for it.";
         if (withErrors <= 0)
-            return "No score came with a standard error, so the model fits one noise variance for every benchmark: where benchmarks are "
-                + "noisy by different amounts, P(best) and the stop rules can read too sure. lm-eval reports one with each score "
-                + "(`eval.score: lm-eval: METRIC` records it).";
+            return $"No score came with a standard error, so the model fits one noise variance for every benchmark: {OneNoiseVarianceRisk}";
         return $"**{withErrors.ToString("N0", C)}** of {scores.ToString("N0", C)} scores came with a standard error, which counts as "
             + "their noise; the others share one noise variance the model fits for every benchmark.";
     }

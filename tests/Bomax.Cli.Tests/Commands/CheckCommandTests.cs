@@ -112,7 +112,7 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Contains("warning: mixed scales: acc scored within ±1 and ppl, pct beyond it", output);
         // acc's results carry acc_stderr; lm-eval's perplexity and a printed number carry none
         Assert.Contains("  note: ppl, pct came without a standard error, so the model fits one noise variance for the benchmarks scored so: "
-            + "where they are noisy by different amounts, P(best) and the stop rules read too sure.", output);
+            + "where benchmarks are noisy by different amounts, P(best) and the stop rules can read too sure.", output);
     }
 
     [Theory]
@@ -139,8 +139,8 @@ public sealed class CheckCommandTests : IDisposable
 
         Assert.True(exit == 0, output);
         Assert.Contains("2 pair(s) to try", output);
-        Assert.Contains("  note: no score came with a standard error, so the model fits one noise variance for every benchmark: ", output);
-        Assert.Contains("`{ lm-eval: METRIC }` reads", output);
+        Assert.Contains("  note: No score came with a standard error, so the model fits one noise variance for every benchmark: ", output);
+        Assert.Contains("(`eval.score: lm-eval: METRIC` records it; `bomax record --stderr` takes a worker's)", output);
     }
 
     [Fact]
