@@ -85,8 +85,8 @@ internal static class ReplayCommand
         };
         var hyperDraws = new Option<int>("--hyper-draws")
         {
-            Description = "Each study's final intervals are pooled over this many Laplace draws of the hyperparameters besides the fit, as in "
-                + "run (0: the fitted posterior's; for ablation).",
+            Description = "P(best), the shortfalls and each study's final intervals are pooled over this many Laplace draws of the "
+                + "hyperparameters besides the fit, as in run (0: the fitted posterior's; for ablation).",
             DefaultValueFactory = _ => new EngineOptions().HyperparameterDraws,
         };
         var intervalJitter = new Option<double>("--interval-jitter")

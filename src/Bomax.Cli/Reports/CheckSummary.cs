@@ -6,7 +6,7 @@ namespace Bomax.Cli.Reports;
 /// <summary>
 /// What a report says of the held-out check (<see cref="PrequentialCheck"/>): whether the P(best) and the intervals beside the
 /// pick were checked against the study's own latest evaluations, and how much the check widened them (and, for P(best), how much
-/// it loosened the benchmarks' coupling). A study below
+/// it loosened the benchmarks' coupling, or narrowed its spread where the model was too wide). A study below
 /// <see cref="PrequentialCheck.SmallestStudy"/> evaluations has not been checked, and its numbers are the model's alone
 /// (docs/measurements.md: on the small Pythia grids they were too wide at the top, a little narrow at the run's start); a
 /// reader should know which kind of confidence the numbers are.
@@ -14,8 +14,9 @@ namespace Bomax.Cli.Reports;
 internal static class CheckSummary
 {
     /// <summary>What the check found: not yet made (too few evaluations), not made for this decision, made and the misses within
-    /// the stated spread, made and the spread widened, or made and only the tails' spread widened (P(best) is the model's own).</summary>
-    enum Finding { NotYet, NotMade, Within, Widened, TailsWidened }
+    /// the stated spread, made and the spread widened, made and P(best)'s spread narrowed (the misses nearer than stated), or made
+    /// and only the tails' spread widened (P(best) is the model's own).</summary>
+    enum Finding { NotYet, NotMade, Within, Widened, Narrowed, TailsWidened }
 
     /// <summary>A widening as a factor of the standard deviation, as printed: to two decimals, so 1.00 is none a reader could see.</summary>
     static string Factor(double varianceScale) => Math.Sqrt(varianceScale).ToString("0.00", CultureInfo.InvariantCulture);
@@ -26,6 +27,7 @@ internal static class CheckSummary
     /// two beyond the stated spread leaves them a hair above it.</summary>
     static Finding Of(VarianceScales check, int evaluations) =>
         !check.Checked ? (evaluations < PrequentialCheck.SmallestStudy ? Finding.NotYet : Finding.NotMade)
+        : check.CoupledBulk < 1 && Visible(check.CoupledBulk) ? Finding.Narrowed
         : Visible(check.CoupledBulk) || check.Coupling < 1 ? Finding.Widened
         : Visible(check.Tails) ? Finding.TailsWidened
         : Finding.Within;
@@ -45,6 +47,9 @@ internal static class CheckSummary
                 + $"model stated. P(best) reads its spread widened {bulk} times{coupled}, the 95 % intervals {tails} times.",
             Finding.TailsWidened => $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than "
                 + $"the model stated in their tails. P(best) reads the model's own spread, the 95 % intervals theirs widened {tails} times.",
+            Finding.Narrowed => $"**Checked:** the latest {held} evaluations, each predicted from those before it, landed nearer than the "
+                + $"model stated. P(best) reads its spread times {bulk}{coupled}; the 95 % intervals are never narrowed"
+                + (Visible(check.Tails) ? $", and read theirs widened {tails} times for the misses' tails." : "."),
             _ => $"**Checked:** the latest {held} evaluations, each predicted from those before it, landed within the spread the model "
                 + "stated, so P(best) and the intervals are the model's own.",
         };
@@ -64,6 +69,8 @@ internal static class CheckSummary
                 + $"the interval ×{tails} (standard deviations)",
             Finding.TailsWidened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) as the model states "
                 + $"it, the interval ×{tails} (standard deviations)",
+            Finding.Narrowed => $"held-out check: the latest {held} evaluations landed nearer than stated; P(best) narrowed ×{bulk}{coupled}, "
+                + (Visible(check.Tails) ? $"the interval ×{tails} (standard deviations)" : "the interval as the model states it"),
             _ => $"held-out check: the latest {held} evaluations landed within the stated spread; nothing widened",
         };
     }

@@ -39,6 +39,16 @@ internal sealed record DecisionState(
 
     [JsonPropertyName("coupled_scale")] public double? CoupledScale { get; init; }
 
+    /// <summary>The Laplace draws of the hyperparameters that decision's P(best) and intervals were pooled over (<see cref="KeptDraws"/>):
+    /// each draw's raw vector, the raw vector of the fit they were drawn around, and how many observations that fit saw; null: not
+    /// drawn, or kept by a build that drew afresh (the decision draws them). A run that stopped between refits read draws kept from an
+    /// earlier round, which a fresh draw would not give back.</summary>
+    [JsonPropertyName("draws")] public double[][]? Draws { get; init; }
+
+    [JsonPropertyName("draws_around")] public double[]? DrawsAround { get; init; }
+
+    [JsonPropertyName("drawn_at")] public int? DrawnAt { get; init; }
+
     /// <summary>That fit's prior check (<see cref="PriorCheck"/>): its nats and benchmarks checked; null without earlier runs.</summary>
     [JsonPropertyName("prior_nats")] public double? PriorNats { get; init; }
 
@@ -59,6 +69,9 @@ internal sealed record DecisionState(
             HeldBack = state.Scales?.HeldBack,
             Coupling = state.Scales?.Coupling,
             CoupledScale = state.Scales?.CoupledBulk,
+            Draws = state.Draws?.Draws.Select(d => d.Raw).ToArray(),
+            DrawsAround = state.Draws?.Around.Raw,
+            DrawnAt = state.Draws?.Observations,
             PriorNats = state.Fit.Report.Prior?.Nats,
             PriorBenchmarks = state.Fit.Report.Prior?.Benchmarks,
         };
@@ -81,22 +94,34 @@ internal sealed record DecisionState(
                 Prior = PriorNats is { } nats && PriorBenchmarks is { } checkedBenchmarks ? new PriorCheck(nats, checkedBenchmarks) : null,
             });
         return journalHash == JournalSha256
-            ? new PlannerState(fit, FittedAt) { Scales = KeptScales() }
+            ? new PlannerState(fit, FittedAt) { Scales = KeptScales(), Draws = DrawsKept() }
             : new PlannerState(fit, FittedAt);
     }
 
-    /// <summary>The scales as kept, when both are (a bulk of at least 1, tails at least the bulk) with how many observations the check
-    /// held back; with the coupling for P(best) when a looser one is kept (in (0, 1), its scale at least 1), else the fitted
-    /// coupling, as a build that did not keep it printed.</summary>
+    /// <summary>The scales as kept, when both are (a bulk of at least <see cref="PrequentialCheck.SmallestBulk"/>, tails at least 1 and
+    /// the bulk) with how many observations the check held back; with the coupling for P(best) when a looser one is kept (in (0, 1), its
+    /// scale at least <see cref="PrequentialCheck.SmallestBulk"/>), else the fitted coupling, as a build that did not keep it printed.</summary>
     VarianceScales? KeptScales()
     {
         if (!(Scale is { } bulk && TailScale is { } tails && HeldBack is { } heldBack
-            && double.IsFinite(bulk) && double.IsFinite(tails) && bulk >= 1 && tails >= bulk && heldBack >= 0))
+            && double.IsFinite(bulk) && double.IsFinite(tails) && bulk >= PrequentialCheck.SmallestBulk && tails >= Math.Max(1, bulk)
+            && heldBack >= 0))
             return null;
         var scales = new VarianceScales(bulk, tails) { HeldBack = heldBack };
-        return Coupling is { } coupling && coupling is > 0 and < 1 && CoupledScale is { } coupled && coupled >= 1
+        return Coupling is { } coupling && coupling is > 0 and < 1 && CoupledScale is { } coupled && coupled >= PrequentialCheck.SmallestBulk
             ? scales with { Coupling = coupling, CoupledBulk = coupled }
             : scales;
+    }
+
+    /// <summary>The draws as kept, when every vector has the fit's length and is finite and they were drawn at some observations.</summary>
+    KeptDraws? DrawsKept()
+    {
+        int length = Hyperparameters.LengthFor(Benchmarks, Rank);
+        bool Valid(double[]? raw) => raw is not null && raw.Length == length && raw.All(double.IsFinite);
+        if (Draws is null || DrawsAround is null || DrawnAt is not { } drawnAt || drawnAt <= 0 || !Valid(DrawsAround) || !Draws.All(Valid))
+            return null;
+        return new KeptDraws(new Hyperparameters(Benchmarks, Rank, DrawsAround), Draws.Select(d => new Hyperparameters(Benchmarks, Rank, d)).ToList(),
+            drawnAt);
     }
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };

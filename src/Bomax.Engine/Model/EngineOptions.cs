@@ -51,8 +51,8 @@ public sealed record EngineOptions
     /// <summary>Widen the reported posterior (P(best), intervals) by the held-out check of the latest observations
     /// (<see cref="PrequentialCheck"/>).</summary>
     public bool PredictiveCheck { get; init; } = true;
-    /// <summary>A study's final intervals are pooled over this many Laplace draws of the hyperparameters besides the fit
-    /// (<see cref="Model.HyperparameterDraws"/>, <see cref="Study.Decision"/>); 0 reports the fitted posterior's.</summary>
+    /// <summary>P(best), the shortfalls and a study's final intervals are pooled over this many Laplace draws of the hyperparameters
+    /// besides the fit (<see cref="Model.HyperparameterDraws"/>, <see cref="Study.Decision"/>); 0 reads the fitted posterior's.</summary>
     public int HyperparameterDraws { get; init; } = 8;
     /// <summary>
     /// A report's intervals read the checkpoint jitter shared by every benchmark (ρ) up to this many times as wide

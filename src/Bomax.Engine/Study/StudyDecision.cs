@@ -9,27 +9,30 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// <summary>
 /// A decision from the observations: the model conditioned on them (the caller disposes the decision), the held-out check's
 /// variance scales (<see cref="VarianceScales"/>), the joint posterior of the checkpoint averages widened by the bulk's scale
-/// (what the ranking reads), the same with the benchmarks coupled as the check found them, widened by the bulk of its misses so
-/// coupled (what P(best), the expected shortfalls and the stop rules read; the shortfall quantile and <c>stop.prob-best</c>'s P(best)
-/// read the same draws widened to the tails' scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come
-/// from the fitted posterior pooled over draws of the hyperparameters (<see cref="HyperparameterDraws"/>, widened by the tails'
-/// scale): a study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the
-/// checkpoints it left mostly unevaluated missed the truth more often than they said (on ten grids they held 79 % of the true
-/// averages, pooled 86 %). Each pooled posterior reads the checkpoint jitter shared by every benchmark up to
-/// <see cref="EngineOptions.IntervalJitterScale"/> times as wide where checkpoints crowd onto one step (<see cref="StepCrowding"/>):
-/// there the step kernel reads them as one point and the ones a search leaves alone stray from the fitted curve more than the
-/// cells it chose show (a log-spaced start), and each benchmark's covariance widened by how
-/// much further its scores spread over the whole run than over the cells the search chose (<see cref="RunSpread"/>: on studies
-/// of 700 cells the intervals held 85.5 % and 90.2 % instead of 81.7 % and 87.5 %). P(best) and the ranking do not read these
-/// pooled posteriors: pooled, P(best) grew more cautious than it already is and picks moved both ways (docs/measurements.md). The
-/// scales, the posteriors and the selection are computed when first asked for (a round that only chooses cells needs none of
-/// them), and <see cref="State"/> carries the scales once known, so the next decision reuses them until the next refit.
+/// (what the ranking reads), the same pooled over Laplace draws of the hyperparameters (<see cref="HyperparameterDraws"/>) with the
+/// benchmarks coupled as the check found them and scaled by the bulk of its misses so coupled (what P(best), the expected shortfalls
+/// and the stop rules read; the shortfall quantile and <c>stop.prob-best</c>'s P(best) read the same draws widened to the tails'
+/// scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come from the fitted
+/// posterior pooled over the same draws (widened by the tails' scale): a study that has seen a few cells of each benchmark knows its
+/// hyperparameters only roughly, and the intervals of the checkpoints it left mostly unevaluated missed the truth more often than
+/// they said (on ten grids they held 79 % of the true averages, pooled 86 %). Each of the intervals' posteriors reads the checkpoint
+/// jitter shared by every benchmark up to <see cref="EngineOptions.IntervalJitterScale"/> times as wide where checkpoints crowd onto
+/// one step (<see cref="StepCrowding"/>): there the step kernel reads them as one point and the ones a search leaves alone stray from
+/// the fitted curve more than the cells it chose show (a log-spaced start), and each benchmark's covariance widened by how much
+/// further its scores spread over the whole run than over the cells the search chose (<see cref="RunSpread"/>: on studies of 700
+/// cells the intervals held 85.5 % and 90.2 % instead of 81.7 % and 87.5 %). The ranking reads the fitted posterior alone: pooled,
+/// picks moved both ways (docs/measurements.md). The scales, the draws, the posteriors and the selection are computed when first
+/// asked for (a round that only chooses cells needs none of them), and <see cref="State"/> carries the scales and the draws once
+/// known, so the next decisions reuse them: the scales until the next refit, the draws until the study has doubled
+/// (<see cref="KeptDraws"/>).
 /// </summary>
 public sealed class Decision : IDisposable
 {
     readonly PlannerState fitted;
     readonly EngineOptions options;
     readonly Lazy<VarianceScales> scales;
+    readonly Lazy<KeptDraws> drawn;
+    readonly Lazy<IReadOnlyList<Hyperparameters>> draws;
     readonly Lazy<RowPosterior> ranking;
     readonly Lazy<RowPosterior> probability;
     readonly Lazy<RowPosterior> rows;
@@ -41,13 +44,16 @@ public sealed class Decision : IDisposable
         this.fitted = fitted;
         this.options = options;
         scales = new(() => fitted.Scales ?? PrequentialCheck.Scales(model.Grid, observations, model.Fit, options));
-        ranking = new(() => NativeCalls.WithoutCollections(() => model.Rows().Widened(scales.Value.Bulk)));
-        probability = new(() => scales.Value.Coupling == 1
-            ? ranking.Value
-            : NativeCalls.WithoutCollections(() => Coupled(model, observations, scales.Value, options) ?? ranking.Value));
+        drawn = new(() => fitted.Draws is { } kept && kept.Serve(observations.Count, model.Fit.Hyperparameters)
+            ? kept
+            : new(model.Fit.Hyperparameters, HyperparameterDraws.Of(model.Grid, observations, model.Fit, options, options.HyperparameterDraws),
+                observations.Count));
+        draws = new(() => drawn.Value.MovedTo(model.Fit.Hyperparameters, observations.Count));
+        ranking = new(() => NativeCalls.WithoutCollections(() => model.Rows().Widened(scales.Value.Ranking)));
+        probability = new(() => NativeCalls.WithoutCollections(() => Probability(model, observations, draws.Value, scales.Value, options)));
         rows = new(() => NativeCalls.WithoutCollections(() =>
             (options.HyperparameterDraws > 0 || options.IntervalJitterScale != 1 || options.IntervalRunSpread || options.IntervalCoMovement
-                ? Pooled(model, observations, options)
+                ? Pooled(model, observations, draws.Value, options)
                 : model.Rows())
                 .Widened(scales.Value.Tails)));
     }
@@ -58,10 +64,11 @@ public sealed class Decision : IDisposable
     /// (when <see cref="EngineOptions.IntervalRunSpread"/>), and each also with its loadings made one sign, with the
     /// <see cref="CoMovement"/> weight (when <see cref="EngineOptions.IntervalCoMovement"/>): the mixture's means and covariance. The
     /// fit's alone (so widened) when there are no draws (a study too large to draw for).</summary>
-    static RowPosterior Pooled(ConditionedModel model, IReadOnlyList<Observation> observations, EngineOptions options)
+    static RowPosterior Pooled(ConditionedModel model, IReadOnlyList<Observation> observations, IReadOnlyList<Hyperparameters> draws,
+        EngineOptions options)
     {
         var hyperparameters = new List<Hyperparameters> { model.Fit.Hyperparameters };
-        hyperparameters.AddRange(HyperparameterDraws.Of(model.Grid, observations, model.Fit, options, options.HyperparameterDraws));
+        hyperparameters.AddRange(draws);
         var ratios = options.IntervalRunSpread || options.IntervalCoMovement
             ? RunSpread.Ratios(model.Grid, observations, model.Fit.Standardisation)
             : null;
@@ -93,11 +100,31 @@ public sealed class Decision : IDisposable
                 : RowsWith(model, observations, widened, options, jitter);
     }
 
-    /// <summary>The fitted posterior of the averages with the benchmarks coupled as the held-out check found them
-    /// (<see cref="VarianceScales.Coupling"/>), widened by the bulk's scale of its misses so coupled; null when that conditioning
-    /// fails (the ranking's posterior serves then).</summary>
-    static RowPosterior? Coupled(ConditionedModel model, IReadOnlyList<Observation> observations, VarianceScales scales, EngineOptions options) =>
-        RowsWith(model, observations, model.Fit.Hyperparameters.WithBenchmarksCoupled(scales.Coupling), options)?.Widened(scales.CoupledBulk);
+    /// <summary>What P(best) and the shortfalls read: the posterior of the averages pooled over the fit and the Laplace draws of its
+    /// hyperparameters (<paramref name="draws"/>), each with the benchmarks coupled as the held-out check found them
+    /// (<see cref="VarianceScales.Coupling"/>), scaled by the bulk of the check's misses so coupled (<see cref="VarianceScales.CoupledBulk"/>,
+    /// below 1 where the check found the model too wide). A study that has seen a few cells of each benchmark knows its
+    /// hyperparameters only roughly, and P(best) read from the fit alone on grids of 40 checkpoints or more was too sure: picks stated
+    /// 0.71 were the best 59 % of the time (docs/measurements.md#pbest-draws). Components whose conditioning fails are left out; the
+    /// fit's alone when there are no draws (a study too large to draw for).</summary>
+    static RowPosterior Probability(ConditionedModel model, IReadOnlyList<Observation> observations, IReadOnlyList<Hyperparameters> draws,
+        VarianceScales scales, EngineOptions options)
+    {
+        var components = new List<RowPosterior>();
+        foreach (var hyperparameters in draws.Prepend(model.Fit.Hyperparameters))
+        {
+            var coupled = hyperparameters.WithBenchmarksCoupled(scales.Coupling);
+            var rows = ReferenceEquals(coupled, model.Fit.Hyperparameters) ? model.Rows() : RowsWith(model, observations, coupled, options);
+            if (rows is not null) components.Add(rows);
+        }
+        var pooled = components.Count switch
+        {
+            0 => model.Rows(),
+            1 => components[0],
+            _ => RowPosterior.Mixture(components.Select(r => (r, 1.0 / components.Count)).ToList()),
+        };
+        return pooled.Widened(scales.CoupledBulk);
+    }
 
     /// <summary>The averages' posterior conditioned afresh on <paramref name="observations"/> with <paramref name="hyperparameters"/> in
     /// place of the fit's (and each checkpoint's shared jitter times <paramref name="jitter"/>, when given); null when that
@@ -147,7 +174,11 @@ public sealed class Decision : IDisposable
             tailWidening: Scales.TailsOverBulk, probability: ProbabilityRows);
 
     /// <summary>What the next decision starts from: this fit, when it was made, and the scales once they are known.</summary>
-    public PlannerState State => scales.IsValueCreated ? fitted with { Scales = scales.Value } : fitted;
+    public PlannerState State => fitted with
+    {
+        Scales = scales.IsValueCreated ? scales.Value : fitted.Scales,
+        Draws = drawn.IsValueCreated ? drawn.Value : fitted.Draws,
+    };
 
     public void Dispose() => Model.Dispose();
 }
@@ -189,7 +220,10 @@ public static class StudyDecision
                 {
                     Standardisation = Standardisation.From(grid.BenchmarkCount, observations, Standardisation.EarlierUnitsOf(known, options)),
                 };
-            var state = refit ? new PlannerState(fit, observations.Count) : previous with { Fit = fit, Scales = final ? null : previous.Scales };
+            var draws = final ? null : previous.Draws; // kept draws serve the rounds, moved with each refit (KeptDraws)
+            var state = refit
+                ? new PlannerState(fit, observations.Count) { Draws = draws }
+                : previous with { Fit = fit, Scales = final ? null : previous.Scales, Draws = draws };
             var model = ConditionedModel.Condition(grid, observations, fit, options, cache);
             return new Decision(model, state, refit, observations, options);
         });

@@ -15,6 +15,11 @@ public sealed record PlannerState(ModelFit? Fit, int FittedAt)
     /// <summary>The held-out check's variance scales for this fit (<see cref="PrequentialCheck"/>), when they were computed; like the
     /// fit, they hold until the next refit.</summary>
     public VarianceScales? Scales { get; init; }
+
+    /// <summary>The Laplace draws of the hyperparameters (<see cref="HyperparameterDraws"/>) that P(best) and a report's intervals are
+    /// pooled over, when they were computed; they serve the next rounds, moved with each refit, until the study has doubled
+    /// (<see cref="KeptDraws"/>).</summary>
+    public KeptDraws? Draws { get; init; }
 }
 
 /// <summary>

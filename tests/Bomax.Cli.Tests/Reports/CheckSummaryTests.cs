@@ -32,4 +32,21 @@ public class CheckSummaryTests
         Assert.Contains("P(best) reads its spread widened 1.20 times, with the benchmarks' correlations times 0.25, the 95 % intervals 2.00 "
             + "times.", CheckSummary.Markdown(new(2.25, 4) { HeldBack = 50, Coupling = 0.5, CoupledBulk = 1.44 }, 200));
     }
+
+    [Fact]
+    public void ACheckThatFoundTheModelTooWideSaysPBestWasNarrowedAndTheIntervalsNot()
+    {
+        Assert.Equal("held-out check: the latest 50 evaluations landed nearer than stated; P(best) narrowed ×0.80, the interval as the "
+            + "model states it", CheckSummary.Plain(new(0.64, 1) { HeldBack = 50 }, 200));
+        Assert.Equal("**Checked:** the latest 50 evaluations, each predicted from those before it, landed nearer than the model stated. "
+            + "P(best) reads its spread times 0.80; the 95 % intervals are never narrowed.",
+            CheckSummary.Markdown(new(0.64, 1) { HeldBack = 50 }, 200));
+        // Narrowed where the benchmarks are coupled looser, with the tails wider at the fitted coupling.
+        Assert.Equal("held-out check: the latest 50 evaluations landed nearer than stated; P(best) narrowed ×0.90 (the benchmarks' "
+            + "correlations ×0.49), the interval ×1.10 (standard deviations)",
+            CheckSummary.Plain(new(1.1, 1.21) { HeldBack = 50, Coupling = 0.7, CoupledBulk = 0.81 }, 200));
+        // A hair below 1 is none a reader could see: within the stated spread.
+        Assert.Equal("held-out check: the latest 50 evaluations landed within the stated spread; nothing widened",
+            CheckSummary.Plain(new(0.996, 1) { HeldBack = 50 }, 200));
+    }
 }

@@ -42,7 +42,12 @@ public sealed class DecisionStateTests : IDisposable
         // An unchecked decision's scales are kept as such.
         Assert.Equal(VarianceScales.None, (State() with { Scale = 1, TailScale = 1, HeldBack = 0 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Null((State() with { Scale = 2.5, TailScale = 1.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
-        Assert.Null((State() with { Scale = 0.5, TailScale = 1.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
+        // A bulk below 1 is what a check that found the model too wide keeps; below the smallest it narrows to, or with tails below 1,
+        // no check gives it.
+        Assert.Equal(new VarianceScales(0.5, 1) { HeldBack = 10 },
+            (State() with { Scale = 0.5, TailScale = 1, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Null((State() with { Scale = 0.2, TailScale = 1, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Null((State() with { Scale = 0.5, TailScale = 0.8, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal(State().Raw, changed.Fit!.Hyperparameters.Raw);
     }
 
@@ -58,7 +63,7 @@ public sealed class DecisionStateTests : IDisposable
         Assert.Equal(fitted, (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal(fitted, (kept with { Coupling = 1.5 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal(fitted, (kept with { Coupling = 1 }).StartFor("abc", Options, 3)!.Scales); // the fitted coupling, as written
-        Assert.Equal(fitted, (kept with { CoupledScale = 0.5 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Equal(fitted, (kept with { CoupledScale = 0.2 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal((1.0, 1.5), (fitted.Coupling, fitted.CoupledBulk));
         // From a decision's state: both written.
         var fit = new ModelFit(new Hyperparameters(3, 1, new double[Hyperparameters.LengthFor(3, 1)]), Standardisation.From(3, []),
@@ -74,6 +79,26 @@ public sealed class DecisionStateTests : IDisposable
         Assert.Null(State().StartFor("abc", Options, 4));
         Assert.Null((State() with { Raw = [1, 2] }).StartFor("abc", Options, 3));
         Assert.NotNull(State().StartFor("abc", Options with { Device = ComputeDevice.Cpu, Threads = 2 }, 3)); // where and how fast: no matter
+    }
+
+    [Fact]
+    public void TheHyperparameterDrawsAreKeptSoAReportPoolsOverTheDrawsTheRunRead()
+    {
+        int length = Hyperparameters.LengthFor(3, 1);
+        var around = new Hyperparameters(3, 1, Enumerable.Range(0, length).Select(k => 0.1 * k).ToArray());
+        var drawn = new KeptDraws(around, [around with { Raw = around.Raw.Select(x => x + 0.2).ToArray() },
+            around with { Raw = around.Raw.Select(x => x - 0.3).ToArray() }], 30);
+        var fit = new ModelFit(new Hyperparameters(3, 1, new double[length]), Standardisation.From(3, []), new FitReport(0, 0, 0, true, "converged"));
+        DecisionState.From(new PlannerState(fit, 36) { Draws = drawn }, "abc", Options).Write(directory);
+
+        var kept = DecisionState.Read(directory)!.StartFor("abc", Options, 3)!.Draws!;
+        Assert.Equal(around.Raw, kept.Around.Raw);
+        Assert.Equal(30, kept.Observations);
+        Assert.Equal(drawn.Draws.Select(d => d.Raw), kept.Draws.Select(d => d.Raw));
+        // A changed journal draws afresh, as it computes its scales afresh; so does a state whose draws are not of the fit's shape.
+        Assert.Null(DecisionState.Read(directory)!.StartFor("changed", Options, 3)!.Draws);
+        Assert.Null((DecisionState.Read(directory)! with { Draws = [new double[length - 1]] }).StartFor("abc", Options, 3)!.Draws);
+        Assert.Null((DecisionState.Read(directory)! with { DrawnAt = 0 }).StartFor("abc", Options, 3)!.Draws);
     }
 
     [Fact]

@@ -83,12 +83,14 @@ public sealed class ReportBuilderTests : IDisposable
         var observations = study.Observe(journal).Observations;
         var fit = HyperparameterFit.Fit(study.Grid, observations, study.Engine);
         using var model = ConditionedModel.Condition(study.Grid, observations, fit, study.Engine);
-        var rows = model.Rows().Widened(PrequentialCheck.Scales(study.Grid, observations, fit, study.Engine).Bulk);
+        var rows = model.Rows().Widened(PrequentialCheck.Scales(study.Grid, observations, fit, study.Engine).Ranking);
         var selection = Selection.From(study.Grid, rows, study.Engine.ProbabilitySamples, study.Engine.Seed);
         Assert.Equal(selection.Pick.Name, report.Pick.Name);
-        Assert.Equal(selection.Pick.ProbabilityBest, report.Pick.ProbabilityBest, 12);
-        // Its estimate and interval are the posterior pooled over draws of the hyperparameters, as the engine's report selection says.
+        // Its P(best), estimate and interval are the posteriors pooled over draws of the hyperparameters, as the engine's report
+        // selection says.
         using var decision = StudyDecision.Final(study.Grid, observations, study.Engine, PlannerState.Empty);
+        var pooled = Selection.Draw(decision.ProbabilityRows, study.Engine.ProbabilitySamples, study.Engine.Seed);
+        Assert.Equal(pooled.ProbabilityBest[selection.Pick.Checkpoint], report.Pick.ProbabilityBest, 12);
         var shown = decision.SelectForReport().Pick;
         Assert.Equal(shown.Estimate, report.Pick.Estimate, 12);
         Assert.Equal(shown.Low, report.Pick.Low, 12);
@@ -151,12 +153,13 @@ public sealed class ReportBuilderTests : IDisposable
         Assert.True(scales.Bulk > 2, $"scales {scales}");
         using var model = ConditionedModel.Condition(study.Grid, observations, fit, study.Engine);
         var plain = Selection.From(study.Grid, model.Rows(), study.Engine.ProbabilitySamples, study.Engine.Seed);
-        using var coupled = ConditionedModel.Condition(study.Grid, observations,
-            fit with { Hyperparameters = fit.Hyperparameters.WithBenchmarksCoupled(scales.Coupling) }, study.Engine);
-        var widened = Selection.Draw(coupled.Rows().Widened(scales.CoupledBulk), study.Engine.ProbabilitySamples, study.Engine.Seed);
+        using var decision = StudyDecision.Final(study.Grid, observations, study.Engine, PlannerState.Empty);
+        Assert.Equal(scales, decision.Scales);
+        var widened = Selection.Draw(decision.ProbabilityRows, study.Engine.ProbabilitySamples, study.Engine.Seed);
         Assert.Equal(plain.Pick.Name, report.Pick.Name); // the same pick ...
         Assert.Equal(plain.Pick.Estimate, report.Pick.Estimate, 12);
-        // ... stated with the posterior widened for its bulk, the benchmarks coupled as the check found them,
+        // ... stated with the posteriors pooled over the hyperparameters, widened for their bulk, the benchmarks coupled as the check
+        // found them,
         Assert.Equal(widened.ProbabilityBest[plain.Pick.Checkpoint], report.Pick.ProbabilityBest, 12);
         Assert.Equal(Math.Sqrt(scales.Tails) * (plain.Pick.High - plain.Pick.Low), report.Pick.High - report.Pick.Low, 9); // ... tails
         // The details say by how much, so a reader can tell a wide interval the check asked for from one the cells leave.
@@ -164,7 +167,7 @@ public sealed class ReportBuilderTests : IDisposable
         string correlations = (scales.Coupling * scales.Coupling).ToString("0.00", c);
         Assert.Equal($"× {scales.Bulk.ToString("0.00", c)} for the ranking, × {scales.CoupledBulk.ToString("0.00", c)} for P(best), "
             + $"× {scales.Tails.ToString("0.00", c)} for the intervals",
-            report.EngineSettings.Single(s => s.Key == "held-out check: variance widened").Value);
+            report.EngineSettings.Single(s => s.Key == "held-out check: variance scaled").Value);
         Assert.Equal(scales.Coupling < 1 ? $"× {correlations} (misses at one checkpoint pulled apart with the fitted ones)" : "as fitted",
             report.EngineSettings.Single(s => s.Key == "held-out check: benchmarks' correlations for P(best)").Value);
         // And the pick's section says it where every reader sees it: the check held back the latest quarter and widened.

@@ -1,4 +1,5 @@
 using Bomax.Engine.Model;
+using Bomax.Engine.Posterior;
 using Bomax.Engine.Study;
 using EngineSelection = Bomax.Engine.Selection.Selection;
 
@@ -99,8 +100,20 @@ public class HyperparameterDrawsTests
         using var plain = StudyDecision.Final(grid, observations, Options with { HyperparameterDraws = 0 }, PlannerState.Empty);
         using var pooled = StudyDecision.Final(grid, observations, Options with { HyperparameterDraws = 8 }, PlannerState.Empty);
         var (a, b) = (plain.Rows, pooled.Rows);
-        Assert.Equal(a.Mean, pooled.RankingRows.Mean); // the ranking and P(best) read the fitted posterior as before
-        Assert.Equal(plain.Select().ProbabilityBest, pooled.Select().ProbabilityBest);
+        Assert.Equal(a.Mean, pooled.RankingRows.Mean); // the ranking reads the fitted posterior as before
+        // P(best) reads the fit's posterior and the eight draws', pooled with equal weights
+        var draws = HyperparameterDraws.Of(grid, observations, pooled.Model.Fit, Options, 8);
+        var components = draws.Select(h =>
+        {
+            using var drawn = ConditionedModel.Condition(grid, observations, pooled.Model.Fit with { Hyperparameters = h }, Options);
+            return (drawn.Rows(), 1.0 / 9);
+        }).Prepend((pooled.Model.Rows(), 1.0 / 9)).ToList();
+        var mixture = RowPosterior.Mixture(components);
+        Assert.Equal(mixture.Mean, pooled.ProbabilityRows.Mean);
+        Assert.Equal(EngineSelection.Draw(mixture, Options.ProbabilitySamples, Options.Seed).ProbabilityBest, pooled.Select().ProbabilityBest);
+        var unsure = Enumerable.Range(0, grid.CheckpointCount).Where(i => a.UnobservedCount[i] > 0).ToList();
+        Assert.True(unsure.Average(i => mixture.Covariance[i, i]) > unsure.Average(i => plain.ProbabilityRows.Covariance[i, i]),
+            "P(best) pooled over the hyperparameters reads the checkpoints not fully evaluated as less certain");
         var shown = pooled.SelectForReport().Pick;   // a report shows the pooled interval
         double sd = Math.Sqrt(b.Covariance[shown.Checkpoint, shown.Checkpoint]);
         Assert.Equal(b.Mean[shown.Checkpoint] + EngineSelection.Z95 * sd, shown.High, 12);

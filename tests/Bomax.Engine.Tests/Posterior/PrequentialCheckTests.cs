@@ -47,11 +47,18 @@ public class PrequentialCheckTests
     }
 
     [Fact]
-    public void TheBulksScaleIsTheMedianSquaredMissReadAsAVarianceShrunkTowardOneAndNeverBelowIt()
+    public void TheBulksScaleIsTheMedianSquaredMissReadAsAVarianceShrunkTowardOneAndNarrowedOnlyAsFarAsTheMeanSquareAgrees()
     {
         Assert.Equal(0.4549, PrequentialCheck.CalibratedMedianSquare, 4); // the median of χ² with one degree of freedom
-        Assert.Equal(1.0, PrequentialCheck.BulkScale([0.5, -1.0, 0.2])); // calibrated or better: 1
         Assert.Equal(1.0, PrequentialCheck.BulkScale([]));
+        // Misses nearer than stated: the median square 0.25 read as (3 · 0.25 / 0.4549 + 10) / 13, above the mean square's
+        // (0.25 + 1 + 0.04 + 10) / 13, so the median's.
+        Assert.Equal((3 * 0.25 / PrequentialCheck.CalibratedMedianSquare + 10) / 13, PrequentialCheck.BulkScale([0.5, -1.0, 0.2]), 1e-12);
+        // A median of 0.01 with one wild miss: the mean square is above 1, so the model is not read as too wide.
+        Assert.Equal(1.0, PrequentialCheck.BulkScale([0.1, -0.1, 0.1, 5]));
+        // Forty exact predictions: (0 + 10) / 50 = 0.2 by either, held at the smallest scale.
+        Assert.Equal(PrequentialCheck.SmallestBulk, PrequentialCheck.BulkScale(new double[40]));
+        Assert.Equal(1.0, PrequentialCheck.Scales(new double[40]).Tails); // the tails are never narrowed
         // Ten misses of three deviations, the prior weighs ten of one: (10 · 9 / 0.4549 + 10) / 20.
         Assert.Equal((10 * 9 / PrequentialCheck.CalibratedMedianSquare + 10) / 20,
             PrequentialCheck.BulkScale(Enumerable.Repeat(3.0, 10).ToArray()), 1e-12);

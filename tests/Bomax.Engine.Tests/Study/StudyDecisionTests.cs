@@ -72,16 +72,65 @@ public class StudyDecisionTests
     }
 
     [Fact]
-    public void PBestReadsTheBenchmarksCoupledAsTheCheckFoundThemAndTheRankingStaysAsFitted()
+    public void TheHyperparameterDrawsServeTheNextRoundsMovedWithTheFitUntilTheStudyDoubles()
     {
         var observations = Observations(24);
         using var start = StudyDecision.Final(Grid, observations, Options, PlannerState.Empty);
+        Assert.Null(start.State.Draws); // not drawn until P(best) or the intervals are asked for
+        _ = start.Select();
+        var drawn = start.State.Draws!;
+        Assert.Equal((Options.HyperparameterDraws, 24), (drawn.Draws.Count, drawn.Observations));
+        Assert.Same(start.Model.Fit.Hyperparameters, drawn.Around);
+
+        // Kept draws around other hyperparameters: a round moves them to its fit, offset for offset.
+        var elsewhere = drawn with { Around = drawn.Around with { Raw = drawn.Around.Raw.Select(x => x - 0.01).ToArray() } };
+        using var kept = StudyDecision.Decide(Grid, observations, Options, start.State with { Draws = elsewhere });
+        Assert.False(kept.Refitted);
+        _ = kept.Select();
+        Assert.Same(elsewhere, kept.State.Draws);
+        var moved = elsewhere.MovedTo(kept.Model.Fit.Hyperparameters, 24);
+        Assert.Equal(drawn.Draws[0].Raw.Select(x => x + 0.01), moved[0].Raw, (a, b) => Math.Abs(a - b) < 1e-12);
+        // At four times the observations the offsets are halved: the Laplace spread shrinks as the curvature grows.
+        var later = drawn.MovedTo(drawn.Around, 96);
+        Assert.Equal(drawn.Draws[0].Raw.Zip(drawn.Around.Raw, (d, f) => f + 0.5 * (d - f)), later[0].Raw, (a, b) => Math.Abs(a - b) < 1e-12);
+
+        // Twice the observations, or a final decision: drawn afresh.
+        Assert.True(drawn.Serve(47, drawn.Around));
+        Assert.False(drawn.Serve(48, drawn.Around));
+        Assert.False(drawn.Serve(23, drawn.Around)); // fewer observations than they were drawn at: they were not these
+        using var final = StudyDecision.Final(Grid, observations, Options, start.State with { Draws = elsewhere });
+        _ = final.Select();
+        Assert.Equal(drawn.Draws.Select(h => h.Raw), final.State.Draws!.Draws.Select(h => h.Raw));
+    }
+
+    [Fact]
+    public void TheCheckNarrowsTheSpreadPBestReadsButNeverTheRankings()
+    {
+        var observations = Observations(24);
+        var options = Options with { HyperparameterDraws = 0 };
+        using var start = StudyDecision.Final(Grid, observations, options, PlannerState.Empty);
+        var scales = new VarianceScales(0.5, 1) { HeldBack = 10 };
+        using var narrowed = StudyDecision.Decide(Grid, observations, options, start.State with { Scales = scales });
+        var fitted = narrowed.Model.Rows();
+        Assert.Equal(fitted.Covariance, narrowed.RankingRows.Covariance);
+        Assert.Equal(fitted.Widened(0.5).Covariance, narrowed.ProbabilityRows.Covariance);
+        Assert.Equal(2.0, narrowed.Scales.TailsOverBulk); // stop.prob-best reads the tails at the fitted spread
+    }
+
+    [Fact]
+    public void PBestReadsTheBenchmarksCoupledAsTheCheckFoundThemAndTheRankingStaysAsFitted()
+    {
+        var observations = Observations(24);
+        var options = Options with { HyperparameterDraws = 0 }; // the fit's posterior alone, as a study too large to draw for reads it
+        using var start = StudyDecision.Final(Grid, observations, options, PlannerState.Empty);
         var checkedScales = new VarianceScales(1.2, 2.0) { HeldBack = 10 };
-        using var asFitted = StudyDecision.Decide(Grid, observations, Options, start.State with { Scales = checkedScales });
-        using var coupled = StudyDecision.Decide(Grid, observations, Options,
+        using var asFitted = StudyDecision.Decide(Grid, observations, options, start.State with { Scales = checkedScales });
+        using var coupled = StudyDecision.Decide(Grid, observations, options,
             start.State with { Scales = checkedScales with { Coupling = 0.5, CoupledBulk = 1.4 } });
         Assert.False(coupled.Refitted);
-        Assert.Same(asFitted.RankingRows, asFitted.ProbabilityRows); // at the fitted coupling, one posterior
+        // at the fitted coupling, one posterior
+        Assert.Equal(asFitted.RankingRows.Mean, asFitted.ProbabilityRows.Mean);
+        Assert.Equal(asFitted.RankingRows.Covariance, asFitted.ProbabilityRows.Covariance);
 
         var (fitted, loose) = (asFitted.SelectForReport(), coupled.SelectForReport());
         Assert.Equal(fitted.Pick with { ProbabilityBest = 0, ExpectedShortfall = 0, LikelyShortfall = 0, TailProbabilityBest = 0 },
@@ -90,8 +139,8 @@ public class StudyDecisionTests
 
         // P(best) and the shortfalls are the draws of the fitted posterior with the benchmarks' correlations × 0.25, widened 1.4 times.
         var fit = coupled.Model.Fit with { Hyperparameters = coupled.Model.Fit.Hyperparameters.WithBenchmarksCoupled(0.5) };
-        using var model = ConditionedModel.Condition(Grid, observations, fit, Options);
-        var draws = Bomax.Engine.Selection.Selection.Draw(model.Rows().Widened(1.4), Options.ProbabilitySamples, Options.Seed,
+        using var model = ConditionedModel.Condition(Grid, observations, fit, options);
+        var draws = Bomax.Engine.Selection.Selection.Draw(model.Rows().Widened(1.4), options.ProbabilitySamples, options.Seed,
             checkedScales.TailsOverBulk);
         Assert.Equal(draws.ProbabilityBest, loose.ProbabilityBest);
         Assert.Equal(draws.ExpectedShortfall[loose.Pick.Checkpoint], loose.Pick.ExpectedShortfall);
