@@ -1,26 +1,29 @@
-"""stops.py: the `stop.prob-best=0.95` replays of stops/ against the JSON of the same path under ../tail-stop/stops/ (the build
-before, whose P(best) read the fitted posterior alone, never narrowed). Prints, for each build, the studies stopped early, how
-many named the true best, how many ended within 0.1 % of it, and the budget saved, pooled, on the real runs and on the
-synthetic runs, with each wrong stop named.
+"""stops.py: the stop-rule replays of stops/ against the JSON of the same path kept for the build before (whose P(best) read the
+fitted posterior alone, never narrowed): `stop.prob-best=0.95` under ../tail-stop/stops/, `stop.expected-shortfall=0.1%` (17
+replays of the real runs, Pythia and dataset2) under ../matern32/stops/. Prints, for each rule and build, the studies stopped
+early, how many named the true best, how many ended within 0.1 % of it, and the budget saved, pooled, on the real runs and on
+the synthetic runs, with each stop more than 0.1 % below the best (prob-best: each wrong stop) named.
 
     python3 docs/measurements/pbest-draws/stops.py
 """
 import glob, json, os
 
 here = os.path.dirname(os.path.abspath(__file__))
-before = os.path.normpath(os.path.join(here, '..', 'tail-stop', 'stops'))
+BEFORE = {'prob-best': os.path.join(here, '..', 'tail-stop', 'stops'), 'expected-shortfall': os.path.join(here, '..', 'matern32', 'stops')}
 now = os.path.join(here, 'stops')
 
 
-def replays(kind):
-    for path in sorted(glob.glob(os.path.join(now, '**', '*.json'), recursive=True)):
+def replays(rule, kind):
+    for path in sorted(glob.glob(os.path.join(now, '**', f'*-{rule}.json'), recursive=True)):
         rel = os.path.relpath(path, now)
         if kind == 'all' or (kind == 'synthetic') == ('synthetic' in rel):
-            yield rel, json.load(open(os.path.join(before, rel))), json.load(open(path))
+            yield rel, json.load(open(os.path.join(BEFORE[rule], rel))), json.load(open(path))
 
 
-def tally(kind):
-    found = list(replays(kind))
+def tally(rule, kind):
+    found = list(replays(rule, kind))
+    if not found:
+        return
     for label, side in (('before', 1), ('now', 2)):
         stopped = right = within = 0
         saved, wrong = [], []
@@ -32,12 +35,13 @@ def tally(kind):
                         stopped += 1
                         right += b['regret'] == 0
                         within += b['regret'] <= 0.001 + 1e-12
-                        if b['regret'] > 0:
+                        if b['regret'] > (0 if rule == 'prob-best' else 0.001 + 1e-12):
                             wrong.append(f"{rel[:-5]} seed {run['seed']} ({100 * b['regret']:.3f} %)")
-        print(f"{kind:9s} {label:6s} {len(found)} replays: stopped {stopped} of {len(saved)}, right {right} "
+        print(f"{rule:18s} {kind:9s} {label:6s} {len(found)} replays: stopped {stopped} of {len(saved)}, right {right} "
               f"({100 * right / max(1, stopped):.0f} %), within 0.1 % {within}, saved {100 * sum(saved) / len(saved):.1f} %"
               + (f"; wrong: {', '.join(wrong)}" if wrong else ''))
 
 
-for kind in ('all', 'real', 'synthetic'):
-    tally(kind)
+for rule in ('prob-best', 'expected-shortfall'):
+    for kind in ('all', 'real', 'synthetic'):
+        tally(rule, kind)

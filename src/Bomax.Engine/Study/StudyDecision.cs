@@ -173,7 +173,7 @@ public sealed class Decision : IDisposable
         Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp, intervals: Rows,
             tailWidening: Scales.TailsOverBulk, probability: ProbabilityRows);
 
-    /// <summary>What the next decision starts from: this fit, when it was made, and the scales once they are known.</summary>
+    /// <summary>What the next decision starts from: this fit, when it was made, and the scales and the draws once they are known.</summary>
     public PlannerState State => fitted with
     {
         Scales = scales.IsValueCreated ? scales.Value : fitted.Scales,
