@@ -102,7 +102,7 @@ internal static class ReportBuilder
             new("noise variance (standardised)", values.Noise.ToString("0.000", c)),
             new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)),
             new("checkpoint jitter in the intervals", IntervalJitter(grid, study.Engine.IntervalJitterScale)),
-            new("held-out check: variance scaled", $"× {scales.Bulk.ToString("0.00", c)} for the ranking, "
+            new("held-out check: variance scaled", $"× {scales.Ranking.ToString("0.00", c)} for the ranking, "
                 + $"× {scales.CoupledBulk.ToString("0.00", c)} for P(best), × {scales.Tails.ToString("0.00", c)} for the intervals"),
             new("held-out check: benchmarks' correlations for P(best)", scales.Coupling < 1
                 ? $"× {CheckSummary.Correlations(scales)} (misses at one checkpoint pulled apart with the fitted ones)"

@@ -165,7 +165,7 @@ public sealed class ReportBuilderTests : IDisposable
         // The details say by how much, so a reader can tell a wide interval the check asked for from one the cells leave.
         var c = CultureInfo.InvariantCulture;
         string correlations = (scales.Coupling * scales.Coupling).ToString("0.00", c);
-        Assert.Equal($"× {scales.Bulk.ToString("0.00", c)} for the ranking, × {scales.CoupledBulk.ToString("0.00", c)} for P(best), "
+        Assert.Equal($"× {scales.Ranking.ToString("0.00", c)} for the ranking, × {scales.CoupledBulk.ToString("0.00", c)} for P(best), "
             + $"× {scales.Tails.ToString("0.00", c)} for the intervals",
             report.EngineSettings.Single(s => s.Key == "held-out check: variance scaled").Value);
         Assert.Equal(scales.Coupling < 1 ? $"× {correlations} (misses at one checkpoint pulled apart with the fitted ones)" : "as fitted",

@@ -112,6 +112,7 @@ public class StudyDecisionTests
         var scales = new VarianceScales(0.5, 1) { HeldBack = 10 };
         using var narrowed = StudyDecision.Decide(Grid, observations, options, start.State with { Scales = scales });
         var fitted = narrowed.Model.Rows();
+        Assert.Equal(1.0, scales.Ranking); // what a report prints as the ranking's scale
         Assert.Equal(fitted.Covariance, narrowed.RankingRows.Covariance);
         Assert.Equal(fitted.Widened(0.5).Covariance, narrowed.ProbabilityRows.Covariance);
         Assert.Equal(2.0, narrowed.Scales.TailsOverBulk); // stop.prob-best reads the tails at the fitted spread
