@@ -1,6 +1,6 @@
 """stops.py: the stop-rule replays of stops/ against the JSON of the same path kept for the build before (whose P(best) read the
-fitted posterior alone, never narrowed): `stop.prob-best=0.95` under ../tail-stop/stops/, `stop.expected-shortfall=0.1%` (17
-replays of the real runs, Pythia and dataset2) under ../matern32/stops/. Prints, for each rule and build, the studies stopped
+fitted posterior alone, never narrowed): `stop.prob-best=0.95` under ../tail-stop/stops/, `stop.expected-shortfall=0.1%` (26
+replays: all but the four suites) under ../matern32/stops/. Prints, for each rule and build, the studies stopped
 early, how many named the true best, how many ended within 0.1 % of it, and the budget saved, pooled, on the real runs and on
 the synthetic runs, with each stop more than 0.1 % below the best (prob-best: each wrong stop) named.
 
