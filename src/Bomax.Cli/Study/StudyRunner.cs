@@ -78,6 +78,11 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
         var planner = PlannerState.Empty;
         using var conditioning = new ConditioningCache(); // each round extends the last round's factor (between refits)
         Selection? selection = null;
+        IReadOnlyList<StopRule> stopRules =
+        [
+            .. spec.Stop.ProbBest is { } wanted ? [new StopRule.Confident(wanted)] : Array.Empty<StopRule>(),
+            .. spec.Stop.ExpectedShortfall is { } enough ? [new StopRule.NearBest(enough)] : Array.Empty<StopRule>(),
+        ];
         bool? priorHeld = null; // whether the last checked fit used the earlier runs' benchmark covariance (null: none checked yet)
 
         while (true)
@@ -117,14 +122,16 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
                 return new RunResult(early, observations.Count, started, null) { Planner = planner };
             }
             IReadOnlyList<Cell> next;
+            StopReading reading;
             using (var plan = StudyPlanner.Next(study.Grid, observations, study.Engine, spec.Engine.Init, budget,
                 Math.Clamp(parallel, 0, Math.Max(0, left)), excluded, planner, pending: elsewhere, cache: conditioning,
                 costs: EvaluationTime.Costs(study, journal), timeBudgetSeconds: timeLeft?.Expected))
             {
-                // The round's decision: its pick and P(best) are what the stop rules and the status line read. The model is
-                // let go before the evaluations run.
-                if (plan.Decision is { } decision) selection = decision.Select();
-                planner = plan.State;
+                // The round's decision: its pick and P(best) are what the stop rules and the status line read, a rule's stop
+                // confirmed on a final decision (StopReading). The model is let go before the evaluations run.
+                reading = StopReading.Of(stopRules, plan, study.Grid, observations, study.Engine, conditioning);
+                if (reading.Selection is { } read) selection = read;
+                planner = reading.State;
                 if (plan.Decision is { Refitted: true } && planner.Fit?.Report.Prior is { Benchmarks: > 0 } check && check.Holds != priorHeld)
                 {
                     priorHeld = check.Holds;
@@ -135,9 +142,8 @@ internal sealed class StudyRunner(StudyContext study, ProgressDisplay progress, 
             RunEnd? end = left <= 0 ? RunEnd.BudgetSpent
                 : cancel.IsCancellationRequested ? RunEnd.Interrupted
                 : spec.Budget.MaxTime is { } limit && Elapsed() >= limit ? RunEnd.TimeLimit
-                : spec.Stop.ProbBest is { } wanted && selection is not null && new StopRule.Confident(wanted).Reached(selection.Pick)
-                    ? RunEnd.Confident
-                : spec.Stop.ExpectedShortfall is { } enough && selection is not null && enough.Reached(selection.Pick) ? RunEnd.NearBest
+                : reading.Reached is StopRule.Confident ? RunEnd.Confident
+                : reading.Reached is StopRule.NearBest ? RunEnd.NearBest
                 : next.Count == 0 ? RunEnd.GridExhausted
                 : null;
             if (end is { } stop)

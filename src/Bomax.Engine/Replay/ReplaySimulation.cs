@@ -103,10 +103,11 @@ public static class ReplaySimulation
                 Math.Clamp(settings.Batch, 0, Math.Max(0, room)), none, state, clock, cache: cache);
             if (plan.Refitted) fitSeconds.Add(plan.FitSeconds);
             acquireSeconds.Add(plan.AcquireSeconds);
-            // With a stop rule the round's pick decides, as in a run; it is read before the state, which then carries the
-            // held-out scale it needed (the search does not read the scale, so without a rule nothing else changes).
-            bool stopNow = settings.Stop is { } rule && plan.Decision is { } decision && rule.Reached(decision.Select().Pick);
-            state = plan.State;
+            // With a stop rule the round's pick decides, as in a run, confirmed on a final decision (StopReading); the state then
+            // carries the scales and draws it read (the search reads neither, so without a rule nothing else changes).
+            var reading = settings.Stop is { } rule ? StopReading.Of([rule], plan, grid, observations, options, cache) : null;
+            bool stopNow = reading?.Reached is not null;
+            state = reading?.State ?? plan.State;
             var reached = new List<int>();
             while (pending.Count > 0 && plan.Decision is not null && (observations.Count >= pending.Peek() || observations.Count == grid.CellCount))
                 reached.Add(pending.Dequeue());

@@ -113,9 +113,10 @@ public static class TimedReplay
             var costs = settings.Cool ? known?.Cooled(seconds.Spent, designSpent, budget) : known;
             using var plan = StudyPlanner.Next(grid, observations, options, settings.InitialPerBenchmark, count, Math.Max(1, settings.Batch), closed,
                 state, cache: cache, costs: costs);
-            // The round's pick decides, as in a run; read before the state, which then carries the held-out scale it needed.
-            stopped = settings.Stop is { } rule && plan.Decision is { } decision && rule.Reached(decision.Select().Pick);
-            state = plan.State;
+            // The round's pick decides, as in a run, confirmed on a final decision (StopReading).
+            var reading = settings.Stop is { } rule ? StopReading.Of([rule], plan, grid, observations, options, cache) : null;
+            stopped = reading?.Reached is not null;
+            state = reading?.State ?? plan.State;
             if (stopped) break;
             int added = 0;
             foreach (var cell in plan.Next)

@@ -53,6 +53,18 @@ public sealed class StopReplayTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
     }
 
     [Fact]
+    public void AStoppedStudyRecordsTheDecisionThatStoppedIt()
+    {
+        // A stop is confirmed on a final decision, and the replay records that decision: its pick reaches the rule.
+        var rule = new StopRule.Confident(0.5);
+        var stopped = Enumerable.Range(0, 3).SelectMany(seed => Replay(rule, seed).Budgets).Where(b => b.Stopped).ToList();
+
+        Assert.NotEmpty(stopped);
+        Assert.All(stopped, b =>
+            Assert.True(b.TailProbabilityBest >= 0.5, $"stopped at {b.Spent} with P(best) {b.TailProbabilityBest} in the tails"));
+    }
+
+    [Fact]
     public void TheSummarySaysWhereTheStudiesStoppedAndHowOftenTheyWereRight()
     {
         var rule = new StopRule.NearBest(new ShortfallLimit(0.001, IsShare: true));

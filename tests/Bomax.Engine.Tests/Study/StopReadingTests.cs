@@ -1,0 +1,104 @@
+using Bomax.Engine.Model;
+using Bomax.Engine.Selection;
+using Bomax.Engine.Study;
+
+namespace Bomax.Engine.Tests.Study;
+
+using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
+
+/// <summary>A round's stop is read on the round's decision first and confirmed on a final decision at the same evaluations: the
+/// study ends only where the final decision reaches the rule too, and goes on (or ends) with the final decision's state.</summary>
+public class StopReadingTests
+{
+    static readonly Grid Grid = new(
+        Enumerable.Range(0, 10).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
+        new[] { new Benchmark("arc"), new Benchmark("gsm8k"), new Benchmark("mmlu") });
+
+    static readonly EngineOptions Options = new() { Device = ComputeDevice.Cpu, FirstFitIterations = 15, RefitIterations = 5 };
+
+    /// <summary>A flat top: no checkpoint is sure to be the best.</summary>
+    static List<Observation> Observations(int count)
+    {
+        var random = new Random(7);
+        return Enumerable.Range(0, Grid.CellCount).OrderBy(_ => random.Next()).Take(count)
+            .Select(k => new Cell(k / 3, k % 3))
+            .Select(c => new Observation(c, 0.7 - 0.01 * Math.Pow((c.Checkpoint - 6) / 4.0, 2) + 0.02 * c.Benchmark + 0.01 * random.NextDouble()))
+            .ToList();
+    }
+
+    /// <summary>A rule reached only by a pick whose P(best) in the tails is exactly <paramref name="TailProbability"/>: it tells the
+    /// round's reading from the final decision's.</summary>
+    sealed record ReachedAt(double TailProbability) : StopRule
+    {
+        public override bool Reached(Standing pick) => pick.TailProbabilityBest == TailProbability;
+    }
+
+    /// <summary>Evaluations when the draws were made, and at the round that reads them moved (<see cref="KeptDraws"/>): about half
+    /// the grid, so that the checkpoints at the top are not all fully evaluated.</summary>
+    const int Drawn = 14, Round = 18;
+
+    /// <summary>A round whose draws were drawn at <see cref="Drawn"/> evaluations and moved since.</summary>
+    static Plan RoundAt(List<Observation> observations)
+    {
+        using var earlier = StudyDecision.Final(Grid, Observations(Drawn), Options, PlannerState.Empty);
+        _ = earlier.Select();
+        return new Plan([], StudyDecision.Decide(Grid, observations, Options, earlier.State), earlier.State);
+    }
+
+    static Engine.Selection.Selection FinalSelection(List<Observation> observations, PlannerState state)
+    {
+        using var final = StudyDecision.Final(Grid, observations, Options, state);
+        return final.Select();
+    }
+
+    [Fact]
+    public void ARuleTheRoundReachesEndsTheStudyOnTheFinalDecisionWhenThatReachesItToo()
+    {
+        var observations = Observations(Round);
+        using var round = RoundAt(observations);
+
+        var reading = StopReading.Of([new StopRule.Confident(0.0001)], round, Grid, observations, Options);
+
+        Assert.Equal(Drawn, round.State.Draws!.Observations); // the round read the draws of fewer evaluations, moved
+        Assert.Equal(new StopRule.Confident(0.0001), reading.Reached);
+        Assert.Equal(Round, reading.State.Draws!.Observations); // the stop read draws made afresh
+        var final = FinalSelection(observations, round.State);
+        Assert.Equal(final.Pick, reading.Selection!.Pick);
+        Assert.Equal(final.ProbabilityBest, reading.Selection.ProbabilityBest);
+        // What the study ends on is what a decision from its state repeats (a stopped run's report).
+        using var again = StudyDecision.Decide(Grid, observations, Options, reading.State);
+        Assert.False(again.Refitted);
+        Assert.Equal(final.Pick, again.Select().Pick);
+    }
+
+    [Fact]
+    public void ARuleTheRoundReachesAndTheFinalDecisionDoesNotLetTheStudyGoOnFromTheFinalDecision()
+    {
+        var observations = Observations(Round);
+        using var round = RoundAt(observations);
+        double roundReading = round.Decision!.Select().Pick.TailProbabilityBest;
+        double finalReading = FinalSelection(observations, round.State).Pick.TailProbabilityBest;
+        Assert.NotEqual(roundReading, finalReading); // moved draws and draws made afresh read the pick differently
+
+        var reading = StopReading.Of([new ReachedAt(roundReading)], round, Grid, observations, Options);
+
+        Assert.Null(reading.Reached);
+        Assert.Equal(finalReading, reading.Selection!.Pick.TailProbabilityBest);
+        Assert.Equal(Round, reading.State.Draws!.Observations); // the next rounds move the fresh draws
+    }
+
+    [Fact]
+    public void ARuleTheRoundDoesNotReachCostsNoFinalDecision()
+    {
+        var observations = Observations(Round);
+        using var round = RoundAt(observations);
+
+        var reading = StopReading.Of([new StopRule.Confident(1.5)], round, Grid, observations, Options);
+
+        Assert.Null(reading.Reached);
+        Assert.Same(round.State.Draws, reading.State.Draws); // the round's own: drawn at 24, no final decision made
+        Assert.Equal(round.Decision!.Select().ProbabilityBest, reading.Selection!.ProbabilityBest);
+        Assert.Equal(new StopReading(null, PlannerState.Empty, null),
+            StopReading.Of([new StopRule.Confident(0.0001)], new Plan([], null, PlannerState.Empty), Grid, [], Options));
+    }
+}
