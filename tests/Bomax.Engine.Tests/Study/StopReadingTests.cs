@@ -10,21 +10,12 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// study ends only where the final decision reaches the rule too, and goes on (or ends) with the final decision's state.</summary>
 public class StopReadingTests
 {
-    static readonly Grid Grid = new(
-        Enumerable.Range(0, 10).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
-        new[] { new Benchmark("arc"), new Benchmark("gsm8k"), new Benchmark("mmlu") });
+    static readonly Grid Grid = TestGrids.TenByThree;
 
     static readonly EngineOptions Options = new() { Device = ComputeDevice.Cpu, FirstFitIterations = 15, RefitIterations = 5 };
 
     /// <summary>A flat top: no checkpoint is sure to be the best.</summary>
-    static List<Observation> Observations(int count)
-    {
-        var random = new Random(7);
-        return Enumerable.Range(0, Grid.CellCount).OrderBy(_ => random.Next()).Take(count)
-            .Select(k => new Cell(k / 3, k % 3))
-            .Select(c => new Observation(c, 0.7 - 0.01 * Math.Pow((c.Checkpoint - 6) / 4.0, 2) + 0.02 * c.Benchmark + 0.01 * random.NextDouble()))
-            .ToList();
-    }
+    static List<Observation> Observations(int count) => TestGrids.PeakedScores(count, curvature: 0.01);
 
     /// <summary>A rule reached only by a pick whose P(best) in the tails is exactly <paramref name="TailProbability"/>: it tells the
     /// round's reading from the final decision's.</summary>

@@ -10,20 +10,11 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 /// without a refit; the schedule decides otherwise; a final decision checks afresh.</summary>
 public class StudyDecisionTests
 {
-    static readonly Grid Grid = new(
-        Enumerable.Range(0, 10).Select(i => new Checkpoint($"ckpt-{(i + 1) * 100}", (i + 1) * 100)),
-        new[] { new Benchmark("arc"), new Benchmark("gsm8k"), new Benchmark("mmlu") });
+    static readonly Grid Grid = TestGrids.TenByThree;
 
     static readonly EngineOptions Options = new() { Device = ComputeDevice.Cpu, FirstFitIterations = 15, RefitIterations = 5 };
 
-    static List<Observation> Observations(int count)
-    {
-        var random = new Random(7);
-        return Enumerable.Range(0, Grid.CellCount).OrderBy(_ => random.Next()).Take(count)
-            .Select(k => new Cell(k / 3, k % 3))
-            .Select(c => new Observation(c, 0.7 - 0.2 * Math.Pow((c.Checkpoint - 6) / 4.0, 2) + 0.02 * c.Benchmark + 0.01 * random.NextDouble()))
-            .ToList();
-    }
+    static List<Observation> Observations(int count) => TestGrids.PeakedScores(count, curvature: 0.2);
 
     [Fact]
     public void ADecisionFromAFinalDecisionsStateOnTheSameObservationsIsThatDecisionWithoutARefit()
