@@ -10,7 +10,7 @@ named. Given folders, it compares NOW's replays with the first of the BEFORE fol
 import glob, json, os, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-now, *BEFORE = sys.argv[1:] or [os.path.join(here, 'stops'), os.path.join(here, '..', 'tail-stop', 'stops'),
+now, *BEFORE = sys.argv[1:] if __name__ == '__main__' and sys.argv[1:] else [os.path.join(here, 'stops'), os.path.join(here, '..', 'tail-stop', 'stops'),
                                 os.path.join(here, '..', 'matern32', 'stops')]
 
 
@@ -25,8 +25,8 @@ def replays(rule, kind):
             yield rel, json.load(open(before)), json.load(open(path))
 
 
-def tally(rule, kind):
-    found = list(replays(rule, kind))
+def tally(rule, kind, found):
+    """Prints both builds' stops over found, a list of (name, the JSON before, the JSON now)."""
     if not found:
         return
     for label, side in (('before', 1), ('now', 2)):
@@ -47,6 +47,7 @@ def tally(rule, kind):
               + (f"; wrong: {', '.join(wrong)}" if wrong else ''))
 
 
-for rule in ('prob-best', 'expected-shortfall'):
-    for kind in ('all', 'real', 'synthetic', 'suites'):
-        tally(rule, kind)
+if __name__ == '__main__':
+    for rule in ('prob-best', 'expected-shortfall'):
+        for kind in ('all', 'real', 'synthetic', 'suites'):
+            tally(rule, kind, list(replays(rule, kind)))
