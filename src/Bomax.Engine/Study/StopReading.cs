@@ -25,7 +25,7 @@ public sealed record StopReading(StopRule? Reached, PlannerState State, Selectio
     {
         if (plan.Decision is not { } round) return new(null, plan.State, null);
         var selection = round.Select(); // read before the state, which then carries the scales and draws it needed
-        if (rules.Count == 0 || !rules.Any(rule => rule.Reached(selection.Pick))) return new(null, plan.State, selection);
+        if (!rules.Any(rule => rule.Reached(selection.Pick))) return new(null, plan.State, selection);
         using var final = StudyDecision.Final(grid, observations, options, plan.State, cache);
         var confirmed = final.Select();
         return new(rules.FirstOrDefault(rule => rule.Reached(confirmed.Pick)), final.State, confirmed);
