@@ -13,8 +13,9 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// reads the check of the last refit and draws moved from a fit of up to half as many observations (<see cref="KeptDraws"/>),
 /// and the two readings part: of the 32 studies `stop.prob-best=0.95` ended on a round's reading in the replays
 /// (docs/measurements.md), the final decision at the same evaluations put the pick's P(best) below 0.95 in 17. So the round's
-/// reading is the cheap first look, and only a round that reaches a rule pays for the final decision. Either way the study
-/// goes on from (or the report repeats) the final decision's state: its draws and check are the fresher.
+/// reading is the cheap first look, and only a round that reaches a rule pays for the final decision, which reads the rule as
+/// <see cref="StopRule.Confirmed"/> does (<c>stop.prob-best</c> also in the posterior of a report's intervals). Either way the
+/// study goes on from (or the report repeats) the final decision's state: its draws and check are the fresher.
 /// </summary>
 public sealed record StopReading(StopRule? Reached, PlannerState State, Selection? Selection)
 {
@@ -28,6 +29,8 @@ public sealed record StopReading(StopRule? Reached, PlannerState State, Selectio
         if (!rules.Any(rule => rule.Reached(selection.Pick))) return new(null, plan.State, selection);
         using var final = StudyDecision.Final(grid, observations, options, plan.State, cache);
         var confirmed = final.Select();
-        return new(rules.FirstOrDefault(rule => rule.Reached(confirmed.Pick)), final.State, confirmed);
+        int pick = confirmed.Pick.Checkpoint;
+        return new(rules.FirstOrDefault(rule => rule.Confirmed(confirmed.Pick, () => final.ProbabilityBestInIntervals(pick))), final.State,
+            confirmed);
     }
 }

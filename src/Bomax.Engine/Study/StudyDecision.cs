@@ -173,6 +173,11 @@ public sealed class Decision : IDisposable
         Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp, intervals: Rows,
             tailWidening: Scales.TailsOverBulk, probability: ProbabilityRows);
 
+    /// <summary>The share of the options' seeded draws from <see cref="Rows"/> (the posterior a report's intervals are read from) in
+    /// which <paramref name="checkpoint"/> is the largest: what confirms a <c>stop.prob-best</c> (<see cref="StopRule.Confident"/>).</summary>
+    public double ProbabilityBestInIntervals(int checkpoint) =>
+        Selection.Draw(Rows, options.ProbabilitySamples, options.Seed).ProbabilityBest[checkpoint];
+
     /// <summary>What the next decision starts from: this fit, when it was made, and the scales and the draws once they are known.</summary>
     public PlannerState State => fitted with
     {

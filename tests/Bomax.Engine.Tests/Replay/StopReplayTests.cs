@@ -132,4 +132,21 @@ public sealed class StopReplayTests(ReplayRuns runs) : IClassFixture<ReplayRuns>
         Assert.Equal("prob-best=0.95", new StopRule.Confident(0.95).ToString());
         Assert.Equal("expected-shortfall=0.0005", new StopRule.NearBest(new ShortfallLimit(0.0005, false)).ToString());
     }
+
+    [Fact]
+    public void AProbBestStopIsConfirmedInTheIntervalsPosteriorToo()
+    {
+        var pick = new Standing(0, "c", Estimate: 0.5, Low: 0.4, High: 0.6, ProbabilityBest: 0.97, BenchmarksEvaluated: 3, ExpectedShortfall: 0.0004)
+        {
+            LikelyShortfall = 0.0004,
+            TailProbabilityBest = 0.96,
+        };
+        var rule = new StopRule.Confident(0.95);
+        Assert.True(rule.Confirmed(pick, () => 0.95));
+        Assert.False(rule.Confirmed(pick, () => 0.9)); // the tails reach it, the intervals' posterior does not
+        Assert.False(rule.Confirmed(pick with { TailProbabilityBest = 0.9 }, () => 0.99));
+        // expected-shortfall is confirmed by its own reading alone: the intervals' P(best) is not even computed.
+        Assert.True(new StopRule.NearBest(new ShortfallLimit(0.001, true)).Confirmed(pick, () => throw new InvalidOperationException("read")));
+        Assert.False(new StopRule.NearBest(new ShortfallLimit(0.0005, true)).Confirmed(pick, () => throw new InvalidOperationException("read")));
+    }
 }

@@ -7,7 +7,8 @@ namespace Bomax.Engine.Tests.Study;
 using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespace Bomax.Engine.Grid
 
 /// <summary>A round's stop is read on the round's decision first and confirmed on a final decision at the same evaluations: the
-/// study ends only where the final decision reaches the rule too, and goes on (or ends) with the final decision's state.</summary>
+/// study ends only where the final decision reaches the rule too (<c>stop.prob-best</c> also in the posterior of a report's
+/// intervals), and goes on (or ends) with the final decision's state.</summary>
 public class StopReadingTests
 {
     static readonly Grid Grid = TestGrids.TenByThree;
@@ -76,6 +77,34 @@ public class StopReadingTests
         Assert.Null(reading.Reached);
         Assert.Equal(finalReading, reading.Selection!.Pick.TailProbabilityBest);
         Assert.Equal(Round, reading.State.Draws!.Observations); // the next rounds move the fresh draws
+    }
+
+    /// <summary>Ten checkpoints at steps doubling from 1 to 512, as a run's first saved checkpoints often are: where steps crowd, a
+    /// report's intervals read the shared checkpoint jitter wider than the fit (<see cref="Bomax.Engine.Posterior.StepCrowding"/>).</summary>
+    static readonly Grid Doubling = new(Enumerable.Range(0, 10).Select(i => new Checkpoint($"ckpt-{1 << i}", 1 << i)), Grid.Benchmarks);
+
+    [Fact]
+    public void AProbBestStopTheIntervalsPosteriorDoesNotReachLetsTheStudyGoOn()
+    {
+        const double curvature = 0.05;
+        using var earlier = StudyDecision.Final(Doubling, TestGrids.PeakedScores(Drawn, curvature), Options, PlannerState.Empty);
+        _ = earlier.Select();
+        var observations = TestGrids.PeakedScores(Round, curvature);
+        using var round = new Plan([], StudyDecision.Decide(Doubling, observations, Options, earlier.State), earlier.State);
+        double roundReading = round.Decision!.Select().Pick.TailProbabilityBest;
+        using var final = StudyDecision.Final(Doubling, observations, Options, earlier.State);
+        var pick = final.Select().Pick;
+        double inIntervals = final.ProbabilityBestInIntervals(pick.Checkpoint);
+        double inTails = Math.Min(roundReading, pick.TailProbabilityBest);
+        Assert.True(inIntervals < inTails, $"{inIntervals} in the intervals' posterior against {inTails} in the tails");
+
+        var between = StopReading.Of([new StopRule.Confident((inIntervals + inTails) / 2)], round, Doubling, observations, Options);
+        var reached = StopReading.Of([new StopRule.Confident(inIntervals)], round, Doubling, observations, Options);
+
+        Assert.Null(between.Reached); // the round's tails and the final decision's reach it; the intervals' posterior does not
+        Assert.Equal(Round, between.State.Draws!.Observations); // the study goes on from the final decision's state
+        Assert.Equal(pick, between.Selection!.Pick);
+        Assert.Equal(new StopRule.Confident(inIntervals), reached.Reached);
     }
 
     [Fact]
