@@ -30,11 +30,15 @@ public class StopReadingTests
     const int Drawn = 14, Round = 18;
 
     /// <summary>A round whose draws were drawn at <see cref="Drawn"/> evaluations and moved since.</summary>
-    static Plan RoundAt(List<Observation> observations)
+    static Plan RoundAt(List<Observation> observations) => RoundAt(Grid, Observations(Drawn), observations);
+
+    /// <summary>A round on <paramref name="grid"/> at <paramref name="observations"/> whose draws were drawn at
+    /// <paramref name="earlier"/> and moved since.</summary>
+    static Plan RoundAt(Grid grid, List<Observation> earlier, List<Observation> observations)
     {
-        using var earlier = StudyDecision.Final(Grid, Observations(Drawn), Options, PlannerState.Empty);
-        _ = earlier.Select();
-        return new Plan([], StudyDecision.Decide(Grid, observations, Options, earlier.State), earlier.State);
+        using var drawn = StudyDecision.Final(grid, earlier, Options, PlannerState.Empty);
+        _ = drawn.Select();
+        return new Plan([], StudyDecision.Decide(grid, observations, Options, drawn.State), drawn.State);
     }
 
     static Engine.Selection.Selection FinalSelection(List<Observation> observations, PlannerState state)
@@ -87,12 +91,10 @@ public class StopReadingTests
     public void AProbBestStopTheIntervalsPosteriorDoesNotReachLetsTheStudyGoOn()
     {
         const double curvature = 0.05;
-        using var earlier = StudyDecision.Final(Doubling, TestGrids.PeakedScores(Drawn, curvature), Options, PlannerState.Empty);
-        _ = earlier.Select();
         var observations = TestGrids.PeakedScores(Round, curvature);
-        using var round = new Plan([], StudyDecision.Decide(Doubling, observations, Options, earlier.State), earlier.State);
+        using var round = RoundAt(Doubling, TestGrids.PeakedScores(Drawn, curvature), observations);
         double roundReading = round.Decision!.Select().Pick.TailProbabilityBest;
-        using var final = StudyDecision.Final(Doubling, observations, Options, earlier.State);
+        using var final = StudyDecision.Final(Doubling, observations, Options, round.State);
         var pick = final.Select().Pick;
         double inIntervals = final.ProbabilityBestInIntervals(pick.Checkpoint);
         double inTails = Math.Min(roundReading, pick.TailProbabilityBest);
