@@ -27,8 +27,8 @@ internal static class CheckSummary
     /// two beyond the stated spread leaves them a hair above it.</summary>
     static Finding Of(VarianceScales check, int evaluations) =>
         !check.Checked ? (evaluations < PrequentialCheck.SmallestStudy ? Finding.NotYet : Finding.NotMade)
-        : check.CoupledBulk < 1 && Visible(check.CoupledBulk) ? Finding.Narrowed
-        : Visible(check.CoupledBulk) || check.Coupling < 1 ? Finding.Widened
+        : check.ProbabilityScale < 1 && Visible(check.ProbabilityScale) ? Finding.Narrowed
+        : Visible(check.ProbabilityScale) || check.Coupling < 1 || check.Student is { IsGaussian: false } ? Finding.Widened
         : Visible(check.Tails) ? Finding.TailsWidened
         : Finding.Within;
 
@@ -36,7 +36,8 @@ internal static class CheckSummary
     public static string Markdown(VarianceScales check, int evaluations)
     {
         var (held, needed, bulk, tails) = Numbers(check, evaluations);
-        string coupled = check.Coupling < 1 ? $", with the benchmarks' correlations times {Correlations(check)}" : "";
+        string coupled = (check.Coupling < 1 ? $", with the benchmarks' correlations times {Correlations(check)}" : "")
+            + (check.Student is { IsGaussian: false } t ? $" and tails as heavy as a Student t's of {Freedom(t)} degrees of freedom" : "");
         return Of(check, evaluations) switch
         {
             Finding.NotYet => "**Not yet checked:** the held-out check predicts a study's latest evaluations from those before it and widens "
@@ -59,7 +60,8 @@ internal static class CheckSummary
     public static string Plain(VarianceScales check, int evaluations)
     {
         var (held, needed, bulk, tails) = Numbers(check, evaluations);
-        string coupled = check.Coupling < 1 ? $" (the benchmarks' correlations ×{Correlations(check)})" : "";
+        string coupled = (check.Coupling < 1 ? $" (the benchmarks' correlations ×{Correlations(check)})" : "")
+            + (check.Student is { IsGaussian: false } t ? $" (Student t tails, {Freedom(t)} degrees of freedom)" : "");
         return Of(check, evaluations) switch
         {
             Finding.NotYet => $"held-out check: not yet ({held} of the {needed} evaluations it needs); P(best) and the interval are the "
@@ -81,8 +83,11 @@ internal static class CheckSummary
     {
         var c = CultureInfo.InvariantCulture;
         return ((check.Checked ? check.HeldBack : evaluations).ToString(c), PrequentialCheck.SmallestStudy.ToString(c),
-            Factor(check.CoupledBulk), Factor(check.Tails));
+            Factor(check.ProbabilityScale), Factor(check.Tails));
     }
+
+    /// <summary>The degrees of freedom of the Student t P(best) reads, formatted.</summary>
+    internal static string Freedom(StudentSpread student) => student.Freedom.ToString("0.#", CultureInfo.InvariantCulture);
 
     /// <summary>The factor on the benchmarks' correlations where P(best) is read (the coupling squared), formatted.</summary>
     internal static string Correlations(VarianceScales check) =>

@@ -39,6 +39,13 @@ internal sealed record DecisionState(
 
     [JsonPropertyName("coupled_scale")] public double? CoupledScale { get; init; }
 
+    /// <summary>The Student t P(best) read (<see cref="VarianceScales.Student"/>): its variance scale and degrees of freedom (null with a
+    /// scale: a Gaussian); a scale of null where the check was made: kept by a build that read P(best) as a Gaussian, so the scales
+    /// are computed again.</summary>
+    [JsonPropertyName("student_scale")] public double? StudentScale { get; init; }
+
+    [JsonPropertyName("student_freedom")] public double? StudentFreedom { get; init; }
+
     /// <summary>The Laplace draws of the hyperparameters that decision's P(best) and intervals were pooled over (<see cref="KeptDraws"/>):
     /// each draw's raw vector, the raw vector of the fit they were drawn around, and how many observations that fit saw; null: not
     /// drawn, or kept by a build that drew afresh (the decision draws them). A run that stopped between refits read draws kept from an
@@ -69,6 +76,8 @@ internal sealed record DecisionState(
             HeldBack = state.Scales?.HeldBack,
             Coupling = state.Scales?.Coupling,
             CoupledScale = state.Scales?.CoupledBulk,
+            StudentScale = state.Scales?.Student?.Scale,
+            StudentFreedom = state.Scales?.Student is { IsGaussian: false } student ? student.Freedom : null,
             Draws = state.Draws?.Draws.Select(d => d.Raw).ToArray(),
             DrawsAround = state.Draws?.Around.Raw,
             DrawnAt = state.Draws?.Observations,
@@ -99,15 +108,23 @@ internal sealed record DecisionState(
     }
 
     /// <summary>The scales as kept, when both are (a bulk of at least <see cref="PrequentialCheck.SmallestBulk"/>, tails at least 1 and
-    /// the bulk) with how many observations the check held back; with the coupling for P(best) when a looser one is kept (in (0, 1), its
-    /// scale at least <see cref="PrequentialCheck.SmallestBulk"/>), else the fitted coupling, as a build that did not keep it printed.</summary>
+    /// the bulk) with how many observations the check held back, and the Student t P(best) read where the check was made; with the
+    /// coupling for P(best) when a looser one is kept (in (0, 1), its scale at least <see cref="PrequentialCheck.SmallestBulk"/>), else
+    /// the fitted coupling, as a build that did not keep it printed.</summary>
     VarianceScales? KeptScales()
     {
         if (!(Scale is { } bulk && TailScale is { } tails && HeldBack is { } heldBack
             && double.IsFinite(bulk) && double.IsFinite(tails) && bulk >= PrequentialCheck.SmallestBulk && tails >= Math.Max(1, bulk)
             && heldBack >= 0))
             return null;
-        var scales = new VarianceScales(bulk, tails) { HeldBack = heldBack };
+        if (heldBack > 0 && !(StudentScale is { } studentScale && double.IsFinite(studentScale) && studentScale >= PrequentialCheck.SmallestBulk
+            && (StudentFreedom is null || StudentFreedom is > 0 && double.IsFinite(StudentFreedom.Value))))
+            return null;
+        var scales = new VarianceScales(bulk, tails)
+        {
+            HeldBack = heldBack,
+            Student = heldBack > 0 ? new StudentSpread(StudentScale!.Value, StudentFreedom ?? double.PositiveInfinity) : null,
+        };
         return Coupling is { } coupling && coupling is > 0 and < 1 && CoupledScale is { } coupled && coupled >= PrequentialCheck.SmallestBulk
             ? scales with { Coupling = coupling, CoupledBulk = coupled }
             : scales;

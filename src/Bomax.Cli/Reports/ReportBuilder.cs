@@ -103,7 +103,9 @@ internal static class ReportBuilder
             new("checkpoint jitter (shared)", values.SharedJitter.ToString("0.0000", c)),
             new("checkpoint jitter in the intervals", IntervalJitter(grid, study.Engine.IntervalJitterScale)),
             new("held-out check: variance scaled", $"× {scales.Ranking.ToString("0.00", c)} for the ranking, "
-                + $"× {scales.CoupledBulk.ToString("0.00", c)} for P(best), × {scales.Tails.ToString("0.00", c)} for the intervals"),
+                + $"× {scales.ProbabilityScale.ToString("0.00", c)} for P(best)"
+                + (scales.Student is { IsGaussian: false } t ? $" with Student t tails ({CheckSummary.Freedom(t)} degrees of freedom)" : "")
+                + $", × {scales.Tails.ToString("0.00", c)} for the intervals"),
             new("held-out check: benchmarks' correlations for P(best)", scales.Coupling < 1
                 ? $"× {CheckSummary.Correlations(scales)} (misses at one checkpoint pulled apart with the fitted ones)"
                 : "as fitted"),

@@ -50,6 +50,26 @@ public sealed record VarianceScales(double Bulk, double Tails)
     }
 
     readonly double? coupledBulk;
+
+    /// <summary>The Student t fitted to the misses where P(best) is read (at <see cref="Coupling"/>; <see cref="PrequentialCheck.Student"/>):
+    /// P(best) reads the posterior that <see cref="CoupledBulk"/> scales with that t's scale and tails instead. Null: no check, or
+    /// kept by a build that read P(best) as a Gaussian.</summary>
+    public StudentSpread? Student { get; init; }
+
+    /// <summary>The variance scale P(best) reads: the Student t's (<see cref="Student"/>) where it was fitted, else
+    /// <see cref="CoupledBulk"/>.</summary>
+    public double ProbabilityScale => Student?.Scale ?? CoupledBulk;
+}
+
+/// <summary>
+/// A Student t read from the held-out misses: <see cref="Scale"/> the variance scale (its scale parameter squared, shrunk toward 1 as
+/// the bulk's is) and <see cref="Freedom"/> its degrees of freedom (+∞: a Gaussian). Draws of the posterior read as this t are its
+/// Gaussian draws times √(scale · ν / χ²_ν), one χ² per draw: a multivariate t, whose draws are wide all together or not at all.
+/// </summary>
+public sealed record StudentSpread(double Scale, double Freedom)
+{
+    /// <summary>Whether this is a Gaussian (infinite degrees of freedom).</summary>
+    public bool IsGaussian => double.IsPositiveInfinity(Freedom);
 }
 
 /// <summary>
@@ -118,13 +138,13 @@ public static class PrequentialCheck
         {
             using var model = ConditionedModel.Condition(grid, observations, heldBack, options);
             var misses = model.LatestMisses(window);
-            var scales = Scales(misses);
+            var scales = Scales(misses) with { Student = Student(misses) };
             if (observations.Count > options.CouplingObservationLimit || SameCheckpointProduct(misses, cells) is not { } fitted) return scales;
-            var readings = new List<CouplingReading> { new(1, fitted, scales.Bulk) };
+            var readings = new List<CouplingReading> { new(1, fitted, scales.Bulk, scales.Student) };
             foreach (double coupling in Couplings)
                 if (Reading(grid, observations, heldBack, coupling, window, cells, options) is { } reading) readings.Add(reading);
             var chosen = Closest(readings);
-            return chosen.Coupling == 1 ? scales : scales with { Coupling = chosen.Coupling, CoupledBulk = chosen.Bulk };
+            return chosen.Coupling == 1 ? scales : scales with { Coupling = chosen.Coupling, CoupledBulk = chosen.Bulk, Student = chosen.Student };
         }
         catch (ModelFitException) { return VarianceScales.None; }
     }
@@ -139,7 +159,7 @@ public static class PrequentialCheck
             using var coupled = ConditionedModel.Condition(grid, observations,
                 heldBack with { Hyperparameters = heldBack.Hyperparameters.WithBenchmarksCoupled(coupling) }, options);
             var misses = coupled.LatestMisses(window);
-            return new(coupling, SameCheckpointProduct(misses, cells)!.Value, BulkScale(misses));
+            return new(coupling, SameCheckpointProduct(misses, cells)!.Value, BulkScale(misses), Student(misses));
         }
         catch (ModelFitException) { return null; }
     }
@@ -153,8 +173,9 @@ public static class PrequentialCheck
     /// weakest keeps a tenth of the correlations: the check does not make the benchmarks strangers.</summary>
     public static readonly double[] Couplings = [0.7, 0.5, 0.3];
 
-    /// <summary>One coupling the check tried: the mean product of two held-back misses at one checkpoint and the misses' bulk scale.</summary>
-    public sealed record CouplingReading(double Coupling, double Product, double Bulk);
+    /// <summary>One coupling the check tried: the mean product of two held-back misses at one checkpoint, the misses' bulk scale and
+    /// the Student t fitted to them.</summary>
+    public sealed record CouplingReading(double Coupling, double Product, double Bulk, StudentSpread? Student = null);
 
     /// <summary>The reading whose mean product is closest to 0 (what misses that are independent, as an honest model's one-step-ahead
     /// misses are, give); of two as close, the more tightly coupled.</summary>
@@ -197,6 +218,39 @@ public static class PrequentialCheck
         if (misses.Count == 0) return 1.0;
         double bulk = Shrunk(misses.Count * misses.Select(z => z * z).Median() / CalibratedMedianSquare, misses.Count, SmallestBulk);
         return bulk >= 1 ? bulk : Math.Min(1.0, Math.Max(bulk, Shrunk(SquaresOf(misses), misses.Count, SmallestBulk)));
+    }
+
+    /// <summary>The degrees of freedom the Student t of the misses is chosen from (+∞: a Gaussian).</summary>
+    public static readonly double[] Freedoms = [1.5, 2, 2.5, 3, 4, 5, 6, 8, 12, 20, 50, double.PositiveInfinity];
+
+    /// <summary>
+    /// The Student t that fits <paramref name="misses"/> best (null for fewer than <see cref="SmallestWindow"/>): for each of
+    /// <see cref="Freedoms"/> the scale of largest likelihood (the fixed point s² = mean(z² (ν + 1) / (ν + z² / s²)), the t's EM
+    /// update), and of those the likelihood's largest; the scale then shrunk toward 1 with the weight of <see cref="PriorCount"/>, as
+    /// the bulk's is, between <see cref="SmallestBulk"/> and <see cref="MaximumScale"/>. The misses are heavy-tailed, most near their
+    /// stated spread and a few far beyond it; a Gaussian scaled to their median reads the posterior's tails too thin, and P(best) of a
+    /// pick whose rivals the study evaluated on a few benchmarks was too sure (docs/measurements.md#student-t).
+    /// </summary>
+    public static StudentSpread? Student(IReadOnlyList<double> misses)
+    {
+        if (misses.Count < SmallestWindow) return null;
+        var squares = misses.Select(z => z * z).ToArray();
+        double meanSquare = squares.Average();
+        if (!(meanSquare > 0)) return new StudentSpread(Shrunk(0, misses.Count, SmallestBulk), double.PositiveInfinity); // every miss 0
+        double bestScale = meanSquare, bestFreedom = double.PositiveInfinity, bestLikelihood = double.NegativeInfinity;
+        foreach (double freedom in Freedoms)
+        {
+            double scale = meanSquare;
+            if (!double.IsPositiveInfinity(freedom))
+                for (int iteration = 0; iteration < 200; iteration++)
+                    scale = squares.Average(square => square * (freedom + 1) / (freedom + square / scale));
+            double sd = Math.Sqrt(scale);
+            double likelihood = double.IsPositiveInfinity(freedom)
+                ? misses.Sum(z => Normal.PDFLn(0, sd, z))
+                : misses.Sum(z => StudentT.PDFLn(0, sd, freedom, z));
+            if (likelihood > bestLikelihood) (bestLikelihood, bestScale, bestFreedom) = (likelihood, scale, freedom);
+        }
+        return new StudentSpread(Shrunk(bestScale * misses.Count, misses.Count, SmallestBulk), bestFreedom);
     }
 
     /// <summary>(Σ min(z², <see cref="LargestSquare"/>) + <see cref="PriorCount"/>) / (count + <see cref="PriorCount"/>), between 1 and

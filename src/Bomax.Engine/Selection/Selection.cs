@@ -81,10 +81,10 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
     /// tails). P(best) and the shortfalls are drawn from <paramref name="probability"/> when given (the ranking stays
     /// <paramref name="rows"/>'): a posterior of the same averages that couples the benchmarks as the held-out check found them.</summary>
     public static Selection From(Grid grid, RowPosterior rows, int samples, int seed, int runnersUp = 5, RowPosterior? intervals = null,
-        double tailWidening = 1, RowPosterior? probability = null)
+        double tailWidening = 1, RowPosterior? probability = null, StudentSpread? student = null)
     {
         intervals ??= rows;
-        var draws = Draw(probability ?? rows, samples, seed, tailWidening);
+        var draws = Draw(probability ?? rows, samples, seed, tailWidening, student);
         var probabilityBest = draws.ProbabilityBest;
         var order = Enumerable.Range(0, rows.Count).OrderByDescending(i => CautiousEstimate(rows, i)).ThenBy(i => i).ToList();
         Standing Stand(int i)
@@ -100,12 +100,24 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         return new Selection(Stand(order[0]), order.Skip(1).Take(runnersUp).Select(Stand).ToList(), probabilityBest);
     }
 
-    /// <summary><paramref name="samples"/> seeded draws from N(mean, covariance), summarised per row; the shortfall quantile from the
-    /// same draws with the covariance times <paramref name="tailWidening"/>.</summary>
-    public static PosteriorDraws Draw(RowPosterior rows, int samples, int seed, double tailWidening = 1) =>
-        NativeCalls.WithoutCollections(() => SampleDraws(rows, samples, seed, tailWidening));
+    /// <summary><paramref name="samples"/> seeded draws from N(mean, covariance), summarised per row; the shortfall quantile and P(best)
+    /// in the tails from the same draws with the covariance times <paramref name="tailWidening"/>. With <paramref name="student"/>,
+    /// P(best) reads the same draws as a multivariate Student t: each draw's deviation from the mean times
+    /// √(<see cref="StudentSpread.Scale"/> · ν / χ²_ν), one seeded χ² per draw (the covariance times the scale, the tails the t's);
+    /// the shortfalls and the tails stay the Gaussian's.</summary>
+    public static PosteriorDraws Draw(RowPosterior rows, int samples, int seed, double tailWidening = 1, StudentSpread? student = null) =>
+        NativeCalls.WithoutCollections(() => SampleDraws(rows, samples, seed, tailWidening, student));
 
-    static PosteriorDraws SampleDraws(RowPosterior rows, int samples, int seed, double tailWidening)
+    /// <summary>The factor on each of <paramref name="samples"/> draws' deviations that makes Gaussian draws <paramref name="student"/>'s:
+    /// √(scale · ν / χ²_ν), the χ² seeded by <paramref name="seed"/>; √scale for a Gaussian.</summary>
+    public static double[] StudentFactors(StudentSpread student, int samples, int seed)
+    {
+        if (student.IsGaussian) return Enumerable.Repeat(Math.Sqrt(student.Scale), samples).ToArray();
+        var chiSquared = new MathNet.Numerics.Distributions.Gamma(student.Freedom / 2, 0.5, new Random(seed)); // χ²_ν: shape ν/2, rate 1/2
+        return Enumerable.Range(0, samples).Select(_ => Math.Sqrt(student.Scale * student.Freedom / chiSquared.Sample())).ToArray();
+    }
+
+    static PosteriorDraws SampleDraws(RowPosterior rows, int samples, int seed, double tailWidening, StudentSpread? student)
     {
         int n = rows.Count;
         var device = TorchDevice.Cpu;
@@ -121,10 +133,12 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
         var deviation = factor.matmul(normal);
         var draws = mean + deviation; // n × samples
         var (largest, winners) = draws.max(dim: 0);
-        var probability = Shares(winners);
+        var probability = Shares(student is null
+            ? winners
+            : (mean + deviation * tensor(StudentFactors(student, samples, seed), dtype: float64, device: device).unsqueeze(0)).argmax(0));
         var below = largest.unsqueeze(0) - draws; // n × samples
         var shortfall = below.mean(dimensions: new long[] { 1 }).cpu().data<double>().ToArray();
-        var inTails = probability;
+        var inTails = student is null ? probability : Shares(winners);
         if (tailWidening != 1)
         {
             var tails = mean + deviation * Const(Math.Sqrt(tailWidening), deviation);

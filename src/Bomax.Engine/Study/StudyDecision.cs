@@ -10,9 +10,9 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// A decision from the observations: the model conditioned on them (the caller disposes the decision), the held-out check's
 /// variance scales (<see cref="VarianceScales"/>), the joint posterior of the checkpoint averages widened by the bulk's scale
 /// (what the ranking reads), the same pooled over Laplace draws of the hyperparameters (<see cref="HyperparameterDraws"/>) with the
-/// benchmarks coupled as the check found them and scaled by the bulk of its misses so coupled (what P(best), the expected shortfalls
-/// and the stop rules read; the shortfall quantile and <c>stop.prob-best</c>'s P(best) read the same draws widened to the tails'
-/// scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come from the fitted
+/// benchmarks coupled as the check found them and scaled by the bulk of its misses so coupled (what the expected shortfalls and the stop
+/// rules read; P(best) reads it as the Student t the check fitted to those misses, <see cref="VarianceScales.Student"/>; the shortfall
+/// quantile and <c>stop.prob-best</c>'s P(best) read the same draws widened to the tails' scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come from the fitted
 /// posterior pooled over the same draws (widened by the tails' scale): a study that has seen a few cells of each benchmark knows its
 /// hyperparameters only roughly, and the intervals of the checkpoints it left mostly unevaluated missed the truth more often than
 /// they said (on ten grids they held 79 % of the true averages, pooled 86 %). Each of the intervals' posteriors reads the checkpoint
@@ -166,12 +166,17 @@ public sealed class Decision : IDisposable
     /// draws from <see cref="ProbabilityRows"/>: what a round's progress and stop rules read.</summary>
     public Selection Select(int runnersUp = 5) =>
         Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp, tailWidening: Scales.TailsOverBulk,
-            probability: ProbabilityRows);
+            probability: ProbabilityRows, student: Student);
 
     /// <summary>The same selection with each standing's estimate and interval from <see cref="Rows"/>: what a report shows.</summary>
     public Selection SelectForReport(int runnersUp = 5) =>
         Selection.From(Model.Grid, RankingRows, options.ProbabilitySamples, options.Seed, runnersUp, intervals: Rows,
-            tailWidening: Scales.TailsOverBulk, probability: ProbabilityRows);
+            tailWidening: Scales.TailsOverBulk, probability: ProbabilityRows, student: Student);
+
+    /// <summary>How P(best) reads <see cref="ProbabilityRows"/>: as the Student t the check fitted to its misses
+    /// (<see cref="VarianceScales.Student"/>), its scale relative to the bulk's that <see cref="ProbabilityRows"/> carries; null (the
+    /// Gaussian they are) without one.</summary>
+    StudentSpread? Student => Scales.Student is { } t ? t with { Scale = t.Scale / Scales.CoupledBulk } : null;
 
     /// <summary>The share of the options' seeded draws from <see cref="Rows"/> (the posterior a report's intervals are read from) in
     /// which <paramref name="checkpoint"/> is the largest: what confirms a <c>stop.prob-best</c> (<see cref="StopRule.Confident"/>).</summary>

@@ -34,6 +34,26 @@ public class CheckSummaryTests
     }
 
     [Fact]
+    public void PBestReadAsTheStudentTOfTheMissesSaysItsScaleAndItsTails()
+    {
+        // The t's scale is what P(best) reads, in place of the bulk's, and its degrees of freedom are named.
+        var heavy = new VarianceScales(2.25, 4) { HeldBack = 50, Coupling = 0.5, CoupledBulk = 1.44, Student = new(1.69, 3) };
+        Assert.Equal("held-out check: the latest 50 evaluations missed by more than stated; P(best) widened ×1.30 (the benchmarks' "
+            + "correlations ×0.25) (Student t tails, 3 degrees of freedom), the interval ×2.00 (standard deviations)",
+            CheckSummary.Plain(heavy, 200));
+        Assert.Contains("P(best) reads its spread widened 1.30 times, with the benchmarks' correlations times 0.25 and tails as heavy as a "
+            + "Student t's of 3 degrees of freedom, the 95 % intervals 2.00 times.", CheckSummary.Markdown(heavy, 200));
+        // Heavy tails at the stated scale still widen what P(best) reads; a Gaussian t at it is the model's own.
+        Assert.Contains("P(best) widened ×1.00 (Student t tails, 2.5 degrees of freedom)",
+            CheckSummary.Plain(new(1.002, 1.008) { HeldBack = 50, Student = new(1.0, 2.5) }, 200));
+        Assert.Equal("held-out check: the latest 13 evaluations landed within the stated spread; nothing widened",
+            CheckSummary.Plain(new(1.002, 1.008) { HeldBack = 13, Student = new(1.003, double.PositiveInfinity) }, 54));
+        // Narrowed: the t's scale below 1.
+        Assert.StartsWith("held-out check: the latest 50 evaluations landed nearer than stated; P(best) narrowed ×0.70 (Student t tails, "
+            + "4 degrees of freedom)", CheckSummary.Plain(new(0.64, 1) { HeldBack = 50, Student = new(0.49, 4) }, 200));
+    }
+
+    [Fact]
     public void ACheckThatFoundTheModelTooWideSaysPBestWasNarrowedAndTheIntervalsNot()
     {
         Assert.Equal("held-out check: the latest 50 evaluations landed nearer than stated; P(best) narrowed ×0.80, the interval as the "

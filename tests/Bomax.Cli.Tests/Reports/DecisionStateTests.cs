@@ -23,16 +23,19 @@ public sealed class DecisionStateTests : IDisposable
 
     static readonly EngineOptions Options = new();
 
+    /// <summary>The Student t the states below keep with their scales (a Gaussian: no degrees of freedom written).</summary>
+    static readonly StudentSpread Kept = new(1.2, double.PositiveInfinity);
+
     static DecisionState State(int benchmarks = 3, string hash = "abc", int fittedAt = 12) =>
         new(hash, DecisionState.OptionsKey(Options), benchmarks, 1, fittedAt, new double[Hyperparameters.LengthFor(benchmarks, 1)]);
 
     [Fact]
     public void TheSameJournalStartsFromTheFitAsItWasAndAChangedOneLetsTheScheduleDecide()
     {
-        var same = (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10 }).StartFor("abc", Options, 3);
-        var changed = (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10 }).StartFor("def", Options, 3);
+        var same = (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10, StudentScale = 1.2 }).StartFor("abc", Options, 3);
+        var changed = (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10, StudentScale = 1.2 }).StartFor("def", Options, 3);
 
-        Assert.Equal((12, new VarianceScales(1.5, 2.5) { HeldBack = 10 }), (same!.FittedAt, same.Scales));
+        Assert.Equal((12, new VarianceScales(1.5, 2.5) { HeldBack = 10, Student = Kept }), (same!.FittedAt, same.Scales));
         Assert.Equal(12, changed!.FittedAt); // the count the fit saw: the refit schedule decides, as in a run's next round
         Assert.Null(changed.Scales);         // the held-out check belongs to the observations it was made from
         // A state kept by a build that read one scale, or with scales no check gives, is computed again.
@@ -41,26 +44,27 @@ public sealed class DecisionStateTests : IDisposable
         Assert.Null((State() with { Scale = 1.5, TailScale = 2.5 }).StartFor("abc", Options, 3)!.Scales);
         // An unchecked decision's scales are kept as such.
         Assert.Equal(VarianceScales.None, (State() with { Scale = 1, TailScale = 1, HeldBack = 0 }).StartFor("abc", Options, 3)!.Scales);
-        Assert.Null((State() with { Scale = 2.5, TailScale = 1.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Null((State() with { Scale = 2.5, TailScale = 1.5, HeldBack = 10, StudentScale = 1.2 }).StartFor("abc", Options, 3)!.Scales);
         // A bulk below 1 is what a check that found the model too wide keeps; below the smallest it narrows to, or with tails below 1,
         // no check gives it.
-        Assert.Equal(new VarianceScales(0.5, 1) { HeldBack = 10 },
-            (State() with { Scale = 0.5, TailScale = 1, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
-        Assert.Null((State() with { Scale = 0.2, TailScale = 1, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
-        Assert.Null((State() with { Scale = 0.5, TailScale = 0.8, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Equal(new VarianceScales(0.5, 1) { HeldBack = 10, Student = Kept },
+            (State() with { Scale = 0.5, TailScale = 1, HeldBack = 10, StudentScale = 1.2 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Null((State() with { Scale = 0.2, TailScale = 1, HeldBack = 10, StudentScale = 1.2 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Null((State() with { Scale = 0.5, TailScale = 0.8, HeldBack = 10, StudentScale = 1.2 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal(State().Raw, changed.Fit!.Hyperparameters.Raw);
     }
 
     [Fact]
     public void TheCouplingForPBestIsKeptWithTheScalesAndAStateWithoutItReadsPBestAsItsBuildPrinted()
     {
-        var kept = State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10, Coupling = 0.5, CoupledScale = 1.3 };
-        Assert.Equal(new VarianceScales(1.5, 2.5) { HeldBack = 10, Coupling = 0.5, CoupledBulk = 1.3 }, kept.StartFor("abc", Options, 3)!.Scales);
+        var kept = State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10, StudentScale = 1.2, Coupling = 0.5, CoupledScale = 1.3 };
+        Assert.Equal(new VarianceScales(1.5, 2.5) { HeldBack = 10, Student = Kept, Coupling = 0.5, CoupledBulk = 1.3 },
+            kept.StartFor("abc", Options, 3)!.Scales);
         kept.Write(directory);
         Assert.Equal((0.5, 1.3), (DecisionState.Read(directory)!.Coupling, DecisionState.Read(directory)!.CoupledScale));
         // Kept by a build without it (or with values no check gives): the fitted coupling and the bulk, as that build read P(best).
-        var fitted = new VarianceScales(1.5, 2.5) { HeldBack = 10 };
-        Assert.Equal(fitted, (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10 }).StartFor("abc", Options, 3)!.Scales);
+        var fitted = new VarianceScales(1.5, 2.5) { HeldBack = 10, Student = Kept };
+        Assert.Equal(fitted, (State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10, StudentScale = 1.2 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal(fitted, (kept with { Coupling = 1.5 }).StartFor("abc", Options, 3)!.Scales);
         Assert.Equal(fitted, (kept with { Coupling = 1 }).StartFor("abc", Options, 3)!.Scales); // the fitted coupling, as written
         Assert.Equal(fitted, (kept with { CoupledScale = 0.2 }).StartFor("abc", Options, 3)!.Scales);
@@ -70,6 +74,32 @@ public sealed class DecisionStateTests : IDisposable
             new FitReport(0, 0, 0, true, "converged"));
         var written = DecisionState.From(new PlannerState(fit, 12) { Scales = kept.StartFor("abc", Options, 3)!.Scales }, "abc", Options);
         Assert.Equal((0.5, 1.3), (written.Coupling, written.CoupledScale));
+    }
+
+    [Fact]
+    public void TheStudentTPBestReadsIsKeptAndAStateWithoutItIsCheckedAgain()
+    {
+        var kept = State() with { Scale = 1.5, TailScale = 2.5, HeldBack = 10, StudentScale = 0.8, StudentFreedom = 3 };
+        Assert.Equal(new StudentSpread(0.8, 3), kept.StartFor("abc", Options, 3)!.Scales!.Student);
+        Assert.Equal(0.8, kept.StartFor("abc", Options, 3)!.Scales!.ProbabilityScale);
+        kept.Write(directory);
+        Assert.Equal((0.8, 3.0), (DecisionState.Read(directory)!.StudentScale, DecisionState.Read(directory)!.StudentFreedom));
+        // Written from a decision's state: a t's degrees of freedom, and none for a Gaussian.
+        var fit = new ModelFit(new Hyperparameters(3, 1, new double[Hyperparameters.LengthFor(3, 1)]), Standardisation.From(3, []),
+            new FitReport(0, 0, 0, true, "converged"));
+        var scales = new VarianceScales(1.5, 2.5) { HeldBack = 10, Student = new(0.8, 3) };
+        var written = DecisionState.From(new PlannerState(fit, 12) { Scales = scales }, "abc", Options);
+        Assert.Equal((0.8, 3.0), (written.StudentScale, written.StudentFreedom));
+        var gaussian = DecisionState.From(new PlannerState(fit, 12) { Scales = scales with { Student = new(0.8, double.PositiveInfinity) } }, "abc",
+            Options);
+        Assert.Equal((0.8, (double?)null), (gaussian.StudentScale, gaussian.StudentFreedom));
+        Assert.True(gaussian.StartFor("abc", Options, 3)!.Scales!.Student!.IsGaussian);
+        // Kept by a build that read P(best) as a Gaussian at the bulk's scale, or with a t no check gives: the scales are computed again.
+        Assert.Null((kept with { StudentScale = null, StudentFreedom = null }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Null((kept with { StudentScale = 0.1 }).StartFor("abc", Options, 3)!.Scales);
+        Assert.Null((kept with { StudentFreedom = -1 }).StartFor("abc", Options, 3)!.Scales);
+        // An unchecked decision keeps none.
+        Assert.Null((State() with { Scale = 1, TailScale = 1, HeldBack = 0 }).StartFor("abc", Options, 3)!.Scales!.Student);
     }
 
     [Fact]
@@ -110,6 +140,8 @@ public sealed class DecisionStateTests : IDisposable
             Scale = 1.7,
             TailScale = 2.9,
             HeldBack = 13,
+            StudentScale = 1.5,
+            StudentFreedom = 4,
             Outcome = "converged",
         };
         state.Write(directory);
@@ -118,7 +150,7 @@ public sealed class DecisionStateTests : IDisposable
         Assert.Equal((state.JournalSha256, state.FittedAt, state.Scale, state.TailScale, state.HeldBack, state.Outcome),
             (read.JournalSha256, read.FittedAt, read.Scale, read.TailScale, read.HeldBack, read.Outcome));
         // the same journal: kept with the fit
-        Assert.Equal(new VarianceScales(1.7, 2.9) { HeldBack = 13 }, read.StartFor("abc", Options, 3)!.Scales);
+        Assert.Equal(new VarianceScales(1.7, 2.9) { HeldBack = 13, Student = new(1.5, 4) }, read.StartFor("abc", Options, 3)!.Scales);
         Assert.Null(read.StartFor("def", Options, 3)!.Scales);                                // a changed one: computed again
         Assert.Null(read.StartFor("abc", Options, 3)!.Fit!.Report.Prior); // no earlier runs, no check
 

@@ -155,7 +155,8 @@ public sealed class ReportBuilderTests : IDisposable
         var plain = Selection.From(study.Grid, model.Rows(), study.Engine.ProbabilitySamples, study.Engine.Seed);
         using var decision = StudyDecision.Final(study.Grid, observations, study.Engine, PlannerState.Empty);
         Assert.Equal(scales, decision.Scales);
-        var widened = Selection.Draw(decision.ProbabilityRows, study.Engine.ProbabilitySamples, study.Engine.Seed);
+        var student = scales.Student! with { Scale = scales.Student!.Scale / scales.CoupledBulk }; // read as the t the check fitted
+        var widened = Selection.Draw(decision.ProbabilityRows, study.Engine.ProbabilitySamples, study.Engine.Seed, student: student);
         Assert.Equal(plain.Pick.Name, report.Pick.Name); // the same pick ...
         Assert.Equal(plain.Pick.Estimate, report.Pick.Estimate, 12);
         // ... stated with the posteriors pooled over the hyperparameters, widened for their bulk, the benchmarks coupled as the check
@@ -165,17 +166,21 @@ public sealed class ReportBuilderTests : IDisposable
         // The details say by how much, so a reader can tell a wide interval the check asked for from one the cells leave.
         var c = CultureInfo.InvariantCulture;
         string correlations = (scales.Coupling * scales.Coupling).ToString("0.00", c);
-        Assert.Equal($"× {scales.Ranking.ToString("0.00", c)} for the ranking, × {scales.CoupledBulk.ToString("0.00", c)} for P(best), "
-            + $"× {scales.Tails.ToString("0.00", c)} for the intervals",
+        string tails = scales.Student!.IsGaussian ? "" : $" with Student t tails ({scales.Student.Freedom.ToString("0.#", c)} degrees of freedom)";
+        Assert.Equal($"× {scales.Ranking.ToString("0.00", c)} for the ranking, × {scales.ProbabilityScale.ToString("0.00", c)} for P(best)"
+            + $"{tails}, × {scales.Tails.ToString("0.00", c)} for the intervals",
             report.EngineSettings.Single(s => s.Key == "held-out check: variance scaled").Value);
         Assert.Equal(scales.Coupling < 1 ? $"× {correlations} (misses at one checkpoint pulled apart with the fitted ones)" : "as fitted",
             report.EngineSettings.Single(s => s.Key == "held-out check: benchmarks' correlations for P(best)").Value);
         // And the pick's section says it where every reader sees it: the check held back the latest quarter and widened.
         Assert.Equal(scales, report.Check);
         Assert.Equal(10, report.Check!.HeldBack);
-        string coupledWords = scales.Coupling < 1 ? $", with the benchmarks' correlations times {correlations}" : "";
+        string coupledWords = (scales.Coupling < 1 ? $", with the benchmarks' correlations times {correlations}" : "")
+            + (scales.Student.IsGaussian
+                ? ""
+                : $" and tails as heavy as a Student t's of {scales.Student.Freedom.ToString("0.#", c)} degrees of freedom");
         Assert.Contains($"**Checked:** the latest 10 evaluations, each predicted from those before it, missed by more than the model "
-            + $"stated. P(best) reads its spread widened {Math.Sqrt(scales.CoupledBulk).ToString("0.00", c)} times{coupledWords}, the 95 % "
+            + $"stated. P(best) reads its spread widened {Math.Sqrt(scales.ProbabilityScale).ToString("0.00", c)} times{coupledWords}, the 95 % "
             + $"intervals {Math.Sqrt(scales.Tails).ToString("0.00", c)} times.", ReportFixture.OutsideDetails(MarkdownReport.Render(report)));
     }
 

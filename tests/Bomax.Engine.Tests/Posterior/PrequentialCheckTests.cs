@@ -199,12 +199,45 @@ public class PrequentialCheckTests
         Assert.True(scales.CoupledBulk >= 1);
         // A study past the coupling's observation limit keeps the fitted coupling, and the same bulk and tails.
         var large = PrequentialCheck.Scales(grid, apart, fit, options with { CouplingObservationLimit = apart.Count - 1 });
-        Assert.Equal(new VarianceScales(scales.Bulk, scales.Tails) { HeldBack = scales.HeldBack }, large);
+        Assert.NotNull(large.Student); // the t of the misses at the fitted coupling
+        Assert.Equal(new VarianceScales(scales.Bulk, scales.Tails) { HeldBack = scales.HeldBack, Student = large.Student }, large);
+        Assert.NotNull(scales.Student);
         // Without a checkpoint holding two held-back cells there is nothing to read: the fitted coupling.
         var (single, spread) = Curve(100, 1, seed: 2); // 50 observations, a window of 12: each at its own checkpoint
         var one = PrequentialCheck.Scales(single, spread, HyperparameterFit.Fit(single, spread, options), options);
         Assert.True(one.Checked);
         Assert.Equal((1.0, one.Bulk), (one.Coupling, one.CoupledBulk));
+    }
+
+    [Fact]
+    public void TheStudentTOfTheMissesIsTheMostLikelyOfItsDegreesOfFreedomItsScaleShrunkTowardOne()
+    {
+        Assert.Null(PrequentialCheck.Student(new double[PrequentialCheck.SmallestWindow - 1]));
+        // Fifty misses from a t of 3 degrees of freedom, twice as wide as stated: heavy tails, read as such.
+        var random = new Random(5);
+        var heavy = Enumerable.Range(0, 50).Select(_ => 2 * StudentT.Sample(random, 0, 1, 3)).ToArray();
+        var t = PrequentialCheck.Student(heavy)!;
+        Assert.InRange(t.Freedom, 1.5, 6);
+        // Fifty Gaussian misses as wide as stated: light tails, a scale near 1.
+        var light = Enumerable.Range(0, 50).Select(_ => Normal.Sample(random, 0, 1)).ToArray();
+        var gaussian = PrequentialCheck.Student(light)!;
+        Assert.True(gaussian.Freedom >= 12, $"Gaussian misses read with {gaussian.Freedom} degrees of freedom");
+        Assert.InRange(gaussian.Scale, 0.7, 1.4);
+        // Each degree of freedom's scale is its likelihood's largest, and the chosen one the most likely: no other scale or freedom of
+        // the grid fits the heavy misses better.
+        double LogLikelihood(double scale, double freedom) => double.IsPositiveInfinity(freedom)
+            ? heavy.Sum(z => Normal.PDFLn(0, Math.Sqrt(scale), z))
+            : heavy.Sum(z => StudentT.PDFLn(0, Math.Sqrt(scale), freedom, z));
+        double raw = (t.Scale * (50 + PrequentialCheck.PriorCount) - PrequentialCheck.PriorCount) / 50; // unshrunk
+        double best = LogLikelihood(raw, t.Freedom);
+        foreach (double freedom in PrequentialCheck.Freedoms)
+            foreach (double factor in new[] { 0.8, 0.95, 1, 1.05, 1.25 })
+                Assert.True(LogLikelihood(raw * factor, freedom) <= best + 1e-9, $"ν {freedom}, scale × {factor} fits better");
+        // Ten misses of exactly 3: a Gaussian of scale 9, shrunk toward 1 with the weight of ten: (90 + 10) / 20.
+        var steady = PrequentialCheck.Student(Enumerable.Repeat(3.0, 10).ToArray())!;
+        Assert.Equal(5.0, steady.Scale, 6);
+        // Fifty exact predictions: the scale held at the smallest the bulk's goes to.
+        Assert.Equal(PrequentialCheck.SmallestBulk, PrequentialCheck.Student(new double[50])!.Scale);
     }
 
     [Fact]

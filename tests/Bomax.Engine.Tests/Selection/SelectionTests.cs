@@ -119,6 +119,31 @@ public class SelectionTests
         Assert.Equal(1 - expected, probability[1], 0.01);
     }
 
+    [Fact]
+    public void PBestReadAsAStudentTIsTheTsCdfOfTheGapAndLeavesTheShortfallsAndTheTailsGaussian()
+    {
+        // Draws of a multivariate t share one χ² per draw, so the gap between two rows is a t too: P(X0 > X1) = T_ν(gap / spread).
+        var rows = Posterior(new[] { 0.5, 0.45 }, new[] { 0.03, 0.04 }, new double[,] { { 1, 0 }, { 0, 1 } }, new[] { 1, 1 });
+        double z = 0.05 / Math.Sqrt(0.03 * 0.03 + 0.04 * 0.04);
+        var heavy = EngineSelection.Draw(rows, 200_000, seed: 3, student: new(2.0, 3));
+        Assert.Equal(StudentT.CDF(0, Math.Sqrt(2.0), 3, z), heavy.ProbabilityBest[0], 0.01);
+        Assert.True(heavy.ProbabilityBest[0] < Normal.CDF(0, Math.Sqrt(2.0), z) - 0.02, "the t's tails reach the lower row more often");
+        // The shortfalls and P(best) in the tails read the Gaussian draws as before.
+        var gaussian = EngineSelection.Draw(rows, 200_000, seed: 3);
+        Assert.Equal(gaussian.ExpectedShortfall, heavy.ExpectedShortfall);
+        Assert.Equal(gaussian.LikelyShortfall, heavy.LikelyShortfall);
+        Assert.Equal(gaussian.ProbabilityBest, heavy.TailProbabilityBest);
+        // A t of infinite degrees of freedom is the Gaussian its scale widens.
+        var example = Example();
+        var widened = EngineSelection.Draw(example.Widened(1.7), 20_000, seed: 5).ProbabilityBest;
+        var asT = EngineSelection.Draw(example, 20_000, seed: 5, student: new(1.7, double.PositiveInfinity)).ProbabilityBest;
+        for (int i = 0; i < example.Count; i++) Assert.Equal(widened[i], asT[i], 1e-3);
+        // Seeded: the same draws again, and a selection's P(best) is the draws'.
+        Assert.Equal(heavy.ProbabilityBest, EngineSelection.Draw(rows, 200_000, seed: 3, student: new(2.0, 3)).ProbabilityBest);
+        var selection = EngineSelection.From(GridOf(2, 2), rows, 200_000, seed: 3, student: new(2.0, 3));
+        Assert.Equal(heavy.ProbabilityBest[selection.Pick.Checkpoint], selection.Pick.ProbabilityBest);
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.6)]

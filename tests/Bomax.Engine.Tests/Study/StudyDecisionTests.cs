@@ -138,6 +138,17 @@ public class StudyDecisionTests
         Assert.Equal(draws.ExpectedShortfall[loose.Pick.Checkpoint], loose.Pick.ExpectedShortfall);
         Assert.Equal(draws.TailProbabilityBest[loose.Pick.Checkpoint], loose.Pick.TailProbabilityBest); // what stop.prob-best reads
         Assert.NotEqual(fitted.ProbabilityBest, loose.ProbabilityBest);
+
+        // With the Student t the check fitted to those misses, P(best) reads the same posterior as that t (its scale in place of the
+        // bulk's), and the shortfalls and the tails' P(best) stay as they were.
+        using var heavy = StudyDecision.Decide(Grid, observations, options,
+            start.State with { Scales = checkedScales with { Coupling = 0.5, CoupledBulk = 1.4, Student = new(2.1, 3) } });
+        var t = heavy.SelectForReport();
+        var tDraws = Bomax.Engine.Selection.Selection.Draw(model.Rows().Widened(1.4), options.ProbabilitySamples, options.Seed,
+            checkedScales.TailsOverBulk, student: new(2.1 / 1.4, 3));
+        Assert.Equal(tDraws.ProbabilityBest, t.ProbabilityBest);
+        Assert.Equal(loose.Pick with { ProbabilityBest = 0 }, t.Pick with { ProbabilityBest = 0 });
+        Assert.NotEqual(loose.ProbabilityBest, t.ProbabilityBest);
     }
 
     static readonly EngineOptions IntervalOptions = new()
