@@ -9,16 +9,10 @@ that every pick, regret and interval coverage is the same (the ranking and the i
 import glob, json, os, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, '..', 'more-seeds'))
+from pool import kind  # noqa: E402  the same kinds of grid as the pooled tables before
 BANDS = [(0, .2), (.2, .5), (.5, .9), (.9, 1.01)]
 BEFORE = {'s0': os.path.join(here, '..', 'pbest-draws', 'calibration'), 's10': os.path.join(here, '..', 'more-seeds', 'calibration')}
-
-
-def kind(name, replay):
-    if 'synthetic' in name:
-        return 'synthetic'
-    if 'lm-eval-suites' in name:
-        return 'suites'
-    return 'real, 40 or more' if replay['checkpoints'] >= 40 else 'Pythia'
 
 
 def picks(folder):
@@ -56,12 +50,14 @@ def main():
     moved = [k for k in keys if any(before[k][1][f] != now[k][1][f] for f in ('pick', 'regret', 'interval_coverage', 'tail_prob_best'))]
     print(f"{len(keys)} picks compared ({len(now)} now, {len(before)} before); pick, regret, intervals or tails' P(best) moved in {len(moved)}")
     groups = [('all', lambda k, g: True), ('seeds 0-9', lambda k, g: k[0] == 's0'), ('seeds 10-19', lambda k, g: k[0] == 's10')]
-    groups += [(g, lambda k, kk, g=g: kk == g) for g in ('real, 40 or more', 'Pythia', 'suites', 'synthetic')]
+    groups += [(g, lambda k, kk, g=g: kk == g) for g in ('real, 40 or more', 'real, fewer than 40', 'suites', 'synthetic')]
     for label, keep in groups:
         chosen = [k for k in keys if keep(k, now[k][0])]
+        if not chosen:
+            continue
         for side, table in (('before', before), ('now', now)):
             rows = [(table[k][1]['prob_best'], table[k][1]['regret'] == 0) for k in chosen]
-            print(f"{label:17s} {side:6s} " + line(rows))
+            print(f"{label:19s} {side:6s} " + line(rows))
 
 
 if __name__ == '__main__':
