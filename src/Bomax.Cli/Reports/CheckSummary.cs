@@ -36,7 +36,7 @@ internal static class CheckSummary
     public static string Markdown(VarianceScales check, int evaluations)
     {
         var (held, needed, bulk, tails) = Numbers(check, evaluations);
-        string coupled = (check.Coupling < 1 ? $", with the benchmarks' correlations times {Correlations(check)}" : "")
+        string howRead = (check.Coupling < 1 ? $", with the benchmarks' correlations times {Correlations(check)}" : "")
             + (check.Student is { IsGaussian: false } t ? $" and tails as heavy as a Student t's of {Freedom(t)} degrees of freedom" : "");
         return Of(check, evaluations) switch
         {
@@ -45,11 +45,11 @@ internal static class CheckSummary
                 + "both are the model's own.",
             Finding.NotMade => "**Not checked:** no held-out check was made for this decision, so P(best) and the intervals are the model's own.",
             Finding.Widened => $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than the "
-                + $"model stated. P(best) reads its spread widened {bulk} times{coupled}, the 95 % intervals {tails} times.",
+                + $"model stated. P(best) reads its spread widened {bulk} times{howRead}, the 95 % intervals {tails} times.",
             Finding.TailsWidened => $"**Checked:** the latest {held} evaluations, each predicted from those before it, missed by more than "
                 + $"the model stated in their tails. P(best) reads the model's own spread, the 95 % intervals theirs widened {tails} times.",
             Finding.Narrowed => $"**Checked:** the latest {held} evaluations, each predicted from those before it, landed nearer than the "
-                + $"model stated. P(best) reads its spread times {bulk}{coupled}; the 95 % intervals are never narrowed"
+                + $"model stated. P(best) reads its spread times {bulk}{howRead}; the 95 % intervals are never narrowed"
                 + (Visible(check.Tails) ? $", and read theirs widened {tails} times for the misses' tails." : "."),
             _ => $"**Checked:** the latest {held} evaluations, each predicted from those before it, landed within the spread the model "
                 + "stated, so P(best) and the intervals are the model's own.",
@@ -60,18 +60,18 @@ internal static class CheckSummary
     public static string Plain(VarianceScales check, int evaluations)
     {
         var (held, needed, bulk, tails) = Numbers(check, evaluations);
-        string coupled = (check.Coupling < 1 ? $" (the benchmarks' correlations ×{Correlations(check)})" : "")
+        string howRead = (check.Coupling < 1 ? $" (the benchmarks' correlations ×{Correlations(check)})" : "")
             + (check.Student is { IsGaussian: false } t ? $" (Student t tails, {Freedom(t)} degrees of freedom)" : "");
         return Of(check, evaluations) switch
         {
             Finding.NotYet => $"held-out check: not yet ({held} of the {needed} evaluations it needs); P(best) and the interval are the "
                 + "model's own",
             Finding.NotMade => "held-out check: not made for this decision; P(best) and the interval are the model's own",
-            Finding.Widened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) widened ×{bulk}{coupled}, "
+            Finding.Widened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) widened ×{bulk}{howRead}, "
                 + $"the interval ×{tails} (standard deviations)",
             Finding.TailsWidened => $"held-out check: the latest {held} evaluations missed by more than stated; P(best) as the model states "
                 + $"it, the interval ×{tails} (standard deviations)",
-            Finding.Narrowed => $"held-out check: the latest {held} evaluations landed nearer than stated; P(best) narrowed ×{bulk}{coupled}, "
+            Finding.Narrowed => $"held-out check: the latest {held} evaluations landed nearer than stated; P(best) narrowed ×{bulk}{howRead}, "
                 + (Visible(check.Tails) ? $"the interval ×{tails} (standard deviations)" : "the interval as the model states it"),
             _ => $"held-out check: the latest {held} evaluations landed within the stated spread; nothing widened",
         };

@@ -110,7 +110,7 @@ public sealed record Selection(Standing Pick, IReadOnlyList<Standing> RunnersUp,
 
     /// <summary>The factor on each of <paramref name="samples"/> draws' deviations that makes Gaussian draws <paramref name="student"/>'s:
     /// √(scale · ν / χ²_ν), the χ² seeded by <paramref name="seed"/>; √scale for a Gaussian.</summary>
-    public static double[] StudentFactors(StudentSpread student, int samples, int seed)
+    static double[] StudentFactors(StudentSpread student, int samples, int seed)
     {
         if (student.IsGaussian) return Enumerable.Repeat(Math.Sqrt(student.Scale), samples).ToArray();
         var chiSquared = new MathNet.Numerics.Distributions.Gamma(student.Freedom / 2, 0.5, new Random(seed)); // χ²_ν: shape ν/2, rate 1/2
