@@ -12,9 +12,9 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// (what the ranking reads), the same pooled over Laplace draws of the hyperparameters (<see cref="HyperparameterDraws"/>) with the
 /// benchmarks coupled as the check found them and scaled by the bulk of its misses so coupled (what the expected shortfalls and the stop
 /// rules read; P(best) reads it as the Student t the check fitted to those misses, <see cref="VarianceScales.Student"/>; the shortfall
-/// quantile and <c>stop.prob-best</c>'s P(best) read the same draws widened to the tails' scale), and the selection. A report's intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come from the fitted
-/// posterior pooled over the same draws (widened by the tails' scale): a study that has seen a few cells of each benchmark knows its
-/// hyperparameters only roughly, and the intervals of the checkpoints it left mostly unevaluated missed the truth more often than
+/// quantile and <c>stop.prob-best</c>'s P(best) read the same draws widened to the tails' scale), and the selection. A report's
+/// intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come from the fitted posterior pooled over the same draws (widened by
+/// the tails' scale): a study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the checkpoints it left mostly unevaluated missed the truth more often than
 /// they said (on ten grids they held 79 % of the true averages, pooled 86 %). Each of the intervals' posteriors reads the checkpoint
 /// jitter shared by every benchmark up to <see cref="EngineOptions.IntervalJitterScale"/> times as wide where checkpoints crowd onto
 /// one step (<see cref="StepCrowding"/>): there the step kernel reads them as one point and the ones a search leaves alone stray from
