@@ -7,24 +7,24 @@ using Bomax.Engine.Grid; // inside the namespace, or Grid would mean the namespa
 using Bomax.Engine.Selection; // inside the namespace, or Selection would mean the namespace Bomax.Engine.Selection
 
 /// <summary>
-/// A decision from the observations: the model conditioned on them (the caller disposes the decision), the held-out check's
-/// variance scales (<see cref="VarianceScales"/>), the joint posterior of the checkpoint averages widened by the bulk's scale
-/// (what the ranking reads), the same pooled over Laplace draws of the hyperparameters (<see cref="HyperparameterDraws"/>) with the
-/// benchmarks coupled as the check found them and scaled by the bulk of its misses so coupled (what the expected shortfalls and the stop
-/// rules read; P(best) reads it as the Student t the check fitted to those misses, <see cref="VarianceScales.Student"/>; the shortfall
-/// quantile and <c>stop.prob-best</c>'s P(best) read the same draws widened to the tails' scale), and the selection. A report's
-/// intervals (<see cref="Rows"/>, <see cref="SelectForReport"/>) come from the fitted posterior pooled over the same draws (widened by
-/// the tails' scale): a study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the checkpoints it left mostly unevaluated missed the truth more often than
-/// they said (on ten grids they held 79 % of the true averages, pooled 86 %). Each of the intervals' posteriors reads the checkpoint
-/// jitter shared by every benchmark up to <see cref="EngineOptions.IntervalJitterScale"/> times as wide where checkpoints crowd onto
-/// one step (<see cref="StepCrowding"/>): there the step kernel reads them as one point and the ones a search leaves alone stray from
-/// the fitted curve more than the cells it chose show (a log-spaced start), and each benchmark's covariance widened by how much
-/// further its scores spread over the whole run than over the cells the search chose (<see cref="RunSpread"/>: on studies of 700
-/// cells the intervals held 85.5 % and 90.2 % instead of 81.7 % and 87.5 %). The ranking reads the fitted posterior alone: pooled,
-/// picks moved both ways (docs/measurements.md). The scales, the draws, the posteriors and the selection are computed when first
-/// asked for (a round that only chooses cells needs none of them), and <see cref="State"/> carries the scales and the draws once
-/// known, so the next decisions reuse them: the scales until the next refit, the draws until the study has doubled
-/// (<see cref="KeptDraws"/>).
+/// A decision from the observations: the model conditioned on them (the caller disposes the decision), the held-out check's variance
+/// scales (<see cref="VarianceScales"/>), the joint posterior of the checkpoint averages widened by the bulk's scale (what the ranking
+/// reads), the same pooled over Laplace draws of the hyperparameters (<see cref="HyperparameterDraws"/>) with the benchmarks coupled
+/// as the check found them and scaled by the bulk of its misses so coupled (what the expected shortfalls and the stop rules read;
+/// P(best) reads it as the Student t the check fitted to those misses, <see cref="VarianceScales.Student"/>; the shortfall quantile
+/// and <c>stop.prob-best</c>'s P(best) read the same draws widened to the tails' scale), and the selection. A report's intervals (<see
+/// cref="Rows"/>, <see cref="SelectForReport"/>) come from the fitted posterior pooled over the same draws (widened by the tails'
+/// scale): a study that has seen a few cells of each benchmark knows its hyperparameters only roughly, and the intervals of the
+/// checkpoints it left mostly unevaluated missed the truth more often than they said (on ten grids they held 79 % of the true
+/// averages, pooled 86 %). Each of the intervals' posteriors reads the checkpoint jitter shared by every benchmark up to <see
+/// cref="EngineOptions.IntervalJitterScale"/> times as wide where checkpoints crowd onto one step (<see cref="StepCrowding"/>): there
+/// the step kernel reads them as one point and the ones a search leaves alone stray from the fitted curve more than the cells it chose
+/// show (a log-spaced start), and each benchmark's covariance widened by how much further its scores spread over the whole run than
+/// over the cells the search chose (<see cref="RunSpread"/>: on studies of 700 cells the intervals held 85.5 % and 90.2 % instead of
+/// 81.7 % and 87.5 %). The ranking reads the fitted posterior alone: pooled, picks moved both ways (docs/measurements.md). The scales,
+/// the draws, the posteriors and the selection are computed when first asked for (a round that only chooses cells needs none of them),
+/// and <see cref="State"/> carries the scales and the draws once known, so the next decisions reuse them: the scales until the next
+/// refit, the draws until the study has doubled (<see cref="KeptDraws"/>).
 /// </summary>
 public sealed class Decision : IDisposable
 {
