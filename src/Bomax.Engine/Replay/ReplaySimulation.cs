@@ -105,17 +105,17 @@ public static class ReplaySimulation
             acquireSeconds.Add(plan.AcquireSeconds);
             // With a stop rule the round's pick decides, as in a run, confirmed on a final decision (StopReading); the state then
             // carries the scales and draws it read (the search reads neither, so without a rule nothing else changes).
-            var reading = settings.Stop is { } rule ? StopReading.Of([rule], plan, grid, observations, options, cache) : null;
+            var reading = settings.Stop is { } rule ? StopReading.Of([rule], plan, grid, observations, options, cache, withReport: true) : null;
             bool stopNow = reading?.Reached is not null;
             state = reading?.State ?? plan.State;
             var reached = new List<int>();
             while (pending.Count > 0 && plan.Decision is not null && (observations.Count >= pending.Peek() || observations.Count == grid.CellCount))
                 reached.Add(pending.Dequeue());
-            Record(reached, stopped: false);
+            Record(reached, stopped: false, reading?.Report);
             if (stopNow && pending.Count > 0)
             {
                 // The rule ended the study here: every larger budget would have ended here too.
-                Record([.. pending], stopped: true);
+                Record([.. pending], stopped: true, reading?.Report);
                 break;
             }
             if (room <= 0) continue; // a budget was reached and recorded: plan again toward the next one
@@ -139,13 +139,13 @@ public static class ReplaySimulation
         };
 
         // What a run prints when it ends here: its final decision, from the planner's last fit (made once for the budgets that
-        // end at this point).
-        void Record(IReadOnlyList<int> budgets, bool stopped)
+        // end at this point), or the one that confirmed a stop here (the same decision: the same observations and state).
+        void Record(IReadOnlyList<int> budgets, bool stopped, StopReport? stop)
         {
             if (budgets.Count == 0) return;
-            using var final = StudyDecision.Final(grid, observations, options, state, cache);
-            var reported = final.Rows;
-            var selection = final.SelectForReport();
+            using var final = stop is null ? StudyDecision.Final(grid, observations, options, state, cache) : null;
+            var reported = stop?.Rows ?? final!.Rows;
+            var selection = stop?.Selection ?? final!.SelectForReport();
             int pick = selection.Pick.Checkpoint;
             foreach (int budget in budgets) Add(budget, reported, selection, pick, stopped);
         }

@@ -101,6 +101,7 @@ public static class TimedReplay
         var state = PlannerState.Empty;
         using var cache = new ConditioningCache();
         bool stopped = false;
+        Selection.Selection? confirmed = null; // the final decision's selection that confirmed a stop
         while (true)
         {
             // Cells expected not to fit are closed to both engines alike; the study ends when nothing open fits.
@@ -117,7 +118,11 @@ public static class TimedReplay
             var reading = settings.Stop is { } rule ? StopReading.Of([rule], plan, grid, observations, options, cache) : null;
             stopped = reading?.Reached is not null;
             state = reading?.State ?? plan.State;
-            if (stopped) break;
+            if (stopped)
+            {
+                confirmed = reading!.Selection;
+                break;
+            }
             int added = 0;
             foreach (var cell in plan.Next)
             {
@@ -128,8 +133,9 @@ public static class TimedReplay
             }
             if (added == 0) break;
         }
-        using var final = StudyDecision.Final(grid, observations, options, state, cache);
-        var pick = final.Select().Pick;
+        // A stop's pick is the confirming final decision's; otherwise the final decision is made here.
+        using var final = confirmed is null ? StudyDecision.Final(grid, observations, options, state, cache) : null;
+        var pick = (confirmed ?? final!.Select()).Pick;
         var rowMeans = table.RowMeans();
         return new TimedSpend(pick.Checkpoint, Regret.Of(rowMeans, pick.Checkpoint), pick.ProbabilityBest, seconds.Spent, observations.Count)
         {

@@ -19,10 +19,15 @@ using Bomax.Engine.Selection; // inside the namespace, or Selection would mean t
 /// </summary>
 public sealed record StopReading(StopRule? Reached, PlannerState State, Selection? Selection)
 {
+    /// <summary>What a report of the stop shows, read from the final decision that confirmed it (<see cref="Decision.Rows"/> and
+    /// <see cref="Decision.SelectForReport"/>): set only when a rule ended the study and <c>withReport</c> asked for it, so that a
+    /// replay records its stop without making the same final decision again.</summary>
+    public StopReport? Report { get; init; }
+
     /// <summary>The reading of the round planned as <paramref name="plan"/> under <paramref name="rules"/> (the first reached ends
-    /// the study); none before the first fit.</summary>
+    /// the study); none before the first fit. With <paramref name="withReport"/>, a stop carries its <see cref="Report"/>.</summary>
     public static StopReading Of(IReadOnlyList<StopRule> rules, Plan plan, Grid grid, IReadOnlyList<Observation> observations,
-        EngineOptions options, ConditioningCache? cache = null)
+        EngineOptions options, ConditioningCache? cache = null, bool withReport = false)
     {
         if (plan.Decision is not { } round) return new(null, plan.State, null);
         var selection = round.Select(); // read before the state, which then carries the scales and draws it needed
@@ -30,7 +35,13 @@ public sealed record StopReading(StopRule? Reached, PlannerState State, Selectio
         using var final = StudyDecision.Final(grid, observations, options, plan.State, cache);
         var confirmed = final.Select();
         int pick = confirmed.Pick.Checkpoint;
-        return new(rules.FirstOrDefault(rule => rule.Confirmed(confirmed.Pick, () => final.ProbabilityBestInIntervals(pick))), final.State,
-            confirmed);
+        var reached = rules.FirstOrDefault(rule => rule.Confirmed(confirmed.Pick, () => final.ProbabilityBestInIntervals(pick)));
+        return new(reached, final.State, confirmed)
+        {
+            Report = reached is not null && withReport ? new StopReport(final.Rows, final.SelectForReport()) : null,
+        };
     }
 }
+
+/// <summary>A stop's report: the posterior of the averages a report's intervals are read from, and the selection a report shows.</summary>
+public sealed record StopReport(RowPosterior Rows, Selection Selection);

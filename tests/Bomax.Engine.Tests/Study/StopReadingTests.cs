@@ -65,6 +65,20 @@ public class StopReadingTests
         using var again = StudyDecision.Decide(Grid, observations, Options, reading.State);
         Assert.False(again.Refitted);
         Assert.Equal(final.Pick, again.Select().Pick);
+        Assert.Null(reading.Report); // not asked for
+
+        // Asked for, the stop carries its report: what a final decision from the study's state shows, which a replay then
+        // records without making that decision again.
+        var reported = StopReading.Of([new StopRule.Confident(0.0001)], round, Grid, observations, Options, withReport: true).Report!;
+        using var recorded = StudyDecision.Final(Grid, observations, Options, reading.State);
+        Assert.Equal(recorded.Rows.Mean, reported.Rows.Mean);
+        Assert.Equal(recorded.Rows.Covariance, reported.Rows.Covariance);
+        var shown = recorded.SelectForReport();
+        Assert.Equal(shown.Pick, reported.Selection.Pick);
+        Assert.Equal(shown.RunnersUp, reported.Selection.RunnersUp);
+        Assert.Equal(shown.ProbabilityBest, reported.Selection.ProbabilityBest);
+        // A study that goes on carries none.
+        Assert.Null(StopReading.Of([new StopRule.Confident(1.5)], round, Grid, observations, Options, withReport: true).Report);
     }
 
     [Fact]
