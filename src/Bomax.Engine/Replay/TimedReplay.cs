@@ -100,8 +100,7 @@ public static class TimedReplay
         double designSpent = seconds.Spent;
         var state = PlannerState.Empty;
         using var cache = new ConditioningCache();
-        bool stopped = false;
-        Selection.Selection? confirmed = null; // the final decision's selection that confirmed a stop
+        Selection.Selection? confirmed = null; // the selection of the final decision that confirmed a stop; null: no stop
         while (true)
         {
             // Cells expected not to fit are closed to both engines alike; the study ends when nothing open fits.
@@ -116,11 +115,10 @@ public static class TimedReplay
                 state, cache: cache, costs: costs);
             // The round's pick decides, as in a run, confirmed on a final decision (StopReading).
             var reading = settings.Stop is { } rule ? StopReading.Of([rule], plan, grid, observations, options, cache) : null;
-            stopped = reading?.Reached is not null;
             state = reading?.State ?? plan.State;
-            if (stopped)
+            if (reading?.Reached is not null)
             {
-                confirmed = reading!.Selection;
+                confirmed = reading.Selection;
                 break;
             }
             int added = 0;
@@ -140,7 +138,7 @@ public static class TimedReplay
         return new TimedSpend(pick.Checkpoint, Regret.Of(rowMeans, pick.Checkpoint), pick.ProbabilityBest, seconds.Spent, observations.Count)
         {
             Gap = rowMeans.Max() - rowMeans[pick.Checkpoint],
-            Stopped = stopped,
+            Stopped = confirmed is not null,
         };
     }
 
